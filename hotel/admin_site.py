@@ -1,0 +1,14 @@
+"""The project's admin site (Django's AdminSite over PynamoDB models). Apps register in admin.py."""
+
+from django.contrib import admin
+from django.utils.module_loading import autodiscover_modules
+
+
+class HotelAdminSite(admin.AdminSite):
+    site_header = "Hotel back office"
+    site_title = "Hotel admin"
+    index_title = "Front desk"
+
+
+site = HotelAdminSite(name="admin")
+autodiscover_modules("admin", register_to=site)

@@ -1,0 +1,28 @@
+"""DRF permissions that ask the staff member's role (hotel.accounts.roles)."""
+
+from __future__ import annotations
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+
+def staff_perm(read: str | None, write: str | None = None) -> type[BasePermission]:
+    """Permission class: `read` perm for safe methods (None = public), `write` for the rest.
+
+    Anonymous callers get 401, signed-in staff without the permission 403.
+    """
+
+    class StaffPerm(BasePermission):
+        def has_permission(self, request, view):
+            needed = read if request.method in SAFE_METHODS else write
+            if needed is None:
+                return True
+            user = request.user
+            return bool(user and user.is_authenticated and user.has_perm(needed))
+
+    StaffPerm.__name__ = f"StaffPerm({read},{write})"
+    return StaffPerm
+
+
+class IsStaff(BasePermission):
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_staff)

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from hotel.accounts.api.views import TokenView
+from hotel.admin_site import site
+from hotel.views import healthz
+from rooms.urls import api_urlpatterns as rooms_api
+
+api_urlpatterns = [
+    path("auth/token", TokenView.as_view(), name="auth-token"),
+    *rooms_api,
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", site.urls),
+    path("api/", include(api_urlpatterns)),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,23 @@
+"""Project-level endpoints: health check."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+
+from hotel.dynamo import client, registered_models
+from hotel.middleware import error_response
+
+
+def healthz(request):
+    """200 when DynamoDB answers for our tables, 503 in the error shape when it does not."""
+    try:
+        client().describe_table(TableName=registered_models()[0].Meta.table_name)
+    except Exception:  # noqa: BLE001 - any failure to answer means unhealthy
+        return error_response(
+            request,
+            status=503,
+            code="SERVICE_UNAVAILABLE",
+            message="DynamoDB is not reachable.",
+            headers={"Retry-After": "5"},
+        )
+    return JsonResponse({"status": "ok"})

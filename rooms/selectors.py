@@ -1,0 +1,67 @@
+"""Room reads. Filters become key or index queries; only an unfiltered list scans."""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from pynamodb.exceptions import DoesNotExist
+
+from hotel.dynamo import paginate
+from hotel.errors import NotFound
+
+from .models import Room
+
+
+def room_get(*, room_id: str) -> Room:
+    """Raises NotFound (ROOM_NOT_FOUND)."""
+    try:
+        return Room.get(room_id)
+    except DoesNotExist as exc:
+        raise NotFound(f"Room {room_id} does not exist.", code="ROOM_NOT_FOUND") from exc
+
+
+def rooms_list(
+    *,
+    room_type: str | None = None,
+    floor_number: int | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[Room], str | None]:
+    """A page of rooms and the cursor of the next one. Raises hotel.dynamo.InvalidCursor.
+
+    roomType (+ floorNumber) queries `roomType-floor-index`; status queries
+    `status-roomId-index`; a floor alone or no filter scans (the rooms table is small).
+    """
+    if room_type:
+        index = Room.by_type_floor
+        range_condition = Room.floorNumber == floor_number if floor_number is not None else None
+        filter_condition = Room.status == status if status else None
+
+        def fetch(**kw):
+            return index.query(
+                room_type,
+                range_key_condition=range_condition,
+                filter_condition=filter_condition,
+                **kw,
+            )
+
+        return paginate(fetch, limit=limit, cursor=cursor, index=index)
+    if status:
+        index = Room.by_status
+        filter_condition = Room.floorNumber == floor_number if floor_number is not None else None
+
+        def fetch(**kw):
+            return index.query(status, filter_condition=filter_condition, **kw)
+
+        return paginate(fetch, limit=limit, cursor=cursor, index=index)
+
+    filter_condition = Room.floorNumber == floor_number if floor_number is not None else None
+
+    def fetch(**kw):
+        return Room.scan(filter_condition=filter_condition, **kw)
+
+    return paginate(fetch, limit=limit, cursor=cursor)
+
+
+def room_photo_urls(room: Room) -> list[str]:
+    return [default_storage.url(name) for name in room.photos or []]

@@ -1,0 +1,336 @@
+"""Room writes. The API, the admin and the seed command all come through here.
+
+Every change is written in one DynamoDB transaction together with its audit entry,
+and is conditional on the version the caller saw (optimistic locking).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from hotel.audit.services import audit_entry
+from hotel.dynamo import connection
+from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
+
+from .models import ROOM_STATUSES, ROOM_TYPES, Room
+
+ROOM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+MAX_AMENITIES = 30
+PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+# Field name -> validator returning an error message, or None when the value is fine.
+_RULES: dict[str, Any] = {
+    "roomType": lambda v: None if v in ROOM_TYPES else f"Choose one of: {', '.join(ROOM_TYPES)}.",
+    "floorNumber": lambda v: _int_range(v, 0, 200),
+    "capacity": lambda v: _int_range(v, 1, 12),
+    "pricePerNight": lambda v: _int_range(v, 1, 100_000_000),
+    "status": lambda v: None if v in ROOM_STATUSES else f"Choose one of: {', '.join(ROOM_STATUSES)}.",
+    "currency": lambda v: None
+    if v == settings.HOTEL_CURRENCY
+    else f"This hotel charges in {settings.HOTEL_CURRENCY}.",
+    "amenities": lambda v: _amenities_error(v),
+    "description": lambda v: None
+    if isinstance(v, str) and len(v) <= 2000
+    else "At most 2000 characters.",
+}
+REQUIRED_ON_CREATE = ("roomId", "roomType", "floorNumber", "capacity", "pricePerNight")
+EDITABLE = tuple(_RULES)
+
+
+def _int_range(value: Any, low: int, high: int) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "Must be a whole number."
+    if not low <= value <= high:
+        return f"Must be between {low} and {high}."
+    return None
+
+
+def _amenities_error(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        return "Must be a list of strings."
+    if len(value) > MAX_AMENITIES:
+        return f"At most {MAX_AMENITIES} amenities."
+    if any(not a.strip() or len(a) > 50 for a in value):
+        return "Each amenity must be 1 to 50 characters."
+    return None
+
+
+def room_validate(*, data: dict, creating: bool) -> dict:
+    """Check field values against the room rules; return the cleaned subset. Raises ValidationFailed."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    if creating:
+        for name in REQUIRED_ON_CREATE:
+            if data.get(name) in (None, ""):
+                errors[name] = ["This field is required."]
+        room_id = data.get("roomId")
+        if room_id and not (isinstance(room_id, str) and ROOM_ID_RE.match(room_id)):
+            errors["roomId"] = [
+                "Use 1-40 capital letters, digits and hyphens, starting with a letter or digit."
+            ]
+        elif room_id:
+            cleaned["roomId"] = room_id
+    for name, rule in _RULES.items():
+        if name not in data or name in errors:
+            continue
+        value = data[name]
+        if name == "amenities" and isinstance(value, list):
+            value = [a.strip() for a in value if isinstance(a, str)] if not rule(value) else value
+            value = list(dict.fromkeys(value))  # drop duplicates, keep order
+        message = rule(value)
+        if message:
+            errors[name] = [message]
+        else:
+            cleaned[name] = value
+    if errors:
+        raise ValidationFailed(details={"fields": errors})
+    return cleaned
+
+
+def room_snapshot(room: Room) -> dict:
+    """The audited view of a room (what 'before' and 'after' show)."""
+    return {
+        "roomId": room.roomId,
+        "roomType": room.roomType,
+        "floorNumber": room.floorNumber,
+        "capacity": room.capacity,
+        "status": room.status,
+        "pricePerNight": room.pricePerNight,
+        "currency": room.currency,
+        "amenities": list(room.amenities or []),
+        "photos": list(room.photos or []),
+        "description": room.description,
+    }
+
+
+def _get(room_id: str) -> Room:
+    try:
+        return Room.get(room_id, consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound(f"Room {room_id} does not exist.", code="ROOM_NOT_FOUND") from exc
+
+
+def _reasons(exc: TransactWriteError) -> list[str]:
+    return [r.code for r in (exc.cancellation_reasons or []) if r is not None]
+
+
+def room_create(
+    *, data: dict, actor: str, now: datetime, request_id: str | None = None
+) -> Room:
+    """Create a room. Raises ValidationFailed, Conflict (ROOM_EXISTS)."""
+    cleaned = room_validate(data=data, creating=True)
+    room = Room(
+        roomId=cleaned["roomId"],
+        roomType=cleaned["roomType"],
+        floorNumber=cleaned["floorNumber"],
+        capacity=cleaned["capacity"],
+        status=cleaned.get("status", "available"),
+        pricePerNight=cleaned["pricePerNight"],
+        currency=cleaned.get("currency", settings.HOTEL_CURRENCY),
+        amenities=cleaned.get("amenities", []),
+        photos=[],
+        description=cleaned.get("description", ""),
+        lastUpdated=now,
+    )
+    entry = audit_entry(
+        actor=actor,
+        action="create",
+        object_type="rooms.room",
+        object_id=room.roomId,
+        before=None,
+        after=room_snapshot(room),
+        now=now,
+        request_id=request_id,
+    )
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(room, condition=Room.roomId.does_not_exist())
+            tx.save(entry)
+    except TransactWriteError as exc:
+        if "ConditionalCheckFailed" in _reasons(exc):
+            raise Conflict(
+                f"Room {room.roomId} already exists.",
+                code="ROOM_EXISTS",
+                details={"fields": {"roomId": ["A room with this id already exists."]}},
+            ) from exc
+        raise
+    return room
+
+
+def _write_change(
+    room: Room, before: dict, *, actor: str, action: str, now: datetime, request_id: str | None
+) -> Room:
+    room.lastUpdated = now
+    entry = audit_entry(
+        actor=actor,
+        action=action,
+        object_type="rooms.room",
+        object_id=room.roomId,
+        before=before,
+        after=room_snapshot(room),
+        now=now,
+        request_id=request_id,
+    )
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(room, condition=Room.roomId.exists())  # + version == what the caller saw
+            tx.save(entry)
+    except TransactWriteError as exc:
+        if "ConditionalCheckFailed" in _reasons(exc):
+            raise StaleObject(
+                f"Room {room.roomId} was changed or deleted by someone else since you loaded it. "
+                "Reload it and try again.",
+                details={"currentVersion": _current_version(room.roomId)},
+            ) from exc
+        raise
+    return room
+
+
+def _current_version(room_id: str) -> int | None:
+    try:
+        return Room.get(room_id, consistent_read=True).version
+    except DoesNotExist:
+        return None
+
+
+def _check_version(room: Room, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != room.version:
+        raise StaleObject(
+            f"Room {room.roomId} was changed by someone else since you loaded it "
+            f"(you had version {expected_version}, it is now {room.version}). Reload and try again.",
+            details={"currentVersion": room.version},
+        )
+
+
+def room_update(
+    *,
+    room_id: str,
+    data: dict,
+    actor: str,
+    now: datetime,
+    expected_version: int | None = None,
+    request_id: str | None = None,
+) -> Room:
+    """Change some fields of a room. Raises NotFound, ValidationFailed, StaleObject."""
+    if "roomId" in data and data["roomId"] != room_id:
+        raise ValidationFailed(details={"fields": {"roomId": ["A room's id cannot change."]}})
+    cleaned = room_validate(data={k: v for k, v in data.items() if k != "roomId"}, creating=False)
+    room = _get(room_id)
+    _check_version(room, expected_version)
+    before = room_snapshot(room)
+    for name, value in cleaned.items():
+        setattr(room, name, value)
+    if room_snapshot(room) == before:
+        return room  # Nothing changed: no write, no audit noise.
+    return _write_change(room, before, actor=actor, action="update", now=now, request_id=request_id)
+
+
+def room_set_status(
+    *, room_id: str, status: str, actor: str, now: datetime, request_id: str | None = None
+) -> Room:
+    """Change only the status (housekeeping, front desk). Raises NotFound, ValidationFailed."""
+    return room_update(
+        room_id=room_id, data={"status": status}, actor=actor, now=now, request_id=request_id
+    )
+
+
+def room_delete(
+    *,
+    room_id: str,
+    actor: str,
+    now: datetime,
+    expected_version: int | None = None,
+    request_id: str | None = None,
+) -> None:
+    """Delete a room. Raises NotFound, StaleObject."""
+    room = _get(room_id)
+    _check_version(room, expected_version)
+    entry = audit_entry(
+        actor=actor,
+        action="delete",
+        object_type="rooms.room",
+        object_id=room.roomId,
+        before=room_snapshot(room),
+        after=None,
+        now=now,
+        request_id=request_id,
+    )
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.delete(room)  # conditional on the version we read
+            tx.save(entry)
+    except TransactWriteError as exc:
+        if "ConditionalCheckFailed" in _reasons(exc):
+            raise StaleObject(f"Room {room_id} changed while you were deleting it.") from exc
+        raise
+    for name in room.photos or []:
+        default_storage.delete(name)
+
+
+def room_add_photo(
+    *, room_id: str, upload, actor: str, now: datetime, request_id: str | None = None
+) -> Room:
+    """Store an uploaded photo through the default storage and attach it to the room.
+
+    Raises NotFound, ValidationFailed (type or size).
+    """
+    suffix = PurePosixPath(upload.name or "").suffix.lower()
+    if suffix not in PHOTO_TYPES:
+        raise ValidationFailed(
+            details={"fields": {"photo": ["Upload a JPEG, PNG or WebP image."]}}
+        )
+    if upload.size > settings.ROOM_PHOTO_MAX_BYTES:
+        raise ValidationFailed(
+            details={"fields": {"photo": ["The photo is larger than 5 MB."]}}
+        )
+    _check_image(upload)
+    room = _get(room_id)
+    before = room_snapshot(room)
+    name = default_storage.save(f"rooms/{room_id}/{uuid.uuid4().hex[:12]}{suffix}", upload)
+    room.photos = [*(room.photos or []), name]
+    try:
+        return _write_change(
+            room, before, actor=actor, action="add_photo", now=now, request_id=request_id
+        )
+    except Exception:
+        default_storage.delete(name)
+        raise
+
+
+def room_remove_photo(
+    *, room_id: str, name: str, actor: str, now: datetime, request_id: str | None = None
+) -> Room:
+    room = _get(room_id)
+    if name not in (room.photos or []):
+        raise NotFound("That photo does not belong to this room.")
+    before = room_snapshot(room)
+    room.photos = [p for p in room.photos if p != name]
+    room = _write_change(
+        room, before, actor=actor, action="remove_photo", now=now, request_id=request_id
+    )
+    default_storage.delete(name)
+    return room
+
+
+def _check_image(upload) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ValidationFailed(
+            details={"fields": {"photo": ["The file is not a readable image."]}}
+        ) from exc
+    finally:
+        upload.seek(0)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from .api.views import RoomDetailView, RoomListView
+
+app_name = "rooms"
+
+api_urlpatterns = [
+    path("rooms", RoomListView.as_view(), name="room-list"),
+    path("rooms/<str:room_id>", RoomDetailView.as_view(), name="room-detail"),
+]
