@@ -66,7 +66,7 @@ class Service:
             self.process.wait()
 
 
-def _wait_http(url: str, process: subprocess.Popen, name: str, timeout: float, log: Path | None):
+def wait_http(url: str, process: subprocess.Popen, name: str, timeout: float, log: Path | None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -115,7 +115,7 @@ def start_dynamodb_local(
     url = f"http://127.0.0.1:{port}"
     service = Service("DynamoDB Local", process, url, log_path)
     try:
-        _wait_http(url, process, service.name, timeout, log_path)
+        wait_http(url, process, service.name, timeout, log_path)
     except BaseException:
         service.stop()
         raise

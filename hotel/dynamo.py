@@ -9,8 +9,8 @@ Nothing else in the project builds a boto3 client or a PynamoDB connection.
 from __future__ import annotations
 
 import base64
-import functools
 import binascii
+import functools
 import json
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar

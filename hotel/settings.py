@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "hotel",
     "hotel.accounts",
     "hotel.audit",
     "rooms",
@@ -148,7 +149,9 @@ USE_TZ = True
 HOTEL_DATA_DIR = Path(os.environ.get("HOTEL_DATA_DIR", BASE_DIR / ".local"))
 STATIC_URL = os.environ.get("DJANGO_STATIC_URL", "/static/")
 # collectstatic's target (the cloud build); locally WhiteNoise serves straight from the apps.
-STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or (BASE_DIR / "staticfiles" if IS_CLOUD else None)
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or (
+    BASE_DIR / "staticfiles" if IS_CLOUD else None
+)
 WHITENOISE_USE_FINDERS = not IS_CLOUD
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")

@@ -7,6 +7,7 @@ from hotel.accounts.api.views import TokenView
 from hotel.admin_site import site
 from hotel.views import healthz
 from rooms.urls import api_urlpatterns as rooms_api
+from rooms.views import home
 
 api_urlpatterns = [
     path("auth/token", TokenView.as_view(), name="auth-token"),
@@ -16,6 +17,7 @@ api_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", site.urls),
     path("api/", include(api_urlpatterns)),

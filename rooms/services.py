@@ -25,7 +25,12 @@ from .models import ROOM_STATUSES, ROOM_TYPES, Room
 
 ROOM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 MAX_AMENITIES = 30
-PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+PHOTO_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
 
 # Field name -> validator returning an error message, or None when the value is fine.
 _RULES: dict[str, Any] = {
@@ -33,14 +38,18 @@ _RULES: dict[str, Any] = {
     "floorNumber": lambda v: _int_range(v, 0, 200),
     "capacity": lambda v: _int_range(v, 1, 12),
     "pricePerNight": lambda v: _int_range(v, 1, 100_000_000),
-    "status": lambda v: None if v in ROOM_STATUSES else f"Choose one of: {', '.join(ROOM_STATUSES)}.",
-    "currency": lambda v: None
-    if v == settings.HOTEL_CURRENCY
-    else f"This hotel charges in {settings.HOTEL_CURRENCY}.",
+    "status": lambda v: (
+        None if v in ROOM_STATUSES else f"Choose one of: {', '.join(ROOM_STATUSES)}."
+    ),
+    "currency": lambda v: (
+        None
+        if v == settings.HOTEL_CURRENCY
+        else f"This hotel charges in {settings.HOTEL_CURRENCY}."
+    ),
     "amenities": lambda v: _amenities_error(v),
-    "description": lambda v: None
-    if isinstance(v, str) and len(v) <= 2000
-    else "At most 2000 characters.",
+    "description": lambda v: (
+        None if isinstance(v, str) and len(v) <= 2000 else "At most 2000 characters."
+    ),
 }
 REQUIRED_ON_CREATE = ("roomId", "roomType", "floorNumber", "capacity", "pricePerNight")
 EDITABLE = tuple(_RULES)
@@ -59,13 +68,13 @@ def _amenities_error(value: Any) -> str | None:
         return "Must be a list of strings."
     if len(value) > MAX_AMENITIES:
         return f"At most {MAX_AMENITIES} amenities."
-    if any(not a.strip() or len(a) > 50 for a in value):
+    if any(not a.strip() or len(a.strip()) > 50 for a in value):
         return "Each amenity must be 1 to 50 characters."
     return None
 
 
 def room_validate(*, data: dict, creating: bool) -> dict:
-    """Check field values against the room rules; return the cleaned subset. Raises ValidationFailed."""
+    """Check values against the room rules; return the cleaned subset. Raises ValidationFailed."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     if creating:
@@ -83,12 +92,13 @@ def room_validate(*, data: dict, creating: bool) -> dict:
         if name not in data or name in errors:
             continue
         value = data[name]
-        if name == "amenities" and isinstance(value, list):
-            value = [a.strip() for a in value if isinstance(a, str)] if not rule(value) else value
-            value = list(dict.fromkeys(value))  # drop duplicates, keep order
         message = rule(value)
         if message:
             errors[name] = [message]
+        elif name == "amenities":
+            cleaned[name] = list(
+                dict.fromkeys(a.strip() for a in value)
+            )  # trim, dedupe, keep order
         else:
             cleaned[name] = value
     if errors:
@@ -123,9 +133,7 @@ def _reasons(exc: TransactWriteError) -> list[str]:
     return [r.code for r in (exc.cancellation_reasons or []) if r is not None]
 
 
-def room_create(
-    *, data: dict, actor: str, now: datetime, request_id: str | None = None
-) -> Room:
+def room_create(*, data: dict, actor: str, now: datetime, request_id: str | None = None) -> Room:
     """Create a room. Raises ValidationFailed, Conflict (ROOM_EXISTS)."""
     cleaned = room_validate(data=data, creating=True)
     room = Room(
@@ -206,7 +214,8 @@ def _check_version(room: Room, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != room.version:
         raise StaleObject(
             f"Room {room.roomId} was changed by someone else since you loaded it "
-            f"(you had version {expected_version}, it is now {room.version}). Reload and try again.",
+            f"(you had version {expected_version}, it is now {room.version}). "
+            "Reload and try again.",
             details={"currentVersion": room.version},
         )
 
@@ -285,13 +294,9 @@ def room_add_photo(
     """
     suffix = PurePosixPath(upload.name or "").suffix.lower()
     if suffix not in PHOTO_TYPES:
-        raise ValidationFailed(
-            details={"fields": {"photo": ["Upload a JPEG, PNG or WebP image."]}}
-        )
+        raise ValidationFailed(details={"fields": {"photo": ["Upload a JPEG, PNG or WebP image."]}})
     if upload.size > settings.ROOM_PHOTO_MAX_BYTES:
-        raise ValidationFailed(
-            details={"fields": {"photo": ["The photo is larger than 5 MB."]}}
-        )
+        raise ValidationFailed(details={"fields": {"photo": ["The photo is larger than 5 MB."]}})
     _check_image(upload)
     room = _get(room_id)
     before = room_snapshot(room)

@@ -12,12 +12,12 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from pynamodb.attributes import (
     BooleanAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.attributes import TTLAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from hotel.dynamo import IntegerAttribute, meta, register

@@ -24,9 +24,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         {"rooms.view_room", "rooms.change_room_status", "bookings.*", "payments.view_payment"}
     ),
     HOUSEKEEPING: frozenset({"rooms.view_room", "rooms.change_room_status"}),
-    ACCOUNTANT: frozenset(
-        {"rooms.view_room", "bookings.view_booking", "payments.*", "reports.*"}
-    ),
+    ACCOUNTANT: frozenset({"rooms.view_room", "bookings.view_booking", "payments.*", "reports.*"}),
 }
 
 ROLES = tuple(ROLE_GRANTS)

@@ -12,10 +12,10 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from hotel.audit.services import audit_record
-from hotel.errors import Conflict, DomainError, ValidationFailed
+from hotel.errors import Conflict, DomainError, StaleObject, ValidationFailed
 
 from . import roles
 from .models import ApiTokenItem, LoginThrottleItem, StaffUser, StaffUserItem
@@ -108,9 +108,17 @@ def staff_user_persist(*, user: StaffUser, update_fields=None) -> None:
         attr = getattr(StaffUserItem, attr_name)
         value = getter(user)
         actions.append(attr.remove() if value is None else attr.set(value))
-    if actions:
-        item = StaffUserItem(email=user.email)
-        item.update(actions=actions, condition=StaffUserItem.email.exists())
+    if not actions:
+        return
+    # Read then write conditionally on the version we read: concurrent edits fail, not merge.
+    item = StaffUserItem.get(user.email, consistent_read=True)
+    try:
+        item.update(actions=actions)
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise StaleObject(f"Staff member {user.email} changed meanwhile; retry.") from exc
+        raise
+    user._version = item.version
 
 
 # --- authentication with lockout ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 from django.contrib.sessions.backends.base import CreateError, SessionBase, UpdateError
@@ -69,10 +70,8 @@ class SessionStore(SessionBase):
         key = session_key or self.session_key
         if not key:
             return
-        try:
+        with contextlib.suppress(DeleteError):
             SessionItem(sessionKey=key).delete()
-        except DeleteError:
-            pass
 
     @classmethod
     def clear_expired(cls):

@@ -8,9 +8,7 @@ from .services import object_key
 
 def audit_for_object(*, object_type: str, object_id: str, limit: int = 100) -> list[AuditEntry]:
     return list(
-        AuditEntry.query(
-            object_key(object_type, object_id), scan_index_forward=False, limit=limit
-        )
+        AuditEntry.query(object_key(object_type, object_id), scan_index_forward=False, limit=limit)
     )
 
 

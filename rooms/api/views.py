@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,7 +29,7 @@ def _if_match(request) -> int | None:
     if not raw.isdigit():
         raise ValidationFailed(
             "If-Match must be the room's version number.",
-            details={"fields": {"If-Match": ["Expected a version number such as \"3\"."]}},
+            details={"fields": {"If-Match": ['Expected a version number such as "3".']}},
         )
     return int(raw)
 
@@ -43,9 +43,7 @@ def _room_response(request, room, status_code=status.HTTP_200_OK) -> Response:
 class RoomListView(APIView):
     permission_classes = [staff_perm(read=None, write="rooms.add_room")]
 
-    @extend_schema(
-        parameters=[RoomListQuery], responses=RoomListOutput, operation_id="rooms_list"
-    )
+    @extend_schema(parameters=[RoomListQuery], responses=RoomListOutput, operation_id="rooms_list")
     def get(self, request):
         query = parse_query(RoomListQuery, request)
         try:

@@ -40,7 +40,9 @@ class TokenView(APIView):
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
 
-    @extend_schema(request=TokenInput, responses={201: TokenOutput}, operation_id="auth_token_create")
+    @extend_schema(
+        request=TokenInput, responses={201: TokenOutput}, operation_id="auth_token_create"
+    )
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)

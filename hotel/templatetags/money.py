@@ -1,0 +1,27 @@
+"""`{{ amount|money:currency }}`: integer minor units shown in the currency's format."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF"}
+
+
+def format_money(amount: int, currency: str) -> str:
+    currency = (currency or "").upper()
+    symbol = SYMBOLS.get(currency, f"{currency} ")
+    if currency in ZERO_DECIMAL:
+        return f"{symbol}{amount:,}"
+    major, minor = divmod(abs(int(amount)), 100)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{symbol}{major:,}.{minor:02d}"
+
+
+@register.filter
+def money(amount, currency="") -> str:
+    if amount in (None, ""):
+        return ""
+    return format_money(int(amount), currency)

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from hotel.accounts import roles
+from hotel.accounts.services import staff_create, staff_get
+from rooms.demo import seed_demo_rooms
+
+
+class Command(BaseCommand):
+    help = "Seed the demo hotel and the demo manager (local stage only; idempotent)."
+
+    def handle(self, *args, **options):
+        if settings.STAGE not in ("local", "test"):
+            raise CommandError("The demo hotel is for the local stage only.")
+        now = timezone.now()
+        seed_demo_rooms(now=now, log=lambda msg: self.stdout.write(f"  {msg}"))
+        email = settings.HOTEL_DEMO_EMAIL
+        if staff_get(email=email) is None:
+            staff_create(
+                email=email,
+                password=settings.HOTEL_DEMO_PASSWORD,
+                role=roles.MANAGER,
+                full_name="Demo Manager",
+                actor="demo-seed",
+                now=now,
+                validate=False,
+            )
+            self.stdout.write(f"  demo manager {email} created")
+        else:
+            self.stdout.write(f"  demo manager {email} already there")

@@ -1,0 +1,51 @@
+"""Settings come from the environment; cloud stages refuse to start without secrets."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def load_settings(**env):
+    """Import hotel.settings in a clean interpreter with only the given environment."""
+    base = {"PATH": os.environ["PATH"], "PYTHONPATH": os.getcwd()}
+    code = "import hotel.settings as s; print(s.DEBUG, s.STAGE, s.SESSION_COOKIE_SECURE)"
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_cloud_stage_without_secret_key_is_a_startup_error(stage):
+    result = load_settings(HOTEL_STAGE=stage, DJANGO_ALLOWED_HOSTS="h.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_cloud_stage_without_allowed_hosts_is_a_startup_error():
+    result = load_settings(HOTEL_STAGE="prod", DJANGO_SECRET_KEY="s" * 50)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_cloud_stage_forces_debug_off_and_secure_cookies():
+    result = load_settings(
+        HOTEL_STAGE="prod",
+        DJANGO_SECRET_KEY="s" * 50,
+        DJANGO_ALLOWED_HOSTS="h.example",
+        DJANGO_DEBUG="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "prod", "True"]
+
+
+def test_local_stage_runs_without_a_secret_and_with_debug():
+    result = load_settings(HOTEL_STAGE="local")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "local", "False"]
+
+
+def test_unknown_stage_is_refused():
+    result = load_settings(HOTEL_STAGE="staging")
+    assert result.returncode != 0 and "HOTEL_STAGE must be one of" in result.stderr
