@@ -214,7 +214,10 @@ def sync_tables(*, log: Callable[[str], None] = print) -> list[str]:
                     {
                         "Create": {
                             "IndexName": gsi["index_name"],
-                            "KeySchema": gsi["key_schema"],
+                            # DynamoDB wants HASH before RANGE; PynamoDB may list them either way.
+                            "KeySchema": sorted(
+                                gsi["key_schema"], key=lambda k: k["KeyType"] != "HASH"
+                            ),
                             "Projection": gsi["projection"],
                         }
                     }
