@@ -1,0 +1,136 @@
+"""Bookings, the room-night inventory lock, rate rules and idempotency keys."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+from hotel.dynamo import IntegerAttribute, meta, register
+
+# --- the booking lifecycle ---------------------------------------------------------------------
+PENDING = "pending"
+CONFIRMED = "confirmed"
+CHECKED_IN = "checked-in"
+CHECKED_OUT = "checked-out"
+CANCELLED = "cancelled"
+NO_SHOW = "no-show"
+EXPIRED = "expired"
+STATUSES = (PENDING, CONFIRMED, CHECKED_IN, CHECKED_OUT, CANCELLED, NO_SHOW, EXPIRED)
+# Statuses whose nights are held in the room-night table.
+LIVE_STATUSES = frozenset({PENDING, CONFIRMED, CHECKED_IN})
+
+SOURCES = ("web", "api", "front_desk")
+
+
+class GuestEmailIndex(GlobalSecondaryIndex):
+    """A guest's bookings, newest first. Sparse: walk-ins without an email are not in it."""
+
+    class Meta:
+        index_name = "guestEmail-createdAt-index"
+        projection = AllProjection()
+
+    guestEmail = UnicodeAttribute(hash_key=True)
+    createdAt = UTCDateTimeAttribute(range_key=True)
+
+
+class StatusCheckInIndex(GlobalSecondaryIndex):
+    """Bookings by status and arrival date: arrival lists, pending holds, the staff list."""
+
+    class Meta:
+        index_name = "status-checkIn-index"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    checkIn = UnicodeAttribute(range_key=True)
+
+
+@register
+class Booking(Model):
+    Meta = meta("bookings")
+
+    bookingId = UnicodeAttribute(hash_key=True)
+    roomId = UnicodeAttribute()
+    roomType = UnicodeAttribute()
+    checkIn = UnicodeAttribute()  # YYYY-MM-DD, first night
+    checkOut = UnicodeAttribute()  # YYYY-MM-DD, departure day (not a night)
+    status = UnicodeAttribute(default=PENDING)
+    guestName = UnicodeAttribute()
+    guestEmail = UnicodeAttribute(null=True)
+    guestPhone = UnicodeAttribute(null=True)
+    guests = IntegerAttribute()
+    totalPrice = IntegerAttribute()
+    subtotal = IntegerAttribute()
+    tax = IntegerAttribute()
+    currency = UnicodeAttribute()
+    nightly = JSONAttribute()  # [{"date", "amount", "rule"}]
+    source = UnicodeAttribute(default="api")
+    notes = UnicodeAttribute(default="")
+    guestTokenHash = UnicodeAttribute()
+    createdAt = UTCDateTimeAttribute()
+    updatedAt = UTCDateTimeAttribute()
+    expiresAt = UTCDateTimeAttribute(null=True)  # end of the hold while pending
+    purgeAt = TTLAttribute(null=True)  # TTL backstop for dead holds; never the expiry check
+    version = VersionAttribute()
+
+    by_guest = GuestEmailIndex()
+    by_status = StatusCheckInIndex()
+
+    def __str__(self) -> str:
+        return self.bookingId
+
+
+class NightIndex(GlobalSecondaryIndex):
+    """Which rooms are taken on a night, without a Scan."""
+
+    class Meta:
+        index_name = "night-roomId-index"
+        projection = IncludeProjection(["bookingId", "holdExpiresAt"])
+
+    night = UnicodeAttribute(hash_key=True)
+    roomId = UnicodeAttribute(range_key=True)
+
+
+@register
+class RoomNight(Model):
+    """The inventory lock: one item per (room, night) held by a live booking."""
+
+    Meta = meta("room-nights")
+
+    roomId = UnicodeAttribute(hash_key=True)
+    night = UnicodeAttribute(range_key=True)  # YYYY-MM-DD
+    bookingId = UnicodeAttribute()
+    holdExpiresAt = NumberAttribute(null=True)  # epoch seconds while the booking is a hold
+
+    by_night = NightIndex()
+
+
+@register
+class RateRuleItem(Model):
+    """A pricing rule staff manage in the admin (see bookings.pricing.RateRule)."""
+
+    Meta = meta("rate-rules")
+
+    ruleId = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute()  # "percent" | "fixed"
+    value = IntegerAttribute()
+    roomType = UnicodeAttribute(null=True)
+    startDate = UnicodeAttribute(null=True)
+    endDate = UnicodeAttribute(null=True)
+    weekdays = ListAttribute(of=NumberAttribute, default=list)
+    priority = IntegerAttribute(default=0)
+    minStay = IntegerAttribute(null=True)
+    maxStay = IntegerAttribute(null=True)
+    active = BooleanAttribute(default=True)
+    lastUpdated = UTCDateTimeAttribute()
+    version = VersionAttribute()

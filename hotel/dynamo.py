@@ -12,13 +12,17 @@ import base64
 import binascii
 import functools
 import json
+import random
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
 from pynamodb.attributes import NumberAttribute
 from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 ModelT = TypeVar("ModelT", bound=type[Model])
 
@@ -47,6 +51,7 @@ def meta(entity: str, **extra: Any) -> type:
         "connect_timeout_seconds": 2,
         "read_timeout_seconds": 5,
         "max_retry_attempts": 2,
+        "max_pool_connections": 25,
     }
     if cfg["endpoint"]:
         attrs["host"] = cfg["endpoint"]
@@ -99,6 +104,63 @@ class IntegerAttribute(NumberAttribute):
         return str(value)
 
 
+# --- transactions and transient failures ----------------------------------------------------
+
+_THROTTLED = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+}
+
+
+def _is_transaction_conflict(exc: Exception) -> bool:
+    if getattr(exc, "cause_response_code", None) == "TransactionInProgressException":
+        return True
+    reasons = [r.code for r in (getattr(exc, "cancellation_reasons", None) or []) if r is not None]
+    return "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
+
+
+def is_transient(exc: Exception) -> bool:
+    """True for failures worth a retry: DynamoDB unreachable, throttled, or a transaction
+    that collided with another one (as opposed to a condition that really failed)."""
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+    from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+
+    cause = getattr(exc, "cause", None)
+    return (
+        isinstance(cause, BotoConnectionError | ConnectTimeoutError | ReadTimeoutError)
+        or getattr(exc, "cause_response_code", None) in _THROTTLED
+        or _is_transaction_conflict(exc)
+    )
+
+
+def transact(build: Callable[[TransactWrite], None], *, attempts: int = 6) -> None:
+    """Run `build(tx)` and commit it as one TransactWriteItems, retrying on conflicts.
+
+    Concurrent transactions on the same items are cancelled with TransactionConflict
+    rather than queued; a short jittered retry lets one of them win and the others
+    then fail on their conditions. `build` must be safe to call more than once.
+    Raises TransactWriteError (conditions failed, or conflicts outlasted the retries).
+    """
+    for attempt in range(attempts):
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                build(tx)
+            return
+        except TransactWriteError as exc:
+            if attempt == attempts - 1 or not _is_transaction_conflict(exc):
+                raise
+            time.sleep(random.uniform(0.005, 0.02 * 2**attempt))
+
+
+def conditional_check_failed(exc: TransactWriteError) -> bool:
+    return any(
+        r is not None and r.code == "ConditionalCheckFailed"
+        for r in (exc.cancellation_reasons or [])
+    )
+
+
 # --- cursors -----------------------------------------------------------------------------------
 
 
@@ -137,8 +199,9 @@ def item_key(item: Model, index: Any = None) -> dict:
         if attr.is_hash_key or attr.is_range_key:
             names.add(attr.attr_name)
     if index is not None:
-        for schema in index._hash_key_attribute(), index._range_key_attribute():
-            if schema is not None:
+        # PynamoDB indexes have no _range_key_attribute(); their keys are in Meta.attributes.
+        for schema in index.Meta.attributes.values():
+            if schema.is_hash_key or schema.is_range_key:
                 names.add(schema.attr_name)
     key = {}
     for name, attr in type(item).get_attributes().items():
@@ -258,8 +321,6 @@ def _ttl_attribute(model: type[Model]) -> str | None:
 
 def _wait_active(ddb, name: str) -> None:
     ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
-    import time
-
     for _ in range(120):
         table = ddb.describe_table(TableName=name)["Table"]
         statuses = [table["TableStatus"]] + [

@@ -9,6 +9,7 @@ import uuid
 from django.http import JsonResponse
 from pynamodb.exceptions import PynamoDBException
 
+from hotel.dynamo import is_transient
 from hotel.errors import DomainError, ServiceUnavailable
 
 logger = logging.getLogger("hotel.errors")
@@ -76,7 +77,7 @@ class ApiErrorMiddleware:
     def process_exception(self, request, exception):
         if not is_api_path(request):
             return None
-        if isinstance(exception, PynamoDBException) and _is_unreachable(exception):
+        if isinstance(exception, PynamoDBException) and is_transient(exception):
             exception = ServiceUnavailable()
         if isinstance(exception, DomainError):
             headers = {"Retry-After": "5"} if exception.status_code == 503 else None
@@ -92,15 +93,3 @@ class ApiErrorMiddleware:
         return error_response(
             request, status=500, code="INTERNAL_ERROR", message="Something went wrong on our side."
         )
-
-
-def _is_unreachable(exc: PynamoDBException) -> bool:
-    """True when DynamoDB could not be reached at all (as opposed to a request it refused)."""
-    cause = exc.cause
-    from botocore.exceptions import ConnectionError as BotoConnectionError
-    from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
-
-    return isinstance(cause, BotoConnectionError | ConnectTimeoutError | ReadTimeoutError) or (
-        getattr(exc, "cause_response_code", None)
-        in ("ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded")
-    )

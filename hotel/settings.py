@@ -138,6 +138,19 @@ HOTEL_DEMO_EMAIL = os.environ.get("HOTEL_DEMO_EMAIL", "manager@demo.hotel")
 HOTEL_DEMO_PASSWORD = os.environ.get("HOTEL_DEMO_PASSWORD", "demo-manager-2026")
 
 HOTEL_NAME = os.environ.get("HOTEL_NAME", "Harbour View Hotel")
+
+# --- Bookings ----------------------------------------------------------------------------------
+# An unpaid booking holds its nights this long (the seed's 48 hours).
+HOTEL_HOLD_MINUTES = int(os.environ.get("HOTEL_HOLD_MINUTES", 2880))
+# Longest stay; one booking's nights + the booking must fit one DynamoDB transaction (100 items).
+HOTEL_MAX_STAY_NIGHTS = min(int(os.environ.get("HOTEL_MAX_STAY_NIGHTS", 30)), 45)
+HOTEL_BOOKING_HORIZON_DAYS = int(os.environ.get("HOTEL_BOOKING_HORIZON_DAYS", 730))
+HOTEL_TAX_PERCENT = os.environ.get("HOTEL_TAX_PERCENT", "12")
+HOTEL_EVENT_BUS = os.environ.get(
+    "HOTEL_EVENT_BUS",
+    "hotel.events.EventBridgeBus" if IS_CLOUD else "hotel.events.InProcessBus",
+)
+HOTEL_EVENT_BUS_NAME = os.environ.get("HOTEL_EVENT_BUS_NAME", "default")
 HOTEL_CURRENCY = os.environ.get("HOTEL_CURRENCY", "INR").upper()
 
 LANGUAGE_CODE = "en-us"

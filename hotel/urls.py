@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from bookings.urls import api_urlpatterns as bookings_api
 from hotel.accounts.api.views import TokenView
 from hotel.admin_site import site
 from hotel.views import healthz
@@ -11,6 +12,7 @@ from rooms.views import home
 
 api_urlpatterns = [
     path("auth/token", TokenView.as_view(), name="auth-token"),
+    *bookings_api,
     *rooms_api,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -54,6 +54,7 @@ class Room(Model):
     amenities = ListAttribute(of=UnicodeAttribute, default=list)
     photos = ListAttribute(of=UnicodeAttribute, default=list)  # storage names, not URLs
     description = UnicodeAttribute(default="")
+    housekeeping = UnicodeAttribute(default="clean")  # clean / dirty (check-out sets dirty)
     lastUpdated = UTCDateTimeAttribute()
     version = VersionAttribute()
 

@@ -15,10 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from hotel.audit.services import audit_entry
-from hotel.dynamo import connection
+from hotel.dynamo import conditional_check_failed, transact
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
 
 from .models import ROOM_STATUSES, ROOM_TYPES, Room
@@ -129,10 +128,6 @@ def _get(room_id: str) -> Room:
         raise NotFound(f"Room {room_id} does not exist.", code="ROOM_NOT_FOUND") from exc
 
 
-def _reasons(exc: TransactWriteError) -> list[str]:
-    return [r.code for r in (exc.cancellation_reasons or []) if r is not None]
-
-
 def room_create(*, data: dict, actor: str, now: datetime, request_id: str | None = None) -> Room:
     """Create a room. Raises ValidationFailed, Conflict (ROOM_EXISTS)."""
     cleaned = room_validate(data=data, creating=True)
@@ -159,12 +154,15 @@ def room_create(*, data: dict, actor: str, now: datetime, request_id: str | None
         now=now,
         request_id=request_id,
     )
+
+    def build(tx):
+        tx.save(room, condition=Room.roomId.does_not_exist())
+        tx.save(entry)
+
     try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.save(room, condition=Room.roomId.does_not_exist())
-            tx.save(entry)
+        transact(build)
     except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in _reasons(exc):
+        if conditional_check_failed(exc):
             raise Conflict(
                 f"Room {room.roomId} already exists.",
                 code="ROOM_EXISTS",
@@ -188,12 +186,15 @@ def _write_change(
         now=now,
         request_id=request_id,
     )
+
+    def build(tx):
+        tx.save(room, condition=Room.roomId.exists())  # + version == what the caller saw
+        tx.save(entry)
+
     try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.save(room, condition=Room.roomId.exists())  # + version == what the caller saw
-            tx.save(entry)
+        transact(build)
     except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in _reasons(exc):
+        if conditional_check_failed(exc):
             raise StaleObject(
                 f"Room {room.roomId} was changed or deleted by someone else since you loaded it. "
                 "Reload it and try again.",
@@ -273,12 +274,15 @@ def room_delete(
         now=now,
         request_id=request_id,
     )
+
+    def build(tx):
+        tx.delete(room)  # conditional on the version we read
+        tx.save(entry)
+
     try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.delete(room)  # conditional on the version we read
-            tx.save(entry)
+        transact(build)
     except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in _reasons(exc):
+        if conditional_check_failed(exc):
             raise StaleObject(f"Room {room_id} changed while you were deleting it.") from exc
         raise
     for name in room.photos or []:

@@ -10,8 +10,9 @@ from pynamodb.exceptions import PynamoDBException
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
+from hotel.dynamo import is_transient
 from hotel.errors import DomainError, ServiceUnavailable
-from hotel.middleware import _is_unreachable, error_body
+from hotel.middleware import error_body
 
 logger = logging.getLogger("hotel.errors")
 
@@ -55,7 +56,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, RequestDataTooBig):
         exc = DomainError("The request body is too large.", code="PAYLOAD_TOO_LARGE")
         exc.status_code = 413
-    elif isinstance(exc, PynamoDBException) and _is_unreachable(exc):
+    elif isinstance(exc, PynamoDBException) and is_transient(exc):
         exc = ServiceUnavailable()
 
     if isinstance(exc, DomainError):

@@ -1,0 +1,123 @@
+"""Booking API shapes (camelCase)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from bookings.models import SOURCES, STATUSES
+from hotel.api.serializers import StrictInputSerializer
+from rooms.api.serializers import RoomOutput
+from rooms.models import ROOM_TYPES
+
+
+def iso(moment) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+class AvailabilityInput(StrictInputSerializer):
+    checkIn = serializers.DateField(input_formats=["%Y-%m-%d"])
+    checkOut = serializers.DateField(input_formats=["%Y-%m-%d"])
+    roomType = serializers.ChoiceField(choices=ROOM_TYPES, required=False)
+    guestCount = serializers.IntegerField(required=False, min_value=1, max_value=12)
+
+
+class NightlyOutput(serializers.Serializer):
+    date = serializers.CharField()
+    amount = serializers.IntegerField()
+    rule = serializers.CharField(allow_null=True)
+
+
+class AvailableRoomOutput(RoomOutput):
+    totalPrice = serializers.IntegerField()
+    subtotal = serializers.IntegerField()
+    tax = serializers.IntegerField()
+    nightly = NightlyOutput(many=True)
+
+
+class AvailabilityOutput(serializers.Serializer):
+    checkIn = serializers.CharField()
+    checkOut = serializers.CharField()
+    nights = serializers.IntegerField()
+    rooms = AvailableRoomOutput(many=True)
+    count = serializers.IntegerField()
+
+
+class BookingInput(StrictInputSerializer):
+    roomId = serializers.CharField(max_length=40)
+    checkIn = serializers.DateField(input_formats=["%Y-%m-%d"])
+    checkOut = serializers.DateField(input_formats=["%Y-%m-%d"])
+    guests = serializers.IntegerField(min_value=1, max_value=12)
+    guestName = serializers.CharField(max_length=120)
+    guestEmail = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    guestPhone = serializers.CharField(max_length=25, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    source = serializers.ChoiceField(choices=SOURCES, required=False)
+
+
+class StatusInput(StrictInputSerializer):
+    status = serializers.ChoiceField(choices=STATUSES)
+
+
+class ChangeInput(StrictInputSerializer):
+    checkIn = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
+    checkOut = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
+    roomId = serializers.CharField(max_length=40, required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Give new checkIn/checkOut dates and/or a roomId.")
+        return attrs
+
+
+class BookingListQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=STATUSES, required=False)
+    checkIn = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
+    checkInFrom = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
+    checkInTo = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
+    guestEmail = serializers.EmailField(required=False)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
+    nextToken = serializers.CharField(required=False, max_length=2000)
+
+
+class BookingOutput(serializers.Serializer):
+    bookingId = serializers.CharField()
+    status = serializers.CharField()
+    roomId = serializers.CharField()
+    roomType = serializers.CharField()
+    checkIn = serializers.CharField()
+    checkOut = serializers.CharField()
+    nights = serializers.SerializerMethodField()
+    guests = serializers.IntegerField()
+    guestName = serializers.CharField()
+    guestEmail = serializers.CharField(allow_null=True)
+    guestPhone = serializers.CharField(allow_null=True)
+    totalPrice = serializers.IntegerField()
+    subtotal = serializers.IntegerField()
+    tax = serializers.IntegerField()
+    currency = serializers.CharField()
+    nightly = NightlyOutput(many=True)
+    source = serializers.CharField()
+    notes = serializers.CharField()
+    createdAt = serializers.SerializerMethodField()
+    expiresAt = serializers.SerializerMethodField()
+
+    def get_nights(self, booking) -> int:
+        return len(booking.nightly or [])
+
+    def get_createdAt(self, booking) -> str:
+        return iso(booking.createdAt)
+
+    def get_expiresAt(self, booking) -> str | None:
+        return iso(booking.expiresAt)
+
+
+class BookingCreatedOutput(BookingOutput):
+    guestToken = serializers.CharField(
+        help_text="Shown once. The guest's key to view, pay, change or cancel this booking."
+    )
+
+
+class BookingListOutput(serializers.Serializer):
+    bookings = BookingOutput(many=True)
+    count = serializers.IntegerField()
+    nextToken = serializers.CharField(required=False)

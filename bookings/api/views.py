@@ -1,0 +1,265 @@
+"""Availability and booking endpoints. Views parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bookings import selectors, services
+from bookings.exceptions import BookingNotFound
+from bookings.models import CHECKED_IN, CHECKED_OUT
+from hotel.api.permissions import staff_perm
+from hotel.api.serializers import parse_query
+from hotel.dynamo import InvalidCursor
+from hotel.errors import ValidationFailed
+from hotel.idempotency import idempotent
+from rooms.api.serializers import RoomOutput
+
+from .serializers import (
+    AvailabilityInput,
+    AvailabilityOutput,
+    BookingCreatedOutput,
+    BookingInput,
+    BookingListOutput,
+    BookingListQuery,
+    BookingOutput,
+    ChangeInput,
+    StatusInput,
+)
+
+TOKEN_PARAMS = [
+    OpenApiParameter("X-Booking-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
+    OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False),
+]
+
+
+def _actor(request) -> str:
+    user = request.user
+    if user and user.is_authenticated:
+        return user.email
+    return "guest"
+
+
+def _guest_token(request) -> str | None:
+    return request.headers.get("X-Booking-Token") or request.query_params.get("token")
+
+
+def _booking_for(request, booking_id: str, *, perm: str):
+    """The booking if the caller is staff with `perm` or presents its guest token; else 404.
+
+    Anyone else gets the same 404 as for a booking that does not exist: ids reveal nothing.
+    """
+    booking = None
+    with contextlib.suppress(BookingNotFound):
+        booking = selectors.booking_get(booking_id=booking_id)
+    user = request.user
+    is_staff = bool(user and user.is_authenticated and user.has_perm(perm))
+    if booking is None or not (
+        is_staff or services.guest_token_matches(booking, _guest_token(request))
+    ):
+        raise BookingNotFound(f"Booking {booking_id} does not exist.")
+    return booking, is_staff
+
+
+class AvailabilityView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=AvailabilityInput, responses=AvailabilityOutput, operation_id="rooms_availability"
+    )
+    def post(self, request):
+        data = AvailabilityInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        now = timezone.now()
+        services.stay_validate(
+            check_in=params["checkIn"],
+            check_out=params["checkOut"],
+            today=services.hotel_today(now),
+        )
+        found = selectors.rooms_available(
+            check_in=params["checkIn"],
+            check_out=params["checkOut"],
+            room_type=params.get("roomType"),
+            guest_count=params.get("guestCount"),
+            now=now,
+        )
+        rooms = []
+        for room, quote in found:
+            body = RoomOutput(room, context={"request": request}).data
+            body.update(
+                totalPrice=quote.total,
+                subtotal=quote.subtotal,
+                tax=quote.tax,
+                nightly=quote.nightly_dicts(),
+            )
+            rooms.append(body)
+        return Response(
+            {
+                "checkIn": params["checkIn"].isoformat(),
+                "checkOut": params["checkOut"].isoformat(),
+                "nights": (params["checkOut"] - params["checkIn"]).days,
+                "rooms": rooms,
+                "count": len(rooms),
+            }
+        )
+
+
+class BookingListView(APIView):
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [AllowAny()]  # guests book without an account
+        return [staff_perm(read="bookings.view_booking")()]
+
+    @extend_schema(
+        parameters=[BookingListQuery], responses=BookingListOutput, operation_id="bookings_list"
+    )
+    def get(self, request):
+        query = parse_query(BookingListQuery, request)
+        low = query.get("checkInFrom") or query.get("checkIn")
+        high = query.get("checkInTo") or query.get("checkIn")
+        try:
+            bookings, token = selectors.bookings_list(
+                status=query.get("status"),
+                check_in_from=low,
+                check_in_to=high,
+                guest_email=query.get("guestEmail"),
+                limit=query["limit"],
+                cursor=query.get("nextToken"),
+            )
+        except InvalidCursor as exc:
+            raise ValidationFailed(
+                "nextToken is not valid.", details={"fields": {"nextToken": [str(exc)]}}
+            ) from exc
+        body = {"bookings": BookingOutput(bookings, many=True).data, "count": len(bookings)}
+        if token:
+            body["nextToken"] = token
+        return Response(body)
+
+    @extend_schema(
+        request=BookingInput,
+        responses={201: BookingCreatedOutput},
+        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        operation_id="bookings_create",
+    )
+    def post(self, request):
+        data = BookingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        user = request.user
+        is_staff = bool(user and user.is_authenticated and user.has_perm("bookings.add_booking"))
+        source = params.get("source") if is_staff and params.get("source") else "api"
+        now = timezone.now()
+
+        def create() -> tuple[int, dict]:
+            created = services.booking_create(
+                room_id=params["roomId"],
+                check_in=params["checkIn"],
+                check_out=params["checkOut"],
+                guests=params["guests"],
+                guest_name=params["guestName"],
+                guest_email=params.get("guestEmail"),
+                guest_phone=params.get("guestPhone"),
+                notes=params.get("notes", ""),
+                source=source,
+                actor=_actor(request),
+                now=now,
+                request_id=request.request_id,
+            )
+            body = dict(BookingOutput(created.booking).data)
+            body["guestToken"] = created.guest_token
+            return status.HTTP_201_CREATED, body
+
+        key = request.headers.get("Idempotency-Key")
+        if key:
+            code, body = idempotent(
+                scope="bookings.create", key=key, payload=request.data, now=now, call=create
+            )
+        else:
+            code, body = create()
+        response = Response(body, status=code)
+        response["Location"] = request.build_absolute_uri(f"/api/bookings/{body['bookingId']}")
+        return response
+
+
+class BookingDetailView(APIView):
+    permission_classes = [AllowAny]  # staff perm or guest token, checked per booking
+
+    @extend_schema(
+        parameters=TOKEN_PARAMS, responses=BookingOutput, operation_id="bookings_retrieve"
+    )
+    def get(self, request, booking_id: str):
+        booking, _ = _booking_for(request, booking_id, perm="bookings.view_booking")
+        return Response(BookingOutput(booking).data)
+
+
+class BookingStatusView(APIView):
+    permission_classes = [staff_perm(read=None, write="bookings.change_booking")]
+
+    @extend_schema(request=StatusInput, responses=BookingOutput, operation_id="bookings_set_status")
+    def put(self, request, booking_id: str):
+        data = StatusInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.booking_transition(
+            booking_id=booking_id,
+            to_status=data.validated_data["status"],
+            actor=_actor(request),
+            now=timezone.now(),
+            request_id=request.request_id,
+        )
+        return Response(BookingOutput(booking).data)
+
+
+class BookingCancelView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=None,
+        parameters=TOKEN_PARAMS,
+        responses=BookingOutput,
+        operation_id="bookings_cancel",
+    )
+    def post(self, request, booking_id: str):
+        _booking_for(request, booking_id, perm="bookings.change_booking")
+        booking = services.booking_cancel(
+            booking_id=booking_id,
+            actor=_actor(request),
+            now=timezone.now(),
+            request_id=request.request_id,
+        )
+        return Response(BookingOutput(booking).data)
+
+
+class BookingChangeView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=ChangeInput,
+        parameters=TOKEN_PARAMS,
+        responses=BookingOutput,
+        operation_id="bookings_change",
+    )
+    def post(self, request, booking_id: str):
+        booking, is_staff = _booking_for(request, booking_id, perm="bookings.change_booking")
+        data = ChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not is_staff and booking.status in (CHECKED_IN, CHECKED_OUT):
+            raise BookingNotFound(f"Booking {booking_id} does not exist.")
+        params = data.validated_data
+        booking = services.booking_change(
+            booking_id=booking_id,
+            check_in=params.get("checkIn"),
+            check_out=params.get("checkOut"),
+            room_id=params.get("roomId"),
+            actor=_actor(request),
+            now=timezone.now(),
+            request_id=request.request_id,
+        )
+        return Response(BookingOutput(booking).data)

@@ -1,0 +1,35 @@
+"""Booking errors, each with its HTTP status and stable code."""
+
+from hotel.errors import Conflict, DomainError, NotFound
+
+
+class RoomUnavailable(Conflict):
+    code = "ROOM_UNAVAILABLE"
+    default_message = "The room is not available for some of these nights."
+
+
+class InvalidTransition(Conflict):
+    code = "INVALID_TRANSITION"
+    default_message = "The booking cannot move to that status from its current one."
+
+
+class HoldExpired(Conflict):
+    code = "HOLD_EXPIRED"
+    default_message = "The hold on this booking has expired; please book again."
+
+
+class BookingNotFound(NotFound):
+    code = "BOOKING_NOT_FOUND"
+    default_message = "No such booking."
+
+
+class TooManyGuests(DomainError):
+    status_code = 400
+    code = "TOO_MANY_GUESTS"
+    default_message = "The room does not take that many guests."
+
+
+class StayTooLong(DomainError):
+    status_code = 400
+    code = "STAY_TOO_LONG"
+    default_message = "The stay is longer than the hotel allows in one booking."

@@ -1,0 +1,208 @@
+"""Booking reads: quotes, availability, lists. Key and index queries only, never a Scan of
+bookings. Time is a parameter: a hold that has expired stops counting at once."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from pynamodb.exceptions import DoesNotExist
+
+from hotel.dynamo import decode_cursor, encode_cursor, item_key
+from rooms.models import STATUS_MAINTENANCE, Room
+
+from .exceptions import BookingNotFound
+from .models import STATUSES, Booking, RateRuleItem, RoomNight
+from .pricing import FIXED, PERCENT, Quote, RateRule, quote_stay, stay_nights
+
+
+def rate_rules_active() -> list[RateRule]:
+    """All active rate rules (a small table, read whole)."""
+    return [rate_rule_from_item(item) for item in RateRuleItem.scan() if item.active]
+
+
+def rate_rule_from_item(item: RateRuleItem) -> RateRule:
+    return RateRule(
+        name=item.name,
+        kind=item.kind if item.kind in (PERCENT, FIXED) else PERCENT,
+        value=item.value,
+        room_type=item.roomType or None,
+        start=date.fromisoformat(item.startDate) if item.startDate else None,
+        end=date.fromisoformat(item.endDate) if item.endDate else None,
+        weekdays=frozenset(int(d) for d in item.weekdays or ()),
+        priority=item.priority or 0,
+        min_stay=item.minStay,
+        max_stay=item.maxStay,
+    )
+
+
+def tax_percent() -> Decimal:
+    return Decimal(str(settings.HOTEL_TAX_PERCENT))
+
+
+def booking_quote(
+    *, room: Room, check_in: date, check_out: date, rules: list[RateRule] | None = None
+) -> Quote:
+    """The price of a stay in a room: the single source for API, pages and payment amount."""
+    return quote_stay(
+        room_type=room.roomType,
+        base_price=room.pricePerNight,
+        currency=room.currency,
+        check_in=check_in,
+        check_out=check_out,
+        rules=rate_rules_active() if rules is None else rules,
+        tax_percent=tax_percent(),
+    )
+
+
+def taken_room_ids(*, nights: list[date], now: datetime) -> set[str]:
+    """Rooms with any of these nights held by a live booking (expired holds do not count).
+
+    One index query per night: the cost grows with nights × rooms taken, not with the
+    number of bookings in the table.
+    """
+    now_epoch = int(now.timestamp())
+    taken: set[str] = set()
+    for night in nights:
+        for item in RoomNight.by_night.query(night.isoformat()):
+            if item.holdExpiresAt is None or item.holdExpiresAt >= now_epoch:
+                taken.add(item.roomId)
+    return taken
+
+
+def rooms_available(
+    *,
+    check_in: date,
+    check_out: date,
+    now: datetime,
+    room_type: str | None = None,
+    guest_count: int | None = None,
+) -> list[tuple[Room, Quote]]:
+    """Rooms free for every night of the stay, with their quotes, cheapest first.
+
+    Excludes rooms in maintenance and rooms smaller than `guest_count`. A room whose
+    rate rules refuse the stay (min/max stay) is left out. Dates must be validated first.
+    """
+    from .pricing import StayRuleViolation
+
+    rooms = Room.by_type_floor.query(room_type) if room_type else Room.scan()
+    candidates = [
+        room
+        for room in rooms
+        if room.status != STATUS_MAINTENANCE
+        and (guest_count is None or room.capacity >= guest_count)
+    ]
+    if not candidates:
+        return []
+    taken = taken_room_ids(nights=stay_nights(check_in, check_out), now=now)
+    rules = rate_rules_active()
+    result = []
+    for room in candidates:
+        if room.roomId in taken:
+            continue
+        try:
+            quote = booking_quote(room=room, check_in=check_in, check_out=check_out, rules=rules)
+        except StayRuleViolation:
+            continue
+        result.append((room, quote))
+    result.sort(key=lambda pair: (pair[1].total, pair[0].roomId))
+    return result
+
+
+def booking_get(*, booking_id: str) -> Booking:
+    """Raises BookingNotFound."""
+    try:
+        return Booking.get(booking_id)
+    except DoesNotExist as exc:
+        raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
+
+
+def booking_nights(*, booking: Booking) -> list[RoomNight]:
+    """The room-night items that this booking holds right now."""
+    keys = [
+        (booking.roomId, n.isoformat())
+        for n in stay_nights(
+            date.fromisoformat(booking.checkIn), date.fromisoformat(booking.checkOut)
+        )
+    ]
+    return [n for n in RoomNight.batch_get(keys) if n.bookingId == booking.bookingId]
+
+
+def bookings_list(
+    *,
+    status: str | None = None,
+    check_in_from: date | None = None,
+    check_in_to: date | None = None,
+    guest_email: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[Booking], str | None]:
+    """A page of bookings and the next cursor. Raises hotel.dynamo.InvalidCursor.
+
+    guestEmail queries the guest index (newest first); otherwise the status index is
+    read partition by partition (one status, or all of them in lifecycle order), each
+    sorted by check-in date and limited to the check-in range.
+    """
+    start = decode_cursor(cursor)
+    if guest_email:
+        conditions = []
+        if status:
+            conditions.append(Booking.status == status)
+        if check_in_from:
+            conditions.append(Booking.checkIn >= check_in_from.isoformat())
+        if check_in_to:
+            conditions.append(Booking.checkIn <= check_in_to.isoformat())
+        filter_condition = None
+        for condition in conditions:
+            filter_condition = (
+                condition if filter_condition is None else filter_condition & condition
+            )
+        parts = [
+            lambda **kw: Booking.by_guest.query(
+                guest_email.strip().lower(),
+                scan_index_forward=False,
+                filter_condition=filter_condition,
+                **kw,
+            )
+        ]
+        index = Booking.by_guest
+    else:
+        range_condition = None
+        low = check_in_from.isoformat() if check_in_from else None
+        high = check_in_to.isoformat() if check_in_to else None
+        if low and high:
+            range_condition = Booking.checkIn.between(low, high)
+        elif low:
+            range_condition = Booking.checkIn >= low
+        elif high:
+            range_condition = Booking.checkIn <= high
+        parts = [
+            functools.partial(_status_query, s, range_condition)
+            for s in ([status] if status else STATUSES)
+        ]
+        index = Booking.by_status
+    return _paginate_parts(parts, limit=limit, start=start, index=index)
+
+
+def _status_query(status: str, range_condition, **kwargs):
+    return Booking.by_status.query(status, range_key_condition=range_condition, **kwargs)
+
+
+def _paginate_parts(parts, *, limit: int, start: dict | None, index) -> tuple[list, str | None]:
+    """Page through several queries in order; the cursor remembers the part and its key."""
+    part = int(start.pop("_part", {"N": "0"})["N"]) if start else 0
+    key = start or None
+    found: list[tuple[int, Booking]] = []
+    while part < len(parts):
+        for item in parts[part](last_evaluated_key=key, page_size=min(limit + 1, 200)):
+            if len(found) == limit:
+                last_part, last = found[-1]
+                token = item_key(last, index)
+                token["_part"] = {"N": str(last_part)}
+                return [item for _, item in found], encode_cursor(token)
+            found.append((part, item))
+        part += 1
+        key = None
+    return [item for _, item in found], None

@@ -1,0 +1,596 @@
+"""Booking writes: create (a hold), the lifecycle, change/move, cancel, expire holds.
+
+No double booking under any load: a booking and one RoomNight item per night are
+written in one DynamoDB transaction, each night conditional on not existing (or on
+belonging to a hold that has expired). The loser of a race fails inside DynamoDB.
+Every write carries its audit entry in the same transaction; events go out after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from hotel import events
+from hotel.audit.services import audit_entry
+from hotel.dynamo import conditional_check_failed, transact
+from hotel.errors import ValidationFailed
+from rooms.models import STATUS_AVAILABLE, STATUS_MAINTENANCE, STATUS_OCCUPIED, Room
+
+from .exceptions import (
+    BookingNotFound,
+    HoldExpired,
+    InvalidTransition,
+    RoomUnavailable,
+    StayTooLong,
+    TooManyGuests,
+)
+from .models import (
+    CANCELLED,
+    CHECKED_IN,
+    CHECKED_OUT,
+    CONFIRMED,
+    EXPIRED,
+    LIVE_STATUSES,
+    NO_SHOW,
+    PENDING,
+    SOURCES,
+    Booking,
+    RoomNight,
+)
+from .pricing import Quote, stay_nights
+from .selectors import booking_quote
+
+logger = logging.getLogger(__name__)
+
+# The lifecycle as data: status -> statuses it may move to. EXPIRED is the sweeper's alone.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PENDING: frozenset({CONFIRMED, CANCELLED, EXPIRED}),
+    CONFIRMED: frozenset({CHECKED_IN, CANCELLED, NO_SHOW}),
+    CHECKED_IN: frozenset({CHECKED_OUT}),
+    CHECKED_OUT: frozenset(),
+    CANCELLED: frozenset(),
+    NO_SHOW: frozenset(),
+    EXPIRED: frozenset(),
+}
+STAFF_TARGETS = frozenset({CONFIRMED, CANCELLED, CHECKED_IN, CHECKED_OUT, NO_SHOW})
+EVENT_FOR_STATUS = {
+    CONFIRMED: events.BookingConfirmed,
+    CANCELLED: events.BookingCancelled,
+    EXPIRED: events.BookingExpired,
+    CHECKED_IN: events.GuestCheckedIn,
+    CHECKED_OUT: events.GuestCheckedOut,
+    NO_SHOW: events.BookingNoShow,
+}
+ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
+PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{6,25}$")
+DEAD_BOOKING_RETENTION = timedelta(days=400)
+
+
+# --- pure helpers -------------------------------------------------------------------------------
+
+
+def hotel_today(now: datetime) -> date:
+    """Today's date in the hotel's time zone."""
+    return now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def stay_validate(*, check_in: date, check_out: date, today: date) -> None:
+    """Raise ValidationFailed / StayTooLong unless [check_in, check_out) is a bookable stay."""
+    errors: dict[str, list[str]] = {}
+    if check_in < today:
+        errors["checkIn"] = ["Check-in cannot be in the past."]
+    if check_out <= check_in:
+        errors["checkOut"] = ["Check-out must be after check-in."]
+    horizon = today + timedelta(days=settings.HOTEL_BOOKING_HORIZON_DAYS)
+    if check_in > horizon:
+        errors.setdefault("checkIn", []).append(
+            f"Bookings open {settings.HOTEL_BOOKING_HORIZON_DAYS} days ahead."
+        )
+    if errors:
+        raise ValidationFailed("These dates cannot be booked.", details={"fields": errors})
+    nights = (check_out - check_in).days
+    if nights > settings.HOTEL_MAX_STAY_NIGHTS:
+        raise StayTooLong(
+            f"A booking can be at most {settings.HOTEL_MAX_STAY_NIGHTS} nights "
+            f"(this one is {nights}). Split longer stays into several bookings.",
+            details={"maxNights": settings.HOTEL_MAX_STAY_NIGHTS, "nights": nights},
+        )
+
+
+def new_booking_id(today: date) -> str:
+    suffix = "".join(secrets.choice(ID_ALPHABET) for _ in range(8))
+    return f"BK-{today:%Y%m%d}-{suffix}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def guest_token_matches(booking: Booking, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(booking.guestTokenHash, hash_token(token))
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def booking_snapshot(booking: Booking) -> dict:
+    return {
+        "status": booking.status,
+        "roomId": booking.roomId,
+        "checkIn": booking.checkIn,
+        "checkOut": booking.checkOut,
+        "guests": booking.guests,
+        "guestName": booking.guestName,
+        "guestEmail": booking.guestEmail,
+        "guestPhone": booking.guestPhone,
+        "totalPrice": booking.totalPrice,
+        "currency": booking.currency,
+        "notes": booking.notes,
+    }
+
+
+def _guest_fields_validate(
+    *, guest_name: str, guest_email: str | None, guest_phone: str | None, source: str
+) -> dict:
+    errors: dict[str, list[str]] = {}
+    name = (guest_name or "").strip()
+    if not 1 <= len(name) <= 120:
+        errors["guestName"] = ["Enter the guest's name (at most 120 characters)."]
+    email = (guest_email or "").strip().lower() or None
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["guestEmail"] = ["Enter a valid email address."]
+    elif source != "front_desk":
+        errors["guestEmail"] = ["An email is needed to send the confirmation."]
+    phone = (guest_phone or "").strip() or None
+    if phone and not PHONE_RE.match(phone):
+        errors["guestPhone"] = ["Enter a phone number (digits, spaces, + and dashes)."]
+    if source not in SOURCES:
+        errors["source"] = [f"Choose one of: {', '.join(SOURCES)}."]
+    if errors:
+        raise ValidationFailed(details={"fields": errors})
+    return {"guestName": name, "guestEmail": email, "guestPhone": phone}
+
+
+# --- reads used by writes -----------------------------------------------------------------------
+
+
+def _booking(booking_id: str) -> Booking:
+    try:
+        return Booking.get(booking_id, consistent_read=True)
+    except DoesNotExist as exc:
+        raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
+
+
+def _room(room_id: str) -> Room:
+    try:
+        return Room.get(room_id, consistent_read=True)
+    except DoesNotExist as exc:
+        from hotel.errors import NotFound
+
+        raise NotFound(f"Room {room_id} does not exist.", code="ROOM_NOT_FOUND") from exc
+
+
+def _room_bookable(room: Room, guests: int) -> None:
+    if room.status == STATUS_MAINTENANCE:
+        raise RoomUnavailable(f"Room {room.roomId} is out of service for maintenance.")
+    if not 1 <= guests <= room.capacity:
+        raise TooManyGuests(
+            f"Room {room.roomId} takes up to {room.capacity} guests.",
+            details={"fields": {"guests": [f"Between 1 and {room.capacity}."]}},
+        )
+
+
+def _owned_nights(booking: Booking) -> list[RoomNight]:
+    """The booking's nights that it still holds (an expired hold may have lost some)."""
+    keys = [(booking.roomId, n.isoformat()) for n in _nights_of(booking)]
+    return [night for night in RoomNight.batch_get(keys) if night.bookingId == booking.bookingId]
+
+
+def _nights_of(booking: Booking) -> list[date]:
+    return stay_nights(date.fromisoformat(booking.checkIn), date.fromisoformat(booking.checkOut))
+
+
+def _take_night(tx: TransactWrite, *, room_id: str, night: date, booking_id: str, hold_until, now):
+    item = RoomNight(roomId=room_id, night=night.isoformat(), bookingId=booking_id)
+    item.holdExpiresAt = _epoch(hold_until) if hold_until else None
+    # Free, or held by a hold that has expired (even before the sweeper has run).
+    tx.save(
+        item,
+        condition=RoomNight.roomId.does_not_exist() | (RoomNight.holdExpiresAt < _epoch(now)),
+    )
+
+
+def _release_night(tx: TransactWrite, night: RoomNight) -> None:
+    tx.delete(night, condition=RoomNight.bookingId == night.bookingId)
+
+
+# --- create ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreatedBooking:
+    booking: Booking
+    guest_token: str
+    quote: Quote
+
+
+def booking_create(
+    *,
+    room_id: str,
+    check_in: date,
+    check_out: date,
+    guests: int,
+    guest_name: str,
+    guest_email: str | None,
+    guest_phone: str | None = None,
+    notes: str = "",
+    source: str = "api",
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+) -> CreatedBooking:
+    """Hold a room for a stay: a pending booking and its nights in one transaction.
+
+    Raises ValidationFailed, StayTooLong, NotFound (room), TooManyGuests,
+    StayRuleViolation, RoomUnavailable.
+    """
+    stay_validate(check_in=check_in, check_out=check_out, today=hotel_today(now))
+    guest = _guest_fields_validate(
+        guest_name=guest_name, guest_email=guest_email, guest_phone=guest_phone, source=source
+    )
+    if len(notes or "") > 2000:
+        raise ValidationFailed(details={"fields": {"notes": ["At most 2000 characters."]}})
+    room = _room(room_id)
+    _room_bookable(room, guests)
+    quote = booking_quote(room=room, check_in=check_in, check_out=check_out)
+    hold_until = now + timedelta(minutes=settings.HOTEL_HOLD_MINUTES)
+    token = secrets.token_urlsafe(24)
+    for _attempt in range(3):  # a new id on the (astronomically rare) id collision
+        booking = Booking(
+            bookingId=new_booking_id(hotel_today(now)),
+            roomId=room.roomId,
+            roomType=room.roomType,
+            checkIn=check_in.isoformat(),
+            checkOut=check_out.isoformat(),
+            status=PENDING,
+            guests=guests,
+            totalPrice=quote.total,
+            subtotal=quote.subtotal,
+            tax=quote.tax,
+            currency=quote.currency,
+            nightly=quote.nightly_dicts(),
+            source=source,
+            notes=notes or "",
+            guestTokenHash=hash_token(token),
+            createdAt=now,
+            updatedAt=now,
+            expiresAt=hold_until,
+            purgeAt=hold_until + DEAD_BOOKING_RETENTION,
+            **guest,
+        )
+        entry = audit_entry(
+            actor=actor,
+            action="create",
+            object_type="bookings.booking",
+            object_id=booking.bookingId,
+            before=None,
+            after=booking_snapshot(booking),
+            now=now,
+            request_id=request_id,
+        )
+
+        def build(tx, booking=booking, entry=entry):
+            tx.save(booking, condition=Booking.bookingId.does_not_exist())
+            for night in quote.nightly:
+                _take_night(
+                    tx,
+                    room_id=room.roomId,
+                    night=night.night,
+                    booking_id=booking.bookingId,
+                    hold_until=hold_until,
+                    now=now,
+                )
+            tx.save(entry)
+
+        try:
+            transact(build)
+        except TransactWriteError as exc:
+            if not conditional_check_failed(exc):
+                raise
+            if _booking_exists(booking.bookingId):
+                continue
+            raise RoomUnavailable(
+                f"Room {room.roomId} is already booked for some of these nights."
+            ) from exc
+        events.publish(events.BookingCreated, **_event_detail(booking))
+        return CreatedBooking(booking=booking, guest_token=token, quote=quote)
+    raise RuntimeError("Could not allocate a booking id")  # pragma: no cover
+
+
+def _booking_exists(booking_id: str) -> bool:
+    try:
+        Booking.get(booking_id, attributes_to_get=["bookingId"])
+    except DoesNotExist:
+        return False
+    return True
+
+
+def _event_detail(booking: Booking) -> dict:
+    return {
+        "bookingId": booking.bookingId,
+        "status": booking.status,
+        "roomId": booking.roomId,
+        "checkIn": booking.checkIn,
+        "checkOut": booking.checkOut,
+        "totalPrice": booking.totalPrice,
+        "currency": booking.currency,
+    }
+
+
+# --- the lifecycle --------------------------------------------------------------------------------
+
+
+def booking_transition(
+    *,
+    booking_id: str,
+    to_status: str,
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+    system: bool = False,
+) -> Booking:
+    """Move a booking along the lifecycle (TRANSITIONS), with its side effects, atomically.
+
+    confirmed: the hold ends (nights kept for good); cancelled / no-show / expired /
+    checked-out: the nights are released; checked-in: the room becomes occupied;
+    checked-out: the room becomes available and dirty. Raises BookingNotFound,
+    InvalidTransition, HoldExpired.
+    """
+    for attempt in range(3):
+        booking = _booking(booking_id)
+        previous = booking.status
+        if to_status not in TRANSITIONS.get(previous, ()) or (
+            to_status not in STAFF_TARGETS and not system
+        ):
+            raise InvalidTransition(
+                f"A {previous} booking cannot become {to_status}.",
+                details={
+                    "from": previous,
+                    "to": to_status,
+                    "allowed": sorted(TRANSITIONS.get(previous, ()) & STAFF_TARGETS),
+                },
+            )
+        held = previous == PENDING
+        if to_status == CONFIRMED and held and booking.expiresAt <= now:
+            raise HoldExpired(
+                f"The hold on {booking_id} expired at {booking.expiresAt:%Y-%m-%d %H:%M} UTC."
+            )
+        before = booking_snapshot(booking)
+        booking.status = to_status
+        booking.updatedAt = now
+        if to_status == CONFIRMED:
+            booking.expiresAt = None
+            booking.purgeAt = None
+        entry = audit_entry(
+            actor=actor,
+            action=f"status:{to_status}",
+            object_type="bookings.booking",
+            object_id=booking.bookingId,
+            before=before,
+            after=booking_snapshot(booking),
+            now=now,
+            request_id=request_id,
+        )
+        effects = _TransitionEffects(booking, to_status=to_status, now=now)
+
+        def build(tx, booking=booking, entry=entry, previous=previous, effects=effects):
+            tx.save(booking, condition=Booking.status == previous)
+            effects.apply(tx)
+            tx.save(entry)
+
+        try:
+            transact(build)
+        except TransactWriteError as exc:
+            if conditional_check_failed(exc) and attempt < 2:
+                continue  # Someone changed the booking, a night or the room: re-read and retry.
+            if conditional_check_failed(exc):
+                if to_status == CONFIRMED:
+                    raise HoldExpired(f"The nights of {booking_id} are no longer held.") from exc
+                raise InvalidTransition("The booking changed meanwhile; reload it.") from exc
+            raise
+        events.publish(
+            EVENT_FOR_STATUS[to_status], **_event_detail(booking), previousStatus=previous
+        )
+        return booking
+    raise InvalidTransition("The booking changed meanwhile; reload it.")  # pragma: no cover
+
+
+class _TransitionEffects:
+    """What a transition does besides the status, read once before the transaction.
+
+    confirmed: the hold ends on every night; cancelled / no-show / expired / checked-out:
+    the nights the booking still owns are released; checked-in / checked-out: the room's
+    state changes (conditional on the room's version).
+    """
+
+    def __init__(self, booking: Booking, *, to_status: str, now: datetime):
+        self.to_status = to_status
+        self.now = now
+        self.booking_id = booking.bookingId
+        self.nights = _owned_nights(booking) if to_status != CHECKED_IN else []
+        if to_status == CONFIRMED and len(self.nights) != len(_nights_of(booking)):
+            raise _lost_nights(booking)
+        self.room = None
+        if to_status in (CHECKED_IN, CHECKED_OUT):
+            try:
+                self.room = Room.get(booking.roomId, consistent_read=True)
+            except DoesNotExist:
+                self.room = None
+
+    def apply(self, tx) -> None:
+        for night in self.nights:
+            if self.to_status == CONFIRMED:
+                tx.update(
+                    night,
+                    actions=[RoomNight.holdExpiresAt.remove()],
+                    condition=RoomNight.bookingId == self.booking_id,
+                )
+            else:
+                _release_night(tx, night)
+        if self.room is not None:
+            status = STATUS_OCCUPIED if self.to_status == CHECKED_IN else STATUS_AVAILABLE
+            actions = [Room.status.set(status), Room.lastUpdated.set(self.now)]
+            if self.to_status == CHECKED_OUT:
+                actions.append(Room.housekeeping.set("dirty"))
+            tx.update(self.room, actions=actions)
+
+
+def _lost_nights(booking: Booking) -> HoldExpired:
+    return HoldExpired(
+        f"Some nights of {booking.bookingId} were sold after its hold expired; book again."
+    )
+
+
+def booking_cancel(*, booking_id: str, actor: str, now: datetime, request_id=None) -> Booking:
+    """Cancel a pending or confirmed booking and release its nights. Raises InvalidTransition."""
+    return booking_transition(
+        booking_id=booking_id, to_status=CANCELLED, actor=actor, now=now, request_id=request_id
+    )
+
+
+def holds_expire(*, now: datetime, log=None) -> int:
+    """Expire pending bookings whose hold has passed and release their nights. Returns count.
+
+    Reads the pending partition of the status index (the live holds only), never a Scan.
+    """
+    expired = 0
+    for booking in Booking.by_status.query(PENDING, filter_condition=Booking.expiresAt < now):
+        try:
+            booking_transition(
+                booking_id=booking.bookingId,
+                to_status=EXPIRED,
+                actor="system:hold-sweeper",
+                now=now,
+                system=True,
+            )
+            expired += 1
+        except (InvalidTransition, BookingNotFound):
+            continue  # Paid or cancelled meanwhile: nothing to expire.
+    if log:
+        log(f"expired {expired} hold(s)")
+    return expired
+
+
+# --- change dates / move room --------------------------------------------------------------------
+
+
+def booking_change(
+    *,
+    booking_id: str,
+    actor: str,
+    now: datetime,
+    check_in: date | None = None,
+    check_out: date | None = None,
+    room_id: str | None = None,
+    request_id: str | None = None,
+) -> Booking:
+    """New dates and/or room, re-priced; old nights released and new ones taken atomically.
+
+    Raises BookingNotFound, InvalidTransition (not pending/confirmed), HoldExpired,
+    ValidationFailed, StayTooLong, NotFound (room), TooManyGuests, RoomUnavailable.
+    """
+    booking = _booking(booking_id)
+    if booking.status not in (PENDING, CONFIRMED):
+        raise InvalidTransition(f"A {booking.status} booking cannot be changed.")
+    if booking.status == PENDING and booking.expiresAt <= now:
+        raise HoldExpired()
+    new_in = check_in or date.fromisoformat(booking.checkIn)
+    new_out = check_out or date.fromisoformat(booking.checkOut)
+    new_room_id = room_id or booking.roomId
+    if (new_in.isoformat(), new_out.isoformat(), new_room_id) == (
+        booking.checkIn,
+        booking.checkOut,
+        booking.roomId,
+    ):
+        return booking
+    stay_validate(check_in=new_in, check_out=new_out, today=hotel_today(now))
+    room = _room(new_room_id)
+    _room_bookable(room, booking.guests)
+    quote = booking_quote(room=room, check_in=new_in, check_out=new_out)
+
+    old_nights = {(n.roomId, n.night): n for n in _owned_nights(booking)}
+    if len(old_nights) != len(_nights_of(booking)):
+        raise _lost_nights(booking)
+    new_keys = {(room.roomId, n.night.isoformat()) for n in quote.nightly}
+    before = booking_snapshot(booking)
+    booking.roomId, booking.roomType = room.roomId, room.roomType
+    booking.checkIn, booking.checkOut = new_in.isoformat(), new_out.isoformat()
+    booking.totalPrice, booking.subtotal, booking.tax = quote.total, quote.subtotal, quote.tax
+    booking.nightly = quote.nightly_dicts()
+    booking.updatedAt = now
+    hold_until = booking.expiresAt if booking.status == PENDING else None
+    entry = audit_entry(
+        actor=actor,
+        action="change",
+        object_type="bookings.booking",
+        object_id=booking.bookingId,
+        before=before,
+        after=booking_snapshot(booking),
+        now=now,
+        request_id=request_id,
+    )
+
+    def build(tx):
+        tx.save(booking, condition=Booking.status == before["status"])
+        for key, night in old_nights.items():
+            if key not in new_keys:
+                _release_night(tx, night)
+        for room_key, night in sorted(new_keys - set(old_nights)):
+            _take_night(
+                tx,
+                room_id=room_key,
+                night=date.fromisoformat(night),
+                booking_id=booking.bookingId,
+                hold_until=hold_until,
+                now=now,
+            )
+        tx.save(entry)
+
+    try:
+        transact(build)
+    except TransactWriteError as exc:
+        if conditional_check_failed(exc):
+            raise RoomUnavailable(
+                f"Room {room.roomId} is not free for all of the new nights; nothing was changed."
+            ) from exc
+        raise
+    events.publish(events.BookingChanged, **_event_detail(booking), previous=before)
+    return booking
+
+
+__all__ = [
+    "LIVE_STATUSES",
+    "TRANSITIONS",
+    "booking_cancel",
+    "booking_change",
+    "booking_create",
+    "booking_transition",
+    "holds_expire",
+]

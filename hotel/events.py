@@ -1,0 +1,134 @@
+"""Domain events through one bus interface: in-process locally, EventBridge in the cloud.
+
+Services publish only after their write succeeded; a failing publish or handler is
+logged and never undoes the write. Handlers must be idempotent (events can repeat).
+The bus is chosen by `settings.HOTEL_EVENT_BUS` (a dotted path).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("hotel.events")
+
+BookingCreated = "BookingCreated"
+BookingConfirmed = "BookingConfirmed"
+BookingCancelled = "BookingCancelled"
+BookingExpired = "BookingExpired"
+BookingChanged = "BookingChanged"
+GuestCheckedIn = "GuestCheckedIn"
+GuestCheckedOut = "GuestCheckedOut"
+BookingNoShow = "BookingNoShow"
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    detail: dict
+    occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+Handler = Callable[[Event], None]
+_handlers: dict[str, list[Handler]] = defaultdict(list)
+
+
+def subscribe(*names: str) -> Callable[[Handler], Handler]:
+    """Decorator: run the handler for these events (in-process bus; Lambda targets in the cloud)."""
+
+    def register(handler: Handler) -> Handler:
+        for name in names:
+            if handler not in _handlers[name]:
+                _handlers[name].append(handler)
+        return handler
+
+    return register
+
+
+def dispatch(event: Event) -> None:
+    """Run the subscribed handlers; one failing handler does not stop the others."""
+    for handler in list(_handlers.get(event.name, ())):
+        try:
+            handler(event)
+        except Exception:
+            logger.exception("Event handler %s failed for %s", handler.__qualname__, event.name)
+
+
+class EventBus:
+    """The interface: publish one event. Implementations must not raise on delivery failure."""
+
+    def publish(self, event: Event) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class InProcessBus(EventBus):
+    def publish(self, event: Event) -> None:
+        dispatch(event)
+
+
+class EventBridgeBus(EventBus):
+    """Publishes to Amazon EventBridge (`PutEvents`); rules route events to handlers there."""
+
+    source = "hotel"
+
+    def __init__(self, client=None, bus_name: str | None = None):
+        self._client = client
+        self.bus_name = bus_name or getattr(settings, "HOTEL_EVENT_BUS_NAME", "default")
+
+    @property
+    def client(self):
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("events", region_name=settings.DYNAMODB["region"])
+        return self._client
+
+    def entry(self, event: Event) -> dict:
+        return {
+            "Source": self.source,
+            "DetailType": event.name,
+            "Detail": json.dumps(event.detail, default=str, sort_keys=True),
+            "EventBusName": self.bus_name,
+            "Time": event.occurred_at,
+        }
+
+    def publish(self, event: Event) -> None:
+        try:
+            result = self.client.put_events(Entries=[self.entry(event)])
+        except Exception:
+            logger.exception("EventBridge publish failed for %s", event.name)
+            return
+        if result.get("FailedEntryCount"):
+            logger.error("EventBridge rejected %s: %s", event.name, result.get("Entries"))
+
+
+class RecordingBus(InProcessBus):
+    """Dispatches like the in-process bus and keeps every event (tests, debugging)."""
+
+    def __init__(self):
+        self.events: list[Event] = []
+
+    def publish(self, event: Event) -> None:
+        self.events.append(event)
+        super().publish(event)
+
+
+@cache
+def get_bus() -> EventBus:
+    return import_string(settings.HOTEL_EVENT_BUS)()
+
+
+def publish(name: str, **detail) -> None:
+    """Publish an event after a successful write. Never raises."""
+    try:
+        get_bus().publish(Event(name=name, detail=detail))
+    except Exception:
+        logger.exception("Publishing %s failed", name)

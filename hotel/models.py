@@ -1,0 +1,3 @@
+"""Project-wide tables, imported here so the app registry (and sync_tables) sees them."""
+
+from hotel.idempotency import IdempotencyKey  # noqa: F401
