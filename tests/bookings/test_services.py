@@ -302,3 +302,12 @@ def test_a_failing_event_handler_never_undoes_the_booking(room, make_booking, mo
     finally:
         events._handlers["BookingCreated"].remove(boom)
     assert Booking.get(booking.bookingId).status == "pending"
+
+
+def test_expire_holds_command_runs_the_sweeper(room, make_booking, capsys):
+    from django.core.management import call_command
+
+    make_booking()  # held from NOW (March 2026): long expired by the real clock
+    call_command("expire_holds")
+    assert "expired 1 hold(s)" in capsys.readouterr().out
+    assert RoomNight.count("R-1") == 0
