@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from .models import StaffUser
 from .services import LoginLocked, staff_authenticate, staff_get
 
 
@@ -24,9 +25,9 @@ class StaffBackend:
         user = staff_get(email=user_id)
         return user if user and user.is_active else None
 
-    # The user object answers permissions from its role; these keep the backend API complete.
+    # A StaffUser answers from its role; anyone else (AnonymousUser asks the backends) has none.
     def has_perm(self, user_obj, perm, obj=None):
-        return user_obj.has_perm(perm, obj)
+        return isinstance(user_obj, StaffUser) and user_obj.has_perm(perm, obj)
 
     def has_module_perms(self, user_obj, app_label):
-        return user_obj.has_module_perms(app_label)
+        return isinstance(user_obj, StaffUser) and user_obj.has_module_perms(app_label)

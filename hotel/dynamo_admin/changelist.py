@@ -1,0 +1,176 @@
+"""The state of one list page: parameters, filters, search, the read plan and its page."""
+
+from __future__ import annotations
+
+import functools
+import operator
+from typing import Any
+
+from django.contrib.admin.utils import quote
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from pynamodb.exceptions import QueryError, ScanError
+
+from hotel.dynamo import InvalidCursor
+
+from .filters import InvalidFilter
+from .query import ReadPlan, key_names, plan_read
+from .rendering import display_value, header_for
+
+SEARCH_VAR = "q"
+CURSOR_VAR = "cursor"
+MAX_SEARCH_LENGTH = 200
+
+
+class ChangeList:
+    def __init__(self, request, modeladmin):
+        self.request = request
+        self.modeladmin = modeladmin
+        self.model = modeladmin.model
+        self.opts = modeladmin.opts
+        self.params: dict[str, str] = {k: v for k, v in request.GET.items() if v != ""}
+        self.query = self.params.get(SEARCH_VAR, "").strip()[:MAX_SEARCH_LENGTH]
+        self.cursor = self.params.get(CURSOR_VAR) or None
+        self.list_display = modeladmin.get_list_display(request)
+        self.filters = modeladmin.get_list_filter(request)
+        self.search_fields = modeladmin.get_search_fields(request)
+        self.errors: list[str] = []
+        self.plan: ReadPlan | None = None
+        self.results: list = []
+        self.next_cursor: str | None = None
+
+    # --- URLs -----------------------------------------------------------------------------------
+
+    def url_with(self, new: dict[str, str] | None = None, remove=()) -> str:
+        """This page's query string with `new` set and `remove` dropped (and no cursor)."""
+        params = {k: v for k, v in self.params.items() if k not in remove and k != CURSOR_VAR}
+        params.update(new or {})
+        return "?" + urlencode(sorted(params.items())) if params else "?"
+
+    def hidden_params(self, exclude=()) -> list[tuple[str, str]]:
+        return [
+            (k, v) for k, v in sorted(self.params.items()) if k not in exclude and k != CURSOR_VAR
+        ]
+
+    @property
+    def next_url(self) -> str | None:
+        if not self.next_cursor:
+            return None
+        return self.url_with({CURSOR_VAR: self.next_cursor})
+
+    @property
+    def first_url(self) -> str | None:
+        return self.url_with() if self.cursor else None
+
+    @property
+    def clear_all_url(self) -> str:
+        names = {name for f in self.filters for name in f.parameters}
+        return self.url_with(remove=names)
+
+    @property
+    def has_active_filters(self) -> bool:
+        return any(f.is_active(self.params) for f in self.filters)
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def lookups(self) -> tuple[dict[str, Any], dict]:
+        lookups: dict[str, Any] = {}
+        hints: dict = {}
+        for list_filter in self.filters:
+            try:
+                lookups.update(list_filter.lookups(self.params))
+            except InvalidFilter as exc:
+                self.errors.append(f"{exc} The filter was ignored.")
+                continue
+            hints.update(list_filter.index_hints())
+        if not lookups and not self.query:
+            defaults = self.modeladmin.get_default_filters(self.request)
+            for list_filter in self.filters:
+                try:
+                    lookups.update(list_filter.lookups(defaults))
+                except InvalidFilter:
+                    continue
+            for name, value in defaults.items():
+                self.params.setdefault(name, value)
+        return lookups, hints
+
+    def search_condition(self):
+        terms = {self.query, self.modeladmin.search_key(self.query)}
+        conditions = [
+            getattr(self.model, name).contains(term)
+            for name in self.search_fields
+            for term in sorted(terms)
+            if term
+        ]
+        return functools.reduce(operator.or_, conditions) if conditions else None
+
+    def get_results(self) -> None:
+        lookups, hints = self.lookups()
+        order = [attr for f in self.filters for attr in f.attributes]
+        forward = self.modeladmin.query_forward
+        plan = None
+        if self.query and self.search_fields:
+            hash_key, range_key = key_names(self.model)
+            key = self.modeladmin.parse_object_id(self.modeladmin.search_key(self.query))
+            if range_key is None and not self.cursor and key not in (None, ""):
+                exact = plan_read(
+                    self.model,
+                    {**lookups, hash_key: key},
+                    order=order,
+                    index_hints=hints,
+                )
+                items, _ = exact.run(limit=1, cursor=None)
+                if items:
+                    self.plan, self.results = exact, items
+                    return
+            plan = plan_read(
+                self.model,
+                lookups,
+                order=order,
+                index_hints=hints,
+                extra_condition=self.search_condition(),
+                forward=forward,
+            )
+        if plan is None:
+            plan = plan_read(self.model, lookups, order=order, index_hints=hints, forward=forward)
+        self.plan = plan
+        limit = self.modeladmin.list_per_page
+        try:
+            self.results, self.next_cursor = plan.run(limit=limit, cursor=self.cursor)
+        except (InvalidCursor, QueryError, ScanError) as exc:
+            if not self.cursor or (
+                isinstance(exc, QueryError | ScanError)
+                and getattr(exc, "cause_response_code", None) != "ValidationException"
+            ):
+                raise
+            self.errors.append("That page link is not valid (any more). Showing the first page.")
+            self.cursor = None
+            self.params.pop(CURSOR_VAR, None)
+            self.results, self.next_cursor = plan.run(limit=limit, cursor=None)
+
+    # --- rendering ------------------------------------------------------------------------------
+
+    def headers(self) -> list[dict]:
+        return [
+            {"text": header_for(self.modeladmin, name), "class": f"column-{column_class(name)}"}
+            for name in self.list_display
+        ]
+
+    def rows(self) -> list[dict]:
+        link_allowed = self.modeladmin.has_object_pages
+        rows = []
+        for item in self.results:
+            object_id = self.modeladmin.object_id(item)
+            url = self.modeladmin.object_url(object_id) if link_allowed else None
+            cells = []
+            for position, name in enumerate(self.list_display):
+                value = display_value(self.modeladmin, item, name)
+                if position == 0 and url:
+                    value = format_html('<a href="{}">{}</a>', url, value)
+                cells.append({"value": value, "class": f"field-{column_class(name)}"})
+            rows.append({"pk": object_id, "quoted_pk": quote(object_id), "cells": cells})
+        return rows
+
+
+def column_class(name) -> str:
+    return name if isinstance(name, str) else getattr(name, "__name__", "column")

@@ -1,0 +1,238 @@
+"""`DynamoAdminSite`: Django's real AdminSite, serving PynamoDB models.
+
+The stock site's login, logout, password change and templates are kept; what needs the
+ORM (LogEntry, ContentType, ModelAdmin querysets, `delete_selected`) is replaced:
+models register with a `DynamoModelAdmin`, the index's "recent actions" come from the
+audit log.
+"""
+
+from __future__ import annotations
+
+from functools import update_wrapper
+
+from django.contrib import admin
+from django.contrib.admin.exceptions import AlreadyRegistered, NotRegistered
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import NoReverseMatch, include, path, re_path, reverse, reverse_lazy
+from django.utils.text import capfirst
+from pynamodb.models import Model
+
+from hotel.audit.selectors import audit_for_actor
+
+from .forms import StaffLoginForm, StaffPasswordChangeForm
+from .options import DynamoModelAdmin
+from .rendering import action_label, audit_changes
+
+
+class DynamoAdminSite(admin.AdminSite):
+    index_template = "admin/dynamo/index.html"
+    app_index_template = "admin/dynamo/app_index.html"
+    login_form = StaffLoginForm
+    recent_actions_limit = 10
+
+    def __init__(self, name: str = "admin"):
+        super().__init__(name)
+        self._dynamo_registry: dict[type[Model], DynamoModelAdmin] = {}
+        # Django's only global action, delete_selected, needs an ORM queryset.
+        self._actions = {}
+        self._global_actions = {}
+
+    # --- registry -------------------------------------------------------------------------------
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
+        for model in models:
+            if not (isinstance(model, type) and issubclass(model, Model)):
+                super().register(model, admin_class, **options)
+                continue
+            if model in self._dynamo_registry:
+                raise AlreadyRegistered(f"The model {model.__name__} is already registered.")
+            cls = admin_class or DynamoModelAdmin
+            if not issubclass(cls, DynamoModelAdmin):
+                raise ImproperlyConfigured(
+                    f"{model.__name__} is a PynamoDB model: register it with a DynamoModelAdmin."
+                )
+            if options:
+                cls = type(f"{model.__name__}Admin", (cls,), {**options, "__module__": __name__})
+            self._dynamo_registry[model] = cls(model, self)
+
+    def unregister(self, model_or_iterable):
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
+        for model in models:
+            if model in self._dynamo_registry:
+                del self._dynamo_registry[model]
+            else:
+                super().unregister(model)
+
+    def is_registered(self, model) -> bool:
+        return model in self._dynamo_registry or super().is_registered(model)
+
+    def get_model_admin(self, model):
+        if model in self._dynamo_registry:
+            return self._dynamo_registry[model]
+        try:
+            return super().get_model_admin(model)
+        except NotRegistered:
+            raise NotRegistered(f"The model {model.__name__} is not registered.") from None
+
+    def dynamo_admins(self) -> list[DynamoModelAdmin]:
+        return list(self._dynamo_registry.values())
+
+    def admin_for_object_type(self, object_type: str) -> DynamoModelAdmin | None:
+        for model_admin in self._dynamo_registry.values():
+            if model_admin.object_type == object_type:
+                return model_admin
+        return None
+
+    # --- URLs -----------------------------------------------------------------------------------
+
+    def get_urls(self):
+        def wrap(view, cacheable=False):
+            def wrapper(*args, **kwargs):
+                return self.admin_view(view, cacheable)(*args, **kwargs)
+
+            wrapper.admin_site = self
+            wrapper.login_url = reverse_lazy("admin:login", current_app=self.name)
+            return update_wrapper(wrapper, view)
+
+        urlpatterns = [
+            path("", wrap(self.index), name="index"),
+            path("login/", self.login, name="login"),
+            path("logout/", wrap(self.logout), name="logout"),
+            path(
+                "password_change/",
+                wrap(self.password_change, cacheable=True),
+                name="password_change",
+            ),
+            path(
+                "password_change/done/",
+                wrap(self.password_change_done, cacheable=True),
+                name="password_change_done",
+            ),
+            path("jsi18n/", wrap(self.i18n_javascript, cacheable=True), name="jsi18n"),
+        ]
+        app_labels: list[str] = []
+        for model_admin in self._dynamo_registry.values():
+            opts = model_admin.opts
+            urlpatterns.append(
+                path(f"{opts.app_label}/{opts.model_name}/", include(model_admin.urls))
+            )
+            if opts.app_label not in app_labels:
+                app_labels.append(opts.app_label)
+        if app_labels:
+            urlpatterns.append(
+                re_path(
+                    r"^(?P<app_label>" + "|".join(app_labels) + ")/$",
+                    wrap(self.app_index),
+                    name="app_list",
+                )
+            )
+        if self.final_catch_all_view:
+            urlpatterns.append(re_path(r"(?P<url>.*)$", wrap(self.catch_all_view)))
+        return urlpatterns
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    def get_log_entries(self, request):
+        """Django's LogEntry needs an ORM; the index reads the audit log instead."""
+        return None
+
+    def _build_app_dict(self, request, label=None):
+        if not request.user.is_authenticated:
+            return {}
+        app_dict = super()._build_app_dict(request, label)
+        for model, model_admin in self._dynamo_registry.items():
+            opts = model_admin.opts
+            if label and opts.app_label != label:
+                continue
+            if not model_admin.has_module_permission(request):
+                continue
+            perms = model_admin.get_model_perms(request)
+            if True not in perms.values():
+                continue
+            model_dict = {
+                "model": model,
+                "name": capfirst(opts.verbose_name_plural),
+                "object_name": opts.object_name,
+                "perms": perms,
+                "admin_url": None,
+                "add_url": None,
+            }
+            if perms.get("change") or perms.get("view"):
+                model_dict["view_only"] = not perms.get("change")
+                model_dict["admin_url"] = model_admin.changelist_url()
+            if perms.get("add"):
+                model_dict["add_url"] = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_add", current_app=self.name
+                )
+            app = app_dict.setdefault(
+                opts.app_label,
+                {
+                    "name": opts.app_config.verbose_name,
+                    "app_label": opts.app_label,
+                    "app_url": reverse(
+                        "admin:app_list",
+                        kwargs={"app_label": opts.app_label},
+                        current_app=self.name,
+                    ),
+                    "has_module_perms": True,
+                    "models": [],
+                },
+            )
+            app["models"].append(model_dict)
+        return app_dict
+
+    def recent_actions(self, request) -> list[dict]:
+        """The current user's latest audited changes, linked when the object still exists."""
+        entries = audit_for_actor(
+            actor=request.user.get_username(), limit=self.recent_actions_limit
+        )
+        actions = []
+        for entry in entries:
+            model_admin = self.admin_for_object_type(entry.objectType)
+            url = None
+            if (
+                model_admin is not None
+                and entry.action != "delete"
+                and model_admin.has_object_pages
+                and model_admin.has_view_permission(request)
+            ):
+                try:
+                    url = model_admin.object_url(entry.objectId)
+                except NoReverseMatch:
+                    url = None
+            actions.append(
+                {
+                    "entry": entry,
+                    "url": url,
+                    "type_name": capfirst(model_admin.opts.verbose_name)
+                    if model_admin
+                    else entry.objectType,
+                    "css": {"create": "addlink", "delete": "deletelink"}.get(
+                        entry.action, "changelink"
+                    ),
+                    "changes": audit_changes(entry),
+                    "label": action_label(entry.action),
+                }
+            )
+        return actions
+
+    def index(self, request, extra_context=None):
+        return super().index(
+            request,
+            extra_context={"recent_actions": self.recent_actions(request), **(extra_context or {})},
+        )
+
+    def password_change(self, request, extra_context=None):
+        """Django's password change view, saving through the audited staff service."""
+        from django.contrib.auth.views import PasswordChangeView
+
+        defaults = {
+            "form_class": StaffPasswordChangeForm,
+            "success_url": reverse("admin:password_change_done", current_app=self.name),
+            "extra_context": {**self.each_context(request), **(extra_context or {})},
+        }
+        if self.password_change_template is not None:
+            defaults["template_name"] = self.password_change_template
+        request.current_app = self.name
+        return PasswordChangeView.as_view(**defaults)(request)

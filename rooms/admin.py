@@ -1,0 +1,204 @@
+"""Rooms in the admin: what to show; every write goes through rooms.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from hotel.admin_site import site
+from hotel.dynamo_admin import AttributeFilter, DynamoModelAdmin, action, display
+from hotel.dynamo_admin.forms import DynamoForm, MoneyField
+from hotel.errors import DomainError
+from hotel.templatetags.money import format_money
+
+from . import services
+from .models import ROOM_STATUSES, ROOM_TYPES, STATUS_AVAILABLE, STATUS_MAINTENANCE, Room
+
+
+def _thumbnail(name: str):
+    return format_html('<img src="{}" alt="" class="dynamo-thumb">', default_storage.url(name))
+
+
+class RoomForm(DynamoForm):
+    """The generated room fields, plus photo removal (thumbnails) and upload."""
+
+    remove_photos = forms.MultipleChoiceField(
+        required=False,
+        label="Photos",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "dynamo-photos"}),
+        help_text="Tick a photo to remove it when you save.",
+    )
+    photo = forms.FileField(
+        required=False,
+        label="Add a photo",
+        help_text="JPEG, PNG or WebP, at most 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        photos = list(self.obj.photos or []) if self.obj is not None else []
+        if photos:
+            self.fields["remove_photos"].choices = [(name, _thumbnail(name)) for name in photos]
+        else:
+            del self.fields["remove_photos"]
+
+
+class RoomAdmin(DynamoModelAdmin):
+    object_type = "rooms.room"
+    list_display = (
+        "roomId",
+        "roomType",
+        "floorNumber",
+        "capacity",
+        "status",
+        "pricePerNight",
+        "photo_count",
+    )
+    list_filter = (
+        AttributeFilter("roomType", title="room type", index=Room.by_type_floor),
+        AttributeFilter("status", index=Room.by_status),
+        AttributeFilter("floorNumber", title="floor", placeholder="Floor, e.g. 2"),
+    )
+    search_fields = ("roomId",)
+    search_help_text = "Room number, e.g. 101 or R-101."
+    choices = {
+        "roomType": ROOM_TYPES,
+        "status": [(status, status.capitalize()) for status in ROOM_STATUSES],
+    }
+    fields = (
+        "roomId",
+        "roomType",
+        "floorNumber",
+        "capacity",
+        "status",
+        "pricePerNight",
+        "currency",
+        "amenities",
+        "description",
+        "photo_gallery",
+        "remove_photos",
+        "photo",
+        "lastUpdated",
+    )
+    readonly_fields = ("currency", "lastUpdated")
+    labels = {
+        "roomId": "Room number",
+        "floorNumber": "Floor",
+        "pricePerNight": "Price per night",
+        "lastUpdated": "Last updated",
+    }
+    help_texts = {
+        "roomId": "Capital letters, digits and hyphens, e.g. 101 or R-101. It cannot change later.",
+        "amenities": "Separate amenities with commas, e.g. AC, WiFi, Sea view.",
+    }
+    form = RoomForm
+    actions = ("mark_maintenance", "mark_available")
+    list_per_page = 50
+
+    def search_key(self, term: str) -> str:
+        return term.strip().upper()
+
+    def formfield_for_attribute(self, name, attr, request=None):
+        if name == "pricePerNight":
+            return MoneyField(currency=settings.HOTEL_CURRENCY, label="Price per night")
+        if name == "description":
+            field = super().formfield_for_attribute(name, attr, request)
+            field.widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+            return field
+        return super().formfield_for_attribute(name, attr, request)
+
+    def format_attribute(self, obj, name):
+        if name == "pricePerNight":
+            return format_money(obj.pricePerNight, obj.currency)
+        return super().format_attribute(obj, name)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and self.has_change_permission(request, obj):
+            return [f for f in fields if f != "photo_gallery"]
+        return fields
+
+    @display(description="Photos")
+    def photo_count(self, room):
+        return len(room.photos or [])
+
+    @display(description="Photos")
+    def photo_gallery(self, room):
+        if not room.photos:
+            return None
+        return format_html_join(" ", "{}", ((_thumbnail(name),) for name in room.photos))
+
+    # --- writes through the services ----------------------------------------------------------
+
+    @staticmethod
+    def _who(request) -> dict:
+        return {
+            "actor": request.user.email,
+            "now": timezone.now(),
+            "request_id": getattr(request, "request_id", None),
+        }
+
+    def create_object(self, request, data):
+        return services.room_create(data=data, **self._who(request))
+
+    def update_object(self, request, obj, data, expected_version):
+        return services.room_update(
+            room_id=obj.roomId, data=data, expected_version=expected_version, **self._who(request)
+        )
+
+    def delete_object(self, request, obj, expected_version):
+        services.room_delete(
+            room_id=obj.roomId, expected_version=expected_version, **self._who(request)
+        )
+
+    def save_extra(self, request, obj, form, *, add):
+        for name in form.cleaned_data.get("remove_photos") or []:
+            obj = services.room_remove_photo(room_id=obj.roomId, name=name, **self._who(request))
+        upload = form.cleaned_data.get("photo")
+        if upload:
+            obj = services.room_add_photo(room_id=obj.roomId, upload=upload, **self._who(request))
+        return obj
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    @action(
+        description="Mark selected rooms as under maintenance",
+        permissions=["change_room_status"],
+    )
+    def mark_maintenance(self, request, rooms):
+        self._set_status(request, rooms, STATUS_MAINTENANCE)
+
+    @action(description="Mark selected rooms as available", permissions=["change_room_status"])
+    def mark_available(self, request, rooms):
+        self._set_status(request, rooms, STATUS_AVAILABLE)
+
+    def _set_status(self, request, rooms, status: str) -> None:
+        changed, failed = [], []
+        for room in rooms:
+            if room.status == status:
+                continue
+            try:
+                services.room_set_status(room_id=room.roomId, status=status, **self._who(request))
+            except DomainError as exc:
+                failed.append(f"{room.roomId}: {exc.message}")
+            else:
+                changed.append(room.roomId)
+        if changed:
+            self.message_user(
+                request,
+                f"Marked {len(changed)} room{'s' if len(changed) != 1 else ''} as {status}: "
+                f"{', '.join(changed)}.",
+                messages.SUCCESS,
+            )
+        elif not failed:
+            self.message_user(request, f"The selected rooms were already {status}.")
+        if failed:
+            self.message_user(request, "Not changed: " + "; ".join(failed), messages.ERROR)
+
+
+site.register(Room, RoomAdmin)
