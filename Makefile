@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP_FLAGS := --disable-pip-version-check --no-input --quiet
 ARGS ?=
 
-.PHONY: run test lint format install clean tables seed
+.PHONY: run test lint format install clean tables seed bench-availability
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -32,6 +32,10 @@ run: install
 ## make test: lint, then the whole pytest suite against an in-memory DynamoDB Local on a free port.
 test: install lint
 	$(PY) -m pytest $(ARGS)
+
+## make bench-availability: seed 2,000 and 20,000 bookings into DynamoDB Local, print search cost.
+bench-availability: install
+	$(PY) -m bench.availability $(ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
