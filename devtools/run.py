@@ -40,7 +40,9 @@ def main() -> int:
     def stop(*_args):
         raise KeyboardInterrupt
 
+    # Installed explicitly: a shell that starts us in the background would leave SIGINT ignored.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         print(f"Starting DynamoDB Local on 127.0.0.1:{ddb_port} (data in {data_dir / 'dynamodb'})")
         ddb = start_dynamodb_local(
