@@ -49,3 +49,13 @@ def test_local_stage_runs_without_a_secret_and_with_debug():
 def test_unknown_stage_is_refused():
     result = load_settings(HOTEL_STAGE="staging")
     assert result.returncode != 0 and "HOTEL_STAGE must be one of" in result.stderr
+
+
+def test_media_goes_to_s3_through_django_storages_when_a_bucket_is_set():
+    code = "import hotel.settings as s; print(s.STORAGES['default']['BACKEND'])"
+    base = {"PATH": os.environ["PATH"], "PYTHONPATH": os.getcwd(), "HOTEL_STAGE": "local"}
+    run = lambda **env: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True
+    ).stdout.strip()
+    assert run() == "django.core.files.storage.FileSystemStorage"
+    assert run(HOTEL_MEDIA_BUCKET="hotel-media") == "storages.backends.s3.S3Storage"
