@@ -55,6 +55,7 @@ def test_openapi_schema_lists_the_room_and_auth_endpoints(client):
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert {"/api/rooms", "/api/rooms/{room_id}", "/api/auth/token"} <= set(schema["paths"])
+    assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
 def test_api_docs_page_uses_local_assets_only(client):
