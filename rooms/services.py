@@ -121,6 +121,20 @@ def room_snapshot(room: Room) -> dict:
     }
 
 
+def _audit(room: Room, action: str, before, after, actor: str, now, request_id):
+    """The audit entry that rides in the same transaction as the room's change."""
+    return audit_entry(
+        actor=actor,
+        action=action,
+        object_type="rooms.room",
+        object_id=room.roomId,
+        before=before,
+        after=after,
+        now=now,
+        request_id=request_id,
+    )
+
+
 def _get(room_id: str) -> Room:
     try:
         return Room.get(room_id, consistent_read=True)
@@ -144,16 +158,7 @@ def room_create(*, data: dict, actor: str, now: datetime, request_id: str | None
         description=cleaned.get("description", ""),
         lastUpdated=now,
     )
-    entry = audit_entry(
-        actor=actor,
-        action="create",
-        object_type="rooms.room",
-        object_id=room.roomId,
-        before=None,
-        after=room_snapshot(room),
-        now=now,
-        request_id=request_id,
-    )
+    entry = _audit(room, "create", None, room_snapshot(room), actor, now, request_id)
 
     def build(tx):
         tx.save(room, condition=Room.roomId.does_not_exist())
@@ -176,16 +181,7 @@ def _write_change(
     room: Room, before: dict, *, actor: str, action: str, now: datetime, request_id: str | None
 ) -> Room:
     room.lastUpdated = now
-    entry = audit_entry(
-        actor=actor,
-        action=action,
-        object_type="rooms.room",
-        object_id=room.roomId,
-        before=before,
-        after=room_snapshot(room),
-        now=now,
-        request_id=request_id,
-    )
+    entry = _audit(room, action, before, room_snapshot(room), actor, now, request_id)
 
     def build(tx):
         tx.save(room, condition=Room.roomId.exists())  # + version == what the caller saw
@@ -264,16 +260,7 @@ def room_delete(
     """Delete a room. Raises NotFound, StaleObject."""
     room = _get(room_id)
     _check_version(room, expected_version)
-    entry = audit_entry(
-        actor=actor,
-        action="delete",
-        object_type="rooms.room",
-        object_id=room.roomId,
-        before=room_snapshot(room),
-        after=None,
-        now=now,
-        request_id=request_id,
-    )
+    entry = _audit(room, "delete", room_snapshot(room), None, actor, now, request_id)
 
     def build(tx):
         tx.delete(room)  # conditional on the version we read
