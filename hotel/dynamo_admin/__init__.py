@@ -2,16 +2,18 @@
 
 from django.contrib.admin import action, display
 
-from .filters import AttributeFilter, InvalidFilter, ListFilter
+from .filters import AttributeFilter, DateFilter, InvalidFilter, ListFilter, PresetFilter
 from .options import DynamoModelAdmin
 from .sites import DynamoAdminSite
 
 __all__ = [
     "AttributeFilter",
+    "DateFilter",
     "DynamoAdminSite",
     "DynamoModelAdmin",
     "InvalidFilter",
     "ListFilter",
+    "PresetFilter",
     "action",
     "display",
 ]

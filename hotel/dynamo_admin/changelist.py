@@ -94,8 +94,15 @@ class ChangeList:
                 self.params.setdefault(name, value)
         return lookups, hints
 
+    def fan_outs(self, lookups: dict[str, Any]) -> list:
+        return [
+            fan_out
+            for f in self.filters
+            if (fan_out := f.fan_out()) is not None and fan_out.attribute not in lookups
+        ]
+
     def search_condition(self):
-        terms = {self.query, self.modeladmin.search_key(self.query)}
+        terms = self.modeladmin.search_terms(self.query)
         conditions = [
             getattr(self.model, name).contains(term)
             for name in self.search_fields
@@ -123,16 +130,30 @@ class ChangeList:
                 if items:
                     self.plan, self.results = exact, items
                     return
+            indexed = self.modeladmin.search_lookups(self.query)
+            if indexed:
+                # The term names an indexed value exactly (an email…): query for it.
+                lookups = {**lookups, **indexed}
+                order = [*indexed, *order]
+            else:
+                plan = plan_read(
+                    self.model,
+                    lookups,
+                    order=order,
+                    index_hints=hints,
+                    extra_condition=self.search_condition(),
+                    forward=forward,
+                    fan_outs=self.fan_outs(lookups),
+                )
+        if plan is None:
             plan = plan_read(
                 self.model,
                 lookups,
                 order=order,
                 index_hints=hints,
-                extra_condition=self.search_condition(),
                 forward=forward,
+                fan_outs=self.fan_outs(lookups),
             )
-        if plan is None:
-            plan = plan_read(self.model, lookups, order=order, index_hints=hints, forward=forward)
         self.plan = plan
         limit = self.modeladmin.list_per_page
         try:

@@ -175,6 +175,19 @@ class DynamoForm(forms.Form):
         self.request = request
         super().__init__(*args, **kwargs)
 
+    def field_for_error(self, name: str) -> str:
+        """The form field that shows a service's error about attribute `name`."""
+        return name
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; values travel as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
 
 def build_form_class(
     *,
@@ -210,11 +223,13 @@ def form_data_for(form: forms.Form, names: list[str]) -> dict[str, Any]:
 def add_domain_errors(form: forms.Form, exc) -> None:
     """Put a DomainError on the form: its field details on fields, the rest on top."""
     fields = (exc.details or {}).get("fields") or {}
+    field_for_error = getattr(form, "field_for_error", None)
     placed = False
     for name, messages in fields.items():
         if isinstance(messages, str):
             messages = [messages]
-        target = name if name in form.fields else None
+        target = field_for_error(name) if field_for_error else name
+        target = target if target in form.fields else None
         for message in messages:
             form.add_error(target, message if target else f"{label_for(name)}: {message}")
             placed = True

@@ -84,6 +84,7 @@ class DynamoModelAdmin:
     list_per_page = 50
     query_forward = True  # index order: ascending range key; False for newest first
     actions: tuple = ()
+    object_actions: tuple = ()  # actions also offered as buttons on an item's page
 
     fields: tuple | None = None
     exclude: tuple = ()
@@ -195,6 +196,18 @@ class DynamoModelAdmin:
         """The hash key a search term may name exactly (e.g. normalized case)."""
         return term
 
+    def search_lookups(self, term: str) -> dict[str, Any] | None:
+        """Lookups that find `term` exactly through an index (e.g. an email), or None.
+
+        When given, a search that is not an exact key becomes these lookups (a Query)
+        instead of a text search.
+        """
+        return None
+
+    def search_terms(self, term: str) -> set[str]:
+        """The spellings a text search looks for (DynamoDB's `contains` is case-sensitive)."""
+        return {t for t in (term, self.search_key(term)) if t}
+
     def get_default_filters(self, request) -> dict[str, str]:
         """Filter parameters applied when the list is opened without any (default: none)."""
         return {}
@@ -267,21 +280,36 @@ class DynamoModelAdmin:
 
     def get_actions(self, request) -> dict[str, tuple]:
         """{name: (function, name, description)} of the actions this user may run."""
+        return self._permitted_actions(request, self._declared_actions())
+
+    def get_object_actions(self, request, obj) -> dict[str, tuple]:
+        """{name: (function, name, description)} of the buttons on `obj`'s page.
+
+        The declared `object_actions` this user may run; override to offer only those
+        that fit the item's state. They run as list actions on a one-item list.
+        """
+        return self._permitted_actions(request, self._declared_actions(self.object_actions))
+
+    def _permitted_actions(self, request, declared: dict[str, tuple]) -> dict[str, tuple]:
         allowed = {}
-        for name, (func, description) in self._declared_actions().items():
+        for name, (func, description) in declared.items():
             perms = getattr(func, "allowed_permissions", ())
             if all(self.has_action_permission(request, p) for p in perms):
                 allowed[name] = (func, name, description)
         return allowed
 
-    def _declared_actions(self) -> dict[str, tuple]:
+    def _declared_actions(self, actions=None) -> dict[str, tuple]:
         declared = {}
-        for action in self.actions:
+        for action in self.actions if actions is None else actions:
             func = getattr(type(self), action) if isinstance(action, str) else action
             name = action if isinstance(action, str) else func.__name__
             description = getattr(func, "short_description", capfirst(name.replace("_", " ")))
             declared[name] = (func, description)
         return declared
+
+    def describe_action(self, action: str) -> str:
+        """How an audited action on this kind of object reads in its history."""
+        return action_label(action)
 
     def format_attribute(self, obj, name: str):
         """How an attribute's value reads on list and view pages (choices show their label)."""
@@ -450,6 +478,14 @@ class DynamoModelAdmin:
         if self.has_object_pages:
             to_change = RedirectView.as_view(pattern_name=f"{self.admin_site.name}:{prefix}_change")
             urls += self.get_extra_object_urls(wrap)
+            if self.object_actions:
+                urls.append(
+                    path(
+                        "<path:object_id>/actions/",
+                        wrap(self.object_action_view),
+                        name=f"{prefix}_actions",
+                    )
+                )
             urls += [
                 path(
                     "<path:object_id>/history/", wrap(self.history_view), name=f"{prefix}_history"
@@ -534,6 +570,38 @@ class DynamoModelAdmin:
             return response
         return redirect
 
+    def object_action_view(self, request, object_id):
+        """Run one of the item's action buttons (POST `action`), then back to its page."""
+        object_id = unquote(object_id)
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._missing(request, object_id)
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        change_url = self.object_url(object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        name = request.POST.get("action", "")
+        declared = self._declared_actions(self.object_actions)
+        if name not in declared:
+            self.message_user(request, "No action selected.", messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        if name not in self._permitted_actions(request, {name: declared[name]}):
+            raise PermissionDenied
+        func, description = declared[name]
+        if name not in self.get_object_actions(request, obj):
+            self.message_user(
+                request,
+                f"“{description}” is not possible for this {self.opts.verbose_name} "
+                "in its current state. Nothing was changed.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(change_url)
+        response = func(self, request, [obj])
+        if isinstance(response, HttpResponseBase):
+            return response
+        return HttpResponseRedirect(change_url)
+
     def add_view(self, request, extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -559,8 +627,18 @@ class DynamoModelAdmin:
 
     def changeform_view(self, request, obj, extra_context=None):
         add = obj is None
-        can_change = add or self.has_change_permission(request, obj)
         form_class = self.get_form(request, obj)
+        can_change = add or (
+            self.has_change_permission(request, obj)
+            and any(not f.widget.is_hidden for f in form_class.base_fields.values())
+        )
+        if request.method == "POST" and not can_change:
+            self.message_user(
+                request,
+                f"Nothing on this {self.opts.verbose_name} can be changed here now.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(self.object_url(self.object_id(obj)))
         if request.method == "POST":
             form = form_class(request.POST, request.FILES, obj=obj, request=request)
             if form.is_valid():
@@ -597,10 +675,21 @@ class DynamoModelAdmin:
             has_file_field=form.is_multipart(),
             media=form.media,
             object_tools=self.get_object_tools(request, obj),
+            object_actions=[]
+            if add
+            else [(n, d) for n, (_f, _n, d) in self.get_object_actions(request, obj).items()],
+            object_actions_url=None
+            if add or not self.object_actions
+            else self.object_url(self.object_id(obj), "actions"),
+            **self.get_changeform_context(request, obj),
             **(extra_context or {}),
         )
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.change_form_template, context)
+
+    def get_changeform_context(self, request, obj) -> dict:
+        """Extra template context for an item's page (sections a custom template shows)."""
+        return {}
 
     def get_object_tools(self, request, obj) -> list[tuple[str, str]]:
         """Links above the change form: (label, url)."""
@@ -669,8 +758,19 @@ class DynamoModelAdmin:
                 messages.ERROR,
             )
             return HttpResponseRedirect(change_url)
+        return self.response_add(request, saved) if add else self.response_change(request, saved)
+
+    def response_add(self, request, obj):
+        """The message and redirect after adding `obj`."""
+        return self._response_saved(request, obj, verb="added")
+
+    def response_change(self, request, obj):
+        """The message and redirect after changing `obj`."""
+        return self._response_saved(request, obj, verb="changed")
+
+    def _response_saved(self, request, saved, *, verb: str):
+        change_url = self.object_url(self.object_id(saved))
         link = format_html('<a href="{}">{}</a>', change_url, saved)
-        verb = "added" if add else "changed"
         self.message_user(
             request,
             format_html("The {} “{}” was {} successfully.", self.opts.verbose_name, link, verb),
@@ -760,7 +860,7 @@ class DynamoModelAdmin:
             object_id=object_id,
             module_name=capfirst(self.opts.verbose_name_plural),
             entries=[
-                {"entry": e, "changes": audit_changes(e), "label": action_label(e.action)}
+                {"entry": e, "changes": audit_changes(e), "label": self.describe_action(e.action)}
                 for e in entries
             ],
             change_url=self.object_url(object_id) if obj is not None else None,

@@ -1,10 +1,11 @@
 """Turn a list page's filters into the cheapest DynamoDB read.
 
-Equality lookups on attributes become, in this order of preference: a GetItem on the
-table's hash key, a Query on the table (hash + range tables), a Query on a global
-secondary index whose hash key is filtered (its range key, when filtered too, becomes the
-key condition), and only when no filtered attribute is a key, a Scan. Lookups the key
-cannot serve become filter conditions of that same read.
+Lookups on attributes (a value, or a `Range` of values) become, in this order of
+preference: a GetItem on the table's hash key, a Query on the table (hash + range
+tables), a Query on a global secondary index whose hash key is filtered (its range key,
+when filtered too, becomes the key condition), a Query of each partition of a "fan-out"
+index whose partitions together hold every item, and only when nothing else serves, a
+Scan. Lookups the key cannot serve become filter conditions of that same read.
 """
 
 from __future__ import annotations
@@ -19,7 +20,48 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, Index
 from pynamodb.models import Model
 
-from hotel.dynamo import InvalidCursor, decode_cursor, paginate
+from hotel.dynamo import InvalidCursor, decode_cursor, encode_cursor, item_key, paginate
+
+PART_KEY = "_part"  # in a fan-out read's cursor: which partition to resume
+
+
+@dataclass(frozen=True)
+class Range:
+    """A lookup for values between `low` and `high` (inclusive; either may be None)."""
+
+    low: Any = None
+    high: Any = None
+
+    def condition(self, attribute) -> Condition | None:
+        if self.low is not None and self.high is not None:
+            if self.low == self.high:
+                return attribute == self.low
+            return attribute.between(self.low, self.high)
+        if self.low is not None:
+            return attribute >= self.low
+        if self.high is not None:
+            return attribute <= self.high
+        return None
+
+    def contains(self, value: Any) -> bool:
+        if value is None:
+            return False
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+def condition_for(model: type[Model], name: str, value: Any) -> Condition | None:
+    """The condition that `name` matches `value` (equality, or a `Range`)."""
+    attribute = getattr(model, name)
+    return value.condition(attribute) if isinstance(value, Range) else attribute == value
+
+
+@dataclass(frozen=True)
+class FanOut:
+    """An index whose partitions, one per value of `attribute`, together hold every item."""
+
+    attribute: str
+    index: Index
+    values: tuple
 
 
 def python_name(model: type[Model], attr_name: str) -> str:
@@ -63,17 +105,22 @@ def indexes_by_hash_key(model: type[Model]) -> dict[str, list[Index]]:
     return found
 
 
-def conjunction(conditions: list[Condition]) -> Condition | None:
-    return functools.reduce(operator.and_, conditions) if conditions else None
+def conjunction(conditions: list[Condition | None]) -> Condition | None:
+    present = [c for c in conditions if c is not None]
+    return functools.reduce(operator.and_, present) if present else None
 
 
 @dataclass
 class ReadPlan:
-    """One DynamoDB read: `kind` is "get", "query" or "scan" (`index` set for index queries)."""
+    """One DynamoDB read: `kind` is "get", "query" or "scan" (`index` set for index queries).
+
+    A fan-out query has several `hash_values`: their partitions are read one after the other.
+    """
 
     model: type[Model]
     kind: str
     hash_value: Any = None
+    hash_values: tuple = ()
     index: Index | None = None
     range_condition: Condition | None = None
     filter_condition: Condition | None = None
@@ -93,12 +140,12 @@ class ReadPlan:
             names += [n for n in index_key_names(self.model, self.index) if n]
         return {attributes[n].attr_name: attributes[n].attr_type for n in names}
 
-    def fetch(self, **kwargs):
+    def fetch(self, hash_value=None, **kwargs):
         if self.kind == "scan":
             return self.model.scan(filter_condition=self.filter_condition, **kwargs)
         source = self.index if self.index is not None else self.model
         return source.query(
-            self.hash_value,
+            self.hash_value if hash_value is None else hash_value,
             range_key_condition=self.range_condition,
             filter_condition=self.filter_condition,
             scan_index_forward=self.forward,
@@ -116,19 +163,57 @@ class ReadPlan:
                 return [], None
             return ([item] if matches(item, self.lookups) else []), None
         start = decode_cursor(cursor)
+        part = None
+        if start is not None and self.hash_values:
+            part = _part_number(start.pop(PART_KEY, None), len(self.hash_values))
         if (
             start is not None
             and {k: next(iter(v)) for k, v in start.items()} != self.cursor_shape()
         ):
             raise InvalidCursor("The cursor does not belong to this list.")
-        items, next_cursor = paginate(self.fetch, limit=limit, cursor=cursor, index=self.index)
+        if self.hash_values:
+            items, next_cursor = self._run_parts(limit=limit, part=part or 0, start=start)
+        else:
+            items, next_cursor = paginate(self.fetch, limit=limit, cursor=cursor, index=self.index)
         if self.index is not None and not isinstance(self.index.Meta.projection, AllProjection):
             items = hydrate(self.model, items)
         return items, next_cursor
 
+    def _run_parts(self, *, limit: int, part: int, start: dict | None):
+        """Read the partitions in order; the cursor names the partition and the key in it."""
+        found: list[tuple[int, Model]] = []
+        while part < len(self.hash_values):
+            results = self.fetch(
+                self.hash_values[part], last_evaluated_key=start, page_size=min(limit + 1, 1000)
+            )
+            for item in results:
+                if len(found) == limit:
+                    last_part, last = found[-1]
+                    key = item_key(last, self.index)
+                    key[PART_KEY] = {"N": str(last_part)}
+                    return [i for _, i in found], encode_cursor(key)
+                found.append((part, item))
+            part, start = part + 1, None
+        return [i for _, i in found], None
+
+
+def _part_number(marker, parts: int) -> int:
+    try:
+        number = int(marker["N"])
+    except (TypeError, KeyError, ValueError) as exc:
+        raise InvalidCursor("The cursor does not belong to this list.") from exc
+    if not 0 <= number < parts:
+        raise InvalidCursor("The cursor does not belong to this list.")
+    return number
+
 
 def matches(item: Model, lookups: dict[str, Any]) -> bool:
-    return all(getattr(item, name) == value for name, value in lookups.items())
+    return all(
+        value.contains(getattr(item, name))
+        if isinstance(value, Range)
+        else getattr(item, name) == value
+        for name, value in lookups.items()
+    )
 
 
 def hydrate(model: type[Model], items: list[Model]) -> list[Model]:
@@ -154,62 +239,77 @@ def plan_read(
     index_hints: dict[str, Index] | None = None,
     extra_condition: Condition | None = None,
     forward: bool = True,
+    fan_outs: list[FanOut] | None = None,
 ) -> ReadPlan:
-    """Choose the read for equality `lookups` ({attribute: value}).
+    """Choose the read for `lookups` ({attribute: value or Range}).
 
     `order` is the attributes in the order their filters are declared: the first one a key
-    can serve drives the read. `index_hints` pins an attribute to a given index.
-    `extra_condition` (a search) is added to the filter conditions.
+    can serve drives the read. `index_hints` pins an attribute to a given index. A `Range`
+    can only narrow a range key (or filter); equality drives hash keys. `fan_outs` are
+    tried before a Scan. `extra_condition` (a search) is added to the filter conditions.
     """
     order = [name for name in (order or []) if name in lookups] + [
         name for name in lookups if name not in (order or [])
     ]
+    equal = {name for name, value in lookups.items() if not isinstance(value, Range)}
     hash_key, range_key = key_names(model)
     by_hash = indexes_by_hash_key(model)
     hints = index_hints or {}
 
     def rest(used: set[str]) -> Condition | None:
         conditions = [
-            getattr(model, name) == value for name, value in lookups.items() if name not in used
+            condition_for(model, name, value) for name, value in lookups.items() if name not in used
         ]
-        if extra_condition is not None:
-            conditions.append(extra_condition)
-        return conjunction(conditions)
+        return conjunction([*conditions, extra_condition])
 
-    if hash_key in lookups:
+    def range_on(name: str | None) -> tuple[Condition | None, set[str]]:
+        if name and name in lookups:
+            return condition_for(model, name, lookups[name]), {name}
+        return None, set()
+
+    if hash_key in equal:
         if range_key is None and extra_condition is None:
             return ReadPlan(model, "get", hash_value=lookups[hash_key], lookups=lookups)
-        used = {hash_key}
-        range_condition = None
-        if range_key and range_key in lookups:
-            used.add(range_key)
-            range_condition = getattr(model, range_key) == lookups[range_key]
+        range_condition, used = range_on(range_key)
         return ReadPlan(
             model,
             "query",
             hash_value=lookups[hash_key],
             range_condition=range_condition,
-            filter_condition=rest(used),
+            filter_condition=rest({hash_key, *used}),
             forward=forward,
         )
 
     for name in order:
+        if name not in equal:
+            continue
         index = hints.get(name) or (by_hash.get(name) or [None])[0]
         if index is None:
             continue
         index_hash, index_range = index_key_names(model, index)
         if index_hash != name:
             continue
-        used = {name}
-        range_condition = None
-        if index_range and index_range in lookups:
-            used.add(index_range)
-            range_condition = getattr(model, index_range) == lookups[index_range]
+        range_condition, used = range_on(index_range)
         return ReadPlan(
             model,
             "query",
             hash_value=lookups[name],
             index=index,
+            range_condition=range_condition,
+            filter_condition=rest({name, *used}),
+            forward=forward,
+        )
+
+    for fan_out in fan_outs or []:
+        if fan_out.attribute in lookups:
+            continue
+        _, index_range = index_key_names(model, fan_out.index)
+        range_condition, used = range_on(index_range)
+        return ReadPlan(
+            model,
+            "query",
+            hash_values=tuple(fan_out.values),
+            index=fan_out.index,
             range_condition=range_condition,
             filter_condition=rest(used),
             forward=forward,

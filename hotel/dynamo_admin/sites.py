@@ -212,7 +212,9 @@ class DynamoAdminSite(admin.AdminSite):
                         entry.action, "changelink"
                     ),
                     "changes": audit_changes(entry),
-                    "label": action_label(entry.action),
+                    "label": model_admin.describe_action(entry.action)
+                    if model_admin
+                    else action_label(entry.action),
                 }
             )
         return actions

@@ -1,10 +1,16 @@
-"""Admin fixtures: clients signed in per role, a spy on Room reads, a temporary MEDIA_ROOT."""
+"""Admin fixtures: clients signed in per role, spies on Room and Booking reads, a temporary
+MEDIA_ROOT, bookings in any status."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from bookings.models import Booking
+from bookings.services import booking_create, booking_transition, hotel_today
 from rooms.models import Room
 
 
@@ -45,3 +51,64 @@ def room_reads(monkeypatch):
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+# --- bookings ------------------------------------------------------------------------------------
+
+# The steps from a new (pending) booking to each status, through the services.
+STATUS_PATH = {
+    "pending": [],
+    "confirmed": ["confirmed"],
+    "checked-in": ["confirmed", "checked-in"],
+    "checked-out": ["confirmed", "checked-in", "checked-out"],
+    "cancelled": ["cancelled"],
+    "no-show": ["confirmed", "no-show"],
+}
+
+
+@pytest.fixture
+def book():
+    """`book(room_id, start=days from today, nights=, status=, now=, **guest)`: a Booking.
+
+    The admin reads the real clock, so stays are placed relative to today.
+    """
+
+    def make(room_id="101", *, start=7, nights=2, status="pending", now=None, **fields):
+        now = now or timezone.now()
+        today = hotel_today(timezone.now())
+        guest = {"guests": 2, "guest_name": "Ada Guest", "guest_email": "ada@guest.test"}
+        guest.update(fields)
+        booking = booking_create(
+            room_id=room_id,
+            check_in=today + timedelta(days=start),
+            check_out=today + timedelta(days=start + nights),
+            actor="factory@staff.test",
+            now=now,
+            **guest,
+        ).booking
+        for step in STATUS_PATH[status]:
+            booking_transition(
+                booking_id=booking.bookingId, to_status=step, actor="factory@staff.test", now=now
+            )
+        return Booking.get(booking.bookingId, consistent_read=True)
+
+    return make
+
+
+@pytest.fixture
+def booking_reads(monkeypatch):
+    """Record every Booking query and scan (by kind and index) while still running them."""
+    calls: list[tuple[str, str | None]] = []
+    real_query, real_scan = Booking.query, Booking.scan
+
+    def query(hash_key, *args, **kwargs):
+        calls.append(("query", kwargs.get("index_name")))
+        return real_query(hash_key, *args, **kwargs)
+
+    def scan(*args, **kwargs):
+        calls.append(("scan", kwargs.get("index_name")))
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(Booking, "query", query)
+    monkeypatch.setattr(Booking, "scan", scan)
+    return calls
