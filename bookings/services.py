@@ -13,6 +13,7 @@ import hmac
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -355,6 +356,8 @@ def booking_transition(
     now: datetime,
     request_id: str | None = None,
     system: bool = False,
+    also: Callable[[TransactWrite], None] | None = None,
+    late_confirm: bool = False,
 ) -> Booking:
     """Move a booking along the lifecycle (TRANSITIONS), with its side effects, atomically.
 
@@ -362,6 +365,11 @@ def booking_transition(
     checked-out: the nights are released; checked-in: the room becomes occupied;
     checked-out: the room becomes available and dirty. Raises BookingNotFound,
     InvalidTransition, HoldExpired.
+
+    `also(tx)` adds the caller's writes to the same transaction (a payment marked paid
+    together with the booking it confirms); it may be called more than once. With
+    `late_confirm`, a pending booking whose hold has expired is still confirmed as long
+    as it owns every night (a payment that was started while the hold was live).
     """
     for attempt in range(3):
         booking = _booking(booking_id)
@@ -378,7 +386,7 @@ def booking_transition(
                 },
             )
         held = previous == PENDING
-        if to_status == CONFIRMED and held and booking.expiresAt <= now:
+        if to_status == CONFIRMED and held and booking.expiresAt <= now and not late_confirm:
             raise HoldExpired(
                 f"The hold on {booking_id} expired at {booking.expiresAt:%Y-%m-%d %H:%M} UTC."
             )
@@ -404,6 +412,8 @@ def booking_transition(
             tx.save(booking, condition=Booking.status == previous)
             effects.apply(tx)
             tx.save(entry)
+            if also is not None:
+                also(tx)
 
         try:
             transact(build)

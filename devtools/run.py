@@ -1,18 +1,31 @@
-"""`make run`: DynamoDB Local (data kept under $HOTEL_DATA_DIR), tables, demo data, dev server.
+"""`make run`: DynamoDB Local (data kept under $HOTEL_DATA_DIR), localstripe, tables, demo data,
+dev server.
 
-Ctrl-C or SIGTERM stops every process started here; running again keeps all data.
+Ctrl-C or SIGTERM stops every process started here; running again keeps all data (except
+localstripe's: it starts empty each time).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from devtools.services import REPO, Service, port_in_use, start_dynamodb_local, wait_http
+from devtools.services import (
+    REPO,
+    Service,
+    localstripe_webhook_register,
+    port_in_use,
+    start_dynamodb_local,
+    start_localstripe,
+    wait_http,
+)
+
+WEBHOOK_EVENTS = ["payment_intent.succeeded", "payment_intent.payment_failed"]
 
 
 def _env() -> dict[str, str]:
@@ -27,9 +40,10 @@ def main() -> int:
     env = _env()
     port = int(env.get("PORT", "8000"))
     ddb_port = int(env.get("DYNAMODB_PORT", "8001"))
+    stripe_port = int(env.get("LOCALSTRIPE_PORT", "8420"))
     data_dir = Path(env.get("HOTEL_DATA_DIR", REPO / ".local")).resolve()
     env["HOTEL_DATA_DIR"] = str(data_dir)
-    for name, p in (("PORT", port), ("DYNAMODB_PORT", ddb_port)):
+    for name, p in (("PORT", port), ("DYNAMODB_PORT", ddb_port), ("LOCALSTRIPE_PORT", stripe_port)):
         if port_in_use(p):
             print(f"Port {p} is already in use: set {name} to a free port.", file=sys.stderr)
             return 1
@@ -50,6 +64,20 @@ def main() -> int:
         )
         children.append(ddb)
         env["DYNAMODB_ENDPOINT"] = ddb.url
+
+        print(f"Starting localstripe on 127.0.0.1:{stripe_port} (a stand-in for Stripe)")
+        stripe = start_localstripe(port=stripe_port, log_path=data_dir / "localstripe.log")
+        children.append(stripe)
+        env["STRIPE_API_BASE"] = stripe.url
+        # The app and localstripe share the webhook secret; a fresh one per run unless given.
+        webhook_secret = env.setdefault("STRIPE_WEBHOOK_SECRET", f"whsec_{secrets.token_hex(16)}")
+        localstripe_webhook_register(
+            stripe.url,
+            name="hotel",
+            url=f"http://127.0.0.1:{port}/webhooks/stripe",
+            secret=webhook_secret,
+            events=WEBHOOK_EVENTS,
+        )
 
         manage = [sys.executable, str(REPO / "manage.py")]
         subprocess.run([*manage, "sync_tables"], env=env, check=True, cwd=REPO)
@@ -73,6 +101,7 @@ def main() -> int:
             f"  Admin:     {web.url}/admin/   (login {email} / {password})\n"
             f"  API:       {web.url}/api/rooms\n"
             f"  API docs:  {web.url}/api/docs/\n"
+            f"  Stripe:    {stripe.url}  (localstripe; webhooks to {web.url}/webhooks/stripe)\n"
             f"  Health:    {web.url}/healthz\n"
             "  Press Ctrl-C to stop (data is kept).\n",
             flush=True,

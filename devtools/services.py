@@ -1,4 +1,4 @@
-"""Start and stop the local stand-ins for cloud services (DynamoDB Local).
+"""Start and stop the local stand-ins for cloud services (DynamoDB Local, localstripe).
 
 Used by `make run` (persistent data) and by the pytest plugin (in memory, free port).
 Every process started here dies with its parent (PR_SET_PDEATHSIG), so a killed
@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import glob
+import json
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -120,6 +122,50 @@ def start_dynamodb_local(
         service.stop()
         raise
     return service
+
+
+def start_localstripe(*, port: int, log_path: Path | None = None, timeout: float = 30) -> Service:
+    """Start localstripe (a stateful fake Stripe API) on `port`, with an empty store.
+
+    It runs as its own program (it is GPL-3.0 and a development tool only; nothing in the
+    app imports it). It binds every interface; its address for clients is 127.0.0.1.
+    """
+    cmd = [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"]
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(
+        cmd,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
+    url = f"http://127.0.0.1:{port}"
+    service = Service("localstripe", process, url, log_path)
+    try:
+        wait_http(f"{url}/v1/", process, service.name, timeout, log_path)
+    except BaseException:
+        service.stop()
+        raise
+    return service
+
+
+def localstripe_webhook_register(
+    base_url: str, *, name: str, url: str, secret: str, events: list[str] | None
+) -> None:
+    """Tell localstripe to POST signed events to `url` (its `/_config/webhooks/<name>` API).
+
+    Registering the same name again replaces the earlier registration; `events=[]` mutes it.
+    """
+    body = json.dumps({"url": url, "secret": secret, "events": events}).encode()
+    request = urllib.request.Request(
+        f"{base_url}/_config/webhooks/{name}",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        response.read()
 
 
 def port_in_use(port: int) -> bool:

@@ -153,6 +153,32 @@ HOTEL_EVENT_BUS = os.environ.get(
 HOTEL_EVENT_BUS_NAME = os.environ.get("HOTEL_EVENT_BUS_NAME", "default")
 HOTEL_CURRENCY = os.environ.get("HOTEL_CURRENCY", "INR").upper()
 
+# --- Payments (Stripe; localstripe in local/test) ------------------------------------------------
+# The provider behind payments.services, a dotted path to a payments.providers.base subclass.
+HOTEL_PAYMENT_PROVIDER = os.environ.get(
+    "HOTEL_PAYMENT_PROVIDER", "payments.providers.stripe.StripeProvider"
+)
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+if IS_CLOUD:
+    for _name, _value in (
+        ("STRIPE_SECRET_KEY", STRIPE_SECRET_KEY),
+        ("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET),
+    ):
+        if not _value:
+            raise ImproperlyConfigured(f"{_name} must be set in the {STAGE} stage.")
+else:
+    STRIPE_SECRET_KEY = STRIPE_SECRET_KEY or "sk_test_local"
+    STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET or "whsec_hotel_local_only_not_a_secret"
+STRIPE_PUBLISHABLE_KEY = os.environ.get(
+    "STRIPE_PUBLISHABLE_KEY", "" if IS_CLOUD else "pk_test_local"
+)
+# Where the Stripe API is: unset means the real Stripe; `make run` and the tests point it at
+# localstripe (e.g. http://127.0.0.1:8420).
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or None
+# What a cancellation refunds: DAYS:PERCENT rules, "7:100" = full refund 7+ days before arrival.
+HOTEL_CANCELLATION_POLICY = os.environ.get("HOTEL_CANCELLATION_POLICY", "7:100,2:50,0:0")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("HOTEL_TIME_ZONE", "UTC")
 USE_I18N = True
@@ -243,6 +269,7 @@ LOGGING = {
     "loggers": {
         "botocore": {"level": "WARNING"},
         "pynamodb": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},  # it logs every request at INFO
     },
 }
 

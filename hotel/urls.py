@@ -7,12 +7,15 @@ from bookings.urls import api_urlpatterns as bookings_api
 from hotel.accounts.api.views import TokenView
 from hotel.admin_site import site
 from hotel.views import healthz
+from payments.urls import api_urlpatterns as payments_api
+from payments.urls import urlpatterns as payments_urls
 from rooms.urls import api_urlpatterns as rooms_api
 from rooms.views import home
 
 api_urlpatterns = [
     path("auth/token", TokenView.as_view(), name="auth-token"),
     *bookings_api,
+    *payments_api,
     *rooms_api,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
@@ -23,6 +26,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", site.urls),
     path("api/", include(api_urlpatterns)),
+    *payments_urls,  # webhooks/stripe
 ]
 
 if settings.DEBUG:

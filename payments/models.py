@@ -1,0 +1,84 @@
+"""Payments and processed webhook events. Reads top to bottom: Meta, keys, attributes, indexes.
+
+A payment stores Stripe ids, the amount and the card brand only: never a card number,
+CVV, expiry or cardholder name (the card goes from the guest's browser to Stripe).
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from hotel.dynamo import IntegerAttribute, meta, register
+
+# --- the payment lifecycle ---------------------------------------------------------------------
+PENDING = "pending"  # written before the provider is called
+REQUIRES_ACTION = "requires_action"  # 3-D Secure: the guest must authenticate in the browser
+COMPLETED = "completed"
+FAILED = "failed"
+REFUNDED = "refunded"
+PARTIALLY_REFUNDED = "partially_refunded"
+STATUSES = (PENDING, REQUIRES_ACTION, COMPLETED, FAILED, REFUNDED, PARTIALLY_REFUNDED)
+# Not settled yet: the provider's success (synchronous or by webhook) may still complete these.
+# FAILED is here because a late success from the provider (after a gateway timeout) wins.
+OPEN_STATUSES = (PENDING, REQUIRES_ACTION, FAILED)
+REFUNDABLE_STATUSES = (COMPLETED, PARTIALLY_REFUNDED)
+
+
+class BookingIndex(GlobalSecondaryIndex):
+    """A booking's payments, oldest first."""
+
+    class Meta:
+        index_name = "bookingId-index"
+        projection = AllProjection()
+
+    bookingId = UnicodeAttribute(hash_key=True)
+    createdAt = UTCDateTimeAttribute(range_key=True)
+
+
+@register
+class Payment(Model):
+    Meta = meta("payments")
+
+    transactionId = UnicodeAttribute(hash_key=True)  # TXN-YYYYMMDD-XXXXXXXX
+    bookingId = UnicodeAttribute()
+    attempt = IntegerAttribute()  # 1, 2, … per booking; part of the provider idempotency key
+    amount = IntegerAttribute()  # minor units of `currency`
+    currency = UnicodeAttribute()
+    paymentMethod = UnicodeAttribute(null=True)  # card brand or method type, e.g. "visa"
+    status = UnicodeAttribute(default=PENDING)
+    provider = UnicodeAttribute(default="stripe")
+    stripePaymentIntentId = UnicodeAttribute(null=True)
+    refundedAmount = IntegerAttribute(default=0)
+    refunds = JSONAttribute(default=list)  # [{"refundId", "amount", "at", "actor", "status"}]
+    failureMessage = UnicodeAttribute(null=True)
+    createdBy = UnicodeAttribute()
+    createdAt = UTCDateTimeAttribute()
+    updatedAt = UTCDateTimeAttribute()
+    completedAt = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()
+
+    by_booking = BookingIndex()
+
+    def __str__(self) -> str:
+        return self.transactionId
+
+
+@register
+class ProcessedWebhookEvent(Model):
+    """One item per provider event handled: a replayed event finds its id and does nothing."""
+
+    Meta = meta("webhook-events")
+
+    eventId = UnicodeAttribute(hash_key=True)
+    type = UnicodeAttribute()
+    receivedAt = UTCDateTimeAttribute()
+    outcome = UnicodeAttribute(null=True)
+    expiresAt = TTLAttribute()  # kept well past the provider's retry window (Stripe: 3 days)

@@ -29,12 +29,26 @@ def test_cloud_stage_without_allowed_hosts_is_a_startup_error():
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
+STRIPE_SECRETS = {"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}
+
+
+@pytest.mark.parametrize("missing", sorted(STRIPE_SECRETS))
+def test_cloud_stage_without_a_stripe_secret_is_a_startup_error(missing):
+    stripe = {k: v for k, v in STRIPE_SECRETS.items() if k != missing}
+    result = load_settings(
+        HOTEL_STAGE="prod", DJANGO_SECRET_KEY="s" * 50, DJANGO_ALLOWED_HOSTS="h.example", **stripe
+    )
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
 def test_cloud_stage_forces_debug_off_and_secure_cookies():
     result = load_settings(
         HOTEL_STAGE="prod",
         DJANGO_SECRET_KEY="s" * 50,
         DJANGO_ALLOWED_HOSTS="h.example",
         DJANGO_DEBUG="true",
+        **STRIPE_SECRETS,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "prod", "True"]

@@ -1,0 +1,102 @@
+"""Payment API shapes (camelCase). Money is an integer of minor units plus a currency."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from bookings.api.serializers import iso
+from hotel.api.serializers import StrictInputSerializer
+
+PAYMENT_METHOD_ID = r"^[A-Za-z]{2,8}_[A-Za-z0-9_]{1,200}$"  # pm_…, card_…, tok_… (Stripe ids)
+
+
+class PaymentInput(StrictInputSerializer):
+    bookingId = serializers.CharField(max_length=40)
+    amount = serializers.IntegerField(min_value=1, max_value=10**12)
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", max_length=3)
+    paymentMethodId = serializers.RegexField(PAYMENT_METHOD_ID, required=False)
+    stripeToken = serializers.RegexField(
+        PAYMENT_METHOD_ID, required=False, help_text="Alias of paymentMethodId."
+    )
+
+    def validate(self, attrs):
+        method = attrs.get("paymentMethodId")
+        token = attrs.pop("stripeToken", None)
+        if method and token and method != token:
+            raise serializers.ValidationError(
+                {"stripeToken": ["Give paymentMethodId or stripeToken, not both."]}
+            )
+        if not (method or token):
+            raise serializers.ValidationError({"paymentMethodId": ["This field is required."]})
+        attrs["paymentMethodId"] = method or token
+        return attrs
+
+
+class RefundInput(StrictInputSerializer):
+    amount = serializers.IntegerField(
+        min_value=1, max_value=10**12, required=False, help_text="Omit for a full refund."
+    )
+
+
+class PaymentListQuery(serializers.Serializer):
+    bookingId = serializers.CharField(max_length=40)
+
+
+class RefundOutput(serializers.Serializer):
+    refundId = serializers.CharField(allow_null=True)
+    amount = serializers.IntegerField()
+    at = serializers.CharField()
+    actor = serializers.CharField()
+    status = serializers.CharField()
+
+
+class PaymentOutput(serializers.Serializer):
+    transactionId = serializers.CharField()
+    bookingId = serializers.CharField()
+    status = serializers.CharField()
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    refundedAmount = serializers.IntegerField()
+    paymentMethod = serializers.CharField(allow_null=True)
+    stripePaymentIntentId = serializers.CharField(allow_null=True)
+    failureMessage = serializers.CharField(allow_null=True)
+    refunds = RefundOutput(many=True)
+    createdAt = serializers.SerializerMethodField()
+    completedAt = serializers.SerializerMethodField()
+
+    def get_createdAt(self, payment) -> str:
+        return iso(payment.createdAt)
+
+    def get_completedAt(self, payment) -> str | None:
+        return iso(payment.completedAt)
+
+
+class PaymentCreatedOutput(PaymentOutput):
+    clientSecret = serializers.CharField(
+        required=False,
+        help_text="Only with status requires_action: pass it to Stripe.js confirmCardPayment.",
+    )
+
+
+class PaymentListOutput(serializers.Serializer):
+    payments = PaymentOutput(many=True)
+    count = serializers.IntegerField()
+
+
+class CancellationRuleOutput(serializers.Serializer):
+    daysBefore = serializers.IntegerField()
+    refundPercent = serializers.IntegerField()
+    description = serializers.CharField()
+
+
+class CancellationQuoteOutput(serializers.Serializer):
+    bookingId = serializers.CharField()
+    status = serializers.CharField()
+    checkIn = serializers.CharField()
+    daysBeforeArrival = serializers.IntegerField()
+    paid = serializers.IntegerField()
+    refund = serializers.IntegerField()
+    fee = serializers.IntegerField()
+    currency = serializers.CharField()
+    rule = CancellationRuleOutput(allow_null=True)
+    policy = CancellationRuleOutput(many=True)

@@ -1,0 +1,188 @@
+"""Payment endpoints. Views parse, authorise, call one service or selector, render."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bookings import selectors as booking_selectors
+from bookings.exceptions import BookingNotFound, InvalidTransition
+from bookings.models import CONFIRMED, PENDING
+from bookings.services import guest_token_matches
+from hotel.api.permissions import staff_perm
+from hotel.api.serializers import parse_query
+from hotel.idempotency import idempotent
+from payments import selectors, services
+from payments.cancellation import describe_rule
+from payments.models import REQUIRES_ACTION
+from payments.selectors import MAX_ID_LENGTH
+
+from .serializers import (
+    CancellationQuoteOutput,
+    PaymentCreatedOutput,
+    PaymentInput,
+    PaymentListOutput,
+    PaymentListQuery,
+    PaymentOutput,
+    RefundInput,
+)
+
+# Staff who may take a payment for any booking; guests need the booking's token.
+PAY_PERMS = ("payments.add_payment", "bookings.change_booking")
+
+
+def _actor(request) -> str:
+    user = request.user
+    return user.email if user and user.is_authenticated else "guest"
+
+
+def _booking_for(request, booking_id: str, *, perms: tuple[str, ...]):
+    """The booking, for staff with one of `perms` or the holder of its guest token; anyone
+    else gets the 404 of a booking that does not exist (ids reveal nothing)."""
+    booking = None
+    with contextlib.suppress(BookingNotFound):
+        if len(booking_id) <= MAX_ID_LENGTH:  # DynamoDB refuses over-long keys
+            booking = booking_selectors.booking_get(booking_id=booking_id)
+    user = request.user
+    is_staff = bool(user and user.is_authenticated and any(user.has_perm(p) for p in perms))
+    token = request.headers.get("X-Booking-Token") or request.query_params.get("token")
+    if is_staff and booking is not None:
+        return booking
+    if booking is None or not guest_token_matches(booking, token):
+        raise BookingNotFound(f"Booking {booking_id[:MAX_ID_LENGTH]} does not exist.")
+    return booking
+
+
+class PaymentListView(APIView):
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [AllowAny()]  # guests pay with their booking token
+        return [staff_perm(read="payments.view_payment")()]
+
+    @extend_schema(
+        parameters=[PaymentListQuery], responses=PaymentListOutput, operation_id="payments_list"
+    )
+    def get(self, request):
+        query = parse_query(PaymentListQuery, request)
+        payments = selectors.payments_for_booking(booking_id=query["bookingId"])
+        return Response(
+            {"payments": PaymentOutput(payments, many=True).data, "count": len(payments)}
+        )
+
+    @extend_schema(
+        request=PaymentInput,
+        responses={201: PaymentCreatedOutput, 202: PaymentCreatedOutput},
+        parameters=[
+            OpenApiParameter("X-Booking-Token", OpenApiTypes.STR, OpenApiParameter.HEADER),
+            OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER),
+        ],
+        operation_id="payments_create",
+    )
+    def post(self, request):
+        data = PaymentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        _booking_for(request, params["bookingId"], perms=PAY_PERMS)
+        now = timezone.now()
+
+        def pay() -> tuple[int, dict]:
+            attempt = services.payment_create(
+                booking_id=params["bookingId"],
+                amount=params["amount"],
+                currency=params["currency"],
+                payment_method_id=params["paymentMethodId"],
+                actor=_actor(request),
+                now=now,
+                request_id=request.request_id,
+            )
+            body = dict(PaymentOutput(attempt.payment).data)
+            if attempt.payment.status == REQUIRES_ACTION and attempt.client_secret:
+                body["clientSecret"] = attempt.client_secret
+            settled = attempt.payment.status not in ("pending", REQUIRES_ACTION)
+            return (status.HTTP_201_CREATED if settled else status.HTTP_202_ACCEPTED), body
+
+        key = request.headers.get("Idempotency-Key")
+        if key:
+            code, body = idempotent(
+                scope="payments.create", key=key, payload=request.data, now=now, call=pay
+            )
+        else:
+            code, body = pay()
+        response = Response(body, status=code)
+        response["Location"] = request.build_absolute_uri(f"/api/payments/{body['transactionId']}")
+        return response
+
+
+class PaymentDetailView(APIView):
+    permission_classes = [staff_perm(read="payments.view_payment")]
+
+    @extend_schema(responses=PaymentOutput, operation_id="payments_retrieve")
+    def get(self, request, transaction_id: str):
+        payment = selectors.payment_get(transaction_id=transaction_id)
+        return Response(PaymentOutput(payment).data)
+
+
+class PaymentRefundView(APIView):
+    permission_classes = [staff_perm(read=None, write="payments.refund_payment")]
+
+    @extend_schema(request=RefundInput, responses=PaymentOutput, operation_id="payments_refund")
+    def post(self, request, transaction_id: str):
+        data = RefundInput(data=request.data if request.data else {})
+        data.is_valid(raise_exception=True)
+        payment = services.payment_refund(
+            transaction_id=transaction_id,
+            amount=data.validated_data.get("amount"),
+            actor=_actor(request),
+            now=timezone.now(),
+            request_id=request.request_id,
+        )
+        return Response(PaymentOutput(payment).data)
+
+
+class CancellationQuoteView(APIView):
+    permission_classes = [AllowAny]  # staff perm or guest token, checked per booking
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("X-Booking-Token", OpenApiTypes.STR, OpenApiParameter.HEADER),
+        ],
+        responses=CancellationQuoteOutput,
+        operation_id="bookings_cancellation_quote",
+    )
+    def get(self, request, booking_id: str):
+        booking = _booking_for(request, booking_id, perms=("bookings.view_booking",))
+        if booking.status not in (PENDING, CONFIRMED):
+            raise InvalidTransition(
+                f"A {booking.status} booking cannot be cancelled.",
+                details={"from": booking.status, "to": "cancelled"},
+            )
+        quote = selectors.booking_cancellation_quote(booking=booking, now=timezone.now())
+        policy = selectors.cancellation_policy()
+
+        def rule_body(rule):
+            return {
+                "daysBefore": rule.days_before,
+                "refundPercent": rule.refund_percent,
+                "description": describe_rule(rule, policy),
+            }
+
+        body = {
+            "bookingId": booking.bookingId,
+            "status": booking.status,
+            "checkIn": booking.checkIn,
+            "daysBeforeArrival": quote.days_before,
+            "paid": quote.paid,
+            "refund": quote.refund,
+            "fee": quote.fee,
+            "currency": quote.currency,
+            "rule": rule_body(quote.rule) if quote.rule else None,
+            "policy": [rule_body(rule) for rule in policy],
+        }
+        return Response(CancellationQuoteOutput(body).data)

@@ -1,0 +1,96 @@
+"""The cancellation policy: how much of what a guest paid comes back, as a pure function.
+
+A policy is a list of rules "cancel at least N days before arrival → P % back"; the rule
+with the largest N that the cancellation still meets applies, and a cancellation after
+none of them (or after arrival) gets nothing back. Money stays an int: the refund is
+rounded down to the minor unit, the fee is the rest. Tested without a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class CancellationRule:
+    days_before: int  # cancelled at least this many days before check-in
+    refund_percent: int  # 0–100
+
+
+@dataclass(frozen=True)
+class CancellationQuote:
+    days_before: int
+    paid: int
+    refund: int
+    fee: int
+    currency: str
+    rule: CancellationRule | None  # None: no rule applies (nothing comes back)
+
+
+class InvalidPolicy(ValueError):
+    pass
+
+
+def parse_policy(text: str) -> tuple[CancellationRule, ...]:
+    """Parse "7:100,2:50,0:0" (days before arrival : refund percent). Raises InvalidPolicy."""
+    rules = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            days, percent = (int(x) for x in part.split(":"))
+        except ValueError as exc:
+            raise InvalidPolicy(f"{part!r} is not DAYS:PERCENT") from exc
+        if days < 0 or not 0 <= percent <= 100:
+            raise InvalidPolicy(f"{part!r}: days must be >= 0 and percent 0–100")
+        rules.append(CancellationRule(days_before=days, refund_percent=percent))
+    if len({r.days_before for r in rules}) != len(rules):
+        raise InvalidPolicy("Each number of days may appear once.")
+    return tuple(sorted(rules, key=lambda r: r.days_before, reverse=True))
+
+
+def cancellation_quote(
+    *,
+    check_in: date,
+    today: date,
+    paid: int,
+    currency: str,
+    policy: tuple[CancellationRule, ...],
+) -> CancellationQuote:
+    """What comes back of `paid` (minor units) if the booking is cancelled `today`."""
+    if isinstance(paid, bool) or not isinstance(paid, int) or paid < 0:
+        raise ValueError("paid must be a non-negative int of minor units")
+    days_before = (check_in - today).days
+    rule = None
+    if days_before >= 0:
+        rule = next((r for r in policy if days_before >= r.days_before), None)
+    refund = paid * rule.refund_percent // 100 if rule else 0
+    return CancellationQuote(
+        days_before=days_before,
+        paid=paid,
+        refund=refund,
+        fee=paid - refund,
+        currency=currency,
+        rule=rule,
+    )
+
+
+def describe_rule(rule: CancellationRule, policy: tuple[CancellationRule, ...]) -> str:
+    """The rule in words, with the window it covers in `policy` (sorted as parse_policy does)."""
+    longer = [r.days_before for r in policy if r.days_before > rule.days_before]
+    until = min(longer) - 1 if longer else None
+    low = rule.days_before
+    if until is None:
+        when = "any time before arrival" if low == 0 else f"{low} or more days before arrival"
+    elif until == low == 0:
+        when = "on the day of arrival"
+    elif until == low:
+        when = f"{low} day{'s' if low > 1 else ''} before arrival"
+    else:
+        when = f"{low} to {until} days before arrival"
+    if rule.refund_percent == 100:
+        return f"Full refund when cancelled {when}."
+    if rule.refund_percent == 0:
+        return f"No refund when cancelled {when}."
+    return f"{rule.refund_percent} % refund when cancelled {when}."

@@ -1,0 +1,93 @@
+"""The payment provider interface (pretix's documented provider base class, made small).
+
+A provider charges a payment method once, refunds, and turns a signed webhook into a
+provider-neutral event. Everything else (which booking, what amount, what the status
+means for the hotel) belongs to payments.services. Every implementation must pass
+tests/payments/test_provider_contract.py.
+
+Errors: `PaymentDeclined` when the card or bank says no (expected),
+`InvalidPaymentMethod` when the payment method id is unusable (a client mistake),
+`PaymentGatewayError` / `PaymentGatewayUnavailable` for everything unexpected (the
+provider logs those with a traceback), `InvalidWebhook` for a bad signature or body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# ProviderResult.status values
+SUCCEEDED = "succeeded"
+REQUIRES_ACTION = "requires_action"
+PROCESSING = "processing"
+
+# WebhookEvent.type values the hotel acts on
+PAYMENT_SUCCEEDED = "payment.succeeded"
+PAYMENT_FAILED = "payment.failed"
+
+
+@dataclass(frozen=True)
+class ProviderResult:
+    """The outcome of `create_and_confirm` when the provider did not refuse the payment.
+
+    status: SUCCEEDED (money taken), REQUIRES_ACTION (the guest must authenticate with
+    `client_secret` in the browser; the webhook tells the end), PROCESSING (the provider
+    will tell by webhook). brand: the card brand or method type only (e.g. "visa").
+    """
+
+    status: str
+    intent_id: str
+    client_secret: str | None = None
+    brand: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    refund_id: str
+    amount: int
+    status: str  # "succeeded" or "pending" (the provider will finish it)
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """A verified provider event. `type` is PAYMENT_SUCCEEDED / PAYMENT_FAILED for the
+    events the hotel acts on, else the provider's own type (ignored)."""
+
+    id: str
+    type: str
+    intent_id: str | None = None
+    amount: int | None = None
+    currency: str | None = None
+    metadata: dict = field(default_factory=dict)
+    message: str | None = None
+
+
+class PaymentProvider:
+    """Base class: subclass it and point HOTEL_PAYMENT_PROVIDER at the subclass."""
+
+    name = "base"
+
+    def create_and_confirm(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        payment_method: str,
+        metadata: dict[str, str],
+        idempotency_key: str,
+    ) -> ProviderResult:
+        """Charge `amount` minor units of `currency` to `payment_method` at once.
+
+        `idempotency_key` makes a retry of the same attempt return the first outcome
+        instead of charging twice. Raises PaymentDeclined, InvalidPaymentMethod,
+        PaymentGatewayError.
+        """
+        raise NotImplementedError
+
+    def refund(self, *, intent_id: str, amount: int, idempotency_key: str) -> RefundResult:
+        """Give back `amount` minor units of a succeeded payment. Raises PaymentGatewayError."""
+        raise NotImplementedError
+
+    def parse_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:
+        """Verify the signature of a webhook body and parse it. Raises InvalidWebhook."""
+        raise NotImplementedError

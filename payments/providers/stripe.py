@@ -1,0 +1,224 @@
+"""Stripe PaymentIntents through `stripe.StripeClient`; localstripe when STRIPE_API_BASE is set.
+
+Only parameters that both Stripe and localstripe accept are sent (no
+`automatic_payment_methods`, `description`, `return_url` or refund `reason`): the same
+calls run in tests, in `make run` and in production. stripe 15+ objects are not dicts:
+read attributes, or `to_dict()`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import stripe
+from django.conf import settings
+
+from payments.exceptions import (
+    InvalidPaymentMethod,
+    InvalidWebhook,
+    PaymentDeclined,
+    PaymentGatewayError,
+    PaymentGatewayUnavailable,
+)
+
+from .base import (
+    PAYMENT_FAILED,
+    PAYMENT_SUCCEEDED,
+    PROCESSING,
+    REQUIRES_ACTION,
+    SUCCEEDED,
+    PaymentProvider,
+    ProviderResult,
+    RefundResult,
+    WebhookEvent,
+)
+
+logger = logging.getLogger("payments.stripe")
+
+EVENT_TYPES = {
+    "payment_intent.succeeded": PAYMENT_SUCCEEDED,
+    "payment_intent.payment_failed": PAYMENT_FAILED,
+}
+# Stripe retries a failed webhook for days; one older than this is a replay of a stale event.
+WEBHOOK_TOLERANCE_SECONDS = 300
+HTTP_TIMEOUT_SECONDS = 20  # below the Lambda timeout, so a slow Stripe ends in a clean 503
+
+
+class StripeProvider(PaymentProvider):
+    name = "stripe"
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        webhook_secret: str | None = None,
+        api_base: str | None = None,
+    ):
+        self.webhook_secret = webhook_secret or settings.STRIPE_WEBHOOK_SECRET
+        api_base = api_base or settings.STRIPE_API_BASE
+        self.client = stripe.StripeClient(
+            api_key or settings.STRIPE_SECRET_KEY,
+            base_addresses={"api": api_base} if api_base else None,
+            max_network_retries=1,
+            http_client=stripe.RequestsClient(timeout=HTTP_TIMEOUT_SECONDS),
+        )
+
+    # --- charging ---------------------------------------------------------------------------
+
+    def create_and_confirm(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        payment_method: str,
+        metadata: dict[str, str],
+        idempotency_key: str,
+    ) -> ProviderResult:
+        method = self._payment_method(payment_method)
+        params = {
+            "amount": amount,
+            "currency": currency.lower(),
+            "payment_method": method,
+            "payment_method_types": ["card"],
+            "confirm": True,
+            "metadata": metadata,
+            "expand": ["payment_method"],
+        }
+        try:
+            intent = self.client.v1.payment_intents.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
+        except stripe.CardError as exc:
+            raise PaymentDeclined(
+                exc.user_message or PaymentDeclined.default_message,
+                intent_id=_error_intent_id(exc),
+                details={"declineCode": exc.code} if exc.code else None,
+            ) from exc
+        except stripe.InvalidRequestError as exc:
+            if _about_payment_method(exc):
+                raise InvalidPaymentMethod() from exc
+            raise _gateway_error(exc, "create a PaymentIntent") from exc
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "create a PaymentIntent") from exc
+        status = {"succeeded": SUCCEEDED, "requires_action": REQUIRES_ACTION}.get(
+            intent.status, PROCESSING
+        )
+        if intent.status == "requires_payment_method":  # declined without raising
+            message = getattr(intent.last_payment_error, "message", None)
+            raise PaymentDeclined(message or None, intent_id=intent.id)
+        return ProviderResult(
+            status=status,
+            intent_id=intent.id,
+            client_secret=intent.client_secret if status == REQUIRES_ACTION else None,
+            brand=_brand(intent.payment_method),
+        )
+
+    def _payment_method(self, value: str) -> str:
+        """A PaymentIntent takes a PaymentMethod (pm_…) or a card (card_…); a Stripe.js token
+        (tok_…) is turned into one first (localstripe's Stripe.js only makes tokens)."""
+        if not value.startswith("tok_"):
+            return value
+        try:
+            return self.client.v1.payment_methods.create(
+                params={"type": "card", "card": {"token": value}}
+            ).id
+        except stripe.InvalidRequestError:
+            pass  # localstripe cannot make a PaymentMethod from a token: use the token's card
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "read a card token") from exc
+        try:
+            return self.client.v1.tokens.retrieve(value).card.id
+        except stripe.InvalidRequestError as exc:
+            raise InvalidPaymentMethod() from exc
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "read a card token") from exc
+
+    # --- refunds ----------------------------------------------------------------------------
+
+    def refund(self, *, intent_id: str, amount: int, idempotency_key: str) -> RefundResult:
+        try:
+            refund = self.client.v1.refunds.create(
+                params={"payment_intent": intent_id, "amount": amount},
+                options={"idempotency_key": idempotency_key},
+            )
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "refund a payment") from exc
+        return RefundResult(
+            refund_id=refund.id,
+            amount=refund.amount,
+            status="succeeded" if refund.status == "succeeded" else "pending",
+        )
+
+    # --- webhooks ---------------------------------------------------------------------------
+
+    def parse_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:
+        try:
+            stripe.WebhookSignature.verify_header(
+                payload, signature, self.webhook_secret, WEBHOOK_TOLERANCE_SECONDS
+            )
+            event = json.loads(payload)
+        except (stripe.SignatureVerificationError, ValueError) as exc:
+            raise InvalidWebhook() from exc
+        if not isinstance(event, dict) or not isinstance(event.get("id"), str):
+            raise InvalidWebhook("The webhook body is not a Stripe event.")
+        kind = EVENT_TYPES.get(event.get("type"), str(event.get("type")))
+        obj = (event.get("data") or {}).get("object") or {}
+        if kind not in (PAYMENT_SUCCEEDED, PAYMENT_FAILED):
+            return WebhookEvent(id=event["id"], type=kind)
+        if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+            raise InvalidWebhook("The event carries no PaymentIntent.")
+        error = obj.get("last_payment_error") or {}
+        metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        amount = obj.get("amount")
+        return WebhookEvent(
+            id=event["id"],
+            type=kind,
+            intent_id=obj["id"],
+            amount=amount if isinstance(amount, int) and not isinstance(amount, bool) else None,
+            currency=str(obj.get("currency") or "").upper() or None,
+            metadata={str(k): str(v) for k, v in metadata.items()},
+            message=error.get("message") if isinstance(error, dict) else None,
+        )
+
+
+def _brand(method) -> str | None:
+    """The card brand (or method type) of an expanded payment method; nothing else of it."""
+    if method is None or isinstance(method, str):
+        return None
+    card = getattr(method, "card", None)
+    brand = getattr(card, "brand", None) if card is not None else getattr(method, "brand", None)
+    kind = getattr(method, "type", None)
+    value = brand or kind
+    return str(value).lower() if value else None
+
+
+def _error_intent_id(exc: stripe.StripeError) -> str | None:
+    intent = getattr(exc.error, "payment_intent", None) if exc.error else None
+    if isinstance(intent, str):
+        return intent
+    return getattr(intent, "id", None)
+
+
+def _about_payment_method(exc: stripe.InvalidRequestError) -> bool:
+    param = exc.param or ""
+    return (
+        exc.http_status == 404
+        or exc.code == "resource_missing"
+        or param.startswith("payment_method")
+    )
+
+
+def _gateway_error(exc: stripe.StripeError, doing: str) -> PaymentGatewayError:
+    """Log an unexpected Stripe failure with its traceback; return the error to raise."""
+    logger.error(
+        "Stripe failed to %s: %s (HTTP %s, request %s)",
+        doing,
+        type(exc).__name__,
+        exc.http_status,
+        exc.request_id,
+        exc_info=exc,
+    )
+    if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError):
+        return PaymentGatewayUnavailable()
+    return PaymentGatewayError()

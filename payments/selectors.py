@@ -1,0 +1,61 @@
+"""Payment reads: by id, and a booking's payments through the bookingId index (no Scan)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from pynamodb.exceptions import DoesNotExist
+
+from bookings.models import Booking
+from bookings.services import hotel_today
+
+from .cancellation import CancellationQuote, InvalidPolicy, cancellation_quote, parse_policy
+from .exceptions import PaymentNotFound
+from .models import REFUNDABLE_STATUSES, Payment
+
+MAX_ID_LENGTH = 64
+
+
+def payment_get(*, transaction_id: str, consistent: bool = False) -> Payment:
+    """Raises PaymentNotFound."""
+    if not 1 <= len(transaction_id) <= MAX_ID_LENGTH:  # DynamoDB refuses over-long keys
+        raise PaymentNotFound(f"Payment {transaction_id[:MAX_ID_LENGTH]}… does not exist.")
+    try:
+        return Payment.get(transaction_id, consistent_read=consistent)
+    except DoesNotExist as exc:
+        raise PaymentNotFound(f"Payment {transaction_id} does not exist.") from exc
+
+
+def payments_for_booking(*, booking_id: str) -> list[Payment]:
+    """A booking's payments, oldest first (a booking has a handful at most)."""
+    return list(Payment.by_booking.query(booking_id))
+
+
+def cancellation_policy():
+    """The configured policy (settings.HOTEL_CANCELLATION_POLICY), strongest rule first."""
+    try:
+        return parse_policy(settings.HOTEL_CANCELLATION_POLICY)
+    except InvalidPolicy as exc:
+        raise ImproperlyConfigured(f"HOTEL_CANCELLATION_POLICY: {exc}") from exc
+
+
+def booking_amount_paid(*, booking_id: str) -> int:
+    """What the guest has paid for a booking and not had back (minor units)."""
+    return sum(
+        p.amount - p.refundedAmount
+        for p in payments_for_booking(booking_id=booking_id)
+        if p.status in REFUNDABLE_STATUSES
+    )
+
+
+def booking_cancellation_quote(*, booking: Booking, now: datetime) -> CancellationQuote:
+    """What cancelling `booking` now would refund under the hotel's policy."""
+    return cancellation_quote(
+        check_in=date.fromisoformat(booking.checkIn),
+        today=hotel_today(now),
+        paid=booking_amount_paid(booking_id=booking.bookingId),
+        currency=booking.currency,
+        policy=cancellation_policy(),
+    )
