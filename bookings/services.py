@@ -144,6 +144,20 @@ def booking_snapshot(booking: Booking) -> dict:
     }
 
 
+def _audit(booking: Booking, action: str, before: dict | None, actor: str, now, request_id):
+    """The audit entry that rides in the same transaction as the booking's change."""
+    return audit_entry(
+        actor=actor,
+        action=action,
+        object_type="bookings.booking",
+        object_id=booking.bookingId,
+        before=before,
+        after=booking_snapshot(booking),
+        now=now,
+        request_id=request_id,
+    )
+
+
 def _guest_fields_validate(
     *, guest_name: str, guest_email: str | None, guest_phone: str | None, source: str
 ) -> dict:
@@ -286,16 +300,7 @@ def booking_create(
             purgeAt=hold_until + DEAD_BOOKING_RETENTION,
             **guest,
         )
-        entry = audit_entry(
-            actor=actor,
-            action="create",
-            object_type="bookings.booking",
-            object_id=booking.bookingId,
-            before=None,
-            after=booking_snapshot(booking),
-            now=now,
-            request_id=request_id,
-        )
+        entry = _audit(booking, "create", None, actor, now, request_id)
 
         def build(tx, booking=booking, entry=entry):
             tx.save(booking, condition=Booking.bookingId.does_not_exist())
@@ -396,16 +401,7 @@ def booking_transition(
         if to_status == CONFIRMED:
             booking.expiresAt = None
             booking.purgeAt = None
-        entry = audit_entry(
-            actor=actor,
-            action=f"status:{to_status}",
-            object_type="bookings.booking",
-            object_id=booking.bookingId,
-            before=before,
-            after=booking_snapshot(booking),
-            now=now,
-            request_id=request_id,
-        )
+        entry = _audit(booking, f"status:{to_status}", before, actor, now, request_id)
         effects = _TransitionEffects(booking, to_status=to_status, now=now)
 
         def build(tx, booking=booking, entry=entry, previous=previous, effects=effects):
@@ -556,16 +552,7 @@ def booking_change(
     booking.nightly = quote.nightly_dicts()
     booking.updatedAt = now
     hold_until = booking.expiresAt if booking.status == PENDING else None
-    entry = audit_entry(
-        actor=actor,
-        action="change",
-        object_type="bookings.booking",
-        object_id=booking.bookingId,
-        before=before,
-        after=booking_snapshot(booking),
-        now=now,
-        request_id=request_id,
-    )
+    entry = _audit(booking, "change", before, actor, now, request_id)
 
     def build(tx):
         tx.save(booking, condition=Booking.status == before["status"])
