@@ -36,6 +36,7 @@ from hotel.dynamo_admin.forms import (
 from hotel.dynamo_admin.rendering import action_label, audit_changes, format_value
 from hotel.errors import DomainError, StaleObject
 from hotel.templatetags.money import format_money
+from payments.admin import payments_for_booking_page
 from rooms.models import ROOM_TYPES, STATUS_MAINTENANCE
 from rooms.selectors import rooms_list
 
@@ -375,6 +376,7 @@ class BookingAdmin(DynamoModelAdmin):
                 for e in entries
             ],
             "history_url": self.object_url(obj.bookingId, "history"),
+            "payments": payments_for_booking_page(request, obj.bookingId),
         }
 
     def nights_held(self, booking: Booking, *, now: datetime) -> list[dict]:

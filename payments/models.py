@@ -43,6 +43,17 @@ class BookingIndex(GlobalSecondaryIndex):
     createdAt = UTCDateTimeAttribute(range_key=True)
 
 
+class StatusIndex(GlobalSecondaryIndex):
+    """Payments in one status by date (the admin's status filter; a few partitions, no Scan)."""
+
+    class Meta:
+        index_name = "status-createdAt-index"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    createdAt = UTCDateTimeAttribute(range_key=True)
+
+
 @register
 class Payment(Model):
     Meta = meta("payments")
@@ -66,6 +77,7 @@ class Payment(Model):
     version = VersionAttribute()
 
     by_booking = BookingIndex()
+    by_status = StatusIndex()
 
     def __str__(self) -> str:
         return self.transactionId
