@@ -1,3 +1,4 @@
 """Project-wide tables, imported here so the app registry (and sync_tables) sees them."""
 
 from hotel.idempotency import IdempotencyKey  # noqa: F401
+from hotel.mail import EmailOutboxItem  # noqa: F401

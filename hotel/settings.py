@@ -179,6 +179,16 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or None
 # What a cancellation refunds: DAYS:PERCENT rules, "7:100" = full refund 7+ days before arrival.
 HOTEL_CANCELLATION_POLICY = os.environ.get("HOTEL_CANCELLATION_POLICY", "7:100,2:50,0:0")
 
+# --- Email (hotel/mail.py): console locally, locmem in tests, Amazon SES (django-ses) in the cloud
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or {
+    "local": "django.core.mail.backends.console.EmailBackend",
+    "test": "django.core.mail.backends.locmem.EmailBackend",
+}.get(STAGE, "django_ses.SESBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("HOTEL_FROM_EMAIL", f"{HOTEL_NAME} <reservations@hotel.test>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+AWS_SES_REGION_NAME = os.environ.get("AWS_SES_REGION_NAME") or DYNAMODB["region"]
+AWS_SES_REGION_ENDPOINT = f"email.{AWS_SES_REGION_NAME}.amazonaws.com"
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("HOTEL_TIME_ZONE", "UTC")
 USE_I18N = True

@@ -6,4 +6,5 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the system checks
+        # Register the system checks and subscribe the guest email handlers.
+        from . import checks, emails  # noqa: F401

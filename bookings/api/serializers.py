@@ -111,6 +111,19 @@ class BookingOutput(serializers.Serializer):
         return iso(booking.expiresAt)
 
 
+class CancellationRefundOutput(serializers.Serializer):
+    amount = serializers.IntegerField(help_text="Minor units the cancellation policy refunds.")
+    currency = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=["refunded", "none", "failed"],
+        help_text="failed: the booking is cancelled and staff will refund by hand.",
+    )
+
+
+class BookingCancelledOutput(BookingOutput):
+    refund = CancellationRefundOutput()
+
+
 class BookingCreatedOutput(BookingOutput):
     guestToken = serializers.CharField(
         help_text="Shown once. The guest's key to view, pay, change or cancel this booking."

@@ -20,11 +20,13 @@ from hotel.api.serializers import parse_query
 from hotel.dynamo import InvalidCursor
 from hotel.errors import ValidationFailed
 from hotel.idempotency import idempotent
+from payments.services import booking_cancel_with_refund
 from rooms.api.serializers import RoomOutput
 
 from .serializers import (
     AvailabilityInput,
     AvailabilityOutput,
+    BookingCancelledOutput,
     BookingCreatedOutput,
     BookingInput,
     BookingListOutput,
@@ -223,18 +225,23 @@ class BookingCancelView(APIView):
     @extend_schema(
         request=None,
         parameters=TOKEN_PARAMS,
-        responses=BookingOutput,
+        responses=BookingCancelledOutput,
         operation_id="bookings_cancel",
     )
     def post(self, request, booking_id: str):
         _booking_for(request, booking_id, perm="bookings.change_booking")
-        booking = services.booking_cancel(
+        cancellation = booking_cancel_with_refund(
             booking_id=booking_id,
             actor=_actor(request),
             now=timezone.now(),
             request_id=request.request_id,
         )
-        return Response(BookingOutput(booking).data)
+        refund = {
+            "amount": cancellation.refund,
+            "currency": cancellation.currency,
+            "status": cancellation.refund_status,
+        }
+        return Response({**BookingOutput(cancellation.booking).data, "refund": refund})
 
 
 class BookingChangeView(APIView):

@@ -1,0 +1,126 @@
+"""Guest email through Django's email framework, with a DynamoDB outbox for failed sends.
+
+The backend is `settings.EMAIL_BACKEND` (console locally, locmem in tests, Amazon SES via
+django-ses in the cloud). A send that fails is logged and its rendered message written to
+the `email-outbox` table; `manage.py send_pending_emails` retries it later. A failed email
+never raises to the caller: it must not undo the write that caused it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from pynamodb.attributes import ListAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+from hotel.dynamo import IntegerAttribute, meta, register
+
+logger = logging.getLogger("hotel.mail")
+
+OUTBOX_TTL = timedelta(days=7)  # after a week an unsent email is stale; TTL drops it
+MAX_ATTEMPTS = 10
+
+
+@register
+class EmailOutboxItem(Model):
+    """One rendered email whose send failed, waiting for `send_pending_emails`."""
+
+    Meta = meta("email-outbox")
+
+    messageId = UnicodeAttribute(hash_key=True)
+    to = ListAttribute(of=UnicodeAttribute)
+    subject = UnicodeAttribute()
+    text = UnicodeAttribute()
+    html = UnicodeAttribute(null=True)
+    template = UnicodeAttribute()
+    attempts = IntegerAttribute(default=1)
+    lastError = UnicodeAttribute(null=True)
+    createdAt = UTCDateTimeAttribute()
+    updatedAt = UTCDateTimeAttribute()
+    expiresAt = TTLAttribute()
+
+
+def _message(*, to: list[str], subject: str, text: str, html: str | None):
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+def email_send(*, to: str, subject: str, template: str, context: dict, now: datetime) -> bool:
+    """Render `emails/<template>.txt` and `.html` and send them to `to`. Never raises.
+
+    Returns True when the backend accepted the message; on failure the message is logged
+    and queued in the outbox for `emails_send_pending`.
+    """
+    context = {"hotel_name": settings.HOTEL_NAME, **context}
+    text = render_to_string(f"emails/{template}.txt", context)
+    html = render_to_string(f"emails/{template}.html", context)
+    subject = " ".join(subject.split())  # a header must not contain line breaks
+    try:
+        _message(to=[to], subject=subject, text=text, html=html).send()
+        return True
+    except Exception as exc:
+        logger.exception("Sending %s email to %s failed; queued for retry", template, to)
+        item = EmailOutboxItem(
+            messageId=f"MAIL-{now:%Y%m%d%H%M%S}-{secrets.token_hex(6)}",
+            to=[to],
+            subject=subject,
+            text=text,
+            html=html,
+            template=template,
+            attempts=1,
+            lastError=repr(exc)[:500],
+            createdAt=now,
+            updatedAt=now,
+            expiresAt=now + OUTBOX_TTL,
+        )
+        try:
+            item.save()
+        except Exception:
+            logger.exception("Could not queue the %s email to %s: it is lost", template, to)
+        return False
+
+
+def emails_send_pending(*, now: datetime, log: Callable[[str], None] | None = None) -> int:
+    """Retry every queued email; delete those sent, count a failure on the others.
+
+    The outbox holds a handful of items at most (only failed sends), so a Scan is fine.
+    Returns how many were sent.
+    """
+    sent = failed = 0
+    for item in EmailOutboxItem.scan():
+        if item.attempts >= MAX_ATTEMPTS:
+            continue  # given up on; kept for staff to see until its TTL
+        try:
+            _message(to=item.to, subject=item.subject, text=item.text, html=item.html).send()
+        except Exception as exc:
+            logger.exception("Retrying email %s failed", item.messageId)
+            failed += 1
+            try:
+                item.update(
+                    actions=[
+                        EmailOutboxItem.attempts.add(1),
+                        EmailOutboxItem.lastError.set(repr(exc)[:500]),
+                        EmailOutboxItem.updatedAt.set(now),
+                    ]
+                )
+            except Exception:
+                logger.exception("Could not count the failed retry of %s", item.messageId)
+            continue
+        sent += 1
+        try:
+            item.delete()
+        except Exception:  # It went out; at worst it goes out once more.
+            logger.exception("Sent email %s could not be removed from the outbox", item.messageId)
+    if log:
+        log(f"sent {sent} pending email(s), {failed} still failing")
+    return sent
