@@ -12,6 +12,7 @@ from django.utils import timezone
 from bookings.models import Booking
 from bookings.services import booking_create, booking_transition, hotel_today
 from rooms.models import Room
+from tests.admin.helpers import record_reads
 
 
 @pytest.fixture
@@ -30,21 +31,8 @@ def client_for(make_staff):
 
 @pytest.fixture
 def room_reads(monkeypatch):
-    """Record every Room query and scan (by kind and index) while still running them."""
-    calls: list[tuple[str, str | None]] = []
-    real_query, real_scan = Room.query, Room.scan
-
-    def query(hash_key, *args, **kwargs):
-        calls.append(("query", kwargs.get("index_name")))
-        return real_query(hash_key, *args, **kwargs)
-
-    def scan(*args, **kwargs):
-        calls.append(("scan", kwargs.get("index_name")))
-        return real_scan(*args, **kwargs)
-
-    monkeypatch.setattr(Room, "query", query)
-    monkeypatch.setattr(Room, "scan", scan)
-    return calls
+    """Every Room query and scan (kind, index) made during the test."""
+    return record_reads(monkeypatch, Room)
 
 
 @pytest.fixture
@@ -97,18 +85,5 @@ def book():
 
 @pytest.fixture
 def booking_reads(monkeypatch):
-    """Record every Booking query and scan (by kind and index) while still running them."""
-    calls: list[tuple[str, str | None]] = []
-    real_query, real_scan = Booking.query, Booking.scan
-
-    def query(hash_key, *args, **kwargs):
-        calls.append(("query", kwargs.get("index_name")))
-        return real_query(hash_key, *args, **kwargs)
-
-    def scan(*args, **kwargs):
-        calls.append(("scan", kwargs.get("index_name")))
-        return real_scan(*args, **kwargs)
-
-    monkeypatch.setattr(Booking, "query", query)
-    monkeypatch.setattr(Booking, "scan", scan)
-    return calls
+    """Every Booking query and scan (kind, index) made during the test."""
+    return record_reads(monkeypatch, Booking)

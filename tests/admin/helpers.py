@@ -25,3 +25,21 @@ def room_ids(content: bytes) -> list[str]:
         html.unescape(m.decode())
         for m in re.findall(rb'name="_selected_action" value="([^"]*)"', content)
     ]
+
+
+def record_reads(monkeypatch, model) -> list[tuple[str, str | None]]:
+    """Spy on `model.query` / `model.scan`: record (kind, index name) and still run them."""
+    calls: list[tuple[str, str | None]] = []
+    real_query, real_scan = model.query, model.scan
+
+    def query(hash_key, *args, **kwargs):
+        calls.append(("query", kwargs.get("index_name")))
+        return real_query(hash_key, *args, **kwargs)
+
+    def scan(*args, **kwargs):
+        calls.append(("scan", kwargs.get("index_name")))
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(model, "query", query)
+    monkeypatch.setattr(model, "scan", scan)
+    return calls

@@ -12,6 +12,7 @@ from django.utils import timezone
 from hotel.accounts import roles
 from payments import services
 from payments.models import Payment
+from tests.admin.helpers import record_reads
 from tests.payments.conftest import StripeSide
 
 LIST = "/admin/payments/payment/"
@@ -64,21 +65,8 @@ def paid(rooms, book):
 
 @pytest.fixture
 def payment_reads(monkeypatch):
-    """Record every Payment query and scan (by kind and index) while still running them."""
-    calls: list[tuple[str, str | None]] = []
-    real_query, real_scan = Payment.query, Payment.scan
-
-    def query(hash_key, *args, **kwargs):
-        calls.append(("query", kwargs.get("index_name")))
-        return real_query(hash_key, *args, **kwargs)
-
-    def scan(*args, **kwargs):
-        calls.append(("scan", kwargs.get("index_name")))
-        return real_scan(*args, **kwargs)
-
-    monkeypatch.setattr(Payment, "query", query)
-    monkeypatch.setattr(Payment, "scan", scan)
-    return calls
+    """Every Payment query and scan (kind, index) made during the test."""
+    return record_reads(monkeypatch, Payment)
 
 
 @pytest.fixture
