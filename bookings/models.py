@@ -80,6 +80,8 @@ class Booking(Model):
     updatedAt = UTCDateTimeAttribute()
     expiresAt = UTCDateTimeAttribute(null=True)  # end of the hold while pending
     purgeAt = TTLAttribute(null=True)  # TTL backstop for dead holds; never the expiry check
+    # Staff attention, set by the system: [{"flag": "disputed", "detail", "at", "by"}]
+    flags = JSONAttribute(null=True)
     version = VersionAttribute()
 
     by_guest = GuestEmailIndex()

@@ -57,6 +57,9 @@ from .selectors import booking_quote
 logger = logging.getLogger(__name__)
 
 # The lifecycle as data: status -> statuses it may move to. EXPIRED is the sweeper's alone.
+# One more path is not in this table because booking_transition must never take it:
+# expired -> confirmed, system only, through booking_revive_paid (a payment that succeeded
+# after the sweeper expired the hold; the nights are taken again if they are still free).
 TRANSITIONS: dict[str, frozenset[str]] = {
     PENDING: frozenset({CONFIRMED, CANCELLED, EXPIRED}),
     CONFIRMED: frozenset({CHECKED_IN, CANCELLED, NO_SHOW}),
@@ -66,6 +69,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     NO_SHOW: frozenset(),
     EXPIRED: frozenset(),
 }
+SYSTEM_REVIVALS: dict[str, frozenset[str]] = {EXPIRED: frozenset({CONFIRMED})}
 STAFF_TARGETS = frozenset({CONFIRMED, CANCELLED, CHECKED_IN, CHECKED_OUT, NO_SHOW})
 EVENT_FOR_STATUS = {
     CONFIRMED: events.BookingConfirmed,
@@ -141,6 +145,7 @@ def booking_snapshot(booking: Booking) -> dict:
         "totalPrice": booking.totalPrice,
         "currency": booking.currency,
         "notes": booking.notes,
+        **({"flags": booking.flags} if booking.flags else {}),
     }
 
 
@@ -474,6 +479,105 @@ def _lost_nights(booking: Booking) -> HoldExpired:
     )
 
 
+def booking_revive_paid(
+    *,
+    booking_id: str,
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+    also: Callable[[TransactWrite], None] | None = None,
+) -> Booking:
+    """Confirm an expired booking that was paid after all (SYSTEM_REVIVALS; system only).
+
+    The sweeper released its nights; they are taken again for good, each on the
+    conditions a new booking meets (free, or held by an expired hold), together with the
+    booking (conditional on still being expired) and `also(tx)` (the payment), in one
+    transaction. Raises BookingNotFound, InvalidTransition (not expired), HoldExpired
+    (the stay is over or some night was taken by someone else; nothing is written).
+    """
+    booking = _booking(booking_id)
+    if CONFIRMED not in SYSTEM_REVIVALS.get(booking.status, ()):
+        raise InvalidTransition(
+            f"A {booking.status} booking cannot be revived.",
+            details={"from": booking.status, "to": CONFIRMED},
+        )
+    if date.fromisoformat(booking.checkOut) <= hotel_today(now):
+        raise HoldExpired(f"The stay of {booking_id} is over; it cannot be confirmed.")
+    previous = booking.status
+    before = booking_snapshot(booking)
+    booking.status = CONFIRMED
+    booking.updatedAt = now
+    booking.expiresAt = None
+    booking.purgeAt = None
+    entry = _audit(booking, "status:confirmed", before, actor, now, request_id)
+
+    def build(tx):
+        tx.save(booking, condition=Booking.status == previous)
+        for night in _nights_of(booking):
+            _take_night(
+                tx,
+                room_id=booking.roomId,
+                night=night,
+                booking_id=booking.bookingId,
+                hold_until=None,
+                now=now,
+            )
+        tx.save(entry)
+        if also is not None:
+            also(tx)
+
+    try:
+        transact(build)
+    except TransactWriteError as exc:
+        if conditional_check_failed(exc):
+            raise _lost_nights(booking) from exc
+        raise
+    events.publish(events.BookingConfirmed, **_event_detail(booking), previousStatus=previous)
+    return booking
+
+
+def booking_flag(
+    *,
+    booking_id: str,
+    flag: str,
+    detail: str,
+    actor: str,
+    now: datetime,
+    also: Callable[[TransactWrite], None] | None = None,
+) -> Booking:
+    """Flag a booking for staff (e.g. "disputed"), audited, with `also(tx)` in the same
+    transaction. A flag already set is left as it is. Raises BookingNotFound."""
+    for attempt in range(3):
+        booking = _booking(booking_id)
+        flags = list(booking.flags or [])
+        if any(f.get("flag") == flag for f in flags):
+            if also is not None:
+                transact(also)
+            return booking
+        before = booking_snapshot(booking)
+        booking.flags = [
+            *flags,
+            {"flag": flag, "detail": detail, "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "by": actor},
+        ]
+        booking.updatedAt = now
+        entry = _audit(booking, f"flag:{flag}", before, actor, now, None)
+
+        def build(tx, booking=booking, entry=entry):
+            tx.save(booking)
+            tx.save(entry)
+            if also is not None:
+                also(tx)
+
+        try:
+            transact(build)
+        except TransactWriteError as exc:
+            if conditional_check_failed(exc) and attempt < 2:
+                continue
+            raise
+        return booking
+    raise InvalidTransition("The booking changed meanwhile; reload it.")  # pragma: no cover
+
+
 def booking_cancel(*, booking_id: str, actor: str, now: datetime, request_id=None) -> Booking:
     """Cancel a pending or confirmed booking and release its nights. Raises InvalidTransition."""
     return booking_transition(
@@ -588,6 +692,8 @@ __all__ = [
     "booking_cancel",
     "booking_change",
     "booking_create",
+    "booking_flag",
+    "booking_revive_paid",
     "booking_transition",
     "holds_expire",
 ]

@@ -70,6 +70,8 @@ class Payment(Model):
     refundedAmount = IntegerAttribute(default=0)
     refunds = JSONAttribute(default=list)  # [{"refundId", "amount", "at", "actor", "status"}]
     failureMessage = UnicodeAttribute(null=True)
+    # Set when the cardholder disputes the charge: {"id", "amount", "reason", "status", "at"}
+    dispute = JSONAttribute(null=True)
     createdBy = UnicodeAttribute()
     createdAt = UTCDateTimeAttribute()
     updatedAt = UTCDateTimeAttribute()

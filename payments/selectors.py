@@ -13,7 +13,7 @@ from bookings.services import hotel_today
 
 from .cancellation import CancellationQuote, InvalidPolicy, cancellation_quote, parse_policy
 from .exceptions import PaymentNotFound
-from .models import REFUNDABLE_STATUSES, Payment
+from .models import REFUNDABLE_STATUSES, REFUNDED, Payment
 
 MAX_ID_LENGTH = 64
 
@@ -31,6 +31,30 @@ def payment_get(*, transaction_id: str, consistent: bool = False) -> Payment:
 def payments_for_booking(*, booking_id: str) -> list[Payment]:
     """A booking's payments, oldest first (a booking has a handful at most)."""
     return list(Payment.by_booking.query(booking_id))
+
+
+def payment_summary(payments: list[Payment], *, currency: str) -> dict:
+    """What a booking's payments add up to: paid (taken minus refunded), refunded, status
+    "unpaid" | "paid" | "partially_refunded" | "refunded" (minor units of `currency`)."""
+    taken = [p for p in payments if p.status in (*REFUNDABLE_STATUSES, REFUNDED)]
+    total = sum(p.amount for p in taken)
+    refunded = sum(p.refundedAmount for p in taken)
+    if total == 0:
+        status = "unpaid"
+    elif refunded == 0:
+        status = "paid"
+    elif refunded >= total:
+        status = "refunded"
+    else:
+        status = "partially_refunded"
+    return {"paid": total - refunded, "refunded": refunded, "currency": currency, "status": status}
+
+
+def booking_payment_summary(*, booking: Booking) -> dict:
+    """payment_summary of a booking's payments (one Query of the bookingId index)."""
+    return payment_summary(
+        payments_for_booking(booking_id=booking.bookingId), currency=booking.currency
+    )
 
 
 def cancellation_policy():

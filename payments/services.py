@@ -28,9 +28,17 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from bookings.exceptions import BookingNotFound, HoldExpired, InvalidTransition
 from bookings.models import CONFIRMED as BOOKING_CONFIRMED
+from bookings.models import EXPIRED as BOOKING_EXPIRED
 from bookings.models import PENDING as BOOKING_PENDING
 from bookings.models import Booking
-from bookings.services import ID_ALPHABET, booking_cancel, booking_transition, hotel_today
+from bookings.services import (
+    ID_ALPHABET,
+    booking_cancel,
+    booking_flag,
+    booking_revive_paid,
+    booking_transition,
+    hotel_today,
+)
 from hotel import events
 from hotel.audit.services import audit_entry
 from hotel.dynamo import conditional_check_failed, transact
@@ -60,7 +68,14 @@ from .models import (
     ProcessedWebhookEvent,
 )
 from .providers import get_provider
-from .providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED, SUCCEEDED, WebhookEvent
+from .providers.base import (
+    PAYMENT_DISPUTED,
+    PAYMENT_FAILED,
+    PAYMENT_REFUNDED,
+    PAYMENT_SUCCEEDED,
+    SUCCEEDED,
+    WebhookEvent,
+)
 from .selectors import booking_cancellation_quote, payment_get, payments_for_booking
 
 logger = logging.getLogger(__name__)
@@ -68,6 +83,7 @@ logger = logging.getLogger(__name__)
 PaymentSucceeded = "PaymentSucceeded"
 PaymentFailed = "PaymentFailed"
 PaymentRefunded = "PaymentRefunded"
+PaymentDisputed = "PaymentDisputed"
 # A cancellation through booking_cancel_with_refund is done, with what its policy refunded.
 CancellationSettled = "CancellationSettled"
 
@@ -88,7 +104,9 @@ def new_transaction_id(now: datetime) -> str:
 
 
 def payment_snapshot(payment: Payment) -> dict:
+    extra = {"dispute": payment.dispute} if payment.dispute else {}
     return {
+        **extra,
         "bookingId": payment.bookingId,
         "status": payment.status,
         "amount": payment.amount,
@@ -331,8 +349,10 @@ def payment_settle_success(
 ) -> Payment:
     """The provider took the money: complete the payment and confirm its booking, atomically.
 
-    Idempotent: a payment already completed (or refunded) is returned as it is. When the
-    booking cannot be confirmed any more, the money is refunded automatically and
+    Idempotent: a payment already completed (or refunded) is returned as it is. A booking
+    the sweeper already expired is confirmed again when its nights are still free
+    (booking_revive_paid). When the booking cannot be confirmed, the money is refunded
+    automatically and
     HoldExpired (the hold ended and its nights are gone, or the booking expired) or
     BookingNotPayable (cancelled, or paid by another attempt) is raised; if that refund
     fails, the payment stays completed for staff and PaymentGatewayError is raised.
@@ -364,12 +384,29 @@ def payment_settle_success(
             late_confirm=True,
         )
     except (HoldExpired, InvalidTransition, BookingNotFound) as exc:
+        revived = _booking_status(payment.bookingId) == BOOKING_EXPIRED and _revive(
+            payment, actor=actor, now=now, request_id=request_id, also=also
+        )
+        if revived:
+            events.publish(PaymentSucceeded, **_event_detail(payment))
+            return payment
         current = _reload(payment)
         if current.status not in OPEN_STATUSES:
             return current  # Settled by someone else (the webhook or the synchronous answer).
         return _refund_unconfirmable(current, intent_id=intent_id, reason=exc, now=now)
     events.publish(PaymentSucceeded, **_event_detail(payment))
     return payment
+
+
+def _revive(payment: Payment, *, actor, now, request_id, also) -> bool:
+    """Confirm the expired booking of a paid payment if its nights are still free."""
+    try:
+        booking_revive_paid(
+            booking_id=payment.bookingId, actor=actor, now=now, request_id=request_id, also=also
+        )
+    except (HoldExpired, InvalidTransition, BookingNotFound):
+        return False
+    return True
 
 
 def _refund_unconfirmable(payment: Payment, *, intent_id: str, reason: Exception, now):
@@ -682,11 +719,15 @@ def payment_webhook_handle(*, payload: bytes, signature: str | None, now: dateti
 
 
 def _webhook_apply(event: WebhookEvent, *, now: datetime) -> str:
-    if event.type not in (PAYMENT_SUCCEEDED, PAYMENT_FAILED):
+    if event.type not in (PAYMENT_SUCCEEDED, PAYMENT_FAILED, PAYMENT_REFUNDED, PAYMENT_DISPUTED):
         return "ignored"
     payment = _payment_for_event(event)
     if payment is None:
         return "ignored"
+    if event.type == PAYMENT_REFUNDED:
+        return _webhook_refunded(payment, event, now=now)
+    if event.type == PAYMENT_DISPUTED:
+        return _webhook_disputed(payment, event, now=now)
     if event.type == PAYMENT_FAILED:
         if payment.status not in (PENDING, REQUIRES_ACTION):
             return "no-op"
@@ -713,9 +754,88 @@ def _webhook_apply(event: WebhookEvent, *, now: datetime) -> str:
     return "completed"
 
 
+def _webhook_refunded(payment: Payment, event: WebhookEvent, *, now: datetime) -> str:
+    """A refund made at the provider (its dashboard, or ours coming back): bring
+    refundedAmount up to the charge's `amount_refunded`. Never lowers it and never counts
+    a refund twice (ours is reserved before the provider is asked, so it is no-op here)."""
+    for attempt in range(3):
+        total = min(event.amount_refunded or 0, payment.amount)
+        if (
+            payment.status not in (*REFUNDABLE_STATUSES, REFUNDED)
+            or total <= payment.refundedAmount
+        ):
+            return "no-op"
+        before = payment_snapshot(payment)
+        previous = payment.refundedAmount
+        payment.refundedAmount = total
+        payment.status = REFUNDED if total == payment.amount else PARTIALLY_REFUNDED
+        payment.refunds = [
+            *(payment.refunds or []),
+            {
+                **_refund_record(amount=total - previous, now=now, actor=WEBHOOK_ACTOR),
+                "status": "succeeded",
+                "source": "provider",
+            },
+        ]
+        payment.updatedAt = now
+        entry = _audit(
+            payment, action="refund:provider", before=before, actor=WEBHOOK_ACTOR, now=now
+        )
+        try:
+            _save_with_audit(payment, entry, condition=Payment.refundedAmount == previous)
+        except TransactWriteError as exc:
+            if not conditional_check_failed(exc) or attempt == 2:
+                raise
+            payment = _reload(payment)
+            continue
+        events.publish(
+            PaymentRefunded,
+            **_event_detail(payment),
+            amountRefunded=total - previous,
+            external=True,
+        )
+        return "refunded"
+    return "no-op"  # pragma: no cover
+
+
+def _webhook_disputed(payment: Payment, event: WebhookEvent, *, now: datetime) -> str:
+    """The cardholder disputed the charge: mark the payment and flag its booking for staff,
+    in one transaction, both audited. A dispute already recorded is a no-op."""
+    dispute = dict(event.dispute or {})
+    if payment.dispute and payment.dispute.get("id") == dispute.get("id"):
+        return "no-op"
+    before = payment_snapshot(payment)
+    payment.dispute = {**dispute, "at": now.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    payment.updatedAt = now
+    entry = _audit(payment, action="dispute", before=before, actor=WEBHOOK_ACTOR, now=now)
+
+    def also(tx):
+        tx.save(payment)
+        tx.save(entry)
+
+    reason = dispute.get("reason") or "unknown reason"
+    booking_flag(
+        booking_id=payment.bookingId,
+        flag="disputed",
+        detail=f"Payment {payment.transactionId} disputed ({reason}).",
+        actor=WEBHOOK_ACTOR,
+        now=now,
+        also=also,
+    )
+    logger.warning(
+        "Payment %s of %s disputed (%s)", payment.transactionId, payment.bookingId, reason
+    )
+    events.publish(PaymentDisputed, **_event_detail(payment), dispute=payment.dispute)
+    return "disputed"
+
+
 def _payment_for_event(event: WebhookEvent) -> Payment | None:
     """The payment an event is about, if it is one of ours and agrees with what we stored."""
     transaction_id = event.metadata.get("transactionId")
+    if not transaction_id and event.type == PAYMENT_DISPUTED and event.intent_id:
+        # A dispute does not carry the payment's metadata: ask the provider for it.
+        event_metadata = get_provider().payment_metadata(intent_id=event.intent_id)
+        transaction_id = event_metadata.get("transactionId")
     if not transaction_id:
         logger.info("Webhook %s for %s carries no transactionId", event.id, event.intent_id)
         return None

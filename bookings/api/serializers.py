@@ -111,6 +111,17 @@ class BookingOutput(serializers.Serializer):
         return iso(booking.expiresAt)
 
 
+class PaymentSummaryOutput(serializers.Serializer):
+    paid = serializers.IntegerField(help_text="Minor units taken and not refunded.")
+    refunded = serializers.IntegerField(help_text="Minor units refunded.")
+    currency = serializers.CharField()
+    status = serializers.ChoiceField(choices=["unpaid", "paid", "partially_refunded", "refunded"])
+
+
+class BookingDetailOutput(BookingOutput):
+    payment = PaymentSummaryOutput()
+
+
 class CancellationRefundOutput(serializers.Serializer):
     amount = serializers.IntegerField(help_text="Minor units the cancellation policy refunds.")
     currency = serializers.CharField()
@@ -120,11 +131,11 @@ class CancellationRefundOutput(serializers.Serializer):
     )
 
 
-class BookingCancelledOutput(BookingOutput):
+class BookingCancelledOutput(BookingDetailOutput):
     refund = CancellationRefundOutput()
 
 
-class BookingCreatedOutput(BookingOutput):
+class BookingCreatedOutput(BookingDetailOutput):
     guestToken = serializers.CharField(
         help_text="Shown once. The guest's key to view, pay, change or cancel this booking."
     )

@@ -28,6 +28,7 @@ from .serializers import (
     AvailabilityOutput,
     BookingCancelledOutput,
     BookingCreatedOutput,
+    BookingDetailOutput,
     BookingInput,
     BookingListOutput,
     BookingListQuery,
@@ -35,6 +36,18 @@ from .serializers import (
     ChangeInput,
     StatusInput,
 )
+
+
+def _with_payment(booking, *, payments=None) -> dict:
+    """The booking's representation with its payment summary (one Query of its payments)."""
+    from payments.selectors import booking_payment_summary, payment_summary
+
+    if payments is not None:
+        summary = payment_summary(payments, currency=booking.currency)
+    else:
+        summary = booking_payment_summary(booking=booking)
+    return {**BookingOutput(booking).data, "payment": summary}
+
 
 TOKEN_PARAMS = [
     OpenApiParameter("X-Booking-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
@@ -175,7 +188,7 @@ class BookingListView(APIView):
                 now=now,
                 request_id=request.request_id,
             )
-            body = dict(BookingOutput(created.booking).data)
+            body = _with_payment(created.booking, payments=[])  # a new booking has none
             body["guestToken"] = created.guest_token
             return status.HTTP_201_CREATED, body
 
@@ -195,11 +208,11 @@ class BookingDetailView(APIView):
     permission_classes = [AllowAny]  # staff perm or guest token, checked per booking
 
     @extend_schema(
-        parameters=TOKEN_PARAMS, responses=BookingOutput, operation_id="bookings_retrieve"
+        parameters=TOKEN_PARAMS, responses=BookingDetailOutput, operation_id="bookings_retrieve"
     )
     def get(self, request, booking_id: str):
         booking, _ = _booking_for(request, booking_id, perm="bookings.view_booking")
-        return Response(BookingOutput(booking).data)
+        return Response(_with_payment(booking))
 
 
 class BookingStatusView(APIView):
@@ -241,7 +254,7 @@ class BookingCancelView(APIView):
             "currency": cancellation.currency,
             "status": cancellation.refund_status,
         }
-        return Response({**BookingOutput(cancellation.booking).data, "refund": refund})
+        return Response({**_with_payment(cancellation.booking), "refund": refund})
 
 
 class BookingChangeView(APIView):

@@ -23,6 +23,8 @@ PROCESSING = "processing"
 # WebhookEvent.type values the hotel acts on
 PAYMENT_SUCCEEDED = "payment.succeeded"
 PAYMENT_FAILED = "payment.failed"
+PAYMENT_REFUNDED = "payment.refunded"  # refunded at the provider (e.g. in its dashboard)
+PAYMENT_DISPUTED = "payment.disputed"  # the cardholder opened a dispute (chargeback)
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,11 @@ class RefundResult:
 
 @dataclass(frozen=True)
 class WebhookEvent:
-    """A verified provider event. `type` is PAYMENT_SUCCEEDED / PAYMENT_FAILED for the
-    events the hotel acts on, else the provider's own type (ignored)."""
+    """A verified provider event. `type` is PAYMENT_SUCCEEDED / PAYMENT_FAILED /
+    PAYMENT_REFUNDED / PAYMENT_DISPUTED for the events the hotel acts on, else the
+    provider's own type (ignored). `amount_refunded`: the provider's running total of
+    what was refunded (PAYMENT_REFUNDED); `dispute`: {"id", "amount", "reason",
+    "status"} (PAYMENT_DISPUTED)."""
 
     id: str
     type: str
@@ -60,6 +65,8 @@ class WebhookEvent:
     currency: str | None = None
     metadata: dict = field(default_factory=dict)
     message: str | None = None
+    amount_refunded: int | None = None
+    dispute: dict | None = None
 
 
 class PaymentProvider:
@@ -90,4 +97,9 @@ class PaymentProvider:
 
     def parse_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:
         """Verify the signature of a webhook body and parse it. Raises InvalidWebhook."""
+        raise NotImplementedError
+
+    def payment_metadata(self, *, intent_id: str) -> dict[str, str]:
+        """The metadata the hotel attached to a payment (for events that do not carry it,
+        such as disputes). Raises PaymentGatewayError."""
         raise NotImplementedError

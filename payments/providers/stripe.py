@@ -23,7 +23,9 @@ from payments.exceptions import (
 )
 
 from .base import (
+    PAYMENT_DISPUTED,
     PAYMENT_FAILED,
+    PAYMENT_REFUNDED,
     PAYMENT_SUCCEEDED,
     PROCESSING,
     REQUIRES_ACTION,
@@ -39,6 +41,8 @@ logger = logging.getLogger("payments.stripe")
 EVENT_TYPES = {
     "payment_intent.succeeded": PAYMENT_SUCCEEDED,
     "payment_intent.payment_failed": PAYMENT_FAILED,
+    "charge.refunded": PAYMENT_REFUNDED,  # also a refund made in Stripe's dashboard
+    "charge.dispute.created": PAYMENT_DISPUTED,
 }
 # Stripe retries a failed webhook for days; one older than this is a replay of a stale event.
 WEBHOOK_TOLERANCE_SECONDS = 300
@@ -164,6 +168,10 @@ class StripeProvider(PaymentProvider):
             raise InvalidWebhook("The webhook body is not a Stripe event.")
         kind = EVENT_TYPES.get(event.get("type"), str(event.get("type")))
         obj = (event.get("data") or {}).get("object") or {}
+        if kind == PAYMENT_REFUNDED:
+            return _charge_refunded(event["id"], obj)
+        if kind == PAYMENT_DISPUTED:
+            return _dispute_created(event["id"], obj)
         if kind not in (PAYMENT_SUCCEEDED, PAYMENT_FAILED):
             return WebhookEvent(id=event["id"], type=kind)
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
@@ -180,6 +188,67 @@ class StripeProvider(PaymentProvider):
             metadata={str(k): str(v) for k, v in metadata.items()},
             message=error.get("message") if isinstance(error, dict) else None,
         )
+
+    def payment_metadata(self, *, intent_id: str) -> dict[str, str]:
+        try:
+            intent = self.client.v1.payment_intents.retrieve(intent_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404:
+                return {}  # not a payment of this account: nothing of ours
+            raise _gateway_error(exc, "read a PaymentIntent") from exc
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "read a PaymentIntent") from exc
+        metadata = intent.metadata.to_dict() if intent.metadata else {}
+        return {str(k): str(v) for k, v in metadata.items()}
+
+
+def _money(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _metadata(obj: dict) -> dict[str, str]:
+    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    return {str(k): str(v) for k, v in metadata.items()}
+
+
+def _charge_refunded(event_id: str, charge) -> WebhookEvent:
+    """`charge.refunded`: the Charge, with the running total `amount_refunded`. A charge made
+    by a PaymentIntent carries the intent's id and (copied at creation) its metadata."""
+    if (
+        not isinstance(charge, dict)
+        or not isinstance(charge.get("payment_intent"), str)
+        or _money(charge.get("amount_refunded")) is None
+    ):
+        logger.warning("Event %s carries no usable Charge: ignored", event_id)
+        return WebhookEvent(id=event_id, type="charge.refunded")  # not one the hotel acts on
+    return WebhookEvent(
+        id=event_id,
+        type=PAYMENT_REFUNDED,
+        intent_id=charge["payment_intent"],
+        amount=_money(charge.get("amount")),
+        currency=str(charge.get("currency") or "").upper() or None,
+        metadata=_metadata(charge),
+        amount_refunded=charge["amount_refunded"],
+    )
+
+
+def _dispute_created(event_id: str, dispute) -> WebhookEvent:
+    """`charge.dispute.created`: the Dispute (its metadata is its own, not the payment's)."""
+    if not isinstance(dispute, dict) or not isinstance(dispute.get("payment_intent"), str):
+        logger.warning("Event %s carries no usable Dispute: ignored", event_id)
+        return WebhookEvent(id=event_id, type="charge.dispute.created")
+    return WebhookEvent(
+        id=event_id,
+        type=PAYMENT_DISPUTED,
+        intent_id=dispute["payment_intent"],
+        currency=str(dispute.get("currency") or "").upper() or None,
+        dispute={
+            "id": str(dispute.get("id") or ""),
+            "amount": _money(dispute.get("amount")),
+            "reason": str(dispute.get("reason") or "") or None,
+            "status": str(dispute.get("status") or "") or None,
+        },
+    )
 
 
 def _brand(method) -> str | None:

@@ -311,3 +311,38 @@ def test_expire_holds_command_runs_the_sweeper(room, make_booking, capsys):
     call_command("expire_holds")
     assert "expired 1 hold(s)" in capsys.readouterr().out
     assert RoomNight.count("R-1") == 0
+
+
+# --- reviving a paid, expired booking (system only) ---------------------------------------------
+
+
+def test_only_the_system_revives_an_expired_booking_and_only_with_free_nights(room, make_booking):
+    first = make_booking(start=0, nights=2).booking
+    later = first.expiresAt + timedelta(seconds=1)
+    assert services.holds_expire(now=later) == 1
+    with pytest.raises(InvalidTransition):  # not through the lifecycle table
+        services.booking_transition(
+            booking_id=first.bookingId, to_status="confirmed", actor="a", now=later, system=True
+        )
+    revived = services.booking_revive_paid(booking_id=first.bookingId, actor="sys", now=later)
+    assert (revived.status, revived.expiresAt) == ("confirmed", None)
+    assert {(n.bookingId, n.holdExpiresAt) for n in RoomNight.query("R-1")} == {
+        (first.bookingId, None)
+    }
+    with pytest.raises(InvalidTransition):  # a confirmed booking is not revived
+        services.booking_revive_paid(booking_id=first.bookingId, actor="sys", now=later)
+    assert_invariants()
+
+
+def test_reviving_fails_and_writes_nothing_when_a_night_was_sold(room, make_booking):
+    first = make_booking(start=0, nights=2).booking
+    later = first.expiresAt + timedelta(seconds=1)
+    services.holds_expire(now=later)
+    second = make_booking(start=1, nights=1, now=later).booking
+    with pytest.raises(HoldExpired):
+        services.booking_revive_paid(booking_id=first.bookingId, actor="sys", now=later)
+    assert Booking.get(first.bookingId).status == "expired"
+    assert [(n.night, n.bookingId) for n in RoomNight.query("R-1")] == [
+        (day(1).isoformat(), second.bookingId)
+    ]
+    assert_invariants()

@@ -296,3 +296,61 @@ def test_over_long_ids_are_404_not_a_dynamodb_error(api):
     assert_error(staff.get(f"/api/payments/{long_id}"), 404, "PAYMENT_NOT_FOUND")
     assert_error(staff.post(f"/api/payments/{long_id}/refund"), 404, "PAYMENT_NOT_FOUND")
     assert_error(staff.get(f"/api/bookings/{long_id}/cancellation-quote"), 404, "BOOKING_NOT_FOUND")
+
+
+# --- the booking's payment summary ------------------------------------------------------------
+
+
+def test_the_booking_shows_its_payment_summary(api, make_booking, created):
+    url = f"/api/bookings/{created.booking.bookingId}"
+    token = {"HTTP_X_BOOKING_TOKEN": created.guest_token}
+    unpaid = {"paid": 0, "refunded": 0, "currency": "INR", "status": "unpaid"}
+    assert api.get(url, **token).json()["payment"] == unpaid
+    payment = paid(api, created)
+    assert api.get(url, **token).json()["payment"] == {
+        "paid": TOTAL,
+        "refunded": 0,
+        "currency": "INR",
+        "status": "paid",
+    }
+    accountant = api.as_role(roles.ACCOUNTANT)
+    refund_url = f"/api/payments/{payment['transactionId']}/refund"
+    assert accountant.post(refund_url, {"amount": 4000}, format="json").status_code == 200
+    assert api.get(url, **token).json()["payment"] == {
+        "paid": TOTAL - 4000,
+        "refunded": 4000,
+        "currency": "INR",
+        "status": "partially_refunded",
+    }
+    assert accountant.post(refund_url, {}, format="json").status_code == 200
+    summary = api.get(url, **token).json()["payment"]
+    assert (summary["paid"], summary["refunded"], summary["status"]) == (0, TOTAL, "refunded")
+
+
+def test_create_and_cancel_answer_with_the_payment_summary(api, room, created):
+    url = f"/api/bookings/{created.booking.bookingId}"
+    paid(api, created)
+    cancelled = api.post(f"{url}/cancel", HTTP_X_BOOKING_TOKEN=created.guest_token)
+    assert cancelled.status_code == 200, cancelled.json()
+    body = cancelled.json()
+    assert body["payment"]["refunded"] == body["refund"]["amount"]
+    assert body["payment"]["paid"] == TOTAL - body["refund"]["amount"]
+    new = api.post(
+        "/api/bookings",
+        {
+            "roomId": room.roomId,
+            "checkIn": created.booking.checkIn,
+            "checkOut": created.booking.checkOut,
+            "guests": 1,
+            "guestName": "Bo Guest",
+            "guestEmail": "bo@guest.test",
+        },
+        format="json",
+    )
+    assert new.status_code == 201, new.json()
+    assert new.json()["payment"] == {
+        "paid": 0,
+        "refunded": 0,
+        "currency": "INR",
+        "status": "unpaid",
+    }
