@@ -111,8 +111,13 @@ def rooms_available(
     return result
 
 
+MAX_BOOKING_ID_LENGTH = 64
+
+
 def booking_get(*, booking_id: str) -> Booking:
-    """Raises BookingNotFound."""
+    """Raises BookingNotFound (also for ids DynamoDB would refuse as keys)."""
+    if not 1 <= len(booking_id) <= MAX_BOOKING_ID_LENGTH:
+        raise BookingNotFound(f"Booking {booking_id[:MAX_BOOKING_ID_LENGTH]}… does not exist.")
     try:
         return Booking.get(booking_id)
     except DoesNotExist as exc:

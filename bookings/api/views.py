@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,6 +21,7 @@ from hotel.idempotency import idempotent
 from payments.services import booking_cancel_with_refund
 from rooms.api.serializers import RoomOutput
 
+from .access import booking_for_request, request_actor
 from .serializers import (
     AvailabilityInput,
     AvailabilityOutput,
@@ -53,34 +52,6 @@ TOKEN_PARAMS = [
     OpenApiParameter("X-Booking-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
     OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False),
 ]
-
-
-def _actor(request) -> str:
-    user = request.user
-    if user and user.is_authenticated:
-        return user.email
-    return "guest"
-
-
-def _guest_token(request) -> str | None:
-    return request.headers.get("X-Booking-Token") or request.query_params.get("token")
-
-
-def _booking_for(request, booking_id: str, *, perm: str):
-    """The booking if the caller is staff with `perm` or presents its guest token; else 404.
-
-    Anyone else gets the same 404 as for a booking that does not exist: ids reveal nothing.
-    """
-    booking = None
-    with contextlib.suppress(BookingNotFound):
-        booking = selectors.booking_get(booking_id=booking_id)
-    user = request.user
-    is_staff = bool(user and user.is_authenticated and user.has_perm(perm))
-    if booking is None or not (
-        is_staff or services.guest_token_matches(booking, _guest_token(request))
-    ):
-        raise BookingNotFound(f"Booking {booking_id} does not exist.")
-    return booking, is_staff
 
 
 class AvailabilityView(APIView):
@@ -184,7 +155,7 @@ class BookingListView(APIView):
                 guest_phone=params.get("guestPhone"),
                 notes=params.get("notes", ""),
                 source=source,
-                actor=_actor(request),
+                actor=request_actor(request),
                 now=now,
                 request_id=request.request_id,
             )
@@ -211,7 +182,7 @@ class BookingDetailView(APIView):
         parameters=TOKEN_PARAMS, responses=BookingDetailOutput, operation_id="bookings_retrieve"
     )
     def get(self, request, booking_id: str):
-        booking, _ = _booking_for(request, booking_id, perm="bookings.view_booking")
+        booking, _ = booking_for_request(request, booking_id, perms=("bookings.view_booking",))
         return Response(_with_payment(booking))
 
 
@@ -225,7 +196,7 @@ class BookingStatusView(APIView):
         booking = services.booking_transition(
             booking_id=booking_id,
             to_status=data.validated_data["status"],
-            actor=_actor(request),
+            actor=request_actor(request),
             now=timezone.now(),
             request_id=request.request_id,
         )
@@ -242,10 +213,10 @@ class BookingCancelView(APIView):
         operation_id="bookings_cancel",
     )
     def post(self, request, booking_id: str):
-        _booking_for(request, booking_id, perm="bookings.change_booking")
+        booking_for_request(request, booking_id, perms=("bookings.change_booking",))
         cancellation = booking_cancel_with_refund(
             booking_id=booking_id,
-            actor=_actor(request),
+            actor=request_actor(request),
             now=timezone.now(),
             request_id=request.request_id,
         )
@@ -267,7 +238,9 @@ class BookingChangeView(APIView):
         operation_id="bookings_change",
     )
     def post(self, request, booking_id: str):
-        booking, is_staff = _booking_for(request, booking_id, perm="bookings.change_booking")
+        booking, is_staff = booking_for_request(
+            request, booking_id, perms=("bookings.change_booking",)
+        )
         data = ChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
         if not is_staff and booking.status in (CHECKED_IN, CHECKED_OUT):
@@ -278,7 +251,7 @@ class BookingChangeView(APIView):
             check_in=params.get("checkIn"),
             check_out=params.get("checkOut"),
             room_id=params.get("roomId"),
-            actor=_actor(request),
+            actor=request_actor(request),
             now=timezone.now(),
             request_id=request.request_id,
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,17 +10,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings import selectors as booking_selectors
-from bookings.exceptions import BookingNotFound, InvalidTransition
+from bookings.api.access import booking_for_request, request_actor
+from bookings.exceptions import InvalidTransition
 from bookings.models import CONFIRMED, PENDING
-from bookings.services import guest_token_matches
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import parse_query
 from hotel.idempotency import idempotent
 from payments import selectors, services
 from payments.cancellation import describe_rule
 from payments.models import REQUIRES_ACTION
-from payments.selectors import MAX_ID_LENGTH
 
 from .serializers import (
     CancellationQuoteOutput,
@@ -36,28 +32,6 @@ from .serializers import (
 
 # Staff who may take a payment for any booking; guests need the booking's token.
 PAY_PERMS = ("payments.add_payment", "bookings.change_booking")
-
-
-def _actor(request) -> str:
-    user = request.user
-    return user.email if user and user.is_authenticated else "guest"
-
-
-def _booking_for(request, booking_id: str, *, perms: tuple[str, ...]):
-    """The booking, for staff with one of `perms` or the holder of its guest token; anyone
-    else gets the 404 of a booking that does not exist (ids reveal nothing)."""
-    booking = None
-    with contextlib.suppress(BookingNotFound):
-        if len(booking_id) <= MAX_ID_LENGTH:  # DynamoDB refuses over-long keys
-            booking = booking_selectors.booking_get(booking_id=booking_id)
-    user = request.user
-    is_staff = bool(user and user.is_authenticated and any(user.has_perm(p) for p in perms))
-    token = request.headers.get("X-Booking-Token") or request.query_params.get("token")
-    if is_staff and booking is not None:
-        return booking
-    if booking is None or not guest_token_matches(booking, token):
-        raise BookingNotFound(f"Booking {booking_id[:MAX_ID_LENGTH]} does not exist.")
-    return booking
 
 
 class PaymentListView(APIView):
@@ -89,7 +63,7 @@ class PaymentListView(APIView):
         data = PaymentInput(data=request.data)
         data.is_valid(raise_exception=True)
         params = data.validated_data
-        _booking_for(request, params["bookingId"], perms=PAY_PERMS)
+        booking_for_request(request, params["bookingId"], perms=PAY_PERMS)
         now = timezone.now()
 
         def pay() -> tuple[int, dict]:
@@ -98,7 +72,7 @@ class PaymentListView(APIView):
                 amount=params["amount"],
                 currency=params["currency"],
                 payment_method_id=params["paymentMethodId"],
-                actor=_actor(request),
+                actor=request_actor(request),
                 now=now,
                 request_id=request.request_id,
             )
@@ -139,7 +113,7 @@ class PaymentRefundView(APIView):
         payment = services.payment_refund(
             transaction_id=transaction_id,
             amount=data.validated_data.get("amount"),
-            actor=_actor(request),
+            actor=request_actor(request),
             now=timezone.now(),
             request_id=request.request_id,
         )
@@ -157,7 +131,7 @@ class CancellationQuoteView(APIView):
         operation_id="bookings_cancellation_quote",
     )
     def get(self, request, booking_id: str):
-        booking = _booking_for(request, booking_id, perms=("bookings.view_booking",))
+        booking, _ = booking_for_request(request, booking_id, perms=("bookings.view_booking",))
         if booking.status not in (PENDING, CONFIRMED):
             raise InvalidTransition(
                 f"A {booking.status} booking cannot be cancelled.",
