@@ -25,6 +25,7 @@ from hotel.dynamo_admin import (
     PresetFilter,
     action,
     display,
+    who,
 )
 from hotel.dynamo_admin.forms import (
     VERSION_FIELD,
@@ -80,14 +81,6 @@ STAY_FIELDS = ["checkIn", "checkOut", "roomId"]
 # deliberately left to managers; the front desk may look them up.
 RATE_EDITOR_ROLES = frozenset({roles.MANAGER})
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
-
-
-def _who(request) -> dict:
-    return {
-        "actor": request.user.email,
-        "now": timezone.now(),
-        "request_id": getattr(request, "request_id", None),
-    }
 
 
 def _day(value: str | None):
@@ -421,14 +414,14 @@ class BookingAdmin(DynamoModelAdmin):
             guest_phone=data.get("guestPhone") or None,
             notes=data.get("notes") or "",
             source="front_desk",
-            **_who(request),
+            **who(request),
         )
         return created.booking
 
     def save_extra(self, request, obj, form, *, add):
         if add and form.cleaned_data.get("confirm_now"):
             return services.booking_transition(
-                booking_id=obj.bookingId, to_status=CONFIRMED, **_who(request)
+                booking_id=obj.bookingId, to_status=CONFIRMED, **who(request)
             )
         return obj
 
@@ -440,7 +433,7 @@ class BookingAdmin(DynamoModelAdmin):
             check_in=data.get("checkIn"),
             check_out=data.get("checkOut"),
             room_id=data.get("roomId"),
-            **_who(request),
+            **who(request),
         )
 
     def response_add(self, request, obj):
@@ -507,7 +500,7 @@ class BookingAdmin(DynamoModelAdmin):
                 continue
             try:
                 services.booking_transition(
-                    booking_id=booking.bookingId, to_status=to_status, **_who(request)
+                    booking_id=booking.bookingId, to_status=to_status, **who(request)
                 )
             except DomainError as exc:
                 failed.append(f"{booking.bookingId}: {exc.message}")
@@ -743,16 +736,16 @@ class RateRuleAdmin(DynamoModelAdmin):
     # --- writes through bookings.rates -----------------------------------------------------------
 
     def create_object(self, request, data):
-        return rates.rate_rule_save(rule_id=None, data=data, **_who(request))
+        return rates.rate_rule_save(rule_id=None, data=data, **who(request))
 
     def update_object(self, request, obj, data, expected_version):
         return rates.rate_rule_save(
-            rule_id=obj.ruleId, data=data, expected_version=expected_version, **_who(request)
+            rule_id=obj.ruleId, data=data, expected_version=expected_version, **who(request)
         )
 
     def delete_object(self, request, obj, expected_version):
         rates.rate_rule_delete(
-            rule_id=obj.ruleId, expected_version=expected_version, **_who(request)
+            rule_id=obj.ruleId, expected_version=expected_version, **who(request)
         )
 
 

@@ -6,11 +6,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from hotel.admin_site import site
-from hotel.dynamo_admin import AttributeFilter, DynamoModelAdmin, action, display
+from hotel.dynamo_admin import AttributeFilter, DynamoModelAdmin, action, display, who
 from hotel.dynamo_admin.forms import DynamoForm, MoneyField
 from hotel.errors import DomainError
 from hotel.templatetags.money import format_money
@@ -135,33 +134,23 @@ class RoomAdmin(DynamoModelAdmin):
 
     # --- writes through the services ----------------------------------------------------------
 
-    @staticmethod
-    def _who(request) -> dict:
-        return {
-            "actor": request.user.email,
-            "now": timezone.now(),
-            "request_id": getattr(request, "request_id", None),
-        }
-
     def create_object(self, request, data):
-        return services.room_create(data=data, **self._who(request))
+        return services.room_create(data=data, **who(request))
 
     def update_object(self, request, obj, data, expected_version):
         return services.room_update(
-            room_id=obj.roomId, data=data, expected_version=expected_version, **self._who(request)
+            room_id=obj.roomId, data=data, expected_version=expected_version, **who(request)
         )
 
     def delete_object(self, request, obj, expected_version):
-        services.room_delete(
-            room_id=obj.roomId, expected_version=expected_version, **self._who(request)
-        )
+        services.room_delete(room_id=obj.roomId, expected_version=expected_version, **who(request))
 
     def save_extra(self, request, obj, form, *, add):
         for name in form.cleaned_data.get("remove_photos") or []:
-            obj = services.room_remove_photo(room_id=obj.roomId, name=name, **self._who(request))
+            obj = services.room_remove_photo(room_id=obj.roomId, name=name, **who(request))
         upload = form.cleaned_data.get("photo")
         if upload:
-            obj = services.room_add_photo(room_id=obj.roomId, upload=upload, **self._who(request))
+            obj = services.room_add_photo(room_id=obj.roomId, upload=upload, **who(request))
         return obj
 
     # --- actions ----------------------------------------------------------------------------------
@@ -183,7 +172,7 @@ class RoomAdmin(DynamoModelAdmin):
             if room.status == status:
                 continue
             try:
-                services.room_set_status(room_id=room.roomId, status=status, **self._who(request))
+                services.room_set_status(room_id=room.roomId, status=status, **who(request))
             except DomainError as exc:
                 failed.append(f"{room.roomId}: {exc.message}")
             else:

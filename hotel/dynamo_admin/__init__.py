@@ -3,10 +3,11 @@
 from django.contrib.admin import action, display
 
 from .filters import AttributeFilter, DateFilter, InvalidFilter, ListFilter, PresetFilter
-from .options import DynamoModelAdmin
+from .options import DynamoModelAdmin, who
 from .sites import DynamoAdminSite
 
 __all__ = [
+    "who",
     "AttributeFilter",
     "DateFilter",
     "DynamoAdminSite",

@@ -52,6 +52,15 @@ from .query import key_names
 from .rendering import action_label, audit_changes, display_value, format_value, header_for
 
 
+def who(request) -> dict:
+    """The `actor`, `now` and `request_id` arguments every audited service call takes."""
+    return {
+        "actor": request.user.email,
+        "now": timezone.now(),
+        "request_id": getattr(request, "request_id", None),
+    }
+
+
 class DynamoOptions:
     """The part of Django's `Model._meta` that the admin's templates and URL names read."""
 
