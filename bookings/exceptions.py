@@ -33,3 +33,9 @@ class StayTooLong(DomainError):
     status_code = 400
     code = "STAY_TOO_LONG"
     default_message = "The stay is longer than the hotel allows in one booking."
+
+
+class LookupLocked(DomainError):
+    status_code = 429
+    code = "LOOKUP_LOCKED"
+    default_message = "Too many attempts to find a booking. Try again later."

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import views as views_pages
 from .api import views
 
 api_urlpatterns = [
@@ -16,4 +17,14 @@ api_urlpatterns = [
     path(
         "bookings/<str:booking_id>/change", views.BookingChangeView.as_view(), name="booking-change"
     ),
+]
+
+# Guest pages (templates/site/). A booking is reached by its signed token only.
+urlpatterns = [
+    path("search", views_pages.search, name="site-search"),
+    path("book/<str:room_id>", views_pages.book, name="site-book"),
+    path("booking/find", views_pages.lookup, name="booking-find"),
+    path("booking/<str:token>/", views_pages.manage, name="booking-manage"),
+    path("booking/<str:token>/cancel", views_pages.cancel, name="booking-cancel-page"),
+    path("booking/<str:token>/change", views_pages.change, name="booking-change-page"),
 ]

@@ -4,12 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from bookings.urls import api_urlpatterns as bookings_api
+from bookings.urls import urlpatterns as bookings_pages
 from hotel.accounts.api.views import TokenView
 from hotel.admin_site import site
 from hotel.views import healthz
 from payments.urls import api_urlpatterns as payments_api
 from payments.urls import urlpatterns as payments_urls
 from rooms.urls import api_urlpatterns as rooms_api
+from rooms.urls import urlpatterns as rooms_urls
 from rooms.views import home
 
 api_urlpatterns = [
@@ -26,8 +28,14 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", site.urls),
     path("api/", include(api_urlpatterns)),
-    *payments_urls,  # webhooks/stripe
+    *payments_urls,  # webhooks/stripe, the guest payment pages
+    *bookings_pages,  # the guest site: search, book, find and manage a booking
+    *rooms_urls,  # calendars/rooms/<room>/<token>.ics (the per-room iCal feed)
 ]
+
+# The guest site's error pages; /api/ paths keep the JSON error shape (hotel.middleware).
+handler404 = "rooms.views.page_not_found"
+handler500 = "rooms.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

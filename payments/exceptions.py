@@ -88,3 +88,10 @@ class InvalidWebhook(DomainError):
     status_code = 400
     code = "INVALID_WEBHOOK"
     default_message = "The webhook signature or payload is not valid."
+
+
+class ChangeNotAllowed(Conflict):
+    """A guest's online date change that the hotel's rules leave to the front desk."""
+
+    code = "CHANGE_NOT_ALLOWED"
+    default_message = "These dates cannot be changed online; please contact the hotel."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from pynamodb.exceptions import DoesNotExist
 
 from bookings.models import Booking
+from bookings.pricing import Quote
 from bookings.services import hotel_today
 
 from .cancellation import CancellationQuote, InvalidPolicy, cancellation_quote, parse_policy
@@ -83,3 +85,56 @@ def booking_cancellation_quote(*, booking: Booking, now: datetime) -> Cancellati
         currency=booking.currency,
         policy=cancellation_policy(),
     )
+
+
+# --- a guest's online date change -----------------------------------------------------------------
+
+CHANGE_HOLD_EXPIRED = "hold_expired"
+CHANGE_NOT_CHANGEABLE = "not_changeable"
+CHANGE_POLICY_WINDOW = "policy_window"
+CHANGE_PRICE_DIFFERS = "price_differs"
+
+
+@dataclass(frozen=True)
+class GuestChangeQuote:
+    quote: Quote  # the price of the new stay in the booking's room
+    reason: str | None  # None: the guest may make this change online; else a CHANGE_* code
+
+    @property
+    def allowed(self) -> bool:
+        return self.reason is None
+
+
+def booking_change_quote(
+    *, booking: Booking, check_in: date, check_out: date, now: datetime
+) -> GuestChangeQuote:
+    """What moving a booking to new dates costs, and whether the guest may do it online.
+
+    A pending booking with a live hold may move to any bookable dates (it is then paid at
+    the new price). A confirmed booking may move while cancelling it would still refund it
+    in full, and only to dates that cost what it costs now: no money moves online
+    (anything else is a cancellation and a new booking, or the front desk). Availability is checked
+    by the change itself. Raises ValidationFailed, StayTooLong, StayRuleViolation, NotFound.
+    """
+    from bookings.models import CONFIRMED, PENDING
+    from bookings.selectors import booking_quote
+    from bookings.services import stay_validate
+    from rooms.selectors import room_get
+
+    stay_validate(check_in=check_in, check_out=check_out, today=hotel_today(now))
+    quote = booking_quote(
+        room=room_get(room_id=booking.roomId), check_in=check_in, check_out=check_out
+    )
+    reason = None
+    if booking.status == PENDING:
+        if booking.expiresAt is None or booking.expiresAt <= now:
+            reason = CHANGE_HOLD_EXPIRED
+    elif booking.status != CONFIRMED:
+        reason = CHANGE_NOT_CHANGEABLE
+    else:
+        rule = booking_cancellation_quote(booking=booking, now=now).rule
+        if rule is None or rule.refund_percent < 100:
+            reason = CHANGE_POLICY_WINDOW
+        elif quote.total != booking.totalPrice:
+            reason = CHANGE_PRICE_DIFFERS
+    return GuestChangeQuote(quote=quote, reason=reason)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
@@ -861,3 +861,42 @@ def _payment_for_event(event: WebhookEvent) -> Payment | None:
         )
         return None
     return payment
+
+
+# --- a guest's online date change -----------------------------------------------------------------
+
+
+def booking_change_by_guest(
+    *,
+    booking_id: str,
+    check_in: date,
+    check_out: date,
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+) -> Booking:
+    """Move a booking to new dates when booking_change_quote allows it online, then change it.
+
+    Raises ChangeNotAllowed (details.reason: a CHANGE_* code) and whatever
+    booking_change_quote and bookings.services.booking_change raise.
+    """
+    from bookings.services import booking_change
+
+    from .exceptions import ChangeNotAllowed
+    from .selectors import booking_change_quote
+
+    try:
+        booking = Booking.get(booking_id, consistent_read=True)
+    except DoesNotExist as exc:
+        raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
+    change = booking_change_quote(booking=booking, check_in=check_in, check_out=check_out, now=now)
+    if not change.allowed:
+        raise ChangeNotAllowed(details={"reason": change.reason})
+    return booking_change(
+        booking_id=booking_id,
+        check_in=check_in,
+        check_out=check_out,
+        actor=actor,
+        now=now,
+        request_id=request_id,
+    )

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import os
+import threading
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from rest_framework.test import APIClient
 
+from devtools.services import localstripe_webhook_register
 from hotel import dynamo
 from hotel.accounts import roles
 from hotel.accounts.services import api_token_issue, staff_create
@@ -92,3 +99,47 @@ def admin_client(manager):
     client.force_login(manager)
     client.user = manager
     return client
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):  # keep pytest output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    """Serve the WSGI app (static files included) over HTTP from a thread of the test process
+    on a free loopback port; yields its base URL. (pytest-django's live_server wants an ORM.)
+    It shares the run's DynamoDB Local, localstripe and settings."""
+    server = ThreadedWSGIServer(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
+    server.set_app(StaticFilesHandler(get_wsgi_application()))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+PAYMENT_WEBHOOK_EVENTS = ["payment_intent.succeeded", "payment_intent.payment_failed"]
+
+
+@pytest.fixture(scope="module")
+def localstripe_webhooks(live_app):
+    """localstripe signs and POSTs its payment webhooks to the live app, as with `make run`.
+    The registration has a name of its own and is muted afterwards: localstripe is shared by
+    the whole run."""
+    name = f"hotel-test-{os.getpid()}"
+
+    def register(events):
+        localstripe_webhook_register(
+            settings.STRIPE_API_BASE,
+            name=name,
+            url=f"{live_app}/webhooks/stripe",
+            secret=settings.STRIPE_WEBHOOK_SECRET,
+            events=events,
+        )
+
+    register(PAYMENT_WEBHOOK_EVENTS)
+    yield
+    register([])

@@ -1,7 +1,7 @@
 """Browser tier: the app served on loopback, driven by Playwright in Debian's chromium.
 
-The server runs in a thread of the test process, so it shares the test run's DynamoDB Local,
-localstripe and settings; tables are emptied before every test as everywhere else.
+The app is served by tests/conftest.py's `live_app` from a thread of the test process, so it
+shares the run's DynamoDB Local, localstripe and settings; tables are emptied before every test.
 Screenshots go to artifacts/screenshots/<test name>/ (git-ignored): look at them.
 """
 
@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-from django.core.wsgi import get_wsgi_application
 
 # Playwright's sync API keeps an asyncio loop on this thread; nothing here uses the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -34,24 +30,6 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):  # keep pytest output readable
-        pass
-
-
-@pytest.fixture(scope="session")
-def live_app():
-    """Serve the WSGI app (static files included) on a free loopback port; yields its base URL."""
-    server = ThreadedWSGIServer(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
-    server.set_app(StaticFilesHandler(get_wsgi_application()))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -1,56 +1,12 @@
 """End to end: localstripe signs and POSTs its webhook to the running app (`make run`'s setup)."""
 
-import os
-import threading
 import time
 
-import pytest
-from django.conf import settings
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-
 from bookings.models import Booking
-from devtools.services import localstripe_webhook_register
 from payments.models import Payment, ProcessedWebhookEvent
 
 from .conftest import THREE_D_SECURE, TOTAL
 from .test_services import fresh, pay
-
-EVENTS = ["payment_intent.succeeded", "payment_intent.payment_failed"]
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def app_url():
-    """The app served over HTTP from a thread (pytest-django's live_server wants an ORM)."""
-    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
-    server.set_app(WSGIHandler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def delivered_to_app(app_url):
-    """localstripe delivers to this test's server; muted again afterwards, because the
-    registration outlives the test and localstripe is shared by the whole run."""
-    name = f"hotel-test-{os.getpid()}"
-    register = lambda events: localstripe_webhook_register(  # noqa: E731
-        settings.STRIPE_API_BASE,
-        name=name,
-        url=f"{app_url}/webhooks/stripe",
-        secret=settings.STRIPE_WEBHOOK_SECRET,
-        events=events,
-    )
-    register(EVENTS)
-    yield
-    register([])
 
 
 def wait_for(predicate, timeout=15):
@@ -63,7 +19,7 @@ def wait_for(predicate, timeout=15):
 
 
 def test_localstripe_webhook_confirms_a_3d_secure_booking(
-    delivered_to_app, make_booking, stripe_side
+    localstripe_webhooks, make_booking, stripe_side
 ):
     booking = make_booking().booking
     attempt = pay(booking, stripe_side.card(THREE_D_SECURE))

@@ -1,0 +1,117 @@
+/* The guest payment page: Stripe.js collects the card (createToken), the server charges the
+ * booking (payment_create), 3-D Secure runs in the page (confirmCardPayment) when the bank
+ * asks, then the page waits for the webhook to confirm the booking. Card data never reaches
+ * the hotel's server: the card inputs have no name and only the token is posted. */
+(function () {
+  "use strict";
+  var form = document.getElementById("pay-form");
+  if (!form) return;
+  var button = document.getElementById("pay-button");
+  var errors = document.getElementById("card-errors");
+  var progress = document.getElementById("pay-progress");
+  var label = button.textContent;
+  var texts = {};
+  var template = document.getElementById("pay-messages");
+  if (template) {
+    template.content.querySelectorAll("[data-key]").forEach(function (el) {
+      texts[el.dataset.key] = el.textContent;
+    });
+  }
+
+  function showError(message) {
+    errors.textContent = message || texts.generic;
+    form.classList.add("has-error");
+    progress.hidden = true;
+  }
+  function clearError() {
+    errors.textContent = "";
+    form.classList.remove("has-error");
+  }
+  function busy(on) {
+    button.disabled = on;
+    button.textContent = on ? button.dataset.busyLabel : label;
+    form.setAttribute("aria-busy", on ? "true" : "false");
+  }
+  function say(message) {
+    progress.textContent = message;
+    progress.hidden = false;
+  }
+
+  if (typeof window.Stripe !== "function") {
+    showError(texts.load);
+    return;
+  }
+  var stripe = window.Stripe(form.dataset.stripeKey);
+  var card = stripe.elements().create("card", { hidePostalCode: true });
+  card.mount("#card-element");
+  card.on("change", function (event) {
+    if (event && event.error) showError(event.error.message);
+    else clearError();
+  });
+  button.disabled = false;
+
+  function sleep(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
+
+  async function waitForConfirmation(statusUrl, nextUrl) {
+    say(texts.confirming);
+    for (var i = 0; i < 60; i++) {
+      var response = await fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.ok) {
+        var state = await response.json();
+        if (state.bookingStatus === "confirmed") break;
+        if (state.payment && state.payment.status === "failed") {
+          busy(false);
+          showError(state.payment.message || texts.generic);
+          return;
+        }
+      }
+      await sleep(1000);
+    }
+    window.location.assign(nextUrl);  // confirmed, or the confirmation page keeps waiting
+  }
+
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    if (button.disabled) return;
+    clearError();
+    busy(true);
+    try {
+      var result = await stripe.createToken(card);
+      if (result.error || !result.token) {
+        busy(false);
+        showError((result.error && result.error.message) || texts.card);
+        return;
+      }
+      var body = new URLSearchParams(new FormData(form));
+      body.set("stripe_token", result.token.id);
+      var response = await fetch(form.action, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      var data = await response.json().catch(function () { return {}; });
+      if (!response.ok) {
+        busy(false);
+        showError(data.error && data.error.message);
+        return;
+      }
+      if (data.state === "requires_action") {
+        say(texts.authenticating);
+        var auth = await stripe.confirmCardPayment(data.clientSecret);
+        var intent = auth && auth.paymentIntent;
+        if (auth.error || (intent && intent.status && intent.status !== "succeeded" && intent.status !== "processing")) {
+          busy(false);
+          showError((auth.error && auth.error.message) || texts.auth_failed);
+          return;
+        }
+      }
+      await waitForConfirmation(data.statusUrl, data.next);
+    } catch (err) {
+      busy(false);
+      showError(texts.generic);
+    }
+  });
+})();

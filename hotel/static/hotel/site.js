@@ -1,0 +1,30 @@
+/* Small progressive enhancements for the guest site; every page works without it. */
+(function () {
+  "use strict";
+  // One submit per click: a double click must not send a form twice.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id === "pay-form" || form.method.toLowerCase() !== "post") return;
+    var button = form.querySelector("button[type=submit]");
+    if (button) setTimeout(function () { button.disabled = true; }, 0);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form:not(#pay-form) button[type=submit]").forEach(function (b) {
+      b.disabled = false;
+    });
+  });
+  // Check-out follows check-in: never before the day after it.
+  var checkIn = document.getElementById("id_check_in");
+  var checkOut = document.getElementById("id_check_out");
+  if (checkIn && checkOut && checkIn.type === "date") {
+    var sync = function () {
+      if (!checkIn.value) return;
+      var next = new Date(checkIn.value + "T00:00:00Z");
+      next.setUTCDate(next.getUTCDate() + 1);
+      var min = next.toISOString().slice(0, 10);
+      checkOut.min = min;
+      if (!checkOut.value || checkOut.value < min) checkOut.value = min;
+    };
+    checkIn.addEventListener("change", sync);
+  }
+})();

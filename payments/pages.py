@@ -1,0 +1,161 @@
+"""Guest payment pages: the card form (Stripe.js), its JSON endpoints, the confirmation.
+
+The card goes from the browser to Stripe (Stripe.js `createToken`); the page POSTs the
+token here and payment_create charges the booking's price. 3-D Secure answers with a client
+secret for `stripe.confirmCardPayment` in the page; the webhook then settles the payment
+and the page polls `status` until the booking is confirmed.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bookings.models import CONFIRMED
+from bookings.views import GUEST, guest_booking, hold_live, policy_lines, stay_context
+from hotel.errors import DomainError
+from hotel.middleware import error_response
+
+from .api.serializers import PAYMENT_METHOD_ID
+from .exceptions import BookingNotPayable
+from .models import REQUIRES_ACTION
+from .selectors import payment_summary, payments_for_booking
+from .services import payment_create
+
+
+class PayForm(forms.Form):
+    stripe_token = forms.RegexField(PAYMENT_METHOD_ID, max_length=255)
+    amount = forms.IntegerField(min_value=1, max_value=10**12)
+    currency = forms.RegexField(r"^[A-Za-z]{3}$", max_length=3)
+
+
+def _urls(token: str) -> dict:
+    names = {
+        "manage": "booking-manage",
+        "pay": "booking-pay",
+        "status": "booking-pay-status",
+        "confirmation": "booking-confirmation",
+    }
+    return {key: reverse(name, kwargs={"token": token}) for key, name in names.items()}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def pay(request, token: str):
+    booking = guest_booking(token)
+    urls = _urls(token)
+    if request.method == "POST":
+        return _pay_post(request, booking, urls)
+    now = timezone.now()
+    if booking.status == CONFIRMED:
+        return redirect(urls["confirmation"])
+    if not hold_live(booking, now):
+        return redirect(urls["manage"])
+    return render(
+        request,
+        "site/pay.html",
+        {
+            **stay_context(booking),
+            "token": token,
+            "urls": urls,
+            "policy": policy_lines(),
+            "stripe_js_url": settings.STRIPE_JS_URL,
+            "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
+        },
+    )
+
+
+def _pay_post(request, booking, urls: dict) -> JsonResponse:
+    """JSON for the page's script: paid / requires_action (clientSecret) / pending, or an
+    error in the project's error shape (402 for a declined card: the guest may retry)."""
+    form = PayForm(request.POST)
+    if not form.is_valid():
+        return error_response(
+            request,
+            status=400,
+            code="VALIDATION_ERROR",
+            message=_("Enter your card details again."),
+            details={"fields": form.errors.get_json_data()},
+        )
+    data = form.cleaned_data
+    try:
+        attempt = payment_create(
+            booking_id=booking.bookingId,
+            amount=data["amount"],
+            currency=data["currency"],
+            payment_method_id=data["stripe_token"],
+            actor=GUEST,
+            now=timezone.now(),
+            request_id=getattr(request, "request_id", None),
+        )
+    except BookingNotPayable:
+        return JsonResponse({"state": "paid", "next": urls["confirmation"]})
+    except DomainError as exc:  # declined (402), hold expired, amount changed, gateway down…
+        return error_response(request, status=exc.status_code, code=exc.code, message=exc.message)
+    payment = attempt.payment
+    if payment.status == REQUIRES_ACTION and attempt.client_secret:
+        return JsonResponse(
+            {"state": "requires_action", "clientSecret": attempt.client_secret, **_next(urls)}
+        )
+    state = "paid" if payment.status == "completed" else "pending"
+    return JsonResponse({"state": state, **_next(urls)})
+
+
+def _next(urls: dict) -> dict:
+    return {"next": urls["confirmation"], "statusUrl": urls["status"]}
+
+
+@never_cache
+@require_GET
+def status(request, token: str) -> JsonResponse:
+    """Where the booking and its latest payment stand (the pay page polls this)."""
+    booking = guest_booking(token)
+    payments = payments_for_booking(booking_id=booking.bookingId)
+    latest = payments[-1] if payments else None
+    return JsonResponse(
+        {
+            "bookingStatus": booking.status,
+            "paid": payment_summary(payments, currency=booking.currency)["status"],
+            "payment": {
+                "status": latest.status,
+                "message": latest.failureMessage if latest.status == "failed" else None,
+            }
+            if latest
+            else None,
+        }
+    )
+
+
+@never_cache
+@require_GET
+def confirmation(request, token: str):
+    booking = guest_booking(token)
+    urls = _urls(token)
+    payments = payments_for_booking(booking_id=booking.bookingId)
+    latest = payments[-1] if payments else None
+    settling = (
+        booking.status != CONFIRMED
+        and latest is not None
+        and latest.status in ("pending", REQUIRES_ACTION, "completed")
+    )
+    if booking.status != CONFIRMED and not settling:
+        return redirect(urls["pay"] if hold_live(booking, timezone.now()) else urls["manage"])
+    return render(
+        request,
+        "site/confirmation.html",
+        {
+            **stay_context(booking),
+            "token": token,
+            "urls": urls,
+            "settling": settling,
+            "summary": payment_summary(payments, currency=booking.currency),
+            "card": next((p.paymentMethod for p in reversed(payments) if p.paymentMethod), None),
+        },
+    )
