@@ -41,7 +41,7 @@ from payments.admin import payments_for_booking_page
 from rooms.models import ROOM_TYPES, STATUS_MAINTENANCE
 from rooms.selectors import rooms_list
 
-from . import rates, services
+from . import backoffice, rates, services
 from .models import (
     CANCELLED,
     CHECKED_IN,
@@ -751,3 +751,49 @@ class RateRuleAdmin(DynamoModelAdmin):
 
 site.register(Booking, BookingAdmin)
 site.register(RateRuleItem, RateRuleAdmin)
+
+# --- back-office pages (bookings/backoffice.py) ---------------------------------------------------
+site.register_page(
+    "dashboard/",
+    backoffice.dashboard_view,
+    name="backoffice_dashboard",
+    title="Dashboard",
+    description="Today's arrivals, departures and guests in house; occupancy; revenue, "
+    "ADR and RevPAR.",
+    allowed=backoffice.may_open_dashboard,
+    order=10,
+)
+site.register_page(
+    "dashboard/stay/",
+    backoffice.stay_transition_view,
+    name="backoffice_stay",
+    title="Check in / check out",
+    allowed=backoffice.may_change_bookings,
+    menu=False,
+)
+site.register_page(
+    "rack/",
+    backoffice.rack_view,
+    name="backoffice_rack",
+    title="Room rack",
+    description="Rooms × the next two weeks, every stay as a bar.",
+    allowed=backoffice.may_view_bookings,
+    order=20,
+)
+site.register_page(
+    "reports/",
+    backoffice.reports_view,
+    name="backoffice_reports",
+    title="Reports and exports",
+    description="CSV files of bookings, payments and daily occupancy for a period.",
+    allowed=backoffice.may_view_reports,
+    order=40,
+)
+site.register_page(
+    "reports/<str:kind>.csv",
+    backoffice.export_view,
+    name="backoffice_export",
+    title="CSV export",
+    allowed=backoffice.may_view_reports,
+    menu=False,
+)

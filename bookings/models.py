@@ -82,6 +82,10 @@ class Booking(Model):
     purgeAt = TTLAttribute(null=True)  # TTL backstop for dead holds; never the expiry check
     # Staff attention, set by the system: [{"flag": "disputed", "detail", "at", "by"}]
     flags = JSONAttribute(null=True)
+    # When the lifecycle happened (the days the stats count check-ins, check-outs, cancellations)
+    checkedInAt = UTCDateTimeAttribute(null=True)
+    checkedOutAt = UTCDateTimeAttribute(null=True)
+    cancelledAt = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
 
     by_guest = GuestEmailIndex()
@@ -136,3 +140,56 @@ class RateRuleItem(Model):
     active = BooleanAttribute(default=True)
     lastUpdated = UTCDateTimeAttribute()
     version = VersionAttribute()
+
+
+# --- back-office counters (bookings.stats) -----------------------------------------------------
+STAT_COUNTERS = (
+    "roomsSold",  # room-nights sold on this night (confirmed, in house or checked out)
+    "roomRevenue",  # those nights' room prices, before tax, minor units of HOTEL_CURRENCY
+    "bookingsMade",  # bookings on the books that were made (created) this day
+    "arrivals",  # sold stays whose first night is this day
+    "departures",  # sold stays that end (check-out day) this day
+    "cancellations",  # bookings cancelled this day
+    "noShows",  # no-shows, on the day they were due to arrive
+    "checkIns",  # guests checked in this day (the desk's actual arrivals)
+    "checkOuts",  # guests checked out this day
+)
+
+
+@register
+class DailyStat(Model):
+    """One hotel day's counters, kept up to date by bookings.stats with ADD updates.
+
+    Keyed by month so a period is one Query per month (a few small items per 4 KB read),
+    never a read of the bookings.
+    """
+
+    Meta = meta("daily-stats")
+
+    month = UnicodeAttribute(hash_key=True)  # YYYY-MM
+    date = UnicodeAttribute(range_key=True)  # YYYY-MM-DD
+    roomsSold = IntegerAttribute(default=0)
+    roomRevenue = IntegerAttribute(default=0)
+    bookingsMade = IntegerAttribute(default=0)
+    arrivals = IntegerAttribute(default=0)
+    departures = IntegerAttribute(default=0)
+    cancellations = IntegerAttribute(default=0)
+    noShows = IntegerAttribute(default=0)
+    checkIns = IntegerAttribute(default=0)
+    checkOuts = IntegerAttribute(default=0)
+
+
+@register
+class BookingStatsLedger(Model):
+    """What one booking has added to the daily counters so far, and from which version.
+
+    Kept apart from the booking so the projector never races the services' versioned
+    writes of the booking itself.
+    """
+
+    Meta = meta("stats-ledger")
+
+    bookingId = UnicodeAttribute(hash_key=True)
+    appliedVersion = IntegerAttribute()
+    applied = JSONAttribute(default=dict)  # {"YYYY-MM-DD": {"roomsSold": 1, ...}}
+    updatedAt = UTCDateTimeAttribute()

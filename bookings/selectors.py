@@ -4,14 +4,14 @@ bookings. Time is a parameter: a hold that has expired stops counting at once.""
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from pynamodb.exceptions import DoesNotExist
 
 from hotel.dynamo import decode_cursor, encode_cursor, item_key
-from rooms.models import STATUS_MAINTENANCE, Room
+from rooms.models import HOUSEKEEPING_OUT_OF_ORDER, STATUS_MAINTENANCE, Room
 
 from .exceptions import BookingNotFound
 from .models import STATUSES, Booking, RateRuleItem, RoomNight
@@ -82,8 +82,9 @@ def rooms_available(
 ) -> list[tuple[Room, Quote]]:
     """Rooms free for every night of the stay, with their quotes, cheapest first.
 
-    Excludes rooms in maintenance and rooms smaller than `guest_count`. A room whose
-    rate rules refuse the stay (min/max stay) is left out. Dates must be validated first.
+    Excludes rooms in maintenance, rooms out of order (housekeeping) and rooms smaller
+    than `guest_count`. A room whose rate rules refuse the stay (min/max stay) is left
+    out. Dates must be validated first.
     """
     from .pricing import StayRuleViolation
 
@@ -92,6 +93,7 @@ def rooms_available(
         room
         for room in rooms
         if room.status != STATUS_MAINTENANCE
+        and room.housekeeping != HOUSEKEEPING_OUT_OF_ORDER
         and (guest_count is None or room.capacity >= guest_count)
     ]
     if not candidates:
@@ -109,6 +111,48 @@ def rooms_available(
         result.append((room, quote))
     result.sort(key=lambda pair: (pair[1].total, pair[0].roomId))
     return result
+
+
+# --- the front desk's day and the room rack (index Queries only) --------------------------------
+
+
+def arrivals_on(*, day: date, status: str = "confirmed") -> list[Booking]:
+    """Bookings in `status` arriving on `day`: one Query on status-checkIn-index."""
+    return list(
+        Booking.by_status.query(status, range_key_condition=Booking.checkIn == day.isoformat())
+    )
+
+
+def in_house() -> list[Booking]:
+    """Every checked-in booking (the checked-in partition holds only the guests in house)."""
+    return sorted(Booking.by_status.query("checked-in"), key=lambda b: (b.checkOut, b.roomId))
+
+
+def rack_bookings(*, start: date, end: date, now: datetime) -> list[Booking]:
+    """The bookings with a night in [start, end), for the room rack.
+
+    Live stays come from the night index (one Query per night; expired holds left out),
+    then one BatchGet of their bookings; stays already checked out (their nights were
+    released) from the checked-out partition of the status index, by arrival date.
+    """
+    now_epoch = int(now.timestamp())
+    ids: set[str] = set()
+    night = start
+    while night < end:
+        for item in RoomNight.by_night.query(night.isoformat()):
+            if item.holdExpiresAt is None or item.holdExpiresAt >= now_epoch:
+                ids.add(item.bookingId)
+        night += timedelta(days=1)
+    found = {b.bookingId: b for b in Booking.batch_get(sorted(ids))} if ids else {}
+    low = (start - timedelta(days=settings.HOTEL_MAX_STAY_NIGHTS)).isoformat()
+    high = (end - timedelta(days=1)).isoformat()
+    for booking in Booking.by_status.query(
+        "checked-out",
+        range_key_condition=Booking.checkIn.between(low, high),
+        filter_condition=Booking.checkOut > start.isoformat(),
+    ):
+        found.setdefault(booking.bookingId, booking)
+    return sorted(found.values(), key=lambda b: (b.roomId, b.checkIn))
 
 
 MAX_BOOKING_ID_LENGTH = 64

@@ -28,7 +28,14 @@ from hotel import events
 from hotel.audit.services import audit_entry
 from hotel.dynamo import conditional_check_failed, transact
 from hotel.errors import ValidationFailed
-from rooms.models import STATUS_AVAILABLE, STATUS_MAINTENANCE, STATUS_OCCUPIED, Room
+from rooms.models import (
+    HOUSEKEEPING_DIRTY,
+    HOUSEKEEPING_OUT_OF_ORDER,
+    STATUS_AVAILABLE,
+    STATUS_MAINTENANCE,
+    STATUS_OCCUPIED,
+    Room,
+)
 
 from .exceptions import (
     BookingNotFound,
@@ -53,6 +60,7 @@ from .models import (
 )
 from .pricing import Quote, stay_nights
 from .selectors import booking_quote
+from .stats import booking_stats_project_safely, stats_catch_up
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +218,8 @@ def _room(room_id: str) -> Room:
 def _room_bookable(room: Room, guests: int) -> None:
     if room.status == STATUS_MAINTENANCE:
         raise RoomUnavailable(f"Room {room.roomId} is out of service for maintenance.")
+    if room.housekeeping == HOUSEKEEPING_OUT_OF_ORDER:
+        raise RoomUnavailable(f"Room {room.roomId} is out of order and cannot be sold.")
     if not 1 <= guests <= room.capacity:
         raise TooManyGuests(
             f"Room {room.roomId} takes up to {room.capacity} guests.",
@@ -330,6 +340,7 @@ def booking_create(
             raise RoomUnavailable(
                 f"Room {room.roomId} is already booked for some of these nights."
             ) from exc
+        booking_stats_project_safely(booking_id=booking.bookingId, now=now)
         events.publish(events.BookingCreated, **_event_detail(booking))
         return CreatedBooking(booking=booking, guest_token=token, quote=quote)
     raise RuntimeError("Could not allocate a booking id")  # pragma: no cover
@@ -406,6 +417,12 @@ def booking_transition(
         if to_status == CONFIRMED:
             booking.expiresAt = None
             booking.purgeAt = None
+        if to_status == CANCELLED:
+            booking.cancelledAt = now
+        elif to_status == CHECKED_IN:
+            booking.checkedInAt = now
+        elif to_status == CHECKED_OUT:
+            booking.checkedOutAt = now
         entry = _audit(booking, f"status:{to_status}", before, actor, now, request_id)
         effects = _TransitionEffects(booking, to_status=to_status, now=now)
 
@@ -426,6 +443,7 @@ def booking_transition(
                     raise HoldExpired(f"The nights of {booking_id} are no longer held.") from exc
                 raise InvalidTransition("The booking changed meanwhile; reload it.") from exc
             raise
+        booking_stats_project_safely(booking_id=booking.bookingId, now=now)
         events.publish(
             EVENT_FOR_STATUS[to_status], **_event_detail(booking), previousStatus=previous
         )
@@ -469,7 +487,7 @@ class _TransitionEffects:
             status = STATUS_OCCUPIED if self.to_status == CHECKED_IN else STATUS_AVAILABLE
             actions = [Room.status.set(status), Room.lastUpdated.set(self.now)]
             if self.to_status == CHECKED_OUT:
-                actions.append(Room.housekeeping.set("dirty"))
+                actions.append(Room.housekeeping.set(HOUSEKEEPING_DIRTY))
             tx.update(self.room, actions=actions)
 
 
@@ -532,6 +550,7 @@ def booking_revive_paid(
         if conditional_check_failed(exc):
             raise _lost_nights(booking) from exc
         raise
+    booking_stats_project_safely(booking_id=booking.bookingId, now=now)
     events.publish(events.BookingConfirmed, **_event_detail(booking), previousStatus=previous)
     return booking
 
@@ -605,6 +624,11 @@ def holds_expire(*, now: datetime, log=None) -> int:
             continue  # Paid or cancelled meanwhile: nothing to expire.
     if log:
         log(f"expired {expired} hold(s)")
+    # The same schedule retries the stats projections that failed after a booking write.
+    try:
+        stats_catch_up(now=now, log=log)
+    except Exception:
+        logger.exception("stats catch-up failed; the next sweep retries")
     return expired
 
 
@@ -682,7 +706,65 @@ def booking_change(
                 f"Room {room.roomId} is not free for all of the new nights; nothing was changed."
             ) from exc
         raise
+    booking_stats_project_safely(booking_id=booking.bookingId, now=now)
     events.publish(events.BookingChanged, **_event_detail(booking), previous=before)
+    return booking
+
+
+# --- guest lookup: "find my booking" by reference + email (the guest site) -----------------------
+
+
+def _lookup_keys(*, reference: str, client: str, now: datetime) -> dict[str, int]:
+    """Throttle keys of this lookup in the current window, with the failures each allows."""
+    window = settings.HOTEL_LOOKUP_LOCKOUT_SECONDS
+    bucket = int(now.timestamp()) // window
+    limit = settings.HOTEL_LOOKUP_MAX_FAILURES
+    # A client address may be shared (an office, a hotel lobby): it gets more room.
+    return {
+        f"booking-lookup:{bucket}:ref:{reference[:64]}": limit,
+        f"booking-lookup:{bucket}:client:{client[:64]}": limit * 3,
+    }
+
+
+def booking_lookup(*, reference: str, email: str, client: str, now: datetime) -> Booking:
+    """The booking whose reference and guest email both match, for the guest site.
+
+    An unknown reference and a wrong email give the same BookingNotFound. Failures are
+    counted with atomic ADDs per reference and per client address in fixed windows of
+    HOTEL_LOOKUP_LOCKOUT_SECONDS (the login-throttle table, in its own key space; TTL
+    drops old windows); past HOTEL_LOOKUP_MAX_FAILURES the lookup is refused until the
+    window ends. Raises BookingNotFound, LookupLocked.
+    """
+    from hotel.accounts.models import LoginThrottleItem
+
+    from .exceptions import LookupLocked
+
+    reference = (reference or "").strip().upper()
+    email = (email or "").strip().lower()
+    keys = _lookup_keys(reference=reference, client=client or "unknown", now=now)
+    window = settings.HOTEL_LOOKUP_LOCKOUT_SECONDS
+    window_end = (int(now.timestamp()) // window + 1) * window
+    for item in LoginThrottleItem.batch_get(list(keys)):
+        if (item.failures or 0) >= keys[item.key]:
+            retry = max(1, window_end - int(now.timestamp()))
+            raise LookupLocked(details={"retryAfterSeconds": retry})
+    booking = None
+    if reference and email and len(reference) <= 64:
+        try:
+            booking = Booking.get(reference)
+        except DoesNotExist:
+            booking = None
+    stored = (booking.guestEmail or "") if booking else ""
+    if booking is None or not stored or not hmac.compare_digest(stored.encode(), email.encode()):
+        expires = datetime.fromtimestamp(window_end + window, tz=now.tzinfo)
+        for key in keys:  # ADD is atomic: parallel guesses all count
+            LoginThrottleItem(key).update(
+                actions=[
+                    LoginThrottleItem.failures.add(1),
+                    LoginThrottleItem.expiresAt.set(expires),
+                ]
+            )
+        raise BookingNotFound("No booking matches this reference and email address.")
     return booking
 
 
@@ -693,6 +775,7 @@ __all__ = [
     "booking_change",
     "booking_create",
     "booking_flag",
+    "booking_lookup",
     "booking_revive_paid",
     "booking_transition",
     "holds_expire",

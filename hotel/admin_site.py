@@ -8,7 +8,7 @@ from hotel.dynamo_admin import DynamoAdminSite
 class HotelAdminSite(DynamoAdminSite):
     site_header = "Hotel back office"
     site_title = "Hotel admin"
-    index_title = "Front desk"
+    index_title = "Overview"
 
 
 site = HotelAdminSite(name="admin")

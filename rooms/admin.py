@@ -14,8 +14,19 @@ from hotel.dynamo_admin.forms import DynamoForm, MoneyField
 from hotel.errors import DomainError
 from hotel.templatetags.money import format_money
 
-from . import services
-from .models import ROOM_STATUSES, ROOM_TYPES, STATUS_AVAILABLE, STATUS_MAINTENANCE, Room
+from . import backoffice, services
+from .ical import room_calendar_path
+from .models import (
+    HOUSEKEEPING_LABELS,
+    ROOM_STATUSES,
+    ROOM_TYPES,
+    STATUS_AVAILABLE,
+    STATUS_MAINTENANCE,
+    Room,
+)
+
+# Who sees a room's iCal feed URL on its page (a manager's decision to share it).
+CALENDAR_PERMISSION = "rooms.share_room_calendar"
 
 
 def _thumbnail(name: str):
@@ -55,6 +66,7 @@ class RoomAdmin(DynamoModelAdmin):
         "floorNumber",
         "capacity",
         "status",
+        "housekeeping",
         "pricePerNight",
         "photo_count",
     )
@@ -68,6 +80,7 @@ class RoomAdmin(DynamoModelAdmin):
     choices = {
         "roomType": ROOM_TYPES,
         "status": [(status, status.capitalize()) for status in ROOM_STATUSES],
+        "housekeeping": HOUSEKEEPING_LABELS,
     }
     fields = (
         "roomId",
@@ -82,9 +95,10 @@ class RoomAdmin(DynamoModelAdmin):
         "photo_gallery",
         "remove_photos",
         "photo",
+        "housekeeping",
         "lastUpdated",
     )
-    readonly_fields = ("currency", "lastUpdated")
+    readonly_fields = ("currency", "housekeeping", "lastUpdated")
     labels = {
         "roomId": "Room number",
         "floorNumber": "Floor",
@@ -121,6 +135,29 @@ class RoomAdmin(DynamoModelAdmin):
         if obj is not None and self.has_change_permission(request, obj):
             return [f for f in fields if f != "photo_gallery"]
         return fields
+
+    def form_rows(self, request, form, obj, *, can_change):
+        rows = super().form_rows(request, form, obj, can_change=can_change)
+        if obj is not None and request.user.has_perm(CALENDAR_PERMISSION):
+            url = request.build_absolute_uri(room_calendar_path(obj.roomId))
+            rows.append(
+                {
+                    "name": "calendar_feed",
+                    "label": "Calendar feed (iCal)",
+                    "readonly": True,
+                    "contents": format_html(
+                        '<input type="text" readonly value="{}" class="vLargeTextField" '
+                        'id="calendar-feed" aria-label="iCal feed address of room {}">'
+                        '<div class="help">Paste this address into an OTA or channel manager '
+                        "calendar (Airbnb, Booking.com…) to block the nights this room is "
+                        "booked. It lists dates only, no guest data; anyone with the address "
+                        "can read them, so share it only with the channel.</div>",
+                        url,
+                        obj.roomId,
+                    ),
+                }
+            )
+        return rows
 
     @display(description="Photos")
     def photo_count(self, room):
@@ -191,3 +228,13 @@ class RoomAdmin(DynamoModelAdmin):
 
 
 site.register(Room, RoomAdmin)
+site.register_page(
+    "housekeeping/",
+    backoffice.housekeeping_view,
+    name="backoffice_housekeeping",
+    title="Housekeeping",
+    description="Every room's state (clean, dirty, inspected, out of service, out of order), "
+    "changed in one tap.",
+    allowed=backoffice.may_change_room_status,
+    order=30,
+)

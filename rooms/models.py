@@ -19,6 +19,31 @@ STATUS_OCCUPIED = "occupied"
 STATUS_MAINTENANCE = "maintenance"
 ROOM_STATUSES = (STATUS_AVAILABLE, STATUS_OCCUPIED, STATUS_MAINTENANCE)
 
+# Housekeeping states (the `housekeeping` attribute; items written before these existed hold
+# "clean" or "dirty", which keep their meaning).
+HOUSEKEEPING_CLEAN = "clean"
+HOUSEKEEPING_DIRTY = "dirty"  # check-out sets it
+HOUSEKEEPING_INSPECTED = "inspected"  # clean and checked by a supervisor: ready to sell
+# Out of service: a short job (bulb, tap); still in the inventory and still bookable, but
+# the desk should not give the room to an arriving guest until it is fixed.
+HOUSEKEEPING_OUT_OF_SERVICE = "out_of_service"
+# Out of order: taken out of the inventory (major repair); availability and booking refuse it.
+HOUSEKEEPING_OUT_OF_ORDER = "out_of_order"
+HOUSEKEEPING_STATES = (
+    HOUSEKEEPING_CLEAN,
+    HOUSEKEEPING_DIRTY,
+    HOUSEKEEPING_INSPECTED,
+    HOUSEKEEPING_OUT_OF_SERVICE,
+    HOUSEKEEPING_OUT_OF_ORDER,
+)
+HOUSEKEEPING_LABELS = {
+    HOUSEKEEPING_CLEAN: "Clean",
+    HOUSEKEEPING_DIRTY: "Dirty",
+    HOUSEKEEPING_INSPECTED: "Inspected",
+    HOUSEKEEPING_OUT_OF_SERVICE: "Out of service",
+    HOUSEKEEPING_OUT_OF_ORDER: "Out of order",
+}
+
 
 class RoomTypeFloorIndex(GlobalSecondaryIndex):
     class Meta:
@@ -54,7 +79,7 @@ class Room(Model):
     amenities = ListAttribute(of=UnicodeAttribute, default=list)
     photos = ListAttribute(of=UnicodeAttribute, default=list)  # storage names, not URLs
     description = UnicodeAttribute(default="")
-    housekeeping = UnicodeAttribute(default="clean")  # clean / dirty (check-out sets dirty)
+    housekeeping = UnicodeAttribute(default=HOUSEKEEPING_CLEAN)  # HOUSEKEEPING_STATES
     lastUpdated = UTCDateTimeAttribute()
     version = VersionAttribute()
 

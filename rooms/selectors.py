@@ -63,6 +63,14 @@ def rooms_list(
     return paginate(fetch, limit=limit, cursor=cursor)
 
 
+def rooms_all() -> list[Room]:
+    """Every room by floor and number: one small Scan (a hotel has tens to hundreds of rooms).
+
+    For the back office's room rack, housekeeping board and room count.
+    """
+    return sorted(Room.scan(), key=lambda room: (room.floorNumber, room.roomId))
+
+
 def room_photo_urls(room: Room) -> list[str]:
     return [default_storage.url(name) for name in room.photos or []]
 

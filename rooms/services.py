@@ -20,7 +20,7 @@ from hotel.audit.services import audit_entry
 from hotel.dynamo import conditional_check_failed, transact
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
 
-from .models import ROOM_STATUSES, ROOM_TYPES, Room
+from .models import HOUSEKEEPING_LABELS, HOUSEKEEPING_STATES, ROOM_STATUSES, ROOM_TYPES, Room
 
 ROOM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 MAX_AMENITIES = 30
@@ -118,6 +118,7 @@ def room_snapshot(room: Room) -> dict:
         "amenities": list(room.amenities or []),
         "photos": list(room.photos or []),
         "description": room.description,
+        "housekeeping": room.housekeeping,
     }
 
 
@@ -246,6 +247,34 @@ def room_set_status(
     """Change only the status (housekeeping, front desk). Raises NotFound, ValidationFailed."""
     return room_update(
         room_id=room_id, data={"status": status}, actor=actor, now=now, request_id=request_id
+    )
+
+
+def room_set_housekeeping(
+    *,
+    room_id: str,
+    state: str,
+    actor: str,
+    now: datetime,
+    expected_version: int | None = None,
+    request_id: str | None = None,
+) -> Room:
+    """Set a room's housekeeping state (HOUSEKEEPING_STATES), audited.
+
+    Out of order takes the room out of availability and booking; out of service keeps it
+    bookable (see rooms.models). Raises NotFound, ValidationFailed, StaleObject.
+    """
+    if state not in HOUSEKEEPING_STATES:
+        labels = ", ".join(HOUSEKEEPING_LABELS[s] for s in HOUSEKEEPING_STATES)
+        raise ValidationFailed(details={"fields": {"housekeeping": [f"Choose one of: {labels}."]}})
+    room = _get(room_id)
+    _check_version(room, expected_version)
+    if room.housekeeping == state:
+        return room
+    before = room_snapshot(room)
+    room.housekeeping = state
+    return _write_change(
+        room, before, actor=actor, action="housekeeping", now=now, request_id=request_id
     )
 
 

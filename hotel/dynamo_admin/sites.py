@@ -8,11 +8,13 @@ audit log.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import update_wrapper
 
 from django.contrib import admin
 from django.contrib.admin.exceptions import AlreadyRegistered, NotRegistered
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import NoReverseMatch, include, path, re_path, reverse, reverse_lazy
 from django.utils.text import capfirst
 from pynamodb.models import Model
@@ -22,6 +24,24 @@ from hotel.audit.selectors import audit_for_actor
 from .forms import StaffLoginForm, StaffPasswordChangeForm
 from .options import DynamoModelAdmin
 from .rendering import action_label, audit_changes
+
+
+@dataclass(frozen=True)
+class AdminPage:
+    """A page of the admin that is not a model's list (dashboard, room rack, reports…).
+
+    `allowed(request)` decides who may open it: everyone else gets 403 (anonymous users the
+    login page). `menu` pages are offered on the index to those allowed.
+    """
+
+    route: str
+    view: Callable
+    name: str
+    title: str
+    allowed: Callable
+    description: str = ""
+    menu: bool = True
+    order: int = 100  # position in the menu
 
 
 class DynamoAdminSite(admin.AdminSite):
@@ -36,6 +56,7 @@ class DynamoAdminSite(admin.AdminSite):
         # Django's only global action, delete_selected, needs an ORM queryset.
         self._actions = {}
         self._global_actions = {}
+        self._pages: list[AdminPage] = []
 
     # --- registry -------------------------------------------------------------------------------
 
@@ -75,6 +96,51 @@ class DynamoAdminSite(admin.AdminSite):
         except NotRegistered:
             raise NotRegistered(f"The model {model.__name__} is not registered.") from None
 
+    def register_page(
+        self,
+        route: str,
+        view: Callable,
+        *,
+        name: str,
+        title: str,
+        allowed: Callable,
+        description: str = "",
+        menu: bool = True,
+        order: int = 100,
+    ) -> None:
+        """Add a page at /admin/<route> (URL name `admin:<name>`), guarded by `allowed`."""
+        if any(p.name == name for p in self._pages):
+            raise AlreadyRegistered(f"An admin page named {name!r} is already registered.")
+        self._pages.append(AdminPage(route, view, name, title, allowed, description, menu, order))
+        self._pages.sort(key=lambda page: page.order)
+
+    def pages(self) -> list[AdminPage]:
+        return list(self._pages)
+
+    def pages_for(self, request) -> list[dict]:
+        """The menu pages this user may open, for the index and the navigation."""
+        if not request.user.is_authenticated:
+            return []
+        return [
+            {
+                "title": page.title,
+                "description": page.description,
+                "url": reverse(f"admin:{page.name}", current_app=self.name),
+                "name": page.name,
+            }
+            for page in self._pages
+            if page.menu and page.allowed(request)
+        ]
+
+    def _page_view(self, page: AdminPage):
+        def view(request, *args, **kwargs):
+            if not page.allowed(request):
+                raise PermissionDenied
+            request.current_app = self.name
+            return page.view(request, *args, **kwargs)
+
+        return update_wrapper(view, page.view)
+
     def dynamo_admins(self) -> list[DynamoModelAdmin]:
         return list(self._dynamo_registry.values())
 
@@ -111,6 +177,8 @@ class DynamoAdminSite(admin.AdminSite):
             ),
             path("jsi18n/", wrap(self.i18n_javascript, cacheable=True), name="jsi18n"),
         ]
+        for page in self._pages:
+            urlpatterns.append(path(page.route, wrap(self._page_view(page)), name=page.name))
         app_labels: list[str] = []
         for model_admin in self._dynamo_registry.values():
             opts = model_admin.opts
@@ -218,6 +286,11 @@ class DynamoAdminSite(admin.AdminSite):
                 }
             )
         return actions
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        context["backoffice_pages"] = self.pages_for(request)
+        return context
 
     def index(self, request, extra_context=None):
         return super().index(

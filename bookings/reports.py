@@ -1,0 +1,184 @@
+"""CSV exports for the back office: bookings, payments and daily occupancy of a date range.
+
+Rows are generated lazily and streamed; every read is an index Query (bookings by status
+and arrival date, payments by status and creation time, counters by month), never a Scan.
+Text cells that a spreadsheet would run as a formula (= + - @, tab, carriage return) are
+prefixed with a quote (OWASP's CSV-injection advice); numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.conf import settings
+
+from payments.models import STATUSES as PAYMENT_STATUSES
+from payments.models import Payment
+
+from .models import STATUSES, Booking
+from .stats import daily_stats, period_figures
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+BOOKING_COLUMNS = (
+    "bookingId",
+    "status",
+    "roomId",
+    "roomType",
+    "checkIn",
+    "checkOut",
+    "nights",
+    "guests",
+    "guestName",
+    "guestEmail",
+    "guestPhone",
+    "source",
+    "subtotal",
+    "tax",
+    "totalPrice",
+    "currency",
+    "createdAt",
+    "cancelledAt",
+)
+PAYMENT_COLUMNS = (
+    "transactionId",
+    "bookingId",
+    "status",
+    "amount",
+    "refundedAmount",
+    "currency",
+    "paymentMethod",
+    "provider",
+    "stripePaymentIntentId",
+    "createdAt",
+    "completedAt",
+    "createdBy",
+)
+OCCUPANCY_COLUMNS = (
+    "date",
+    "rooms",
+    "roomsSold",
+    "occupancyPercent",
+    "roomRevenue",
+    "adr",
+    "revpar",
+    "arrivals",
+    "departures",
+    "bookingsMade",
+    "cancellations",
+    "noShows",
+    "currency",
+)
+
+
+def safe_cell(value) -> str | int:
+    """A cell a spreadsheet shows as text: formulas are defused with a leading quote."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    """A file-like object whose write returns the line (csv.writer -> streaming)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """Encode rows as CSV lines (RFC 4180 quoting, CRLF), one string per row."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(list(header))
+    for row in rows:
+        yield writer.writerow([safe_cell(v) for v in row])
+
+
+def booking_rows(*, start: date, end: date) -> Iterator[list]:
+    """Bookings arriving in [start, end), every status, by status then arrival."""
+    last = (end - timedelta(days=1)).isoformat()
+    for status in STATUSES:
+        for booking in Booking.by_status.query(
+            status, range_key_condition=Booking.checkIn.between(start.isoformat(), last)
+        ):
+            nights = (
+                date.fromisoformat(booking.checkOut) - date.fromisoformat(booking.checkIn)
+            ).days
+            yield [
+                booking.bookingId,
+                booking.status,
+                booking.roomId,
+                booking.roomType,
+                booking.checkIn,
+                booking.checkOut,
+                nights,
+                booking.guests,
+                booking.guestName,
+                booking.guestEmail,
+                booking.guestPhone,
+                booking.source,
+                booking.subtotal,
+                booking.tax,
+                booking.totalPrice,
+                booking.currency,
+                booking.createdAt,
+                booking.cancelledAt,
+            ]
+
+
+def payment_rows(*, start: date, end: date) -> Iterator[list]:
+    """Payments created in [start, end) (UTC days), every status, by status then time."""
+    low = datetime.combine(start, time.min, tzinfo=UTC)
+    high = datetime.combine(end, time.min, tzinfo=UTC) - timedelta(microseconds=1)
+    for status in PAYMENT_STATUSES:
+        for payment in Payment.by_status.query(
+            status, range_key_condition=Payment.createdAt.between(low, high)
+        ):
+            yield [
+                payment.transactionId,
+                payment.bookingId,
+                payment.status,
+                payment.amount,
+                payment.refundedAmount or 0,
+                payment.currency,
+                payment.paymentMethod,
+                payment.provider,
+                payment.stripePaymentIntentId,
+                payment.createdAt,
+                payment.completedAt,
+                payment.createdBy,
+            ]
+
+
+def occupancy_rows(*, start: date, end: date, rooms: int) -> Iterator[list]:
+    """One row per day of [start, end) from the daily counters."""
+    days = daily_stats(start=start, end=end)
+    for day, counters in days.items():
+        figures = period_figures(
+            start=day, end=day + timedelta(days=1), rooms=rooms, days={day: counters}
+        )
+        yield [
+            day.isoformat(),
+            rooms,
+            figures.rooms_sold,
+            f"{figures.occupancy * 100:.1f}",
+            figures.revenue,
+            figures.adr if figures.adr is not None else "",
+            figures.revpar,
+            counters["arrivals"],
+            counters["departures"],
+            counters["bookingsMade"],
+            counters["cancellations"],
+            counters["noShows"],
+            settings.HOTEL_CURRENCY,
+        ]

@@ -1,0 +1,231 @@
+"""The back office in the admin: dashboard, check-in/out, room rack, reports and exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from bookings.models import Booking
+from bookings.services import hotel_today
+from hotel.accounts import roles
+from hotel.audit.selectors import audit_for_object
+
+DASHBOARD = "/admin/dashboard/"
+RACK = "/admin/rack/"
+REPORTS = "/admin/reports/"
+
+
+@pytest.fixture
+def rooms(make_room):
+    for room_id in ("101", "102", "103"):
+        make_room(roomId=room_id, capacity=2, pricePerNight=10000)
+
+
+def test_the_dashboard_lists_today_and_checks_a_guest_in_through_the_service(
+    client_for, rooms, book, booking_reads
+):
+    arriving = book("101", start=0, nights=2, status="confirmed", guest_name="Ada Arriving")
+    yesterday = timezone.now() - timezone.timedelta(days=1)
+    book("102", start=-1, nights=1, status="checked-in", guest_name="Bo Leaving", now=yesterday)
+    book("103", start=0, nights=3, status="checked-in", guest_name="Cy Staying")
+    client = client_for(roles.FRONT_DESK)
+
+    page = client.get(DASHBOARD)
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    arrivals, departures, in_house = (
+        text.split(f'id="{part}"')[1].split("</div>")[0]
+        for part in ("arrivals", "departures", "in-house")
+    )
+    assert "Ada Arriving" in arrivals and 'value="checked-in"' in arrivals
+    assert "Bo Leaving" in departures and 'value="checked-out"' in departures
+    assert "Cy Staying" in in_house and "Bo Leaving" not in in_house
+    assert booking_reads and all(kind == "query" for kind, _ in booking_reads)  # never a Scan
+
+    response = client.post(
+        "/admin/dashboard/stay/", {"booking_id": arriving.bookingId, "to": "checked-in"}
+    )
+
+    assert response.status_code == 302 and response["Location"] == DASHBOARD
+    assert Booking.get(arriving.bookingId).status == "checked-in"
+    entry = audit_for_object(object_type="bookings.booking", object_id=arriving.bookingId)[0]
+    assert entry.action == "status:checked-in" and entry.actor == client.user.email
+
+
+def test_check_in_needs_the_csrf_token(make_staff, rooms, book):
+    booking = book("101", start=0, status="confirmed")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_staff(roles.FRONT_DESK))
+
+    response = client.post(
+        "/admin/dashboard/stay/", {"booking_id": booking.bookingId, "to": "checked-in"}
+    )
+
+    assert response.status_code == 403
+    assert Booking.get(booking.bookingId).status == "confirmed"
+
+
+def test_checking_out_from_the_dashboard_marks_the_room_dirty(client_for, rooms, book):
+    from rooms.models import Room
+
+    booking = book("101", start=0, nights=1, status="checked-in")
+    client = client_for(roles.FRONT_DESK)
+
+    client.post("/admin/dashboard/stay/", {"booking_id": booking.bookingId, "to": "checked-out"})
+
+    assert Booking.get(booking.bookingId).status == "checked-out"
+    assert Room.get("101").housekeeping == "dirty"
+
+
+def test_an_accountant_sees_figures_but_no_check_in_buttons(client_for, rooms, book):
+    book("101", start=0, status="confirmed")
+
+    text = client_for(roles.ACCOUNTANT).get(DASHBOARD).content.decode()
+
+    assert "RevPAR" in text and "ADR" in text
+    assert 'value="checked-in"' not in text
+
+
+def test_the_front_desk_sees_no_revenue(client_for, rooms):
+    text = client_for(roles.FRONT_DESK).get(DASHBOARD).content.decode()
+
+    assert "RevPAR" not in text
+    assert "Occupancy, next 30 days" in text
+
+
+def test_charts_are_accessible_svg_with_a_table_of_the_same_figures(admin_client, rooms, book):
+    book("101", start=1, nights=2, status="confirmed")
+
+    text = admin_client.get(DASHBOARD).content.decode()
+
+    charts = re.findall(r'<svg class="bo-chart"[^>]*role="img"[^>]*>\s*<title id="([^"]+)">', text)
+    assert len(charts) == 3  # occupancy, revenue, pace
+    assert "<desc id=" in text
+    assert "33.3 %" in text  # 1 of 3 rooms sold on each of the two nights, in the table
+    assert "<script" not in text.split('id="content-main"')[1].split("</main>")[0]
+
+
+def test_a_bad_period_shows_the_error_and_this_month(admin_client, rooms):
+    response = admin_client.get(DASHBOARD, {"start": "2026-05-10", "last": "2026-05-01"})
+
+    assert response.status_code == 200
+    assert "The end comes before the start." in response.content.decode()
+
+
+def test_the_rack_shows_each_stay_as_a_bar_linking_to_its_booking(client_for, rooms, book):
+    confirmed = book("101", start=1, nights=3, status="confirmed", guest_name="Cy Confirmed")
+    book("102", start=2, nights=2, guest_name="Di Pending")
+    book("103", start=0, nights=1, status="cancelled", guest_name="Ed Cancelled")
+    today = hotel_today(timezone.now())
+
+    page = client_for(roles.FRONT_DESK).get(RACK, {"start": today.isoformat()})
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert f'href="/admin/bookings/booking/{confirmed.bookingId}/change/"' in text
+    assert re.search(r'class="bo-stay tone-confirmed"[^>]*grid-column: 3 / span 3', text)
+    assert re.search(r'class="bo-stay tone-pending"[^>]*grid-column: 4 / span 2', text)
+    assert "Ed Cancelled" not in text
+
+
+def test_reports_export_bookings_as_csv_that_parses_back(client_for, rooms, book):
+    booking = book("101", start=1, nights=2, status="confirmed", guest_name="=HYPERLINK(1)")
+    today = hotel_today(timezone.now())
+
+    response = client_for(roles.ACCOUNTANT).get(
+        "/admin/reports/bookings.csv", {"start": today.isoformat(), "last": today.isoformat()}
+    )
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows == []  # arriving tomorrow: outside a one-day period
+
+    response = client_for(roles.ACCOUNTANT).get(
+        "/admin/reports/bookings.csv", {"start": today.isoformat(), "last": "2099-01-01"}
+    )
+    assert response.status_code == 400  # more than a year
+
+    response = client_for(roles.ACCOUNTANT).get(
+        "/admin/reports/bookings.csv",
+        {"start": today.isoformat(), "last": (today + timezone.timedelta(days=30)).isoformat()},
+    )
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r["bookingId"] for r in rows] == [booking.bookingId]
+    assert rows[0]["guestName"] == "'=HYPERLINK(1)"  # defused
+    assert rows[0]["totalPrice"] == str(booking.totalPrice)
+
+
+def test_csv_quoting_survives_commas_quotes_and_newlines(client_for, rooms, book):
+    name = 'Pat "Pint" O\'Brien, Jr.'
+    book("101", start=1, nights=1, status="confirmed", guest_name=name, guest_phone="+91 98765")
+    today = hotel_today(timezone.now())
+
+    response = client_for(roles.ACCOUNTANT).get(
+        "/admin/reports/bookings.csv",
+        {"start": today.isoformat(), "last": (today + timezone.timedelta(days=3)).isoformat()},
+    )
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["guestName"] == name
+    assert rows[0]["guestPhone"] == "'+91 98765"  # starts with +: defused too
+
+
+def test_the_payments_export_lists_the_period_and_defuses_formulas(client_for, rooms, book):
+    from payments.models import Payment
+
+    booking = book("101", start=1, nights=1, status="confirmed")
+    now = timezone.now()
+    for number, created in ((1, now), (2, now - timezone.timedelta(days=40))):
+        Payment(
+            transactionId=f"TXN-TEST-{number}",
+            bookingId=booking.bookingId,
+            attempt=number,
+            amount=1000 * number,
+            refundedAmount=250,
+            currency="INR",
+            status="completed",
+            createdBy="@SUM(A1:A9)",
+            createdAt=created,
+            updatedAt=created,
+        ).save()
+    today = now.date()
+
+    response = client_for(roles.ACCOUNTANT).get(
+        "/admin/reports/payments.csv", {"start": today.isoformat(), "last": today.isoformat()}
+    )
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(r["transactionId"], r["amount"], r["refundedAmount"]) for r in rows] == [
+        ("TXN-TEST-1", "1000", "250")
+    ]
+    assert rows[0]["createdBy"] == "'@SUM(A1:A9)"
+
+
+def test_the_occupancy_export_has_one_row_per_day(client_for, rooms, book):
+    book("101", start=0, nights=2, status="confirmed")
+    today = hotel_today(timezone.now())
+    last = today + timezone.timedelta(days=3)
+
+    response = client_for(roles.MANAGER).get(
+        "/admin/reports/occupancy.csv", {"start": today.isoformat(), "last": last.isoformat()}
+    )
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r["date"] for r in rows] == [
+        (today + timezone.timedelta(days=i)).isoformat() for i in range(4)
+    ]
+    assert [r["roomsSold"] for r in rows] == ["1", "1", "0", "0"]
+    assert rows[0]["occupancyPercent"] == "33.3"
+    assert rows[0]["rooms"] == "3"
+
+
+def test_the_front_desk_cannot_export(client_for, rooms):
+    client = client_for(roles.FRONT_DESK)
+
+    assert client.get(REPORTS).status_code == 403
+    assert client.get("/admin/reports/bookings.csv").status_code == 403

@@ -1,0 +1,420 @@
+"""Roles hold everywhere: every role (and anonymous) against every admin page, every admin
+action and every staff API endpoint.
+
+The lists of pages and endpoints are generated from the URL resolvers (the admin site's
+`get_urls()` and the API's urlpatterns), not written by hand: a page or endpoint added
+later without a line in the tables below fails `test_every_*_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from bookings.models import Booking
+from bookings.services import booking_create, booking_transition, hotel_today
+from hotel.accounts import roles
+from hotel.accounts.services import api_token_issue
+from hotel.admin_site import site
+from payments.models import Payment
+
+M, FD, HK, ACC = roles.MANAGER, roles.FRONT_DESK, roles.HOUSEKEEPING, roles.ACCOUNTANT
+ALL = frozenset({M, FD, HK, ACC})
+NONE: frozenset[str] = frozenset()
+BOOKING_STAFF = frozenset({M, FD, ACC})  # may read bookings
+DESK = frozenset({M, FD})  # may change bookings
+REPORTS = frozenset({M, ACC})
+ROOM_STATUS = frozenset({M, FD, HK})
+
+# --- admin pages: URL name -> roles that may open it (GET) ----------------------------------------
+ADMIN_PAGES: dict[str, frozenset[str]] = {
+    "index": ALL,
+    "password_change": ALL,
+    "password_change_done": ALL,
+    "jsi18n": ALL,
+    "app_list:rooms": ALL,
+    "app_list:bookings": BOOKING_STAFF,
+    "app_list:payments": BOOKING_STAFF,
+    "app_list:accounts": frozenset({M}),
+    "app_list:audit": frozenset({M}),
+    "rooms_room_changelist": ALL,
+    "rooms_room_add": frozenset({M}),
+    "rooms_room_change": ALL,
+    "rooms_room_history": ALL,
+    "rooms_room_delete": frozenset({M}),
+    "bookings_booking_changelist": BOOKING_STAFF,
+    "bookings_booking_add": DESK,
+    "bookings_booking_change": BOOKING_STAFF,
+    "bookings_booking_history": BOOKING_STAFF,
+    "bookings_booking_actions": BOOKING_STAFF,  # GET only goes back to the booking page
+    "bookings_booking_delete": NONE,  # cancelled, never deleted
+    "bookings_rateruleitem_changelist": DESK,
+    "bookings_rateruleitem_add": frozenset({M}),
+    "bookings_rateruleitem_change": DESK,
+    "bookings_rateruleitem_history": DESK,
+    "bookings_rateruleitem_delete": frozenset({M}),
+    "payments_payment_changelist": BOOKING_STAFF,
+    "payments_payment_add": NONE,
+    "payments_payment_change": BOOKING_STAFF,
+    "payments_payment_history": BOOKING_STAFF,
+    "payments_payment_actions": BOOKING_STAFF,
+    "payments_payment_delete": NONE,
+    "accounts_staffuser_changelist": frozenset({M}),
+    "accounts_staffuser_add": frozenset({M}),
+    "accounts_staffuser_change": frozenset({M}),
+    "accounts_staffuser_history": frozenset({M}),
+    "accounts_staffuser_delete": NONE,  # deactivated, never deleted
+    "accounts_staffuser_password": frozenset({M}),
+    "audit_auditentry_changelist": frozenset({M}),
+    "audit_auditentry_add": NONE,
+    "backoffice_dashboard": BOOKING_STAFF,
+    "backoffice_stay": DESK,  # POST only; GET goes back to the dashboard
+    "backoffice_rack": BOOKING_STAFF,
+    "backoffice_housekeeping": ROOM_STATUS,
+    "backoffice_reports": REPORTS,
+    "backoffice_export": REPORTS,
+}
+# Pages that answer every signed-in user the same way (not a permission question).
+ADMIN_SPECIAL = {"login": None, "logout": None}
+
+# --- admin actions: (model admin, action) -> roles that may run it --------------------------------
+ADMIN_ACTIONS: dict[tuple[str, str], frozenset[str]] = {
+    ("rooms.room", "mark_maintenance"): ROOM_STATUS,
+    ("rooms.room", "mark_available"): ROOM_STATUS,
+    ("bookings.booking", "confirm"): DESK,
+    ("bookings.booking", "check_in"): DESK,
+    ("bookings.booking", "check_out"): DESK,
+    ("bookings.booking", "cancel"): DESK,
+    ("bookings.booking", "no_show"): DESK,
+    ("payments.payment", "refund"): REPORTS,
+}
+# POSTs of the back-office pages: URL name -> roles that may send them.
+BACKOFFICE_POSTS = {"backoffice_stay": DESK, "backoffice_housekeeping": ROOM_STATUS}
+
+# --- the API: (route name, method) -> "public", or roles; guest-token routes answer 404 -----------
+PUBLIC = "public"
+API: dict[tuple[str, str], str | frozenset[str]] = {
+    ("auth-token", "POST"): PUBLIC,
+    ("auth-token", "DELETE"): ALL,  # any signed-in bearer revokes its own token
+    ("rooms-availability", "POST"): PUBLIC,
+    ("room-list", "GET"): PUBLIC,
+    ("room-list", "POST"): frozenset({M}),
+    ("room-detail", "GET"): PUBLIC,
+    ("room-detail", "PUT"): frozenset({M}),
+    ("room-detail", "PATCH"): frozenset({M}),
+    ("room-detail", "DELETE"): frozenset({M}),
+    ("booking-list", "GET"): BOOKING_STAFF,
+    ("booking-list", "POST"): PUBLIC,  # guests book without an account
+    ("booking-detail", "GET"): BOOKING_STAFF,  # or the guest's token
+    ("booking-status", "PUT"): DESK,
+    ("booking-cancel", "POST"): DESK,  # or the guest's token
+    ("booking-change", "POST"): DESK,  # or the guest's token
+    ("booking-cancellation-quote", "GET"): BOOKING_STAFF,  # or the guest's token
+    ("payment-list", "GET"): BOOKING_STAFF,
+    ("payment-list", "POST"): DESK | {ACC},  # add_payment or change_booking; or the token
+    ("payment-detail", "GET"): BOOKING_STAFF,
+    ("payment-refund", "POST"): REPORTS,
+}
+# Routes that let a guest in with the booking's token: others get 404, never 401/403.
+GUEST_TOKEN_ROUTES = {
+    "booking-detail",
+    "booking-cancel",
+    "booking-change",
+    "booking-cancellation-quote",
+    "payment-list:POST",
+}
+API_DOCS = {"schema", "docs"}  # public documentation, not data
+
+
+# --- URL enumeration ------------------------------------------------------------------------------
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern
+
+
+def admin_urls(ids: dict[str, str]) -> list[tuple[str, str]]:
+    """(matrix key, URL) for every named admin URL, with real ids filled in."""
+    result = []
+    for route, pattern in _walk(site.get_urls()):
+        if not pattern.name:
+            continue  # the catch-all and the /<id>/ → /<id>/change/ redirect
+        if pattern.name == "app_list":
+            for label in ("rooms", "bookings", "payments", "accounts", "audit"):
+                result.append((f"app_list:{label}", f"/admin/{label}/"))
+            continue
+        url = "/admin/" + route.lstrip("^").rstrip("$")
+        if "<path:object_id>" in url:
+            model = pattern.name.split("_")[0] + "_" + pattern.name.split("_")[1]
+            url = url.replace("<path:object_id>", ids[model])
+        url = url.replace("<str:kind>", "bookings")
+        result.append((pattern.name, url))
+    return result
+
+
+def api_routes() -> list[tuple[str, str, str]]:
+    """(route name, method, route) of every API view method (docs excepted)."""
+    from hotel.urls import api_urlpatterns
+
+    found = []
+    for route, pattern in _walk(api_urlpatterns):
+        if pattern.name in API_DOCS:
+            continue
+        view = pattern.callback.cls
+        for method in ("get", "post", "put", "patch", "delete"):
+            if hasattr(view, method):
+                found.append((pattern.name, method.upper(), route))
+    return found
+
+
+# --- fixtures -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(make_room, make_staff):
+    """One of everything the pages and endpoints name: room, booking, payment, staff, rule."""
+    from bookings.rates import rate_rule_save
+
+    make_room(roomId="101")
+    now = timezone.now()
+    today = hotel_today(now)
+    booking = booking_create(
+        room_id="101",
+        check_in=today + timedelta(days=3),
+        check_out=today + timedelta(days=5),
+        guests=1,
+        guest_name="Ada Guest",
+        guest_email="ada@guest.test",
+        actor="t",
+        now=now,
+    ).booking
+    booking_transition(booking_id=booking.bookingId, to_status="confirmed", actor="t", now=now)
+    payment = Payment(
+        transactionId="TXN-20260101-MATRIX01",
+        bookingId=booking.bookingId,
+        attempt=1,
+        amount=booking.totalPrice,
+        currency=booking.currency,
+        status="failed",  # nothing to refund: the refund action stops at the permission check
+        createdBy="guest",
+        createdAt=now,
+        updatedAt=now,
+    )
+    payment.save()
+    rule = rate_rule_save(
+        rule_id=None,
+        data={"name": "Weekend", "kind": "percent", "value": 10, "weekdays": [5, 6]},
+        actor="t",
+        now=now,
+    )
+    return {
+        "rooms_room": "101",
+        "bookings_booking": booking.bookingId,
+        "payments_payment": payment.transactionId,
+        "accounts_staffuser": make_staff(FD).email,
+        "bookings_rateruleitem": rule.ruleId,
+        "booking": booking,
+        "payment": payment,
+    }
+
+
+def signed_in(make_staff, role):
+    user = make_staff(role)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- the tables cover everything ------------------------------------------------------------------
+
+
+def test_every_admin_page_is_in_the_matrix():
+    keys = {key for key, _ in admin_urls(dict.fromkeys(_ID_KEYS, "x"))}
+
+    assert keys - set(ADMIN_PAGES) - set(ADMIN_SPECIAL) == set()
+    assert set(ADMIN_PAGES) - keys == set()  # no stale lines either
+
+
+_ID_KEYS = (
+    "rooms_room",
+    "bookings_booking",
+    "payments_payment",
+    "accounts_staffuser",
+    "bookings_rateruleitem",
+)
+
+
+def test_every_admin_action_is_in_the_matrix():
+    declared = {
+        (admin.object_type, name)
+        for admin in site.dynamo_admins()
+        for name in {**admin._declared_actions(), **admin._declared_actions(admin.object_actions)}
+    }
+
+    assert declared == set(ADMIN_ACTIONS)
+
+
+def test_every_api_endpoint_is_in_the_matrix():
+    found = {(name, method) for name, method, _ in api_routes()}
+
+    assert found == set(API)
+
+
+# --- admin pages ----------------------------------------------------------------------------------
+
+
+def _allowed_response(response) -> bool:
+    login = response.status_code == 302 and "/admin/login/" in response["Location"]
+    return response.status_code in (200, 302) and not login
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_admin_pages_by_role(world, make_staff, role):
+    client = signed_in(make_staff, role)
+    wrong = []
+
+    for key, url in admin_urls(world):
+        if key in ADMIN_SPECIAL:
+            continue
+        response = client.get(url)
+        if role in ADMIN_PAGES[key]:
+            ok = _allowed_response(response)
+        else:
+            ok = response.status_code in (403, 404)
+        if not ok:
+            wrong.append(f"{key} {url}: {response.status_code}")
+
+    assert wrong == []
+
+
+def test_admin_pages_send_anonymous_users_to_the_login(world):
+    client = Client()
+    wrong = []
+
+    for key, url in admin_urls(world):
+        response = client.get(url)
+        if key == "login":
+            ok = response.status_code == 200
+        elif key == "logout":
+            ok = response.status_code in (302, 405) and "/admin/" in response.get(
+                "Location", "/admin/"
+            )
+        else:
+            ok = response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        if not ok:
+            wrong.append(f"{key} {url}: {response.status_code}")
+
+    assert wrong == []
+
+
+# --- admin actions and back-office POSTs ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_admin_actions_by_role(world, make_staff, role):
+    client = signed_in(make_staff, role)
+    wrong = []
+
+    for (object_type, name), allowed in ADMIN_ACTIONS.items():
+        admin = site.admin_for_object_type(object_type)
+        object_id = world[f"{admin.opts.app_label}_{admin.opts.model_name}"]
+        if name in admin._declared_actions():
+            url, data = admin.changelist_url(), {"action": name, "_selected_action": [object_id]}
+        else:
+            url, data = admin.object_url(object_id, "actions"), {"action": name}
+        response = client.post(url, data)
+        expected = 302 if role in allowed else 403
+        if response.status_code != expected:
+            wrong.append(f"{object_type} {name}: {response.status_code}, expected {expected}")
+
+    for name, allowed in BACKOFFICE_POSTS.items():
+        url = {"backoffice_stay": "/admin/dashboard/stay/", "backoffice_housekeeping": None}[name]
+        url = url or "/admin/housekeeping/"
+        data = (
+            {"booking_id": world["booking"].bookingId, "to": "checked-in"}
+            if name == "backoffice_stay"
+            else {"room_id": "101", "state": "dirty"}
+        )
+        response = client.post(url, data)
+        expected = 302 if role in allowed else 403
+        if response.status_code != expected:
+            wrong.append(f"{name}: {response.status_code}, expected {expected}")
+
+    assert wrong == []
+
+
+def test_actions_that_were_refused_changed_nothing(world, make_staff):
+    client = signed_in(make_staff, HK)
+
+    client.post(
+        "/admin/bookings/booking/",
+        {"action": "cancel", "_selected_action": [world["booking"].bookingId]},
+    )
+    client.post(
+        "/admin/dashboard/stay/", {"booking_id": world["booking"].bookingId, "to": "checked-in"}
+    )
+
+    assert Booking.get(world["booking"].bookingId).status == "confirmed"
+
+
+# --- the API --------------------------------------------------------------------------------------
+
+
+def _api_request(client, name, method, route, world):
+    url = "/api/" + route
+    url = url.replace("<str:room_id>", "101").replace(
+        "<str:transaction_id>", world["payment"].transactionId
+    )
+    url = url.replace("<str:booking_id>", world["booking"].bookingId)
+    body = {
+        "room-detail": {"capacity": 2},
+        "booking-status": {"status": "checked-in"},
+        "payment-refund": {"amount": 1},
+        "booking-change": {"roomId": "101"},
+        "payment-list": {
+            "bookingId": world["booking"].bookingId,
+            "amount": world["booking"].totalPrice,
+            "currency": world["booking"].currency,
+            "paymentMethodId": "pm_card_visa",
+        },
+    }.get(name, {})
+    if name == "room-detail" and method == "DELETE":
+        url = url.replace("/101", "/999")  # keep the room: 404 for the allowed, 403 for others
+    return getattr(client, method.lower())(url, body, format="json")
+
+
+@pytest.mark.parametrize("role", [*sorted(ALL), "anonymous"])
+def test_api_endpoints_by_role(world, make_staff, role):
+    wrong = []
+
+    for name, method, route in api_routes():
+        client = APIClient()
+        if role != "anonymous":
+            token = api_token_issue(user=make_staff(role), now=timezone.now()).token
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        response = _api_request(client, name, method, route, world)
+        policy = API[(name, method)]
+        status = response.status_code
+        if policy == PUBLIC or (role != "anonymous" and role in policy):
+            ok = status not in (401, 403) and not (
+                status == 404
+                and (name in GUEST_TOKEN_ROUTES or f"{name}:{method}" in GUEST_TOKEN_ROUTES)
+            )
+        elif name in GUEST_TOKEN_ROUTES or f"{name}:{method}" in GUEST_TOKEN_ROUTES:
+            ok = status == 404  # nobody learns whether the booking exists
+        else:
+            ok = status == (401 if role == "anonymous" else 403)
+        if not ok:
+            wrong.append(f"{method} {route} ({name}): {status}")
+
+    assert wrong == []

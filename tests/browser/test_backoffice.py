@@ -1,0 +1,98 @@
+"""The back office in chromium, as each role: dashboard and room rack on a desktop, the
+housekeeping board on a phone. Screenshots land in artifacts/screenshots/<test>/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from bookings.demo import seed_demo_bookings
+from bookings.models import Booking
+from hotel.accounts import roles
+from rooms.demo import demo_rooms
+from rooms.models import Room
+from rooms.services import room_create
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def demo_hotel():
+    """The demo hotel's 30 rooms (without photos) and its bookings around today."""
+    now = timezone.now()
+    for data in demo_rooms():
+        room_create(data=data, actor="test", now=now)
+    seed_demo_bookings(now=now, log=lambda _msg: None)
+
+
+def sign_in(page, user):
+    page.goto("/admin/login/")
+    page.fill("#id_username", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+@pytest.mark.parametrize("role", [roles.MANAGER, roles.FRONT_DESK, roles.ACCOUNTANT])
+def test_dashboard_and_rack_by_role(page, demo_hotel, make_staff, screenshot, role):
+    sign_in(page, make_staff(role))
+    screenshot(page, "01-index")
+
+    page.click("#backoffice-module a:has-text('Dashboard')")
+    page.wait_for_selector("#occupancy svg.bo-chart")
+    screenshot(page, "02-dashboard")
+    revenue = page.locator("#revenue")
+    assert revenue.count() == (0 if role == roles.FRONT_DESK else 1)
+    check_in = page.locator("#arrivals input[value='Check in']")
+    assert check_in.count() == (0 if role == roles.ACCOUNTANT else 4)
+
+    page.click(".bo-nav a:has-text('Room rack')")
+    page.wait_for_selector(".bo-stay")
+    screenshot(page, "03-rack")
+    assert page.locator(".bo-stay").count() >= 20
+    if role == roles.MANAGER:  # the admin's dark theme, through its own CSS variables
+        page.emulate_media(color_scheme="dark")
+        screenshot(page, "04-rack-dark")
+        page.goto("/admin/dashboard/")
+        screenshot(page, "05-dashboard-dark")
+    assert page.js_errors == []
+
+
+def test_the_front_desk_checks_a_guest_in_from_the_dashboard(
+    page, demo_hotel, make_staff, screenshot
+):
+    sign_in(page, make_staff(roles.FRONT_DESK))
+    page.goto("/admin/dashboard/")
+    row = page.locator("#arrivals tbody tr").first
+    guest = row.locator("a").first.inner_text()
+
+    row.locator("input[value='Check in']").click()
+
+    page.wait_for_selector(".messagelist .success")
+    assert f"Checked in: {guest}" in page.locator(".messagelist").inner_text()
+    screenshot(page, "01-checked-in")
+    assert Booking.by_status.count("checked-in") == 9
+
+
+def test_housekeeping_cleans_a_room_on_a_phone(phone_page, demo_hotel, make_staff, screenshot):
+    page = phone_page
+    sign_in(page, make_staff(roles.HOUSEKEEPING))
+    screenshot(page, "01-index")
+    tiles = page.locator("#backoffice-module a strong").all_inner_texts()
+    assert tiles == ["Housekeeping"]  # the only back-office page of the role
+
+    page.click("#backoffice-module a:has-text('Housekeeping')")
+    screenshot(page, "02-board")
+    page.click(".bo-chips a:has-text('Dirty')")
+    card = page.locator(".bo-hk > li").first
+    room_id = card.get_attribute("id").removeprefix("room-")
+    screenshot(page, "03-dirty")
+
+    card.locator("button:has-text('Clean')").click()
+
+    page.wait_for_selector(".messagelist .success")
+    screenshot(page, "04-cleaned")
+    assert Room.get(room_id).housekeeping == "clean"
+    assert page.js_errors == []
