@@ -1,4 +1,5 @@
-"""Request ids on every response, and the error shape for `/api/` paths outside DRF views."""
+"""Request ids on every response, the error shape for `/api/` paths outside DRF views, and a
+503 page when DynamoDB does not answer a page."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import logging
 import re
 import uuid
 
+from django.conf import settings
 from django.http import JsonResponse
+from django.shortcuts import render
 from pynamodb.exceptions import PynamoDBException
 
 from hotel.dynamo import is_transient
@@ -75,9 +78,10 @@ class ApiErrorMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        transient = isinstance(exception, PynamoDBException) and is_transient(exception)
         if not is_api_path(request):
-            return None
-        if isinstance(exception, PynamoDBException) and is_transient(exception):
+            return self._page_unavailable(request) if transient else None
+        if transient:
             exception = ServiceUnavailable()
         if isinstance(exception, DomainError):
             headers = {"Retry-After": "5"} if exception.status_code == 503 else None
@@ -93,3 +97,72 @@ class ApiErrorMiddleware:
         return error_response(
             request, status=500, code="INTERNAL_ERROR", message="Something went wrong on our side."
         )
+
+    @staticmethod
+    def _page_unavailable(request):
+        """A page whose data store did not answer: 503 in the site's look, try again shortly."""
+        logger.warning("DynamoDB unavailable on %s (request %s)", request.path, request.request_id)
+        response = render(
+            request,
+            "site/503.html",
+            {"hotel_name": settings.HOTEL_NAME, "request_id": request.request_id},
+            status=503,
+        )
+        response["Retry-After"] = "5"
+        return response
+
+
+# --- deployment: log context and Cache-Control (see docs/deployment.md) -----------------------
+
+API_CACHE_CONTROL = "private, no-cache"
+HTML_CACHE_SECONDS = 60
+
+
+class LogContextMiddleware:
+    """Expose the request id to every log record of the request.
+
+    Not reset when the response leaves: Django's own request log (`django.request`, written
+    after the middleware chain) and Zappa's access line come later and should carry it too.
+    The Lambda entry point (hotel.awslambda) clears it at the start of each invocation.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from hotel.logging import request_id_var
+
+        request_id_var.set(getattr(request, "request_id", ""))
+        return self.get_response(request)
+
+
+class CacheControlMiddleware:
+    """Set Cache-Control where the view did not, so CloudFront and browsers cache safely.
+
+    API, webhook and health responses: `private, no-cache`. A plain HTML page (GET, 200, no
+    cookie set, not varying on Cookie): `public, max-age=60`. Anything else: `private,
+    no-cache`. Static files carry their own (a year, immutable, for hashed names).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = self.cache_control(request, response)
+        return response
+
+    @staticmethod
+    def cache_control(request, response) -> str:
+        if is_api_path(request) or request.path_info.startswith("/webhooks/"):
+            return API_CACHE_CONTROL
+        vary = {v.strip().lower() for v in response.get("Vary", "").split(",")}
+        shareable_page = (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.cookies
+            and "cookie" not in vary
+        )
+        return f"public, max-age={HTML_CACHE_SECONDS}" if shareable_page else API_CACHE_CONTROL

@@ -32,11 +32,21 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+# --- Secrets (deployment): one Secrets Manager secret, read at cold start -------------------
+# HOTEL_SECRETS_ID names a secret holding a JSON object of variables (DJANGO_SECRET_KEY,
+# STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, …); already-set variables win. See hotel/secrets.py.
+if os.environ.get("HOTEL_SECRETS_ID"):
+    from hotel.secrets import secrets_load
+
+    secrets_load(os.environ["HOTEL_SECRETS_ID"])
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if IS_CLOUD:
         raise ImproperlyConfigured(f"DJANGO_SECRET_KEY must be set in the {STAGE} stage.")
     SECRET_KEY = f"insecure-{STAGE}-only-key-never-use-in-the-cloud"
+# Rotation: the old key(s) keep sessions and signed guest links valid until they expire.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 
 DEBUG = False if IS_CLOUD else env_bool("DJANGO_DEBUG", STAGE == "local")
 
@@ -225,6 +235,31 @@ STORAGES = {
     if IS_CLOUD
     else {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# --- Static files on S3 (deployment): hashed names, manifest in the package ------------------
+# With HOTEL_STATIC_BUCKET, collectstatic uploads hashed files to s3://<bucket>/static/ with
+# `Cache-Control: public, max-age=31536000, immutable` and CloudFront serves /static/* from
+# there (HOTEL_STATIC_DOMAIN: the site's or a CDN domain). Without it, WhiteNoise serves the
+# files collected into the package (STATIC_ROOT) as before.
+STATIC_BUCKET = os.environ.get("HOTEL_STATIC_BUCKET", "")
+if STATIC_BUCKET:
+    STATIC_ROOT = STATIC_ROOT or BASE_DIR / "staticfiles"  # where the manifest is kept
+    STORAGES["staticfiles"] = {
+        "BACKEND": "hotel.storage.S3HashedStaticStorage",
+        "OPTIONS": {
+            "bucket_name": STATIC_BUCKET,
+            "location": "static",
+            "default_acl": None,  # the bucket is private; CloudFront reads it (OAC)
+            "querystring_auth": False,
+            "custom_domain": os.environ.get("HOTEL_STATIC_DOMAIN") or None,
+            "file_overwrite": True,
+        },
+    }
+if MEDIA_BUCKET:
+    # Keys under media/ so CloudFront's /media/* behaviour maps onto the bucket as is; uploads
+    # never overwrite (file_overwrite False): a replaced photo gets a new name.
+    DEFAULT_STORAGE["OPTIONS"].setdefault("location", "media")
+    DEFAULT_STORAGE["OPTIONS"]["object_parameters"] = {"CacheControl": "public, max-age=86400"}
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("HOTEL_MAX_BODY_BYTES", 1024 * 1024))
 ROOM_PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -252,6 +287,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hotel.api.schema.add_error_responses",
+    ],
 }
 
 CORS_ALLOWED_ORIGINS = env_list("HOTEL_CORS_ORIGINS")
@@ -268,13 +307,107 @@ if IS_CLOUD:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
+# --- Guest site: Stripe.js, Content-Security-Policy (django-csp), manage links, lookups ---------
+# Stripe.js comes from Stripe in the cloud and from localstripe's stand-in locally and in tests.
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL") or (
+    f"{STRIPE_API_BASE.rstrip('/')}/js.stripe.com/v3/"
+    if STRIPE_API_BASE
+    else "https://js.stripe.com/v3/"
+)
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+if STRIPE_API_BASE:  # localstripe serves the script, the API and the 3-D Secure modal itself
+    _STRIPE_SCRIPT = [_origin(STRIPE_JS_URL)]
+    _STRIPE_CONNECT = [_origin(STRIPE_API_BASE)]
+    _STRIPE_FRAMES = [_origin(STRIPE_API_BASE)]
+else:  # Stripe's documented CSP for Stripe.js (card element and 3-D Secure frames)
+    _STRIPE_SCRIPT = ["https://js.stripe.com", "https://*.js.stripe.com"]
+    _STRIPE_CONNECT = ["https://api.stripe.com"]
+    _STRIPE_FRAMES = [
+        "https://js.stripe.com",
+        "https://*.js.stripe.com",
+        "https://hooks.stripe.com",
+    ]
+_MEDIA_ORIGINS = (
+    [f"https://{os.environ['HOTEL_MEDIA_DOMAIN']}"]
+    if os.environ.get("HOTEL_MEDIA_DOMAIN")
+    else [f"https://{MEDIA_BUCKET}.s3.amazonaws.com"]
+    if MEDIA_BUCKET
+    else []
+)
+_STATIC_ORIGINS = [_origin(STATIC_URL)] if STATIC_URL.startswith("http") else []
+if os.environ.get("HOTEL_STATIC_DOMAIN"):  # static files from S3 through a CDN domain
+    _STATIC_ORIGINS.append(f"https://{os.environ['HOTEL_STATIC_DOMAIN']}")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.clickjacking.XFrameOptionsMiddleware"),
+    "csp.middleware.CSPMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("rooms.views.site_context")
+CONTENT_SECURITY_POLICY = {
+    # The admin and the Swagger UI render inline scripts and styles: they keep
+    # X-Frame-Options (and the admin its own headers) without this policy.
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_STATIC_ORIGINS, *_STRIPE_SCRIPT],
+        "style-src": ["'self'", *_STATIC_ORIGINS],
+        "img-src": ["'self'", "data:", *_STATIC_ORIGINS, *_MEDIA_ORIGINS],
+        "font-src": ["'self'", *_STATIC_ORIGINS],
+        "connect-src": ["'self'", *_STRIPE_CONNECT],
+        "frame-src": _STRIPE_FRAMES,
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Absolute base of links in guest emails (the signed "manage my booking" link).
+HOTEL_SITE_URL = (
+    os.environ.get("HOTEL_SITE_URL")
+    or (
+        f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+        if IS_CLOUD
+        else f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+    )
+).rstrip("/")
+# Booking lookups by reference + email: failures per reference and per client address are
+# counted atomically; past the limit the lookup is refused until the window ends.
+HOTEL_LOOKUP_MAX_FAILURES = int(os.environ.get("HOTEL_LOOKUP_MAX_FAILURES", 10))
+HOTEL_LOOKUP_LOCKOUT_SECONDS = int(os.environ.get("HOTEL_LOOKUP_LOCKOUT_SECONDS", 15 * 60))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Logging, caching headers and tracing (deployment) ---------------------------------------
+# One line per record. HOTEL_LOG_FORMAT=json (the cloud stages' default) writes JSON objects
+# with time, level, logger, message, request id, stage and Lambda function name; "plain" is
+# for humans. Every record passes the redaction filter: no Authorization or Stripe-Signature
+# values, no card-like numbers (hotel/logging.py).
+HOTEL_LOG_FORMAT = os.environ.get("HOTEL_LOG_FORMAT", "json" if IS_CLOUD else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "hotel.logging.ContextFilter"},
+        "redact": {"()": "hotel.logging.RedactFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s %(message)s"},
+        "json": {"()": "hotel.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if HOTEL_LOG_FORMAT == "json" else "plain",
+            "filters": ["context", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("HOTEL_LOG_LEVEL", "INFO")},
     "loggers": {
         "botocore": {"level": "WARNING"},
@@ -282,6 +415,32 @@ LOGGING = {
         "stripe": {"level": "WARNING"},  # it logs every request at INFO
     },
 }
+# Cache-Control on responses whose view set none: API private, pages short (middleware.py).
+_AFTER_REQUEST_ID = MIDDLEWARE.index("hotel.middleware.RequestIdMiddleware") + 1
+MIDDLEWARE[_AFTER_REQUEST_ID:_AFTER_REQUEST_ID] = [
+    "hotel.middleware.LogContextMiddleware",
+    "hotel.middleware.CacheControlMiddleware",
+]
+# Behind CloudFront the Host header is API Gateway's: a CloudFront function copies the
+# viewer's host to X-Forwarded-Host (infra/cloudfront.yaml). Only where the API is reachable
+# through CloudFront alone; ALLOWED_HOSTS still applies to the forwarded host.
+USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
+# AWS X-Ray: HOTEL_XRAY=true (with "xray_tracing": true in the Zappa stage) traces requests
+# and AWS calls. It needs aws-xray-sdk in the package, which requirements/lambda.txt leaves
+# out by default (docs/deployment.md).
+if env_bool("HOTEL_XRAY", False):
+    try:
+        import aws_xray_sdk  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured("HOTEL_XRAY needs aws-xray-sdk in the package.") from exc
+    INSTALLED_APPS.append("aws_xray_sdk.ext.django")
+    MIDDLEWARE.insert(0, "aws_xray_sdk.ext.django.middleware.XRayMiddleware")
+    XRAY_RECORDER = {
+        "AWS_XRAY_TRACING_NAME": f"hotel-{STAGE}",
+        "AUTO_INSTRUMENT": False,
+        "PATCH_MODULES": ["botocore"],
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+    }
 
 # The admin's stock checks expect django.contrib.sessions; our session engine lives in DynamoDB.
 SILENCED_SYSTEM_CHECKS = ["admin.E410"]

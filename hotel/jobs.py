@@ -1,0 +1,78 @@
+"""Entry points for Lambda invocations that are not HTTP requests.
+
+Zappa calls these by dotted path: scheduled jobs from `events` in zappa_settings.json
+(`{"function": "hotel.jobs.expire_holds", "expression": "rate(5 minutes)"}`; Zappa derives
+the function from the rule name, so names must not contain hyphens), and domain events that
+EventBridge routes back to the app (`hotel.awslambda.handler` sends them to
+`domain_event`). Each is a thin edge: parse the event, call one service, log the outcome.
+Django is set up by the Zappa handler before any of these run.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+logger = logging.getLogger("hotel.jobs")
+
+
+def _command(name: str, *args: str) -> dict:
+    """Run a management command, log what it printed, return it (Lambda's result)."""
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(name, *args, stdout=out)
+    output = out.getvalue().strip()
+    logger.info("%s: %s", name, output)
+    return {"command": name, "output": output}
+
+
+def expire_holds(event=None, context=None) -> dict:
+    """Every few minutes: expire unpaid holds whose time is up, release their nights
+    (`manage.py expire_holds`, whatever else that command's schedule covers)."""
+    return _command("expire_holds")
+
+
+def send_pending_emails(event=None, context=None) -> dict:
+    """Every quarter of an hour: retry guest emails whose first send failed (the outbox)."""
+    return _command("send_pending_emails")
+
+
+def project_stats_nightly(event=None, context=None) -> dict:
+    """Nightly: bring the back office's daily counters up to date for everything that changed
+    in the last 25 hours, a safety net under the projection that runs after each write."""
+    return _command("project_stats", "--minutes", "1500")
+
+
+def is_domain_event(event) -> bool:
+    """True for an EventBridge event that `hotel.events.EventBridgeBus` published."""
+    return (
+        isinstance(event, dict)
+        and event.get("source") == "hotel"
+        and isinstance(event.get("detail-type"), str)
+        and isinstance(event.get("detail"), dict)
+    )
+
+
+def domain_event(event, context=None) -> dict:
+    """Run the in-process subscribers (guest emails, projections) for one EventBridge event.
+
+    In the cloud, services publish to EventBridge instead of calling handlers directly; a rule
+    on the bus (`source: hotel`) invokes the function with the event, and this dispatches it.
+    Handlers are idempotent, so EventBridge's at-least-once delivery is fine.
+    """
+    from hotel.events import Event, dispatch
+
+    occurred: datetime | None = parse_datetime(event.get("time") or "")
+    dispatch(
+        Event(
+            name=event["detail-type"],
+            detail=event["detail"],
+            occurred_at=occurred or timezone.now(),
+        )
+    )
+    return {"dispatched": event["detail-type"]}

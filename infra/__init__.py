@@ -1,0 +1,1 @@
+"""Infrastructure as code and build tooling (not part of the Lambda package)."""

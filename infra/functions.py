@@ -1,0 +1,240 @@
+"""Which Lambda function serves what, and which tables its code can touch — derived from code.
+
+The project deploys as one function ("all", stages dev/prod) or as three (prod_rooms,
+prod_bookings, prod_payments) that share one codebase and one schema; CloudFront routes by
+path (infra/cloudfront.yaml). A function's tables are not listed by hand: they are the
+registered PynamoDB models (hotel/dynamo.py) defined in a module that the function's entry
+modules, or the request stack every function runs (settings.MIDDLEWARE, the session engine,
+the auth backends, DRF's authentication), import directly or transitively. The IAM policies
+in infra/iam/ are generated from this and tests/deploy/test_iam.py checks them against it,
+so a new table or a new import that reaches one fails the test until the policy follows.
+
+Module granularity is deliberate: a function that imports bookings.models may touch every
+table defined there. Over-granting within a module is the price of not hand-maintaining it.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_PACKAGES = ("hotel", "rooms", "bookings", "payments")
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    entry: tuple[str, ...]  # modules (or dotted paths) whose code the function runs
+    routes: tuple[str, ...]  # CloudFront path patterns sent to it ("*" = the default route)
+    stages: tuple[str, ...]  # Zappa stages deploying it
+    description: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+FUNCTIONS: dict[str, Function] = {
+    "rooms": Function(
+        name="rooms",
+        entry=("rooms.urls",),
+        routes=("/api/rooms", "/api/rooms/*", "/calendars/*"),
+        stages=("prod_rooms",),
+        description="room catalogue API (public reads, manager writes), iCal feeds",
+    ),
+    "payments": Function(
+        name="payments",
+        entry=("payments.urls",),
+        routes=(
+            "/api/payments",
+            "/api/payments/*",
+            "/api/bookings/*/cancellation-quote",
+            "/webhooks/*",
+        ),
+        stages=("prod_payments",),
+        description="payments API, refunds, cancellation quotes, the Stripe webhook",
+    ),
+    "bookings": Function(
+        name="bookings",
+        # The default route: bookings API, availability, guest pages, the admin, health;
+        # plus the scheduled jobs and the domain events EventBridge delivers (whose
+        # subscribers live in payments.emails and run in this function).
+        entry=("hotel.urls", "hotel.awslambda", "hotel.jobs", "payments.emails"),
+        # Availability is a bookings read although it sits under /api/rooms/.
+        routes=("/api/rooms/availability", "*"),
+        stages=("prod_bookings",),
+        description="bookings, availability, guest pages, admin, scheduled jobs, domain events",
+    ),
+}
+# The single-function deployment (stages dev and prod) runs everything.
+ALL = Function(
+    name="all",
+    entry=tuple(sorted({m for f in FUNCTIONS.values() for m in f.entry})),
+    routes=("*",),
+    stages=("dev", "prod"),
+    description="everything (single-function deployment)",
+)
+
+
+def all_functions() -> dict[str, Function]:
+    return {**FUNCTIONS, "all": ALL}
+
+
+def function_for_path(path: str) -> Function:
+    """The function CloudFront sends `path` to: exact patterns first, then the longest."""
+    import fnmatch
+
+    patterns = sorted(
+        ((route, f) for f in FUNCTIONS.values() for route in f.routes if route != "*"),
+        key=lambda pair: ("*" in pair[0], -len(pair[0])),
+    )
+    for route, function in patterns:
+        if fnmatch.fnmatchcase(path, route):
+            return function
+    return FUNCTIONS["bookings"]  # the default behaviour
+
+
+def function_for_stage(stage: str) -> Function:
+    for function in all_functions().values():
+        if stage in function.stages:
+            return function
+    raise KeyError(f"No function is deployed by the Zappa stage {stage!r}.")
+
+
+# --- the import graph ------------------------------------------------------------------------
+
+
+def module_file(module: str) -> Path | None:
+    path = REPO.joinpath(*module.split("."))
+    if (path / "__init__.py").is_file():
+        return path / "__init__.py"
+    if path.with_suffix(".py").is_file():
+        return path.with_suffix(".py")
+    return None
+
+
+def as_module(dotted: str) -> str | None:
+    """The longest prefix of a dotted path that is a project module."""
+    parts = dotted.split(".")
+    while parts:
+        name = ".".join(parts)
+        if parts[0] in PROJECT_PACKAGES and module_file(name):
+            return name
+        parts.pop()
+    return None
+
+
+@functools.cache
+def imports_of(module: str) -> frozenset[str]:
+    """Project modules `module` imports anywhere in its body (functions included)."""
+    path = module_file(module)
+    if path is None:
+        return frozenset()
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            names = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        for name in names:
+            resolved = as_module(name)
+            if resolved:
+                found.add(resolved)
+    return frozenset(found)
+
+
+def closure(entry: tuple[str, ...]) -> set[str]:
+    """Every project module reachable from `entry` (parents of a module included)."""
+    seen: set[str] = set()
+    todo = [m for m in (as_module(e) for e in entry) if m]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        parts = module.split(".")
+        todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))
+        todo.extend(imports_of(module))
+    return seen
+
+
+def request_stack() -> tuple[str, ...]:
+    """The dotted paths every request runs through, from the settings."""
+    from django.conf import settings
+
+    rest = settings.REST_FRAMEWORK
+    return (
+        "hotel.settings",
+        "hotel.wsgi",
+        *settings.MIDDLEWARE,
+        settings.SESSION_ENGINE,
+        *settings.AUTHENTICATION_BACKENDS,
+        *rest.get("DEFAULT_AUTHENTICATION_CLASSES", ()),
+        *rest.get("DEFAULT_PERMISSION_CLASSES", ()),
+        rest.get("EXCEPTION_HANDLER", ""),
+    )
+
+
+def modules_of(function: Function) -> set[str]:
+    return closure(function.entry + request_stack())
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def app_models() -> list:
+    """The registered PynamoDB models of the application (test-only models excluded)."""
+    from hotel import dynamo
+
+    return [m for m in dynamo.registered_models() if m.__module__.split(".")[0] in PROJECT_PACKAGES]
+
+
+def entity(model) -> str:
+    """`rooms` for the table `{prefix}-rooms-{stage}`."""
+    from django.conf import settings
+
+    cfg = settings.DYNAMODB
+    name = model.Meta.table_name
+    return name[len(cfg["table_prefix"]) + 1 : -(len(cfg["stage"]) + 1)]
+
+
+def index_names(model) -> list[str]:
+    schema = model._get_schema()
+    names = [i["index_name"] for i in schema.get("global_secondary_indexes", [])]
+    names += [i["index_name"] for i in schema.get("local_secondary_indexes", [])]
+    return sorted(names)
+
+
+def tables_of(function: Function) -> dict[str, list[str]]:
+    """{entity: [index names]} of the tables the function's code can touch."""
+    modules = modules_of(function)
+    return {
+        entity(model): index_names(model)
+        for model in sorted(app_models(), key=entity)
+        if model.__module__ in modules
+    }
+
+
+def _mentions(modules: set[str], needles: tuple[str, ...]) -> bool:
+    for module in modules:
+        path = module_file(module)
+        text = path.read_text() if path else ""
+        if any(needle in text for needle in needles):
+            return True
+    return False
+
+
+def capabilities_of(function: Function) -> dict[str, bool]:
+    """The non-DynamoDB permissions the function's code needs."""
+    modules = modules_of(function)
+    return {
+        "events": _mentions(modules - {"hotel.events"}, ("events.publish(",)),
+        "email": "hotel.mail" in modules,
+        "media": _mentions(modules, ("default_storage",)),
+    }

@@ -1,0 +1,268 @@
+"""Build the Lambda zip offline: `make package` (or `python -m infra.package --stage prod`).
+
+1. A lean, runtime-only virtualenv under build/.lambda-venv: requirements/lambda.txt
+   (base.txt + the four packages Zappa's handler imports) installed with --no-deps, so no
+   test or development package (pytest, localstripe, playwright, Zappa's CLI dependencies)
+   can reach the zip. botocore's API models are pruned to the services the app calls.
+   Rebuilt only when the requirements change (a hash in build/.lambda-venv/.key).
+2. collectstatic into STATIC_ROOT (`staticfiles/`, packaged): hashed names and their
+   manifest (unhashed originals and source maps pruned). With --static-bucket (or
+   HOTEL_STATIC_BUCKET) the files go to S3 instead (credentials needed) and only the
+   manifest stays local.
+3. The IAM policies of the stage rendered from infra/iam/*.json (Zappa reads
+   `attach_policy` even to package), see infra/iam.py.
+4. `zappa package <stage>` run by the development venv's Zappa with VIRTUAL_ENV pointing at
+   the lean venv (Zappa packs the venv it is told about, not the one it runs in), with
+   `use_precompiled_packages: false`, so nothing is downloaded.
+
+The zip lands in build/package/<stage>-<hash>.zip, the hash covering the requirements and
+every packaged source file, so an unchanged tree reuses it (the deploy tests rely on that).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD = REPO / "build"
+# Hidden on purpose: Zappa scans the project for `zappa.websocket` imports (and would find
+# its own handler inside a visible venv) but skips hidden directories.
+LEAN_VENV = BUILD / ".lambda-venv"
+PACKAGES = BUILD / "package"
+STATIC_ROOT = REPO / "staticfiles"
+REQUIREMENTS = [REPO / "requirements/base.txt", REPO / "requirements/lambda.txt"]
+# What goes into the zip from the repository (zappa_settings.json's exclude lists the rest).
+SOURCE_ROOTS = ["manage.py", "hotel", "rooms", "bookings", "payments", "templates"]
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".json", ".svg", ".png", ".jpg"}
+# botocore API models the app needs: DynamoDB (PynamoDB), EventBridge (hotel.events), SES
+# (django-ses), S3 (django-storages), Secrets Manager (hotel.secrets), and the credential
+# chain's STS/SSO. Everything else in botocore/data (about 25 MB) is removed.
+BOTOCORE_SERVICES = {
+    "dynamodb",
+    "events",
+    "ses",
+    "sesv2",
+    "s3",
+    "secretsmanager",
+    "sts",
+    "sso",
+    "sso-oidc",
+}
+
+
+def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+def _digest(paths: list[Path]) -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    for path in paths:
+        digest.update(str(path.relative_to(REPO)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def source_files() -> list[Path]:
+    files = []
+    for root in SOURCE_ROOTS:
+        path = REPO / root
+        if path.is_file():
+            files.append(path)
+            continue
+        for file in sorted(path.rglob("*")):
+            if (
+                file.is_file()
+                and "__pycache__" not in file.parts
+                and file.suffix in SOURCE_SUFFIXES
+            ):
+                files.append(file)
+    return files
+
+
+def package_key(stage: str) -> str:
+    """A hash of everything that decides the zip's content."""
+    extra = [REPO / "zappa_settings.json", Path(__file__)]
+    return f"{stage}-{_digest(REQUIREMENTS + extra + source_files())}"
+
+
+def lean_venv(*, quiet: bool = True) -> Path:
+    """Create (or reuse) build/lambda-venv with requirements/lambda.txt only."""
+    key = _digest(REQUIREMENTS)
+    stamp = LEAN_VENV / ".key"
+    if stamp.exists() and stamp.read_text() == key:
+        return LEAN_VENV
+    shutil.rmtree(LEAN_VENV, ignore_errors=True)
+    python = os.environ.get("PYTHON", "python3.11")
+    run([python, "-m", "venv", "--without-pip", str(LEAN_VENV)])
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(LEAN_VENV / "bin/python"),
+            "install",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--no-deps",
+            "--no-compile",
+            *(["--quiet"] if quiet else []),
+            "-r",
+            str(REPO / "requirements/lambda.txt"),
+        ]
+    )
+    prune_botocore(site_packages(LEAN_VENV))
+    stamp.write_text(key)
+    return LEAN_VENV
+
+
+def site_packages(venv: Path) -> Path:
+    return next((venv / "lib").glob("python3*/site-packages"))
+
+
+def prune_botocore(site: Path) -> None:
+    data = site / "botocore" / "data"
+    for entry in data.iterdir():
+        if entry.is_dir() and entry.name not in BOTOCORE_SERVICES:
+            shutil.rmtree(entry)
+
+
+_COLLECT = """
+import os, sys
+import django
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.test.utils import override_settings
+
+storages = dict(settings.STORAGES)
+if not os.environ.get("HOTEL_STATIC_BUCKET"):
+    storages["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    }
+with override_settings(STATIC_ROOT=sys.argv[1], STORAGES=storages):
+    call_command("collectstatic", interactive=False, clear=True, verbosity=0)
+"""
+
+
+def collect_static(static_bucket: str | None = None) -> None:
+    """collectstatic with hashed names: into STATIC_ROOT, or to S3 (manifest kept local)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HOTEL_", "DJANGO_"))}
+    env.update(HOTEL_STAGE="local", DJANGO_SETTINGS_MODULE="hotel.settings")
+    if static_bucket:
+        env["HOTEL_STATIC_BUCKET"] = static_bucket
+    shutil.rmtree(STATIC_ROOT, ignore_errors=True)
+    STATIC_ROOT.mkdir(parents=True)
+    run([sys.executable, "-c", _COLLECT, str(STATIC_ROOT)], env=env, cwd=REPO)
+    if not static_bucket:
+        prune_static(STATIC_ROOT)
+
+
+def prune_static(root: Path) -> None:
+    """Keep what a deployed page can ask for: the hashed copies and the manifest.
+
+    Templates only ever link hashed names (`{% static %}` reads the manifest), so the
+    unhashed originals are dead weight in the zip, and so are source maps (several MB of
+    Swagger UI and Redoc maps that only browser developer tools fetch).
+    """
+    manifest = json.loads((root / "staticfiles.json").read_text())
+    for name, hashed in manifest["paths"].items():
+        if name != hashed:
+            (root / name).unlink(missing_ok=True)
+    for source_map in root.rglob("*.map"):
+        source_map.unlink()
+
+
+def zappa_package(stage: str, output: Path) -> Path:
+    """Run `zappa package` against the lean venv; return the zip."""
+    zappa = Path(sys.executable).parent / "zappa"
+    env = dict(os.environ)
+    env["VIRTUAL_ENV"] = str(LEAN_VENV)
+    env.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_suffix(".tmp.zip")
+    tmp.unlink(missing_ok=True)
+    run(
+        [str(zappa), "package", stage, "-o", str(tmp.relative_to(REPO))],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+    )
+    tmp.replace(output)
+    return output
+
+
+def build(stage: str = "dev", *, force: bool = False, static_bucket: str | None = None) -> Path:
+    """The packaged zip for `stage`, built now or reused when nothing changed.
+
+    Builds are serialised by a lock file: test workers or several people's test runs in one
+    checkout share build/ and staticfiles/.
+    """
+    import fcntl
+
+    from infra import iam
+
+    BUILD.mkdir(exist_ok=True)
+    with open(BUILD / ".package.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        output = PACKAGES / f"{package_key(stage)}.zip"
+        if output.exists() and not force and not static_bucket:
+            return output
+        lean_venv()
+        collect_static(static_bucket)
+        # Zappa reads attach_policy even to package. Render it with the deployer's account;
+        # never overwrite one already rendered with a placeholder account (a test run).
+        policy = REPO / iam.zappa_stage(stage)["attach_policy"]
+        if os.environ.get("HOTEL_AWS_ACCOUNT_ID") or not policy.exists():
+            iam.render_stage(stage)
+        for old in PACKAGES.glob(f"{stage}-*.zip"):
+            old.unlink()
+        return zappa_package(stage, output)
+
+
+def sizes(zip_path: Path) -> tuple[int, int]:
+    """(zipped, unzipped) bytes."""
+    with zipfile.ZipFile(zip_path) as archive:
+        return zip_path.stat().st_size, sum(i.file_size for i in archive.infolist())
+
+
+def largest(zip_path: Path, top: int = 8) -> list[tuple[str, int]]:
+    """The top-level entries of the zip that take the most compressed bytes."""
+    totals: dict[str, int] = {}
+    with zipfile.ZipFile(zip_path) as archive:
+        for info in archive.infolist():
+            head = info.filename.split("/", 1)[0]
+            totals[head] = totals.get(head, 0) + info.compress_size
+    return sorted(totals.items(), key=lambda kv: -kv[1])[:top]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stage", default=os.environ.get("STAGE", "dev"))
+    parser.add_argument("--force", action="store_true", help="rebuild even if unchanged")
+    parser.add_argument(
+        "--static-bucket",
+        default=os.environ.get("HOTEL_STATIC_BUCKET") or None,
+        help="upload static files to this S3 bucket (needs AWS credentials)",
+    )
+    args = parser.parse_args(argv)
+    path = build(args.stage, force=args.force, static_bucket=args.static_bucket)
+    zipped, unzipped = sizes(path)
+    print(
+        f"{path.relative_to(REPO)}: {zipped / 1e6:.1f} MB zipped, {unzipped / 1e6:.1f} MB unzipped"
+    )
+    print("largest: " + ", ".join(f"{n} {b / 1e6:.1f} MB" for n, b in largest(path)))
+    print(json.dumps({"zipped": zipped, "unzipped": unzipped}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

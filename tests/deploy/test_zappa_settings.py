@@ -1,0 +1,155 @@
+"""zappa_settings.json and the pieces the Lambda entry point adds to Zappa."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from django.core.exceptions import ImproperlyConfigured
+
+from hotel.awslambda import dedupe_cookies, fix_cookies
+from hotel.secrets import secrets_load
+from infra import iam
+from infra.functions import FUNCTIONS
+
+SETTINGS = json.loads((iam.REPO / "zappa_settings.json").read_text())
+DEPLOYED = sorted(SETTINGS)
+
+
+@pytest.mark.parametrize("stage", DEPLOYED)
+def test_every_stage_is_safe_to_deploy(stage):
+    config = iam.zappa_stage(stage)
+    assert config["runtime"] == "python3.11"
+    assert config["debug"] is False
+    assert config["log_level"] in ("INFO", "WARNING", "ERROR")
+    assert config["lambda_handler"] == "hotel.awslambda.handler"
+    assert config["use_precompiled_packages"] is False  # packaging never downloads
+    assert not config.get("slim_handler")
+    assert config["binary_support"] is True
+    env = config["environment_variables"]
+    assert env["HOTEL_STAGE"] in ("dev", "prod")
+    for name in ("DJANGO_SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+        assert name not in env, "secrets come from Secrets Manager, never from this file"
+    assert env["HOTEL_SECRETS_ID"]
+    for excluded in ("tests", "devtools", "node_modules", ".venv"):
+        assert excluded in config["exclude"]
+    for excluded in ("bench", "build", "infra"):
+        assert excluded in config["exclude_glob"]
+
+
+def test_prod_keeps_warm_and_the_split_functions_share_its_environment():
+    prod = iam.zappa_stage("prod")
+    assert prod["keep_warm"] is True
+    for function in FUNCTIONS.values():
+        for stage in function.stages:
+            config = iam.zappa_stage(stage)
+            assert config["environment_variables"] == prod["environment_variables"], stage
+
+
+@pytest.mark.parametrize("stage", DEPLOYED)
+def test_scheduled_events_name_importable_functions_without_hyphens(stage):
+    for event in iam.zappa_stage(stage).get("events", []):
+        function = event["function"]
+        assert "-" not in function
+        module, _, name = function.rpartition(".")
+        assert callable(getattr(importlib.import_module(module), name))
+        assert event["expression"].startswith(("rate(", "cron("))
+
+
+def test_the_jobs_call_commands_that_exist():
+    from django.core.management import get_commands
+
+    source = (iam.REPO / "hotel/jobs.py").read_text()
+    for name in re.findall(r'_command\("([a-z_]+)"', source):
+        assert name in get_commands(), name
+
+
+def test_the_jobs_run_on_one_function_only():
+    jobs = {
+        stage: [e["function"] for e in iam.zappa_stage(stage).get("events", [])]
+        for stage in ("prod_rooms", "prod_payments", "prod_bookings")
+    }
+    assert jobs["prod_rooms"] == jobs["prod_payments"] == []
+    assert "hotel.jobs.expire_holds" in jobs["prod_bookings"]
+    assert "hotel.jobs.send_pending_emails" in jobs["prod_bookings"]
+
+
+# --- the entry point's fixes -------------------------------------------------------------------
+
+CSRF = " csrftoken=abc; expires=Sun, 21 Nov 2027 22:42:51 GMT; Max-Age=31449600; Path=/"
+SESSION = " sessionid=xyz; HttpOnly; Path=/; SameSite=Lax"
+
+
+def test_v2_cookies_are_listed_once_each():
+    rotated = CSRF.replace("abc", "new")
+    response = {"statusCode": 302, "cookies": [CSRF, SESSION, rotated, SESSION]}
+    assert fix_cookies(response)["cookies"] == [rotated.strip(), SESSION.strip()]
+
+
+def test_v1_cookies_end_up_once_each_in_multi_value_headers_only():
+    response = {
+        "statusCode": 302,
+        "headers": {"Set-Cookie": SESSION, "set-cookie": SESSION, "Location": "/admin/"},
+        "multiValueHeaders": {
+            "Set-Cookie": [CSRF, SESSION],
+            "set-cookie": [CSRF, SESSION],
+            "Location": ["/admin/"],
+        },
+    }
+    fixed = fix_cookies(response)
+    assert fixed["headers"] == {"Location": "/admin/"}
+    assert fixed["multiValueHeaders"]["Set-Cookie"] == [CSRF.strip(), SESSION.strip()]
+    assert "set-cookie" not in fixed["multiValueHeaders"]
+
+
+def test_cookies_for_different_paths_are_different_cookies():
+    root, admin = "a=1; Path=/", "a=2; Path=/admin"
+    assert dedupe_cookies([root, admin, root]) == [root, admin]
+
+
+# --- secrets -----------------------------------------------------------------------------------
+
+
+def stubbed(secret: dict | str | None):
+    client = boto3.client(
+        "secretsmanager",
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    stub = Stubber(client)
+    if secret is None:
+        stub.add_client_error("get_secret_value", "AccessDeniedException")
+    else:
+        body = secret if isinstance(secret, str) else json.dumps(secret)
+        stub.add_response(
+            "get_secret_value",
+            {"SecretString": body, "Name": "hotel/prod"},
+            {"SecretId": "hotel/prod"},
+        )
+    stub.activate()
+    return client
+
+
+def test_secrets_fill_the_environment_without_overriding_it():
+    environ = {"STRIPE_WEBHOOK_SECRET": "whsec_from_env"}
+    loaded = secrets_load(
+        "hotel/prod",
+        environ=environ,
+        client=stubbed(
+            {"DJANGO_SECRET_KEY": "k" * 50, "STRIPE_WEBHOOK_SECRET": "whsec_from_secret"}
+        ),
+    )
+    assert loaded == ["DJANGO_SECRET_KEY"]
+    assert environ == {"STRIPE_WEBHOOK_SECRET": "whsec_from_env", "DJANGO_SECRET_KEY": "k" * 50}
+
+
+@pytest.mark.parametrize("secret", [None, "not json", '["a list"]', '{"N": 1}'])
+def test_an_unreadable_secret_stops_the_function_without_showing_it(secret):
+    with pytest.raises(ImproperlyConfigured) as error:
+        secrets_load("hotel/prod", environ={}, client=stubbed(secret))
+    assert "not json" not in str(error.value)
