@@ -6,8 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS := --disable-pip-version-check --no-input --quiet
 ARGS ?=
+# The whole suite measures line coverage of the product code and fails under 90 %.
+COVERAGE := --cov --cov-report=term:skip-covered --cov-fail-under=90
 
-.PHONY: run test lint format install clean tables seed bench-availability
+.PHONY: run test lint format install clean tables seed bench-availability bench-dashboard package bench test-reliability
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -37,13 +39,33 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	$(PY) -m devtools.run
 
-## make test: lint, then the whole pytest suite against an in-memory DynamoDB Local on a free port.
+## make test: lint, then the whole pytest suite against an in-memory DynamoDB Local on a free port
+## (with a coverage gate; `make test ARGS=...` runs a part, without it).
 test: install $(CHROMIUM) lint
-	$(PY) -m pytest $(ARGS)
+	HOTEL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(if $(ARGS),$(ARGS),$(COVERAGE))
+
+## make bench: cold start, warm latency, throughput (gunicorn), cost and package size, each as a
+## ratio to a plain boto3 handler measured in the same run (bench/suite.py; under 5 minutes).
+bench: install
+	$(PY) -m bench.suite $(ARGS)
+
+## make test-reliability: contention storm, kill -9, outages, API fuzzing, security walk
+## (tests/reliability, marker `reliability`; `make test ARGS="-m 'not reliability'"` skips them).
+test-reliability: install
+	$(PY) -m pytest tests/reliability -m reliability -q $(ARGS)
 
 ## make bench-availability: seed 2,000 and 20,000 bookings into DynamoDB Local, print search cost.
 bench-availability: install
 	$(PY) -m bench.availability $(ARGS)
+
+## make bench-dashboard: seed 2,000 and 20,000 bookings, print the dashboard's load cost vs a Scan.
+bench-dashboard: install
+	$(PY) -m bench.dashboard $(ARGS)
+
+## make package: the Lambda zip for STAGE (default dev), built offline from a lean runtime-only
+## venv under build/ (infra/package.py); reused while requirements and sources are unchanged.
+package: $(VENV)/.installed
+	$(PY) -m infra.package --stage $(or $(STAGE),dev)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

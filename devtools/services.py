@@ -84,6 +84,39 @@ def wait_http(url: str, process: subprocess.Popen, name: str, timeout: float, lo
     raise RuntimeError(f"{name} did not answer on {url} within {timeout:.0f}s")
 
 
+def start_process(
+    name: str,
+    cmd: list[str],
+    *,
+    url: str,
+    health_url: str | None = None,
+    log_path: Path | None = None,
+    timeout: float = 60,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Service:
+    """Start `cmd` in its own session (it dies with us), wait until `health_url` (default `url`)
+    answers over HTTP, and return it as a Service; stopped again if it never answers."""
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(
+        cmd,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        cwd=str(cwd) if cwd else None,
+        env=env,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
+    service = Service(name, process, url, log_path)
+    try:
+        wait_http(health_url or url, process, name, timeout, log_path)
+    except BaseException:
+        service.stop()
+        raise
+    return service
+
+
 def start_dynamodb_local(
     *, port: int, data_dir: Path | None, log_path: Path | None = None, timeout: float = 60
 ) -> Service:
@@ -104,24 +137,14 @@ def start_dynamodb_local(
     else:
         data_dir.mkdir(parents=True, exist_ok=True)
         cmd += ["-dbPath", str(data_dir)]
-    out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(
+    return start_process(
+        "DynamoDB Local",
         cmd,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        cwd=str(home),
-        start_new_session=True,
-        preexec_fn=_die_with_parent,
+        url=f"http://127.0.0.1:{port}",
+        log_path=log_path,
+        timeout=timeout,
+        cwd=home,
     )
-    url = f"http://127.0.0.1:{port}"
-    service = Service("DynamoDB Local", process, url, log_path)
-    try:
-        wait_http(url, process, service.name, timeout, log_path)
-    except BaseException:
-        service.stop()
-        raise
-    return service
 
 
 def start_localstripe(*, port: int, log_path: Path | None = None, timeout: float = 30) -> Service:
@@ -131,23 +154,10 @@ def start_localstripe(*, port: int, log_path: Path | None = None, timeout: float
     app imports it). It binds every interface; its address for clients is 127.0.0.1.
     """
     cmd = [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"]
-    out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(
-        cmd,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-        preexec_fn=_die_with_parent,
-    )
     url = f"http://127.0.0.1:{port}"
-    service = Service("localstripe", process, url, log_path)
-    try:
-        wait_http(f"{url}/v1/", process, service.name, timeout, log_path)
-    except BaseException:
-        service.stop()
-        raise
-    return service
+    return start_process(
+        "localstripe", cmd, url=url, health_url=f"{url}/v1/", log_path=log_path, timeout=timeout
+    )
 
 
 def localstripe_webhook_register(

@@ -78,12 +78,10 @@ def connection() -> Connection:
     cfg = _config()
     kwargs: dict[str, Any] = {"region": cfg["region"], "max_retry_attempts": 2}
     if cfg["endpoint"]:
-        kwargs["host"] = cfg["endpoint"]
-        conn = Connection(**kwargs)
-        conn.session.set_credentials(
-            LOCAL_CREDENTIALS["aws_access_key_id"], LOCAL_CREDENTIALS["aws_secret_access_key"]
-        )
-        return conn
+        # As constructor arguments, not session.set_credentials(): PynamoDB keeps one botocore
+        # session per thread, so credentials set on this thread's session would be missing in
+        # a threaded server's other threads (NoCredentialsError).
+        kwargs.update(host=cfg["endpoint"], **LOCAL_CREDENTIALS)
     return Connection(**kwargs)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.http import JsonResponse
+from django.views.decorators.http import require_safe
 
 from hotel.dynamo import client, registered_models
 from hotel.middleware import error_response
 
 
+@require_safe
 def healthz(request):
     """200 when DynamoDB answers for our tables, 503 in the error shape when it does not."""
     try:

@@ -78,6 +78,12 @@ class BookingListQuery(serializers.Serializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
     nextToken = serializers.CharField(required=False, max_length=2000)
 
+    def validate(self, attrs):
+        low, high = attrs.get("checkInFrom"), attrs.get("checkInTo")
+        if low and high and low > high:
+            raise serializers.ValidationError({"checkInTo": ["Must be on or after checkInFrom."]})
+        return attrs
+
 
 class BookingOutput(serializers.Serializer):
     bookingId = serializers.CharField()

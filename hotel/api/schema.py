@@ -1,0 +1,53 @@
+"""OpenAPI: every operation documents the project's one error shape (hotel.middleware.error_body).
+
+A drf-spectacular postprocessing hook, so no view has to repeat it: each operation gains a
+`4XX` response (and `503` for DynamoDB outages) whose body is the `Error` component.
+"""
+
+from __future__ import annotations
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "statusCode", "requestId", "details"],
+            "properties": {
+                "code": {"type": "string", "example": "VALIDATION_ERROR"},
+                "message": {"type": "string"},
+                "statusCode": {"type": "integer"},
+                "requestId": {"type": "string"},
+                "details": {
+                    "type": "object",
+                    "description": "e.g. `fields`: messages per invalid field",
+                    "additionalProperties": True,
+                },
+            },
+        }
+    },
+}
+_ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+ERROR_RESPONSES = {
+    "4XX": {
+        "description": "Refused: the error shape, with field details for 400.",
+        "content": _ERROR_REF,
+    },
+    "503": {
+        "description": "DynamoDB did not answer; retry after `Retry-After` seconds.",
+        "content": _ERROR_REF,
+    },
+}
+_METHODS = {"get", "put", "post", "patch", "delete"}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular POSTPROCESSING_HOOKS entry: document the error shape everywhere."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method in _METHODS:
+                responses = operation.setdefault("responses", {})
+                for status, response in ERROR_RESPONSES.items():
+                    responses.setdefault(status, response)
+    return result

@@ -1,0 +1,184 @@
+"""Property-based fuzzing of the whole API from its own OpenAPI schema (schemathesis).
+
+Every operation in `/api/schema/` gets generated requests, valid ones and (negative mode)
+invalid ones, sent to the WSGI app in-process, anonymously and with a manager's bearer
+token. Every answer must be a non-5xx response that the schema allows (status code,
+content type, headers, body). Failures are collected over all operations and reported
+together; the test also checks how many cases really ran.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from bookings.services import booking_create
+from hotel.accounts.services import api_token_issue
+from hotel.wsgi import application
+from payments.services import payment_create
+
+pytestmark = pytest.mark.reliability
+
+MIN_CASES = 1000
+# Per operation, mode and caller; about 20 operations x 2 modes x 2 callers x 15 > 1,000.
+EXAMPLES = 15
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def api_schema():
+    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@pytest.fixture
+def manager_token(manager):
+    return api_token_issue(user=manager, now=datetime.now(UTC)).token
+
+
+def _callers(operation, user, manager_token: str) -> dict:
+    """Who sends the cases: nobody, and a manager. Revoking a token gets a fresh one per case,
+    or the first revocation would sign the manager out of every later case."""
+    if operation.label == "DELETE /api/auth/token":
+
+        def fresh():
+            token = api_token_issue(user=user, now=datetime.now(UTC)).token
+            return {"Authorization": f"Bearer {token}"}
+
+        manager = fresh
+    else:
+
+        def manager():
+            return {"Authorization": f"Bearer {manager_token}"}
+
+    return {"anonymous": dict, "manager": manager}
+
+
+@pytest.fixture
+def world(make_room):
+    """Objects the generated requests can find: a room, a pending booking, a paid payment."""
+    make_room(roomId="R-101")
+    check_in = (datetime.now(UTC) + timedelta(days=10)).date()
+    created = booking_create(
+        room_id="R-101",
+        check_in=check_in,
+        check_out=check_in + timedelta(days=2),
+        guests=1,
+        guest_name="Fuzz Guest",
+        guest_email="fuzz@guest.test",
+        actor="test",
+        now=datetime.now(UTC),
+    )
+    paid = payment_create(
+        booking_id=created.booking.bookingId,
+        amount=created.booking.totalPrice,
+        currency=created.booking.currency,
+        payment_method_id="pm_card_visa",
+        actor="test",
+        now=datetime.now(UTC),
+    )
+    return {
+        "room_id": "R-101",
+        "booking_id": created.booking.bookingId,
+        "transaction_id": paid.payment.transactionId,
+    }
+
+
+def _describe(case, response, failure) -> str:
+    body = response.text[:300] if response is not None else ""
+    return (
+        f"{case.operation.label} -> {getattr(response, 'status_code', '?')}: "
+        f"{type(failure).__name__}: {str(failure).splitlines()[0][:300]}\n"
+        f"    request: path={case.path_parameters} query={case.query} "
+        f"headers={ {k: v for k, v in (case.headers or {}).items() if k != 'Authorization'} } "
+        f"body={str(case.body)[:300]}\n    response: {body}"
+    )
+
+
+def _fuzz(operation, mode, caller, headers, counts, failures, known) -> None:
+    """Run EXAMPLES generated cases of one operation; record every distinct failure."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case):
+        counts[caller] += 1
+        if known and counts[caller] % 2 and case.path_parameters:
+            # Every other case aims at objects that exist, so the handlers run past the lookup.
+            for name in case.path_parameters:
+                if name in known:
+                    case.path_parameters[name] = known[name]
+        sent = headers()
+        response = case.call(headers=sent)
+        try:
+            case.validate_response(response, checks=CHECKS, headers=sent)
+        except (AssertionError, FailureGroup) as exc:  # collected, not raised
+            for failure in getattr(exc, "exceptions", None) or [exc]:
+                key = (operation.label, caller, type(failure).__name__, response.status_code)
+                failures.setdefault(key, _describe(case, response, failure))
+
+    # Negative mode only: Unsatisfiable when nothing in the operation can be made invalid.
+    with contextlib.suppress(Unsatisfiable):
+        run()
+
+
+def test_api_fuzzing_finds_no_server_error_and_no_schema_violation(
+    api_schema, manager, manager_token, world
+):
+    counts: collections.Counter[str] = collections.Counter()
+    failures: dict[tuple[str, str, int], str] = {}
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 15, [op.label for op in operations]
+
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            for caller, headers in _callers(operation, manager, manager_token).items():
+                _fuzz(operation, mode, caller, headers, counts, failures, world)
+
+    total = sum(counts.values())
+    print(f"\nschemathesis: {total} cases over {len(operations)} operations ({dict(counts)})")
+    assert total >= MIN_CASES, f"only {total} generated cases ran"
+    assert not failures, f"{len(failures)} distinct failures:\n" + "\n".join(failures.values())
+
+
+def test_bookings_list_with_a_reversed_date_range_is_refused_with_400(api):
+    client = api.as_role("manager")
+    response = client.get("/api/bookings", {"checkInFrom": "2026-12-10", "checkInTo": "2026-04-27"})
+    assert response.status_code == 400
+
+
+def test_schema_documents_errors(api_schema):
+    """Every operation documents its 4xx error responses (at least 400 or 401 or 404)."""
+    missing = []
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+        codes = set(operation.definition.raw.get("responses", {}))
+        if not codes & {"400", "401", "403", "404", "4XX", "default"}:
+            missing.append(operation.label)
+    assert not missing, missing

@@ -1,0 +1,246 @@
+"""Nothing slips through: every route of the URL configuration, walked from the resolver,
+refuses anonymous callers and the least-privileged role unless it is listed here.
+
+The route lists come from `django.urls.get_resolver()`, so a new page or endpoint is tested
+the moment it exists, and one that answers anonymous callers without being in PUBLIC (or
+in GUEST_TOKEN, reachable only with a booking's token or signed link) fails the walk.
+Per-role grants are tests/admin/test_role_matrix.py's business; this walk only checks that
+the floor holds: anonymous callers and housekeeping (the smallest role) get nothing else.
+Path parameters are real ids (a room, a booking, a payment), so a refusal is a refusal and
+not a 404 for a missing object.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from bookings.links import manage_token
+from bookings.models import RateRuleItem
+from bookings.services import booking_create
+from hotel.accounts import roles
+from hotel.accounts.services import api_token_issue
+from payments.models import Payment
+from rooms.ical import room_calendar_token
+
+pytestmark = pytest.mark.reliability
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+# Routes (as the resolver spells them) and the methods anyone may call successfully.
+PUBLIC: dict[str, set[str]] = {
+    # Home, health and search answer any method with the same read-only page (no 405: minor).
+    "": set(METHODS),
+    "healthz": set(METHODS),
+    "admin/login/": {"GET", "POST", "PUT"},  # the form; wrong credentials re-render it
+    "api/auth/token": set(),  # POST needs staff credentials: 400/401 without
+    "api/rooms/availability": {"POST"},
+    "api/bookings": {"POST"},  # guests book without an account
+    "api/rooms": {"GET"},
+    "api/rooms/<str:room_id>": {"GET"},
+    "api/schema/": {"GET"},
+    "api/docs/": {"GET"},
+    "webhooks/stripe": set(),  # POST needs a valid Stripe-Signature: 400 without
+    "search": set(METHODS),
+    "book/<str:room_id>": {"GET", "POST"},  # the booking form (holds a room for a guest)
+    "booking/find": {"GET", "POST"},  # reference + email, throttled
+    "admin/logout/": {"POST"},  # signing nobody out is harmless
+    "admin/(?P<url>.*)$": set(),  # the admin's catch-all: a redirect to the login
+}
+# Reachable with a booking's guest token or signed link only; the tests below call them with
+# the bare booking reference in place of the link and with no token.
+GUEST_TOKEN = {
+    "api/bookings/<str:booking_id>",
+    "api/bookings/<str:booking_id>/cancel",
+    "api/bookings/<str:booking_id>/change",
+    "api/bookings/<str:booking_id>/cancellation-quote",
+    "booking/<str:token>/",
+    "booking/<str:token>/cancel",
+    "booking/<str:token>/change",
+    "booking/<str:token>/pay",
+    "booking/<str:token>/status",
+    "booking/<str:token>/confirmation",
+    "calendars/rooms/<str:room_id>/<str:token>.ics",
+    "api/payments",  # POST with the booking's X-Booking-Token; GET is staff only
+}
+# What housekeeping (rooms.view_room, rooms.change_room_status) may open among staff routes.
+# The admin's pages answer any method with the page itself (PUT/PATCH/DELETE read nothing more
+# than GET), so pages are listed with ALL.
+ALL = set(METHODS)
+READ = ALL - {"POST"}
+HOUSEKEEPING_MAY: dict[str, set[str]] = {
+    "admin/": ALL,
+    "admin/jsi18n/": {"GET"},
+    "admin/password_change/": {"GET", "POST", "PUT"},  # their own password
+    "admin/password_change/done/": {"GET"},
+    "admin/housekeeping/": ALL,  # the board: POST changes a room's status
+    "admin/rooms/room/": ALL,  # POST: the list's actions, refused per action by role
+    "admin/rooms/room/<path:object_id>/": ALL,  # a redirect to change/ (followed)
+    "admin/rooms/room/<path:object_id>/change/": READ,
+    "admin/rooms/room/<path:object_id>/history/": ALL,
+    # The room-status endpoint (rooms.change_room_status); a bare PUT answers 400 (no body).
+    "api/rooms/<str:room_id>/housekeeping": {"PUT", "PATCH", "POST"},
+}
+
+
+def walk(resolver=None, prefix: str = ""):
+    """(route, pattern) for every URL pattern, depth first."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern
+
+
+ROUTES = sorted({route for route, _ in walk()})
+
+
+@pytest.fixture
+def world(make_room, make_staff):
+    room = make_room(roomId="R-WALK")
+    check_in = (datetime.now(UTC) + timedelta(days=20)).date()
+    created = booking_create(
+        room_id=room.roomId,
+        check_in=check_in,
+        check_out=check_in + timedelta(days=2),
+        guests=1,
+        guest_name="Walk Guest",
+        guest_email="walk@guest.test",
+        actor="test",
+        now=datetime.now(UTC),
+    )
+    now = datetime.now(UTC)
+    payment = Payment(
+        transactionId="TXN-20260101-WALKWALK",
+        bookingId=created.booking.bookingId,
+        attempt=1,
+        amount=created.booking.totalPrice,
+        currency=created.booking.currency,
+        status="completed",
+        createdBy="test",
+        createdAt=now,
+        updatedAt=now,
+    )
+    payment.save()
+    RateRuleItem(ruleId="walk", name="Walk", kind="percent", value=10, lastUpdated=now).save()
+    return {
+        "manager": make_staff(roles.MANAGER).email,
+        "rule": "walk",
+        "room": room.roomId,
+        "booking": created.booking.bookingId,
+        "guest_token": created.guest_token,
+        "payment": payment.transactionId,
+    }
+
+
+def concrete(route: str, world: dict, *, signed: bool = False) -> str:
+    """A URL for `route` with real ids in its parameters (the bare booking reference where a
+    signed link is expected, unless `signed`)."""
+    values = {
+        "room_id": world["room"],
+        "booking_id": world["booking"],
+        "transaction_id": world["payment"],
+        "kind": "bookings",
+        "app_label": "rooms",
+        "url": "no-such-page/",
+    }
+
+    def object_id(model_route: str) -> str:
+        if "/room/" in model_route:
+            return world["room"]
+        if "/payment/" in model_route:
+            return world["payment"]
+        if "/staffuser/" in model_route:
+            return world["manager"]
+        if "/rateruleitem/" in model_route:
+            return world["rule"]
+        return world["booking"]
+
+    def token() -> str:
+        if route.startswith("calendars/"):
+            return room_calendar_token(world["room"]) if signed else world["booking"]
+        return manage_token(booking_id=world["booking"]) if signed else world["booking"]
+
+    def replace(match: re.Match) -> str:
+        name = match.group("name")
+        if name == "object_id":
+            return object_id(route)
+        if name == "token":
+            return token()
+        return values[name]
+
+    path = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", replace, route)
+    path = re.sub(r"\(\?P<(?P<name>\w+)>[^)]*\)", replace, path)
+    path = path.replace("^", "").replace("$", "")
+    return "/" + path
+
+
+def refused(response) -> bool:
+    """401/403/404/405, or the admin's bounce to its login (or to its index, which then asks
+    for the login, or says "no permission")."""
+    if response.status_code in (401, 403, 404, 405):
+        return True
+    location = urlsplit(response.get("Location", "")).path
+    return response.status_code in (301, 302, 303) and location in ("/admin/login/", "/admin/")
+
+
+def call(client: Client, method: str, url: str, **extra):
+    """Send the request; follow a redirect to another page of the app (e.g. the admin's
+    `<id>/` to `<id>/change/`), but not the bounce to the login or the index."""
+    response = getattr(client, method.lower())(url, **extra)
+    if response.status_code in (301, 302) and not refused(response):
+        response = client.get(urlsplit(response["Location"]).path, **extra)
+    return response
+
+
+def test_every_route_is_classified():
+    """A route the walk has never seen is a route nobody reviewed: classify it here."""
+    staff = [r for r in ROUTES if r not in PUBLIC and r not in GUEST_TOKEN]
+    assert set(PUBLIC) <= set(ROUTES), set(PUBLIC) - set(ROUTES)
+    assert set(ROUTES) >= GUEST_TOKEN, GUEST_TOKEN - set(ROUTES)
+    # Staff routes live under admin/ or api/; anything else must be PUBLIC or GUEST_TOKEN.
+    assert [r for r in staff if not r.startswith(("admin/", "api/"))] == []
+
+
+def test_anonymous_callers_get_nothing_that_is_not_public(world):
+    client = Client()  # CSRF passed, so refusals are the views' own (CSRF: test_security)
+    leaks = []
+    for route in ROUTES:
+        for method in METHODS:
+            if method in PUBLIC.get(route, set()):
+                continue
+            url = concrete(route, world)
+            response = call(client, method, url)
+            status = response.status_code
+            tolerated = route in PUBLIC or route in GUEST_TOKEN
+            if status >= 500 or not (refused(response) or (tolerated and 400 <= status < 500)):
+                leaks.append(f"{method} {url} ({route}) -> {status}")
+    assert leaks == [], "\n".join(leaks)
+
+
+def test_housekeeping_gets_no_more_than_its_listed_routes(world, make_staff):
+    user = make_staff(roles.HOUSEKEEPING)
+    browser = Client(enforce_csrf_checks=False)  # a signed-in browser session, CSRF passed
+    browser.force_login(user)
+    token = api_token_issue(user=user, now=datetime.now(UTC)).token
+    allowed = []
+    for route in ROUTES:
+        if route in PUBLIC or route in GUEST_TOKEN:
+            continue
+        for method in METHODS:
+            url = concrete(route, world)
+            if route.startswith("api/"):
+                response = call(browser, method, url, HTTP_AUTHORIZATION=f"Bearer {token}")
+            else:
+                response = call(browser, method, url)
+            assert response.status_code < 500, f"{method} {url} -> {response.status_code}"
+            if not refused(response) and method not in HOUSEKEEPING_MAY.get(route, set()):
+                allowed.append(f"{method} {url} ({route}) -> {response.status_code}")
+    assert allowed == []
