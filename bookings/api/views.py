@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,7 +20,7 @@ from hotel.api.serializers import parse_query
 from hotel.dynamo import InvalidCursor
 from hotel.errors import ValidationFailed
 from hotel.idempotency import idempotent
-from payments.services import booking_cancel_with_refund
+from payments.services import booking_cancel_with_refund, booking_change_by_guest
 from rooms.api.serializers import RoomOutput
 
 from .access import booking_for_request, request_actor
@@ -246,13 +248,29 @@ class BookingChangeView(APIView):
         if not is_staff and booking.status in (CHECKED_IN, CHECKED_OUT):
             raise BookingNotFound(f"Booking {booking_id} does not exist.")
         params = data.validated_data
-        booking = services.booking_change(
-            booking_id=booking_id,
-            check_in=params.get("checkIn"),
-            check_out=params.get("checkOut"),
-            room_id=params.get("roomId"),
-            actor=request_actor(request),
-            now=timezone.now(),
-            request_id=request.request_id,
-        )
+        if is_staff:
+            booking = services.booking_change(
+                booking_id=booking_id,
+                check_in=params.get("checkIn"),
+                check_out=params.get("checkOut"),
+                room_id=params.get("roomId"),
+                actor=request_actor(request),
+                now=timezone.now(),
+                request_id=request.request_id,
+            )
+        else:  # the guest site's rule: no change online that would move money
+            if "roomId" in params:
+                raise ValidationFailed(
+                    details={
+                        "fields": {"roomId": ["Only the hotel can move a booking to another room."]}
+                    }
+                )
+            booking = booking_change_by_guest(
+                booking_id=booking_id,
+                check_in=params.get("checkIn") or date.fromisoformat(booking.checkIn),
+                check_out=params.get("checkOut") or date.fromisoformat(booking.checkOut),
+                actor=request_actor(request),
+                now=timezone.now(),
+                request_id=request.request_id,
+            )
         return Response(BookingOutput(booking).data)

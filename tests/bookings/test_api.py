@@ -277,6 +277,23 @@ def test_guest_changes_dates_staff_moves_rooms(api, rooms):
     assert_error(staff.post(url, {}, format="json"), 400, "VALIDATION_ERROR")
 
 
+def test_guests_cannot_change_a_confirmed_booking_online_when_money_would_move(api, rooms):
+    body = book(api, checkIn=d(20), checkOut=d(22))
+    url = f"/api/bookings/{body['bookingId']}/change"
+    token = {"HTTP_X_BOOKING_TOKEN": body["guestToken"]}
+    staff = api.as_role(roles.FRONT_DESK)
+    staff.put(f"/api/bookings/{body['bookingId']}/status", {"status": "confirmed"}, format="json")
+    api.credentials()  # the guest again, with only the booking token
+    longer = api.post(url, {"checkOut": d(25)}, format="json", **token)
+    assert_error(longer, 409, "CHANGE_NOT_ALLOWED")
+    assert longer.json()["error"]["details"]["reason"] == "price_differs"
+    assert_error(api.post(url, {"roomId": "R-2"}, format="json", **token), 400, "VALIDATION_ERROR")
+    assert RoomNight.count("R-1") == 2 and RoomNight.count("R-2") == 0
+    same_price = api.post(url, {"checkIn": d(21), "checkOut": d(23)}, format="json", **token)
+    assert same_price.status_code == 200, same_price.json()
+    assert same_price.json()["checkIn"] == d(21)
+
+
 def test_staff_list_filters_through_indexes_with_paging(api, rooms):
     for n in range(5):
         book(api, checkIn=d(n * 3), checkOut=d(n * 3 + 1), guestEmail=f"g{n % 2}@guest.test")
