@@ -11,10 +11,8 @@ asserts nothing. Results also go to bench/results/availability.json (git-ignored
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
-import platform
 import random
 import signal
 import statistics
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.capacity import CapacityMeter
+from bench.results import machine, write_results
 
 SIZES = (2_000, 20_000)
 ROOM_COUNT = 200
@@ -610,27 +609,14 @@ def main(argv: list[str] | None = None) -> int:
                 "statusMix": dict(STATUS_MIX),
                 "stayWeights": list(STAY_WEIGHTS),
             },
-            "machine": {
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "cpus": os.cpu_count(),
-            },
+            "machine": machine(),
             "runs": runs,
             "totalSeconds": round(elapsed, 1),
         }
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"\nTotal {elapsed:.0f} s. Results written to {_display(args.out)}")
+        write_results(args.out, report)
     finally:
         service.stop()
     return 0
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,7 @@ next to one full Scan of the bookings (see bench/README.md). It asserts nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import signal
 import statistics
 import sys
@@ -36,6 +34,7 @@ from bench.availability import (
     seed,
 )
 from bench.capacity import CapacityMeter
+from bench.results import machine, write_results
 
 SIZES = (2_000, 20_000)
 LOADS = 30
@@ -254,17 +253,11 @@ def main(argv: list[str] | None = None) -> int:
             "benchmark": "dashboard",
             "generatedAt": datetime.now(UTC).isoformat(timespec="seconds"),
             "config": {"sizes": sizes, "loads": args.loads, "seed": args.seed, "now": str(NOW)},
-            "machine": {
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "cpus": os.cpu_count(),
-            },
+            "machine": machine(),
             "runs": runs,
             "totalSeconds": round(elapsed, 1),
         }
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"\nTotal {elapsed:.0f} s. Results written to {args.out}")
+        write_results(args.out, report)
     finally:
         service.stop()
     return 0

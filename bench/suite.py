@@ -19,7 +19,6 @@ import http.client
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import signal
@@ -31,6 +30,8 @@ import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from bench.results import machine, write_results
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results" / "latest.json"
@@ -693,12 +694,7 @@ def main(argv: list[str] | None = None) -> int:
                 "threads": args.threads,
                 "gunicornWorkers": 2,
             },
-            "machine": {
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "cpus": os.cpu_count(),
-                "loadavg": os.getloadavg(),
-            },
+            "machine": machine(),
             "coldStart": cold,
             "warm": warm,
             "journeyMs": journey,
@@ -709,9 +705,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         print_table(report)
         report["totalSeconds"] = round(time.perf_counter() - started, 1)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"\nTotal {report['totalSeconds']:.0f} s. Results written to {args.out}")
+        write_results(args.out, report)
     finally:
         stripe.stop()
         ddb.stop()
