@@ -11,6 +11,7 @@ asserts nothing. Results also go to bench/results/availability.json (git-ignored
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import random
@@ -69,6 +70,28 @@ def configure_environment(endpoint: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "hotel.settings"
     os.environ["HOTEL_TABLE_PREFIX"] = TABLE_PREFIX
     os.environ["DYNAMODB_ENDPOINT"] = endpoint
+
+
+@contextlib.contextmanager
+def local_django():
+    """An in-memory DynamoDB Local for this run with Django set up on it (yields the service);
+    SIGTERM ends the run through the same clean-up."""
+
+    def terminate(*_):
+        raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, terminate)
+    from devtools.services import free_port, start_dynamodb_local
+
+    service = start_dynamodb_local(port=free_port(), data_dir=None)
+    try:
+        configure_environment(service.url)
+        import django
+
+        django.setup()
+        yield service
+    finally:
+        service.stop()
 
 
 def _quiet(_msg: str) -> None:
@@ -569,18 +592,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
 
-    def terminate(*_):
-        raise SystemExit(143)
-
-    signal.signal(signal.SIGTERM, terminate)
-    from devtools.services import free_port, start_dynamodb_local
-
-    service = start_dynamodb_local(port=free_port(), data_dir=None)
-    try:
-        configure_environment(service.url)
-        import django
-
-        django.setup()
+    with local_django() as service:
         print(
             f"DynamoDB Local (in memory) at {service.url}; tables '{TABLE_PREFIX}-*-test'; "
             f"seed {args.seed}; {args.searches} searches per size, now = {NOW:%Y-%m-%d %H:%M} UTC",
@@ -614,8 +626,6 @@ def main(argv: list[str] | None = None) -> int:
             "totalSeconds": round(elapsed, 1),
         }
         write_results(args.out, report)
-    finally:
-        service.stop()
     return 0
 
 

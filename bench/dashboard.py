@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import statistics
 import sys
 import time
@@ -27,8 +26,8 @@ from unittest import mock
 from bench.availability import (
     SEED,
     _batch_save,
-    configure_environment,
     full_scan,
+    local_django,
     percentile,
     reset_tables,
     seed,
@@ -218,19 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
 
-    def terminate(*_):
-        raise SystemExit(143)
-
-    signal.signal(signal.SIGTERM, terminate)
-    from devtools.services import free_port, start_dynamodb_local
-
-    service = start_dynamodb_local(port=free_port(), data_dir=None)
-    try:
-        configure_environment(service.url)
-        os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-        import django
-
-        django.setup()
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    with local_django() as service:
         from django.conf import settings
         from django.test.utils import setup_test_environment
 
@@ -258,8 +246,6 @@ def main(argv: list[str] | None = None) -> int:
             "totalSeconds": round(elapsed, 1),
         }
         write_results(args.out, report)
-    finally:
-        service.stop()
     return 0
 
 
