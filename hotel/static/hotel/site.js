@@ -13,6 +13,9 @@
       b.disabled = false;
     });
   });
+  // After a failed submit, start at the error summary (autofocus does it too, where supported).
+  var summary = document.getElementById("form-errors");
+  if (summary && document.activeElement !== summary) summary.focus();
   // Check-out follows check-in: never before the day after it.
   var checkIn = document.getElementById("id_check_in");
   var checkOut = document.getElementById("id_check_out");
