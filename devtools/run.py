@@ -1,8 +1,11 @@
 """`make run`: DynamoDB Local (data kept under $HOTEL_DATA_DIR), localstripe, tables, demo data,
-dev server.
+and the app under gunicorn (threaded workers, the way it serves many guests at once).
+`make dev` (`--reload`): the same with Django's auto-reloading development server instead.
 
-Ctrl-C or SIGTERM stops every process started here; running again keeps all data (except
-localstripe's: it starts empty each time).
+The terminal shows progress lines and the URLs; the server's own output (requests, app logs,
+the emails the console backend prints) goes to $HOTEL_DATA_DIR/web.log. Ctrl-C or SIGTERM
+stops every process started here; running again keeps all data (except localstripe's: it
+starts empty each time).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from devtools.gunicorn_server import start_gunicorn
 from devtools.services import (
     REPO,
     Service,
@@ -36,7 +40,55 @@ def _env() -> dict[str, str]:
     return env
 
 
-def main() -> int:
+def web_server(*, port: int, env: dict[str, str], reload: bool, log_path: Path) -> Service:
+    """The app on 127.0.0.1:`port`, answering /healthz when this returns.
+
+    Without `reload`: gunicorn, WEB_WORKERS (default 2) processes × WEB_THREADS (default 8)
+    threads, a 2,048-connection backlog; its output goes to `log_path`. With `reload`:
+    Django's runserver (restarts on code changes; 5-connection backlog, for one developer),
+    its output in the terminal.
+    """
+    url = f"http://127.0.0.1:{port}"
+    if not reload:
+        return start_gunicorn(
+            port=port,
+            env=env,
+            workers=int(env.get("WEB_WORKERS", "2")),
+            threads=int(env.get("WEB_THREADS", "8")),
+            log_path=log_path,
+        )
+    manage = [sys.executable, str(REPO / "manage.py")]
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}"], env=env, cwd=REPO, start_new_session=True
+    )
+    web = Service("web", server, url)
+    try:
+        wait_http(f"{url}/healthz", server, "The dev server", 60, None)
+    except BaseException:
+        web.stop()
+        raise
+    return web
+
+
+def _setup_step(title: str, args: list[str], env: dict[str, str]) -> None:
+    """Run a manage.py command quietly: its output is shown only if it fails."""
+    print(title, flush=True)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "manage.py"), *args],
+        env=env,
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # Ctrl-C is ours to handle, not a traceback of the child's
+    )
+    if done.returncode:
+        sys.stdout.write(done.stdout.decode(errors="replace"))
+        raise subprocess.CalledProcessError(done.returncode, ["manage.py", *args])
+
+
+def main(argv: list[str] | None = None) -> int:
+    reload = "--reload" in (sys.argv[1:] if argv is None else argv)
     env = _env()
     port = int(env.get("PORT", "8000"))
     ddb_port = int(env.get("DYNAMODB_PORT", "8001"))
@@ -52,6 +104,9 @@ def main() -> int:
     children: list = []
 
     def stop(*_args):
+        # Once: a second Ctrl-C while we clean up must not interrupt the clean-up.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise KeyboardInterrupt
 
     # Installed explicitly: a shell that starts us in the background would leave SIGINT ignored.
@@ -79,19 +134,17 @@ def main() -> int:
             events=WEBHOOK_EVENTS,
         )
 
-        manage = [sys.executable, str(REPO / "manage.py")]
-        subprocess.run([*manage, "sync_tables"], env=env, check=True, cwd=REPO)
-        subprocess.run([*manage, "seed_demo"], env=env, check=True, cwd=REPO)
+        _setup_step("Creating the DynamoDB tables", ["sync_tables"], env)
+        # The demo bookings' emails are not sent anywhere (not even printed).
+        seed_env = env | {"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        _setup_step("Loading the demo rooms, bookings and manager account", ["seed_demo"], seed_env)
 
-        server = subprocess.Popen(
-            [*manage, "runserver", f"127.0.0.1:{port}"],
-            env=env,
-            cwd=REPO,
-            start_new_session=True,
-        )
-        web = Service("web", server, f"http://127.0.0.1:{port}")
+        log_path = data_dir / "web.log"
+        kind = "Django's development server (auto-reload)" if reload else "gunicorn"
+        print(f"Starting the app with {kind} on 127.0.0.1:{port}", flush=True)
+        web = web_server(port=port, env=env, reload=reload, log_path=log_path)
+        server = web.process
         children.append(web)
-        wait_http(f"{web.url}/healthz", server, "The dev server", 60, None)
         email = env.get("HOTEL_DEMO_EMAIL", "manager@demo.hotel")
         password = env.get("HOTEL_DEMO_PASSWORD", "demo-manager-2026")
         print(
@@ -103,20 +156,26 @@ def main() -> int:
             f"  API docs:  {web.url}/api/docs/\n"
             f"  Stripe:    {stripe.url}  (localstripe; webhooks to {web.url}/webhooks/stripe)\n"
             f"  Health:    {web.url}/healthz\n"
-            "  Press Ctrl-C to stop (data is kept).\n",
+            + ("" if reload else f"  Log:       {log_path}  (requests, app logs, emails)\n")
+            + "  Press Ctrl-C to stop (data is kept).\n",
             flush=True,
         )
         while server.poll() is None:
             time.sleep(0.5)
-        print(f"The dev server exited with code {server.returncode}.", file=sys.stderr)
+        print(f"The web server exited with code {server.returncode}.", file=sys.stderr)
         return server.returncode or 1
     except KeyboardInterrupt:
-        print("\nStopping…")
+        print("\nStopping…", flush=True)
         return 0
+    except RuntimeError as exc:  # a service that did not start (devtools.services)
+        print(f"{exc}", file=sys.stderr)
+        return 1
     except subprocess.CalledProcessError as exc:
         print(f"Setup step failed: {' '.join(map(str, exc.cmd))}", file=sys.stderr)
         return exc.returncode or 1
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for child in reversed(children):
             child.stop()
 
