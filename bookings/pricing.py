@@ -87,6 +87,11 @@ def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def tax_on(amount: int, tax_percent: Decimal) -> int:
+    """The tax on `amount` minor units (half up), as a stay's quote computes it."""
+    return _round(Decimal(amount) * tax_percent / Decimal(100))
+
+
 def stay_nights(check_in: date, check_out: date) -> list[date]:
     """The nights of the half-open stay [check_in, check_out)."""
     return [check_in + timedelta(days=i) for i in range((check_out - check_in).days)]
@@ -115,19 +120,27 @@ def quote_stay(
                 raise StayRuleViolation(
                     f"{rule.name}: stays that include {night.isoformat()} "
                     f"must be at least {rule.min_stay} nights.",
-                    details={"rule": rule.name, "minStay": rule.min_stay},
+                    details={
+                        "rule": rule.name,
+                        "minStay": rule.min_stay,
+                        "night": night.isoformat(),
+                    },
                 )
             if rule.max_stay and count > rule.max_stay:
                 raise StayRuleViolation(
                     f"{rule.name}: stays that include {night.isoformat()} "
                     f"can be at most {rule.max_stay} nights.",
-                    details={"rule": rule.name, "maxStay": rule.max_stay},
+                    details={
+                        "rule": rule.name,
+                        "maxStay": rule.max_stay,
+                        "night": night.isoformat(),
+                    },
                 )
         best = max(matching, key=lambda r: r.priority, default=None)
         amount = best.apply(base_price) if best else base_price
         nightly.append(NightRate(night, max(amount, 0), best.name if best else None))
     subtotal = sum(n.amount for n in nightly)
-    tax = _round(Decimal(subtotal) * tax_percent / Decimal(100))
+    tax = tax_on(subtotal, tax_percent)
     return Quote(
         check_in=check_in,
         check_out=check_out,

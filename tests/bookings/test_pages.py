@@ -374,7 +374,9 @@ def test_the_home_page_has_the_search_form_and_translatable_text(client, room):
     page = html(client.get("/"))
     assert 'action="/search"' in page and 'type="date"' in page
     assert "Full refund when cancelled 7 or more days before arrival." in page
-    assert "from <strong>₹4,500.00</strong>" in page
+    # The price a guest pays (4,500.00 + 12 % tax), as the search results will show it.
+    assert "from <strong>₹5,040.00</strong> <span>/ night, taxes included</span>" in page
+    assert "₹5,040.00" in html(client.get("/search", {**stay(offset=30, nights=1), "guests": 2}))
 
 
 def test_a_short_hold_is_told_in_minutes(client, room, settings):
