@@ -16,6 +16,7 @@ from rooms.models import HOUSEKEEPING_OUT_OF_ORDER, STATUS_MAINTENANCE, Room
 from .exceptions import BookingNotFound
 from .models import STATUSES, Booking, RateRuleItem, RoomNight
 from .pricing import FIXED, PERCENT, Quote, RateRule, quote_stay, stay_nights
+from .restrictions import RoomSearch, stay_restrictions
 
 
 def rate_rules_active() -> list[RateRule]:
@@ -86,6 +87,25 @@ def rooms_available(
     than `guest_count`. A room whose rate rules refuse the stay (min/max stay) is left
     out. Dates must be validated first.
     """
+    return rooms_search(
+        check_in=check_in,
+        check_out=check_out,
+        now=now,
+        room_type=room_type,
+        guest_count=guest_count,
+    ).rooms
+
+
+def rooms_search(
+    *,
+    check_in: date,
+    check_out: date,
+    now: datetime,
+    room_type: str | None = None,
+    guest_count: int | None = None,
+) -> RoomSearch:
+    """rooms_available, and why free rooms were left out: the min/max-stay rules that refuse
+    these dates (bookings.restrictions), so a guest learns to stay longer or shorter."""
     from .pricing import StayRuleViolation
 
     rooms = Room.by_type_floor.query(room_type) if room_type else Room.scan()
@@ -97,20 +117,22 @@ def rooms_available(
         and (guest_count is None or room.capacity >= guest_count)
     ]
     if not candidates:
-        return []
+        return RoomSearch(rooms=[], restrictions=[])
     taken = taken_room_ids(nights=stay_nights(check_in, check_out), now=now)
     rules = rate_rules_active()
     result = []
+    refusals: list[tuple[str, StayRuleViolation]] = []
     for room in candidates:
         if room.roomId in taken:
             continue
         try:
             quote = booking_quote(room=room, check_in=check_in, check_out=check_out, rules=rules)
-        except StayRuleViolation:
+        except StayRuleViolation as exc:
+            refusals.append((room.roomType, exc))
             continue
         result.append((room, quote))
     result.sort(key=lambda pair: (pair[1].total, pair[0].roomId))
-    return result
+    return RoomSearch(rooms=result, restrictions=stay_restrictions(refusals))
 
 
 # --- the front desk's day and the room rack (index Queries only) --------------------------------

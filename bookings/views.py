@@ -100,19 +100,20 @@ def search(request):
     """Available rooms for the dates: one card per room type, its cheapest free room."""
     now = timezone.now()
     form = SearchForm(request.GET or None, now=now)
-    results, searched = [], False
+    results, restrictions, searched = [], [], False
     if request.GET and form.is_valid():
         searched = True
         data = form.cleaned_data
-        found = selectors.rooms_available(
+        search = selectors.rooms_search(
             check_in=data["check_in"],
             check_out=data["check_out"],
             room_type=data["room_type"] or None,
             guest_count=data["guests"],
             now=now,
         )
+        restrictions = search.restrictions
         by_type: dict[str, dict] = {}
-        for room, quote in found:  # cheapest first
+        for room, quote in search.rooms:  # cheapest first
             card = by_type.get(room.roomType)
             if card is None:
                 photos = room_photo_urls(room)
@@ -137,7 +138,7 @@ def search(request):
     return render(
         request,
         "site/search.html",
-        {"form": form, "results": results, "searched": searched},
+        {"form": form, "results": results, "restrictions": restrictions, "searched": searched},
     )
 
 

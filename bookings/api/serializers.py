@@ -34,12 +34,24 @@ class AvailableRoomOutput(RoomOutput):
     nightly = NightlyOutput(many=True)
 
 
+class RestrictionOutput(serializers.Serializer):
+    """A rate rule's stay limit that left free rooms out of the answer."""
+
+    code = serializers.ChoiceField(choices=["MIN_STAY", "MAX_STAY"])
+    minNights = serializers.IntegerField(required=False, help_text="With MIN_STAY.")
+    maxNights = serializers.IntegerField(required=False, help_text="With MAX_STAY.")
+    night = serializers.CharField(help_text="The first night of the stay the rule covers.")
+    roomTypes = serializers.ListField(child=serializers.CharField())
+    message = serializers.CharField()
+
+
 class AvailabilityOutput(serializers.Serializer):
     checkIn = serializers.CharField()
     checkOut = serializers.CharField()
     nights = serializers.IntegerField()
     rooms = AvailableRoomOutput(many=True)
     count = serializers.IntegerField()
+    restrictions = RestrictionOutput(many=True)
 
 
 class BookingInput(StrictInputSerializer):

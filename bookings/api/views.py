@@ -72,7 +72,7 @@ class AvailabilityView(APIView):
             check_out=params["checkOut"],
             today=services.hotel_today(now),
         )
-        found = selectors.rooms_available(
+        search = selectors.rooms_search(
             check_in=params["checkIn"],
             check_out=params["checkOut"],
             room_type=params.get("roomType"),
@@ -80,7 +80,7 @@ class AvailabilityView(APIView):
             now=now,
         )
         rooms = []
-        for room, quote in found:
+        for room, quote in search.rooms:
             body = RoomOutput(room, context={"request": request}).data
             body.update(
                 totalPrice=quote.total,
@@ -96,6 +96,8 @@ class AvailabilityView(APIView):
                 "nights": (params["checkOut"] - params["checkIn"]).days,
                 "rooms": rooms,
                 "count": len(rooms),
+                # Why free rooms were left out: min/max-stay rules these dates do not meet.
+                "restrictions": search.restrictions,
             }
         )
 
