@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from pynamodb.attributes import ListAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
+from hotel.contact import hotel_contact
 from hotel.dynamo import IntegerAttribute, meta, register
 
 logger = logging.getLogger("hotel.mail")
@@ -61,7 +62,7 @@ def email_send(*, to: str, subject: str, template: str, context: dict, now: date
     Returns True when the backend accepted the message; on failure the message is logged
     and queued in the outbox for `emails_send_pending`.
     """
-    context = {"hotel_name": settings.HOTEL_NAME, **context}
+    context = {**hotel_contact(), **context}
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
     subject = " ".join(subject.split())  # a header must not contain line breaks

@@ -148,6 +148,11 @@ HOTEL_DEMO_EMAIL = os.environ.get("HOTEL_DEMO_EMAIL", "manager@demo.hotel")
 HOTEL_DEMO_PASSWORD = os.environ.get("HOTEL_DEMO_PASSWORD", "demo-manager-2026")
 
 HOTEL_NAME = os.environ.get("HOTEL_NAME", "Harbour View Hotel")
+# How guests reach the hotel: the site's footer, every email, the pay page's no-JavaScript
+# note. The defaults are the demo's placeholders (a UK drama-range number); set your own.
+HOTEL_PHONE = os.environ.get("HOTEL_PHONE", "+44 20 7946 0018")
+HOTEL_ADDRESS = os.environ.get("HOTEL_ADDRESS", "1 Harbour Road, Fort Kochi, Kerala 682001, India")
+HOTEL_EMAIL = os.environ.get("HOTEL_EMAIL", "reservations@hotel.test")
 
 # --- Bookings ----------------------------------------------------------------------------------
 # An unpaid booking holds its nights this long (the seed's 48 hours).

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from bookings.forms import SearchForm
 from bookings.views import policy_lines
+from hotel.contact import hotel_contact
 from hotel.middleware import error_response, is_api_path
 
 from .selectors import room_types_summary
@@ -19,8 +20,9 @@ logger = logging.getLogger("hotel.site")
 
 
 def site_context(request) -> dict:
-    """Template context of every guest page (a context processor)."""
-    return {"hotel_name": settings.HOTEL_NAME}
+    """Template context of every guest page (a context processor): the hotel's name and how
+    to reach it."""
+    return hotel_contact()
 
 
 @require_safe
