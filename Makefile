@@ -1,4 +1,4 @@
-# Two commands matter: `make run` (the product, locally) and `make test` (the whole suite).
+# Two commands matter: `make run` (the product, locally; `make dev` with auto-reload) and `make test`
 # Both install what they need first; every install step is a stamp file, so a warm run skips it.
 
 PYTHON ?= python3.11
