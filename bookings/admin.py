@@ -34,7 +34,7 @@ from hotel.dynamo_admin.forms import (
     MoneyField,
     build_form_class,
 )
-from hotel.dynamo_admin.rendering import action_label, audit_changes, format_value
+from hotel.dynamo_admin.rendering import action_label, audit_changes, format_day, format_value
 from hotel.errors import DomainError, StaleObject
 from hotel.templatetags.money import format_money
 from payments.admin import payments_for_booking_page
@@ -84,14 +84,8 @@ WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat
 
 
 def _day(value: str | None):
-    """A stored YYYY-MM-DD as the admin shows dates (e.g. Mon 9 Mar 2026)."""
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return value
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """A stored YYYY-MM-DD as the back office shows days (DATE_FORMAT: Mon 9 Mar 2026)."""
+    return format_day(value)
 
 
 def _stay(booking: Booking) -> str:

@@ -51,6 +51,23 @@ def boolean_icon(value) -> SafeString:
     return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), value)
 
 
+def format_day(value) -> str | None:
+    """A day (a date or a stored YYYY-MM-DD) as the back office writes days: DATE_FORMAT.
+
+    None for no value; text that is not a date comes back unchanged.
+    """
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        value = timezone.template_localtime(value).date()
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return formats.date_format(value, "DATE_FORMAT")
+
+
 def format_value(value, empty: str = "-") -> Any:
     if value is None or value == "" or value == []:
         return empty
@@ -59,9 +76,9 @@ def format_value(value, empty: str = "-") -> Any:
     if isinstance(value, bool):
         return boolean_icon(value)
     if isinstance(value, datetime):
-        return formats.localize(timezone.template_localtime(value))
+        return formats.date_format(timezone.template_localtime(value), "DATETIME_FORMAT")
     if isinstance(value, date):
-        return formats.localize(value)
+        return format_day(value)
     if isinstance(value, list | tuple | set):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
