@@ -34,7 +34,7 @@ from hotel.dynamo_admin.forms import (
     MoneyField,
     build_form_class,
 )
-from hotel.dynamo_admin.rendering import action_label, audit_changes, format_day, format_value
+from hotel.dynamo_admin.rendering import action_label, format_day, format_value
 from hotel.errors import DomainError, StaleObject
 from hotel.templatetags.money import format_money
 from payments.admin import payments_for_booking_page
@@ -213,6 +213,7 @@ class BookingAdmin(DynamoModelAdmin):
     search_fields = ("bookingId", "guestName", "guestEmail", "guestPhone")
     search_help_text = "A booking id (BK-…), a guest's email, or part of a name or phone number."
     choices = {"status": STATUS_LABELS, "source": SOURCE_LABELS}
+    audit_money_fields = ("totalPrice", "subtotal", "tax")
     fields = (
         "bookingId",
         "status",
@@ -359,7 +360,11 @@ class BookingAdmin(DynamoModelAdmin):
                 ("Total", format_money(obj.totalPrice, obj.currency)),
             ],
             "audit_trail": [
-                {"entry": e, "label": self.describe_action(e.action), "changes": audit_changes(e)}
+                {
+                    "entry": e,
+                    "label": self.describe_action(e.action),
+                    "changes": self.audit_lines(e),
+                }
                 for e in entries
             ],
             "history_url": self.object_url(obj.bookingId, "history"),
@@ -648,6 +653,14 @@ class RateRuleAdmin(DynamoModelAdmin):
     labels = {"roomType": "Room type", "lastUpdated": "Last updated"}
     choices = {"kind": {PERCENT: "Percentage", FIXED: "Fixed price"}}
     list_per_page = 100
+
+    def audit_value(self, field, value, snapshot):
+        """A fixed rule's value is a price (minor units); a percentage rule's a percentage."""
+        if field == "value" and type(value) is int:
+            if snapshot.get("kind") == FIXED:
+                return self.audit_money(value, snapshot)
+            return f"{value:+d} %"
+        return super().audit_value(field, value, snapshot)
 
     # --- permissions: the front desk may look, only managers change prices --------------------
 

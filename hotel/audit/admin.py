@@ -121,7 +121,9 @@ class AuditEntryAdmin(DynamoModelAdmin):
 
     @display(description="Changes (before → after)")
     def changes_display(self, entry):
-        return audit_changes_html(entry)
+        model_admin = self.admin_site.admin_for_object_type(entry.objectType)
+        lines = model_admin.audit_lines(entry) if model_admin else None
+        return audit_changes_html(entry, lines)
 
 
 site.register(AuditEntry, AuditEntryAdmin)

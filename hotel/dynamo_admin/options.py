@@ -50,7 +50,7 @@ from .forms import (
 )
 from .presentation import PresentationMixin
 from .query import key_names
-from .rendering import action_label, audit_changes, display_value, format_value, header_for
+from .rendering import action_label, display_value, format_value, header_for
 
 
 def who(request) -> dict:
@@ -878,7 +878,11 @@ class DynamoModelAdmin(PresentationMixin):
             object_id=object_id,
             module_name=capfirst(self.opts.verbose_name_plural),
             entries=[
-                {"entry": e, "changes": audit_changes(e), "label": self.describe_action(e.action)}
+                {
+                    "entry": e,
+                    "changes": self.audit_lines(e),
+                    "label": self.describe_action(e.action),
+                }
                 for e in entries
             ],
             change_url=self.object_url(object_id) if obj is not None else None,

@@ -279,7 +279,9 @@ class DynamoAdminSite(admin.AdminSite):
                     "css": {"create": "addlink", "delete": "deletelink"}.get(
                         entry.action, "changelink"
                     ),
-                    "changes": audit_changes(entry),
+                    "changes": model_admin.audit_lines(entry)
+                    if model_admin
+                    else audit_changes(entry),
                     "label": model_admin.describe_action(entry.action)
                     if model_admin
                     else action_label(entry.action),
