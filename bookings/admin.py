@@ -203,7 +203,7 @@ class BookingAdmin(DynamoModelAdmin):
         "source",
     )
     list_filter = (
-        PresetFilter(title="front desk list", presets=front_desk_views),
+        PresetFilter(title="front desk list", presets=front_desk_views, all_label="All bookings"),
         # Before status: a guest's few bookings drive the read even with a status chosen.
         EmailFilter("guestEmail", title="guest email", index=Booking.by_guest, placeholder="Email"),
         AttributeFilter("status", index=Booking.by_status, fan_out=True),

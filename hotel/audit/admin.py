@@ -95,6 +95,8 @@ class AuditEntryAdmin(DynamoModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    default_filters_required = True  # an unfiltered log would be a Scan
+
     def get_default_filters(self, request) -> dict[str, str]:
         """Without a filter the log shows today (a Query on the day index, never a Scan)."""
         return {"day": datetime.now(UTC).date().isoformat()}

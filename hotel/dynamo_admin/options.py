@@ -221,6 +221,10 @@ class DynamoModelAdmin(PresentationMixin):
         """The spellings a text search looks for (DynamoDB's `contains` is case-sensitive)."""
         return {t for t in (term, self.search_key(term)) if t}
 
+    # False: the defaults are a convenience ("Clear all filters" shows everything, `?all=1`);
+    # True: they always apply when no filter is chosen (e.g. to read by Query, never Scan).
+    default_filters_required = False
+
     def get_default_filters(self, request) -> dict[str, str]:
         """Filter parameters applied when the list is opened without any (default: none)."""
         return {}
