@@ -6,11 +6,9 @@ The name staff gave it, what it does to the price, and when it applies. Used as 
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
-from django.utils import formats
 
+from hotel.templatetags.dates import format_day
 from hotel.templatetags.money import format_money
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -34,14 +32,6 @@ def weekdays_label(days) -> str:
         else:
             parts.append(f"{WEEKDAY_NAMES[run[0]]}–{WEEKDAY_NAMES[run[-1]]}")
     return ", ".join(parts)
-
-
-def format_day(value: str) -> str:
-    """A stored YYYY-MM-DD in the back office's DATE_FORMAT (Tue 1 Dec 2026)."""
-    try:
-        return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
-    except ValueError:
-        return value
 
 
 def rate_rule_label(

@@ -11,6 +11,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from hotel.templatetags.dates import format_day
+
 from .forms import label_for
 
 
@@ -49,23 +51,6 @@ def _decorate(func, value, empty):
 def boolean_icon(value) -> SafeString:
     icon = {True: "yes", False: "no", None: "unknown"}[None if value is None else bool(value)]
     return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), value)
-
-
-def format_day(value) -> str | None:
-    """A day (a date or a stored YYYY-MM-DD) as the back office writes days: DATE_FORMAT.
-
-    None for no value; text that is not a date comes back unchanged.
-    """
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        value = timezone.template_localtime(value).date()
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            return value
-    return formats.date_format(value, "DATE_FORMAT")
 
 
 def format_value(value, empty: str = "-") -> Any:
