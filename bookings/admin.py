@@ -34,7 +34,7 @@ from hotel.dynamo_admin.forms import (
     MoneyField,
     build_form_class,
 )
-from hotel.dynamo_admin.rendering import action_label, audit_changes, format_value
+from hotel.dynamo_admin.rendering import action_label, format_day, format_value
 from hotel.errors import DomainError, StaleObject
 from hotel.templatetags.money import format_money
 from payments.admin import payments_for_booking_page
@@ -84,14 +84,8 @@ WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat
 
 
 def _day(value: str | None):
-    """A stored YYYY-MM-DD as the admin shows dates (e.g. Mon 9 Mar 2026)."""
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return value
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """A stored YYYY-MM-DD as the back office shows days (DATE_FORMAT: Mon 9 Mar 2026)."""
+    return format_day(value)
 
 
 def _stay(booking: Booking) -> str:
@@ -209,7 +203,7 @@ class BookingAdmin(DynamoModelAdmin):
         "source",
     )
     list_filter = (
-        PresetFilter(title="front desk list", presets=front_desk_views),
+        PresetFilter(title="front desk list", presets=front_desk_views, all_label="All bookings"),
         # Before status: a guest's few bookings drive the read even with a status chosen.
         EmailFilter("guestEmail", title="guest email", index=Booking.by_guest, placeholder="Email"),
         AttributeFilter("status", index=Booking.by_status, fan_out=True),
@@ -219,6 +213,7 @@ class BookingAdmin(DynamoModelAdmin):
     search_fields = ("bookingId", "guestName", "guestEmail", "guestPhone")
     search_help_text = "A booking id (BK-…), a guest's email, or part of a name or phone number."
     choices = {"status": STATUS_LABELS, "source": SOURCE_LABELS}
+    audit_money_fields = ("totalPrice", "subtotal", "tax")
     fields = (
         "bookingId",
         "status",
@@ -365,7 +360,11 @@ class BookingAdmin(DynamoModelAdmin):
                 ("Total", format_money(obj.totalPrice, obj.currency)),
             ],
             "audit_trail": [
-                {"entry": e, "label": self.describe_action(e.action), "changes": audit_changes(e)}
+                {
+                    "entry": e,
+                    "label": self.describe_action(e.action),
+                    "changes": self.audit_lines(e),
+                }
                 for e in entries
             ],
             "history_url": self.object_url(obj.bookingId, "history"),
@@ -654,6 +653,14 @@ class RateRuleAdmin(DynamoModelAdmin):
     labels = {"roomType": "Room type", "lastUpdated": "Last updated"}
     choices = {"kind": {PERCENT: "Percentage", FIXED: "Fixed price"}}
     list_per_page = 100
+
+    def audit_value(self, field, value, snapshot):
+        """A fixed rule's value is a price (minor units); a percentage rule's a percentage."""
+        if field == "value" and type(value) is int:
+            if snapshot.get("kind") == FIXED:
+                return self.audit_money(value, snapshot)
+            return f"{value:+d} %"
+        return super().audit_value(field, value, snapshot)
 
     # --- permissions: the front desk may look, only managers change prices --------------------
 

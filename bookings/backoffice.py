@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from hotel.dynamo_admin import who
 from hotel.dynamo_admin.charts import Bar, bar_chart, meter
 from hotel.dynamo_admin.forms import DateInput
+from hotel.dynamo_admin.rendering import format_day
 from hotel.errors import DomainError
 from hotel.templatetags.money import format_money
 from rooms.models import HOUSEKEEPING_DIRTY, HOUSEKEEPING_OUT_OF_ORDER
@@ -94,7 +95,13 @@ def read_period(request, today: date) -> tuple[PeriodForm, date, date]:
 
 
 def _day_label(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    """A day as the back office writes days everywhere (settings' DATE_FORMAT)."""
+    return format_day(day)
+
+
+def _period_label(start: date, end: date) -> str:
+    """[start, end) as people say it: first day – last day included."""
+    return f"{format_day(start)} – {format_day(end - timedelta(days=1))}"
 
 
 def _percent(value) -> str:
@@ -254,7 +261,7 @@ def dashboard_view(request):
         context.update(
             period_form=form,
             period=figures,
-            period_label=f"{start:%-d %b %Y} – {end - timedelta(days=1):%-d %b %Y}",
+            period_label=_period_label(start, end),
             figures=[
                 ("Room revenue", _money(figures.revenue), "Room nights sold, before tax"),
                 ("Occupancy", _percent(figures.occupancy), "Rooms sold ÷ rooms available"),
@@ -385,6 +392,8 @@ def rack_view(request):
                 "span": (last - first).days,
                 "tone": RACK_TONES.get(booking.status, "other"),
                 "status": STATUS_LABELS.get(booking.status, booking.status),
+                "arrives": format_day(booking.checkIn),
+                "leaves": format_day(booking.checkOut),
                 "clipped_start": date.fromisoformat(booking.checkIn) < start,
                 "clipped_end": date.fromisoformat(booking.checkOut) > end,
             }
@@ -447,7 +456,7 @@ def reports_view(request):
             }
             for kind, (title, description) in EXPORTS.items()
         ],
-        period_label=f"{start:%d %b %Y} – {end - timedelta(days=1):%d %b %Y}",
+        period_label=_period_label(start, end),
     )
     return TemplateResponse(request, "admin/backoffice/reports.html", context)
 

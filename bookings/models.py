@@ -141,6 +141,20 @@ class RateRuleItem(Model):
     lastUpdated = UTCDateTimeAttribute()
     version = VersionAttribute()
 
+    def __str__(self) -> str:
+        """E.g. “Weekend +20 % (Fri–Sat)”: messages, titles and history name a rule this way."""
+        from .labels import rate_rule_label
+
+        return rate_rule_label(
+            name=self.name,
+            kind=self.kind,
+            value=self.value,
+            weekdays=self.weekdays,
+            start_date=self.startDate,
+            end_date=self.endDate,
+            room_type=self.roomType,
+        )
+
 
 # --- back-office counters (bookings.stats) -----------------------------------------------------
 STAT_COUNTERS = (

@@ -3,17 +3,22 @@
 Rows are generated lazily and streamed; every read is an index Query (bookings by status
 and arrival date, payments by status and creation time, counters by month), never a Scan.
 Text cells that a spreadsheet would run as a formula (= + - @, tab, carriage return) are
-prefixed with a quote (OWASP's CSV-injection advice); numbers are written as numbers.
+prefixed with a quote (OWASP's CSV-injection advice), except plain numbers and phone
+numbers (digits, spaces, brackets, dots, hyphens and one leading sign: "+91 98765 43210"),
+which cannot call a function. Counts are integers; money is a decimal in major units
+(5040.00) next to a `currency` column.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 
+from hotel.templatetags.money import money_major
 from payments.models import STATUSES as PAYMENT_STATUSES
 from payments.models import Payment
 
@@ -21,6 +26,8 @@ from .models import STATUSES, Booking
 from .stats import daily_stats, period_figures
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A number or a phone number: no letters, no operator but a leading sign, so nothing to run.
+PLAIN_NUMBER = re.compile(r"[+-]?\d[\d ().\-/]*")
 
 BOOKING_COLUMNS = (
     "bookingId",
@@ -84,9 +91,13 @@ def safe_cell(value) -> str | int:
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+def _money(amount: int | None, currency: str) -> str:
+    return "" if amount is None else money_major(amount, currency)
 
 
 class _Echo:
@@ -127,9 +138,9 @@ def booking_rows(*, start: date, end: date) -> Iterator[list]:
                 booking.guestEmail,
                 booking.guestPhone,
                 booking.source,
-                booking.subtotal,
-                booking.tax,
-                booking.totalPrice,
+                _money(booking.subtotal, booking.currency),
+                _money(booking.tax, booking.currency),
+                _money(booking.totalPrice, booking.currency),
                 booking.currency,
                 booking.createdAt,
                 booking.cancelledAt,
@@ -148,8 +159,8 @@ def payment_rows(*, start: date, end: date) -> Iterator[list]:
                 payment.transactionId,
                 payment.bookingId,
                 payment.status,
-                payment.amount,
-                payment.refundedAmount or 0,
+                _money(payment.amount, payment.currency),
+                _money(payment.refundedAmount or 0, payment.currency),
                 payment.currency,
                 payment.paymentMethod,
                 payment.provider,
@@ -163,6 +174,7 @@ def payment_rows(*, start: date, end: date) -> Iterator[list]:
 def occupancy_rows(*, start: date, end: date, rooms: int) -> Iterator[list]:
     """One row per day of [start, end) from the daily counters."""
     days = daily_stats(start=start, end=end)
+    currency = settings.HOTEL_CURRENCY
     for day, counters in days.items():
         figures = period_figures(
             start=day, end=day + timedelta(days=1), rooms=rooms, days={day: counters}
@@ -172,13 +184,13 @@ def occupancy_rows(*, start: date, end: date, rooms: int) -> Iterator[list]:
             rooms,
             figures.rooms_sold,
             f"{figures.occupancy * 100:.1f}",
-            figures.revenue,
-            figures.adr if figures.adr is not None else "",
-            figures.revpar,
+            _money(figures.revenue, currency),
+            _money(figures.adr, currency),
+            _money(figures.revpar, currency),
             counters["arrivals"],
             counters["departures"],
             counters["bookingsMade"],
             counters["cancellations"],
             counters["noShows"],
-            settings.HOTEL_CURRENCY,
+            currency,
         ]

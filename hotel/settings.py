@@ -208,6 +208,10 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("HOTEL_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One way to write dates across the back office ("Tue 1 Dec 2026"; ISO in inputs and CSV):
+# hotel/formats/en/formats.py overrides the locale's DATE_FORMAT, DATETIME_FORMAT and the
+# short formats (Django 5 reads formats from the locale, not from DATE_FORMAT settings).
+FORMAT_MODULE_PATH = ["hotel.formats"]
 
 # --- Files: django-storages (S3) in the cloud, the local file system by default ---------------
 HOTEL_DATA_DIR = Path(os.environ.get("HOTEL_DATA_DIR", BASE_DIR / ".local"))

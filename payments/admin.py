@@ -113,6 +113,7 @@ class PaymentAdmin(DynamoModelAdmin):
     search_help_text = "A transaction id (TXN-…) or a booking id (BK-…), exactly."
     query_forward = False  # newest first
     choices = {"status": STATUS_LABELS}
+    audit_money_fields = ("amount", "refundedAmount")
     fields = (
         "transactionId",
         "status",

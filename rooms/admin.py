@@ -110,6 +110,7 @@ class RoomAdmin(DynamoModelAdmin):
         "amenities": "Separate amenities with commas, e.g. AC, WiFi, Sea view.",
     }
     form = RoomForm
+    audit_money_fields = ("pricePerNight",)
     actions = ("mark_maintenance", "mark_available")
     list_per_page = 50
 

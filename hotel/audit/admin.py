@@ -95,6 +95,8 @@ class AuditEntryAdmin(DynamoModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    default_filters_required = True  # an unfiltered log would be a Scan
+
     def get_default_filters(self, request) -> dict[str, str]:
         """Without a filter the log shows today (a Query on the day index, never a Scan)."""
         return {"day": datetime.now(UTC).date().isoformat()}
@@ -121,7 +123,9 @@ class AuditEntryAdmin(DynamoModelAdmin):
 
     @display(description="Changes (before → after)")
     def changes_display(self, entry):
-        return audit_changes_html(entry)
+        model_admin = self.admin_site.admin_for_object_type(entry.objectType)
+        lines = model_admin.audit_lines(entry) if model_admin else None
+        return audit_changes_html(entry, lines)
 
 
 site.register(AuditEntry, AuditEntryAdmin)

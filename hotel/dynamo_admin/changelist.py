@@ -19,6 +19,8 @@ from .rendering import display_value, header_for
 
 SEARCH_VAR = "q"
 CURSOR_VAR = "cursor"
+# `?all=1`: the whole list, without the admin's default filters ("Clear all filters").
+ALL_VAR = "all"
 MAX_SEARCH_LENGTH = 200
 
 
@@ -34,6 +36,12 @@ class ChangeList:
         self.list_display = modeladmin.get_list_display(request)
         self.filters = modeladmin.get_list_filter(request)
         self.search_fields = modeladmin.get_search_fields(request)
+        self.defaults = modeladmin.get_default_filters(request)
+        # With optional defaults, a list with no filter left says so (`?all=1`) instead of
+        # falling back to them; required ones (a Query instead of a Scan) always come back.
+        self.can_show_all = bool(self.defaults) and not modeladmin.default_filters_required
+        self.show_all = self.can_show_all and ALL_VAR in request.GET
+        self.defaults_applied = False
         self.errors: list[str] = []
         self.plan: ReadPlan | None = None
         self.results: list = []
@@ -42,10 +50,24 @@ class ChangeList:
     # --- URLs -----------------------------------------------------------------------------------
 
     def url_with(self, new: dict[str, str] | None = None, remove=()) -> str:
-        """This page's query string with `new` set and `remove` dropped (and no cursor)."""
-        params = {k: v for k, v in self.params.items() if k not in remove and k != CURSOR_VAR}
+        """This page's query string with `new` set and `remove` dropped (and no cursor).
+
+        Without any filter or search left it asks for the whole list (`all=1`) when the
+        admin has optional default filters, so "All" never brings the defaults back.
+        """
+        params = {
+            k: v
+            for k, v in self.params.items()
+            if k not in remove and k not in (CURSOR_VAR, ALL_VAR)
+        }
         params.update(new or {})
+        narrowed = self.filter_names() & params.keys() or SEARCH_VAR in params
+        if self.can_show_all and not narrowed:
+            params[ALL_VAR] = "1"
         return "?" + urlencode(sorted(params.items())) if params else "?"
+
+    def filter_names(self) -> set[str]:
+        return {name for f in self.filters for name in f.parameters}
 
     def hidden_params(self, exclude=()) -> list[tuple[str, str]]:
         return [
@@ -64,8 +86,7 @@ class ChangeList:
 
     @property
     def clear_all_url(self) -> str:
-        names = {name for f in self.filters for name in f.parameters}
-        return self.url_with(remove=names)
+        return self.url_with(remove=self.filter_names())
 
     @property
     def has_active_filters(self) -> bool:
@@ -83,15 +104,15 @@ class ChangeList:
                 self.errors.append(f"{exc} The filter was ignored.")
                 continue
             hints.update(list_filter.index_hints())
-        if not lookups and not self.query:
-            defaults = self.modeladmin.get_default_filters(self.request)
+        if not lookups and not self.query and not self.show_all and self.defaults:
             for list_filter in self.filters:
                 try:
-                    lookups.update(list_filter.lookups(defaults))
+                    lookups.update(list_filter.lookups(self.defaults))
                 except InvalidFilter:
                     continue
-            for name, value in defaults.items():
+            for name, value in self.defaults.items():
                 self.params.setdefault(name, value)
+            self.defaults_applied = True
         return lookups, hints
 
     def fan_outs(self, lookups: dict[str, Any]) -> list:

@@ -293,29 +293,49 @@ class PresetFilter(ListFilter):
     """Links that each set several filters at once ("Arrivals today"), clearing the others.
 
     `presets` is a list of (label, {parameter: value}), or a callable returning one
-    (for values computed per request, like today's date).
+    (for values computed per request, like today's date). The first link, `all_label`,
+    shows the whole list (`?all=1`, past the admin's default filters). The list page says
+    which preset it shows, and whether it is the default one.
     """
 
-    def __init__(self, *, title: str, presets):
+    def __init__(self, *, title: str, presets, all_label: str = "All"):
         self.title = title
         self.presets = presets
+        self.all_label = all_label
 
     def lookups(self, params: dict[str, str]) -> dict[str, Any]:
         return {}
 
     def context(self, changelist) -> dict:
+        from .changelist import ALL_VAR, SEARCH_VAR
+
         names = {name for f in changelist.filters for name in f.parameters}
         current = {k: v for k, v in changelist.params.items() if k in names}
         presets = self.presets() if callable(self.presets) else self.presets
+        choices = [
+            {
+                "display": self.all_label,
+                "selected": not current,
+                "query_string": "?" + urlencode({ALL_VAR: "1"}),
+            }
+        ]
+        choices += [
+            {
+                "display": label,
+                "selected": bool(params) and current == params,
+                "query_string": "?" + urlencode(sorted(params.items())),
+            }
+            for label, params in presets
+        ]
+        active = next((c for c in choices if c["selected"]), None)
+        searching = bool(changelist.params.get(SEARCH_VAR))
         return {
             "title": self.title,
-            "choices": [
-                {
-                    "display": label,
-                    "selected": current == params,
-                    "query_string": "?" + urlencode(sorted(params.items())),
-                }
-                for label, params in presets
-            ],
+            "choices": choices,
             "is_active": False,
+            # What the page shows, said above the results ("Showing: Arrivals today").
+            "active_preset": None if active is None or searching else active["display"],
+            "is_default": getattr(changelist, "defaults_applied", False),
+            "all_url": choices[0]["query_string"],
+            "all_label": self.all_label,
         }

@@ -48,8 +48,9 @@ from .forms import (
     label_for,
     normalize_choices,
 )
+from .presentation import PresentationMixin
 from .query import key_names
-from .rendering import action_label, audit_changes, display_value, format_value, header_for
+from .rendering import action_label, display_value, format_value, header_for
 
 
 def who(request) -> dict:
@@ -76,8 +77,11 @@ class DynamoOptions:
         return f"{self.app_label}.{self.model_name}"
 
 
-class DynamoModelAdmin:
-    """Admin options for one PynamoDB model; each app's admin.py subclasses and declares."""
+class DynamoModelAdmin(PresentationMixin):
+    """Admin options for one PynamoDB model; each app's admin.py subclasses and declares.
+
+    Items go by `object_label(obj)` on pages and in messages (the model's `__str__`).
+    """
 
     model: type[Model] | None = None
     app_label: str | None = None
@@ -216,6 +220,10 @@ class DynamoModelAdmin:
     def search_terms(self, term: str) -> set[str]:
         """The spellings a text search looks for (DynamoDB's `contains` is case-sensitive)."""
         return {t for t in (term, self.search_key(term)) if t}
+
+    # False: the defaults are a convenience ("Clear all filters" shows everything, `?all=1`);
+    # True: they always apply when no filter is chosen (e.g. to read by Query, never Scan).
+    default_filters_required = False
 
     def get_default_filters(self, request) -> dict[str, str]:
         """Filter parameters applied when the list is opened without any (default: none)."""
@@ -670,7 +678,7 @@ class DynamoModelAdmin:
         context = self.base_context(
             request,
             title=title,
-            subtitle=None if add else str(obj),
+            subtitle=None if add else self.object_label(obj),
             form=form,
             rows=self.form_rows(request, form, obj, can_change=can_change),
             non_field_errors=[*form.non_field_errors(), *hidden_errors],
@@ -678,6 +686,7 @@ class DynamoModelAdmin:
             add=add,
             change=not add,
             original=obj,
+            original_label=None if add else self.object_label(obj),
             object_id=None if add else self.object_id(obj),
             can_change=can_change,
             has_delete_permission=not add and self.has_delete_permission(request, obj),
@@ -763,7 +772,8 @@ class DynamoModelAdmin:
         except DomainError as exc:
             self.message_user(
                 request,
-                f"The {self.opts.verbose_name} “{saved}” was saved, but: {_describe(exc)}",
+                f"The {self.opts.verbose_name} “{self.object_label(saved)}” was saved, "
+                f"but: {_describe(exc)}",
                 messages.ERROR,
             )
             return HttpResponseRedirect(change_url)
@@ -779,7 +789,7 @@ class DynamoModelAdmin:
 
     def _response_saved(self, request, saved, *, verb: str):
         change_url = self.object_url(self.object_id(saved))
-        link = format_html('<a href="{}">{}</a>', change_url, saved)
+        link = format_html('<a href="{}">{}</a>', change_url, self.object_label(saved))
         self.message_user(
             request,
             format_html("The {} “{}” was {} successfully.", self.opts.verbose_name, link, verb),
@@ -830,7 +840,8 @@ class DynamoModelAdmin:
                 return HttpResponseRedirect(change_url)
             self.message_user(
                 request,
-                f"The {self.opts.verbose_name} “{obj}” was deleted successfully.",
+                f"The {self.opts.verbose_name} “{self.object_label(obj)}” was deleted "
+                "successfully.",
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(self.changelist_url())
@@ -839,6 +850,7 @@ class DynamoModelAdmin:
             title="Are you sure?",
             subtitle=None,
             object=obj,
+            object_label=self.object_label(obj),
             object_id=object_id,
             object_name=self.opts.verbose_name,
             version=getattr(obj, self.version_attribute) if self.version_attribute else "",
@@ -863,13 +875,18 @@ class DynamoModelAdmin:
             return self._missing(request, object_id)
         context = self.base_context(
             request,
-            title=f"Change history: {obj or object_id}",
+            title=f"Change history: {self.object_label(obj) or object_id}",
             subtitle=None,
             object=obj,
+            object_label=self.object_label(obj),
             object_id=object_id,
             module_name=capfirst(self.opts.verbose_name_plural),
             entries=[
-                {"entry": e, "changes": audit_changes(e), "label": self.describe_action(e.action)}
+                {
+                    "entry": e,
+                    "changes": self.audit_lines(e),
+                    "label": self.describe_action(e.action),
+                }
                 for e in entries
             ],
             change_url=self.object_url(object_id) if obj is not None else None,

@@ -11,6 +11,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from hotel.templatetags.dates import format_day
+
 from .forms import label_for
 
 
@@ -59,9 +61,9 @@ def format_value(value, empty: str = "-") -> Any:
     if isinstance(value, bool):
         return boolean_icon(value)
     if isinstance(value, datetime):
-        return formats.localize(timezone.template_localtime(value))
+        return formats.date_format(timezone.template_localtime(value), "DATETIME_FORMAT")
     if isinstance(value, date):
-        return formats.localize(value)
+        return format_day(value)
     if isinstance(value, list | tuple | set):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
@@ -82,28 +84,44 @@ def short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def audit_changes(entry) -> list[dict]:
-    """Field-by-field lines of an audit entry: before → after."""
+def audit_changes(entry, value_for=None) -> list[dict]:
+    """Field-by-field lines of an audit entry: before → after.
+
+    `value_for(field, value, snapshot)` says how a value reads (e.g. minor units as money);
+    `snapshot` is the whole before or after the value comes from (its currency…).
+    """
+    before, after = entry.before or {}, entry.after or {}
+
+    def show(field, value, snapshot):
+        if value_for is not None and value not in (None, "", []):
+            value = value_for(field, value, {**before, **after, **snapshot})
+        return short(value)
+
     if entry.changes:
         return [
-            {"field": field, "before": short(pair[0]), "after": short(pair[1])}
+            {
+                "field": field,
+                "before": show(field, pair[0], before),
+                "after": show(field, pair[1], after),
+            }
             for field, pair in sorted(entry.changes.items())
         ]
     if entry.after and entry.before is None:
         return [
-            {"field": field, "before": None, "after": short(value)}
+            {"field": field, "before": None, "after": show(field, value, after)}
             for field, value in sorted(entry.after.items())
         ]
     if entry.before and entry.after is None:
         return [
-            {"field": field, "before": short(value), "after": None}
+            {"field": field, "before": show(field, value, before), "after": None}
             for field, value in sorted(entry.before.items())
         ]
     return []
 
 
-def audit_changes_html(entry) -> SafeString:
-    lines = audit_changes(entry)
+def audit_changes_html(entry, lines: list[dict] | None = None) -> SafeString:
+    """The lines of `audit_changes` (or the entry's plain lines) as a list."""
+    lines = audit_changes(entry) if lines is None else lines
     if not lines:
         return format_html("{}", "—")
     return format_html(

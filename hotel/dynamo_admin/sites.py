@@ -49,6 +49,8 @@ class DynamoAdminSite(admin.AdminSite):
     app_index_template = "admin/dynamo/app_index.html"
     login_form = StaffLoginForm
     recent_actions_limit = 10
+    # Registered pages staff land on after login, first allowed wins (else the index).
+    landing_pages: tuple[str, ...] = ()
 
     def __init__(self, name: str = "admin"):
         super().__init__(name)
@@ -140,6 +142,19 @@ class DynamoAdminSite(admin.AdminSite):
             return page.view(request, *args, **kwargs)
 
         return update_wrapper(view, page.view)
+
+    def landing_url(self, request) -> str:
+        """Where this signed-in user starts: the first of `landing_pages` they may open."""
+        for name in self.landing_pages:
+            page = next((p for p in self._pages if p.name == name), None)
+            if page is not None and page.allowed(request):
+                return reverse(f"admin:{name}", current_app=self.name)
+        return reverse("admin:index", current_app=self.name)
+
+    def login(self, request, extra_context=None):
+        from .login import admin_login
+
+        return admin_login(self, request, extra_context)
 
     def dynamo_admins(self) -> list[DynamoModelAdmin]:
         return list(self._dynamo_registry.values())
@@ -279,7 +294,9 @@ class DynamoAdminSite(admin.AdminSite):
                     "css": {"create": "addlink", "delete": "deletelink"}.get(
                         entry.action, "changelink"
                     ),
-                    "changes": audit_changes(entry),
+                    "changes": model_admin.audit_lines(entry)
+                    if model_admin
+                    else audit_changes(entry),
                     "label": model_admin.describe_action(entry.action)
                     if model_admin
                     else action_label(entry.action),

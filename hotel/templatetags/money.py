@@ -20,6 +20,14 @@ def format_money(amount: int, currency: str) -> str:
     return f"{sign}{symbol}{major:,}.{minor:02d}"
 
 
+def money_major(amount: int, currency: str) -> str:
+    """Minor units as a plain decimal in major units, for files (CSV): 504000 INR -> 5040.00."""
+    if (currency or "").upper() in ZERO_DECIMAL:
+        return str(int(amount))
+    major, minor = divmod(abs(int(amount)), 100)
+    return f"{'-' if amount < 0 else ''}{major}.{minor:02d}"
+
+
 @register.filter
 def money(amount, currency="") -> str:
     if amount in (None, ""):

@@ -35,7 +35,7 @@ def test_login_with_the_right_password_opens_the_admin(manager):
     response = client.post(LOGIN, {"username": manager.email, "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response["Location"] == "/admin/"
+    assert response["Location"] == "/admin/dashboard/"  # the working page, not the index
     assert client.get("/admin/").status_code == 200
 
 

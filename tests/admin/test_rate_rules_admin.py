@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from bookings.models import Booking, RateRuleItem
@@ -259,3 +260,60 @@ def test_the_front_desk_sees_rules_read_only(admin_client, client_for):
     assert b'name="percent"' not in detail.content
     assert b"+20%" in detail.content and b"Sat, Sun" in detail.content
     assert b"deletelink" not in detail.content
+
+
+# --- how a rule is named: messages, titles, history and the delete page ------------------------
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_saving_a_rule_names_it_for_people_not_as_a_repr(admin_client):
+    added = admin_client.post(ADD, rule_form(name="Weekend", weekdays=["4", "5"]), follow=True)
+    rule = only_rule()
+
+    [message] = messages_of(added)
+    assert "Weekend +20 % (Fri–Sat)" in message and "RateRuleItem(" not in message
+
+    changed = admin_client.post(
+        page(rule.ruleId),
+        rule_form(name="Weekend", weekdays=["4", "5"], percent="25", _version=str(rule.version)),
+        follow=True,
+    )
+    [message] = messages_of(changed)
+    assert "Weekend +25 % (Fri–Sat)" in message and "RateRuleItem(" not in message
+
+
+def test_a_fixed_rule_with_dates_reads_with_its_price_and_days(admin_client):
+    admin_client.post(
+        ADD,
+        rule_form(
+            name="Festival",
+            kind="fixed",
+            percent="",
+            price="9000",
+            roomType="Suite",
+            weekdays=None,
+            startDate="2030-11-01",
+            endDate="2030-11-05",
+        ),
+    )
+
+    assert str(only_rule()) == "Festival ₹9,000.00 a night (Suite, Fri 1 Nov 2030 – Tue 5 Nov 2030)"
+
+
+def test_the_change_history_and_delete_pages_name_the_rule(admin_client):
+    admin_client.post(ADD, rule_form(name="Midweek", weekdays=["0", "1", "2", "3"], percent="-10"))
+    rule = only_rule()
+    label = "Midweek -10 % (Mon–Thu)"
+
+    for view in ("change", "history", "delete"):
+        text = admin_client.get(page(rule.ruleId, view)).content.decode()
+        assert label in text, view
+        assert "RateRuleItem(" not in text, view
+
+    deleted = admin_client.post(
+        page(rule.ruleId, "delete"), {"post": "yes", "_version": str(rule.version)}, follow=True
+    )
+    assert messages_of(deleted) == [f"The rate rule “{label}” was deleted successfully."]

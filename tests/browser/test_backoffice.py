@@ -27,22 +27,22 @@ def demo_hotel():
     seed_demo_bookings(now=now, log=lambda _msg: None)
 
 
-def sign_in(page, user):
-    page.goto("/admin/login/")
+def sign_in(page, user, landing=r"/admin/dashboard/$"):
+    """Open /admin/ as a person would: the login form, then the landing page."""
+    page.goto("/admin/")
     page.fill("#id_username", user.email)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    page.wait_for_url(re.compile(landing))
 
 
 @pytest.mark.parametrize("role", [roles.MANAGER, roles.FRONT_DESK, roles.ACCOUNTANT])
 def test_dashboard_and_rack_by_role(page, demo_hotel, make_staff, screenshot, role):
-    sign_in(page, make_staff(role))
-    screenshot(page, "01-index")
-
-    page.click("#backoffice-module a:has-text('Dashboard')")
+    sign_in(page, make_staff(role))  # staff land on the dashboard, not the index
     page.wait_for_selector("#occupancy svg.bo-chart")
     screenshot(page, "02-dashboard")
+    today = page.locator("#arrivals h2 .bo-count").inner_text()
+    assert re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}", today)
     revenue = page.locator("#revenue")
     assert revenue.count() == (0 if role == roles.FRONT_DESK else 1)
     check_in = page.locator("#arrivals input[value='Check in']")
@@ -78,13 +78,14 @@ def test_the_front_desk_checks_a_guest_in_from_the_dashboard(
 
 def test_housekeeping_cleans_a_room_on_a_phone(phone_page, demo_hotel, make_staff, screenshot):
     page = phone_page
-    sign_in(page, make_staff(roles.HOUSEKEEPING))
+    sign_in(page, make_staff(roles.HOUSEKEEPING), landing=r"/admin/housekeeping/$")
+    screenshot(page, "02-board")  # room attendants land on their board
+    page.goto("/admin/")
     screenshot(page, "01-index")
     tiles = page.locator("#backoffice-module a strong").all_inner_texts()
     assert tiles == ["Housekeeping"]  # the only back-office page of the role
 
     page.click("#backoffice-module a:has-text('Housekeeping')")
-    screenshot(page, "02-board")
     page.click(".bo-chips a:has-text('Dirty')")
     card = page.locator(".bo-hk > li").first
     room_id = card.get_attribute("id").removeprefix("room-")
@@ -95,4 +96,27 @@ def test_housekeeping_cleans_a_room_on_a_phone(phone_page, demo_hotel, make_staf
     page.wait_for_selector(".messagelist .success")
     screenshot(page, "04-cleaned")
     assert Room.get(room_id).housekeeping == "clean"
+    assert page.js_errors == []
+
+
+def test_the_bookings_list_says_its_preset_and_clears_to_all(
+    page, demo_hotel, make_staff, screenshot
+):
+    sign_in(page, make_staff(roles.FRONT_DESK))
+    page.goto("/admin/bookings/booking/")
+    banner = page.locator("#active-preset")
+    assert "Arrivals today" in banner.inner_text() and "default" in banner.inner_text()
+    arrivals = page.locator("#result_list tbody tr").count()
+    screenshot(page, "01-arrivals-today")
+
+    page.click("#changelist-filter-extra-actions a")
+
+    page.wait_for_url(re.compile(r"\?all=1$"))
+    assert banner.inner_text() == "Showing: All bookings"
+    assert page.locator("#result_list tbody tr").count() > arrivals
+    days = page.locator("#result_list td.field-checkIn").all_inner_texts()
+    assert days and all(
+        re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}", d) for d in days
+    )
+    screenshot(page, "02-all-bookings")
     assert page.js_errors == []

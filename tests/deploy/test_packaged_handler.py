@@ -201,7 +201,7 @@ def test_admin_login_sets_each_cookie_once_and_signs_in(lambda_fn, make_staff, v
     signed_in = lambda_fn.invoke(login)
 
     assert signed_in["statusCode"] == 302, body_of(signed_in)[:500]
-    assert header(signed_in, "Location") == "/admin/"
+    assert header(signed_in, "Location") == "/admin/dashboard/"  # a manager's landing page
     cookies = set_cookies(signed_in)
     names = cookie_names(cookies)
     assert sorted(names) == sorted(set(names)), cookies  # each cookie once
