@@ -19,8 +19,8 @@ from hotel.audit.services import audit_entry, audit_record
 from hotel.dynamo import connection
 from hotel.errors import Conflict, DomainError, NotFound, StaleObject, ValidationFailed
 
-from . import roles
-from .models import ApiTokenItem, LoginThrottleItem, StaffUser, StaffUserItem
+from . import roles, throttle
+from .models import ApiTokenItem, StaffUser, StaffUserItem
 
 
 class LoginLocked(DomainError):
@@ -242,32 +242,19 @@ def _throttle_key(email: str) -> str:
 
 
 def login_locked_until(*, email: str, now: datetime) -> datetime | None:
-    """When the email is locked out, the moment the lock ends; else None."""
-    try:
-        item = LoginThrottleItem.get(_throttle_key(normalize_email(email)))
-    except DoesNotExist:
-        return None
-    if item.lockedUntil and item.lockedUntil > now:
-        return item.lockedUntil
-    return None
-
-
-def _record_failure(email: str, now: datetime) -> None:
-    window = timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-    item = LoginThrottleItem(_throttle_key(email))
-    # ADD is atomic, so parallel guesses all count.
-    item.update(
-        actions=[
-            LoginThrottleItem.failures.add(1),
-            LoginThrottleItem.expiresAt.set(now + window),
-        ]
+    """When the email's attempts are used up, the moment its window ends; else None."""
+    return throttle.full_until(
+        _throttle_key(normalize_email(email)), limit=settings.LOGIN_MAX_FAILURES, now=now
     )
-    if item.failures >= settings.LOGIN_MAX_FAILURES:
-        item.update(actions=[LoginThrottleItem.lockedUntil.set(now + window)])
 
 
-def _clear_failures(email: str) -> None:
-    LoginThrottleItem(_throttle_key(email)).delete()
+def _locked(until: datetime, now: datetime) -> LoginLocked:
+    seconds = max(1, int((until - now).total_seconds()))
+    minutes = max(1, (seconds + 59) // 60)
+    return LoginLocked(
+        f"Too many failed logins for this account. Try again in {minutes} minutes.",
+        details={"retryAfterSeconds": seconds},
+    )
 
 
 # A real hash of a random password: unknown emails cost as much time as known ones.
@@ -277,25 +264,30 @@ _DUMMY_HASH = None
 def staff_authenticate(*, email: str, password: str, now: datetime) -> StaffUser | None:
     """Return the active staff member for these credentials, else None.
 
-    Raises LoginLocked after LOGIN_MAX_FAILURES failures within the lockout window;
-    failures are counted per email, whether or not the account exists.
+    Every attempt first spends one of the email's LOGIN_MAX_FAILURES slots in the
+    LOGIN_LOCKOUT_SECONDS window (hotel.accounts.throttle: one conditional write), whether
+    or not the account exists, so at most that many passwords are ever checked per window,
+    however many requests run at once. Raises LoginLocked when the slots are used up.
+    A success forgets the window (unless other attempts reserved slots meanwhile).
     """
     global _DUMMY_HASH
     email = normalize_email(email)
     if not email or not password:
         return None
-    locked_until = login_locked_until(email=email, now=now)
-    if locked_until:
-        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-        raise LoginLocked(
-            f"Too many failed logins for this account. Try again in {minutes} minutes.",
-            details={"retryAfterSeconds": int((locked_until - now).total_seconds())},
+    key = _throttle_key(email)
+    try:
+        slot = throttle.reserve(
+            key,
+            limit=settings.LOGIN_MAX_FAILURES,
+            window_seconds=settings.LOGIN_LOCKOUT_SECONDS,
+            now=now,
         )
+    except throttle.Throttled as exc:
+        raise _locked(exc.until, now) from exc
     user = staff_get(email=email)
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or make_password(secrets.token_urlsafe(16))
         check_password(password, _DUMMY_HASH)
-        _record_failure(email, now)
         return None
 
     def upgrade(raw):
@@ -303,9 +295,8 @@ def staff_authenticate(*, email: str, password: str, now: datetime) -> StaffUser
         user.save(update_fields=["password"])
 
     if not check_password(password, user.password, setter=upgrade) or not user.is_active:
-        _record_failure(email, now)
         return None
-    _clear_failures(email)
+    throttle.reset_after_success(key, slot=slot)
     return user
 
 

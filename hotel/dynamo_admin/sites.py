@@ -292,6 +292,18 @@ class DynamoAdminSite(admin.AdminSite):
         context["backoffice_pages"] = self.pages_for(request)
         return context
 
+    def login(self, request, extra_context=None):
+        """Django's admin login; an email whose attempts are used up gets 429 + Retry-After.
+
+        The form shows the lockout message (StaffLoginForm); the password was not checked.
+        """
+        response = super().login(request, extra_context)
+        locked = getattr(request, "login_locked", None)
+        if locked is not None and response.status_code == 200:
+            response.status_code = 429
+            response["Retry-After"] = str(locked.details.get("retryAfterSeconds", 60))
+        return response
+
     def index(self, request, extra_context=None):
         return super().index(
             request,

@@ -65,7 +65,8 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(manager, failur
 
     response = client.post(LOGIN, {"username": manager.email, "password": PASSWORD})
 
-    assert response.status_code == 200
+    assert response.status_code == 429  # refused before the password is checked
+    assert int(response["Retry-After"]) > 0
     assert b"Too many failed logins for this account" in response.content
     assert b"Please enter the correct" not in response.content
     assert client.get("/admin/").status_code == 302
