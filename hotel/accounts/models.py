@@ -73,6 +73,9 @@ class ApiTokenItem(Model):
     label = UnicodeAttribute(default="")
     createdAt = UTCDateTimeAttribute()
     expiresAt = TTLAttribute()
+    # An HMAC of the password hash at issue time (hotel.accounts.services): a token stops
+    # working when the password changes, as sessions do. None on tokens from before it.
+    passwordStamp = UnicodeAttribute(null=True)
     by_email = ApiTokenEmailIndex()
 
 

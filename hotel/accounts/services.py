@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.crypto import salted_hmac
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
@@ -200,11 +202,17 @@ def staff_set_password(
     before = _staff_snapshot(item)
     item.passwordHash = make_password(password)
     _staff_save(item, before, actor=actor, action="set_password", now=now, request_id=request_id)
+    api_tokens_revoke_all(email=item.email)  # Sessions end by their auth hash; tokens here.
     return StaffUser.from_item(item)
 
 
-def staff_user_persist(*, user: StaffUser, update_fields=None) -> None:
-    """Persist Django-side changes (password, last login, role…) to the StaffUserItem."""
+def staff_user_persist(*, user: StaffUser, update_fields=None, rehash: bool = False) -> None:
+    """Persist Django-side changes (password, last login, role…) to the StaffUserItem.
+
+    A new password (Django's set_password + save, e.g. `manage.py changepassword`) revokes
+    the member's API tokens; `rehash` marks the same password re-hashed at login, which
+    does not.
+    """
     fields = {
         "password": ("passwordHash", lambda u: u.password),
         "last_login": ("lastLogin", lambda u: u.last_login),
@@ -225,6 +233,7 @@ def staff_user_persist(*, user: StaffUser, update_fields=None) -> None:
         return
     # Read then write conditionally on the version we read: concurrent edits fail, not merge.
     item = StaffUserItem.get(user.email, consistent_read=True)
+    before_hash = item.passwordHash
     try:
         item.update(actions=actions)
     except UpdateError as exc:
@@ -232,6 +241,8 @@ def staff_user_persist(*, user: StaffUser, update_fields=None) -> None:
             raise StaleObject(f"Staff member {user.email} changed meanwhile; retry.") from exc
         raise
     user._version = item.version
+    if "password" in wanted and item.passwordHash != before_hash and not rehash:
+        api_tokens_revoke_all(email=user.email)
 
 
 # --- authentication with lockout ----------------------------------------------------------------
@@ -292,7 +303,7 @@ def staff_authenticate(*, email: str, password: str, now: datetime) -> StaffUser
 
     def upgrade(raw):
         user.set_password(raw)
-        user.save(update_fields=["password"])
+        staff_user_persist(user=user, update_fields=["password"], rehash=True)
 
     if not check_password(password, user.password, setter=upgrade) or not user.is_active:
         return None
@@ -313,6 +324,18 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_STAMP_SALT = "hotel.accounts.api-token.password"
+
+
+def _password_stamps(password_hash: str) -> list[str]:
+    """The stamp of a password hash under SECRET_KEY, then under each fallback key."""
+    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        salted_hmac(_STAMP_SALT, password_hash, secret=key, algorithm="sha256").hexdigest()
+        for key in secrets_
+    ]
+
+
 def api_token_issue(*, user: StaffUser, now: datetime, label: str = "") -> IssuedToken:
     """Create a bearer token for `user`; only its hash is stored."""
     token = "hk_" + secrets.token_urlsafe(32)
@@ -323,6 +346,7 @@ def api_token_issue(*, user: StaffUser, now: datetime, label: str = "") -> Issue
         label=label[:100],
         createdAt=now,
         expiresAt=expires_at,
+        passwordStamp=_password_stamps(user.password)[0],
     ).save()
     return IssuedToken(token=token, expires_at=expires_at)
 
@@ -340,6 +364,11 @@ def api_token_user(*, token: str, now: datetime) -> StaffUser | None:
     user = staff_get(email=item.email)
     if user is None or not user.is_active:
         return None
+    stamps = _password_stamps(user.password)
+    if item.passwordStamp is not None and not any(
+        hmac.compare_digest(item.passwordStamp, stamp) for stamp in stamps
+    ):
+        return None  # Issued before the last password change.
     return user
 
 
