@@ -714,40 +714,40 @@ def booking_change(
 # --- guest lookup: "find my booking" by reference + email (the guest site) -----------------------
 
 
-def _lookup_keys(*, reference: str, client: str, now: datetime) -> dict[str, int]:
-    """Throttle keys of this lookup in the current window, with the failures each allows."""
-    window = settings.HOTEL_LOOKUP_LOCKOUT_SECONDS
-    bucket = int(now.timestamp()) // window
+def _lookup_keys(*, reference: str, client: str) -> list[tuple[str, int]]:
+    """Throttle keys of this lookup with the attempts each allows per window, client first."""
     limit = settings.HOTEL_LOOKUP_MAX_FAILURES
     # A client address may be shared (an office, a hotel lobby): it gets more room.
-    return {
-        f"booking-lookup:{bucket}:ref:{reference[:64]}": limit,
-        f"booking-lookup:{bucket}:client:{client[:64]}": limit * 3,
-    }
+    return [
+        (f"booking-lookup:client:{client[:64]}", limit * 3),
+        (f"booking-lookup:ref:{reference[:64]}", limit),
+    ]
 
 
 def booking_lookup(*, reference: str, email: str, client: str, now: datetime) -> Booking:
     """The booking whose reference and guest email both match, for the guest site.
 
-    An unknown reference and a wrong email give the same BookingNotFound. Failures are
-    counted with atomic ADDs per reference and per client address in fixed windows of
-    HOTEL_LOOKUP_LOCKOUT_SECONDS (the login-throttle table, in its own key space; TTL
-    drops old windows); past HOTEL_LOOKUP_MAX_FAILURES the lookup is refused until the
-    window ends. Raises BookingNotFound, LookupLocked.
+    An unknown reference and a wrong email give the same BookingNotFound. Every attempt
+    first spends a slot per client address and per reference (hotel.accounts.throttle: a
+    conditional write each, in the login-throttle table's own key space), so at most
+    HOTEL_LOOKUP_MAX_FAILURES emails are ever checked against a reference per window of
+    HOTEL_LOOKUP_LOCKOUT_SECONDS, however many requests run at once; then the lookup is
+    refused until the window ends. A match forgets the reference's window (not the
+    client's). Raises BookingNotFound, LookupLocked.
     """
-    from hotel.accounts.models import LoginThrottleItem
+    from hotel.accounts import throttle
 
     from .exceptions import LookupLocked
 
     reference = (reference or "").strip().upper()
     email = (email or "").strip().lower()
-    keys = _lookup_keys(reference=reference, client=client or "unknown", now=now)
     window = settings.HOTEL_LOOKUP_LOCKOUT_SECONDS
-    window_end = (int(now.timestamp()) // window + 1) * window
-    for item in LoginThrottleItem.batch_get(list(keys)):
-        if (item.failures or 0) >= keys[item.key]:
-            retry = max(1, window_end - int(now.timestamp()))
-            raise LookupLocked(details={"retryAfterSeconds": retry})
+    slots = {}
+    for key, limit in _lookup_keys(reference=reference, client=client or "unknown"):
+        try:
+            slots[key] = throttle.reserve(key, limit=limit, window_seconds=window, now=now)
+        except throttle.Throttled as exc:
+            raise LookupLocked(details={"retryAfterSeconds": exc.retry_after}) from exc
     booking = None
     if reference and email and len(reference) <= 64:
         try:
@@ -756,15 +756,9 @@ def booking_lookup(*, reference: str, email: str, client: str, now: datetime) ->
             booking = None
     stored = (booking.guestEmail or "") if booking else ""
     if booking is None or not stored or not hmac.compare_digest(stored.encode(), email.encode()):
-        expires = datetime.fromtimestamp(window_end + window, tz=now.tzinfo)
-        for key in keys:  # ADD is atomic: parallel guesses all count
-            LoginThrottleItem(key).update(
-                actions=[
-                    LoginThrottleItem.failures.add(1),
-                    LoginThrottleItem.expiresAt.set(expires),
-                ]
-            )
         raise BookingNotFound("No booking matches this reference and email address.")
+    ref_key = _lookup_keys(reference=reference, client="")[1][0]
+    throttle.reset_after_success(ref_key, slot=slots[ref_key])
     return booking
 
 

@@ -221,7 +221,7 @@ def book(request, room_id: str):
 def lookup(request):
     """Reference + email, both must match; failures are throttled (booking_lookup)."""
     form = LookupForm(request.POST or None)
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             booking = services.booking_lookup(
@@ -231,7 +231,8 @@ def lookup(request):
                 now=timezone.now(),
             )
         except LookupLocked as exc:
-            minutes = max(1, (exc.details.get("retryAfterSeconds", 60) + 59) // 60)
+            retry_after = exc.details.get("retryAfterSeconds", 60)
+            minutes = max(1, (retry_after + 59) // 60)
             form.add_error(
                 None,
                 _("Too many attempts. Please try again in %(minutes)s minutes.")
@@ -244,7 +245,10 @@ def lookup(request):
             )
         else:
             return redirect(manage_path(booking_id=booking.bookingId))
-    return render(request, "site/lookup.html", {"form": form}, status=status)
+    response = render(request, "site/lookup.html", {"form": form}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @never_cache

@@ -1,8 +1,14 @@
-"""Idempotency-Key for POSTs (pretix's habit): the same key and body get the same response.
+"""Idempotency-Key for POSTs (pretix's habit): the same caller, key and body get the same response.
 
 A first request claims the key with a conditional put; its response is stored on the
 key. A retry with the same body replays that response; with a different body it is
 refused (422); while the first is still in flight the retry gets 409.
+
+Keys are scoped to the caller (Stripe's habit: a key belongs to whoever sent it): a staff
+member's keys are theirs alone, a holder of a secret (a guest's booking token) shares keys
+only with that secret, anonymous callers share one space. The table stores only a SHA-256 of
+scope, caller and key, and never the response's secrets (`secret_fields`, e.g. a booking's
+guestToken): the first answer carries them, a replay does not, whoever asks.
 """
 
 from __future__ import annotations
@@ -41,14 +47,41 @@ class IdempotencyKey(Model):
     expiresAt = TTLAttribute()
 
 
+ANONYMOUS = "anonymous"
+
+
 def fingerprint(payload) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def request_caller(request, *, held_secret: str | None = None) -> str:
+    """Whom a request's keys belong to: the signed-in user, else the holder of
+    `held_secret` (e.g. a guest's booking token; only its hash is used), else ANONYMOUS."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.get_username()}"
+    if held_secret:
+        return "holder:" + hashlib.sha256(held_secret.encode()).hexdigest()
+    return ANONYMOUS
+
+
+def _storage_key(scope: str, caller: str, key: str) -> str:
+    digest = hashlib.sha256("\x00".join((scope, caller, key)).encode()).hexdigest()
+    return f"{scope}:{digest}"
+
+
 def idempotent(
-    *, scope: str, key: str, payload, now: datetime, call: Callable[[], tuple[int, dict]]
+    *,
+    scope: str,
+    key: str,
+    payload,
+    now: datetime,
+    call: Callable[[], tuple[int, dict]],
+    caller: str = ANONYMOUS,
+    secret_fields: tuple[str, ...] = ("guestToken",),
 ) -> tuple[int, dict]:
-    """Run `call` once per (scope, key); replay its (status, body) for identical retries.
+    """Run `call` once per (scope, caller, key); replay its (status, body) for identical
+    retries by the same caller, without `secret_fields` (never stored).
 
     Raises IdempotencyKeyReused (different body), Conflict (first request in flight),
     or whatever `call` raises (the key is then released so the client can retry).
@@ -60,7 +93,7 @@ def idempotent(
             details={"fields": {"Idempotency-Key": ["Invalid length."]}},
         )
     item = IdempotencyKey(
-        key=f"{scope}:{key}",
+        key=_storage_key(scope, caller, key),
         fingerprint=fingerprint(payload),
         createdAt=now,
         expiresAt=now + KEY_TTL,
@@ -76,7 +109,8 @@ def idempotent(
     except Exception:
         item.delete()  # Errors are not cached: the same key may be retried.
         raise
-    item.update(actions=[IdempotencyKey.statusCode.set(status), IdempotencyKey.body.set(body)])
+    stored = {name: value for name, value in body.items() if name not in secret_fields}
+    item.update(actions=[IdempotencyKey.statusCode.set(status), IdempotencyKey.body.set(stored)])
     return status, body
 
 

@@ -137,8 +137,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where a staff login lands when `next` is missing or rejected (an off-site URL): the admin.
+LOGIN_REDIRECT_URL = "admin:index"
 
-# Failed staff logins: after LOGIN_MAX_FAILURES within LOGIN_LOCKOUT_SECONDS the email is locked.
+# Staff logins: at most LOGIN_MAX_FAILURES attempts per email per LOGIN_LOCKOUT_SECONDS window
+# (each attempt is counted before its password is checked); then 429 until the window ends.
 LOGIN_MAX_FAILURES = int(os.environ.get("HOTEL_LOGIN_MAX_FAILURES", 5))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("HOTEL_LOGIN_LOCKOUT_SECONDS", 15 * 60))
 API_TOKEN_TTL_SECONDS = int(os.environ.get("HOTEL_API_TOKEN_TTL_SECONDS", 12 * 3600))

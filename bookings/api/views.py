@@ -19,7 +19,7 @@ from hotel.api.permissions import staff_perm
 from hotel.api.serializers import parse_query
 from hotel.dynamo import InvalidCursor
 from hotel.errors import ValidationFailed
-from hotel.idempotency import idempotent
+from hotel.idempotency import idempotent, request_caller
 from payments.services import booking_cancel_with_refund, booking_change_by_guest
 from rooms.api.serializers import RoomOutput
 
@@ -170,7 +170,13 @@ class BookingListView(APIView):
         key = request.headers.get("Idempotency-Key")
         if key:
             code, body = idempotent(
-                scope="bookings.create", key=key, payload=request.data, now=now, call=create
+                scope="bookings.create",
+                key=key,
+                payload=request.data,
+                now=now,
+                call=create,
+                caller=request_caller(request),
+                secret_fields=("guestToken",),  # handed out once; a replay comes without it
             )
         else:
             code, body = create()

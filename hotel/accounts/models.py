@@ -73,19 +73,22 @@ class ApiTokenItem(Model):
     label = UnicodeAttribute(default="")
     createdAt = UTCDateTimeAttribute()
     expiresAt = TTLAttribute()
+    # An HMAC of the password hash at issue time (hotel.accounts.services): a token stops
+    # working when the password changes, as sessions do. None on tokens from before it.
+    passwordStamp = UnicodeAttribute(null=True)
     by_email = ApiTokenEmailIndex()
 
 
 @register
 class LoginThrottleItem(Model):
-    """Failed logins per email, counted atomically; the item expires with its window."""
+    """Attempt slots of one key (a login email, a booking reference, a client address) in
+    the current window (hotel.accounts.throttle); the item expires with its window."""
 
     Meta = meta("login-throttle")
 
     key = UnicodeAttribute(hash_key=True)
-    failures = IntegerAttribute(default=0)
-    lockedUntil = UTCDateTimeAttribute(null=True)
-    expiresAt = TTLAttribute()
+    failures = IntegerAttribute(default=0)  # slots spent in the window (attempts, not verdicts)
+    expiresAt = TTLAttribute()  # the window's end
 
 
 class StaffUser(AbstractBaseUser):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.crypto import salted_hmac
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
@@ -19,8 +21,8 @@ from hotel.audit.services import audit_entry, audit_record
 from hotel.dynamo import connection
 from hotel.errors import Conflict, DomainError, NotFound, StaleObject, ValidationFailed
 
-from . import roles
-from .models import ApiTokenItem, LoginThrottleItem, StaffUser, StaffUserItem
+from . import roles, throttle
+from .models import ApiTokenItem, StaffUser, StaffUserItem
 
 
 class LoginLocked(DomainError):
@@ -200,11 +202,17 @@ def staff_set_password(
     before = _staff_snapshot(item)
     item.passwordHash = make_password(password)
     _staff_save(item, before, actor=actor, action="set_password", now=now, request_id=request_id)
+    api_tokens_revoke_all(email=item.email)  # Sessions end by their auth hash; tokens here.
     return StaffUser.from_item(item)
 
 
-def staff_user_persist(*, user: StaffUser, update_fields=None) -> None:
-    """Persist Django-side changes (password, last login, role…) to the StaffUserItem."""
+def staff_user_persist(*, user: StaffUser, update_fields=None, rehash: bool = False) -> None:
+    """Persist Django-side changes (password, last login, role…) to the StaffUserItem.
+
+    A new password (Django's set_password + save, e.g. `manage.py changepassword`) revokes
+    the member's API tokens; `rehash` marks the same password re-hashed at login, which
+    does not.
+    """
     fields = {
         "password": ("passwordHash", lambda u: u.password),
         "last_login": ("lastLogin", lambda u: u.last_login),
@@ -225,6 +233,7 @@ def staff_user_persist(*, user: StaffUser, update_fields=None) -> None:
         return
     # Read then write conditionally on the version we read: concurrent edits fail, not merge.
     item = StaffUserItem.get(user.email, consistent_read=True)
+    before_hash = item.passwordHash
     try:
         item.update(actions=actions)
     except UpdateError as exc:
@@ -232,6 +241,8 @@ def staff_user_persist(*, user: StaffUser, update_fields=None) -> None:
             raise StaleObject(f"Staff member {user.email} changed meanwhile; retry.") from exc
         raise
     user._version = item.version
+    if "password" in wanted and item.passwordHash != before_hash and not rehash:
+        api_tokens_revoke_all(email=user.email)
 
 
 # --- authentication with lockout ----------------------------------------------------------------
@@ -242,32 +253,19 @@ def _throttle_key(email: str) -> str:
 
 
 def login_locked_until(*, email: str, now: datetime) -> datetime | None:
-    """When the email is locked out, the moment the lock ends; else None."""
-    try:
-        item = LoginThrottleItem.get(_throttle_key(normalize_email(email)))
-    except DoesNotExist:
-        return None
-    if item.lockedUntil and item.lockedUntil > now:
-        return item.lockedUntil
-    return None
-
-
-def _record_failure(email: str, now: datetime) -> None:
-    window = timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-    item = LoginThrottleItem(_throttle_key(email))
-    # ADD is atomic, so parallel guesses all count.
-    item.update(
-        actions=[
-            LoginThrottleItem.failures.add(1),
-            LoginThrottleItem.expiresAt.set(now + window),
-        ]
+    """When the email's attempts are used up, the moment its window ends; else None."""
+    return throttle.full_until(
+        _throttle_key(normalize_email(email)), limit=settings.LOGIN_MAX_FAILURES, now=now
     )
-    if item.failures >= settings.LOGIN_MAX_FAILURES:
-        item.update(actions=[LoginThrottleItem.lockedUntil.set(now + window)])
 
 
-def _clear_failures(email: str) -> None:
-    LoginThrottleItem(_throttle_key(email)).delete()
+def _locked(until: datetime, now: datetime) -> LoginLocked:
+    seconds = max(1, int((until - now).total_seconds()))
+    minutes = max(1, (seconds + 59) // 60)
+    return LoginLocked(
+        f"Too many failed logins for this account. Try again in {minutes} minutes.",
+        details={"retryAfterSeconds": seconds},
+    )
 
 
 # A real hash of a random password: unknown emails cost as much time as known ones.
@@ -277,35 +275,39 @@ _DUMMY_HASH = None
 def staff_authenticate(*, email: str, password: str, now: datetime) -> StaffUser | None:
     """Return the active staff member for these credentials, else None.
 
-    Raises LoginLocked after LOGIN_MAX_FAILURES failures within the lockout window;
-    failures are counted per email, whether or not the account exists.
+    Every attempt first spends one of the email's LOGIN_MAX_FAILURES slots in the
+    LOGIN_LOCKOUT_SECONDS window (hotel.accounts.throttle: one conditional write), whether
+    or not the account exists, so at most that many passwords are ever checked per window,
+    however many requests run at once. Raises LoginLocked when the slots are used up.
+    A success forgets the window (unless other attempts reserved slots meanwhile).
     """
     global _DUMMY_HASH
     email = normalize_email(email)
     if not email or not password:
         return None
-    locked_until = login_locked_until(email=email, now=now)
-    if locked_until:
-        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-        raise LoginLocked(
-            f"Too many failed logins for this account. Try again in {minutes} minutes.",
-            details={"retryAfterSeconds": int((locked_until - now).total_seconds())},
+    key = _throttle_key(email)
+    try:
+        slot = throttle.reserve(
+            key,
+            limit=settings.LOGIN_MAX_FAILURES,
+            window_seconds=settings.LOGIN_LOCKOUT_SECONDS,
+            now=now,
         )
+    except throttle.Throttled as exc:
+        raise _locked(exc.until, now) from exc
     user = staff_get(email=email)
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or make_password(secrets.token_urlsafe(16))
         check_password(password, _DUMMY_HASH)
-        _record_failure(email, now)
         return None
 
     def upgrade(raw):
         user.set_password(raw)
-        user.save(update_fields=["password"])
+        staff_user_persist(user=user, update_fields=["password"], rehash=True)
 
     if not check_password(password, user.password, setter=upgrade) or not user.is_active:
-        _record_failure(email, now)
         return None
-    _clear_failures(email)
+    throttle.reset_after_success(key, slot=slot)
     return user
 
 
@@ -322,6 +324,18 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_STAMP_SALT = "hotel.accounts.api-token.password"
+
+
+def _password_stamps(password_hash: str) -> list[str]:
+    """The stamp of a password hash under SECRET_KEY, then under each fallback key."""
+    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        salted_hmac(_STAMP_SALT, password_hash, secret=key, algorithm="sha256").hexdigest()
+        for key in secrets_
+    ]
+
+
 def api_token_issue(*, user: StaffUser, now: datetime, label: str = "") -> IssuedToken:
     """Create a bearer token for `user`; only its hash is stored."""
     token = "hk_" + secrets.token_urlsafe(32)
@@ -332,6 +346,7 @@ def api_token_issue(*, user: StaffUser, now: datetime, label: str = "") -> Issue
         label=label[:100],
         createdAt=now,
         expiresAt=expires_at,
+        passwordStamp=_password_stamps(user.password)[0],
     ).save()
     return IssuedToken(token=token, expires_at=expires_at)
 
@@ -349,6 +364,11 @@ def api_token_user(*, token: str, now: datetime) -> StaffUser | None:
     user = staff_get(email=item.email)
     if user is None or not user.is_active:
         return None
+    stamps = _password_stamps(user.password)
+    if item.passwordStamp is not None and not any(
+        hmac.compare_digest(item.passwordStamp, stamp) for stamp in stamps
+    ):
+        return None  # Issued before the last password change.
     return user
 
 

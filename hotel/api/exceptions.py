@@ -63,6 +63,8 @@ def exception_handler(exc, context):
         status, code, message, details = exc.status_code, exc.code, exc.message, exc.details
         if status == 503:
             headers["Retry-After"] = "5"
+        elif status == 429 and details.get("retryAfterSeconds"):
+            headers["Retry-After"] = str(int(details["retryAfterSeconds"]))
     elif isinstance(exc, drf.APIException):
         status = exc.status_code
         code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), None)

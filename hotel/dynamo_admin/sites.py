@@ -178,7 +178,7 @@ class DynamoAdminSite(admin.AdminSite):
 
         urlpatterns = [
             path("", wrap(self.index), name="index"),
-            path("login/", self.login, name="login"),
+            path("login/", self.login_with_lockout_status, name="login"),
             path("logout/", wrap(self.logout), name="logout"),
             path(
                 "password_change/",
@@ -308,6 +308,17 @@ class DynamoAdminSite(admin.AdminSite):
         context = super().each_context(request)
         context["backoffice_pages"] = self.pages_for(request)
         return context
+
+    def login_with_lockout_status(self, request, extra_context=None):
+        """The login view (`self.login`); an email whose attempts are used up gets 429 with
+        Retry-After. The form shows the lockout message (StaffLoginForm); the password was
+        not checked."""
+        response = self.login(request, extra_context)
+        locked = getattr(request, "login_locked", None)
+        if locked is not None and response.status_code == 200:
+            response.status_code = 429
+            response["Retry-After"] = str(locked.details.get("retryAfterSeconds", 60))
+        return response
 
     def index(self, request, extra_context=None):
         return super().index(

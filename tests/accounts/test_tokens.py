@@ -3,10 +3,18 @@
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.test import Client
+from rest_framework.test import APIClient
 
 from hotel.accounts import roles
-from hotel.accounts.models import ApiTokenItem
-from hotel.accounts.services import api_token_issue, api_token_user, api_tokens_revoke_all
+from hotel.accounts.models import ApiTokenItem, StaffUserItem
+from hotel.accounts.services import (
+    api_token_issue,
+    api_token_user,
+    api_tokens_revoke_all,
+    staff_get,
+)
 from tests.conftest import NOW, PASSWORD
 from tests.rooms.test_api import NEW_ROOM, assert_error
 
@@ -86,3 +94,77 @@ def test_deactivated_staff_token_stops_working(manager):
     manager.is_active = False
     manager.save(update_fields=["is_active"])
     assert api_token_user(token=issued.token, now=NOW) is None
+
+
+# --- a password change or reset ends the member's API tokens, as it ends their sessions -------
+
+
+def bearer(api, token):
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return api
+
+
+def test_changing_ones_own_password_in_the_admin_revokes_api_tokens(api, manager):
+    token = issue(api, manager.email).json()["token"]
+    assert bearer(api, token).post("/api/rooms", NEW_ROOM, format="json").status_code == 201
+    admin = Client()
+    admin.post("/admin/login/?next=/admin/", {"username": manager.email, "password": PASSWORD})
+    new = "a-brand-new-secret-42"
+
+    changed = admin.post(
+        "/admin/password_change/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+
+    assert changed.status_code == 302
+    error = assert_error(
+        bearer(APIClient(), token).post("/api/rooms", NEW_ROOM | {"roomId": "R-2"}, format="json"),
+        401,
+        "AUTHENTICATION_FAILED",
+    )
+    assert "revoked" in error["message"]
+    assert ApiTokenItem.count() == 0
+    fresh = issue(APIClient(), manager.email, new).json()["token"]
+    assert bearer(APIClient(), fresh).delete("/api/auth/token").status_code == 204
+
+
+def test_a_manager_setting_a_staff_password_revokes_their_tokens(api, admin_client, make_staff):
+    desk = make_staff(roles.FRONT_DESK, email="desk@hotel.test")
+    token = issue(api, desk.email).json()["token"]
+    url = f"/admin/accounts/staffuser/{desk.email}/password/"
+
+    reset = admin_client.post(
+        url, {"password": "fresh-start-123", "password_again": "fresh-start-123"}
+    )
+
+    assert reset.status_code == 302
+    assert_error(bearer(APIClient(), token).get("/api/bookings"), 401, "AUTHENTICATION_FAILED")
+
+
+def test_djangos_set_password_and_save_revokes_tokens(api, manager):
+    token = issue(api, manager.email).json()["token"]
+    user = staff_get(email=manager.email)
+
+    user.set_password("changed-by-command-77")  # what `manage.py changepassword` does
+    user.save()
+
+    assert_error(bearer(APIClient(), token).get("/api/bookings"), 401, "AUTHENTICATION_FAILED")
+
+
+def test_a_token_issued_with_the_old_password_dies_even_if_revocation_missed_it(api, manager):
+    """The token carries a stamp of the password it was issued under: a login racing the
+    change (token written after the revocation swept the table) still ends with it."""
+    token = issue(api, manager.email).json()["token"]
+    item = StaffUserItem.get(manager.email)
+    item.update(actions=[StaffUserItem.passwordHash.set(make_password("changed-elsewhere-1"))])
+
+    assert_error(bearer(APIClient(), token).get("/api/bookings"), 401, "AUTHENTICATION_FAILED")
+
+
+def test_other_changes_keep_tokens(api, manager):
+    token = issue(api, manager.email).json()["token"]
+    user = staff_get(email=manager.email)
+    user.full_name = "Renamed Manager"
+    user.save(update_fields=["full_name"])
+
+    assert bearer(APIClient(), token).get("/api/bookings").status_code == 200

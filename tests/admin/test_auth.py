@@ -65,7 +65,8 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(manager, failur
 
     response = client.post(LOGIN, {"username": manager.email, "password": PASSWORD})
 
-    assert response.status_code == 200
+    assert response.status_code == 429  # refused before the password is checked
+    assert int(response["Retry-After"]) > 0
     assert b"Too many failed logins for this account" in response.content
     assert b"Please enter the correct" not in response.content
     assert client.get("/admin/").status_code == 302
@@ -124,3 +125,16 @@ def test_password_change_rejects_a_wrong_old_password(admin_client):
 
     assert response.status_code == 200
     assert "old_password" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/admin/"])
+def test_a_rejected_next_lands_on_the_admin_not_a_404(manager, next_url):
+    client = Client()
+
+    response = client.post(
+        f"/admin/login/?next={next_url}", {"username": manager.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200

@@ -1,12 +1,15 @@
 """Booking API over HTTP: availability, create with idempotency, guest tokens, lifecycle."""
 
-from datetime import date, timedelta
+import json
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from rest_framework.test import APIClient
 
 from bookings.models import Booking, RoomNight
 from hotel.accounts import roles
+from hotel.accounts.services import api_token_issue
+from hotel.idempotency import IdempotencyKey
 from tests.rooms.test_api import assert_error
 
 TODAY = date.today()
@@ -159,7 +162,58 @@ def test_same_idempotency_key_and_body_replays_without_a_second_booking(api, roo
     first = api.post("/api/bookings", booking_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-123")
     again = api.post("/api/bookings", booking_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-123")
     assert first.status_code == again.status_code == 201
-    assert first.json() == again.json()
+    # The same booking; its guest token is handed out once (a replay comes without it).
+    assert again.json() == {k: v for k, v in first.json().items() if k != "guestToken"}
+    assert Booking.count() == 1
+
+
+def test_a_replayed_key_never_hands_out_the_guest_token(api, rooms):
+    first = api.post("/api/bookings", booking_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-77")
+    token = first.json()["guestToken"]
+
+    stranger = APIClient().post(
+        "/api/bookings", booking_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-77"
+    )
+
+    assert stranger.status_code == 201
+    assert "guestToken" not in stranger.json() and token not in stranger.content.decode()
+    assert Booking.count() == 1
+
+
+def test_the_stored_idempotency_item_holds_no_token_and_no_raw_key(api, rooms):
+    token = api.post(
+        "/api/bookings", booking_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-secret-1"
+    ).json()["guestToken"]
+
+    items = list(IdempotencyKey.scan())
+
+    assert len(items) == 1
+    raw = json.dumps(items[0].to_simple_dict(), default=str)
+    assert token not in raw and "k-secret-1" not in raw
+    assert items[0].body["bookingId"] and "guestToken" not in items[0].body
+
+
+def test_staff_idempotency_keys_are_their_own(api, rooms, make_staff):
+    desk = api.as_role(roles.FRONT_DESK)
+    first = desk.post("/api/bookings", booking_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-5")
+    again = desk.post("/api/bookings", booking_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-5")
+    assert first.status_code == again.status_code == 201
+    assert again.json()["bookingId"] == first.json()["bookingId"]
+    assert "guestToken" not in again.json()
+
+    colleague = APIClient()
+    token = api_token_issue(user=make_staff(roles.FRONT_DESK), now=datetime.now(UTC)).token
+    colleague.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    replay = colleague.post(
+        "/api/bookings", booking_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-5"
+    )
+    # Not the first one's answer: the colleague's key is a new request (the room is taken).
+    assert replay.status_code == 409
+    assert first.json()["bookingId"] not in replay.content.decode()
+    anonymous = APIClient().post(
+        "/api/bookings", booking_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-5"
+    )
+    assert anonymous.status_code == 409
     assert Booking.count() == 1
 
 
