@@ -21,9 +21,9 @@ from datetime import date, datetime
 
 from pynamodb.exceptions import DoesNotExist
 
-from bookings.exceptions import BookingNotFound
+from bookings.exceptions import BookingNotFound, InvalidTransition
 from bookings.models import CANCELLED, Booking
-from bookings.services import booking_transition, hotel_today
+from bookings.services import STAFF_TARGETS, TRANSITIONS, booking_transition, hotel_today
 from hotel import events
 from hotel.audit.services import audit_entry
 from hotel.errors import Conflict, ValidationFailed
@@ -169,11 +169,24 @@ def booking_cancel_with_refund(
     Raises BookingNotFound, InvalidTransition (cannot be cancelled), ValidationFailed
     (the override).
     """
+    # What was paid is read before the booking: a concurrent cancel refunds only after its
+    # write, so whoever still finds the booking cancellable also finds the money unrefunded
+    # and loses at the conditional write (409), never at the override's bound (400).
+    paid = booking_amount_paid(booking_id=booking_id)
     try:
         booking = Booking.get(booking_id, consistent_read=True)
     except DoesNotExist as exc:
         raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
-    quote = booking_cancellation_quote(booking=booking, now=now)
+    if CANCELLED not in TRANSITIONS.get(booking.status, ()):
+        raise InvalidTransition(
+            f"A {booking.status} booking cannot become {CANCELLED}.",
+            details={
+                "from": booking.status,
+                "to": CANCELLED,
+                "allowed": sorted(TRANSITIONS.get(booking.status, ()) & STAFF_TARGETS),
+            },
+        )
+    quote = _quote(booking, paid=paid, now=now)
     overridden = refund_amount is not None
     if overridden:
         reason = _override_validate(refund_amount, reason, paid=quote.paid, currency=quote.currency)
@@ -211,13 +224,7 @@ def booking_cancel_with_refund(
     # cancel is counted (none can complete for a cancelled booking).
     paid = booking_amount_paid(booking_id=booking_id)
     if paid != quote.paid:
-        quote = cancellation_quote(
-            check_in=date.fromisoformat(booking.checkIn),
-            today=hotel_today(now),
-            paid=paid,
-            currency=booking.currency,
-            policy=cancellation_policy(),
-        )
+        quote = _quote(booking, paid=paid, now=now)
     refund = refund_amount if overridden else quote.refund
     status = NOTHING_TO_REFUND
     if refund > 0:
@@ -241,6 +248,16 @@ def booking_cancel_with_refund(
         refund_status=status,
         policy_refund=quote.refund,
         overridden=overridden,
+    )
+
+
+def _quote(booking: Booking, *, paid: int, now: datetime) -> CancellationQuote:
+    return cancellation_quote(
+        check_in=date.fromisoformat(booking.checkIn),
+        today=hotel_today(now),
+        paid=paid,
+        currency=booking.currency,
+        policy=cancellation_policy(),
     )
 
 

@@ -5,12 +5,19 @@ lifecycle cancel refuses a paid booking."""
 
 from __future__ import annotations
 
+import json
+import threading
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.core import mail
 
 from bookings.models import Booking
 from bookings.services import booking_transition
 from hotel.accounts import roles
+from hotel.accounts.services import api_token_issue
 from hotel.audit.selectors import audit_for_object
 from payments.cancel import CancelNeedsRefund
 from payments.models import Payment
@@ -224,3 +231,50 @@ def test_the_plain_lifecycle_cancel_still_cancels_an_unpaid_booking(make_booking
     )
 
     assert status_of(created.booking.bookingId) == "cancelled"
+
+
+# --- two staff cancelling at once ----------------------------------------------------------------
+
+
+def _put(url: str, token: str, body: dict) -> int:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="PUT",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_concurrent_cancels_refund_once(live_app, make_booking, make_staff, stripe_side):
+    created = make_booking()
+    payment = pay(created)
+    url = f"{live_app}/api/bookings/{created.booking.bookingId}/status"
+    bodies = [
+        {"status": "cancelled"},
+        {"status": "cancelled", "refundAmount": 1000, "reason": "goodwill"},
+        {"status": "cancelled"},
+        {"status": "cancelled", "refundAmount": 0, "reason": "fee"},
+    ]
+    tokens = [api_token_issue(user=make_staff(roles.MANAGER), now=now()).token for _ in bodies]
+    barrier = threading.Barrier(len(bodies))
+
+    def cancel(i: int) -> int:
+        barrier.wait()
+        return _put(url, tokens[i], bodies[i])
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        codes = sorted(pool.map(cancel, range(len(bodies))))
+
+    assert codes == [200, 409, 409, 409]
+    [decision] = decisions(created.booking.bookingId)  # only the winner's decision is kept
+    refunds = stripe_side.refunds_for(payment.stripePaymentIntentId)
+    assert [r.amount for r in refunds] == (
+        [decision.after["refund"]] if decision.after["refund"] else []
+    )
+    assert stored(payment).refundedAmount == decision.after["refund"]
+    assert len(cancel_emails()) == 1
