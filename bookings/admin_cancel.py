@@ -173,6 +173,8 @@ def _confirmation(modeladmin, request, bookings: list[Booking], *, form=None):
                 "booking": booking,
                 "cancellable": cancellable,
                 "status": booking.status.replace("-", " "),
+                "stay": f"{modeladmin.format_attribute(booking, 'checkIn')} → "
+                f"{modeladmin.format_attribute(booking, 'checkOut')}, room {booking.roomId}",
                 "paid": format_money(quote.paid, currency),
                 "paid_minor": quote.paid,
                 "refund": format_money(quote.refund, currency),

@@ -199,7 +199,7 @@ def booking_cancel_with_refund(
             action="cancel:refund",
             object_type="bookings.booking",
             object_id=booking.bookingId,
-            before={"paid": quote.paid, "policyRefund": quote.refund},
+            before=None,  # a decision, not a change: the entry lists what was decided
             after={
                 "paid": quote.paid,
                 "policyRefund": quote.refund,
