@@ -41,7 +41,7 @@ from payments.admin import payments_for_booking_page
 from rooms.models import ROOM_TYPES, STATUS_MAINTENANCE
 from rooms.selectors import rooms_list
 
-from . import backoffice, rates, services
+from . import admin_cancel, backoffice, rates, services
 from .models import (
     CANCELLED,
     CHECKED_IN,
@@ -283,7 +283,8 @@ class BookingAdmin(DynamoModelAdmin):
         if action.startswith("status:"):
             status = action.split(":", 1)[1]
             return f"Status → {STATUS_LABELS.get(status, status)}"
-        return {"change": "Changed dates / room"}.get(action) or action_label(action)
+        labels = {"change": "Changed dates / room", "cancel:refund": "Cancellation refund"}
+        return labels.get(action) or action_label(action)
 
     @display(description="Nights")
     def nights(self, booking):
@@ -483,7 +484,8 @@ class BookingAdmin(DynamoModelAdmin):
 
     @action(description="Cancel", permissions=["change"])
     def cancel(self, request, bookings):
-        self._transition(request, bookings, CANCELLED)
+        """A confirmation page with the refund, then payments' cancel (bookings/admin_cancel)."""
+        return admin_cancel.cancel_bookings(self, request, bookings)
 
     @action(description="No-show", permissions=["change"])
     def no_show(self, request, bookings):

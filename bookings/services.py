@@ -87,6 +87,11 @@ EVENT_FOR_STATUS = {
     CHECKED_OUT: events.GuestCheckedOut,
     NO_SHOW: events.BookingNoShow,
 }
+# A higher layer's veto on a plain cancel: payments registers one (from its AppConfig.ready)
+# so that a booking with money paid is cancelled only through its refunding cancel service,
+# which passes `refund_handled=True`. Bookings never import payments.
+CancelGuard = Callable[[Booking], None]
+_CANCEL_GUARDS: list[CancelGuard] = []
 ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
 PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{6,25}$")
 DEAD_BOOKING_RETENTION = timedelta(days=400)
@@ -369,6 +374,14 @@ def _event_detail(booking: Booking) -> dict:
 # --- the lifecycle --------------------------------------------------------------------------------
 
 
+def booking_cancel_guard_register(guard: CancelGuard) -> CancelGuard:
+    """Have `guard(booking)` run before every cancel that does not handle the refund itself;
+    it raises a DomainError to refuse. Registering the same guard twice is a no-op."""
+    if guard not in _CANCEL_GUARDS:
+        _CANCEL_GUARDS.append(guard)
+    return guard
+
+
 def booking_transition(
     *,
     booking_id: str,
@@ -379,6 +392,7 @@ def booking_transition(
     system: bool = False,
     also: Callable[[TransactWrite], None] | None = None,
     late_confirm: bool = False,
+    refund_handled: bool = False,
 ) -> Booking:
     """Move a booking along the lifecycle (TRANSITIONS), with its side effects, atomically.
 
@@ -391,6 +405,8 @@ def booking_transition(
     together with the booking it confirms); it may be called more than once. With
     `late_confirm`, a pending booking whose hold has expired is still confirmed as long
     as it owns every night (a payment that was started while the hold was live).
+    A cancel runs the registered cancel guards (booking_cancel_guard_register) unless the
+    caller says with `refund_handled` that it applies the cancellation refund itself.
     """
     for attempt in range(3):
         booking = _booking(booking_id)
@@ -406,6 +422,9 @@ def booking_transition(
                     "allowed": sorted(TRANSITIONS.get(previous, ()) & STAFF_TARGETS),
                 },
             )
+        if to_status == CANCELLED and not refund_handled:
+            for guard in _CANCEL_GUARDS:
+                guard(booking)  # Read each attempt: a retry sees a payment made meanwhile.
         held = previous == PENDING
         if to_status == CONFIRMED and held and booking.expiresAt <= now and not late_confirm:
             raise HoldExpired(

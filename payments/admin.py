@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ImproperlyConfigured
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -233,8 +234,43 @@ class PaymentAdmin(DynamoModelAdmin):
 
     @action(description="Refund", permissions=["refund"])
     def refund(self, request, payments):
+        """First a confirmation page with the amount; the refund only once confirmed."""
+        if request.POST.get("post") != "yes":
+            return self._refund_confirmation(request, payments[0])
         for payment in payments:
             self._refund(request, payment)
+
+    def _refund_confirmation(self, request, payment: Payment):
+        form = RefundForm(request.POST, currency=payment.currency)
+        if not form.is_valid():
+            errors = " ".join(e for errs in form.errors.values() for e in errs)
+            self.message_user(request, f"Nothing was refunded: {errors}", messages.ERROR)
+            return None
+        left = payment.amount - payment.refundedAmount
+        amount = form.cleaned_data.get("amount")
+        problem = None  # said now rather than after confirming (payment_refund checks again)
+        if amount is not None and amount <= 0:
+            problem = "Enter a positive amount, or leave it blank to refund everything left."
+        elif amount is not None and amount > left:
+            problem = f"At most {format_money(left, payment.currency)} can still be refunded."
+        if problem:
+            self.message_user(request, f"Nothing was refunded: {problem}", messages.ERROR)
+            return None
+        amount = left if amount is None else amount  # confirmed as shown, not "the rest"
+        context = self.base_context(
+            request,
+            title="Refund payment",
+            subtitle=None,
+            payment=payment,
+            booking=self._booking_summary(payment),
+            amount=format_money(amount, payment.currency),
+            amount_value=form.fields["amount"].prepare_value(amount),
+            everything=amount == left,
+            change_url=self.object_url(payment.transactionId),
+            form_url=self.object_url(payment.transactionId, "actions"),
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/payments/payment/refund_confirmation.html", context)
 
     def _refund(self, request, payment: Payment) -> None:
         form = RefundForm(request.POST, currency=payment.currency)

@@ -7,4 +7,10 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         # Register the system checks and subscribe the guest email handlers.
+        from bookings.services import booking_cancel_guard_register
+
         from . import checks, emails  # noqa: F401
+        from .cancel import refuse_plain_cancel_of_paid
+
+        # A paid booking is cancelled only with its refund (payments.cancel).
+        booking_cancel_guard_register(refuse_plain_cancel_of_paid)

@@ -14,7 +14,8 @@ from hotel import events
 from hotel.events import Event, subscribe
 from hotel.mail import email_send
 
-from .services import CancellationSettled, PaymentRefunded
+from .cancel import CancellationSettled
+from .services import PaymentRefunded
 
 
 def _booking(event: Event) -> Booking | None:
@@ -56,6 +57,8 @@ def booking_cancelled_email(event: Event) -> None:
             "fee": detail.get("fee", 0),
             "currency": detail.get("currency", booking.currency),
             "refund_status": detail.get("refundStatus"),
+            # Staff chose the amount: the email must not credit it to the policy.
+            "overridden": detail.get("overridden", False),
         },
         now=event.occurred_at,
     )

@@ -33,7 +33,6 @@ from bookings.models import PENDING as BOOKING_PENDING
 from bookings.models import Booking
 from bookings.services import (
     ID_ALPHABET,
-    booking_cancel,
     booking_flag,
     booking_revive_paid,
     booking_transition,
@@ -76,7 +75,7 @@ from .providers.base import (
     SUCCEEDED,
     WebhookEvent,
 )
-from .selectors import booking_cancellation_quote, payment_get, payments_for_booking
+from .selectors import payment_get, payments_for_booking
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +83,6 @@ PaymentSucceeded = "PaymentSucceeded"
 PaymentFailed = "PaymentFailed"
 PaymentRefunded = "PaymentRefunded"
 PaymentDisputed = "PaymentDisputed"
-# A cancellation through booking_cancel_with_refund is done, with what its policy refunded.
-CancellationSettled = "CancellationSettled"
 
 # A pending payment younger than this is in flight and blocks a second attempt; an older one
 # was orphaned (the process died mid-call) and no longer does.
@@ -578,107 +575,6 @@ def _refund_undo(payment: Payment, *, previous: dict, actor, now, request_id) ->
         _save_with_audit(payment, entry)
     except Exception:  # Keep the provider's error as the one raised.
         logger.exception("Could not undo the refund reservation on %s", payment.transactionId)
-
-
-# --- cancellation with the policy's refund --------------------------------------------------------
-
-REFUNDED_NOW = "refunded"
-NOTHING_TO_REFUND = "none"
-REFUND_FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class Cancellation:
-    booking: Booking
-    refund: int  # minor units the policy gives back (what was refunded unless refund_status)
-    currency: str
-    refund_status: str  # REFUNDED_NOW, NOTHING_TO_REFUND or REFUND_FAILED
-
-
-def booking_cancel_with_refund(
-    *, booking_id: str, actor: str, now: datetime, request_id: str | None = None
-) -> Cancellation:
-    """Cancel a booking and refund what the cancellation policy gives back of what was paid.
-
-    The quote is taken before the cancel, the refund made after it. A refund that fails
-    does not undo the cancellation: it is logged, noted on the payment for staff
-    (`failureMessage`, audited) and reported as REFUND_FAILED.
-    Raises BookingNotFound, InvalidTransition (the booking cannot be cancelled).
-    """
-    try:
-        booking = Booking.get(booking_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
-    quote = booking_cancellation_quote(booking=booking, now=now)
-    booking = booking_cancel(booking_id=booking_id, actor=actor, now=now, request_id=request_id)
-    status = NOTHING_TO_REFUND
-    if quote.refund > 0:
-        status = _cancellation_refund(
-            booking, amount=quote.refund, actor=actor, now=now, request_id=request_id
-        )
-    events.publish(
-        CancellationSettled,
-        bookingId=booking.bookingId,
-        refund=quote.refund,
-        fee=quote.fee,
-        currency=quote.currency,
-        refundStatus=status,
-    )
-    return Cancellation(
-        booking=booking, refund=quote.refund, currency=quote.currency, refund_status=status
-    )
-
-
-def _cancellation_refund(booking: Booking, *, amount: int, actor, now, request_id) -> str:
-    """Refund `amount` over the booking's paid payments, oldest first. Never raises."""
-    left = amount
-    for payment in payments_for_booking(booking_id=booking.bookingId):
-        if left <= 0:
-            break
-        if payment.status not in REFUNDABLE_STATUSES:
-            continue
-        part = min(left, payment.amount - payment.refundedAmount)
-        try:
-            payment_refund(
-                transaction_id=payment.transactionId,
-                amount=part,
-                actor=actor,
-                now=now,
-                request_id=request_id,
-            )
-        except Exception:
-            logger.exception(
-                "Cancellation refund of %s %s on %s failed; booking %s stays cancelled",
-                part,
-                payment.currency,
-                payment.transactionId,
-                booking.bookingId,
-            )
-            _note_refund_failed(payment.transactionId, amount=left, actor=actor, now=now)
-            return REFUND_FAILED
-        left -= part
-    if left > 0:  # The payments changed since the quote; staff must look.
-        logger.error("Cancellation of %s left %s unrefunded", booking.bookingId, left)
-        return REFUND_FAILED
-    return REFUNDED_NOW
-
-
-def _note_refund_failed(transaction_id: str, *, amount: int, actor: str, now) -> None:
-    """Leave staff a marker on the payment (and the audit log): this refund is still owed."""
-    try:
-        payment = payment_get(transaction_id=transaction_id, consistent=True)
-        before = payment_snapshot(payment)
-        payment.failureMessage = (
-            f"The booking was cancelled but its refund of {amount} {payment.currency} "
-            "(minor units) failed: refund this payment."
-        )
-        payment.updatedAt = now
-        entry = _audit(
-            payment, action="refund:cancellation-failed", before=before, actor=actor, now=now
-        )
-        _save_with_audit(payment, entry)
-    except Exception:
-        logger.exception("Could not mark %s as owing a cancellation refund", transaction_id)
 
 
 # --- webhooks -------------------------------------------------------------------------------------

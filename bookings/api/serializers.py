@@ -68,6 +68,26 @@ class BookingInput(StrictInputSerializer):
 
 class StatusInput(StrictInputSerializer):
     status = serializers.ChoiceField(choices=STATUSES)
+    refundAmount = serializers.IntegerField(
+        required=False,
+        help_text="Cancelling only; managers and accountants: refund this (minor units, "
+        "0 to what was paid) instead of the cancellation policy's amount. Needs `reason`.",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Why the refund differs from the policy (recorded in the audit log).",
+    )
+
+    def validate(self, attrs):
+        if attrs.get("status") != "cancelled":
+            extra = [name for name in ("refundAmount", "reason") if name in attrs]
+            if extra:
+                raise serializers.ValidationError(
+                    {name: ["Only when the status is cancelled."] for name in extra}
+                )
+        return attrs
 
 
 class ChangeInput(StrictInputSerializer):
@@ -151,6 +171,12 @@ class CancellationRefundOutput(serializers.Serializer):
 
 class BookingCancelledOutput(BookingDetailOutput):
     refund = CancellationRefundOutput()
+
+
+class BookingStatusOutput(BookingOutput):
+    refund = CancellationRefundOutput(
+        required=False, help_text="Only when the booking was cancelled: what went back."
+    )
 
 
 class BookingCreatedOutput(BookingDetailOutput):

@@ -8,19 +8,21 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings import selectors, services
 from bookings.exceptions import BookingNotFound
-from bookings.models import CHECKED_IN, CHECKED_OUT
+from bookings.models import CANCELLED, CHECKED_IN, CHECKED_OUT
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import parse_query
 from hotel.dynamo import InvalidCursor
 from hotel.errors import ValidationFailed
 from hotel.idempotency import idempotent, request_caller
-from payments.services import booking_cancel_with_refund, booking_change_by_guest
+from payments.cancel import booking_cancel_with_refund, may_override_refund
+from payments.services import booking_change_by_guest
 from rooms.api.serializers import RoomOutput
 
 from .access import booking_for_request, request_actor
@@ -34,6 +36,7 @@ from .serializers import (
     BookingListOutput,
     BookingListQuery,
     BookingOutput,
+    BookingStatusOutput,
     ChangeInput,
     StatusInput,
 )
@@ -199,18 +202,49 @@ class BookingDetailView(APIView):
 class BookingStatusView(APIView):
     permission_classes = [staff_perm(read=None, write="bookings.change_booking")]
 
-    @extend_schema(request=StatusInput, responses=BookingOutput, operation_id="bookings_set_status")
+    @extend_schema(
+        request=StatusInput, responses=BookingStatusOutput, operation_id="bookings_set_status"
+    )
     def put(self, request, booking_id: str):
+        """Move a booking along its lifecycle; a cancel refunds by the cancellation policy
+        (payments.cancel), or `refundAmount` with a `reason` for managers and accountants."""
+        if (
+            isinstance(request.data, dict)
+            and "refundAmount" in request.data
+            and not may_override_refund(request.user)
+        ):
+            raise PermissionDenied("Only a manager or an accountant may choose the refund.")
         data = StatusInput(data=request.data)
         data.is_valid(raise_exception=True)
+        params = data.validated_data
+        if params["status"] == CANCELLED:
+            cancellation = booking_cancel_with_refund(
+                booking_id=booking_id,
+                actor=request_actor(request),
+                now=timezone.now(),
+                request_id=request.request_id,
+                refund_amount=params.get("refundAmount"),
+                reason=params.get("reason"),
+            )
+            return Response(
+                {**BookingOutput(cancellation.booking).data, "refund": _refund(cancellation)}
+            )
         booking = services.booking_transition(
             booking_id=booking_id,
-            to_status=data.validated_data["status"],
+            to_status=params["status"],
             actor=request_actor(request),
             now=timezone.now(),
             request_id=request.request_id,
         )
         return Response(BookingOutput(booking).data)
+
+
+def _refund(cancellation) -> dict:
+    return {
+        "amount": cancellation.refund,
+        "currency": cancellation.currency,
+        "status": cancellation.refund_status,
+    }
 
 
 class BookingCancelView(APIView):
@@ -230,12 +264,7 @@ class BookingCancelView(APIView):
             now=timezone.now(),
             request_id=request.request_id,
         )
-        refund = {
-            "amount": cancellation.refund,
-            "currency": cancellation.currency,
-            "status": cancellation.refund_status,
-        }
-        return Response({**_with_payment(cancellation.booking), "refund": refund})
+        return Response({**_with_payment(cancellation.booking), "refund": _refund(cancellation)})
 
 
 class BookingChangeView(APIView):

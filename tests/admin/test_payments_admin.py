@@ -199,7 +199,8 @@ def test_a_partial_refund_through_the_form(accountant, paid, stripe_side):
     payment = paid()
 
     response = accountant.post(
-        page(payment.transactionId, "actions"), {"action": "refund", "amount": "50.00"}
+        page(payment.transactionId, "actions"),
+        {"action": "refund", "amount": "50.00", "post": "yes"},  # confirmed
     )
 
     assert response.status_code == 302
@@ -216,7 +217,9 @@ def test_a_blank_amount_refunds_the_rest_and_the_form_goes_away(client_for, paid
     payment = paid()
     manager = client_for(roles.MANAGER)
 
-    manager.post(page(payment.transactionId, "actions"), {"action": "refund", "amount": ""})
+    manager.post(
+        page(payment.transactionId, "actions"), {"action": "refund", "amount": "", "post": "yes"}
+    )
 
     stored = fresh(payment)
     assert (stored.status, stored.refundedAmount) == ("refunded", 22400)
