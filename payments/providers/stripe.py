@@ -154,6 +154,21 @@ class StripeProvider(PaymentProvider):
             status="succeeded" if refund.status == "succeeded" else "pending",
         )
 
+    # --- cancelling an attempt that has not succeeded ---------------------------------------
+
+    def cancel(self, *, intent_id: str) -> bool:
+        try:
+            intent = self.client.v1.payment_intents.cancel(intent_id)
+        except stripe.InvalidRequestError as exc:
+            try:  # Stripe refuses to cancel a succeeded (or already cancelled) intent.
+                status = self.client.v1.payment_intents.retrieve(intent_id).status
+            except stripe.StripeError:
+                raise _gateway_error(exc, "cancel a PaymentIntent") from exc
+            return status == "canceled"
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "cancel a PaymentIntent") from exc
+        return intent.status == "canceled"
+
     # --- webhooks ---------------------------------------------------------------------------
 
     def parse_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:
