@@ -235,6 +235,39 @@ def test_a_payment_opened_after_the_change_read_the_booking_fails_the_change_in_
     assert (booking.totalPrice, booking.openPayments) == (ONE_NIGHT, {attempt["transactionId"]})
 
 
+def test_a_change_that_lands_after_the_payment_checked_the_price_stops_the_charge(
+    api, make_booking, stripe_side, monkeypatch
+):
+    """The other order: the payment has checked the price when the change lands; its own
+    write is conditional on that price, so it fails and nothing is charged."""
+    created = make_booking(nights=1)
+    checked, go_on = threading.Event(), threading.Event()
+    real_payments = services.payments_for_booking
+
+    def check_then_wait(**kwargs):
+        result = real_payments(**kwargs)
+        checked.set()
+        assert go_on.wait(30)
+        return result
+
+    monkeypatch.setattr(services, "payments_for_booking", check_then_wait)
+    answers = {}
+    payer = threading.Thread(
+        target=lambda: answers.update(pay=pay(APIClient(), created, "pm_card_visa"))
+    )
+    payer.start()
+    assert checked.wait(30)
+    assert change(api, created, nights=2).status_code == 200  # lands mid-way
+    go_on.set()
+    payer.join()
+    error = assert_error(answers["pay"], 400, "AMOUNT_MISMATCH")
+    assert error["details"]["expected"]["amount"] == 2 * ONE_NIGHT
+    assert stripe_side.intents_for(created.booking.bookingId) == []  # nothing was charged
+    assert Payment.count() == 0
+    booking, paid = assert_paid_in_full_or_unconfirmed(created.booking.bookingId)
+    assert (booking.status, booking.openPayments, paid) == ("pending", None, 0)
+
+
 # --- route B: the payment and the change at the same moment --------------------------------------
 
 TRIES = 12
