@@ -39,3 +39,20 @@ class LookupLocked(DomainError):
     status_code = 429
     code = "LOOKUP_LOCKED"
     default_message = "Too many attempts to find a booking. Try again later."
+
+
+class PaymentOpen(Conflict):
+    """A payment for the booking is under way: its price cannot change until it settles."""
+
+    code = "PAYMENT_IN_PROGRESS"
+    default_message = (
+        "A payment for this booking is under way; its price cannot change until the payment "
+        "is completed, declined or cancelled."
+    )
+
+
+class PriceChanged(Conflict):
+    """The booking no longer costs what a payment for it paid: it is not confirmed by it."""
+
+    code = "BOOKING_PRICE_CHANGED"
+    default_message = "The booking's price changed while it was being paid."

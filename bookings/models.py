@@ -9,6 +9,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -86,6 +87,10 @@ class Booking(Model):
     checkedInAt = UTCDateTimeAttribute(null=True)
     checkedOutAt = UTCDateTimeAttribute(null=True)
     cancelledAt = UTCDateTimeAttribute(null=True)
+    # Payments opened for this booking and not settled yet (transaction ids). Written in the
+    # payment's own transaction; while it is set the price cannot change (booking_change), and
+    # confirming the booking clears it.
+    openPayments = UnicodeSetAttribute(null=True)
     version = VersionAttribute()
 
     by_guest = GuestEmailIndex()

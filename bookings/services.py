@@ -41,6 +41,8 @@ from .exceptions import (
     BookingNotFound,
     HoldExpired,
     InvalidTransition,
+    PaymentOpen,
+    PriceChanged,
     RoomUnavailable,
     StayTooLong,
     TooManyGuests,
@@ -393,6 +395,7 @@ def booking_transition(
     also: Callable[[TransactWrite], None] | None = None,
     late_confirm: bool = False,
     refund_handled: bool = False,
+    paid: int | None = None,
 ) -> Booking:
     """Move a booking along the lifecycle (TRANSITIONS), with its side effects, atomically.
 
@@ -407,6 +410,9 @@ def booking_transition(
     as it owns every night (a payment that was started while the hold was live).
     A cancel runs the registered cancel guards (booking_cancel_guard_register) unless the
     caller says with `refund_handled` that it applies the cancellation refund itself.
+    With `paid` (what a payment paid, minor units), the booking is confirmed only if it costs
+    exactly that, as a condition of the same transaction; else PriceChanged and nothing is
+    written. Confirming clears the booking's open-payment marks (openPayments).
     """
     for attempt in range(3):
         booking = _booking(booking_id)
@@ -425,6 +431,7 @@ def booking_transition(
         if to_status == CANCELLED and not refund_handled:
             for guard in _CANCEL_GUARDS:
                 guard(booking)  # Read each attempt: a retry sees a payment made meanwhile.
+        _price_check(booking, paid)
         held = previous == PENDING
         if to_status == CONFIRMED and held and booking.expiresAt <= now and not late_confirm:
             raise HoldExpired(
@@ -436,6 +443,7 @@ def booking_transition(
         if to_status == CONFIRMED:
             booking.expiresAt = None
             booking.purgeAt = None
+            booking.openPayments = None
         if to_status == CANCELLED:
             booking.cancelledAt = now
         elif to_status == CHECKED_IN:
@@ -446,7 +454,7 @@ def booking_transition(
         effects = _TransitionEffects(booking, to_status=to_status, now=now)
 
         def build(tx, booking=booking, entry=entry, previous=previous, effects=effects):
-            tx.save(booking, condition=Booking.status == previous)
+            tx.save(booking, condition=(Booking.status == previous) & _price_condition(paid))
             effects.apply(tx)
             tx.save(entry)
             if also is not None:
@@ -510,6 +518,21 @@ class _TransitionEffects:
             tx.update(self.room, actions=actions)
 
 
+def _price_check(booking: Booking, paid: int | None) -> None:
+    """PriceChanged unless `paid` is None or exactly what the booking costs now."""
+    if paid is not None and booking.totalPrice != paid:
+        raise PriceChanged(
+            f"Booking {booking.bookingId} costs {booking.totalPrice} {booking.currency} "
+            f"(minor units); {paid} was paid.",
+            details={"totalPrice": booking.totalPrice, "paid": paid, "currency": booking.currency},
+        )
+
+
+def _price_condition(paid: int | None):
+    """The write's condition that the booking still costs `paid` (none without `paid`)."""
+    return Booking.totalPrice == paid if paid is not None else Booking.bookingId.exists()
+
+
 def _lost_nights(booking: Booking) -> HoldExpired:
     return HoldExpired(
         f"Some nights of {booking.bookingId} were sold after its hold expired; book again."
@@ -523,14 +546,17 @@ def booking_revive_paid(
     now: datetime,
     request_id: str | None = None,
     also: Callable[[TransactWrite], None] | None = None,
+    paid: int | None = None,
 ) -> Booking:
     """Confirm an expired booking that was paid after all (SYSTEM_REVIVALS; system only).
 
     The sweeper released its nights; they are taken again for good, each on the
     conditions a new booking meets (free, or held by an expired hold), together with the
     booking (conditional on still being expired) and `also(tx)` (the payment), in one
-    transaction. Raises BookingNotFound, InvalidTransition (not expired), HoldExpired
-    (the stay is over or some night was taken by someone else; nothing is written).
+    transaction. With `paid`, only if the booking costs exactly that (as in
+    booking_transition). Raises BookingNotFound, InvalidTransition (not expired), HoldExpired
+    (the stay is over or some night was taken by someone else; nothing is written),
+    PriceChanged.
     """
     booking = _booking(booking_id)
     if CONFIRMED not in SYSTEM_REVIVALS.get(booking.status, ()):
@@ -540,16 +566,18 @@ def booking_revive_paid(
         )
     if date.fromisoformat(booking.checkOut) <= hotel_today(now):
         raise HoldExpired(f"The stay of {booking_id} is over; it cannot be confirmed.")
+    _price_check(booking, paid)
     previous = booking.status
     before = booking_snapshot(booking)
     booking.status = CONFIRMED
     booking.updatedAt = now
     booking.expiresAt = None
     booking.purgeAt = None
+    booking.openPayments = None
     entry = _audit(booking, "status:confirmed", before, actor, now, request_id)
 
     def build(tx):
-        tx.save(booking, condition=Booking.status == previous)
+        tx.save(booking, condition=(Booking.status == previous) & _price_condition(paid))
         for night in _nights_of(booking):
             _take_night(
                 tx,
@@ -666,10 +694,38 @@ def booking_change(
 ) -> Booking:
     """New dates and/or room, re-priced; old nights released and new ones taken atomically.
 
+    While a payment is open (booking.openPayments) the price cannot change: PaymentOpen.
+    The write is conditional on the version read, and opening a payment bumps it, so a
+    payment opened meanwhile makes the change re-read and refuse inside DynamoDB.
     Raises BookingNotFound, InvalidTransition (not pending/confirmed), HoldExpired,
-    ValidationFailed, StayTooLong, NotFound (room), TooManyGuests, RoomUnavailable.
+    ValidationFailed, StayTooLong, NotFound (room), TooManyGuests, RoomUnavailable,
+    PaymentOpen.
     """
-    booking = _booking(booking_id)
+    for attempt in range(3):
+        booking = _booking(booking_id)
+        try:
+            return _booking_change_once(
+                booking,
+                actor=actor,
+                now=now,
+                check_in=check_in,
+                check_out=check_out,
+                room_id=room_id,
+                request_id=request_id,
+            )
+        except _BookingMoved:
+            if attempt == 2:
+                raise InvalidTransition("The booking changed meanwhile; reload it.") from None
+    raise InvalidTransition("The booking changed meanwhile; reload it.")  # pragma: no cover
+
+
+class _BookingMoved(Exception):
+    """The booking item changed between the read and the write: read it again."""
+
+
+def _booking_change_once(
+    booking: Booking, *, actor, now, check_in, check_out, room_id, request_id
+) -> Booking:
     if booking.status not in (PENDING, CONFIRMED):
         raise InvalidTransition(f"A {booking.status} booking cannot be changed.")
     if booking.status == PENDING and booking.expiresAt <= now:
@@ -687,11 +743,15 @@ def booking_change(
     room = _room(new_room_id)
     _room_bookable(room, booking.guests)
     quote = booking_quote(room=room, check_in=new_in, check_out=new_out)
+    reprice = quote.total != booking.totalPrice
+    if reprice and booking.openPayments:
+        raise PaymentOpen(details={"transactionIds": sorted(booking.openPayments)})
 
     old_nights = {(n.roomId, n.night): n for n in _owned_nights(booking)}
     if len(old_nights) != len(_nights_of(booking)):
         raise _lost_nights(booking)
     new_keys = {(room.roomId, n.night.isoformat()) for n in quote.nightly}
+    read_version = booking.version
     before = booking_snapshot(booking)
     booking.roomId, booking.roomType = room.roomId, room.roomType
     booking.checkIn, booking.checkOut = new_in.isoformat(), new_out.isoformat()
@@ -700,9 +760,14 @@ def booking_change(
     booking.updatedAt = now
     hold_until = booking.expiresAt if booking.status == PENDING else None
     entry = _audit(booking, "change", before, actor, now, request_id)
+    # The version condition (PynamoDB adds it) already fails on a payment opened meanwhile;
+    # a re-price also states the rule itself: no open payment.
+    no_open_payment = (
+        Booking.openPayments.does_not_exist() if reprice else Booking.bookingId.exists()
+    )
 
     def build(tx):
-        tx.save(booking, condition=Booking.status == before["status"])
+        tx.save(booking, condition=(Booking.status == before["status"]) & no_open_payment)
         for key, night in old_nights.items():
             if key not in new_keys:
                 _release_night(tx, night)
@@ -721,6 +786,8 @@ def booking_change(
         transact(build)
     except TransactWriteError as exc:
         if conditional_check_failed(exc):
+            if _booking(booking.bookingId).version != read_version:
+                raise _BookingMoved() from exc
             raise RoomUnavailable(
                 f"Room {room.roomId} is not free for all of the new nights; nothing was changed."
             ) from exc

@@ -194,6 +194,9 @@ STRIPE_PUBLISHABLE_KEY = os.environ.get(
 # Where the Stripe API is: unset means the real Stripe; `make run` and the tests point it at
 # localstripe (e.g. http://127.0.0.1:8420).
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or None
+# A 3-D Secure attempt still waiting for the guest after this long counts as abandoned: the
+# guest pages stop waiting for it, and a guest's date change cancels it at the provider.
+HOTEL_3DS_ABANDONED_AFTER_SECONDS = int(os.environ.get("HOTEL_3DS_ABANDONED_AFTER_SECONDS", 900))
 # What a cancellation refunds: DAYS:PERCENT rules, "7:100" = full refund 7+ days before arrival.
 HOTEL_CANCELLATION_POLICY = os.environ.get("HOTEL_CANCELLATION_POLICY", "7:100,2:50,0:0")
 

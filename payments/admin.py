@@ -32,6 +32,7 @@ from hotel.templatetags.money import format_money
 from . import services
 from .exceptions import PaymentGatewayError, RefundTooLarge
 from .models import (
+    CANCELLED,
     COMPLETED,
     FAILED,
     PARTIALLY_REFUNDED,
@@ -52,6 +53,7 @@ STATUS_LABELS = {
     PARTIALLY_REFUNDED: "Partially refunded",
     REFUNDED: "Refunded",
     FAILED: "Failed",
+    CANCELLED: "Cancelled (not charged)",
 }
 REFUND_PERMISSION = "payments.refund_payment"
 

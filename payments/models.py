@@ -25,7 +25,10 @@ COMPLETED = "completed"
 FAILED = "failed"
 REFUNDED = "refunded"
 PARTIALLY_REFUNDED = "partially_refunded"
-STATUSES = (PENDING, REQUIRES_ACTION, COMPLETED, FAILED, REFUNDED, PARTIALLY_REFUNDED)
+# Cancelled at the provider before it took money: abandoned 3-D Secure, superseded by another
+# attempt that paid, or given up by a date change. It can never succeed any more.
+CANCELLED = "cancelled"
+STATUSES = (PENDING, REQUIRES_ACTION, COMPLETED, FAILED, REFUNDED, PARTIALLY_REFUNDED, CANCELLED)
 # Not settled yet: the provider's success (synchronous or by webhook) may still complete these.
 # FAILED is here because a late success from the provider (after a gateway timeout) wins.
 OPEN_STATUSES = (PENDING, REQUIRES_ACTION, FAILED)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,9 +27,13 @@ from hotel.middleware import error_response
 
 from .api.serializers import PAYMENT_METHOD_ID
 from .exceptions import BookingNotPayable
-from .models import REQUIRES_ACTION
+from .models import CANCELLED, FAILED, PENDING, REFUNDED, REQUIRES_ACTION
 from .selectors import payment_summary, payments_for_booking
 from .services import payment_create
+from .settlement import is_abandoned
+
+NOT_COMPLETED = (REQUIRES_ACTION, FAILED, CANCELLED)  # an attempt that took no money (yet)
+ENDED = (FAILED, CANCELLED, REFUNDED)  # the page stops waiting and shows the reason
 
 
 class PayForm(forms.Form):
@@ -58,6 +64,8 @@ def pay(request, token: str):
         return redirect(urls["confirmation"])
     if not hold_live(booking, now):
         return redirect(urls["manage"])
+    payments = payments_for_booking(booking_id=booking.bookingId)
+    latest = payments[-1] if payments else None
     return render(
         request,
         "site/pay.html",
@@ -68,6 +76,9 @@ def pay(request, token: str):
             "policy": policy_lines(),
             "stripe_js_url": settings.STRIPE_JS_URL,
             "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
+            # The page stops waiting for 3-D Secure after this long and says what to do.
+            "auth_timeout": settings.HOTEL_3DS_ABANDONED_AFTER_SECONDS,
+            "last_not_completed": latest is not None and latest.status in NOT_COMPLETED,
         },
     )
 
@@ -108,6 +119,12 @@ def _pay_post(request, booking, urls: dict) -> JsonResponse:
     return JsonResponse({"state": state, **_next(urls)})
 
 
+NOT_COMPLETED_MESSAGE = gettext_lazy(
+    "Your last payment was not completed (your bank's check was not finished, or the card "
+    "was declined). Nothing was charged: try again, or use another card."
+)
+
+
 def _next(urls: dict) -> dict:
     return {"next": urls["confirmation"], "statusUrl": urls["status"]}
 
@@ -125,7 +142,7 @@ def status(request, token: str) -> JsonResponse:
             "paid": payment_summary(payments, currency=booking.currency)["status"],
             "payment": {
                 "status": latest.status,
-                "message": latest.failureMessage if latest.status == "failed" else None,
+                "message": latest.failureMessage if latest.status in ENDED else None,
             }
             if latest
             else None,
@@ -138,15 +155,23 @@ def status(request, token: str) -> JsonResponse:
 def confirmation(request, token: str):
     booking = guest_booking(token)
     urls = _urls(token)
+    now = timezone.now()
     payments = payments_for_booking(booking_id=booking.bookingId)
     latest = payments[-1] if payments else None
+    # Waiting makes sense for a payment in flight, taken, or in a 3-D Secure check the guest
+    # may still finish; not for one abandoned, declined or cancelled (that waited forever).
     settling = (
         booking.status != CONFIRMED
         and latest is not None
-        and latest.status in ("pending", REQUIRES_ACTION, "completed")
+        and (
+            latest.status in (PENDING, "completed")
+            or (latest.status == REQUIRES_ACTION and not is_abandoned(latest, now=now))
+        )
     )
     if booking.status != CONFIRMED and not settling:
-        return redirect(urls["pay"] if hold_live(booking, timezone.now()) else urls["manage"])
+        if latest is not None and latest.status in NOT_COMPLETED:
+            messages.warning(request, NOT_COMPLETED_MESSAGE)
+        return redirect(urls["pay"] if hold_live(booking, now) else urls["manage"])
     return render(
         request,
         "site/confirmation.html",

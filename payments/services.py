@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
-from bookings.exceptions import BookingNotFound, HoldExpired, InvalidTransition
+from bookings.exceptions import BookingNotFound, HoldExpired, InvalidTransition, PriceChanged
 from bookings.models import CONFIRMED as BOOKING_CONFIRMED
 from bookings.models import EXPIRED as BOOKING_EXPIRED
 from bookings.models import PENDING as BOOKING_PENDING
@@ -76,6 +76,7 @@ from .providers.base import (
     WebhookEvent,
 )
 from .selectors import payment_get, payments_for_booking
+from .settlement import abandoned_attempts_cancel, mark_closed, mark_open, open_attempts_cancel
 
 logger = logging.getLogger(__name__)
 
@@ -142,12 +143,15 @@ def _reload(payment: Payment) -> Payment:
     return payment_get(transaction_id=payment.transactionId, consistent=True)
 
 
-def _save_with_audit(payment: Payment, entry, *, condition=None) -> None:
-    """Save the payment (version-checked, plus `condition`) and its audit entry atomically."""
+def _save_with_audit(payment: Payment, entry, *, condition=None, also=None) -> None:
+    """Save the payment (version-checked, plus `condition`) and its audit entry atomically
+    (with `also(tx)`'s writes)."""
 
     def build(tx):
         tx.save(payment, condition=condition)
         tx.save(entry)
+        if also is not None:
+            also(tx)
 
     transact(build)
 
@@ -302,14 +306,27 @@ def _payment_open(booking: Booking, *, actor: str, now: datetime, request_id) ->
         tx.save(claim, condition=IdempotencyKey.key.does_not_exist())
         tx.save(payment, condition=Payment.transactionId.does_not_exist())
         tx.save(entry)
+        mark_open(tx, booking, payment)  # pending at this price, or nothing is written
 
     try:
         transact(build)
     except TransactWriteError as exc:
         if conditional_check_failed(exc):
+            _payable_booking_at(booking.bookingId, amount=payment.amount, now=now)
             raise PaymentInProgress() from exc  # Another attempt took this number first.
         raise
     return payment
+
+
+def _payable_booking_at(booking_id: str, *, amount: int, now: datetime) -> None:
+    """After a lost race: raise why the booking cannot be paid `amount` now, if it cannot."""
+    booking = _payable_booking(booking_id, now=now)
+    if booking.totalPrice != amount:
+        raise AmountMismatch(
+            f"Booking {booking_id} now costs {booking.totalPrice} {booking.currency} "
+            "(minor units); nothing was charged.",
+            details={"expected": {"amount": booking.totalPrice, "currency": booking.currency}},
+        )
 
 
 def _payment_fail(payment: Payment, *, message: str, intent_id, actor, now, request_id=None):
@@ -323,7 +340,12 @@ def _payment_fail(payment: Payment, *, message: str, intent_id, actor, now, requ
         payment, action="status:failed", before=before, actor=actor, now=now, request_id=request_id
     )
     try:
-        _save_with_audit(payment, entry, condition=Payment.status.is_in(PENDING, REQUIRES_ACTION))
+        _save_with_audit(
+            payment,
+            entry,
+            condition=Payment.status.is_in(PENDING, REQUIRES_ACTION),
+            also=lambda tx: mark_closed(tx, payment),
+        )
     except TransactWriteError as exc:
         if not conditional_check_failed(exc):
             raise
@@ -350,9 +372,11 @@ def payment_settle_success(
     the sweeper already expired is confirmed again when its nights are still free
     (booking_revive_paid). When the booking cannot be confirmed, the money is refunded
     automatically and
-    HoldExpired (the hold ended and its nights are gone, or the booking expired) or
-    BookingNotPayable (cancelled, or paid by another attempt) is raised; if that refund
-    fails, the payment stays completed for staff and PaymentGatewayError is raised.
+    HoldExpired (the hold ended and its nights are gone, or the booking expired),
+    BookingNotPayable (cancelled, or paid by another attempt) or PriceChanged (the booking
+    no longer costs what was paid: it stays unconfirmed) is raised; if that refund fails,
+    the payment stays completed for staff and PaymentGatewayError is raised. Once the
+    booking is confirmed, its other open attempts are cancelled (settlement).
     """
     payment = payment_get(transaction_id=transaction_id, consistent=True)
     if payment.status not in OPEN_STATUSES:
@@ -371,35 +395,55 @@ def payment_settle_success(
         tx.save(entry)
 
     try:
-        booking_transition(
+        try:
+            booking_transition(
+                booking_id=payment.bookingId,
+                to_status=BOOKING_CONFIRMED,
+                actor=actor,
+                now=now,
+                request_id=request_id,
+                also=also,
+                late_confirm=True,
+                paid=payment.amount,
+            )
+        except (HoldExpired, InvalidTransition, BookingNotFound) as exc:
+            revived = _booking_status(payment.bookingId) == BOOKING_EXPIRED and _revive(
+                payment, actor=actor, now=now, request_id=request_id, also=also
+            )
+            if not revived:
+                raise _Unconfirmable(exc) from exc
+    except (_Unconfirmable, PriceChanged) as exc:
+        current = _reload(payment)
+        if current.status not in OPEN_STATUSES:
+            return current  # Settled by someone else (the webhook or the synchronous answer).
+        reason = exc.__cause__ if isinstance(exc, _Unconfirmable) else exc
+        return _refund_unconfirmable(current, intent_id=intent_id, reason=reason, now=now)
+    events.publish(PaymentSucceeded, **_event_detail(payment))
+    open_attempts_cancel(
+        booking_id=payment.bookingId,
+        keep=payment.transactionId,
+        reason=f"Not needed: the booking was paid by {payment.transactionId}.",
+        actor=actor,
+        now=now,
+    )
+    return payment
+
+
+class _Unconfirmable(Exception):
+    """The booking cannot be confirmed (its cause says why): the payment is refunded."""
+
+
+def _revive(payment: Payment, *, actor, now, request_id, also) -> bool:
+    """Confirm the expired booking of a paid payment if its nights are still free and it
+    costs what was paid (else PriceChanged)."""
+    try:
+        booking_revive_paid(
             booking_id=payment.bookingId,
-            to_status=BOOKING_CONFIRMED,
             actor=actor,
             now=now,
             request_id=request_id,
             also=also,
-            late_confirm=True,
-        )
-    except (HoldExpired, InvalidTransition, BookingNotFound) as exc:
-        revived = _booking_status(payment.bookingId) == BOOKING_EXPIRED and _revive(
-            payment, actor=actor, now=now, request_id=request_id, also=also
-        )
-        if revived:
-            events.publish(PaymentSucceeded, **_event_detail(payment))
-            return payment
-        current = _reload(payment)
-        if current.status not in OPEN_STATUSES:
-            return current  # Settled by someone else (the webhook or the synchronous answer).
-        return _refund_unconfirmable(current, intent_id=intent_id, reason=exc, now=now)
-    events.publish(PaymentSucceeded, **_event_detail(payment))
-    return payment
-
-
-def _revive(payment: Payment, *, actor, now, request_id, also) -> bool:
-    """Confirm the expired booking of a paid payment if its nights are still free."""
-    try:
-        booking_revive_paid(
-            booking_id=payment.bookingId, actor=actor, now=now, request_id=request_id, also=also
+            paid=payment.amount,
         )
     except (HoldExpired, InvalidTransition, BookingNotFound):
         return False
@@ -410,7 +454,10 @@ def _refund_unconfirmable(payment: Payment, *, intent_id: str, reason: Exception
     """Money was taken for a booking that cannot be confirmed: give it back, then raise."""
     booking_status = _booking_status(payment.bookingId)
     error: type[Exception] = BookingNotPayable
-    if booking_status in (BOOKING_CONFIRMED, "checked-in", "checked-out"):
+    if isinstance(reason, PriceChanged):
+        why = "The booking's price changed before the payment went through"
+        error = PriceChanged
+    elif booking_status in (BOOKING_CONFIRMED, "checked-in", "checked-out"):
         why = "The booking was already paid by another payment"
     elif booking_status in ("cancelled", "no-show"):
         why = f"The booking was {booking_status} before the payment went through"
@@ -429,7 +476,12 @@ def _refund_unconfirmable(payment: Payment, *, intent_id: str, reason: Exception
     ]
     entry = _audit(payment, action="refund:automatic", before=before, actor=AUTO_REFUND, now=now)
     try:  # Reserve first: of two concurrent settlers only one refunds.
-        _save_with_audit(payment, entry, condition=Payment.status.is_in(*OPEN_STATUSES))
+        _save_with_audit(
+            payment,
+            entry,
+            condition=Payment.status.is_in(*OPEN_STATUSES),
+            also=lambda tx: mark_closed(tx, payment),
+        )
     except TransactWriteError as exc:
         if not conditional_check_failed(exc):
             raise
@@ -645,7 +697,7 @@ def _webhook_apply(event: WebhookEvent, *, now: datetime) -> str:
             actor=WEBHOOK_ACTOR,
             now=now,
         )
-    except (HoldExpired, BookingNotPayable):
+    except (HoldExpired, BookingNotPayable, PriceChanged):
         return "refunded"  # The money went back; the guest's booking could not be kept.
     return "completed"
 
@@ -773,6 +825,10 @@ def booking_change_by_guest(
 ) -> Booking:
     """Move a booking to new dates when booking_change_quote allows it online, then change it.
 
+    A new price needs the booking's open payments settled first (PaymentOpen, 409
+    PAYMENT_IN_PROGRESS); 3-D Secure attempts the guest abandoned (settlement.is_abandoned)
+    are cancelled at the provider first, so they do not block the change.
+
     Raises ChangeNotAllowed (details.reason: a CHANGE_* code) and whatever
     booking_change_quote and bookings.services.booking_change raise.
     """
@@ -788,6 +844,8 @@ def booking_change_by_guest(
     change = booking_change_quote(booking=booking, check_in=check_in, check_out=check_out, now=now)
     if not change.allowed:
         raise ChangeNotAllowed(details={"reason": change.reason})
+    if booking.openPayments and change.quote.total != booking.totalPrice:
+        abandoned_attempts_cancel(booking_id=booking_id, actor=actor, now=now)
     return booking_change(
         booking_id=booking_id,
         check_in=check_in,

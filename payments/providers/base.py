@@ -95,6 +95,12 @@ class PaymentProvider:
         """Give back `amount` minor units of a succeeded payment. Raises PaymentGatewayError."""
         raise NotImplementedError
 
+    def cancel(self, *, intent_id: str) -> bool:
+        """Cancel a payment that has not succeeded (e.g. one waiting for 3-D Secure), so it
+        can never take money. True if it is cancelled now (or was already); False if it
+        cannot be any more (it succeeded or is processing). Raises PaymentGatewayError."""
+        raise NotImplementedError
+
     def parse_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:
         """Verify the signature of a webhook body and parse it. Raises InvalidWebhook."""
         raise NotImplementedError

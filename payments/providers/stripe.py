@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import stripe
 from django.conf import settings
@@ -154,6 +155,21 @@ class StripeProvider(PaymentProvider):
             status="succeeded" if refund.status == "succeeded" else "pending",
         )
 
+    # --- cancelling an attempt that has not succeeded ---------------------------------------
+
+    def cancel(self, *, intent_id: str) -> bool:
+        try:
+            intent = self.client.v1.payment_intents.cancel(intent_id)
+        except stripe.InvalidRequestError as exc:
+            try:  # Stripe refuses to cancel a succeeded (or already cancelled) intent.
+                status = self.client.v1.payment_intents.retrieve(intent_id).status
+            except stripe.StripeError:
+                raise _gateway_error(exc, "cancel a PaymentIntent") from exc
+            return status == "canceled"
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "cancel a PaymentIntent") from exc
+        return intent.status == "canceled"
+
     # --- webhooks ---------------------------------------------------------------------------
 
     def parse_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:
@@ -161,6 +177,7 @@ class StripeProvider(PaymentProvider):
             stripe.WebhookSignature.verify_header(
                 payload, signature, self.webhook_secret, WEBHOOK_TOLERANCE_SECONDS
             )
+            _refuse_future(signature)
             event = json.loads(payload)
         except (stripe.SignatureVerificationError, ValueError) as exc:
             raise InvalidWebhook() from exc
@@ -200,6 +217,21 @@ class StripeProvider(PaymentProvider):
             raise _gateway_error(exc, "read a PaymentIntent") from exc
         metadata = intent.metadata.to_dict() if intent.metadata else {}
         return {str(k): str(v) for k, v in metadata.items()}
+
+
+def _refuse_future(signature: str) -> None:
+    """Stripe's library only refuses signatures that are too old; one dated more than the
+    tolerance ahead of our clock is refused too (a replay window opened in advance)."""
+    pairs = [part.split("=", 1) for part in signature.split(",")]
+    stamps = [pair[1] for pair in pairs if len(pair) == 2 and pair[0] == "t"]
+    try:  # the one verify_header checked: the last "t" (it reads the pairs into a dict)
+        timestamp = int(stamps[-1])
+    except (IndexError, ValueError) as exc:  # verify_header has already refused these
+        raise stripe.SignatureVerificationError("No timestamp", signature) from exc
+    if timestamp > time.time() + WEBHOOK_TOLERANCE_SECONDS:
+        raise stripe.SignatureVerificationError(
+            f"Timestamp outside the tolerance zone ({timestamp})", signature
+        )
 
 
 def _money(value) -> int | None:

@@ -381,6 +381,32 @@ def test_a_stale_change_is_refused(front_desk, rooms, book):
     assert Booking.get(booking.bookingId).checkIn == booking.checkIn
 
 
+def test_a_new_price_while_a_payment_is_open_is_refused(front_desk, rooms, book):
+    """Staff's change meets the guest's rule: no re-pricing under an open (3-D Secure) payment."""
+    from payments.services import payment_create
+    from tests.payments.conftest import THREE_D_SECURE, StripeSide
+
+    booking = book("101", start=3)
+    attempt = payment_create(
+        booking_id=booking.bookingId,
+        amount=booking.totalPrice,
+        currency=booking.currency,
+        payment_method_id=StripeSide().card(THREE_D_SECURE),
+        actor="guest",
+        now=timezone.now(),
+    )
+    assert attempt.payment.status == "requires_action"
+    current = Booking.get(booking.bookingId, consistent_read=True)
+
+    response = front_desk.post(page(booking.bookingId), stay_form(current, checkOut=day(8)))
+
+    assert response.status_code == 200
+    [error] = response.context["non_field_errors"]
+    assert "payment for this booking is under way" in error
+    stored = Booking.get(booking.bookingId, consistent_read=True)
+    assert (stored.checkOut, stored.totalPrice) == (booking.checkOut, booking.totalPrice)
+
+
 def test_a_checked_in_booking_has_no_stay_form(front_desk, rooms, book):
     booking = book("101", start=0, status="checked-in")
 

@@ -359,3 +359,37 @@ def test_guest_finds_the_booking_by_reference_and_email_and_moves_the_dates(
     page.get_by_role("heading", name="We could not find that page").wait_for()
     screenshot(page, "05-not-found")
     assert page.js_errors == []
+
+
+def test_an_abandoned_3d_secure_check_stops_waiting_and_another_card_pays(
+    page, live_app, hotel_rooms, localstripe_webhooks, screenshot, settings
+):
+    settings.HOTEL_3DS_ABANDONED_AFTER_SECONDS = 3  # the page gives up on the bank after 3 s
+    serve_media(page)
+    pay_url = search_and_book(page, screenshot)
+    booking = booking_of(page)
+    enter_card(page, THREE_D_SECURE)
+    page.get_by_role("button", name="Pay ₹10,080.00").click()
+    page.get_by_role("button", name="Complete authentication").wait_for()  # …never answered
+    page.locator("#card-errors").get_by_text("check was not completed").wait_for()
+    assert "try again, or use another card" in page.inner_text("#card-errors").lower()
+    assert page.locator("#pay-button").is_enabled()
+    assert page.locator("#pay-progress").is_hidden()
+    screenshot(page, "01-3ds-abandoned")
+    (abandoned,) = Payment.by_booking.query(booking.bookingId)
+    assert abandoned.status == "requires_action"
+
+    # Coming back later (the back button, the email's link): no endless "Confirming…".
+    page.goto(pay_url.replace("/pay", "/confirmation"))
+    page.wait_for_url(re.compile(r"/pay$"))
+    assert "Your last payment was not completed" in page.inner_text("main")
+    screenshot(page, "02-back-on-the-pay-page")
+    page.locator("#card-element input").first.wait_for()
+    enter_card(page, VISA)
+    page.get_by_role("button", name="Pay ₹10,080.00").click()
+    page.get_by_role("heading", name="Your booking is confirmed").wait_for()
+    screenshot(page, "03-confirmed")
+    statuses = sorted(p.status for p in Payment.by_booking.query(booking.bookingId))
+    assert statuses == ["cancelled", "completed"]  # the abandoned attempt can never charge
+    assert Payment.get(abandoned.transactionId, consistent_read=True).status == "cancelled"
+    assert page.js_errors == []

@@ -1,5 +1,7 @@
 """Payments over HTTP: who may pay and refund, the response shapes, idempotency, the webhook."""
 
+import time
+
 import pytest
 
 from bookings.models import Booking
@@ -354,3 +356,34 @@ def test_create_and_cancel_answer_with_the_payment_summary(api, room, created):
         "currency": "INR",
         "status": "unpaid",
     }
+
+
+@pytest.mark.parametrize("skew", [-3600, -301, 301, 3600])
+def test_a_signed_webhook_dated_outside_the_tolerance_is_400(client, api, created, skew):
+    """Stripe's 300 s tolerance in both directions: a correctly signed event from an hour
+    ago, or an hour (or just over 300 s) ahead, is refused and changes nothing."""
+    response = post_payment(api, created)  # a real payment the event could be about
+    payment = response.json()
+    payload = fake_event(
+        payment["stripePaymentIntentId"],
+        transaction_id=payment["transactionId"],
+        booking_id=created.booking.bookingId,
+        amount=TOTAL,
+        type="charge.refunded",
+    )
+    signature = sign(payload, timestamp=int(time.time()) + skew)
+    answer = webhook(client, payload, signature)
+    assert answer.status_code == 400, answer.json()
+    assert set(answer.json()) == {"error"}
+    assert answer.json()["error"]["code"] == "INVALID_WEBHOOK"
+    assert ProcessedWebhookEvent.count() == 0
+
+
+@pytest.mark.parametrize("skew", [-290, 0, 290])
+def test_a_signed_webhook_within_the_tolerance_is_taken(client, created, skew):
+    payload = fake_event(
+        "pi_unknown", transaction_id="TXN-none", booking_id=created.booking.bookingId, amount=1
+    )
+    answer = webhook(client, payload, sign(payload, timestamp=int(time.time()) + skew))
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["outcome"] == "ignored"

@@ -199,3 +199,40 @@ def test_status_and_pay_answers_only_for_the_signed_link(client, pending):
     forged = f"/booking/{booking.bookingId}:{'A' * 43}/"
     assert client.get(f"{forged}status").status_code == 404
     assert post_token(client, forged, "tok_x").status_code == 404
+
+
+# --- 3-D Secure abandoned, and superseded by a later attempt ---------------------------------
+
+
+def test_an_abandoned_3d_secure_check_stops_the_waiting_and_says_what_to_do(
+    client, pending, stripe_side, settings
+):
+    booking, path = pending
+    body = post_token(client, path, stripe_side.token(THREE_D_SECURE)).json()
+    assert body["state"] == "requires_action"  # …and the guest walks away from the check
+    settings.HOTEL_3DS_ABANDONED_AFTER_SECONDS = 0  # (as if its time had passed)
+    response = client.get(f"{path}confirmation")
+    assert response.status_code == 302 and response["Location"] == f"{path}pay"
+    page = html(client.get(f"{path}pay"))
+    assert "Confirming your payment" not in page.split("<template")[0]
+    assert "Your last payment was not completed" in page and "another card" in page
+    assert 'data-auth-timeout="0"' in page  # the page's own limit on waiting for the bank
+
+
+def test_a_later_attempt_that_pays_cancels_the_abandoned_one(client, pending, stripe_side):
+    booking, path = pending
+    first = post_token(client, path, stripe_side.token(THREE_D_SECURE)).json()
+    intent_id = first["clientSecret"].split("_secret_")[0]
+    assert post_token(client, path, stripe_side.token(VISA)).json()["state"] == "paid"
+    payments = {p.stripePaymentIntentId: p for p in Payment.by_booking.query(booking.bookingId)}
+    abandoned = Payment.get(payments[intent_id].transactionId, consistent_read=True)
+    assert abandoned.status == "cancelled"
+    assert "Not needed: the booking was paid by" in abandoned.failureMessage
+    assert stripe_side.intent(intent_id).status == "canceled"  # it can never charge now
+    assert sorted(p.status for p in Payment.by_booking.query(booking.bookingId)) == [
+        "cancelled",
+        "completed",
+    ]
+    manage = html(client.get(path))
+    assert "Cancelled, not charged" in manage and "Not completed" not in manage
+    assert Booking.get(booking.bookingId, consistent_read=True).openPayments is None

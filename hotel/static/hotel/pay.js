@@ -10,6 +10,8 @@
   var errors = document.getElementById("card-errors");
   var progress = document.getElementById("pay-progress");
   var label = button.textContent;
+  // How long the page waits for the guest's 3-D Secure check before it stops and says so.
+  var authTimeout = (Number(form.dataset.authTimeout) || 900) * 1000;
   var texts = {};
   var template = document.getElementById("pay-messages");
   if (template) {
@@ -54,14 +56,20 @@
     return new Promise(function (resolve) { setTimeout(resolve, ms); });
   }
 
+  // Poll until the booking is confirmed, the attempt ends without money, or a minute passed.
   async function waitForConfirmation(statusUrl, nextUrl) {
     say(texts.confirming);
+    var last = null;
     for (var i = 0; i < 60; i++) {
       var response = await fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (response.ok) {
         var state = await response.json();
-        if (state.bookingStatus === "confirmed") break;
-        if (state.payment && state.payment.status === "failed") {
+        if (state.bookingStatus === "confirmed") {
+          window.location.assign(nextUrl);
+          return;
+        }
+        last = state.payment && state.payment.status;
+        if (last === "failed" || last === "cancelled" || last === "refunded") {
           busy(false);
           showError(state.payment.message || texts.generic);
           return;
@@ -69,7 +77,18 @@
       }
       await sleep(1000);
     }
-    window.location.assign(nextUrl);  // confirmed, or the confirmation page keeps waiting
+    if (last === "pending" || last === "completed") {
+      window.location.assign(nextUrl);  // money is moving: the confirmation page waits for it
+      return;
+    }
+    busy(false);  // still waiting for the bank's check: stop, and say what to do
+    showError(texts.not_confirmed);
+  }
+
+  // Stripe.js's 3-D Secure check, or {abandoned: true} when the guest leaves it unanswered.
+  function authenticate(clientSecret) {
+    var timeout = sleep(authTimeout).then(function () { return { abandoned: true }; });
+    return Promise.race([stripe.confirmCardPayment(clientSecret), timeout]);
   }
 
   form.addEventListener("submit", async function (event) {
@@ -100,8 +119,13 @@
       }
       if (data.state === "requires_action") {
         say(texts.authenticating);
-        var auth = await stripe.confirmCardPayment(data.clientSecret);
-        var intent = auth && auth.paymentIntent;
+        var auth = (await authenticate(data.clientSecret)) || {};
+        if (auth.abandoned) {
+          busy(false);
+          showError(texts.auth_abandoned);
+          return;
+        }
+        var intent = auth.paymentIntent;
         if (auth.error || (intent && intent.status && intent.status !== "succeeded" && intent.status !== "processing")) {
           busy(false);
           showError((auth.error && auth.error.message) || texts.auth_failed);
