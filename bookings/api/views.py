@@ -21,7 +21,7 @@ from hotel.dynamo import InvalidCursor
 from hotel.errors import ValidationFailed
 from hotel.idempotency import idempotent
 from payments.services import booking_cancel_with_refund, booking_change_by_guest
-from rooms.api.serializers import RoomOutput
+from rooms.api.serializers import room_output_class
 
 from .access import booking_for_request, request_actor
 from .serializers import (
@@ -80,8 +80,9 @@ class AvailabilityView(APIView):
             now=now,
         )
         rooms = []
+        output = room_output_class(request)
         for room, quote in found:
-            body = RoomOutput(room, context={"request": request}).data
+            body = output(room, context={"request": request}).data
             body.update(
                 totalPrice=quote.total,
                 subtotal=quote.subtotal,
