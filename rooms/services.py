@@ -6,21 +6,30 @@ and is conditional on the version the caller saw (optimistic locking).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from hotel.audit.services import audit_entry
 from hotel.dynamo import conditional_check_failed, transact
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
 
-from .models import HOUSEKEEPING_LABELS, HOUSEKEEPING_STATES, ROOM_STATUSES, ROOM_TYPES, Room
+from .models import (
+    HOUSEKEEPING_LABELS,
+    HOUSEKEEPING_STATES,
+    ROOM_STATUSES,
+    ROOM_TYPES,
+    STATUS_OCCUPIED,
+    Room,
+)
 
 ROOM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 MAX_AMENITIES = 30
@@ -278,6 +287,30 @@ def room_set_housekeeping(
     )
 
 
+# Checks that say a room is in use, registered by the apps built on rooms (bookings: its
+# live stays in the room-nights table). Each takes (room_id=, now=) and returns the
+# references keeping the room; rooms imports none of those apps.
+_IN_USE_CHECKS: list[Callable[..., list[str]]] = []
+RETIRE_WINDOW = timedelta(minutes=1)
+
+
+def room_in_use_check_register(check: Callable[..., list[str]]) -> None:
+    """Ask `check(room_id=, now=)` before deleting a room (AppConfig.ready of the caller)."""
+    if check not in _IN_USE_CHECKS:
+        _IN_USE_CHECKS.append(check)
+
+
+def _in_use(room_id: str, *, occupant: str | None, users: list[str]) -> Conflict:
+    held = list(dict.fromkeys([*([occupant] if occupant else []), *users]))
+    shown = ", ".join(held[:10]) + (f" and {len(held) - 10} more" if len(held) > 10 else "")
+    return Conflict(
+        f"Room {room_id} is in use by {len(held)} live booking(s) ({shown}). Move or cancel "
+        "them first; a room with guests in house or stays to come cannot be deleted.",
+        code="ROOM_IN_USE",
+        details={"bookings": held},
+    )
+
+
 def room_delete(
     *,
     room_id: str,
@@ -286,13 +319,33 @@ def room_delete(
     expected_version: int | None = None,
     request_id: str | None = None,
 ) -> None:
-    """Delete a room. Raises NotFound, StaleObject."""
+    """Delete a room that nobody holds, stays in or is booked into from today on.
+
+    Race-proof against a booking made meanwhile: the room is first marked retiring (a
+    versioned write; a booking's transaction refuses a retiring room), then the in-use
+    checks run, then the room is deleted conditional on that version. A room left retiring
+    by a crash is sellable again after RETIRE_WINDOW. Raises NotFound, StaleObject,
+    Conflict (ROOM_IN_USE).
+    """
     room = _get(room_id)
     _check_version(room, expected_version)
+    if room.occupantBookingId or room.status == STATUS_OCCUPIED:
+        raise _in_use(room_id, occupant=room.occupantBookingId or "a guest in house", users=[])
+    try:
+        room.update(actions=[Room.retiringUntil.set(now + RETIRE_WINDOW)])
+    except UpdateError as exc:
+        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+            raise StaleObject(f"Room {room_id} changed while you were deleting it.") from exc
+        raise
+    users = [ref for check in _IN_USE_CHECKS for ref in check(room_id=room_id, now=now)]
+    if users:
+        with contextlib.suppress(UpdateError):  # else it lapses after RETIRE_WINDOW
+            room.update(actions=[Room.retiringUntil.remove()])
+        raise _in_use(room_id, occupant=None, users=users)
     entry = _audit(room, "delete", room_snapshot(room), None, actor, now, request_id)
 
     def build(tx):
-        tx.delete(room)  # conditional on the version we read
+        tx.delete(room)  # conditional on the version we wrote
         tx.save(entry)
 
     try:

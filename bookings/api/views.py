@@ -17,6 +17,7 @@ from bookings.exceptions import BookingNotFound
 from bookings.models import CHECKED_IN, CHECKED_OUT
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import parse_query
+from hotel.client_address import client_address
 from hotel.dynamo import InvalidCursor
 from hotel.errors import ValidationFailed
 from hotel.idempotency import idempotent
@@ -161,6 +162,8 @@ class BookingListView(APIView):
                 actor=request_actor(request),
                 now=now,
                 request_id=request.request_id,
+                # Anyone but staff makes a guest's online hold: short, capped per client.
+                guest_client=None if is_staff else client_address(request),
             )
             body = _with_payment(created.booking, payments=[])  # a new booking has none
             body["guestToken"] = created.guest_token
@@ -202,6 +205,7 @@ class BookingStatusView(APIView):
             actor=request_actor(request),
             now=timezone.now(),
             request_id=request.request_id,
+            override_housekeeping=data.validated_data["overrideHousekeeping"],
         )
         return Response(BookingOutput(booking).data)
 
