@@ -8,7 +8,7 @@ class BookingsConfig(AppConfig):
     def ready(self):
         # A room with live stays cannot be deleted: rooms asks, without importing bookings.
         # The guest email handlers (a hold's pay link) subscribe to the domain events.
-        from rooms.services import room_in_use_check_register
+        from rooms.usage import room_in_use_check_register
 
         from . import emails  # noqa: F401
         from .room_state import room_live_bookings

@@ -9,8 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -30,6 +29,7 @@ from .models import (
     STATUS_OCCUPIED,
     Room,
 )
+from .usage import RETIRE_WINDOW, room_in_use, room_users
 
 ROOM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 MAX_AMENITIES = 30
@@ -287,30 +287,6 @@ def room_set_housekeeping(
     )
 
 
-# Checks that say a room is in use, registered by the apps built on rooms (bookings: its
-# live stays in the room-nights table). Each takes (room_id=, now=) and returns the
-# references keeping the room; rooms imports none of those apps.
-_IN_USE_CHECKS: list[Callable[..., list[str]]] = []
-RETIRE_WINDOW = timedelta(minutes=1)
-
-
-def room_in_use_check_register(check: Callable[..., list[str]]) -> None:
-    """Ask `check(room_id=, now=)` before deleting a room (AppConfig.ready of the caller)."""
-    if check not in _IN_USE_CHECKS:
-        _IN_USE_CHECKS.append(check)
-
-
-def _in_use(room_id: str, *, occupant: str | None, users: list[str]) -> Conflict:
-    held = list(dict.fromkeys([*([occupant] if occupant else []), *users]))
-    shown = ", ".join(held[:10]) + (f" and {len(held) - 10} more" if len(held) > 10 else "")
-    return Conflict(
-        f"Room {room_id} is in use by {len(held)} live booking(s) ({shown}). Move or cancel "
-        "them first; a room with guests in house or stays to come cannot be deleted.",
-        code="ROOM_IN_USE",
-        details={"bookings": held},
-    )
-
-
 def room_delete(
     *,
     room_id: str,
@@ -330,18 +306,18 @@ def room_delete(
     room = _get(room_id)
     _check_version(room, expected_version)
     if room.occupantBookingId or room.status == STATUS_OCCUPIED:
-        raise _in_use(room_id, occupant=room.occupantBookingId or "a guest in house", users=[])
+        raise room_in_use(room_id, occupant=room.occupantBookingId, users=[])
     try:
         room.update(actions=[Room.retiringUntil.set(now + RETIRE_WINDOW)])
     except UpdateError as exc:
         if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
             raise StaleObject(f"Room {room_id} changed while you were deleting it.") from exc
         raise
-    users = [ref for check in _IN_USE_CHECKS for ref in check(room_id=room_id, now=now)]
+    users = room_users(room_id=room_id, now=now)
     if users:
         with contextlib.suppress(UpdateError):  # else it lapses after RETIRE_WINDOW
             room.update(actions=[Room.retiringUntil.remove()])
-        raise _in_use(room_id, occupant=None, users=users)
+        raise room_in_use(room_id, occupant=None, users=users)
     entry = _audit(room, "delete", room_snapshot(room), None, actor, now, request_id)
 
     def build(tx):
