@@ -41,7 +41,7 @@ from payments.admin import payments_for_booking_page
 from rooms.models import ROOM_TYPES, STATUS_MAINTENANCE
 from rooms.selectors import rooms_list
 
-from . import admin_cancel, backoffice, rates, services
+from . import admin_cancel, backoffice, rates, room_state, services
 from .models import (
     CANCELLED,
     CHECKED_IN,
@@ -245,7 +245,7 @@ class BookingAdmin(DynamoModelAdmin):
         "createdAt": "Created",
         "updatedAt": "Last changed",
     }
-    actions = ("confirm", "check_in", "check_out", "cancel", "no_show")
+    actions = ("confirm", "check_in", "check_in_anyway", "check_out", "cancel", "no_show")
     object_actions = actions
     form = BookingForm
     change_form_template = "admin/bookings/booking/change_form.html"
@@ -468,6 +468,8 @@ class BookingAdmin(DynamoModelAdmin):
             TRANSITION_ACTIONS[status][0]
             for status in services.TRANSITIONS.get(obj.status, frozenset()) & services.STAFF_TARGETS
         }
+        if "check_in" in offered and room_state.checkin_needs_override(obj.roomId):
+            offered.add("check_in_anyway")  # the room is dirty or out of service
         return {name: value for name, value in allowed.items() if name in offered}
 
     @action(description="Confirm (paid at desk)", permissions=["change"])
@@ -477,6 +479,10 @@ class BookingAdmin(DynamoModelAdmin):
     @action(description="Check in", permissions=["change"])
     def check_in(self, request, bookings):
         self._transition(request, bookings, CHECKED_IN)
+
+    @action(description="Check in anyway (room not ready)", permissions=["change"])
+    def check_in_anyway(self, request, bookings):
+        self._transition(request, bookings, CHECKED_IN, override_housekeeping=True)
 
     @action(description="Check out", permissions=["change"])
     def check_out(self, request, bookings):
@@ -491,7 +497,7 @@ class BookingAdmin(DynamoModelAdmin):
     def no_show(self, request, bookings):
         self._transition(request, bookings, NO_SHOW)
 
-    def _transition(self, request, bookings, to_status: str) -> None:
+    def _transition(self, request, bookings, to_status: str, **options) -> None:
         """Move each booking; report which moved and why the others did not."""
         done = TRANSITION_ACTIONS[to_status][1]
         moved, failed = [], []
@@ -501,7 +507,7 @@ class BookingAdmin(DynamoModelAdmin):
                 continue
             try:
                 services.booking_transition(
-                    booking_id=booking.bookingId, to_status=to_status, **who(request)
+                    booking_id=booking.bookingId, to_status=to_status, **options, **who(request)
                 )
             except DomainError as exc:
                 failed.append(f"{booking.bookingId}: {exc.message}")

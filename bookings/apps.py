@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class BookingsConfig(AppConfig):
     name = "bookings"
     verbose_name = "Bookings"
+
+    def ready(self):
+        # A room with live stays cannot be deleted: rooms asks, without importing bookings.
+        # The guest email handlers (a hold's pay link) subscribe to the domain events.
+        from rooms.usage import room_in_use_check_register
+
+        from . import emails  # noqa: F401
+        from .room_state import room_live_bookings
+
+        room_in_use_check_register(room_live_bookings)

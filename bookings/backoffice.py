@@ -30,6 +30,7 @@ from rooms.models import HOUSEKEEPING_DIRTY, HOUSEKEEPING_OUT_OF_ORDER
 from rooms.selectors import rooms_all
 
 from . import reports, selectors, services, stats
+from .exceptions import RoomNotReady
 from .models import CHECKED_IN, CHECKED_OUT, CONFIRMED, PENDING
 
 MAX_PERIOD_DAYS = 366
@@ -328,26 +329,49 @@ def dashboard_view(request):
 
 
 def stay_transition_view(request):
-    """POST: check a guest in or out from the dashboard (booking_transition, audited)."""
+    """POST: check a guest in or out from the dashboard (booking_transition, audited).
+
+    A room that is dirty or out of service is not given silently: the clerk gets a page
+    that says so and a "Check in anyway" button (POSTed back here with override=1).
+    """
     if request.method != "POST":
         return HttpResponseRedirect(reverse("admin:backoffice_dashboard"))
     booking_id = request.POST.get("booking_id", "")[:64]
     to_status = request.POST.get("to", "")
+    override = to_status == CHECKED_IN and request.POST.get("override") == "1"
     if not booking_id or to_status not in (CHECKED_IN, CHECKED_OUT):
         return HttpResponseBadRequest("Choose a booking and check-in or check-out.")
     verb = "Checked in" if to_status == CHECKED_IN else "Checked out"
-    try:
-        booking = services.booking_transition(
-            booking_id=booking_id, to_status=to_status, **who(request)
-        )
-    except DomainError as exc:
-        messages.error(request, f"{booking_id}: {exc.message}")
-    else:
-        messages.success(request, f"{verb}: {booking.guestName}, room {booking.roomId}.")
     target = reverse("admin:backoffice_dashboard")
     back = request.POST.get("next", "")
     if back.startswith(target) and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
         target = back
+    try:
+        booking = services.booking_transition(
+            booking_id=booking_id,
+            to_status=to_status,
+            override_housekeeping=override,
+            **who(request),
+        )
+    except RoomNotReady as exc:
+        if not exc.details.get("overridable"):
+            messages.error(request, f"{booking_id}: {exc.message}")
+            return HttpResponseRedirect(target)
+        context = base_context(
+            request,
+            title="Room not ready",
+            booking=selectors.booking_get(booking_id=booking_id),
+            message=exc.message,
+            stay_url=reverse("admin:backoffice_stay"),
+            next=target,
+            back=target,
+        )
+        return TemplateResponse(request, "admin/backoffice/checkin_anyway.html", context)
+    except DomainError as exc:
+        messages.error(request, f"{booking_id}: {exc.message}")
+    else:
+        anyway = " (room not ready: checked in anyway)" if override else ""
+        messages.success(request, f"{verb}: {booking.guestName}, room {booking.roomId}{anyway}.")
     return HttpResponseRedirect(target)
 
 

@@ -18,6 +18,19 @@ class HoldExpired(Conflict):
     default_message = "The hold on this booking has expired; please book again."
 
 
+class RoomOccupied(Conflict):
+    code = "ROOM_OCCUPIED"
+    default_message = "Another guest is still checked in to this room."
+
+
+class RoomNotReady(Conflict):
+    """The room cannot take an arriving guest now. `details.overridable` says whether staff
+    may check in anyway (dirty, out of service) or not (out of order, maintenance, gone)."""
+
+    code = "ROOM_NOT_READY"
+    default_message = "The room is not ready for a guest."
+
+
 class BookingNotFound(NotFound):
     code = "BOOKING_NOT_FOUND"
     default_message = "No such booking."
@@ -56,3 +69,12 @@ class PriceChanged(Conflict):
 
     code = "BOOKING_PRICE_CHANGED"
     default_message = "The booking's price changed while it was being paid."
+
+
+class TooManyHolds(DomainError):
+    status_code = 429
+    code = "TOO_MANY_HOLDS"
+    default_message = (
+        "You already hold as many rooms as we allow at once. Pay for or cancel a held "
+        "booking, or wait for a hold to end, then try again."
+    )

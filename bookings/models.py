@@ -81,6 +81,10 @@ class Booking(Model):
     updatedAt = UTCDateTimeAttribute()
     expiresAt = UTCDateTimeAttribute(null=True)  # end of the hold while pending
     purgeAt = TTLAttribute(null=True)  # TTL backstop for dead holds; never the expiry check
+    # A guest's online hold (short, capped per client; bookings.holds): True, and the key of
+    # the hold slot it claimed (None when no cap applies). None for staff's holds.
+    guestHold = BooleanAttribute(null=True)
+    holdSlot = UnicodeAttribute(null=True)
     # Staff attention, set by the system: [{"flag": "disputed", "detail", "at", "by"}]
     flags = JSONAttribute(null=True)
     # When the lifecycle happened (the days the stats count check-ins, check-outs, cancellations)

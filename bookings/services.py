@@ -28,15 +28,9 @@ from hotel import events
 from hotel.audit.services import audit_entry
 from hotel.dynamo import conditional_check_failed, transact
 from hotel.errors import ValidationFailed
-from rooms.models import (
-    HOUSEKEEPING_DIRTY,
-    HOUSEKEEPING_OUT_OF_ORDER,
-    STATUS_AVAILABLE,
-    STATUS_MAINTENANCE,
-    STATUS_OCCUPIED,
-    Room,
-)
+from rooms.models import HOUSEKEEPING_OUT_OF_ORDER, STATUS_MAINTENANCE, Room
 
+from . import holds, room_state
 from .exceptions import (
     BookingNotFound,
     HoldExpired,
@@ -164,7 +158,9 @@ def booking_snapshot(booking: Booking) -> dict:
     }
 
 
-def _audit(booking: Booking, action: str, before: dict | None, actor: str, now, request_id):
+def _audit(
+    booking: Booking, action: str, before: dict | None, actor: str, now, request_id, note=None
+):
     """The audit entry that rides in the same transaction as the booking's change."""
     return audit_entry(
         actor=actor,
@@ -172,7 +168,7 @@ def _audit(booking: Booking, action: str, before: dict | None, actor: str, now, 
         object_type="bookings.booking",
         object_id=booking.bookingId,
         before=before,
-        after=booking_snapshot(booking),
+        after={**booking_snapshot(booking), **(note or {})},
         now=now,
         request_id=request_id,
     )
@@ -282,14 +278,17 @@ def booking_create(
     actor: str,
     now: datetime,
     request_id: str | None = None,
+    guest_client: str | None = None,
 ) -> CreatedBooking:
     """Hold a room for a stay: a pending booking and its nights in one transaction.
 
-    Raises ValidationFailed, StayTooLong, NotFound (room), TooManyGuests,
-    StayRuleViolation, RoomUnavailable.
+    `guest_client` (the client address) makes it a guest's online hold: short, and capped
+    per client by a slot claimed in the same transaction (bookings.holds); without it the
+    hold is staff's (HOTEL_HOLD_MINUTES). Raises ValidationFailed, StayTooLong, NotFound
+    (room), TooManyGuests, StayRuleViolation, RoomUnavailable, TooManyHolds.
     """
     stay_validate(check_in=check_in, check_out=check_out, today=hotel_today(now))
-    guest = _guest_fields_validate(
+    guest_fields = _guest_fields_validate(
         guest_name=guest_name, guest_email=guest_email, guest_phone=guest_phone, source=source
     )
     if len(notes or "") > 2000:
@@ -297,9 +296,14 @@ def booking_create(
     room = _room(room_id)
     _room_bookable(room, guests)
     quote = booking_quote(room=room, check_in=check_in, check_out=check_out)
-    hold_until = now + timedelta(minutes=settings.HOTEL_HOLD_MINUTES)
+    guest = guest_client is not None
+    hold_until = holds.guest_hold_until(now) if guest else holds.staff_hold_until(now)
+    slots = holds.SlotPicker(client=guest_client, now=now) if guest else None
     token = secrets.token_urlsafe(24)
-    for _attempt in range(3):  # a new id on the (astronomically rare) id collision
+    # A new id on the (astronomically rare) id collision; another slot when a concurrent
+    # hold of the same client took the one tried.
+    for _attempt in range(3 + (slots.cap if slots else 0)):
+        slot = slots.pick() if slots else None
         booking = Booking(
             bookingId=new_booking_id(hotel_today(now)),
             roomId=room.roomId,
@@ -320,12 +324,19 @@ def booking_create(
             updatedAt=now,
             expiresAt=hold_until,
             purgeAt=hold_until + DEAD_BOOKING_RETENTION,
-            **guest,
+            guestHold=True if guest else None,
+            holdSlot=slot,
+            **guest_fields,
         )
         entry = _audit(booking, "create", None, actor, now, request_id)
 
-        def build(tx, booking=booking, entry=entry):
+        def build(tx, booking=booking, entry=entry, slot=slot):
             tx.save(booking, condition=Booking.bookingId.does_not_exist())
+            room_state.room_sellable_check(tx, room_id=room.roomId, now=now)
+            if slot:
+                holds.slot_claim(
+                    tx, slot=slot, booking_id=booking.bookingId, until=hold_until, now=now
+                )
             for night in quote.nightly:
                 _take_night(
                     tx,
@@ -344,12 +355,16 @@ def booking_create(
                 raise
             if _booking_exists(booking.bookingId):
                 continue
+            if slot and slots.lost(slot, booking_id=booking.bookingId):
+                continue
             raise RoomUnavailable(
                 f"Room {room.roomId} is already booked for some of these nights."
             ) from exc
         booking_stats_project_safely(booking_id=booking.bookingId, now=now)
         events.publish(events.BookingCreated, **_event_detail(booking))
         return CreatedBooking(booking=booking, guest_token=token, quote=quote)
+    if slots:
+        raise slots.too_many()  # Every try lost its slot to this client's other holds.
     raise RuntimeError("Could not allocate a booking id")  # pragma: no cover
 
 
@@ -396,13 +411,16 @@ def booking_transition(
     late_confirm: bool = False,
     refund_handled: bool = False,
     paid: int | None = None,
+    override_housekeeping: bool = False,
 ) -> Booking:
     """Move a booking along the lifecycle (TRANSITIONS), with its side effects, atomically.
 
     confirmed: the hold ends (nights kept for good); cancelled / no-show / expired /
     checked-out: the nights are released; checked-in: the room becomes occupied;
     checked-out: the room becomes available and dirty. Raises BookingNotFound,
-    InvalidTransition, HoldExpired.
+    InvalidTransition, HoldExpired, RoomOccupied and RoomNotReady (check-in: another guest
+    is in house, or the room is out of order, or it is dirty / out of service and
+    `override_housekeeping` — the clerk's audited "check in anyway" — is not given).
 
     `also(tx)` adds the caller's writes to the same transaction (a payment marked paid
     together with the booking it confirms); it may be called more than once. With
@@ -450,8 +468,12 @@ def booking_transition(
             booking.checkedInAt = now
         elif to_status == CHECKED_OUT:
             booking.checkedOutAt = now
-        entry = _audit(booking, f"status:{to_status}", before, actor, now, request_id)
-        effects = _TransitionEffects(booking, to_status=to_status, now=now)
+        effects = _TransitionEffects(
+            booking, to_status=to_status, now=now, override_housekeeping=override_housekeeping
+        )
+        entry = _audit(
+            booking, f"status:{to_status}", before, actor, now, request_id, effects.audit_note()
+        )
 
         def build(tx, booking=booking, entry=entry, previous=previous, effects=effects):
             tx.save(booking, condition=(Booking.status == previous) & _price_condition(paid))
@@ -470,6 +492,8 @@ def booking_transition(
                     raise HoldExpired(f"The nights of {booking_id} are no longer held.") from exc
                 raise InvalidTransition("The booking changed meanwhile; reload it.") from exc
             raise
+        if held:
+            holds.slot_release(booking)  # The hold ended: its slot is free for a new one.
         booking_stats_project_safely(booking_id=booking.bookingId, now=now)
         events.publish(
             EVENT_FOR_STATUS[to_status], **_event_detail(booking), previousStatus=previous
@@ -483,22 +507,37 @@ class _TransitionEffects:
 
     confirmed: the hold ends on every night; cancelled / no-show / expired / checked-out:
     the nights the booking still owns are released; checked-in / checked-out: the room's
-    state changes (conditional on the room's version).
+    state changes (conditional on the room's version; check-in also on the room being
+    empty and ready, see bookings.room_state). Raises RoomOccupied, RoomNotReady.
     """
 
-    def __init__(self, booking: Booking, *, to_status: str, now: datetime):
+    def __init__(
+        self, booking: Booking, *, to_status: str, now: datetime, override_housekeeping=False
+    ):
         self.to_status = to_status
         self.now = now
         self.booking_id = booking.bookingId
+        self.override_housekeeping = override_housekeeping
         self.nights = _owned_nights(booking) if to_status != CHECKED_IN else []
         if to_status == CONFIRMED and len(self.nights) != len(_nights_of(booking)):
             raise _lost_nights(booking)
         self.room = None
+        self.room_before = None
         if to_status in (CHECKED_IN, CHECKED_OUT):
-            try:
-                self.room = Room.get(booking.roomId, consistent_read=True)
-            except DoesNotExist:
-                self.room = None
+            self.room = room_state.room_read(booking.roomId)
+        if to_status == CHECKED_IN:
+            refusal = room_state.checkin_refusal(
+                self.room, booking_id=booking.bookingId, override_housekeeping=override_housekeeping
+            )
+            if refusal is not None:
+                raise refusal
+            self.room_before = {"status": self.room.status, "housekeeping": self.room.housekeeping}
+
+    def audit_note(self) -> dict | None:
+        """What the audit entry adds: the room's state when the clerk checked in anyway."""
+        if self.room_before and self.room_before["housekeeping"] in room_state.OVERRIDABLE:
+            return {"checkedInAnyway": True, "roomHousekeeping": self.room_before["housekeeping"]}
+        return None
 
     def apply(self, tx) -> None:
         for night in self.nights:
@@ -510,12 +549,18 @@ class _TransitionEffects:
                 )
             else:
                 _release_night(tx, night)
-        if self.room is not None:
-            status = STATUS_OCCUPIED if self.to_status == CHECKED_IN else STATUS_AVAILABLE
-            actions = [Room.status.set(status), Room.lastUpdated.set(self.now)]
-            if self.to_status == CHECKED_OUT:
-                actions.append(Room.housekeeping.set(HOUSEKEEPING_DIRTY))
-            tx.update(self.room, actions=actions)
+        if self.room is None:
+            return
+        if self.to_status == CHECKED_IN:
+            room_state.checkin_room_update(
+                tx,
+                self.room,
+                booking_id=self.booking_id,
+                now=self.now,
+                override_housekeeping=self.override_housekeeping,
+            )
+        else:
+            room_state.checkout_room_update(tx, self.room, now=self.now)
 
 
 def _price_check(booking: Booking, paid: int | None) -> None:
@@ -578,6 +623,7 @@ def booking_revive_paid(
 
     def build(tx):
         tx.save(booking, condition=(Booking.status == previous) & _price_condition(paid))
+        room_state.room_sellable_check(tx, room_id=booking.roomId, now=now)
         for night in _nights_of(booking):
             _take_night(
                 tx,
@@ -771,6 +817,8 @@ def _booking_change_once(
         for key, night in old_nights.items():
             if key not in new_keys:
                 _release_night(tx, night)
+        if new_keys - set(old_nights):
+            room_state.room_sellable_check(tx, room_id=room.roomId, now=now)
         for room_key, night in sorted(new_keys - set(old_nights)):
             _take_night(
                 tx,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from hotel.client_address import client_address
 from hotel.errors import DomainError, NotFound
 from payments.cancel import booking_cancel_with_refund
 from payments.cancellation import describe_rule
@@ -188,6 +189,7 @@ def book(request, room_id: str):
                 actor=GUEST,
                 now=now,
                 request_id=getattr(request, "request_id", None),
+                guest_client=client_address(request),
             )
         except DomainError as exc:
             add_domain_errors(form, exc)
@@ -207,8 +209,8 @@ def book(request, room_id: str):
             "quote": quote,
             "quote_error": quote_error,
             "policy": policy_lines(),
-            "hold_hours": settings.HOTEL_HOLD_MINUTES // 60,
-            "hold_minutes": settings.HOTEL_HOLD_MINUTES,
+            "hold_hours": settings.HOTEL_GUEST_HOLD_MINUTES // 60,
+            "hold_minutes": settings.HOTEL_GUEST_HOLD_MINUTES,
         },
         status=200 if quote is not None or form.is_bound else 400,
     )

@@ -158,8 +158,17 @@ HOTEL_ADDRESS = os.environ.get("HOTEL_ADDRESS", "1 Harbour Road, Fort Kochi, Ker
 HOTEL_EMAIL = os.environ.get("HOTEL_EMAIL", "reservations@hotel.test")
 
 # --- Bookings ----------------------------------------------------------------------------------
-# An unpaid booking holds its nights this long (the seed's 48 hours).
+# An unpaid booking made by staff (a phone booking) holds its nights this long (the seed's
+# 48 hours).
 HOTEL_HOLD_MINUTES = int(os.environ.get("HOTEL_HOLD_MINUTES", 2880))
+# A guest's online hold (guest site, anonymous API) lasts as long as paying takes; opening a
+# payment extends it to at least this long from then (bookings.holds).
+HOTEL_GUEST_HOLD_MINUTES = int(os.environ.get("HOTEL_GUEST_HOLD_MINUTES", 20))
+# Live online holds one client address (an IPv6 /64) may have at once; 0 = no limit.
+HOTEL_GUEST_HOLDS_PER_CLIENT = int(os.environ.get("HOTEL_GUEST_HOLDS_PER_CLIENT", 10))
+# Proxies of yours in front of the app that append to X-Forwarded-For (hotel.client_address);
+# 0 = trust REMOTE_ADDR only (right for Zappa behind CloudFront and for `make run`).
+HOTEL_TRUSTED_PROXY_HOPS = int(os.environ.get("HOTEL_TRUSTED_PROXY_HOPS", 0))
 # Longest stay; one booking's nights + the booking must fit one DynamoDB transaction (100 items).
 HOTEL_MAX_STAY_NIGHTS = min(int(os.environ.get("HOTEL_MAX_STAY_NIGHTS", 30)), 45)
 HOTEL_BOOKING_HORIZON_DAYS = int(os.environ.get("HOTEL_BOOKING_HORIZON_DAYS", 730))

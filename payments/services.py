@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from bookings.exceptions import BookingNotFound, HoldExpired, InvalidTransition, PriceChanged
+from bookings.holds import booking_hold_extend
 from bookings.models import CONFIRMED as BOOKING_CONFIRMED
 from bookings.models import EXPIRED as BOOKING_EXPIRED
 from bookings.models import PENDING as BOOKING_PENDING
@@ -197,6 +198,7 @@ def payment_create(
             f"Booking {booking_id} costs {booking.totalPrice} {booking.currency} (minor units).",
             details={"expected": {"amount": booking.totalPrice, "currency": booking.currency}},
         )
+    booking_hold_extend(booking_id=booking.bookingId, now=now)  # the hold outlasts the payment
     payment = _payment_open(booking, actor=actor, now=now, request_id=request_id)
     provider = get_provider()
     try:

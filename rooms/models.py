@@ -80,6 +80,12 @@ class Room(Model):
     photos = ListAttribute(of=UnicodeAttribute, default=list)  # storage names, not URLs
     description = UnicodeAttribute(default="")
     housekeeping = UnicodeAttribute(default=HOUSEKEEPING_CLEAN)  # HOUSEKEEPING_STATES
+    # The booking in house, set by check-in and cleared by check-out in the same transaction
+    # as the booking, conditional on being empty: two guests cannot be checked into one room.
+    occupantBookingId = UnicodeAttribute(null=True)
+    # Set for a moment by room_delete while it asks whether the room is in use; a booking's
+    # transaction refuses a room that is being retired (rooms.services.room_delete).
+    retiringUntil = UTCDateTimeAttribute(null=True)
     lastUpdated = UTCDateTimeAttribute()
     version = VersionAttribute()
 

@@ -6,6 +6,7 @@ and is conditional on the version the caller saw (optimistic locking).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from datetime import datetime
@@ -14,13 +15,21 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from hotel.audit.services import audit_entry
 from hotel.dynamo import conditional_check_failed, transact
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
 
-from .models import HOUSEKEEPING_LABELS, HOUSEKEEPING_STATES, ROOM_STATUSES, ROOM_TYPES, Room
+from .models import (
+    HOUSEKEEPING_LABELS,
+    HOUSEKEEPING_STATES,
+    ROOM_STATUSES,
+    ROOM_TYPES,
+    STATUS_OCCUPIED,
+    Room,
+)
+from .usage import RETIRE_WINDOW, room_in_use, room_users
 
 ROOM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 MAX_AMENITIES = 30
@@ -286,13 +295,33 @@ def room_delete(
     expected_version: int | None = None,
     request_id: str | None = None,
 ) -> None:
-    """Delete a room. Raises NotFound, StaleObject."""
+    """Delete a room that nobody holds, stays in or is booked into from today on.
+
+    Race-proof against a booking made meanwhile: the room is first marked retiring (a
+    versioned write; a booking's transaction refuses a retiring room), then the in-use
+    checks run, then the room is deleted conditional on that version. A room left retiring
+    by a crash is sellable again after RETIRE_WINDOW. Raises NotFound, StaleObject,
+    Conflict (ROOM_IN_USE).
+    """
     room = _get(room_id)
     _check_version(room, expected_version)
+    if room.occupantBookingId or room.status == STATUS_OCCUPIED:
+        raise room_in_use(room_id, occupant=room.occupantBookingId, users=[])
+    try:
+        room.update(actions=[Room.retiringUntil.set(now + RETIRE_WINDOW)])
+    except UpdateError as exc:
+        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+            raise StaleObject(f"Room {room_id} changed while you were deleting it.") from exc
+        raise
+    users = room_users(room_id=room_id, now=now)
+    if users:
+        with contextlib.suppress(UpdateError):  # else it lapses after RETIRE_WINDOW
+            room.update(actions=[Room.retiringUntil.remove()])
+        raise room_in_use(room_id, occupant=None, users=users)
     entry = _audit(room, "delete", room_snapshot(room), None, actor, now, request_id)
 
     def build(tx):
-        tx.delete(room)  # conditional on the version we read
+        tx.delete(room)  # conditional on the version we wrote
         tx.save(entry)
 
     try:

@@ -68,6 +68,12 @@ class BookingInput(StrictInputSerializer):
 
 class StatusInput(StrictInputSerializer):
     status = serializers.ChoiceField(choices=STATUSES)
+    overrideHousekeeping = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Check-in only: check the guest in although the room is dirty or out of "
+        "service (audited). Never overrides an occupied or out-of-order room.",
+    )
     refundAmount = serializers.IntegerField(
         required=False,
         help_text="Cancelling only; managers and accountants: refund this (minor units, "

@@ -18,12 +18,13 @@ from bookings.exceptions import BookingNotFound
 from bookings.models import CANCELLED, CHECKED_IN, CHECKED_OUT
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import parse_query
+from hotel.client_address import client_address
 from hotel.dynamo import InvalidCursor
 from hotel.errors import ValidationFailed
 from hotel.idempotency import idempotent, request_caller
 from payments.cancel import booking_cancel_with_refund, may_override_refund
 from payments.services import booking_change_by_guest
-from rooms.api.serializers import RoomOutput
+from rooms.api.serializers import room_output_class
 
 from .access import booking_for_request, request_actor
 from .serializers import (
@@ -83,8 +84,9 @@ class AvailabilityView(APIView):
             now=now,
         )
         rooms = []
+        output = room_output_class(request)
         for room, quote in search.rooms:
-            body = RoomOutput(room, context={"request": request}).data
+            body = output(room, context={"request": request}).data
             body.update(
                 totalPrice=quote.total,
                 subtotal=quote.subtotal,
@@ -165,6 +167,8 @@ class BookingListView(APIView):
                 actor=request_actor(request),
                 now=now,
                 request_id=request.request_id,
+                # Anyone but staff makes a guest's online hold: short, capped per client.
+                guest_client=None if is_staff else client_address(request),
             )
             body = _with_payment(created.booking, payments=[])  # a new booking has none
             body["guestToken"] = created.guest_token
@@ -235,6 +239,7 @@ class BookingStatusView(APIView):
             actor=request_actor(request),
             now=timezone.now(),
             request_id=request.request_id,
+            override_housekeeping=data.validated_data["overrideHousekeeping"],
         )
         return Response(BookingOutput(booking).data)
 

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from rest_framework import serializers
 
 from hotel.api.serializers import StrictInputSerializer
 from rooms.models import ROOM_STATUSES, ROOM_TYPES
 from rooms.selectors import room_photo_urls
 
+STAFF_READ_PERMISSION = "rooms.view_room"
 
-class RoomOutput(serializers.Serializer):
+
+def sees_room_state(request) -> bool:
+    """Occupancy and housekeeping state are staff's: anonymous callers see the public shape."""
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated and user.has_perm(STAFF_READ_PERMISSION))
+
+
+class PublicRoomOutput(serializers.Serializer):
+    """What a guest needs to choose a room: no status, version or last change (they would
+    tell who checked in or out and when)."""
+
     roomId = serializers.CharField()
     roomType = serializers.CharField()
     floorNumber = serializers.IntegerField()
     capacity = serializers.IntegerField()
-    status = serializers.CharField()
     pricePerNight = serializers.IntegerField(help_text="Minor units of `currency`.")
     currency = serializers.CharField()
     amenities = serializers.ListField(child=serializers.CharField())
     photos = serializers.SerializerMethodField()
     description = serializers.CharField()
-    lastUpdated = serializers.SerializerMethodField()
-    version = serializers.IntegerField(help_text="Send back as `If-Match` to update safely.")
 
     def get_photos(self, room) -> list[str]:
         request = self.context.get("request")
@@ -30,8 +40,23 @@ class RoomOutput(serializers.Serializer):
             return urls
         return [url if "://" in url else request.build_absolute_uri(url) for url in urls]
 
-    def get_lastUpdated(self, room) -> str:
-        return room.lastUpdated.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+class RoomOutput(PublicRoomOutput):
+    """Staff's shape (rooms.view_room): the public one plus the room's live state."""
+
+    # Not required in the schema: the public endpoints leave them out for anonymous callers.
+    status = serializers.CharField(required=False, help_text="Staff only.")
+    housekeeping = serializers.CharField(required=False, help_text="Staff only.")
+    lastUpdated = serializers.DateTimeField(
+        format="%Y-%m-%dT%H:%M:%SZ", default_timezone=UTC, required=False, help_text="Staff only."
+    )
+    version = serializers.IntegerField(
+        required=False, help_text="Staff only. Send back as `If-Match` to update safely."
+    )
+
+
+def room_output_class(request) -> type[PublicRoomOutput]:
+    return RoomOutput if sees_room_state(request) else PublicRoomOutput
 
 
 class RoomListOutput(serializers.Serializer):

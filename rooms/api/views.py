@@ -14,7 +14,14 @@ from hotel.dynamo import InvalidCursor
 from hotel.errors import ValidationFailed
 from rooms import selectors, services
 
-from .serializers import RoomInput, RoomListOutput, RoomListQuery, RoomOutput
+from .serializers import (
+    RoomInput,
+    RoomListOutput,
+    RoomListQuery,
+    RoomOutput,
+    room_output_class,
+    sees_room_state,
+)
 
 
 def _actor(request) -> str:
@@ -35,8 +42,12 @@ def _if_match(request) -> int | None:
 
 
 def _room_response(request, room, status_code=status.HTTP_200_OK) -> Response:
-    response = Response(RoomOutput(room, context={"request": request}).data, status=status_code)
-    response["ETag"] = f'"{room.version}"'
+    """Staff get the room's state and its version as ETag; others the public shape only
+    (a version that moves at every check-in and check-out would tell occupancy too)."""
+    output = room_output_class(request)
+    response = Response(output(room, context={"request": request}).data, status=status_code)
+    if output is RoomOutput:
+        response["ETag"] = f'"{room.version}"'
     return response
 
 
@@ -46,6 +57,11 @@ class RoomListView(APIView):
     @extend_schema(parameters=[RoomListQuery], responses=RoomListOutput, operation_id="rooms_list")
     def get(self, request):
         query = parse_query(RoomListQuery, request)
+        if query.get("status") and not sees_room_state(request):
+            raise ValidationFailed(
+                "Filtering by status is for staff.",
+                details={"fields": {"status": ["Only staff can filter rooms by status."]}},
+            )
         try:
             rooms, next_token = selectors.rooms_list(
                 room_type=query.get("roomType"),
@@ -59,7 +75,9 @@ class RoomListView(APIView):
                 "nextToken is not valid.", details={"fields": {"nextToken": [str(exc)]}}
             ) from exc
         body = {
-            "rooms": RoomOutput(rooms, many=True, context={"request": request}).data,
+            "rooms": room_output_class(request)(
+                rooms, many=True, context={"request": request}
+            ).data,
             "count": len(rooms),
         }
         if next_token:

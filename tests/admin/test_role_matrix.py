@@ -88,6 +88,7 @@ ADMIN_ACTIONS: dict[tuple[str, str], frozenset[str]] = {
     ("rooms.room", "mark_available"): ROOM_STATUS,
     ("bookings.booking", "confirm"): DESK,
     ("bookings.booking", "check_in"): DESK,
+    ("bookings.booking", "check_in_anyway"): DESK,
     ("bookings.booking", "check_out"): DESK,
     ("bookings.booking", "cancel"): DESK,
     ("bookings.booking", "no_show"): DESK,

@@ -26,6 +26,13 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+@pytest.fixture(autouse=True)
+def _no_hold_cap(settings):
+    """These requests all come from 127.0.0.1; the per-client hold cap is not what they test
+    (tests/bookings/test_guest_holds.py does)."""
+    settings.HOTEL_GUEST_HOLDS_PER_CLIENT = 0
+
+
 @pytest.fixture
 def live_url():
     server = Server(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)

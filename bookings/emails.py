@@ -1,0 +1,48 @@
+"""Guest emails of the bookings domain: a guest's online hold gets its reference and pay link.
+
+A guest who closes the tab before paying still has the booking: the email names the
+reference, when the hold ends and the link to pay (the signed "manage my booking" link's
+token opens the pay page). Sent from the BookingCreated event, after the write; a failed
+send is queued by hotel.mail and never undoes the hold. Staff's holds (phone bookings) and
+guests without an email get none.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from pynamodb.exceptions import DoesNotExist
+
+from hotel import events
+from hotel.events import Event, subscribe
+from hotel.mail import email_send
+
+from .links import manage_token
+from .models import PENDING, Booking
+
+
+def pay_url(booking: Booking) -> str:
+    token = manage_token(booking_id=booking.bookingId)
+    return f"{settings.HOTEL_SITE_URL}{reverse('booking-pay', kwargs={'token': token})}"
+
+
+@subscribe(events.BookingCreated)
+def hold_created_email(event: Event) -> None:
+    try:
+        booking = Booking.get(event.detail["bookingId"])
+    except DoesNotExist:
+        return
+    if not (booking.guestHold and booking.guestEmail and booking.status == PENDING):
+        return
+    email_send(
+        to=booking.guestEmail,
+        subject=f"Booking {booking.bookingId} is held for you: pay to confirm",
+        template="hold_created",
+        context={
+            "booking": booking,
+            "nights": len(booking.nightly or []),
+            "pay_url": pay_url(booking),
+            "expires": booking.expiresAt,
+        },
+        now=event.occurred_at,
+    )
