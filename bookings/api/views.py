@@ -16,7 +16,7 @@ from bookings import selectors, services
 from bookings.exceptions import BookingNotFound
 from bookings.models import CHECKED_IN, CHECKED_OUT
 from hotel.api.permissions import staff_perm
-from hotel.api.serializers import parse_query
+from hotel.api.serializers import invalid_cursor, parse_query
 from hotel.dynamo import InvalidCursor
 from hotel.errors import ValidationFailed
 from hotel.idempotency import idempotent
@@ -123,9 +123,7 @@ class BookingListView(APIView):
                 cursor=query.get("nextToken"),
             )
         except InvalidCursor as exc:
-            raise ValidationFailed(
-                "nextToken is not valid.", details={"fields": {"nextToken": [str(exc)]}}
-            ) from exc
+            raise invalid_cursor(exc) from exc
         body = {"bookings": BookingOutput(bookings, many=True).data, "count": len(bookings)}
         if token:
             body["nextToken"] = token
