@@ -99,10 +99,10 @@ class ChangeInput(StrictInputSerializer):
     checkOut = DayField(required=False)
     roomId = serializers.CharField(max_length=40, required=False)
 
-    def validate(self, attrs):
-        if not attrs:
-            raise serializers.ValidationError("Give new checkIn/checkOut dates and/or a roomId.")
-        return attrs
+    def rule_errors(self, values, errors):
+        if not values and not set(errors) & set(self.fields):
+            return {"nonFieldErrors": ["Give new checkIn/checkOut dates and/or a roomId."]}
+        return {}
 
 
 class BookingListQuery(serializers.Serializer):

@@ -71,3 +71,22 @@ def test_availability_reports_the_stay_rules_with_the_type_errors(api):
 
     error = assert_error(response, 400, "VALIDATION_ERROR")
     assert set(error["details"]["fields"]) == {"checkIn", "checkOut", "guestCount"}
+
+
+def test_a_payment_without_a_method_reports_it_with_the_type_errors(api):
+    body = {"bookingId": "BK-1", "amount": -1, "currency": "rupees"}
+
+    response = api.as_role(roles.MANAGER).post("/api/payments", body, format="json")
+
+    error = assert_error(response, 400, "VALIDATION_ERROR")
+    assert set(error["details"]["fields"]) == {"amount", "currency", "paymentMethodId"}
+
+
+def test_an_empty_change_is_named_in_the_same_answer_as_unknown_fields(api, rooms):
+    booking = api.post("/api/bookings", booking_body(), format="json").json()
+    url = f"/api/bookings/{booking['bookingId']}/change"
+
+    response = api.as_role(roles.MANAGER).post(url, {"bogus": 1}, format="json")
+
+    error = assert_error(response, 400, "VALIDATION_ERROR")
+    assert set(error["details"]["fields"]) == {"bogus", "nonFieldErrors"}
