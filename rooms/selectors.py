@@ -14,8 +14,8 @@ MAX_ROOM_ID_LENGTH = 64  # ids are at most 40 characters (rooms.services.ROOM_ID
 
 
 def room_id_plausible(room_id) -> bool:
-    """Whether `room_id` could name a room; DynamoDB refuses over-long keys with a 500-ish
-    ValidationException, so longer ones are simply not found."""
+    """Whether `room_id` could name a room. DynamoDB refuses over-long keys (a
+    ValidationException, once a 500), so longer ones are simply not found."""
     return isinstance(room_id, str) and 1 <= len(room_id) <= MAX_ROOM_ID_LENGTH
 
 

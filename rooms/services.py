@@ -22,7 +22,7 @@ from hotel.dynamo import conditional_check_failed, transact
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
 
 from .models import HOUSEKEEPING_LABELS, HOUSEKEEPING_STATES, ROOM_STATUSES, ROOM_TYPES, Room
-from .selectors import room_id_plausible
+from .selectors import MAX_ROOM_ID_LENGTH, room_id_plausible
 
 ROOM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 MAX_AMENITIES = 30
@@ -140,7 +140,9 @@ def _audit(room: Room, action: str, before, after, actor: str, now, request_id):
 
 def _get(room_id: str) -> Room:
     if not room_id_plausible(room_id):  # DynamoDB refuses over-long keys
-        raise NotFound(f"Room {str(room_id)[:64]}… does not exist.", code="ROOM_NOT_FOUND")
+        raise NotFound(
+            f"Room {str(room_id)[:MAX_ROOM_ID_LENGTH]}… does not exist.", code="ROOM_NOT_FOUND"
+        )
     try:
         return Room.get(room_id, consistent_read=True)
     except DoesNotExist as exc:
