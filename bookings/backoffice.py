@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from hotel.dates import clamp_day, day_range_error
 from hotel.dynamo_admin import who
 from hotel.dynamo_admin.charts import Bar, bar_chart, meter
 from hotel.dynamo_admin.forms import DateInput
@@ -68,6 +69,11 @@ class PeriodForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, last = cleaned.get("start"), cleaned.get("last")
+        for name, day in (("start", start), ("last", last)):
+            message = day and day_range_error(day)
+            if message:  # 9999-12-31 + 1 day would overflow further on
+                self.add_error(name, message)
+                start = last = None
         if start and last:
             if last < start:
                 self.add_error("last", "The end comes before the start.")
@@ -398,6 +404,7 @@ def rack_view(request):
         start = date.fromisoformat(request.GET.get("start", ""))
     except ValueError:
         start = today - timedelta(days=1)
+    start = clamp_day(start, margin_days=RACK_DAYS)  # 9999-12-31 + 14 days overflows
     end = start + timedelta(days=RACK_DAYS)
     rooms = rooms_all()
     bookings = selectors.rack_bookings(start=start, end=end, now=now)

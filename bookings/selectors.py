@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from pynamodb.exceptions import DoesNotExist
 
-from hotel.dynamo import decode_cursor, encode_cursor, item_key
+from hotel.dynamo import InvalidCursor, decode_cursor, encode_cursor, item_key
 from rooms.models import HOUSEKEEPING_OUT_OF_ORDER, STATUS_MAINTENANCE, Room
 
 from .exceptions import BookingNotFound
@@ -216,7 +216,11 @@ def bookings_list(
     read partition by partition (one status, or all of them in lifecycle order), each
     sorted by check-in date and limited to the check-in range.
     """
-    start = decode_cursor(cursor)
+    scope = (
+        f"bookings:email={(guest_email or '').strip().lower()}:status={status or ''}"
+        f":from={check_in_from or ''}:to={check_in_to or ''}"
+    )
+    start = decode_cursor(cursor, scope)
     if guest_email:
         conditions = []
         if status:
@@ -254,16 +258,18 @@ def bookings_list(
             for s in ([status] if status else STATUSES)
         ]
         index = Booking.by_status
-    return _paginate_parts(parts, limit=limit, start=start, index=index)
+    return _paginate_parts(parts, limit=limit, start=start, index=index, scope=scope)
 
 
 def _status_query(status: str, range_condition, **kwargs):
     return Booking.by_status.query(status, range_key_condition=range_condition, **kwargs)
 
 
-def _paginate_parts(parts, *, limit: int, start: dict | None, index) -> tuple[list, str | None]:
+def _paginate_parts(
+    parts, *, limit: int, start: dict | None, index, scope: str
+) -> tuple[list, str | None]:
     """Page through several queries in order; the cursor remembers the part and its key."""
-    part = int(start.pop("_part", {"N": "0"})["N"]) if start else 0
+    part = _part_number(start.pop("_part", None), len(parts)) if start else 0
     key = start or None
     found: list[tuple[int, Booking]] = []
     while part < len(parts):
@@ -272,8 +278,19 @@ def _paginate_parts(parts, *, limit: int, start: dict | None, index) -> tuple[li
                 last_part, last = found[-1]
                 token = item_key(last, index)
                 token["_part"] = {"N": str(last_part)}
-                return [item for _, item in found], encode_cursor(token)
+                return [item for _, item in found], encode_cursor(token, scope)
             found.append((part, item))
         part += 1
         key = None
     return [item for _, item in found], None
+
+
+def _part_number(marker, parts: int) -> int:
+    """Which of `parts` queries a cursor resumes; InvalidCursor unless it names one."""
+    try:
+        number = int(marker["N"])
+    except (TypeError, KeyError, ValueError) as exc:
+        raise InvalidCursor("nextToken is not valid for this list.") from exc
+    if not 0 <= number < parts:
+        raise InvalidCursor("nextToken is not valid for this list.")
+    return number

@@ -174,7 +174,7 @@ def _audit(
     )
 
 
-def _guest_fields_validate(
+def guest_fields_validate(
     *, guest_name: str, guest_email: str | None, guest_phone: str | None, source: str
 ) -> dict:
     errors: dict[str, list[str]] = {}
@@ -287,12 +287,26 @@ def booking_create(
     hold is staff's (HOTEL_HOLD_MINUTES). Raises ValidationFailed, StayTooLong, NotFound
     (room), TooManyGuests, StayRuleViolation, RoomUnavailable, TooManyHolds.
     """
-    stay_validate(check_in=check_in, check_out=check_out, today=hotel_today(now))
-    guest_fields = _guest_fields_validate(
+    errors: dict[str, list[str]] = {}  # every field's problem in one answer
+    for check in (
+        lambda: stay_validate(check_in=check_in, check_out=check_out, today=hotel_today(now)),
+        lambda: guest_fields_validate(
+            guest_name=guest_name, guest_email=guest_email, guest_phone=guest_phone, source=source
+        ),
+    ):
+        try:
+            check()
+        except ValidationFailed as exc:
+            errors.update(exc.details.get("fields") or {})
+    if len(notes or "") > 2000:
+        errors["notes"] = ["At most 2000 characters."]
+    if errors:
+        dates_only = set(errors) <= {"checkIn", "checkOut"}
+        message = "These dates cannot be booked." if dates_only else None
+        raise ValidationFailed(message, details={"fields": errors})
+    guest_fields = guest_fields_validate(
         guest_name=guest_name, guest_email=guest_email, guest_phone=guest_phone, source=source
     )
-    if len(notes or "") > 2000:
-        raise ValidationFailed(details={"fields": {"notes": ["At most 2000 characters."]}})
     room = _room(room_id)
     _room_bookable(room, guests)
     quote = booking_quote(room=room, check_in=check_in, check_out=check_out)

@@ -8,16 +8,15 @@ Nothing else in the project builds a boto3 client or a PynamoDB connection.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import json
 import random
 import time
+import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core import signing
 from pynamodb.attributes import NumberAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
@@ -166,27 +165,41 @@ class InvalidCursor(ValueError):
     pass
 
 
-def encode_cursor(key: dict | None) -> str | None:
-    """Encode a DynamoDB `LastEvaluatedKey` as an opaque, URL-safe token."""
+CURSOR_SALT = "hotel.dynamo.cursor"
+
+
+def _cursor_salt(scope: str) -> str:
+    return f"{CURSOR_SALT}:{scope}"
+
+
+def encode_cursor(key: dict | None, scope: str = "") -> str | None:
+    """Sign a DynamoDB `LastEvaluatedKey` as an opaque, URL-safe token for one list.
+
+    `scope` names the list and its filters (e.g. "rooms:status=available"): a token is only
+    accepted back with the same scope, so a hand-made token, or one taken from another list
+    or index, is refused (InvalidCursor) before DynamoDB ever sees it.
+    """
     if not key:
         return None
-    raw = json.dumps(key, separators=(",", ":"), sort_keys=True).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return signing.dumps(key, salt=_cursor_salt(scope), compress=True)
 
 
-def decode_cursor(token: str | None) -> dict | None:
-    """Decode a token from `encode_cursor`; raise InvalidCursor on anything else."""
+def decode_cursor(token: str | None, scope: str = "") -> dict | None:
+    """Decode a token from `encode_cursor` for the same `scope`; raise InvalidCursor otherwise."""
     if not token:
         return None
     try:
-        padded = token + "=" * (-len(token) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise InvalidCursor("nextToken is not valid") from exc
+        key = signing.loads(token, salt=_cursor_salt(scope))
+    except (signing.BadSignature, ValueError, UnicodeError, zlib.error) as exc:
+        raise InvalidCursor("nextToken is not valid for this list.") from exc
     if not isinstance(key, dict) or not all(
-        isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("S", "N") for v in key.values()
+        isinstance(v, dict)
+        and len(v) == 1
+        and next(iter(v)) in ("S", "N")
+        and isinstance(next(iter(v.values())), str)
+        for v in key.values()
     ):
-        raise InvalidCursor("nextToken is not valid")
+        raise InvalidCursor("nextToken is not valid for this list.")
     return key
 
 
@@ -215,19 +228,21 @@ def paginate(
     limit: int,
     cursor: str | None,
     index: Any = None,
+    scope: str = "",
 ) -> tuple[list[Model], str | None]:
     """Collect up to `limit` items from a scan/query, resuming at `cursor`.
 
     `fetch(last_evaluated_key=…, page_size=…)` returns PynamoDB's result iterator.
     Reads one item past `limit` so the cursor is returned only when more remain;
-    the cursor resumes right after the last item returned. Raises InvalidCursor.
+    the cursor resumes right after the last item returned; it is signed for `scope` (see
+    `encode_cursor`). Raises InvalidCursor.
     """
-    start = decode_cursor(cursor)
+    start = decode_cursor(cursor, scope)
     results = iter(fetch(last_evaluated_key=start, page_size=min(limit + 1, 1000)))
     items: list[Model] = []
     for item in results:
         if len(items) == limit:
-            return items, encode_cursor(item_key(items[-1], index))
+            return items, encode_cursor(item_key(items[-1], index), scope)
         items.append(item)
     return items, None
 

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from hotel.admin_site import site
 from hotel.dynamo_admin import AttributeFilter, DynamoModelAdmin, action, display, who
 from hotel.dynamo_admin.forms import DynamoForm, MoneyField
-from hotel.errors import DomainError
+from hotel.errors import DomainError, ValidationFailed
 from hotel.templatetags.money import format_money
 
 from . import backoffice, services
@@ -48,6 +48,16 @@ class RoomForm(DynamoForm):
         help_text="JPEG, PNG or WebP, at most 5 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
+
+    def clean_photo(self):
+        """Check the upload before anything is saved (the room's fields are written first)."""
+        upload = self.cleaned_data.get("photo")
+        if upload:
+            try:
+                services.room_photo_validate(upload)
+            except ValidationFailed as exc:
+                raise forms.ValidationError(exc.details["fields"]["photo"]) from exc
+        return upload
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

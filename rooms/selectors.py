@@ -10,9 +10,21 @@ from hotel.errors import NotFound
 
 from .models import Room
 
+MAX_ROOM_ID_LENGTH = 64  # ids are at most 40 characters (rooms.services.ROOM_ID_RE)
+
+
+def room_id_plausible(room_id) -> bool:
+    """Whether `room_id` could name a room. DynamoDB refuses over-long keys (a
+    ValidationException, once a 500), so longer ones are simply not found."""
+    return isinstance(room_id, str) and 1 <= len(room_id) <= MAX_ROOM_ID_LENGTH
+
 
 def room_get(*, room_id: str) -> Room:
     """Raises NotFound (ROOM_NOT_FOUND)."""
+    if not room_id_plausible(room_id):
+        raise NotFound(
+            f"Room {str(room_id)[:MAX_ROOM_ID_LENGTH]}… does not exist.", code="ROOM_NOT_FOUND"
+        )
     try:
         return Room.get(room_id)
     except DoesNotExist as exc:
@@ -31,7 +43,9 @@ def rooms_list(
 
     roomType (+ floorNumber) queries `roomType-floor-index`; status queries
     `status-roomId-index`; a floor alone or no filter scans (the rooms table is small).
+    The cursor is signed for these very filters (hotel.dynamo.encode_cursor).
     """
+    scope = f"rooms:type={room_type or ''}:floor={floor_number}:status={status or ''}"
     if room_type:
         index = Room.by_type_floor
         range_condition = Room.floorNumber == floor_number if floor_number is not None else None
@@ -45,7 +59,7 @@ def rooms_list(
                 **kw,
             )
 
-        return paginate(fetch, limit=limit, cursor=cursor, index=index)
+        return paginate(fetch, limit=limit, cursor=cursor, index=index, scope=scope)
     if status:
         index = Room.by_status
         filter_condition = Room.floorNumber == floor_number if floor_number is not None else None
@@ -53,14 +67,14 @@ def rooms_list(
         def fetch(**kw):
             return index.query(status, filter_condition=filter_condition, **kw)
 
-        return paginate(fetch, limit=limit, cursor=cursor, index=index)
+        return paginate(fetch, limit=limit, cursor=cursor, index=index, scope=scope)
 
     filter_condition = Room.floorNumber == floor_number if floor_number is not None else None
 
     def fetch(**kw):
         return Room.scan(filter_condition=filter_condition, **kw)
 
-    return paginate(fetch, limit=limit, cursor=cursor)
+    return paginate(fetch, limit=limit, cursor=cursor, scope=scope)
 
 
 def rooms_all() -> list[Room]:

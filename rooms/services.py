@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
+import warnings
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -29,6 +30,7 @@ from .models import (
     STATUS_OCCUPIED,
     Room,
 )
+from .selectors import MAX_ROOM_ID_LENGTH, room_id_plausible
 from .usage import RETIRE_WINDOW, room_in_use, room_users
 
 ROOM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
@@ -146,6 +148,10 @@ def _audit(room: Room, action: str, before, after, actor: str, now, request_id):
 
 
 def _get(room_id: str) -> Room:
+    if not room_id_plausible(room_id):  # DynamoDB refuses over-long keys
+        raise NotFound(
+            f"Room {str(room_id)[:MAX_ROOM_ID_LENGTH]}… does not exist.", code="ROOM_NOT_FOUND"
+        )
     try:
         return Room.get(room_id, consistent_read=True)
     except DoesNotExist as exc:
@@ -334,12 +340,12 @@ def room_delete(
         default_storage.delete(name)
 
 
-def room_add_photo(
-    *, room_id: str, upload, actor: str, now: datetime, request_id: str | None = None
-) -> Room:
-    """Store an uploaded photo through the default storage and attach it to the room.
+def room_photo_validate(upload) -> str:
+    """Check an upload is a photo the hotel takes; return its file suffix.
 
-    Raises NotFound, ValidationFailed (type or size).
+    Type, size, a readable image and a sane pixel count (a PNG may declare 40,000 x 40,000
+    in a few bytes: Pillow's decompression-bomb limit, Image.MAX_IMAGE_PIXELS). Reads only
+    the header and verifies the file; nothing is written. Raises ValidationFailed on `photo`.
     """
     suffix = PurePosixPath(upload.name or "").suffix.lower()
     if suffix not in PHOTO_TYPES:
@@ -347,6 +353,17 @@ def room_add_photo(
     if upload.size > settings.ROOM_PHOTO_MAX_BYTES:
         raise ValidationFailed(details={"fields": {"photo": ["The photo is larger than 5 MB."]}})
     _check_image(upload)
+    return suffix
+
+
+def room_add_photo(
+    *, room_id: str, upload, actor: str, now: datetime, request_id: str | None = None
+) -> Room:
+    """Store an uploaded photo through the default storage and attach it to the room.
+
+    Raises NotFound, ValidationFailed (type, size, unreadable or oversized image).
+    """
+    suffix = room_photo_validate(upload)
     room = _get(room_id)
     before = room_snapshot(room)
     name = default_storage.save(f"rooms/{room_id}/{uuid.uuid4().hex[:12]}{suffix}", upload)
@@ -380,9 +397,19 @@ def _check_image(upload) -> None:
 
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        with warnings.catch_warnings():
+            # Above MAX_IMAGE_PIXELS Pillow only warns (an error from twice that): refuse both.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+                if width * height > Image.MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombError(f"{width} x {height} pixels")
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationFailed(
+            details={"fields": {"photo": ["The image has too many pixels for a room photo."]}}
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationFailed(
             details={"fields": {"photo": ["The file is not a readable image."]}}
         ) from exc

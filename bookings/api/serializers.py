@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework import serializers
 
+from bookings import services
+from bookings.exceptions import StayTooLong
 from bookings.models import SOURCES, STATUSES
-from hotel.api.serializers import StrictInputSerializer
+from hotel.api.serializers import DayField, StrictInputSerializer, domain_field_errors
 from rooms.api.serializers import RoomOutput
 from rooms.models import ROOM_TYPES
 
@@ -14,11 +17,33 @@ def iso(moment) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
+def stay_errors(values: dict, errors: dict) -> dict[str, list[str]]:
+    """The stay rules (bookings.services.stay_validate) in the same answer as type errors.
+
+    A stay that is only too long keeps its own error (STAY_TOO_LONG); beside other
+    problems it is one more field error."""
+    check_in, check_out = values.get("checkIn"), values.get("checkOut")
+    if check_in is None or check_out is None:
+        return {}
+    today = services.hotel_today(timezone.now())
+    try:
+        return domain_field_errors(
+            lambda: services.stay_validate(check_in=check_in, check_out=check_out, today=today)
+        )
+    except StayTooLong as exc:
+        if errors:
+            return {"checkOut": [exc.message]}
+        raise
+
+
 class AvailabilityInput(StrictInputSerializer):
-    checkIn = serializers.DateField(input_formats=["%Y-%m-%d"])
-    checkOut = serializers.DateField(input_formats=["%Y-%m-%d"])
+    checkIn = DayField()
+    checkOut = DayField()
     roomType = serializers.ChoiceField(choices=ROOM_TYPES, required=False)
     guestCount = serializers.IntegerField(required=False, min_value=1, max_value=12)
+
+    def rule_errors(self, values, errors):
+        return stay_errors(values, errors)
 
 
 class NightlyOutput(serializers.Serializer):
@@ -56,14 +81,25 @@ class AvailabilityOutput(serializers.Serializer):
 
 class BookingInput(StrictInputSerializer):
     roomId = serializers.CharField(max_length=40)
-    checkIn = serializers.DateField(input_formats=["%Y-%m-%d"])
-    checkOut = serializers.DateField(input_formats=["%Y-%m-%d"])
+    checkIn = DayField()
+    checkOut = DayField()
     guests = serializers.IntegerField(min_value=1, max_value=12)
     guestName = serializers.CharField(max_length=120)
     guestEmail = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     guestPhone = serializers.CharField(max_length=25, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     source = serializers.ChoiceField(choices=SOURCES, required=False)
+
+    def rule_errors(self, values, errors):
+        found = stay_errors(values, errors)
+        guest = {
+            "guest_name": values.get("guestName", "-"),
+            "guest_email": values.get("guestEmail") or None,
+            "guest_phone": values.get("guestPhone") or None,
+            "source": "front_desk" if values.get("source") == "front_desk" else "api",
+        }
+        found.update(domain_field_errors(lambda: services.guest_fields_validate(**guest)))
+        return found
 
 
 class StatusInput(StrictInputSerializer):
@@ -97,29 +133,33 @@ class StatusInput(StrictInputSerializer):
 
 
 class ChangeInput(StrictInputSerializer):
-    checkIn = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
-    checkOut = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
+    checkIn = DayField(required=False)
+    checkOut = DayField(required=False)
     roomId = serializers.CharField(max_length=40, required=False)
 
-    def validate(self, attrs):
-        if not attrs:
-            raise serializers.ValidationError("Give new checkIn/checkOut dates and/or a roomId.")
-        return attrs
+    def rule_errors(self, values, errors):
+        if not values and not set(errors) & set(self.fields):
+            return {"nonFieldErrors": ["Give new checkIn/checkOut dates and/or a roomId."]}
+        return {}
 
 
 class BookingListQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=STATUSES, required=False)
-    checkIn = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
-    checkInFrom = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
-    checkInTo = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
+    checkIn = DayField(required=False)
+    checkInFrom = DayField(required=False)
+    checkInTo = DayField(required=False)
     guestEmail = serializers.EmailField(required=False)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
     nextToken = serializers.CharField(required=False, max_length=2000)
 
     def validate(self, attrs):
-        low, high = attrs.get("checkInFrom"), attrs.get("checkInTo")
+        # The view reads checkIn as both ends when checkInFrom / checkInTo are not given.
+        low = attrs.get("checkInFrom") or attrs.get("checkIn")
+        high = attrs.get("checkInTo") or attrs.get("checkIn")
         if low and high and low > high:
-            raise serializers.ValidationError({"checkInTo": ["Must be on or after checkInFrom."]})
+            first = "checkInFrom" if attrs.get("checkInFrom") else "checkIn"
+            last = "checkInTo" if attrs.get("checkInTo") else "checkIn"
+            raise serializers.ValidationError({last: [f"Must be on or after {first}."]})
         return attrs
 
 

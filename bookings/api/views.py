@@ -17,7 +17,7 @@ from bookings import selectors, services
 from bookings.exceptions import BookingNotFound
 from bookings.models import CANCELLED, CHECKED_IN, CHECKED_OUT
 from hotel.api.permissions import staff_perm
-from hotel.api.serializers import parse_query
+from hotel.api.serializers import invalid_cursor, parse_query
 from hotel.client_address import client_address
 from hotel.dynamo import InvalidCursor
 from hotel.errors import ValidationFailed
@@ -130,9 +130,7 @@ class BookingListView(APIView):
                 cursor=query.get("nextToken"),
             )
         except InvalidCursor as exc:
-            raise ValidationFailed(
-                "nextToken is not valid.", details={"fields": {"nextToken": [str(exc)]}}
-            ) from exc
+            raise invalid_cursor(exc) from exc
         body = {"bookings": BookingOutput(bookings, many=True).data, "count": len(bookings)}
         if token:
             body["nextToken"] = token

@@ -177,8 +177,9 @@ class ChangeList:
             )
         self.plan = plan
         limit = self.modeladmin.list_per_page
+        scope = self.cursor_scope()
         try:
-            self.results, self.next_cursor = plan.run(limit=limit, cursor=self.cursor)
+            self.results, self.next_cursor = plan.run(limit=limit, cursor=self.cursor, scope=scope)
         except (InvalidCursor, QueryError, ScanError) as exc:
             if not self.cursor or (
                 isinstance(exc, QueryError | ScanError)
@@ -188,7 +189,12 @@ class ChangeList:
             self.errors.append("That page link is not valid (any more). Showing the first page.")
             self.cursor = None
             self.params.pop(CURSOR_VAR, None)
-            self.results, self.next_cursor = plan.run(limit=limit, cursor=None)
+            self.results, self.next_cursor = plan.run(limit=limit, cursor=None, scope=scope)
+
+    def cursor_scope(self) -> str:
+        """What a page link's cursor is signed for: this list, its read and its parameters."""
+        params = urlencode(sorted(self.hidden_params()))
+        return f"admin:{self.model.Meta.table_name}:{self.plan.describe()}:{params}"
 
     # --- rendering ------------------------------------------------------------------------------
 

@@ -152,8 +152,13 @@ class ReadPlan:
             **kwargs,
         )
 
-    def run(self, *, limit: int, cursor: str | None) -> tuple[list[Model], str | None]:
-        """A page of items and the cursor of the next page. Raises hotel.dynamo.InvalidCursor."""
+    def run(
+        self, *, limit: int, cursor: str | None, scope: str = ""
+    ) -> tuple[list[Model], str | None]:
+        """A page of items and the cursor of the next page. Raises hotel.dynamo.InvalidCursor.
+
+        Cursors are signed for `scope` (the list and its filters): any other is refused.
+        """
         if self.kind == "get":
             if cursor:
                 raise InvalidCursor("A single-item read has no further pages.")
@@ -162,7 +167,7 @@ class ReadPlan:
             except DoesNotExist:
                 return [], None
             return ([item] if matches(item, self.lookups) else []), None
-        start = decode_cursor(cursor)
+        start = decode_cursor(cursor, scope)
         part = None
         if start is not None and self.hash_values:
             part = _part_number(start.pop(PART_KEY, None), len(self.hash_values))
@@ -172,14 +177,18 @@ class ReadPlan:
         ):
             raise InvalidCursor("The cursor does not belong to this list.")
         if self.hash_values:
-            items, next_cursor = self._run_parts(limit=limit, part=part or 0, start=start)
+            items, next_cursor = self._run_parts(
+                limit=limit, part=part or 0, start=start, scope=scope
+            )
         else:
-            items, next_cursor = paginate(self.fetch, limit=limit, cursor=cursor, index=self.index)
+            items, next_cursor = paginate(
+                self.fetch, limit=limit, cursor=cursor, index=self.index, scope=scope
+            )
         if self.index is not None and not isinstance(self.index.Meta.projection, AllProjection):
             items = hydrate(self.model, items)
         return items, next_cursor
 
-    def _run_parts(self, *, limit: int, part: int, start: dict | None):
+    def _run_parts(self, *, limit: int, part: int, start: dict | None, scope: str):
         """Read the partitions in order; the cursor names the partition and the key in it."""
         found: list[tuple[int, Model]] = []
         while part < len(self.hash_values):
@@ -191,7 +200,7 @@ class ReadPlan:
                     last_part, last = found[-1]
                     key = item_key(last, self.index)
                     key[PART_KEY] = {"N": str(last_part)}
-                    return [i for _, i in found], encode_cursor(key)
+                    return [i for _, i in found], encode_cursor(key, scope)
                 found.append((part, item))
             part, start = part + 1, None
         return [i for _, i in found], None

@@ -19,16 +19,18 @@ class PaymentInput(StrictInputSerializer):
         PAYMENT_METHOD_ID, required=False, help_text="Alias of paymentMethodId."
     )
 
-    def validate(self, attrs):
-        method = attrs.get("paymentMethodId")
-        token = attrs.pop("stripeToken", None)
+    def rule_errors(self, values, errors):
+        """Which payment method, checked with the field types (one answer, not two rounds)."""
+        method, token = values.get("paymentMethodId"), values.get("stripeToken")
         if method and token and method != token:
-            raise serializers.ValidationError(
-                {"stripeToken": ["Give paymentMethodId or stripeToken, not both."]}
-            )
-        if not (method or token):
-            raise serializers.ValidationError({"paymentMethodId": ["This field is required."]})
-        attrs["paymentMethodId"] = method or token
+            return {"stripeToken": ["Give paymentMethodId or stripeToken, not both."]}
+        if not (method or token) and not {"paymentMethodId", "stripeToken"} & set(errors):
+            return {"paymentMethodId": ["This field is required."]}
+        return {}
+
+    def validate(self, attrs):
+        token = attrs.pop("stripeToken", None)
+        attrs["paymentMethodId"] = attrs.get("paymentMethodId") or token
         return attrs
 
 

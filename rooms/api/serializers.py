@@ -6,9 +6,10 @@ from datetime import UTC
 
 from rest_framework import serializers
 
-from hotel.api.serializers import StrictInputSerializer
+from hotel.api.serializers import StrictInputSerializer, domain_field_errors
 from rooms.models import ROOM_STATUSES, ROOM_TYPES
 from rooms.selectors import room_photo_urls
+from rooms.services import room_validate
 
 STAFF_READ_PERMISSION = "rooms.view_room"
 
@@ -77,6 +78,14 @@ class RoomInput(StrictInputSerializer):
         child=serializers.CharField(max_length=50), required=False, max_length=30
     )
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def rule_errors(self, values, errors):
+        """The room rules (rooms.services.room_validate) in the same answer as type errors.
+
+        Pass context={"creating": True} when the input creates a room (id rules apply)."""
+        creating = bool(self.context.get("creating"))
+        data = values if creating else {k: v for k, v in values.items() if k != "roomId"}
+        return domain_field_errors(lambda: room_validate(data=data, creating=creating))
 
 
 class RoomListQuery(serializers.Serializer):

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hotel.api.permissions import staff_perm
-from hotel.api.serializers import parse_query
+from hotel.api.serializers import invalid_cursor, parse_query
 from hotel.dynamo import InvalidCursor
 from hotel.errors import ValidationFailed
 from rooms import selectors, services
@@ -71,9 +71,7 @@ class RoomListView(APIView):
                 cursor=query.get("nextToken"),
             )
         except InvalidCursor as exc:
-            raise ValidationFailed(
-                "nextToken is not valid.", details={"fields": {"nextToken": [str(exc)]}}
-            ) from exc
+            raise invalid_cursor(exc) from exc
         body = {
             "rooms": room_output_class(request)(
                 rooms, many=True, context={"request": request}
@@ -86,7 +84,7 @@ class RoomListView(APIView):
 
     @extend_schema(request=RoomInput, responses={201: RoomOutput}, operation_id="rooms_create")
     def post(self, request):
-        serializer = RoomInput(data=request.data)
+        serializer = RoomInput(data=request.data, context={"creating": True})
         serializer.is_valid(raise_exception=True)
         room = services.room_create(
             data=serializer.validated_data,

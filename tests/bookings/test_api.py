@@ -371,7 +371,7 @@ def test_staff_list_filters_through_indexes_with_paging(api, rooms):
             break
     assert len(seen) == len(set(seen)) == 5
     assert_error(APIClient().get("/api/bookings"), 401, "NOT_AUTHENTICATED")
-    assert_error(staff.get("/api/bookings?nextToken=zzz"), 400, "VALIDATION_ERROR")
+    assert_error(staff.get("/api/bookings?nextToken=zzz"), 400, "INVALID_CURSOR")
 
 
 def test_an_over_long_booking_id_is_404_not_500(api):

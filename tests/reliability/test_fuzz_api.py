@@ -4,13 +4,21 @@ Every operation in `/api/schema/` gets generated requests, valid ones and (negat
 invalid ones, sent to the WSGI app in-process, anonymously and with a manager's bearer
 token. Every answer must be a non-5xx response that the schema allows (status code,
 content type, headers, body). Failures are collected over all operations and reported
-together; the test also checks how many cases really ran.
+together; the test also checks how many cases really ran (at least 5,000; set
+HOTEL_FUZZ_EXAMPLES, default 70 per operation, mode and caller, for a heavier local run).
+
+A manager may delete rooms and cancel, move or refund bookings: those operations get
+objects of their own, made for the case, so they run to the end and leave the shared
+room, booking and payment for every other case.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import itertools
+import os
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -34,9 +42,11 @@ from payments.services import payment_create
 
 pytestmark = pytest.mark.reliability
 
-MIN_CASES = 1000
-# Per operation, mode and caller; about 20 operations x 2 modes x 2 callers x 15 > 1,000.
-EXAMPLES = 15
+# Per operation, mode and caller: 20 operations x 2 modes x 2 callers x 70 = 5,600 at most
+# (negative mode cannot always find that many invalid requests).
+EXAMPLES = int(os.environ.get("HOTEL_FUZZ_EXAMPLES", "70"))
+# At least 5,000 cases at the default; a quicker local run (fewer examples) expects fewer.
+MIN_CASES = 5000 * min(EXAMPLES, 70) // 70
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -74,13 +84,10 @@ def _callers(operation, user, manager_token: str) -> dict:
     return {"anonymous": dict, "manager": manager}
 
 
-@pytest.fixture
-def world(make_room):
-    """Objects the generated requests can find: a room, a pending booking, a paid payment."""
-    make_room(roomId="R-101")
+def _book(room_id: str, *, pay: bool = False) -> dict:
     check_in = (datetime.now(UTC) + timedelta(days=10)).date()
     created = booking_create(
-        room_id="R-101",
+        room_id=room_id,
         check_in=check_in,
         check_out=check_in + timedelta(days=2),
         guests=1,
@@ -89,19 +96,46 @@ def world(make_room):
         actor="test",
         now=datetime.now(UTC),
     )
-    paid = payment_create(
-        booking_id=created.booking.bookingId,
-        amount=created.booking.totalPrice,
-        currency=created.booking.currency,
-        payment_method_id="pm_card_visa",
-        actor="test",
-        now=datetime.now(UTC),
-    )
-    return {
-        "room_id": "R-101",
-        "booking_id": created.booking.bookingId,
-        "transaction_id": paid.payment.transactionId,
-    }
+    known = {"room_id": room_id, "booking_id": created.booking.bookingId}
+    if pay:
+        paid = payment_create(
+            booking_id=created.booking.bookingId,
+            amount=created.booking.totalPrice,
+            currency=created.booking.currency,
+            payment_method_id="pm_card_visa",
+            actor="test",
+            now=datetime.now(UTC),
+        )
+        known["transaction_id"] = paid.payment.transactionId
+    return known
+
+
+@pytest.fixture
+def world(make_room):
+    """Objects the generated requests can find: a room, a pending booking, a paid payment;
+    and `world["own"](label)`, fresh objects for an operation that deletes or moves them."""
+    make_room(roomId="R-101")
+    known = _book("R-101", pay=True)
+    numbers = itertools.count(1)
+
+    def own(label: str) -> dict:
+        room_id = f"FZ-{next(numbers)}"
+        make_room(roomId=room_id)
+        if label.startswith("DELETE /api/rooms"):
+            return {"room_id": room_id}
+        return _book(room_id, pay=label.startswith("POST /api/payments/"))
+
+    return {**known, "own": own}
+
+
+# Operations whose cases, when they aim at objects that exist, get objects of their own.
+OWN_DATA = (
+    "DELETE /api/rooms/{room_id}",
+    "POST /api/bookings/{booking_id}/cancel",
+    "POST /api/bookings/{booking_id}/change",
+    "PUT /api/bookings/{booking_id}/status",
+    "POST /api/payments/{transaction_id}/refund",
+)
 
 
 def _describe(case, response, failure) -> str:
@@ -131,9 +165,10 @@ def _fuzz(operation, mode, caller, headers, counts, failures, known) -> None:
         counts[caller] += 1
         if known and counts[caller] % 2 and case.path_parameters:
             # Every other case aims at objects that exist, so the handlers run past the lookup.
+            targets = known["own"](operation.label) if operation.label in OWN_DATA else known
             for name in case.path_parameters:
-                if name in known:
-                    case.path_parameters[name] = known[name]
+                if name in targets:
+                    case.path_parameters[name] = targets[name]
         sent = headers()
         response = case.call(headers=sent)
         try:
@@ -149,12 +184,14 @@ def _fuzz(operation, mode, caller, headers, counts, failures, known) -> None:
 
 
 def test_api_fuzzing_finds_no_server_error_and_no_schema_violation(
-    api_schema, manager, manager_token, world
+    api_schema, manager, manager_token, world, capsys
 ):
     counts: collections.Counter[str] = collections.Counter()
     failures: dict[tuple[str, str, int], str] = {}
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 15, [op.label for op in operations]
+    assert set(OWN_DATA) <= {op.label for op in operations}
+    started = time.monotonic()
 
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -162,7 +199,12 @@ def test_api_fuzzing_finds_no_server_error_and_no_schema_violation(
                 _fuzz(operation, mode, caller, headers, counts, failures, world)
 
     total = sum(counts.values())
-    print(f"\nschemathesis: {total} cases over {len(operations)} operations ({dict(counts)})")
+    with capsys.disabled():  # shown by `make test-reliability` (pytest -q) too
+        print(
+            f"\nschemathesis: {total} cases over {len(operations)} operations ({dict(counts)}), "
+            f"{EXAMPLES} examples per operation, mode and caller, "
+            f"in {time.monotonic() - started:.0f} s"
+        )
     assert total >= MIN_CASES, f"only {total} generated cases ran"
     assert not failures, f"{len(failures)} distinct failures:\n" + "\n".join(failures.values())
 
