@@ -43,6 +43,7 @@ from rooms.selectors import rooms_list
 
 from . import admin_cancel, backoffice, rates, room_state, services
 from .models import (
+    CANCEL_PERMS,
     CANCELLED,
     CHECKED_IN,
     CHECKED_OUT,
@@ -462,6 +463,10 @@ class BookingAdmin(DynamoModelAdmin):
 
     # --- lifecycle actions (list and booking page) ----------------------------------------------
 
+    def has_cancel_permission(self, request) -> bool:
+        """The front desk (who change bookings) and accountants (who settle refunds) cancel."""
+        return any(request.user.has_perm(p) for p in CANCEL_PERMS)
+
     def get_object_actions(self, request, obj):
         allowed = super().get_object_actions(request, obj)
         offered = {
@@ -488,7 +493,7 @@ class BookingAdmin(DynamoModelAdmin):
     def check_out(self, request, bookings):
         self._transition(request, bookings, CHECKED_OUT)
 
-    @action(description="Cancel", permissions=["change"])
+    @action(description="Cancel", permissions=["cancel"])
     def cancel(self, request, bookings):
         """A confirmation page with the refund, then payments' cancel (bookings/admin_cancel)."""
         return admin_cancel.cancel_bookings(self, request, bookings)

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from bookings import selectors, services
 from bookings.exceptions import BookingNotFound
-from bookings.models import CANCELLED, CHECKED_IN, CHECKED_OUT
+from bookings.models import CANCEL_PERMS, CANCELLED, CHECKED_IN, CHECKED_OUT
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import invalid_cursor, parse_query
 from hotel.client_address import client_address
@@ -202,7 +202,8 @@ class BookingDetailView(APIView):
 
 
 class BookingStatusView(APIView):
-    permission_classes = [staff_perm(read=None, write="bookings.change_booking")]
+    # Cancelling also for accountants (CANCEL_PERMS); every other status needs change_booking.
+    permission_classes = [staff_perm(read=None, write=CANCEL_PERMS)]
 
     @extend_schema(
         request=StatusInput, responses=BookingStatusOutput, operation_id="bookings_set_status"
@@ -219,6 +220,8 @@ class BookingStatusView(APIView):
         data = StatusInput(data=request.data)
         data.is_valid(raise_exception=True)
         params = data.validated_data
+        if params["status"] != CANCELLED and not request.user.has_perm("bookings.change_booking"):
+            raise PermissionDenied("Your role may cancel bookings but not change them otherwise.")
         if params["status"] == CANCELLED:
             cancellation = booking_cancel_with_refund(
                 booking_id=booking_id,
@@ -260,7 +263,7 @@ class BookingCancelView(APIView):
         operation_id="bookings_cancel",
     )
     def post(self, request, booking_id: str):
-        booking_for_request(request, booking_id, perms=("bookings.change_booking",))
+        booking_for_request(request, booking_id, perms=CANCEL_PERMS)
         cancellation = booking_cancel_with_refund(
             booking_id=booking_id,
             actor=request_actor(request),

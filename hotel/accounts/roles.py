@@ -24,7 +24,17 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         {"rooms.view_room", "rooms.change_room_status", "bookings.*", "payments.view_payment"}
     ),
     HOUSEKEEPING: frozenset({"rooms.view_room", "rooms.change_room_status"}),
-    ACCOUNTANT: frozenset({"rooms.view_room", "bookings.view_booking", "payments.*", "reports.*"}),
+    # Accountants cancel (the refunding cancel, payments.cancel) to settle a refund dispute, and may
+    # choose its amount; they change nothing else about a booking.
+    ACCOUNTANT: frozenset(
+        {
+            "rooms.view_room",
+            "bookings.view_booking",
+            "bookings.cancel_booking",
+            "payments.*",
+            "reports.*",
+        }
+    ),
 }
 
 ROLES = tuple(ROLE_GRANTS)

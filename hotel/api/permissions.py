@@ -5,8 +5,11 @@ from __future__ import annotations
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
-def staff_perm(read: str | None, write: str | None = None) -> type[BasePermission]:
-    """Permission class: `read` perm for safe methods (None = public), `write` for the rest.
+def staff_perm(
+    read: str | tuple[str, ...] | None, write: str | tuple[str, ...] | None = None
+) -> type[BasePermission]:
+    """Permission class: `read` perm for safe methods (None = public), `write` for the rest;
+    a tuple means any one of its permissions.
 
     Anonymous callers get 401, signed-in staff without the permission 403.
     """
@@ -17,7 +20,8 @@ def staff_perm(read: str | None, write: str | None = None) -> type[BasePermissio
             if needed is None:
                 return True
             user = request.user
-            return bool(user and user.is_authenticated and user.has_perm(needed))
+            perms = (needed,) if isinstance(needed, str) else needed
+            return bool(user and user.is_authenticated and any(user.has_perm(p) for p in perms))
 
     StaffPerm.__name__ = f"StaffPerm({read},{write})"
     return StaffPerm

@@ -198,14 +198,30 @@ def test_the_front_desk_may_not_choose_the_refund(client_for, paid, stripe_side)
     assert fresh_payment(payment).refundedAmount == 0
 
 
-def test_the_accountant_may_not_cancel_bookings(client_for, paid):
+def test_the_accountant_cancels_with_another_refund_and_a_reason(client_for, paid, stripe_side):
     payment = paid()
     accountant = client_for(roles.ACCOUNTANT)
 
+    preview = accountant.post(page(payment.bookingId, "actions"), {"action": "cancel"})
+    assert preview.status_code == 200 and 'name="refund_amount"' in preview.content.decode()
     response = accountant.post(
         page(payment.bookingId, "actions"),
         confirm(payment.bookingId, TOTAL, refund_amount="10.00", reason="goodwill"),
     )
+
+    assert response.status_code == 302
+    assert status_of(payment.bookingId) == "cancelled"
+    assert fresh_payment(payment).refundedAmount == 1000
+    assert [r.amount for r in stripe_side.refunds_for(payment.stripePaymentIntentId)] == [1000]
+    decision = refund_decision(payment.bookingId)
+    assert decision.actor == accountant.user.email and decision.after["reason"] == "goodwill"
+
+
+def test_the_accountant_may_cancel_but_not_check_in(client_for, paid):
+    payment = paid()
+    accountant = client_for(roles.ACCOUNTANT)
+
+    response = accountant.post(page(payment.bookingId, "actions"), {"action": "check_in"})
 
     assert response.status_code == 403
     assert status_of(payment.bookingId) == "confirmed"

@@ -29,6 +29,7 @@ NONE: frozenset[str] = frozenset()
 BOOKING_STAFF = frozenset({M, FD, ACC})  # may read bookings
 DESK = frozenset({M, FD})  # may change bookings
 REPORTS = frozenset({M, ACC})
+CANCEL = DESK | {ACC}  # accountants cancel (with the refund) but change nothing else
 ROOM_STATUS = frozenset({M, FD, HK})
 
 # --- admin pages: URL name -> roles that may open it (GET) ----------------------------------------
@@ -90,7 +91,7 @@ ADMIN_ACTIONS: dict[tuple[str, str], frozenset[str]] = {
     ("bookings.booking", "check_in"): DESK,
     ("bookings.booking", "check_in_anyway"): DESK,
     ("bookings.booking", "check_out"): DESK,
-    ("bookings.booking", "cancel"): DESK,
+    ("bookings.booking", "cancel"): CANCEL,
     ("bookings.booking", "no_show"): DESK,
     ("payments.payment", "refund"): REPORTS,
 }
@@ -115,7 +116,7 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("booking-list", "POST"): PUBLIC,  # guests book without an account
     ("booking-detail", "GET"): BOOKING_STAFF,  # or the guest's token
     ("booking-status", "PUT"): DESK,
-    ("booking-cancel", "POST"): DESK,  # or the guest's token
+    ("booking-cancel", "POST"): CANCEL,  # or the guest's token
     ("booking-change", "POST"): DESK,  # or the guest's token
     ("booking-cancellation-quote", "GET"): BOOKING_STAFF,  # or the guest's token
     ("payment-list", "GET"): BOOKING_STAFF,

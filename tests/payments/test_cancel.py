@@ -137,16 +137,28 @@ def test_the_front_desk_may_not_choose_the_refund(api, make_booking, stripe_side
     assert stored(payment).refundedAmount == 0
 
 
-def test_the_accountant_may_not_change_bookings_at_all(api, make_booking):
+def test_the_accountant_cancels_with_a_chosen_refund_but_changes_nothing_else(
+    api, make_booking, stripe_side
+):
     created = make_booking()
-    pay(created)
+    payment = pay(created)
+    accountant = api.as_role(roles.ACCOUNTANT)
+    booking_id = created.booking.bookingId
 
-    response = put_status(
-        api.as_role(roles.ACCOUNTANT), created.booking.bookingId, refundAmount=0, reason="x"
+    check_in = accountant.put(
+        f"/api/bookings/{booking_id}/status", {"status": "checked-in"}, format="json"
     )
+    assert check_in.status_code == 403
+    assert status_of(booking_id) == "confirmed"
 
-    assert response.status_code == 403
-    assert status_of(created.booking.bookingId) == "confirmed"
+    response = put_status(accountant, booking_id, refundAmount=HALF, reason="Dispute settled")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["refund"]["amount"] == HALF
+    assert stored(payment).refundedAmount == HALF
+    assert [r.amount for r in stripe_side.refunds_for(payment.stripePaymentIntentId)] == [HALF]
+    [decision] = decisions(booking_id)
+    assert decision.after["reason"] == "Dispute settled"
 
 
 def test_an_override_over_what_was_paid_and_without_a_reason_is_400_in_one_answer(
