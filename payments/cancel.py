@@ -29,6 +29,7 @@ from hotel.audit.services import audit_entry
 from hotel.errors import Conflict, ValidationFailed
 
 from . import services
+from .audit import payment_audit, payment_snapshot
 from .cancellation import CancellationQuote, cancellation_quote
 from .models import REFUNDABLE_STATUSES, Payment
 from .selectors import (
@@ -295,13 +296,13 @@ def _note_refund_failed(transaction_id: str, *, amount: int, actor: str, now) ->
     """Leave staff a marker on the payment (and the audit log): this refund is still owed."""
     try:
         payment = payment_get(transaction_id=transaction_id, consistent=True)
-        before = services.payment_snapshot(payment)
+        before = payment_snapshot(payment)
         payment.failureMessage = (
             f"The booking was cancelled but its refund of {amount} {payment.currency} "
             "(minor units) failed: refund this payment."
         )
         payment.updatedAt = now
-        entry = services._audit(
+        entry = payment_audit(
             payment, action="refund:cancellation-failed", before=before, actor=actor, now=now
         )
         services._save_with_audit(payment, entry)

@@ -40,11 +40,11 @@ from bookings.services import (
     hotel_today,
 )
 from hotel import events
-from hotel.audit.services import audit_entry
 from hotel.dynamo import conditional_check_failed, transact
 from hotel.errors import Conflict, ValidationFailed
 from hotel.idempotency import KEY_TTL, IdempotencyKey
 
+from .audit import payment_audit, payment_snapshot
 from .exceptions import (
     AmountMismatch,
     BookingNotPayable,
@@ -100,33 +100,6 @@ AUTO_REFUND = "system:auto-refund"
 def new_transaction_id(now: datetime) -> str:
     suffix = "".join(secrets.choice(ID_ALPHABET) for _ in range(8))
     return f"TXN-{hotel_today(now):%Y%m%d}-{suffix}"
-
-
-def payment_snapshot(payment: Payment) -> dict:
-    extra = {"dispute": payment.dispute} if payment.dispute else {}
-    return {
-        **extra,
-        "bookingId": payment.bookingId,
-        "status": payment.status,
-        "amount": payment.amount,
-        "currency": payment.currency,
-        "refundedAmount": payment.refundedAmount,
-        "paymentMethod": payment.paymentMethod,
-        "stripePaymentIntentId": payment.stripePaymentIntentId,
-    }
-
-
-def _audit(payment: Payment, *, action: str, before, actor: str, now, request_id=None):
-    return audit_entry(
-        actor=actor,
-        action=action,
-        object_type="payments.payment",
-        object_id=payment.transactionId,
-        before=before,
-        after=payment_snapshot(payment),
-        now=now,
-        request_id=request_id,
-    )
 
 
 def _event_detail(payment: Payment) -> dict:
@@ -234,7 +207,7 @@ def payment_create(
     payment.stripePaymentIntentId = result.intent_id
     payment.paymentMethod = result.brand
     payment.updatedAt = now
-    entry = _audit(
+    entry = payment_audit(
         payment,
         action=f"status:{payment.status}",
         before=before,
@@ -300,7 +273,7 @@ def _payment_open(booking: Booking, *, actor: str, now: datetime, request_id) ->
         createdAt=now,
         expiresAt=now + KEY_TTL,
     )
-    entry = _audit(
+    entry = payment_audit(
         payment, action="create", before=None, actor=actor, now=now, request_id=request_id
     )
 
@@ -338,7 +311,7 @@ def _payment_fail(payment: Payment, *, message: str, intent_id, actor, now, requ
     payment.failureMessage = (message or "")[:500] or None
     payment.stripePaymentIntentId = payment.stripePaymentIntentId or intent_id
     payment.updatedAt = now
-    entry = _audit(
+    entry = payment_audit(
         payment, action="status:failed", before=before, actor=actor, now=now, request_id=request_id
     )
     try:
@@ -390,7 +363,7 @@ def payment_settle_success(
     payment.failureMessage = None
     payment.stripePaymentIntentId = intent_id
     payment.paymentMethod = brand or payment.paymentMethod
-    entry = _audit(payment, action="status:completed", before=before, actor=actor, now=now)
+    entry = payment_audit(payment, action="status:completed", before=before, actor=actor, now=now)
 
     def also(tx):
         tx.save(payment, condition=Payment.status.is_in(*OPEN_STATUSES))
@@ -476,7 +449,9 @@ def _refund_unconfirmable(payment: Payment, *, intent_id: str, reason: Exception
         *(payment.refunds or []),
         _refund_record(amount=payment.amount, now=now, actor=AUTO_REFUND),
     ]
-    entry = _audit(payment, action="refund:automatic", before=before, actor=AUTO_REFUND, now=now)
+    entry = payment_audit(
+        payment, action="refund:automatic", before=before, actor=AUTO_REFUND, now=now
+    )
     try:  # Reserve first: of two concurrent settlers only one refunds.
         _save_with_audit(
             payment,
@@ -505,7 +480,7 @@ def _refund_unconfirmable(payment: Payment, *, intent_id: str, reason: Exception
         payment.refunds = payment.refunds[:-1]
         payment.completedAt = now
         payment.failureMessage = f"{why}; the automatic refund failed: refund this payment."
-        entry = _audit(
+        entry = payment_audit(
             payment, action="refund:automatic-failed", before=before, actor=AUTO_REFUND, now=now
         )
         _save_with_audit(payment, entry)
@@ -590,7 +565,7 @@ def payment_refund(
     payment.status = REFUNDED if payment.refundedAmount == payment.amount else PARTIALLY_REFUNDED
     payment.refunds = [*previous["refunds"], _refund_record(amount=amount, now=now, actor=actor)]
     payment.updatedAt = now
-    entry = _audit(
+    entry = payment_audit(
         payment, action="refund", before=before, actor=actor, now=now, request_id=request_id
     )
     try:
@@ -622,7 +597,7 @@ def _refund_undo(payment: Payment, *, previous: dict, actor, now, request_id) ->
     payment.refundedAmount = previous["refundedAmount"]
     payment.refunds = previous["refunds"]
     payment.updatedAt = now
-    entry = _audit(
+    entry = payment_audit(
         payment, action="refund:failed", before=before, actor=actor, now=now, request_id=request_id
     )
     try:
@@ -728,7 +703,7 @@ def _webhook_refunded(payment: Payment, event: WebhookEvent, *, now: datetime) -
             },
         ]
         payment.updatedAt = now
-        entry = _audit(
+        entry = payment_audit(
             payment, action="refund:provider", before=before, actor=WEBHOOK_ACTOR, now=now
         )
         try:
@@ -757,7 +732,7 @@ def _webhook_disputed(payment: Payment, event: WebhookEvent, *, now: datetime) -
     before = payment_snapshot(payment)
     payment.dispute = {**dispute, "at": now.strftime("%Y-%m-%dT%H:%M:%SZ")}
     payment.updatedAt = now
-    entry = _audit(payment, action="dispute", before=before, actor=WEBHOOK_ACTOR, now=now)
+    entry = payment_audit(payment, action="dispute", before=before, actor=WEBHOOK_ACTOR, now=now)
 
     def also(tx):
         tx.save(payment)

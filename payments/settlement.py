@@ -30,6 +30,7 @@ from bookings.models import PENDING as BOOKING_PENDING
 from bookings.models import Booking
 from hotel.dynamo import conditional_check_failed, transact
 
+from .audit import payment_audit, payment_snapshot
 from .models import CANCELLED, PENDING, REQUIRES_ACTION, Payment
 from .providers import get_provider
 
@@ -115,13 +116,11 @@ def abandoned_attempts_cancel(*, booking_id: str, actor: str, now: datetime) -> 
 
 
 def _mark_cancelled(payment: Payment, *, reason: str, actor: str, now: datetime):
-    from .services import _audit, payment_snapshot
-
     before = payment_snapshot(payment)
     payment.status = CANCELLED
     payment.failureMessage = reason[:500]
     payment.updatedAt = now
-    entry = _audit(payment, action="status:cancelled", before=before, actor=actor, now=now)
+    entry = payment_audit(payment, action="status:cancelled", before=before, actor=actor, now=now)
 
     def build(tx):
         tx.save(payment, condition=Payment.status.is_in(*CANCELLABLE))

@@ -14,13 +14,10 @@ from pynamodb.exceptions import QueryError, ScanError
 from hotel.dynamo import InvalidCursor
 
 from .filters import InvalidFilter
+from .params import ALL_VAR, CURSOR_VAR, SEARCH_VAR
 from .query import ReadPlan, key_names, plan_read
 from .rendering import display_value, header_for
 
-SEARCH_VAR = "q"
-CURSOR_VAR = "cursor"
-# `?all=1`: the whole list, without the admin's default filters ("Clear all filters").
-ALL_VAR = "all"
 MAX_SEARCH_LENGTH = 200
 
 

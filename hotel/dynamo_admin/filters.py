@@ -19,6 +19,7 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 from pynamodb.indexes import Index
 
 from .forms import MAX_INTEGER, label_for, normalize_choices
+from .params import ALL_VAR, SEARCH_VAR
 from .query import FanOut, Range, index_key_names
 
 
@@ -307,8 +308,6 @@ class PresetFilter(ListFilter):
         return {}
 
     def context(self, changelist) -> dict:
-        from .changelist import ALL_VAR, SEARCH_VAR
-
         names = {name for f in changelist.filters for name in f.parameters}
         current = {k: v for k, v in changelist.params.items() if k in names}
         presets = self.presets() if callable(self.presets) else self.presets

@@ -34,7 +34,7 @@ from hotel.audit.services import audit_entry
 from hotel.dynamo import connection
 from hotel.errors import Conflict, DomainError, NotFound, StaleObject
 
-from .changelist import SEARCH_VAR, ChangeList
+from .changelist import ChangeList
 from .filters import AttributeFilter, ListFilter
 from .forms import (
     MAX_KEY,
@@ -48,6 +48,7 @@ from .forms import (
     label_for,
     normalize_choices,
 )
+from .params import SEARCH_VAR
 from .presentation import PresentationMixin
 from .query import key_names
 from .rendering import action_label, display_value, format_value, header_for
