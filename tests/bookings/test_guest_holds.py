@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
@@ -210,6 +211,7 @@ def test_a_guest_hold_emails_the_reference_and_the_pay_link(hotel):
     [message] = mail.outbox
     assert message.to == ["hoard@guest.test"] and reference in message.subject
     assert reference in message.body
+    assert settings.HOTEL_PHONE in message.body  # who to call, as in every email
     link = re.search(r"https?://\S+/booking/\S+/pay", message.body).group(0)
     assert link in message.alternatives[0][0]
     page = Client().get(link.split("://", 1)[1].split("/", 1)[1].join(["/", ""]))
