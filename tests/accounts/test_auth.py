@@ -1,6 +1,6 @@
 """Staff authentication: passwords, lockout, sessions in DynamoDB, roles."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -11,7 +11,11 @@ from hotel.accounts.models import LoginThrottleItem, SessionItem, StaffUserItem
 from hotel.accounts.services import LoginLocked, staff_authenticate, staff_create
 from hotel.accounts.sessions import SessionStore
 from hotel.errors import Conflict, ValidationFailed
-from tests.conftest import NOW, PASSWORD
+from tests.conftest import PASSWORD
+
+# The real clock, not the suite's fixed NOW: throttle windows and sessions carry a DynamoDB TTL,
+# and DynamoDB Local deletes items whose TTL has passed within seconds, mid-test.
+NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def test_password_is_stored_hashed_never_plain(manager):
