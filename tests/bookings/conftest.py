@@ -1,6 +1,9 @@
+import threading
 from datetime import date, timedelta
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
 from bookings.services import booking_create
 from tests.conftest import NOW
@@ -33,3 +36,24 @@ def make_booking():
 @pytest.fixture
 def room(make_room):
     return make_room(roomId="R-1", capacity=2, pricePerNight=10000)
+
+
+class Server(ThreadedWSGIServer):
+    request_queue_size = 256  # the default backlog of 5 resets a burst of connections
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def live_url():
+    server = Server(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
+    server.daemon_threads = True
+    server.set_app(WSGIHandler())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -8,8 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
 from bookings.models import Booking, RoomNight
 from tests.bookings.test_services import assert_invariants
@@ -17,32 +15,11 @@ from tests.bookings.test_services import assert_invariants
 REQUESTS = 60
 
 
-class Server(ThreadedWSGIServer):
-    request_queue_size = 256  # the default backlog of 5 resets a burst of connections
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(autouse=True)
 def _no_hold_cap(settings):
     """These requests all come from 127.0.0.1; the per-client hold cap is not what they test
     (tests/bookings/test_guest_holds.py does)."""
     settings.HOTEL_GUEST_HOLDS_PER_CLIENT = 0
-
-
-@pytest.fixture
-def live_url():
-    server = Server(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
-    server.daemon_threads = True
-    server.set_app(WSGIHandler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def post(url: str, body: dict) -> int:

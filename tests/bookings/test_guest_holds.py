@@ -15,14 +15,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 
 from bookings.models import Booking, RoomNight
 from bookings.services import booking_create, hotel_today
 from hotel.accounts import roles
 from hotel.idempotency import IdempotencyKey
-from tests.bookings.test_concurrency import QuietHandler, Server
 from tests.rooms.test_api import assert_error
 
 ROOMS = 30
@@ -54,18 +52,6 @@ def minutes(booking: dict) -> float:
 @pytest.fixture
 def hotel(make_room):
     return [make_room(roomId=f"R-{n:02d}").roomId for n in range(ROOMS)]
-
-
-@pytest.fixture
-def live_url():
-    server = Server(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
-    server.daemon_threads = True
-    server.set_app(WSGIHandler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def post(url: str, payload: dict, headers: dict | None = None) -> tuple[int, dict]:
