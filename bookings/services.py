@@ -41,6 +41,7 @@ from .exceptions import (
     StayTooLong,
     TooManyGuests,
 )
+from .lifecycle import CHANGEABLE, STAFF_TARGETS, SYSTEM_REVIVALS, TRANSITIONS, hold_is_live
 from .models import (
     CANCELLED,
     CHECKED_IN,
@@ -60,21 +61,6 @@ from .stats import booking_stats_project_safely, stats_catch_up
 
 logger = logging.getLogger(__name__)
 
-# The lifecycle as data: status -> statuses it may move to. EXPIRED is the sweeper's alone.
-# One more path is not in this table because booking_transition must never take it:
-# expired -> confirmed, system only, through booking_revive_paid (a payment that succeeded
-# after the sweeper expired the hold; the nights are taken again if they are still free).
-TRANSITIONS: dict[str, frozenset[str]] = {
-    PENDING: frozenset({CONFIRMED, CANCELLED, EXPIRED}),
-    CONFIRMED: frozenset({CHECKED_IN, CANCELLED, NO_SHOW}),
-    CHECKED_IN: frozenset({CHECKED_OUT}),
-    CHECKED_OUT: frozenset(),
-    CANCELLED: frozenset(),
-    NO_SHOW: frozenset(),
-    EXPIRED: frozenset(),
-}
-SYSTEM_REVIVALS: dict[str, frozenset[str]] = {EXPIRED: frozenset({CONFIRMED})}
-STAFF_TARGETS = frozenset({CONFIRMED, CANCELLED, CHECKED_IN, CHECKED_OUT, NO_SHOW})
 EVENT_FOR_STATUS = {
     CONFIRMED: events.BookingConfirmed,
     CANCELLED: events.BookingCancelled,
@@ -786,9 +772,9 @@ class _BookingMoved(Exception):
 def _booking_change_once(
     booking: Booking, *, actor, now, check_in, check_out, room_id, request_id
 ) -> Booking:
-    if booking.status not in (PENDING, CONFIRMED):
+    if booking.status not in CHANGEABLE:
         raise InvalidTransition(f"A {booking.status} booking cannot be changed.")
-    if booking.status == PENDING and booking.expiresAt <= now:
+    if booking.status == PENDING and not hold_is_live(booking, now):
         raise HoldExpired()
     new_in = check_in or date.fromisoformat(booking.checkIn)
     new_out = check_out or date.fromisoformat(booking.checkOut)
