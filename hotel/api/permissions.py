@@ -25,8 +25,3 @@ def staff_perm(
 
     StaffPerm.__name__ = f"StaffPerm({read},{write})"
     return StaffPerm
-
-
-class IsStaff(BasePermission):
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)

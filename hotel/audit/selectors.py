@@ -1,4 +1,4 @@
-"""Read the audit log without scanning: by object, by actor or by day."""
+"""Read the audit log without scanning: by object or by actor."""
 
 from __future__ import annotations
 
@@ -14,7 +14,3 @@ def audit_for_object(*, object_type: str, object_id: str, limit: int = 100) -> l
 
 def audit_for_actor(*, actor: str, limit: int = 10) -> list[AuditEntry]:
     return list(AuditEntry.by_actor.query(actor, scan_index_forward=False, limit=limit))
-
-
-def audit_for_day(*, day: str, limit: int = 100) -> list[AuditEntry]:
-    return list(AuditEntry.by_day.query(day, scan_index_forward=False, limit=limit))
