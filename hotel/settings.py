@@ -2,7 +2,7 @@
 
 Stages: `local` (make run), `test` (pytest), `dev` and `prod` (Lambda). Outside
 local/test a missing secret is a startup error and DEBUG is off. There is no
-relational database: every piece of state lives in DynamoDB (see hotel/dynamo.py).
+relational database: every piece of state lives in DynamoDB (see hotel/dynamo/).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ if IS_CLOUD and not ALLOWED_HOSTS:
     raise ImproperlyConfigured(f"DJANGO_ALLOWED_HOSTS must be set in the {STAGE} stage.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-# --- DynamoDB (read by hotel/dynamo.py; the only place that builds connections) -------------
+# --- DynamoDB (read by hotel/dynamo/config.py; the only place that builds connections) -
 DYNAMODB = {
     "endpoint": os.environ.get("DYNAMODB_ENDPOINT") or None,
     "region": os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",

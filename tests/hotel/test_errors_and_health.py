@@ -1,6 +1,7 @@
 """The one error shape, request ids, health check, schema and docs."""
 
 import pytest
+from django.conf import settings
 
 from hotel import dynamo
 from tests.rooms.test_api import assert_error
@@ -34,7 +35,7 @@ def test_healthz_ok_when_dynamodb_answers(client):
 
 def test_healthz_503_in_the_error_shape_when_dynamodb_is_down(client, monkeypatch):
     monkeypatch.setitem(
-        dynamo.settings.DYNAMODB,
+        settings.DYNAMODB,
         "endpoint",
         "http://127.0.0.1:9",  # nothing listens on port 9
     )

@@ -5,6 +5,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from hotel import dynamo
+from hotel.dynamo import tables
 from rooms.models import Room
 
 
@@ -60,7 +61,7 @@ def test_sync_adds_a_missing_index_to_an_existing_table():
         changes = dynamo.sync_tables(log=lambda _m: None)
         indexes = {g["IndexName"] for g in _describe(Scratch).get("GlobalSecondaryIndexes", [])}
     finally:
-        dynamo._registry.remove(Scratch)
+        tables._registry.remove(Scratch)
         ddb.delete_table(TableName=name)
     assert changes == [f"added index colour-index to {name}"]
     assert indexes == {"colour-index"}

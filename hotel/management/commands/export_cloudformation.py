@@ -2,7 +2,7 @@
 
     manage.py export_cloudformation > infra/tables.yaml
 
-The same registry `sync_tables` uses (hotel/dynamo.py): keys, GSIs, TTL and streams come
+The same registry `sync_tables` uses (hotel/dynamo/tables.py): keys, GSIs, TTL and streams come
 from the models, so the cloud's tables cannot drift from the code
 (tests/deploy/test_infra.py compares the committed file with this output). Every table is
 on-demand, with point-in-time recovery, server-side encryption under the AWS managed KMS
@@ -70,7 +70,7 @@ def table_resource(model) -> dict:
             }
             for index in indexes
         ]
-    ttl = dynamo._ttl_attribute(model)
+    ttl = dynamo.ttl_attribute(model)
     if ttl:
         properties["TimeToLiveSpecification"] = {"AttributeName": ttl, "Enabled": True}
     stream = getattr(model.Meta, "stream_view_type", None)

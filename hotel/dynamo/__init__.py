@@ -1,0 +1,56 @@
+"""The one place for DynamoDB: endpoint, region, table names, the model registry, table sync.
+
+Every PynamoDB model takes its `Meta` from `meta(entity)` and registers itself with
+`@register`; `sync_tables()` creates or updates all of them (management command
+`sync_tables`). Table names are `{prefix}-{entity}-{stage}`, e.g. `hotel-rooms-local`.
+Nothing else in the project builds a boto3 client or a PynamoDB connection.
+
+- config: settings, table names, model `Meta`, the shared connection and client
+- attributes: attribute types the models share (IntegerAttribute)
+- transactions: `transact` with retries on conflicts, transient failures, failed conditions
+- cursors: signed pagination tokens
+- tables: the model registry, table sync and emptying
+"""
+
+from .attributes import IntegerAttribute
+from .config import LOCAL_CREDENTIALS, client, connection, meta, table_name
+from .cursors import (
+    CURSOR_SALT,
+    InvalidCursor,
+    decode_cursor,
+    encode_cursor,
+    item_key,
+    paginate,
+)
+from .tables import (
+    empty_tables,
+    register,
+    registered_models,
+    sync_tables,
+    ttl_attribute,
+)
+from .transactions import condition_failed_as, conditional_check_failed, is_transient, transact
+
+__all__ = [
+    "CURSOR_SALT",
+    "IntegerAttribute",
+    "InvalidCursor",
+    "LOCAL_CREDENTIALS",
+    "client",
+    "condition_failed_as",
+    "conditional_check_failed",
+    "connection",
+    "decode_cursor",
+    "empty_tables",
+    "encode_cursor",
+    "is_transient",
+    "item_key",
+    "meta",
+    "paginate",
+    "register",
+    "registered_models",
+    "sync_tables",
+    "table_name",
+    "transact",
+    "ttl_attribute",
+]

@@ -1,0 +1,141 @@
+"""The registered models and their tables: create what is missing, empty them for tests.
+
+Every model registers itself with `@register` when its module is imported; `sync_tables`
+(management command `sync_tables`, and each deploy) then creates missing tables and adds
+missing GSIs, TTL and streams, never dropping anything.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from pynamodb.attributes import TTLAttribute
+from pynamodb.models import Model
+
+from .config import client
+
+ModelT = TypeVar("ModelT", bound=type[Model])
+
+_registry: list[type[Model]] = []
+
+
+def register(model: ModelT) -> ModelT:
+    """Class decorator: make `sync_tables` manage this model's table."""
+    if model not in _registry:
+        _registry.append(model)
+    return model
+
+
+def registered_models() -> list[type[Model]]:
+    return list(_registry)
+
+
+def _model_spec(model: type[Model]) -> dict:
+    """The CreateTable arguments PynamoDB would send for `model`."""
+    schema = model._get_schema()
+    return schema
+
+
+def sync_tables(*, log: Callable[[str], None] = print) -> list[str]:
+    """Create missing tables and add missing GSIs, TTL and streams. Return what changed."""
+    changes: list[str] = []
+    ddb = client()
+    existing = set()
+    paginator = ddb.get_paginator("list_tables")
+    for page in paginator.paginate():
+        existing.update(page["TableNames"])
+    for model in _registry:
+        name = model.Meta.table_name
+        stream = getattr(model.Meta, "stream_view_type", None)
+        if name not in existing:
+            model.create_table(wait=True)
+            changes.append(f"created table {name}")
+            log(changes[-1])
+            continue
+        description = ddb.describe_table(TableName=name)["Table"]
+        have = {gsi["IndexName"] for gsi in description.get("GlobalSecondaryIndexes", [])}
+        schema = _model_spec(model)
+        definitions = {a["AttributeName"]: a for a in schema["attribute_definitions"]}
+        for gsi in schema.get("global_secondary_indexes", []):
+            if gsi["index_name"] in have:
+                continue
+            key_names = [k["AttributeName"] for k in gsi["key_schema"]]
+            ddb.update_table(
+                TableName=name,
+                AttributeDefinitions=[
+                    {"AttributeName": n, "AttributeType": definitions[n]["AttributeType"]}
+                    for n in key_names
+                ],
+                GlobalSecondaryIndexUpdates=[
+                    {
+                        "Create": {
+                            "IndexName": gsi["index_name"],
+                            # DynamoDB wants HASH before RANGE; PynamoDB may list them either way.
+                            "KeySchema": sorted(
+                                gsi["key_schema"], key=lambda k: k["KeyType"] != "HASH"
+                            ),
+                            "Projection": gsi["projection"],
+                        }
+                    }
+                ],
+            )
+            _wait_active(ddb, name)
+            changes.append(f"added index {gsi['index_name']} to {name}")
+            log(changes[-1])
+        ttl_attr = ttl_attribute(model)
+        if ttl_attr:
+            ttl = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+            if ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
+                ddb.update_time_to_live(
+                    TableName=name,
+                    TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl_attr},
+                )
+                changes.append(f"enabled TTL on {name}.{ttl_attr}")
+                log(changes[-1])
+        if stream and not description.get("StreamSpecification", {}).get("StreamEnabled"):
+            ddb.update_table(
+                TableName=name,
+                StreamSpecification={"StreamEnabled": True, "StreamViewType": stream},
+            )
+            _wait_active(ddb, name)
+            changes.append(f"enabled stream on {name}")
+            log(changes[-1])
+    return changes
+
+
+def ttl_attribute(model: type[Model]) -> str | None:
+    """The name of the model's TTLAttribute (DynamoDB deletes expired items), if any."""
+    for attr in model.get_attributes().values():
+        if isinstance(attr, TTLAttribute):
+            return attr.attr_name
+    return None
+
+
+def _wait_active(ddb, name: str) -> None:
+    ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
+    for _ in range(120):
+        table = ddb.describe_table(TableName=name)["Table"]
+        statuses = [table["TableStatus"]] + [
+            g["IndexStatus"] for g in table.get("GlobalSecondaryIndexes", [])
+        ]
+        if all(s == "ACTIVE" for s in statuses):
+            return
+        time.sleep(0.5)
+
+
+def empty_tables(models: Iterable[type[Model]] | None = None) -> None:
+    """Delete every item of the given (default: all) tables. For tests and `reset` only."""
+    for model in models or _registry:
+        with model.batch_write() as batch:
+            for item in model.scan(attributes_to_get=_key_names(model)):
+                batch.delete(item)
+
+
+def _key_names(model: type[Model]) -> list[str]:
+    return [
+        attr.attr_name
+        for attr in model.get_attributes().values()
+        if attr.is_hash_key or attr.is_range_key
+    ]

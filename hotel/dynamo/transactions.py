@@ -1,0 +1,93 @@
+"""Writes of several items at once, and telling failures apart.
+
+`transact` retries the collisions DynamoDB reports for concurrent transactions;
+`is_transient` says which failures are worth a retry (or a 503); a condition that really
+failed becomes the caller's domain error with `condition_failed_as`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from .config import connection
+
+_THROTTLED = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+}
+
+
+def _is_transaction_conflict(exc: Exception) -> bool:
+    if getattr(exc, "cause_response_code", None) == "TransactionInProgressException":
+        return True
+    reasons = [r.code for r in (getattr(exc, "cancellation_reasons", None) or []) if r is not None]
+    return "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
+
+
+def is_transient(exc: Exception) -> bool:
+    """True for failures worth a retry: DynamoDB unreachable, throttled, or a transaction
+    that collided with another one (as opposed to a condition that really failed)."""
+    cause = getattr(exc, "cause", None)
+    return (
+        isinstance(cause, BotoConnectionError | ConnectTimeoutError | ReadTimeoutError)
+        or getattr(exc, "cause_response_code", None) in _THROTTLED
+        or _is_transaction_conflict(exc)
+    )
+
+
+def transact(build: Callable[[TransactWrite], None], *, attempts: int = 6) -> None:
+    """Run `build(tx)` and commit it as one TransactWriteItems, retrying on conflicts.
+
+    Concurrent transactions on the same items are cancelled with TransactionConflict
+    rather than queued; a short jittered retry lets one of them win and the others
+    then fail on their conditions. `build` must be safe to call more than once.
+    Raises TransactWriteError (conditions failed, or conflicts outlasted the retries).
+    """
+    for attempt in range(attempts):
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                build(tx)
+            return
+        except TransactWriteError as exc:
+            if attempt == attempts - 1 or not _is_transaction_conflict(exc):
+                raise
+            time.sleep(random.uniform(0.005, 0.02 * 2**attempt))
+
+
+def conditional_check_failed(exc: TransactWriteError) -> bool:
+    """Whether the transaction was refused because one of its conditions failed."""
+    return any(
+        r is not None and r.code == "ConditionalCheckFailed"
+        for r in (exc.cancellation_reasons or [])
+    )
+
+
+@contextmanager
+def condition_failed_as(error: BaseException | Callable[[], BaseException]) -> Iterator[None]:
+    """Turn a transaction refused by its conditions into the caller's domain error.
+
+    Inside the block, a TransactWriteError whose reasons include ConditionalCheckFailed
+    raises `error` instead, chained to it (`raise error from exc`). `error` is the exception
+    itself, or a callable that builds it only when the condition failed (an exception
+    class, or a lambda that reads the current state for the message). Any other
+    TransactWriteError (conflicts that outlasted the retries, throttling) propagates as is.
+
+        with condition_failed_as(StaleObject(f"Room {room_id} changed meanwhile.")):
+            transact(build)
+    """
+    try:
+        yield
+    except TransactWriteError as exc:
+        if not conditional_check_failed(exc):
+            raise
+        raise (error if isinstance(error, BaseException) else error()) from exc
