@@ -14,11 +14,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.crypto import salted_hmac
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from hotel.audit.services import audit_entry, audit_record
-from hotel.dynamo import connection
+from hotel.dynamo import condition_failed_as, connection
 from hotel.errors import Conflict, DomainError, NotFound, StaleObject, ValidationFailed
 
 from . import roles, throttle
@@ -120,18 +120,12 @@ def _staff_save(item: StaffUserItem, before: dict, **audit) -> None:
         after=_staff_snapshot(item),
         **audit,
     )
-    try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.save(item, condition=StaffUserItem.email.exists())
-            tx.save(entry)
-    except TransactWriteError as exc:
-        reasons = [r.code for r in exc.cancellation_reasons or [] if r is not None]
-        if "ConditionalCheckFailed" in reasons:
-            raise StaleObject(
-                f"Staff member {item.email} was changed by someone else meanwhile. "
-                "Reload and retry."
-            ) from exc
-        raise
+    stale = StaleObject(
+        f"Staff member {item.email} was changed by someone else meanwhile. Reload and retry."
+    )
+    with condition_failed_as(stale), TransactWrite(connection=connection()) as tx:
+        tx.save(item, condition=StaffUserItem.email.exists())
+        tx.save(entry)
 
 
 def staff_update(
