@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -57,6 +58,23 @@ if IS_CLOUD and not ALLOWED_HOSTS:
     raise ImproperlyConfigured(f"DJANGO_ALLOWED_HOSTS must be set in the {STAGE} stage.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# AWS X-Ray: HOTEL_XRAY=true (with "xray_tracing": true in the Zappa stage) traces requests
+# and AWS calls: its app and its middleware (first, so it times everything) are added to
+# INSTALLED_APPS and MIDDLEWARE below. It needs aws-xray-sdk in the package, which
+# requirements/lambda.txt leaves out by default (docs/deployment.md).
+_XRAY = env_bool("HOTEL_XRAY", False)
+if _XRAY:
+    try:
+        import aws_xray_sdk  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured("HOTEL_XRAY needs aws-xray-sdk in the package.") from exc
+    XRAY_RECORDER = {
+        "AWS_XRAY_TRACING_NAME": f"hotel-{STAGE}",
+        "AUTO_INSTRUMENT": False,
+        "PATCH_MODULES": ["botocore"],
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+    }
+
 # --- DynamoDB (read by hotel/dynamo/config.py; the only place that builds connections) -
 DYNAMODB = {
     "endpoint": os.environ.get("DYNAMODB_ENDPOINT") or None,
@@ -81,10 +99,16 @@ INSTALLED_APPS = [
     "rooms",
     "bookings",
     "payments",
+    *(["aws_xray_sdk.ext.django"] if _XRAY else []),
 ]
 
 MIDDLEWARE = [
+    *(["aws_xray_sdk.ext.django.middleware.XRayMiddleware"] if _XRAY else []),
     "hotel.middleware.RequestIdMiddleware",
+    # Request id and stage on every log record (hotel/logging.py); Cache-Control on responses
+    # whose view set none: API private, pages short.
+    "hotel.middleware.LogContextMiddleware",
+    "hotel.middleware.CacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -93,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hotel.middleware.ApiErrorMiddleware",
 ]
@@ -110,6 +135,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "rooms.views.site_context",
             ],
         },
     },
@@ -341,8 +367,6 @@ STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL") or (
 
 
 def _origin(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -369,11 +393,6 @@ _MEDIA_ORIGINS = (
 _STATIC_ORIGINS = [_origin(STATIC_URL)] if STATIC_URL.startswith("http") else []
 if os.environ.get("HOTEL_STATIC_DOMAIN"):  # static files from S3 through a CDN domain
     _STATIC_ORIGINS.append(f"https://{os.environ['HOTEL_STATIC_DOMAIN']}")
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.clickjacking.XFrameOptionsMiddleware"),
-    "csp.middleware.CSPMiddleware",
-)
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("rooms.views.site_context")
 CONTENT_SECURITY_POLICY = {
     # The admin and the Swagger UI render inline scripts and styles: they keep
     # X-Frame-Options (and the admin its own headers) without this policy.
@@ -406,8 +425,6 @@ HOTEL_SITE_URL = (
 HOTEL_LOOKUP_MAX_FAILURES = int(os.environ.get("HOTEL_LOOKUP_MAX_FAILURES", 10))
 HOTEL_LOOKUP_LOCKOUT_SECONDS = int(os.environ.get("HOTEL_LOOKUP_LOCKOUT_SECONDS", 15 * 60))
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 # --- Logging, caching headers and tracing (deployment) ---------------------------------------
 # One line per record. HOTEL_LOG_FORMAT=json (the cloud stages' default) writes JSON objects
 # with time, level, logger, message, request id, stage and Lambda function name; "plain" is
@@ -439,32 +456,10 @@ LOGGING = {
         "stripe": {"level": "WARNING"},  # it logs every request at INFO
     },
 }
-# Cache-Control on responses whose view set none: API private, pages short (middleware.py).
-_AFTER_REQUEST_ID = MIDDLEWARE.index("hotel.middleware.RequestIdMiddleware") + 1
-MIDDLEWARE[_AFTER_REQUEST_ID:_AFTER_REQUEST_ID] = [
-    "hotel.middleware.LogContextMiddleware",
-    "hotel.middleware.CacheControlMiddleware",
-]
 # Behind CloudFront the Host header is API Gateway's: a CloudFront function copies the
 # viewer's host to X-Forwarded-Host (infra/cloudfront.yaml). Only where the API is reachable
 # through CloudFront alone; ALLOWED_HOSTS still applies to the forwarded host.
 USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
-# AWS X-Ray: HOTEL_XRAY=true (with "xray_tracing": true in the Zappa stage) traces requests
-# and AWS calls. It needs aws-xray-sdk in the package, which requirements/lambda.txt leaves
-# out by default (docs/deployment.md).
-if env_bool("HOTEL_XRAY", False):
-    try:
-        import aws_xray_sdk  # noqa: F401
-    except ImportError as exc:
-        raise ImproperlyConfigured("HOTEL_XRAY needs aws-xray-sdk in the package.") from exc
-    INSTALLED_APPS.append("aws_xray_sdk.ext.django")
-    MIDDLEWARE.insert(0, "aws_xray_sdk.ext.django.middleware.XRayMiddleware")
-    XRAY_RECORDER = {
-        "AWS_XRAY_TRACING_NAME": f"hotel-{STAGE}",
-        "AUTO_INSTRUMENT": False,
-        "PATCH_MODULES": ["botocore"],
-        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
-    }
 
 # The admin's stock checks expect django.contrib.sessions; our session engine lives in DynamoDB.
 SILENCED_SYSTEM_CHECKS = ["admin.E410"]
