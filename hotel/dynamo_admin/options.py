@@ -401,7 +401,7 @@ class DynamoModelAdmin(ViewsMixin, ActionsMixin, WritesMixin, PresentationMixin)
     def urls(self):
         return self.get_urls()
 
-    # --- views ----------------------------------------------------------------------------------
+    # --- shared by the pages (views.py, actions.py) ---------------------------------------------
 
     def base_context(self, request, **extra) -> dict:
         return {

@@ -24,6 +24,8 @@ from .forms import label_for
 
 
 class WritesMixin:
+    # Override create_object / update_object / delete_object to call the app's services.
+
     def snapshot(self, obj) -> dict[str, Any]:
         """The audited view of an item: JSON values of its attributes, secrets excluded."""
         data = {}
@@ -32,8 +34,6 @@ class WritesMixin:
                 continue
             data[name] = _jsonable(getattr(obj, name, None))
         return data
-
-    # --- writes (override to call the app's services) -----------------------------------------
 
     def _audit(self, request, action, obj, before, after):
         return audit_entry(

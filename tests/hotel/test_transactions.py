@@ -1,0 +1,53 @@
+"""`condition_failed_as`: a transaction refused by its conditions becomes the caller's error.
+
+Only a failed condition is translated (chained to the TransactWriteError); any other
+failure of the transaction propagates as it was, and a block that succeeds raises nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pynamodb.exceptions import TransactWriteError
+
+from hotel.dynamo import condition_failed_as, transact
+from hotel.errors import Conflict, StaleObject
+from rooms.models import Room
+
+
+def _check_missing_room(tx):
+    tx.condition_check(Room, "NO-SUCH-ROOM", condition=Room.roomId.exists())
+
+
+def test_a_failed_condition_raises_the_given_error_chained_to_the_transaction_error():
+    error = Conflict("Room NO-SUCH-ROOM is gone.", code="ROOM_GONE")
+    with pytest.raises(Conflict) as raised, condition_failed_as(error):
+        transact(_check_missing_room)
+    assert raised.value is error
+    assert isinstance(raised.value.__cause__, TransactWriteError)
+
+
+def test_a_callable_builds_the_error_only_when_the_condition_failed():
+    built = []
+
+    def stale():
+        built.append(True)
+        return StaleObject("Reload it.")
+
+    with condition_failed_as(stale):
+        transact(lambda tx: tx.condition_check(Room, "X", condition=Room.roomId.does_not_exist()))
+    assert built == []
+    with pytest.raises(StaleObject, match="Reload it."), condition_failed_as(stale):
+        transact(_check_missing_room)
+    assert built == [True]
+
+
+def test_an_exception_class_is_a_callable_too():
+    with pytest.raises(StaleObject), condition_failed_as(StaleObject):
+        transact(_check_missing_room)
+
+
+def test_other_transaction_failures_propagate_unchanged():
+    failure = TransactWriteError("Throttled")
+    with pytest.raises(TransactWriteError) as raised, condition_failed_as(StaleObject):
+        raise failure
+    assert raised.value is failure
