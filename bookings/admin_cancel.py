@@ -23,7 +23,9 @@ from hotel.dynamo_admin import who
 from hotel.dynamo_admin.forms import MoneyField
 from hotel.errors import DomainError, ValidationFailed
 from hotel.templatetags.money import format_money
-from payments.cancel import (
+from payments.cancellation import describe_rule
+from payments.selectors import cancellation_policy
+from payments.services import (
     MAX_REASON,
     REFUND_FAILED,
     REFUNDED_NOW,
@@ -31,8 +33,6 @@ from payments.cancel import (
     booking_cancellation_preview,
     may_override_refund,
 )
-from payments.cancellation import describe_rule
-from payments.selectors import cancellation_policy
 
 from . import services
 from .models import CANCELLED, Booking

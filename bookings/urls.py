@@ -7,16 +7,7 @@ api_urlpatterns = [
     # Before rooms/<room_id>: "availability" is not a room.
     path("rooms/availability", views.AvailabilityView.as_view(), name="rooms-availability"),
     path("bookings", views.BookingListView.as_view(), name="booking-list"),
-    path("bookings/<str:booking_id>", views.BookingDetailView.as_view(), name="booking-detail"),
-    path(
-        "bookings/<str:booking_id>/status", views.BookingStatusView.as_view(), name="booking-status"
-    ),
-    path(
-        "bookings/<str:booking_id>/cancel", views.BookingCancelView.as_view(), name="booking-cancel"
-    ),
-    path(
-        "bookings/<str:booking_id>/change", views.BookingChangeView.as_view(), name="booking-change"
-    ),
+    # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py.
 ]
 
 # Guest pages (templates/site/). A booking is reached by its signed token only.

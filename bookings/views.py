@@ -22,7 +22,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from hotel.client_address import client_address
 from hotel.errors import DomainError, NotFound
-from payments.cancel import booking_cancel_with_refund
 from payments.cancellation import describe_rule
 from payments.selectors import (
     booking_cancellation_quote,
@@ -31,7 +30,7 @@ from payments.selectors import (
     payment_summary,
     payments_for_booking,
 )
-from payments.services import booking_change_by_guest
+from payments.services import booking_cancel_with_refund, booking_change_by_guest
 from rooms.selectors import room_get, room_photo_urls
 
 from . import selectors, services

@@ -10,7 +10,7 @@ class PaymentsConfig(AppConfig):
         from bookings.services import booking_cancel_guard_register
 
         from . import checks, emails  # noqa: F401
-        from .cancel import refuse_plain_cancel_of_paid
+        from .services import refuse_plain_cancel_of_paid
 
-        # A paid booking is cancelled only with its refund (payments.cancel).
+        # A paid booking is cancelled only with its refund (payments.services.cancel).
         booking_cancel_guard_register(refuse_plain_cancel_of_paid)

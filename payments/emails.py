@@ -14,8 +14,7 @@ from hotel import events
 from hotel.events import Event, subscribe
 from hotel.mail import email_send
 
-from .cancel import CancellationSettled
-from .services import PaymentRefunded
+from .services import CancellationSettled, PaymentRefunded
 
 
 def _booking(event: Event) -> Booking | None:

@@ -29,6 +29,16 @@ PARTIALLY_REFUNDED = "partially_refunded"
 # attempt that paid, or given up by a date change. It can never succeed any more.
 CANCELLED = "cancelled"
 STATUSES = (PENDING, REQUIRES_ACTION, COMPLETED, FAILED, REFUNDED, PARTIALLY_REFUNDED, CANCELLED)
+# Staff-facing names (the admin's list and filter, a booking's payments).
+STATUS_LABELS = {
+    PENDING: "Pending",
+    REQUIRES_ACTION: "Awaiting 3-D Secure",
+    COMPLETED: "Completed",
+    PARTIALLY_REFUNDED: "Partially refunded",
+    REFUNDED: "Refunded",
+    FAILED: "Failed",
+    CANCELLED: "Cancelled (not charged)",
+}
 # Not settled yet: the provider's success (synchronous or by webhook) may still complete these.
 # FAILED is here because a late success from the provider (after a gateway timeout) wins.
 OPEN_STATUSES = (PENDING, REQUIRES_ACTION, FAILED)

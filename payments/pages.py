@@ -29,8 +29,7 @@ from .api.serializers import PAYMENT_METHOD_ID
 from .exceptions import BookingNotPayable
 from .models import CANCELLED, FAILED, PENDING, REFUNDED, REQUIRES_ACTION
 from .selectors import payment_summary, payments_for_booking
-from .services import payment_create
-from .settlement import is_abandoned
+from .services import is_abandoned, payment_create
 
 NOT_COMPLETED = (REQUIRES_ACTION, FAILED, CANCELLED)  # an attempt that took no money (yet)
 ENDED = (FAILED, CANCELLED, REFUNDED)  # the page stops waiting and shows the reason

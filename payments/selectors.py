@@ -1,4 +1,6 @@
-"""Payment reads: by id, and a booking's payments through the bookingId index (no Scan)."""
+"""Payment reads: by id, a booking's payments through the bookingId index (no Scan), what
+they add up to, and the quotes that depend on them (a cancellation's refund, whether a guest
+may change a paid booking online)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pynamodb.exceptions import DoesNotExist
 
-from bookings.models import Booking
+from bookings.models import CONFIRMED, Booking
 from bookings.pricing import Quote
+from bookings.quotes import booking_restay_quote, guest_change_refusal
 from bookings.services import hotel_today
 
 from .cancellation import CancellationQuote, InvalidPolicy, cancellation_quote, parse_policy
@@ -76,21 +79,28 @@ def booking_amount_paid(*, booking_id: str) -> int:
     )
 
 
-def booking_cancellation_quote(*, booking: Booking, now: datetime) -> CancellationQuote:
-    """What cancelling `booking` now would refund under the hotel's policy."""
+def cancellation_quote_for(booking: Booking, *, paid: int, now: datetime) -> CancellationQuote:
+    """What cancelling `booking` now would refund of `paid` under the hotel's policy."""
     return cancellation_quote(
         check_in=date.fromisoformat(booking.checkIn),
         today=hotel_today(now),
-        paid=booking_amount_paid(booking_id=booking.bookingId),
+        paid=paid,
         currency=booking.currency,
         policy=cancellation_policy(),
     )
 
 
+def booking_cancellation_quote(*, booking: Booking, now: datetime) -> CancellationQuote:
+    """What cancelling `booking` now would refund under the hotel's policy."""
+    return cancellation_quote_for(
+        booking, paid=booking_amount_paid(booking_id=booking.bookingId), now=now
+    )
+
+
 # --- a guest's online date change -----------------------------------------------------------------
 
-CHANGE_HOLD_EXPIRED = "hold_expired"
-CHANGE_NOT_CHANGEABLE = "not_changeable"
+# Why a guest may not move a booking online besides the lifecycle's reasons
+# (bookings.quotes.CHANGE_HOLD_EXPIRED, CHANGE_NOT_CHANGEABLE): the money rules.
 CHANGE_POLICY_WINDOW = "policy_window"
 CHANGE_PRICE_DIFFERS = "price_differs"
 
@@ -116,22 +126,9 @@ def booking_change_quote(
     (anything else is a cancellation and a new booking, or the front desk). Availability is checked
     by the change itself. Raises ValidationFailed, StayTooLong, StayRuleViolation, NotFound.
     """
-    from bookings.models import CONFIRMED, PENDING
-    from bookings.selectors import booking_quote
-    from bookings.services import stay_validate
-    from rooms.selectors import room_get
-
-    stay_validate(check_in=check_in, check_out=check_out, today=hotel_today(now))
-    quote = booking_quote(
-        room=room_get(room_id=booking.roomId), check_in=check_in, check_out=check_out
-    )
-    reason = None
-    if booking.status == PENDING:
-        if booking.expiresAt is None or booking.expiresAt <= now:
-            reason = CHANGE_HOLD_EXPIRED
-    elif booking.status != CONFIRMED:
-        reason = CHANGE_NOT_CHANGEABLE
-    else:
+    quote = booking_restay_quote(booking=booking, check_in=check_in, check_out=check_out, now=now)
+    reason = guest_change_refusal(booking, now)
+    if reason is None and booking.status == CONFIRMED:  # paid: the money rules apply
         rule = booking_cancellation_quote(booking=booking, now=now).rule
         if rule is None or rule.refund_percent < 100:
             reason = CHANGE_POLICY_WINDOW

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import contextlib
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
 from bookings.exceptions import BookingNotFound
 from bookings.models import Booking
 from bookings.selectors import booking_get
@@ -17,6 +20,14 @@ def request_actor(request) -> str:
     """The audit name of the caller: the staff member's email, or "guest"."""
     user = request.user
     return user.email if user and user.is_authenticated else "guest"
+
+
+# How a guest names their token to an endpoint on one booking (request_guest_token), for the
+# OpenAPI schema.
+TOKEN_PARAMS = [
+    OpenApiParameter("X-Booking-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
+    OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False),
+]
 
 
 def request_guest_token(request) -> str | None:

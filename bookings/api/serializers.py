@@ -206,25 +206,6 @@ class BookingDetailOutput(BookingOutput):
     payment = PaymentSummaryOutput()
 
 
-class CancellationRefundOutput(serializers.Serializer):
-    amount = serializers.IntegerField(help_text="Minor units the cancellation policy refunds.")
-    currency = serializers.CharField()
-    status = serializers.ChoiceField(
-        choices=["refunded", "none", "failed"],
-        help_text="failed: the booking is cancelled and staff will refund by hand.",
-    )
-
-
-class BookingCancelledOutput(BookingDetailOutput):
-    refund = CancellationRefundOutput()
-
-
-class BookingStatusOutput(BookingOutput):
-    refund = CancellationRefundOutput(
-        required=False, help_text="Only when the booking was cancelled: what went back."
-    )
-
-
 class BookingCreatedOutput(BookingDetailOutput):
     guestToken = serializers.CharField(
         help_text="Shown once. The guest's key to view, pay, change or cancel this booking."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from bookings.api.serializers import iso
+from bookings.api.serializers import BookingDetailOutput, BookingOutput, iso
 from hotel.api.serializers import StrictInputSerializer
 
 PAYMENT_METHOD_ID = r"^[A-Za-z]{2,8}_[A-Za-z0-9_]{1,200}$"  # pm_…, card_…, tok_… (Stripe ids)
@@ -102,3 +102,25 @@ class CancellationQuoteOutput(serializers.Serializer):
     currency = serializers.CharField()
     rule = CancellationRuleOutput(allow_null=True)
     policy = CancellationRuleOutput(many=True)
+
+
+# --- a booking cancelled with its refund (payments.api.booking_views) -----------------------
+
+
+class CancellationRefundOutput(serializers.Serializer):
+    amount = serializers.IntegerField(help_text="Minor units the cancellation policy refunds.")
+    currency = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=["refunded", "none", "failed"],
+        help_text="failed: the booking is cancelled and staff will refund by hand.",
+    )
+
+
+class BookingCancelledOutput(BookingDetailOutput):
+    refund = CancellationRefundOutput()
+
+
+class BookingStatusOutput(BookingOutput):
+    refund = CancellationRefundOutput(
+        required=False, help_text="Only when the booking was cancelled: what went back."
+    )

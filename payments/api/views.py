@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from bookings.api.access import booking_for_request, request_actor
 from bookings.exceptions import InvalidTransition
-from bookings.models import CONFIRMED, PENDING
+from bookings.lifecycle import can_cancel
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import parse_query
 from hotel.idempotency import idempotent
@@ -132,7 +132,7 @@ class CancellationQuoteView(APIView):
     )
     def get(self, request, booking_id: str):
         booking, _ = booking_for_request(request, booking_id, perms=("bookings.view_booking",))
-        if booking.status not in (PENDING, CONFIRMED):
+        if not can_cancel(booking):
             raise InvalidTransition(
                 f"A {booking.status} booking cannot be cancelled.",
                 details={"from": booking.status, "to": "cancelled"},

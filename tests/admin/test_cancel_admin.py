@@ -1,5 +1,5 @@
 """The admin's Cancel (booking page and list) and Refund (payment page): a confirmation step
-first, then the one cancel of payments.cancel: the policy's refund at the provider
+first, then the one cancel of payments.services.cancel: the policy's refund at the provider
 (localstripe), the guest's email, the audit entry; managers may choose another amount with
 a reason, the front desk may not."""
 

@@ -1,4 +1,4 @@
-"""The one cancel (payments.cancel) through `PUT /api/bookings/{id}/status`: the policy's
+"""The one cancel (payments.services.cancel) through `PUT /api/bookings/{id}/status`: the policy's
 refund at localstripe, the guest's email, the audit entry; managers may choose the amount
 with a reason (front desk 403; over what was paid or without a reason 400). The plain
 lifecycle cancel refuses a paid booking."""
@@ -19,9 +19,8 @@ from bookings.services import booking_transition
 from hotel.accounts import roles
 from hotel.accounts.services import api_token_issue
 from hotel.audit.selectors import audit_for_object
-from payments.cancel import CancelNeedsRefund
 from payments.models import Payment
-from payments.services import payment_create
+from payments.services import CancelNeedsRefund, payment_create
 
 from .conftest import TOTAL, now
 

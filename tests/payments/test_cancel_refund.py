@@ -4,7 +4,6 @@ import pytest
 
 from bookings.models import Booking
 from hotel.accounts import roles
-from payments import services
 from payments.exceptions import PaymentGatewayError
 from payments.models import Payment
 from payments.services import payment_create
@@ -81,7 +80,7 @@ def test_a_failed_refund_keeps_the_cancellation_and_marks_the_payment(
     def broken(**kwargs):
         raise PaymentGatewayError()
 
-    monkeypatch.setattr(services, "payment_refund", broken)
+    monkeypatch.setattr("payments.services.cancel.payment_refund", broken)
     response = cancel(api, created)
     data = response.json()
     assert response.status_code == 200, data

@@ -11,8 +11,7 @@ from django.core.management import call_command
 from bookings.models import Booking
 from bookings.services import booking_create
 from hotel.mail import MAX_ATTEMPTS, EmailOutboxItem, emails_send_pending
-from payments.cancel import booking_cancel_with_refund
-from payments.services import payment_create, payment_refund
+from payments.services import booking_cancel_with_refund, payment_create, payment_refund
 
 from .conftest import TOTAL, now, stay_start
 

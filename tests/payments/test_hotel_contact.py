@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from bookings.links import manage_path
-from payments.cancel import booking_cancel_with_refund
+from payments.services import booking_cancel_with_refund
 
 from .conftest import now
 from .test_services import pay

@@ -29,6 +29,7 @@ from payments.exceptions import (
     RefundTooLarge,
 )
 from payments.models import Payment, ProcessedWebhookEvent
+from payments.services import charge
 
 from .conftest import DECLINED, THREE_D_SECURE, TOTAL, VISA, fake_event, now, sign
 
@@ -176,7 +177,7 @@ def test_a_card_token_pays_like_a_payment_method(make_booking, stripe_side):
 
 def test_a_second_attempt_while_one_is_in_flight_is_refused(make_booking, stripe_side):
     booking = make_booking().booking
-    services._payment_open(booking, actor="guest", now=now(), request_id=None)
+    charge._payment_open(booking, actor="guest", now=now(), request_id=None)
     with pytest.raises(PaymentInProgress):
         pay(booking)
     assert stripe_side.intents_for(booking.bookingId) == []
@@ -188,11 +189,11 @@ def test_two_attempts_cannot_claim_the_same_number(make_booking):
     """Two requests that read the booking's payments at the same moment both pick the next
     attempt number; the claim on it lets only one write (and charge)."""
     booking = make_booking().booking
-    services._payment_open(booking, actor="guest", now=now(), request_id=None)
+    charge._payment_open(booking, actor="guest", now=now(), request_id=None)
     for payment in Payment.scan():
         payment.delete()  # what the second request saw: no earlier attempt
     with pytest.raises(PaymentInProgress):
-        services._payment_open(booking, actor="guest", now=now(), request_id=None)
+        charge._payment_open(booking, actor="guest", now=now(), request_id=None)
 
 
 # --- 3-D Secure and webhooks ------------------------------------------------------------------

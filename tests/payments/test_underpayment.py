@@ -22,6 +22,7 @@ from hotel.accounts import roles
 from payments import services
 from payments.models import Payment
 from payments.selectors import booking_amount_paid, payments_for_booking
+from payments.services import charge
 from tests.rooms.test_api import assert_error
 
 from .conftest import PRICE, THREE_D_SECURE, fake_event, sign
@@ -242,7 +243,7 @@ def test_a_change_that_lands_after_the_payment_checked_the_price_stops_the_charg
     write is conditional on that price, so it fails and nothing is charged."""
     created = make_booking(nights=1)
     checked, go_on = threading.Event(), threading.Event()
-    real_payments = services.payments_for_booking
+    real_payments = charge.payments_for_booking
 
     def check_then_wait(**kwargs):
         result = real_payments(**kwargs)
@@ -250,7 +251,7 @@ def test_a_change_that_lands_after_the_payment_checked_the_price_stops_the_charg
         assert go_on.wait(30)
         return result
 
-    monkeypatch.setattr(services, "payments_for_booking", check_then_wait)
+    monkeypatch.setattr(charge, "payments_for_booking", check_then_wait)
     answers = {}
     payer = threading.Thread(
         target=lambda: answers.update(pay=pay(APIClient(), created, "pm_card_visa"))

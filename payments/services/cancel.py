@@ -17,28 +17,29 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
 
 from bookings.exceptions import BookingNotFound, InvalidTransition
+from bookings.lifecycle import allowed_targets, can_cancel
 from bookings.models import CANCELLED, Booking
-from bookings.services import STAFF_TARGETS, TRANSITIONS, booking_transition, hotel_today
+from bookings.services import booking_transition
 from hotel import events
 from hotel.audit.services import audit_entry
 from hotel.errors import Conflict, ValidationFailed
 
-from . import services
-from .audit import payment_audit, payment_snapshot
-from .cancellation import CancellationQuote, cancellation_quote
-from .models import REFUNDABLE_STATUSES, Payment
-from .selectors import (
+from ..cancellation import CancellationQuote
+from ..models import REFUNDABLE_STATUSES, Payment
+from ..selectors import (
     booking_amount_paid,
     booking_cancellation_quote,
-    cancellation_policy,
+    cancellation_quote_for,
     payment_get,
     payments_for_booking,
 )
+from .refund import payment_refund
+from .shared import payment_audit, payment_save, payment_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -178,16 +179,16 @@ def booking_cancel_with_refund(
         booking = Booking.get(booking_id, consistent_read=True)
     except DoesNotExist as exc:
         raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
-    if CANCELLED not in TRANSITIONS.get(booking.status, ()):
+    if not can_cancel(booking):
         raise InvalidTransition(
             f"A {booking.status} booking cannot become {CANCELLED}.",
             details={
                 "from": booking.status,
                 "to": CANCELLED,
-                "allowed": sorted(TRANSITIONS.get(booking.status, ()) & STAFF_TARGETS),
+                "allowed": sorted(allowed_targets(booking.status)),
             },
         )
-    quote = _quote(booking, paid=paid, now=now)
+    quote = cancellation_quote_for(booking, paid=paid, now=now)
     overridden = refund_amount is not None
     if overridden:
         reason = _override_validate(refund_amount, reason, paid=quote.paid, currency=quote.currency)
@@ -225,7 +226,7 @@ def booking_cancel_with_refund(
     # cancel is counted (none can complete for a cancelled booking).
     paid = booking_amount_paid(booking_id=booking_id)
     if paid != quote.paid:
-        quote = _quote(booking, paid=paid, now=now)
+        quote = cancellation_quote_for(booking, paid=paid, now=now)
     refund = refund_amount if overridden else quote.refund
     status = NOTHING_TO_REFUND
     if refund > 0:
@@ -252,23 +253,13 @@ def booking_cancel_with_refund(
     )
 
 
-def _quote(booking: Booking, *, paid: int, now: datetime) -> CancellationQuote:
-    return cancellation_quote(
-        check_in=date.fromisoformat(booking.checkIn),
-        today=hotel_today(now),
-        paid=paid,
-        currency=booking.currency,
-        policy=cancellation_policy(),
-    )
-
-
 def _cancellation_refund(booking: Booking, *, amount: int, actor, now, request_id) -> str:
     """Refund `amount` over the booking's paid payments, oldest first. Never raises."""
     split = refund_split(payments_for_booking(booking_id=booking.bookingId), amount)
     left = amount
     for payment, part in split:
         try:
-            services.payment_refund(
+            payment_refund(
                 transaction_id=payment.transactionId,
                 amount=part,
                 actor=actor,
@@ -305,6 +296,6 @@ def _note_refund_failed(transaction_id: str, *, amount: int, actor: str, now) ->
         entry = payment_audit(
             payment, action="refund:cancellation-failed", before=before, actor=actor, now=now
         )
-        services._save_with_audit(payment, entry)
+        payment_save(payment, entry)
     except Exception:
         logger.exception("Could not mark %s as owing a cancellation refund", transaction_id)

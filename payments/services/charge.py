@@ -1,0 +1,220 @@
+"""Charge a booking: check it, open a payment attempt, ask the provider, settle its answer.
+
+The flow of a payment (pretix's habit: write what you are about to do, then do it):
+
+1. Check the booking (pending, hold live) and the amount against its quote; nothing is
+   written or charged when they do not match.
+2. Write a pending Payment together with a claim on the attempt number (a conditional put:
+   two concurrent attempts for one booking cannot both charge).
+3. Ask the provider with an idempotency key made of booking and attempt number.
+4. Settle (settlement.py): on success the payment becomes completed and the booking
+   confirmed in one DynamoDB transaction; when the booking cannot be confirmed any more the
+   money is refunded automatically.
+
+Money is an int of minor units everywhere. Card data never reaches this module: only
+the provider's ids and the card brand.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from bookings.exceptions import BookingNotFound, HoldExpired
+from bookings.holds import booking_hold_extend
+from bookings.lifecycle import hold_is_live
+from bookings.models import PENDING as BOOKING_PENDING
+from bookings.models import Booking
+from bookings.services import ID_ALPHABET, hotel_today
+from hotel.dynamo import conditional_check_failed, transact
+from hotel.idempotency import KEY_TTL, IdempotencyKey
+
+from ..exceptions import (
+    AmountMismatch,
+    BookingNotPayable,
+    InvalidPaymentMethod,
+    PaymentDeclined,
+    PaymentGatewayError,
+    PaymentInProgress,
+)
+from ..models import PENDING, REQUIRES_ACTION, Payment
+from ..providers import get_provider
+from ..providers.base import SUCCEEDED
+from ..selectors import payments_for_booking
+from .settlement import mark_open, payment_settle_failure, payment_settle_success
+from .shared import is_money, payment_audit, payment_save, payment_snapshot, reload
+
+# A pending payment younger than this is in flight and blocks a second attempt; an older one
+# was orphaned (the process died mid-call) and no longer does.
+IN_FLIGHT = timedelta(minutes=2)
+
+
+def new_transaction_id(now: datetime) -> str:
+    suffix = "".join(secrets.choice(ID_ALPHABET) for _ in range(8))
+    return f"TXN-{hotel_today(now):%Y%m%d}-{suffix}"
+
+
+@dataclass(frozen=True)
+class PaymentAttempt:
+    payment: Payment
+    client_secret: str | None = None  # only while 3-D Secure waits for the guest
+
+
+def payment_create(
+    *,
+    booking_id: str,
+    amount: int,
+    currency: str,
+    payment_method_id: str,
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+) -> PaymentAttempt:
+    """Charge a pending booking its quoted price and confirm it.
+
+    Returns the attempt: payment completed (booking confirmed), requires_action (with the
+    client secret for 3-D Secure) or pending (the provider answers by webhook).
+    Raises BookingNotFound, BookingNotPayable, HoldExpired (before charging, or after an
+    automatic refund), AmountMismatch, PaymentInProgress, PaymentDeclined,
+    InvalidPaymentMethod, PaymentGatewayError.
+    """
+    booking = _payable_booking(booking_id, now=now)
+    if (
+        not is_money(amount)
+        or amount != booking.totalPrice
+        or ((currency or "").upper() != booking.currency)
+    ):
+        raise AmountMismatch(
+            f"Booking {booking_id} costs {booking.totalPrice} {booking.currency} (minor units).",
+            details={"expected": {"amount": booking.totalPrice, "currency": booking.currency}},
+        )
+    booking_hold_extend(booking_id=booking.bookingId, now=now)  # the hold outlasts the payment
+    payment = _payment_open(booking, actor=actor, now=now, request_id=request_id)
+    provider = get_provider()
+    try:
+        result = provider.create_and_confirm(
+            amount=payment.amount,
+            currency=payment.currency,
+            payment_method=payment_method_id,
+            metadata={"bookingId": booking.bookingId, "transactionId": payment.transactionId},
+            idempotency_key=_attempt_key(booking.bookingId, payment.attempt),
+        )
+    except (PaymentDeclined, InvalidPaymentMethod, PaymentGatewayError) as exc:
+        payment_settle_failure(
+            payment,
+            message=exc.message,
+            intent_id=getattr(exc, "intent_id", None),
+            actor=actor,
+            now=now,
+            request_id=request_id,
+        )
+        raise
+    if result.status == SUCCEEDED:
+        payment = payment_settle_success(
+            transaction_id=payment.transactionId,
+            intent_id=result.intent_id,
+            brand=result.brand,
+            actor=actor,
+            now=now,
+            request_id=request_id,
+        )
+        return PaymentAttempt(payment=payment)
+    before = payment_snapshot(payment)
+    payment.status = REQUIRES_ACTION if result.status == REQUIRES_ACTION else PENDING
+    payment.stripePaymentIntentId = result.intent_id
+    payment.paymentMethod = result.brand
+    payment.updatedAt = now
+    entry = payment_audit(
+        payment,
+        action=f"status:{payment.status}",
+        before=before,
+        actor=actor,
+        now=now,
+        request_id=request_id,
+    )
+    if not payment_save(payment, entry, condition=Payment.status == PENDING):
+        payment = reload(payment)  # The webhook settled it meanwhile.
+    return PaymentAttempt(
+        payment=payment,
+        client_secret=result.client_secret if payment.status == REQUIRES_ACTION else None,
+    )
+
+
+def _payable_booking(booking_id: str, *, now: datetime) -> Booking:
+    try:
+        booking = Booking.get(booking_id, consistent_read=True)
+    except DoesNotExist as exc:
+        raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
+    if booking.status != BOOKING_PENDING:
+        raise BookingNotPayable(
+            f"Booking {booking_id} is {booking.status}; only a pending booking can be paid.",
+            details={"status": booking.status},
+        )
+    if not hold_is_live(booking, now):
+        raise HoldExpired(f"The hold on {booking_id} has expired; please book again.")
+    return booking
+
+
+def _attempt_key(booking_id: str, attempt: int) -> str:
+    return f"payments.attempt:{booking_id}:{attempt}"
+
+
+def _payment_open(booking: Booking, *, actor: str, now: datetime, request_id) -> Payment:
+    """Write the pending payment and claim its attempt number in one transaction."""
+    earlier = payments_for_booking(booking_id=booking.bookingId)
+    in_flight = [p for p in earlier if p.status == PENDING and p.createdAt > now - IN_FLIGHT]
+    if in_flight:
+        raise PaymentInProgress(details={"transactionId": in_flight[-1].transactionId})
+    attempt = max((p.attempt for p in earlier), default=0) + 1
+    payment = Payment(
+        transactionId=new_transaction_id(now),
+        bookingId=booking.bookingId,
+        attempt=attempt,
+        amount=booking.totalPrice,
+        currency=booking.currency,
+        status=PENDING,
+        provider=get_provider().name,
+        refundedAmount=0,
+        refunds=[],
+        createdBy=actor,
+        createdAt=now,
+        updatedAt=now,
+    )
+    claim = IdempotencyKey(
+        key=_attempt_key(booking.bookingId, attempt),
+        fingerprint=payment.transactionId,
+        createdAt=now,
+        expiresAt=now + KEY_TTL,
+    )
+    entry = payment_audit(
+        payment, action="create", before=None, actor=actor, now=now, request_id=request_id
+    )
+
+    def build(tx):
+        tx.save(claim, condition=IdempotencyKey.key.does_not_exist())
+        tx.save(payment, condition=Payment.transactionId.does_not_exist())
+        tx.save(entry)
+        mark_open(tx, booking, payment)  # pending at this price, or nothing is written
+
+    try:
+        transact(build)
+    except TransactWriteError as exc:
+        if conditional_check_failed(exc):
+            _payable_booking_at(booking.bookingId, amount=payment.amount, now=now)
+            raise PaymentInProgress() from exc  # Another attempt took this number first.
+        raise
+    return payment
+
+
+def _payable_booking_at(booking_id: str, *, amount: int, now: datetime) -> None:
+    """After a lost race: raise why the booking cannot be paid `amount` now, if it cannot."""
+    booking = _payable_booking(booking_id, now=now)
+    if booking.totalPrice != amount:
+        raise AmountMismatch(
+            f"Booking {booking_id} now costs {booking.totalPrice} {booking.currency} "
+            "(minor units); nothing was charged.",
+            details={"expected": {"amount": booking.totalPrice, "currency": booking.currency}},
+        )

@@ -1,0 +1,111 @@
+"""Refund a completed payment, all or part of what is left of it.
+
+The refund is reserved on the payment before the provider is asked, so two concurrent
+refunds can never give back more than was paid; if the provider fails, the reservation is
+undone. The admin, the API and the cancel (cancel.py) all refund through `payment_refund`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from hotel import events
+from hotel.errors import StaleObject, ValidationFailed
+
+from ..exceptions import PaymentGatewayError, PaymentNotRefundable, RefundTooLarge
+from ..models import PARTIALLY_REFUNDED, REFUNDABLE_STATUSES, REFUNDED, Payment
+from ..providers import get_provider
+from ..selectors import payment_get
+from .shared import (
+    PaymentRefunded,
+    event_detail,
+    is_money,
+    payment_audit,
+    payment_save,
+    payment_snapshot,
+    refund_record,
+    refund_record_done,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def payment_refund(
+    *,
+    transaction_id: str,
+    amount: int | None = None,
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+) -> Payment:
+    """Refund all (amount=None) or part of what is left of a completed payment.
+
+    The refund is reserved on the payment (a version-conditional write with its audit
+    entry) before the provider is asked, so two concurrent refunds can never give back
+    more than was paid; if the provider fails, the reservation is undone.
+    Raises PaymentNotFound, PaymentNotRefundable, ValidationFailed, RefundTooLarge,
+    StaleObject (409 STALE_OBJECT: changed meanwhile), PaymentGatewayError.
+    """
+    payment = payment_get(transaction_id=transaction_id, consistent=True)
+    if payment.status not in REFUNDABLE_STATUSES:
+        raise PaymentNotRefundable(
+            f"Payment {transaction_id} is {payment.status}; only a completed payment can be "
+            "refunded.",
+            details={"status": payment.status},
+        )
+    remaining = payment.amount - payment.refundedAmount
+    if amount is None:
+        amount = remaining
+    if not is_money(amount) or amount <= 0:
+        raise ValidationFailed(details={"fields": {"amount": ["A positive whole number."]}})
+    if amount > remaining:
+        raise RefundTooLarge(
+            f"At most {remaining} {payment.currency} (minor units) can still be refunded.",
+            details={"refundable": remaining, "currency": payment.currency},
+        )
+    previous = {
+        "status": payment.status,
+        "refundedAmount": payment.refundedAmount,
+        "refunds": list(payment.refunds or []),
+        "version": payment.version,
+    }
+    before = payment_snapshot(payment)
+    payment.refundedAmount += amount
+    payment.status = REFUNDED if payment.refundedAmount == payment.amount else PARTIALLY_REFUNDED
+    payment.refunds = [*previous["refunds"], refund_record(amount=amount, now=now, actor=actor)]
+    payment.updatedAt = now
+    entry = payment_audit(
+        payment, action="refund", before=before, actor=actor, now=now, request_id=request_id
+    )
+    if not payment_save(payment, entry, condition=Payment.status == previous["status"]):
+        raise StaleObject(
+            "The payment changed while the refund was prepared; reload and try again."
+        )
+    try:
+        refund = get_provider().refund(
+            intent_id=payment.stripePaymentIntentId,
+            amount=amount,
+            idempotency_key=f"payments.refund:{transaction_id}:{len(payment.refunds)}",
+        )
+    except PaymentGatewayError:
+        _refund_undo(payment, previous=previous, actor=actor, now=now, request_id=request_id)
+        raise
+    refund_record_done(payment, refund_id=refund.refund_id, status=refund.status)
+    events.publish(PaymentRefunded, **event_detail(payment), amountRefunded=amount)
+    return payment
+
+
+def _refund_undo(payment: Payment, *, previous: dict, actor, now, request_id) -> None:
+    before = payment_snapshot(payment)
+    payment.status = previous["status"]
+    payment.refundedAmount = previous["refundedAmount"]
+    payment.refunds = previous["refunds"]
+    payment.updatedAt = now
+    entry = payment_audit(
+        payment, action="refund:failed", before=before, actor=actor, now=now, request_id=request_id
+    )
+    try:
+        payment_save(payment, entry)
+    except Exception:  # Keep the provider's error as the one raised.
+        logger.exception("Could not undo the refund reservation on %s", payment.transactionId)

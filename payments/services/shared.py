@@ -1,0 +1,121 @@
+"""What every payment write shares: the audit snapshot, the one conditional save, the event
+detail and the refund record.
+
+Each use case (charge, settlement, refund, cancel, webhooks) writes a payment the same way:
+the payment, version-checked and often under a status condition, together with its audit
+entry (hotel.audit.services.audit_entry) in one DynamoDB transaction. `payment_save` is that
+write, and tells the caller when the condition failed (someone settled the payment
+meanwhile) so each caller decides what that means for it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pynamodb.exceptions import TransactWriteError
+
+from hotel.audit.services import audit_entry
+from hotel.dynamo import conditional_check_failed, transact
+
+from ..models import Payment
+from ..selectors import payment_get
+
+logger = logging.getLogger(__name__)
+
+# Domain events (hotel.events) the payment services publish.
+PaymentSucceeded = "PaymentSucceeded"
+PaymentFailed = "PaymentFailed"
+PaymentRefunded = "PaymentRefunded"
+PaymentDisputed = "PaymentDisputed"
+
+WEBHOOK_ACTOR = "system:payment-webhook"
+AUTO_REFUND = "system:auto-refund"
+
+
+def payment_snapshot(payment: Payment) -> dict:
+    extra = {"dispute": payment.dispute} if payment.dispute else {}
+    return {
+        **extra,
+        "bookingId": payment.bookingId,
+        "status": payment.status,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "refundedAmount": payment.refundedAmount,
+        "paymentMethod": payment.paymentMethod,
+        "stripePaymentIntentId": payment.stripePaymentIntentId,
+    }
+
+
+def payment_audit(payment: Payment, *, action: str, before, actor: str, now, request_id=None):
+    return audit_entry(
+        actor=actor,
+        action=action,
+        object_type="payments.payment",
+        object_id=payment.transactionId,
+        before=before,
+        after=payment_snapshot(payment),
+        now=now,
+        request_id=request_id,
+    )
+
+
+def payment_save(
+    payment: Payment, entry, *, condition=None, also=None, last_try: bool = False
+) -> bool:
+    """Save the payment (version-checked, plus `condition`) and its audit entry atomically,
+    with `also(tx)`'s writes. With a `condition`, False when a condition failed (nothing
+    was written: the caller reloads or refuses); without one, on a caller's `last_try`,
+    and for any other failure, TransactWriteError is raised."""
+
+    def build(tx):
+        tx.save(payment, condition=condition)
+        tx.save(entry)
+        if also is not None:
+            also(tx)
+
+    try:
+        transact(build)
+    except TransactWriteError as exc:
+        if condition is None or last_try or not conditional_check_failed(exc):
+            raise
+        return False
+    return True
+
+
+def reload(payment: Payment) -> Payment:
+    return payment_get(transaction_id=payment.transactionId, consistent=True)
+
+
+def event_detail(payment: Payment) -> dict:
+    return {
+        "transactionId": payment.transactionId,
+        "bookingId": payment.bookingId,
+        "status": payment.status,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "refundedAmount": payment.refundedAmount,
+    }
+
+
+def is_money(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def refund_record(*, amount: int, now, actor: str) -> dict:
+    return {
+        "refundId": None,
+        "amount": amount,
+        "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "actor": actor,
+        "status": "requested",
+    }
+
+
+def refund_record_done(payment: Payment, *, refund_id: str, status: str) -> None:
+    """Note the provider's refund id on the last refund record. Best effort: the money moved."""
+    refunds = list(payment.refunds or [])
+    refunds[-1] = {**refunds[-1], "refundId": refund_id, "status": status}
+    try:
+        payment.update(actions=[Payment.refunds.set(refunds)])
+    except Exception:  # The refund happened; only its id is not recorded.
+        logger.exception("Could not record refund %s on %s", refund_id, payment.transactionId)

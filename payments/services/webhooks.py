@@ -1,0 +1,231 @@
+"""The provider's webhooks: verify, de-duplicate and apply each event once.
+
+Events settle payments through the same functions as the synchronous answer
+(settlement.py), so whichever comes second finds the work done; refunds made at the
+provider and disputes are recorded here.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from bookings.exceptions import HoldExpired, PriceChanged
+from bookings.services import booking_flag
+from hotel import events
+
+from ..exceptions import BookingNotPayable
+from ..models import (
+    OPEN_STATUSES,
+    PARTIALLY_REFUNDED,
+    PENDING,
+    REFUNDABLE_STATUSES,
+    REFUNDED,
+    REQUIRES_ACTION,
+    Payment,
+    ProcessedWebhookEvent,
+)
+from ..providers import get_provider
+from ..providers.base import (
+    PAYMENT_DISPUTED,
+    PAYMENT_FAILED,
+    PAYMENT_REFUNDED,
+    PAYMENT_SUCCEEDED,
+    WebhookEvent,
+)
+from .settlement import payment_settle_failure, payment_settle_success
+from .shared import (
+    WEBHOOK_ACTOR,
+    PaymentDisputed,
+    PaymentRefunded,
+    event_detail,
+    payment_audit,
+    payment_save,
+    payment_snapshot,
+    refund_record,
+    reload,
+)
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_EVENT_TTL = timedelta(days=30)
+
+
+def payment_webhook_handle(*, payload: bytes, signature: str | None, now: datetime) -> str:
+    """Verify, de-duplicate and apply one provider webhook. Returns the outcome.
+
+    Each event id is recorded once with a conditional write: a replay answers
+    "duplicate" and changes nothing. Handling is idempotent besides, so events that
+    arrive out of order or twice end in the same state. If handling fails the record is
+    removed again so the provider's retry is not mistaken for a replay.
+    Raises InvalidWebhook (nothing is written).
+    """
+    event = get_provider().parse_webhook(payload=payload, signature=signature)
+    record = ProcessedWebhookEvent(
+        eventId=event.id,
+        type=event.type,
+        receivedAt=now,
+        expiresAt=now + WEBHOOK_EVENT_TTL,
+    )
+    try:
+        record.save(condition=ProcessedWebhookEvent.eventId.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return "duplicate"
+        raise
+    try:
+        outcome = _webhook_apply(event, now=now)
+    except Exception:
+        record.delete()
+        raise
+    try:
+        record.update(actions=[ProcessedWebhookEvent.outcome.set(outcome)])
+    except Exception:  # The event was handled; the note is cosmetic.
+        logger.exception("Could not note the outcome of webhook event %s", event.id)
+    return outcome
+
+
+def _webhook_apply(event: WebhookEvent, *, now: datetime) -> str:
+    if event.type not in (PAYMENT_SUCCEEDED, PAYMENT_FAILED, PAYMENT_REFUNDED, PAYMENT_DISPUTED):
+        return "ignored"
+    payment = _payment_for_event(event)
+    if payment is None:
+        return "ignored"
+    if event.type == PAYMENT_REFUNDED:
+        return _webhook_refunded(payment, event, now=now)
+    if event.type == PAYMENT_DISPUTED:
+        return _webhook_disputed(payment, event, now=now)
+    if event.type == PAYMENT_FAILED:
+        if payment.status not in (PENDING, REQUIRES_ACTION):
+            return "no-op"
+        payment_settle_failure(
+            payment,
+            message=event.message or "The payment failed.",
+            intent_id=event.intent_id,
+            actor=WEBHOOK_ACTOR,
+            now=now,
+        )
+        return "failed"
+    if payment.status not in OPEN_STATUSES:
+        return "no-op"
+    try:
+        payment_settle_success(
+            transaction_id=payment.transactionId,
+            intent_id=event.intent_id,
+            brand=None,
+            actor=WEBHOOK_ACTOR,
+            now=now,
+        )
+    except (HoldExpired, BookingNotPayable, PriceChanged):
+        return "refunded"  # The money went back; the guest's booking could not be kept.
+    return "completed"
+
+
+def _webhook_refunded(payment: Payment, event: WebhookEvent, *, now: datetime) -> str:
+    """A refund made at the provider (its dashboard, or ours coming back): bring
+    refundedAmount up to the charge's `amount_refunded`. Never lowers it and never counts
+    a refund twice (ours is reserved before the provider is asked, so it is no-op here)."""
+    for attempt in range(3):
+        total = min(event.amount_refunded or 0, payment.amount)
+        if (
+            payment.status not in (*REFUNDABLE_STATUSES, REFUNDED)
+            or total <= payment.refundedAmount
+        ):
+            return "no-op"
+        before = payment_snapshot(payment)
+        previous = payment.refundedAmount
+        payment.refundedAmount = total
+        payment.status = REFUNDED if total == payment.amount else PARTIALLY_REFUNDED
+        payment.refunds = [
+            *(payment.refunds or []),
+            {
+                **refund_record(amount=total - previous, now=now, actor=WEBHOOK_ACTOR),
+                "status": "succeeded",
+                "source": "provider",
+            },
+        ]
+        payment.updatedAt = now
+        entry = payment_audit(
+            payment, action="refund:provider", before=before, actor=WEBHOOK_ACTOR, now=now
+        )
+        saved = payment_save(
+            payment, entry, condition=Payment.refundedAmount == previous, last_try=attempt == 2
+        )
+        if not saved:
+            payment = reload(payment)
+            continue
+        events.publish(
+            PaymentRefunded,
+            **event_detail(payment),
+            amountRefunded=total - previous,
+            external=True,
+        )
+        return "refunded"
+    return "no-op"  # pragma: no cover
+
+
+def _webhook_disputed(payment: Payment, event: WebhookEvent, *, now: datetime) -> str:
+    """The cardholder disputed the charge: mark the payment and flag its booking for staff,
+    in one transaction, both audited. A dispute already recorded is a no-op."""
+    dispute = dict(event.dispute or {})
+    if payment.dispute and payment.dispute.get("id") == dispute.get("id"):
+        return "no-op"
+    before = payment_snapshot(payment)
+    payment.dispute = {**dispute, "at": now.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    payment.updatedAt = now
+    entry = payment_audit(payment, action="dispute", before=before, actor=WEBHOOK_ACTOR, now=now)
+
+    def also(tx):
+        tx.save(payment)
+        tx.save(entry)
+
+    reason = dispute.get("reason") or "unknown reason"
+    booking_flag(
+        booking_id=payment.bookingId,
+        flag="disputed",
+        detail=f"Payment {payment.transactionId} disputed ({reason}).",
+        actor=WEBHOOK_ACTOR,
+        now=now,
+        also=also,
+    )
+    logger.warning(
+        "Payment %s of %s disputed (%s)", payment.transactionId, payment.bookingId, reason
+    )
+    events.publish(PaymentDisputed, **event_detail(payment), dispute=payment.dispute)
+    return "disputed"
+
+
+def _payment_for_event(event: WebhookEvent) -> Payment | None:
+    """The payment an event is about, if it is one of ours and agrees with what we stored."""
+    transaction_id = event.metadata.get("transactionId")
+    if not transaction_id and event.type == PAYMENT_DISPUTED and event.intent_id:
+        # A dispute does not carry the payment's metadata: ask the provider for it.
+        event_metadata = get_provider().payment_metadata(intent_id=event.intent_id)
+        transaction_id = event_metadata.get("transactionId")
+    if not transaction_id:
+        logger.info("Webhook %s for %s carries no transactionId", event.id, event.intent_id)
+        return None
+    try:
+        payment = Payment.get(transaction_id, consistent_read=True)
+    except DoesNotExist:
+        logger.warning("Webhook %s names unknown payment %s", event.id, transaction_id)
+        return None
+    mismatch = (
+        (payment.stripePaymentIntentId and payment.stripePaymentIntentId != event.intent_id)
+        or (event.amount is not None and event.amount != payment.amount)
+        or (event.currency and event.currency != payment.currency)
+        or event.metadata.get("bookingId", payment.bookingId) != payment.bookingId
+    )
+    if mismatch:
+        logger.error(
+            "Webhook %s disagrees with payment %s (intent %s, amount %s %s): ignored",
+            event.id,
+            transaction_id,
+            event.intent_id,
+            event.amount,
+            event.currency,
+        )
+        return None
+    return payment
