@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,29 +125,84 @@ def as_module(dotted: str) -> str | None:
     return None
 
 
+def import_statements(path: Path, module: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Each import in the file, anywhere in its body (functions included), relative ones
+    resolved: `import a.b` is ("a.b", ()), `from .x import y` in package p is ("p.x", ("p.x.y",)).
+
+    The base and the names it brings are kept apart because the two readers differ: the IAM
+    closure counts both, the layering (import_graph) only the most specific module named.
+    """
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, ()
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            yield (
+                base,
+                tuple(f"{base}.{alias.name}" if base else alias.name for alias in node.names),
+            )
+
+
 @functools.cache
 def imports_of(module: str) -> frozenset[str]:
     """Project modules `module` imports anywhere in its body (functions included)."""
     path = module_file(module)
     if path is None:
         return frozenset()
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*parts, base] if base else parts)
-            names = [base] + [f"{base}.{alias.name}" for alias in node.names]
-        for name in names:
+    for base, members in import_statements(path, module):
+        for name in (base, *members):
             resolved = as_module(name)
             if resolved:
                 found.add(resolved)
     return frozenset(found)
+
+
+def project_modules(root: Path = REPO) -> dict[str, Path]:
+    """Every module of the project packages under `root` by dotted name (a package by its own
+    name, not `.__init__`), migrations aside: the product code the layering rules speak of."""
+    modules: dict[str, Path] = {}
+    for package in PROJECT_PACKAGES:
+        if not (root / package).is_dir():
+            continue
+        for path in sorted((root / package).rglob("*.py")):
+            parts = path.relative_to(root).with_suffix("").parts
+            if "migrations" in parts:
+                continue
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            modules[".".join(parts)] = path
+    return modules
+
+
+def import_graph(root: Path = REPO) -> dict[str, frozenset[str]]:
+    """module -> the project modules it imports, for the layering test (tests/test_layers.py).
+
+    Each import counts at the most specific module it names: `from bookings import models`
+    is an edge to bookings.models only, not to the bookings package as well (which would make
+    every package and its submodules look like a circle). A name that is not a module
+    (`from bookings.models import Booking`) counts as the module it comes from. Self-imports
+    and imports from outside the project are dropped. Same rules as the shared layers tool.
+    """
+    modules = project_modules(root)
+
+    def resolve(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, frozenset[str]] = {}
+    for module, path in modules.items():
+        named: set[str] = set()
+        for base, members in import_statements(path, module):
+            named.update(member if member in modules else base for member in members or (base,))
+        graph[module] = frozenset({resolve(name) for name in named} - {None, module})
+    return graph
 
 
 def closure(entry: tuple[str, ...]) -> set[str]:

@@ -62,7 +62,6 @@ _RULES: dict[str, Any] = {
     ),
 }
 REQUIRED_ON_CREATE = ("roomId", "roomType", "floorNumber", "capacity", "pricePerNight")
-EDITABLE = tuple(_RULES)
 
 
 def _int_range(value: Any, low: int, high: int) -> str | None:

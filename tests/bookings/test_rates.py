@@ -60,9 +60,13 @@ def test_invalid_fields_are_named(overrides, field):
 
 
 def test_percent_bounds_are_inclusive_and_a_free_night_is_allowed():
-    rate_rule_validate(data=rule(value=-100))
-    rate_rule_validate(data=rule(value=500))
-    rate_rule_validate(data=rule(kind="fixed", value=0))
+    lowest = rate_rule_validate(data=rule(value=-100))
+    highest = rate_rule_validate(data=rule(value=500))
+    free = rate_rule_validate(data=rule(kind="fixed", value=0))
+
+    assert (lowest["kind"], lowest["value"]) == ("percent", -100)
+    assert (highest["kind"], highest["value"]) == ("percent", 500)
+    assert (free["kind"], free["value"]) == ("fixed", 0)
 
 
 def test_save_update_and_delete_are_versioned_and_audited():
