@@ -9,8 +9,12 @@ the auth backends, DRF's authentication), import directly or transitively. The I
 in infra/iam/ are generated from this and tests/deploy/test_iam.py checks them against it,
 so a new table or a new import that reaches one fails the test until the policy follows.
 
-Module granularity is deliberate: a function that imports bookings.models may touch every
-table defined there. Over-granting within a module is the price of not hand-maintaining it.
+A model counts when its module is reached *and* some reached module names the model's class
+(a load, an attribute, a type hint; import lines and the class statement itself do not count):
+a function that reaches bookings.models only for RoomNight is not granted the bookings table.
+Code another app registers into a lower one (a hook run through a registry, such as the room
+in-use checks bookings adds to rooms.usage) is not an import: the function lists that module
+in its `entry`, with the reason beside it.
 """
 
 from __future__ import annotations
@@ -267,13 +271,35 @@ def index_names(model) -> list[str]:
     return sorted(names)
 
 
+@functools.cache
+def names_used(module: str) -> frozenset[str]:
+    """The identifiers `module`'s code uses (names and attributes), import lines excluded."""
+    path = module_file(module)
+    if path is None:
+        return frozenset()
+    used: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Name):
+            used.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            used.add(node.attr)
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value.isidentifier()
+        ):
+            used.add(node.value)  # string annotations ("Booking") and getattr-style names
+    return frozenset(used)
+
+
 def tables_of(function: Function) -> dict[str, list[str]]:
     """{entity: [index names]} of the tables the function's code can touch."""
     modules = modules_of(function)
+    used = set().union(*(names_used(m) for m in modules))
     return {
         entity(model): index_names(model)
         for model in sorted(app_models(), key=entity)
-        if model.__module__ in modules
+        if model.__module__ in modules and model.__name__ in used
     }
 
 
