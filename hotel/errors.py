@@ -1,7 +1,7 @@
 """Domain errors: each carries its HTTP status and a stable code (DRF's APIException habit).
 
-Services raise these; `hotel.api.exceptions.exception_handler` (API) and
-`hotel.middleware.ApiErrorMiddleware` (non-DRF paths) turn them into the one error shape:
+Services raise these; `hotel.api.responses.response_for` turns them (and DRF's and Django's
+own exceptions) into the one error shape:
 {"error": {"code", "message", "statusCode", "requestId", "details"}}.
 """
 
@@ -31,6 +31,26 @@ class NotFound(DomainError):
     status_code = 404
     code = "NOT_FOUND"
     default_message = "Not found."
+
+
+class NoSuchEndpoint(NotFound):
+    """An /api/ path no view answers (Django's 404 handler, not a missing record)."""
+
+    default_message = "No such API endpoint."
+
+
+class MethodNotAllowed(DomainError):
+    """A plain Django view refusing a method (the response should say `Allow`)."""
+
+    status_code = 405
+    code = "METHOD_NOT_ALLOWED"
+    default_message = "This method is not allowed here."
+
+
+class PayloadTooLarge(DomainError):
+    status_code = 413
+    code = "PAYLOAD_TOO_LARGE"
+    default_message = "The request body is too large."
 
 
 class Conflict(DomainError):

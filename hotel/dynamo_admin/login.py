@@ -9,6 +9,7 @@ followed as before; one that is not safe falls back to `LOGIN_REDIRECT_URL`, as 
 
 from __future__ import annotations
 
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LoginView
 from django.urls import reverse
@@ -48,6 +49,6 @@ def admin_login(site, request, extra_context=None):
     return StaffLoginView.as_view(
         admin_site=site,
         extra_context=context,
-        authentication_form=site.login_form,
+        authentication_form=site.login_form or AdminAuthenticationForm,
         template_name=site.login_template or "admin/login.html",
     )(request)
