@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LoginView
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -31,8 +32,6 @@ class StaffLoginView(LoginView):
 
 def admin_login(site, request, extra_context=None):
     """AdminSite.login with StaffLoginView (the stock one hard-codes the index as `next`)."""
-    from django.http import HttpResponseRedirect
-
     if request.method == "GET" and site.has_permission(request):
         return HttpResponseRedirect(site.landing_url(request))
     context = {
