@@ -64,6 +64,14 @@ class StaleObject(Conflict):
     default_message = "Someone else changed this record since you loaded it. Reload and try again."
 
 
+class InternalError(DomainError):
+    """What a bug looks like to the client (500); for handler500, which has no exception."""
+
+    status_code = 500
+    code = "INTERNAL_ERROR"
+    default_message = "Something went wrong on our side."
+
+
 class ServiceUnavailable(DomainError):
     status_code = 503
     code = "SERVICE_UNAVAILABLE"

@@ -12,7 +12,8 @@ paths, the payment webhook and the payment page's script endpoint. Handled:
   details.fields, WWW-Authenticate and Retry-After when DRF sets them;
 - Django's Http404 and PermissionDenied (as DRF's NotFound / PermissionDenied), a body over
   DATA_UPLOAD_MAX_MEMORY_SIZE (413), and a DynamoDB that does not answer (503);
-- anything else: 500 INTERNAL_ERROR (callers log it: `is_expected` tells them when).
+- anything else: 500 INTERNAL_ERROR (hotel.errors.InternalError; callers log it:
+  `is_expected` tells them when).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pynamodb.exceptions import PynamoDBException
 from rest_framework import exceptions as drf
 
 from hotel.dynamo import is_transient
-from hotel.errors import DomainError, PayloadTooLarge, ServiceUnavailable
+from hotel.errors import DomainError, InternalError, PayloadTooLarge, ServiceUnavailable
 
 _DRF_CODES = {
     drf.ParseError: "MALFORMED_REQUEST",
@@ -37,7 +38,6 @@ _DRF_CODES = {
     drf.Throttled: "THROTTLED",
     drf.ValidationError: "VALIDATION_ERROR",
 }
-INTERNAL_MESSAGE = "Something went wrong on our side."
 
 
 def error_body(request, *, status: int, code: str, message: str, details: dict | None = None):
@@ -101,6 +101,8 @@ def response_for(exc: BaseException, request=None, *, response_class=JsonRespons
     """The error response for `exc` in the project's shape (`response_class` DRF's Response
     for DRF views: same body, rendered by DRF)."""
     exc = _normalized(exc)
+    if not isinstance(exc, DomainError | drf.APIException):
+        exc = InternalError()
     headers: dict[str, str] = {}
     if isinstance(exc, DomainError):
         status, code, message, details = exc.status_code, exc.code, exc.message, exc.details
@@ -108,7 +110,7 @@ def response_for(exc: BaseException, request=None, *, response_class=JsonRespons
             headers["Retry-After"] = "5"
         elif status == 429 and details.get("retryAfterSeconds"):
             headers["Retry-After"] = str(int(details["retryAfterSeconds"]))
-    elif isinstance(exc, drf.APIException):
+    else:  # DRF's APIException
         status = exc.status_code
         code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), None)
         code = code or str(getattr(exc, "default_code", "error")).upper()
@@ -120,7 +122,5 @@ def response_for(exc: BaseException, request=None, *, response_class=JsonRespons
             headers["WWW-Authenticate"] = exc.auth_header
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait))
-    else:
-        status, code, message, details = 500, "INTERNAL_ERROR", INTERNAL_MESSAGE, {}
     body = error_body(request, status=status, code=code, message=message, details=details)
     return response_class(body, status=status, headers=headers or None)
