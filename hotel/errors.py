@@ -1,7 +1,7 @@
 """Domain errors: each carries its HTTP status and a stable code (DRF's APIException habit).
 
-Services raise these; `hotel.api.exceptions.exception_handler` (API) and
-`hotel.middleware.ApiErrorMiddleware` (non-DRF paths) turn them into the one error shape:
+Services raise these; `hotel.api.responses.response_for` turns them (and DRF's and Django's
+own exceptions) into the one error shape:
 {"error": {"code", "message", "statusCode", "requestId", "details"}}.
 """
 
@@ -33,6 +33,26 @@ class NotFound(DomainError):
     default_message = "Not found."
 
 
+class NoSuchEndpoint(NotFound):
+    """An /api/ path no view answers (Django's 404 handler, not a missing record)."""
+
+    default_message = "No such API endpoint."
+
+
+class MethodNotAllowed(DomainError):
+    """A plain Django view refusing a method (the response should say `Allow`)."""
+
+    status_code = 405
+    code = "METHOD_NOT_ALLOWED"
+    default_message = "This method is not allowed here."
+
+
+class PayloadTooLarge(DomainError):
+    status_code = 413
+    code = "PAYLOAD_TOO_LARGE"
+    default_message = "The request body is too large."
+
+
 class Conflict(DomainError):
     status_code = 409
     code = "CONFLICT"
@@ -42,6 +62,14 @@ class Conflict(DomainError):
 class StaleObject(Conflict):
     code = "STALE_OBJECT"
     default_message = "Someone else changed this record since you loaded it. Reload and try again."
+
+
+class InternalError(DomainError):
+    """What a bug looks like to the client (500); for handler500, which has no exception."""
+
+    status_code = 500
+    code = "INTERNAL_ERROR"
+    default_message = "Something went wrong on our side."
 
 
 class ServiceUnavailable(DomainError):

@@ -8,37 +8,16 @@ import re
 import uuid
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.shortcuts import render
 from pynamodb.exceptions import PynamoDBException
 
+from hotel.api.responses import is_expected, response_for
 from hotel.dynamo import is_transient
-from hotel.errors import DomainError, ServiceUnavailable
+from hotel.errors import NoSuchEndpoint
+from hotel.logging import request_id_var
 
 logger = logging.getLogger("hotel.errors")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
-
-
-def error_body(request, *, status: int, code: str, message: str, details: dict | None = None):
-    return {
-        "error": {
-            "code": code,
-            "message": message,
-            "statusCode": status,
-            "requestId": getattr(request, "request_id", ""),
-            "details": details or {},
-        }
-    }
-
-
-def error_response(request, *, status: int, code: str, message: str, details=None, headers=None):
-    response = JsonResponse(
-        error_body(request, status=status, code=code, message=message, details=details),
-        status=status,
-    )
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
 
 
 def is_api_path(request) -> bool:
@@ -72,31 +51,16 @@ class ApiErrorMiddleware:
             and response.status_code == 404
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            return error_response(
-                request, status=404, code="NOT_FOUND", message="No such API endpoint."
-            )
+            return response_for(NoSuchEndpoint(), request)
         return response
 
     def process_exception(self, request, exception):
         transient = isinstance(exception, PynamoDBException) and is_transient(exception)
         if not is_api_path(request):
             return self._page_unavailable(request) if transient else None
-        if transient:
-            exception = ServiceUnavailable()
-        if isinstance(exception, DomainError):
-            headers = {"Retry-After": "5"} if exception.status_code == 503 else None
-            return error_response(
-                request,
-                status=exception.status_code,
-                code=exception.code,
-                message=exception.message,
-                details=exception.details,
-                headers=headers,
-            )
-        logger.exception("Unhandled error on %s (request %s)", request.path, request.request_id)
-        return error_response(
-            request, status=500, code="INTERNAL_ERROR", message="Something went wrong on our side."
-        )
+        if not is_expected(exception):
+            logger.exception("Unhandled error on %s (request %s)", request.path, request.request_id)
+        return response_for(exception, request)
 
     @staticmethod
     def _page_unavailable(request):
@@ -130,8 +94,6 @@ class LogContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from hotel.logging import request_id_var
-
         request_id_var.set(getattr(request, "request_id", ""))
         return self.get_response(request)
 

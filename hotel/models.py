@@ -2,3 +2,4 @@
 
 from hotel.idempotency import IdempotencyKey  # noqa: F401
 from hotel.mail import EmailOutboxItem  # noqa: F401
+from hotel.throttle import ThrottleCounter  # noqa: F401

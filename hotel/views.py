@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
+from hotel.api.responses import response_for
 from hotel.dynamo import client, registered_models
-from hotel.middleware import error_response
+from hotel.errors import ServiceUnavailable
 
 
 @require_safe
@@ -15,11 +16,5 @@ def healthz(request):
     try:
         client().describe_table(TableName=registered_models()[0].Meta.table_name)
     except Exception:  # noqa: BLE001 - any failure to answer means unhealthy
-        return error_response(
-            request,
-            status=503,
-            code="SERVICE_UNAVAILABLE",
-            message="DynamoDB is not reachable.",
-            headers={"Retry-After": "5"},
-        )
+        return response_for(ServiceUnavailable("DynamoDB is not reachable."), request)
     return JsonResponse({"status": "ok"})

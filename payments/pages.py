@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bookings.models import CONFIRMED
 from bookings.views import GUEST, guest_booking, hold_live, policy_lines, stay_context
+from hotel.api.responses import error_response
 from hotel.errors import DomainError
-from hotel.middleware import error_response
 
 from .api.serializers import PAYMENT_METHOD_ID
 from .exceptions import BookingNotPayable

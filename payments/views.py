@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from pynamodb.exceptions import PynamoDBException
 
+from hotel.api.responses import error_response
 from hotel.dynamo import is_transient
 from hotel.errors import DomainError
-from hotel.middleware import error_response
 
 from .services import payment_webhook_handle
 

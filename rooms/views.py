@@ -11,8 +11,9 @@ from django.views.decorators.http import require_safe
 
 from bookings.forms import SearchForm
 from bookings.views import policy_lines
+from hotel.api.responses import error_response
 from hotel.contact import hotel_contact
-from hotel.middleware import error_response, is_api_path
+from hotel.middleware import is_api_path
 
 from .selectors import room_types_summary
 

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 
+from hotel.actor import actor_from
 from hotel.admin_site import site
 from hotel.dynamo_admin import DynamoModelAdmin
-from hotel.dynamo_admin.forms import (
-    DynamoForm,
-    PasswordPairMixin,
-    SetPasswordForm,
-    add_domain_errors,
-    password_field,
-)
+from hotel.dynamo_admin.forms import add_domain_errors
 from hotel.errors import DomainError
 
 from . import roles, services
+from .forms import SetPasswordForm, StaffAddForm
 from .models import StaffUserItem
-
-
-class StaffAddForm(PasswordPairMixin, DynamoForm):
-    email = forms.EmailField(label="Email")
-    fullName = forms.CharField(label="Full name", max_length=150, required=False)
-    role = forms.ChoiceField(label="Role", choices=list(roles.ROLE_LABELS.items()))
-    password = password_field("Password")
-    password_again = password_field("Password (again)")
 
 
 class StaffAdmin(DynamoModelAdmin):
@@ -79,13 +65,14 @@ class StaffAdmin(DynamoModelAdmin):
         return tools
 
     def create_object(self, request, data):
+        actor = actor_from(request)
         user = services.staff_create(
             email=data["email"],
             password=data["password"],
             role=data["role"],
             full_name=data.get("fullName", ""),
-            actor=request.user.email,
-            now=timezone.now(),
+            actor=actor.who,
+            now=actor.now,
         )
         return StaffUserItem.get(user.email, consistent_read=True)
 
@@ -96,9 +83,7 @@ class StaffAdmin(DynamoModelAdmin):
             role=data.get("role"),
             is_active=data.get("isActive"),
             expected_version=expected_version,
-            actor=request.user.email,
-            now=timezone.now(),
-            request_id=getattr(request, "request_id", None),
+            **actor_from(request).as_kwargs(),
         )
         return StaffUserItem.get(obj.email, consistent_read=True)
 
@@ -127,9 +112,7 @@ class StaffAdmin(DynamoModelAdmin):
                 services.staff_set_password(
                     email=obj.email,
                     password=form.cleaned_data["password"],
-                    actor=request.user.email,
-                    now=timezone.now(),
-                    request_id=getattr(request, "request_id", None),
+                    **actor_from(request).as_kwargs(),
                 )
             except DomainError as exc:
                 add_domain_errors(form, exc)

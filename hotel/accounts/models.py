@@ -1,9 +1,10 @@
-"""Staff accounts, sessions, API tokens and login throttling — all in DynamoDB.
+"""Staff accounts, sessions and API tokens — all in DynamoDB.
 
 `StaffUserItem` is the stored record. `StaffUser` is the unmanaged Django model
 that `django.contrib.auth` and the admin expect (`_meta`, `login()`,
 `AuthenticationForm`); its `save()` writes the DynamoDB item and it never
-touches an ORM database.
+touches an ORM database. The layer below the services: it imports nothing of them
+(login attempts are counted by the platform's hotel.throttle).
 """
 
 from __future__ import annotations
@@ -17,12 +18,19 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.exceptions import UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from hotel.dynamo import IntegerAttribute, meta, register
+from hotel.dynamo import meta, register
+from hotel.errors import StaleObject
 
 from . import roles
+
+
+def normalize_email(email: str) -> str:
+    """The staff table's key form of an email address (trimmed, lower case)."""
+    return (email or "").strip().lower()
 
 
 @register
@@ -78,17 +86,18 @@ class ApiTokenItem(Model):
     passwordStamp = UnicodeAttribute(null=True)
     by_email = ApiTokenEmailIndex()
 
+    @classmethod
+    def revoke_all_of(cls, email: str) -> int:
+        """Delete every token of a staff member (already normalized). Returns how many.
 
-@register
-class LoginThrottleItem(Model):
-    """Attempt slots of one key (a login email, a booking reference, a client address) in
-    the current window (hotel.accounts.throttle); the item expires with its window."""
-
-    Meta = meta("login-throttle")
-
-    key = UnicodeAttribute(hash_key=True)
-    failures = IntegerAttribute(default=0)  # slots spent in the window (attempts, not verdicts)
-    expiresAt = TTLAttribute()  # the window's end
+        Here, not in the services, because saving a StaffUser with a new password revokes
+        its tokens too (see `StaffUser.persist`).
+        """
+        count = 0
+        for item in cls.by_email.query(email):
+            cls(tokenHash=item.tokenHash).delete()
+            count += 1
+        return count
 
 
 class StaffUser(AbstractBaseUser):
@@ -162,9 +171,46 @@ class StaffUser(AbstractBaseUser):
 
     def save(self, *args, update_fields=None, **kwargs) -> None:
         """Write to DynamoDB. With `update_fields` only those attributes change."""
-        from .services import staff_user_persist
+        self.persist(update_fields=update_fields)
 
-        staff_user_persist(user=self, update_fields=update_fields)
+    _PERSISTED = {
+        "password": ("passwordHash", lambda u: u.password),
+        "last_login": ("lastLogin", lambda u: u.last_login),
+        "full_name": ("fullName", lambda u: u.full_name),
+        "role": ("role", lambda u: u.role),
+        "is_active": ("isActive", lambda u: u.is_active),
+    }
+
+    def persist(self, *, update_fields=None, rehash: bool = False) -> None:
+        """Persist Django-side changes (password, last login, role…) to the StaffUserItem.
+
+        A new password (Django's set_password + save, e.g. `manage.py changepassword`)
+        revokes the member's API tokens; `rehash` marks the same password re-hashed at
+        login, which does not.
+        """
+        wanted = list(update_fields) if update_fields else list(self._PERSISTED)
+        actions = []
+        for field in wanted:
+            if field not in self._PERSISTED:
+                continue
+            attr_name, getter = self._PERSISTED[field]
+            attr = getattr(StaffUserItem, attr_name)
+            value = getter(self)
+            actions.append(attr.remove() if value is None else attr.set(value))
+        if not actions:
+            return
+        # Read then write conditionally on the version we read: concurrent edits fail, not merge.
+        item = StaffUserItem.get(self.email, consistent_read=True)
+        before_hash = item.passwordHash
+        try:
+            item.update(actions=actions)
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                raise StaleObject(f"Staff member {self.email} changed meanwhile; retry.") from exc
+            raise
+        self._version = item.version
+        if "password" in wanted and item.passwordHash != before_hash and not rehash:
+            ApiTokenItem.revoke_all_of(self.email)
 
     def delete(self, *args, **kwargs):
         raise NotImplementedError("Deactivate staff instead of deleting them (audit history).")

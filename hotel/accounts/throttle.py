@@ -1,112 +1,56 @@
-"""Attempt slots: at most `limit` verdicts per key inside a window, whatever the concurrency.
+"""Staff login lockout: the platform's attempt slots (hotel.throttle) keyed by email.
 
-Each attempt reserves a slot *before* its credentials are checked, with one conditional
-UpdateItem (ADD 1 if the window is live and not full), so parallel requests cannot all read
-"not locked yet" and then all be checked: the (limit + 1)-th reservation fails in DynamoDB.
-A window starts with its first attempt and lasts `window_seconds`; a full window refuses
-until it ends, then the next attempt starts a fresh one. A reserved slot is spent whether
-the attempt then succeeds or not. The items live in the login-throttle table and its TTL
-drops them after their window.
+Every login attempt first spends one of the email's LOGIN_MAX_FAILURES slots in the
+LOGIN_LOCKOUT_SECONDS window, whether or not the account exists, so at most that many
+passwords are ever checked per window, however many requests run at once.
 """
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
+from django.conf import settings
 
-from .models import LoginThrottleItem
+from hotel.errors import DomainError
+from hotel.throttle import Throttled, full_until, reserve, reset_after_success
 
-_ROUNDS = 8  # contended resets retry; each round is one conditional write
-
-
-class Throttled(Exception):
-    """The key's window is full until `until`."""
-
-    def __init__(self, until: datetime, now: datetime):
-        self.until = until
-        self.retry_after = max(1, math.ceil((until - now).total_seconds()))
-        super().__init__(f"throttled for {self.retry_after} s")
+from .models import normalize_email
 
 
-def _conditional_failed(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+class LoginLocked(DomainError):
+    status_code = 429
+    code = "LOGIN_LOCKED"
+    default_message = "Too many failed logins. Try again later."
 
 
-def reserve(key: str, *, limit: int, window_seconds: int, now: datetime) -> int:
-    """Spend one slot of `key`'s window; return its number (1 = the window's first).
+def _key(email: str) -> str:
+    return f"login:{normalize_email(email)}"
 
-    Raises Throttled when the window already holds `limit` attempts.
-    """
-    window = timedelta(seconds=window_seconds)
-    item = LoginThrottleItem(key)
-    for _ in range(_ROUNDS):
-        try:
-            item.update(
-                actions=[LoginThrottleItem.failures.add(1)],
-                condition=(
-                    LoginThrottleItem.key.exists()
-                    & (LoginThrottleItem.failures < limit)
-                    & (LoginThrottleItem.expiresAt > now)
-                ),
-            )
-            return item.failures
-        except UpdateError as exc:
-            if not _conditional_failed(exc):
-                raise
-        # No live window with room: none yet, a full one, or an ended one.
-        try:
-            current = LoginThrottleItem.get(key, consistent_read=True)
-        except DoesNotExist:
-            current = None
-        if current is not None and current.expiresAt > now:
-            if (current.failures or 0) >= limit:
-                raise Throttled(current.expiresAt, now)
-            continue  # Room again (a success reset it meanwhile): reserve normally.
-        fresh = LoginThrottleItem(key, failures=1, expiresAt=now + window)
-        condition = (
-            LoginThrottleItem.key.does_not_exist()
-            if current is None
-            else LoginThrottleItem.expiresAt == current.expiresAt
+
+def login_slot_reserve(*, email: str, now: datetime) -> int:
+    """Spend one login attempt of `email`; return the slot. Raises LoginLocked when the
+    window's attempts are used up (details carry retryAfterSeconds)."""
+    try:
+        return reserve(
+            _key(email),
+            limit=settings.LOGIN_MAX_FAILURES,
+            window_seconds=settings.LOGIN_LOCKOUT_SECONDS,
+            now=now,
         )
-        try:
-            fresh.save(condition=condition)  # Only one of racing starters wins.
-            return 1
-        except PutError as exc:
-            if not _conditional_failed(exc):
-                raise
-    # Lost every round to other writers: a storm; refuse rather than check unthrottled.
-    return _refuse(key, now=now, window=window)
+    except Throttled as exc:
+        seconds = max(1, int((exc.until - now).total_seconds()))
+        minutes = max(1, (seconds + 59) // 60)
+        raise LoginLocked(
+            f"Too many failed logins for this account. Try again in {minutes} minutes.",
+            details={"retryAfterSeconds": seconds},
+        ) from exc
 
 
-def _refuse(key: str, *, now: datetime, window: timedelta) -> int:
-    try:
-        until = LoginThrottleItem.get(key, consistent_read=True).expiresAt
-    except DoesNotExist:
-        until = now + window
-    raise Throttled(max(until, now + timedelta(seconds=1)), now)
+def login_slot_release(*, email: str, slot: int) -> None:
+    """After a successful login: forget the window (unless others reserved slots since)."""
+    reset_after_success(_key(email), slot=slot)
 
 
-def reset_after_success(key: str, *, slot: int) -> None:
-    """Forget the window after a successful attempt, unless others reserved slots since.
-
-    Conditional on the count still being `slot`: a success in the middle of a storm of
-    guesses does not reopen the window for the guesses already waiting.
-    """
-    try:
-        LoginThrottleItem(key).delete(condition=LoginThrottleItem.failures == slot)
-    except DeleteError as exc:
-        if not _conditional_failed(exc):
-            raise
-
-
-def full_until(key: str, *, limit: int, now: datetime) -> datetime | None:
-    """When `key`'s window is full, the moment it ends; else None (a read, for messages)."""
-    try:
-        item = LoginThrottleItem.get(key)
-    except DoesNotExist:
-        return None
-    if (item.failures or 0) >= limit and item.expiresAt > now:
-        return item.expiresAt
-    return None
+def login_locked_until(*, email: str, now: datetime) -> datetime | None:
+    """When the email's attempts are used up, the moment its window ends; else None."""
+    return full_until(_key(email), limit=settings.LOGIN_MAX_FAILURES, now=now)

@@ -1,4 +1,4 @@
-"""OpenAPI: every operation documents the project's one error shape (hotel.middleware.error_body).
+"""OpenAPI: every operation documents the one error shape (hotel.api.responses.error_body).
 
 A drf-spectacular postprocessing hook, so no view has to repeat it: each operation gains a
 `4XX` response (and `503` for DynamoDB outages) whose body is the `Error` component.

@@ -1,10 +1,22 @@
-"""Write audit entries. Services call `audit_entry` inside their own transaction when they can."""
+"""Write audit entries: the one helper every audited write uses.
+
+A change and its entry are written in one transaction: `audit_add(tx, ...)` builds the
+entry and adds it to the caller's TransactWrite (what rooms, bookings, payments, staff and
+the generic admin all do). `audit_entry` only builds it, for callers that assemble their
+transaction elsewhere; `audit_record` saves one alone (a decision with no item to write).
+The arguments are the same everywhere: who (`actor`), what (`action`), on which entity
+(`object_type`, `object_id`), its `before` / `after` snapshots (None when created /
+deleted), `now` and the `request_id` that caused it (hotel.actor.Actor holds the last three
+of a request's caller).
+"""
 
 from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
 from typing import Any
+
+from pynamodb.transactions import TransactWrite
 
 from .models import AuditEntry
 
@@ -49,6 +61,33 @@ def audit_entry(
         changes=diff(before, after) if before is not None and after is not None else None,
         requestId=request_id,
     )
+
+
+def audit_add(
+    tx: TransactWrite,
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: dict | None,
+    after: dict | None,
+    now: datetime,
+    request_id: str | None = None,
+) -> AuditEntry:
+    """Build the entry and save it in `tx`, the transaction that writes the change itself."""
+    entry = audit_entry(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+        now=now,
+        request_id=request_id,
+    )
+    tx.save(entry)
+    return entry
 
 
 def audit_record(**kwargs) -> AuditEntry:

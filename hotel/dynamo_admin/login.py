@@ -9,8 +9,10 @@ followed as before; one that is not safe falls back to `LOGIN_REDIRECT_URL`, as 
 
 from __future__ import annotations
 
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LoginView
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -30,8 +32,6 @@ class StaffLoginView(LoginView):
 
 def admin_login(site, request, extra_context=None):
     """AdminSite.login with StaffLoginView (the stock one hard-codes the index as `next`)."""
-    from django.http import HttpResponseRedirect
-
     if request.method == "GET" and site.has_permission(request):
         return HttpResponseRedirect(site.landing_url(request))
     context = {
@@ -48,6 +48,6 @@ def admin_login(site, request, extra_context=None):
     return StaffLoginView.as_view(
         admin_site=site,
         extra_context=context,
-        authentication_form=site.login_form,
+        authentication_form=site.login_form or AdminAuthenticationForm,
         template_name=site.login_template or "admin/login.html",
     )(request)

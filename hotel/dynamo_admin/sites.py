@@ -14,6 +14,7 @@ from functools import update_wrapper
 
 from django.contrib import admin
 from django.contrib.admin.exceptions import AlreadyRegistered, NotRegistered
+from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import NoReverseMatch, include, path, re_path, reverse, reverse_lazy
 from django.utils.text import capfirst
@@ -21,7 +22,6 @@ from pynamodb.models import Model
 
 from hotel.audit.selectors import audit_for_actor
 
-from .forms import StaffLoginForm, StaffPasswordChangeForm
 from .options import DynamoModelAdmin
 from .rendering import action_label, audit_changes
 
@@ -47,7 +47,8 @@ class AdminPage:
 class DynamoAdminSite(admin.AdminSite):
     index_template = "admin/dynamo/index.html"
     app_index_template = "admin/dynamo/app_index.html"
-    login_form = StaffLoginForm
+    # The project's site sets its staff forms (hotel.admin_site); Django's are the defaults.
+    password_change_form = AdminPasswordChangeForm
     recent_actions_limit = 10
     # Registered pages staff land on after login, first allowed wins (else the index).
     landing_pages: tuple[str, ...] = ()
@@ -311,7 +312,7 @@ class DynamoAdminSite(admin.AdminSite):
 
     def login_with_lockout_status(self, request, extra_context=None):
         """The login view (`self.login`); an email whose attempts are used up gets 429 with
-        Retry-After. The form shows the lockout message (StaffLoginForm); the password was
+        Retry-After. The form shows the lockout message (`login_form`); the password was
         not checked."""
         response = self.login(request, extra_context)
         locked = getattr(request, "login_locked", None)
@@ -331,7 +332,7 @@ class DynamoAdminSite(admin.AdminSite):
         from django.contrib.auth.views import PasswordChangeView
 
         defaults = {
-            "form_class": StaffPasswordChangeForm,
+            "form_class": self.password_change_form,
             "success_url": reverse("admin:password_change_done", current_app=self.name),
             "extra_context": {**self.each_context(request), **(extra_context or {})},
         }

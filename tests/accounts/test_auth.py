@@ -7,10 +7,11 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 
 from hotel.accounts import roles
-from hotel.accounts.models import LoginThrottleItem, SessionItem, StaffUserItem
+from hotel.accounts.models import SessionItem, StaffUserItem
 from hotel.accounts.services import LoginLocked, staff_authenticate, staff_create
 from hotel.accounts.sessions import SessionStore
 from hotel.errors import Conflict, ValidationFailed
+from hotel.throttle import ThrottleCounter
 from tests.conftest import PASSWORD
 
 # The real clock, not the suite's fixed NOW: throttle windows and sessions carry a DynamoDB TTL,
@@ -31,7 +32,7 @@ def test_correct_password_authenticates_case_insensitive_email(manager):
 
 def test_wrong_password_returns_none_and_counts_a_failure(manager):
     assert staff_authenticate(email=manager.email, password="nope", now=NOW) is None
-    assert LoginThrottleItem.get(f"login:{manager.email}").failures == 1
+    assert ThrottleCounter.get(f"login:{manager.email}").failures == 1
 
 
 def test_lockout_after_max_failures_refuses_even_the_right_password(manager):
@@ -54,7 +55,7 @@ def test_unknown_email_is_throttled_too():
 def test_success_clears_the_failure_count(manager):
     staff_authenticate(email=manager.email, password="wrong", now=NOW)
     staff_authenticate(email=manager.email, password=PASSWORD, now=NOW)
-    assert LoginThrottleItem.count(f"login:{manager.email}") == 0
+    assert ThrottleCounter.count(f"login:{manager.email}") == 0
 
 
 def test_inactive_staff_cannot_log_in(manager):

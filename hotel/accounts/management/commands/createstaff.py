@@ -1,4 +1,5 @@
 import getpass
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -22,8 +23,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        import os
-
         password = options["password"] or os.environ.get("HOTEL_STAFF_PASSWORD")
         if not password:
             if not options.get("interactive", True) or not os.isatty(0):
