@@ -17,8 +17,9 @@ from rooms.demo import demo_rooms
 from rooms.models import Room
 from rooms.services import room_set_housekeeping
 
+from .clock import hotel_today
 from .models import Booking
-from .services import booking_create, booking_transition, hotel_today
+from .services import booking_create, booking_transition
 
 ACTOR = "demo-seed"
 GUESTS = (

@@ -28,15 +28,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
-from pynamodb.exceptions import DeleteError, TransactWriteError
+from pynamodb.exceptions import DeleteError
 from pynamodb.transactions import TransactWrite
 
 from hotel.client_address import client_network
-from hotel.dynamo import conditional_check_failed, transact
 from hotel.idempotency import IdempotencyKey
 
 from .exceptions import BookingNotFound, HoldExpired, TooManyHolds
+from .lifecycle import hold_is_live
 from .models import PENDING, Booking, RoomNight
+from .transactions import commit
 
 SLOT_PREFIX = "bookings.hold-slot"
 SALT = "bookings.hold-slot.v1"
@@ -125,14 +126,14 @@ def booking_hold_extend(*, booking_id: str, now: datetime) -> Booking:
     a live hold is extended. Returns the booking as it now is. Raises BookingNotFound,
     HoldExpired (the hold ended, or its nights were lost).
     """
-    for attempt in range(3):
+    for _attempt in range(3):
         try:
             booking = Booking.get(booking_id, consistent_read=True)
         except Booking.DoesNotExist as exc:
             raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
         if booking.status != PENDING:
             return booking  # The payment code says what a non-pending booking means.
-        if booking.expiresAt is None or booking.expiresAt <= now:
+        if not hold_is_live(booking, now):
             raise HoldExpired(f"The hold on {booking_id} has expired; please book again.")
         until = guest_hold_until(now)
         if booking.expiresAt >= until:
@@ -167,14 +168,8 @@ def booking_hold_extend(*, booking_id: str, now: datetime) -> Booking:
                     condition=IdempotencyKey.fingerprint == booking.bookingId,
                 )
 
-        try:
-            transact(build)
-        except TransactWriteError as exc:
-            if conditional_check_failed(exc) and attempt < 2:
-                continue  # The booking changed (paid, cancelled, changed dates): re-read.
-            if conditional_check_failed(exc):
-                raise HoldExpired(f"The hold on {booking_id} could not be extended.") from exc
-            raise
+        if not commit(build):
+            continue  # The booking changed (paid, cancelled, changed dates): re-read.
         booking.expiresAt = until
         return booking
-    raise HoldExpired(f"The hold on {booking_id} could not be extended.")  # pragma: no cover
+    raise HoldExpired(f"The hold on {booking_id} could not be extended.")

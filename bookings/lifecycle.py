@@ -87,6 +87,13 @@ def hold_has_lapsed(booking, now: datetime) -> bool:
     return booking.status == PENDING and not hold_is_live(booking, now)
 
 
+def night_is_held(night, now: datetime) -> bool:
+    """Whether a room-night item still blocks its night: kept for good (no hold end), or by a
+    hold that has not run out. The Python side of the write condition that lets a new booking
+    take a night only when `holdExpiresAt < now` (bookings.services.common.take_night)."""
+    return night.holdExpiresAt is None or night.holdExpiresAt >= int(now.timestamp())
+
+
 def holds_nights(booking) -> bool:
     """Whether the booking's status keeps its nights in the room-night table."""
     return booking.status in LIVE_STATUSES

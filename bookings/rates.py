@@ -10,15 +10,15 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 
 from hotel.audit.services import audit_entry
-from hotel.dynamo import conditional_check_failed, transact
 from hotel.errors import NotFound, StaleObject, ValidationFailed
 from rooms.models import ROOM_TYPES
 
-from .models import RateRuleItem
+from .models import RateRule
 from .pricing import FIXED, PERCENT
+from .transactions import commit
 
 OBJECT_TYPE = "bookings.raterule"
 KINDS = (PERCENT, FIXED)
@@ -143,16 +143,16 @@ def rate_rule_validate(*, data: dict) -> dict:
     return cleaned
 
 
-def rate_rule_snapshot(rule: RateRuleItem) -> dict:
+def rate_rule_snapshot(rule: RateRule) -> dict:
     """The audited view of a rule."""
     snapshot = {name: getattr(rule, name) for name in FIELDS}
     snapshot["weekdays"] = [int(d) for d in rule.weekdays or []]
     return snapshot
 
 
-def _get(rule_id: str) -> RateRuleItem:
+def _get(rule_id: str) -> RateRule:
     try:
-        return RateRuleItem.get(rule_id, consistent_read=True)
+        return RateRule.get(rule_id, consistent_read=True)
     except DoesNotExist as exc:
         raise NotFound(f"Rate rule {rule_id} does not exist.", code="RATE_RULE_NOT_FOUND") from exc
 
@@ -172,16 +172,16 @@ def rate_rule_save(
     now: datetime,
     expected_version: int | None = None,
     request_id: str | None = None,
-) -> RateRuleItem:
+) -> RateRule:
     """Create a rule (`rule_id` None) or replace an existing one's fields.
 
     Raises ValidationFailed, NotFound, StaleObject.
     """
     cleaned = rate_rule_validate(data=data)
     if rule_id is None:
-        rule = RateRuleItem(ruleId=f"RR-{secrets.token_hex(5).upper()}", **cleaned)
+        rule = RateRule(ruleId=f"RR-{secrets.token_hex(5).upper()}", **cleaned)
         before = None
-        condition = RateRuleItem.ruleId.does_not_exist()
+        condition = RateRule.ruleId.does_not_exist()
         action = "create"
     else:
         rule = _get(rule_id)
@@ -192,7 +192,7 @@ def rate_rule_save(
             setattr(rule, name, value)
         if rate_rule_snapshot(rule) == before:
             return rule  # Nothing changed: no write, no audit noise.
-        condition = RateRuleItem.ruleId.exists()  # + version == what we read
+        condition = RateRule.ruleId.exists()  # + version == what we read
         action = "update"
     rule.lastUpdated = now
     entry = audit_entry(
@@ -210,12 +210,7 @@ def rate_rule_save(
         tx.save(rule, condition=condition)
         tx.save(entry)
 
-    try:
-        transact(build)
-    except TransactWriteError as exc:
-        if conditional_check_failed(exc):
-            raise _stale(rule.ruleId) from exc
-        raise
+    commit(build, refused=lambda: _stale(rule.ruleId))
     return rule
 
 
@@ -246,9 +241,4 @@ def rate_rule_delete(
         tx.delete(rule)  # conditional on the version we read
         tx.save(entry)
 
-    try:
-        transact(build)
-    except TransactWriteError as exc:
-        if conditional_check_failed(exc):
-            raise _stale(rule_id) from exc
-        raise
+    commit(build, refused=lambda: _stale(rule_id))

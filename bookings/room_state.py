@@ -13,9 +13,7 @@ never takes a guest.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
@@ -30,7 +28,9 @@ from rooms.models import (
     Room,
 )
 
+from .clock import hotel_today
 from .exceptions import RoomNotReady, RoomOccupied
+from .lifecycle import night_is_held
 from .models import RoomNight
 
 # Housekeeping states the clerk may check a guest into on purpose ("check in anyway").
@@ -138,13 +138,12 @@ def room_sellable_check(tx: TransactWrite, *, room_id: str, now: datetime) -> No
 def room_live_bookings(*, room_id: str, now: datetime) -> list[str]:
     """The bookings that hold or are assigned to `room_id` from today on (live holds,
     confirmed and in-house stays): one Query of the room's partition of the room nights."""
-    today = now.astimezone(ZoneInfo(settings.TIME_ZONE)).date().isoformat()
-    epoch = int(now.timestamp())
+    today = hotel_today(now).isoformat()
     found: dict[str, None] = {}
     for night in RoomNight.query(
         room_id, range_key_condition=RoomNight.night >= today, consistent_read=True
     ):
-        if night.holdExpiresAt is None or night.holdExpiresAt > epoch:
+        if night_is_held(night, now):
             found.setdefault(night.bookingId)
     return list(found)
 

@@ -13,19 +13,22 @@ from pynamodb.exceptions import DoesNotExist
 from hotel.dynamo import InvalidCursor, decode_cursor, encode_cursor, item_key
 from rooms.models import HOUSEKEEPING_OUT_OF_ORDER, STATUS_MAINTENANCE, Room
 
+from . import pricing
 from .exceptions import BookingNotFound
-from .models import STATUSES, Booking, RateRuleItem, RoomNight
-from .pricing import FIXED, PERCENT, Quote, RateRule, quote_stay, stay_nights
+from .lifecycle import night_is_held
+from .models import STATUSES, Booking, RateRule, RoomNight
+from .pricing import FIXED, PERCENT, Quote, StayRuleViolation, quote_stay, stay_nights
 from .restrictions import RoomSearch, stay_restrictions
 
 
-def rate_rules_active() -> list[RateRule]:
-    """All active rate rules (a small table, read whole)."""
-    return [rate_rule_from_item(item) for item in RateRuleItem.scan() if item.active]
+def rate_rules_active() -> list[pricing.RateRule]:
+    """All active rate rules (a small table, read whole), as the pricing applies them."""
+    return [rate_rule_from_item(item) for item in RateRule.scan() if item.active]
 
 
-def rate_rule_from_item(item: RateRuleItem) -> RateRule:
-    return RateRule(
+def rate_rule_from_item(item: RateRule) -> pricing.RateRule:
+    """The stored rule (the model) as the pure pricing rule quote_stay applies."""
+    return pricing.RateRule(
         name=item.name,
         kind=item.kind if item.kind in (PERCENT, FIXED) else PERCENT,
         value=item.value,
@@ -44,7 +47,7 @@ def tax_percent() -> Decimal:
 
 
 def booking_quote(
-    *, room: Room, check_in: date, check_out: date, rules: list[RateRule] | None = None
+    *, room: Room, check_in: date, check_out: date, rules: list[pricing.RateRule] | None = None
 ) -> Quote:
     """The price of a stay in a room: the single source for API, pages and payment amount."""
     return quote_stay(
@@ -64,11 +67,10 @@ def taken_room_ids(*, nights: list[date], now: datetime) -> set[str]:
     One index query per night: the cost grows with nights × rooms taken, not with the
     number of bookings in the table.
     """
-    now_epoch = int(now.timestamp())
     taken: set[str] = set()
     for night in nights:
         for item in RoomNight.by_night.query(night.isoformat()):
-            if item.holdExpiresAt is None or item.holdExpiresAt >= now_epoch:
+            if night_is_held(item, now):
                 taken.add(item.roomId)
     return taken
 
@@ -106,8 +108,6 @@ def rooms_search(
 ) -> RoomSearch:
     """rooms_available, and why free rooms were left out: the min/max-stay rules that refuse
     these dates (bookings.restrictions), so a guest learns to stay longer or shorter."""
-    from .pricing import StayRuleViolation
-
     rooms = Room.by_type_floor.query(room_type) if room_type else Room.scan()
     candidates = [
         room
@@ -157,12 +157,11 @@ def rack_bookings(*, start: date, end: date, now: datetime) -> list[Booking]:
     then one BatchGet of their bookings; stays already checked out (their nights were
     released) from the checked-out partition of the status index, by arrival date.
     """
-    now_epoch = int(now.timestamp())
     ids: set[str] = set()
     night = start
     while night < end:
         for item in RoomNight.by_night.query(night.isoformat()):
-            if item.holdExpiresAt is None or item.holdExpiresAt >= now_epoch:
+            if night_is_held(item, now):
                 ids.add(item.bookingId)
         night += timedelta(days=1)
     found = {b.bookingId: b for b in Booking.batch_get(sorted(ids))} if ids else {}
@@ -190,14 +189,15 @@ def booking_get(*, booking_id: str) -> Booking:
         raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
 
 
+def booking_stay_nights(booking: Booking) -> list[date]:
+    """The nights of the booking's stay (whether it still holds them or not)."""
+    return stay_nights(date.fromisoformat(booking.checkIn), date.fromisoformat(booking.checkOut))
+
+
 def booking_nights(*, booking: Booking) -> list[RoomNight]:
-    """The room-night items that this booking holds right now."""
-    keys = [
-        (booking.roomId, n.isoformat())
-        for n in stay_nights(
-            date.fromisoformat(booking.checkIn), date.fromisoformat(booking.checkOut)
-        )
-    ]
+    """The room-night items that this booking holds right now (an expired hold may have
+    lost some)."""
+    keys = [(booking.roomId, n.isoformat()) for n in booking_stay_nights(booking)]
     return [n for n in RoomNight.batch_get(keys) if n.bookingId == booking.bookingId]
 
 

@@ -32,13 +32,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 
-from hotel.dynamo import conditional_check_failed, transact
+from hotel.audit.models import AuditEntry
 
+from .clock import hotel_today
 from .models import (
     CANCELLED,
     CHECKED_IN,
@@ -50,6 +49,7 @@ from .models import (
     BookingStatsLedger,
     DailyStat,
 )
+from .transactions import commit
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +65,6 @@ Contribution = dict[str, dict[str, int]]
 # --- the pure part ---------------------------------------------------------------------------
 
 
-def hotel_day(moment: datetime) -> date:
-    """The hotel-local date of a moment."""
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
-
-
 def booking_contribution(booking: Booking) -> Contribution:
     """What this booking adds to each day's counters in its current state (see module doc)."""
     days: dict[str, Counter] = defaultdict(Counter)
@@ -79,19 +74,19 @@ def booking_contribution(booking: Booking) -> Contribution:
             days[line["date"]]["roomRevenue"] += int(line.get("amount", 0))
         days[booking.checkIn]["arrivals"] += 1
         days[booking.checkOut]["departures"] += 1
-        days[hotel_day(booking.createdAt).isoformat()]["bookingsMade"] += 1
+        days[hotel_today(booking.createdAt).isoformat()]["bookingsMade"] += 1
         if booking.status in (CHECKED_IN, CHECKED_OUT):
             when = booking.checkedInAt or booking.updatedAt
-            days[hotel_day(when).isoformat()]["checkIns"] += 1
+            days[hotel_today(when).isoformat()]["checkIns"] += 1
         if booking.status == CHECKED_OUT:
             when = booking.checkedOutAt or booking.updatedAt
-            days[hotel_day(when).isoformat()]["checkOuts"] += 1
+            days[hotel_today(when).isoformat()]["checkOuts"] += 1
     elif booking.status == NO_SHOW:
         days[booking.checkIn]["noShows"] += 1
-        days[hotel_day(booking.createdAt).isoformat()]["bookingsMade"] += 1
+        days[hotel_today(booking.createdAt).isoformat()]["bookingsMade"] += 1
     elif booking.status == CANCELLED:
         when = booking.cancelledAt or booking.updatedAt
-        days[hotel_day(when).isoformat()]["cancellations"] += 1
+        days[hotel_today(when).isoformat()]["cancellations"] += 1
     return _clean(days)
 
 
@@ -160,12 +155,8 @@ def booking_stats_project(*, booking_id: str, now: datetime) -> bool:
                 )
             tx.save(record, condition=condition)
 
-        try:
-            transact(build)
-        except TransactWriteError as exc:
-            if conditional_check_failed(exc):
-                continue  # Another run moved the ledger: re-read.
-            raise
+        if not commit(build):
+            continue  # Another run moved the ledger: re-read.
         return True
     return False
 
@@ -190,8 +181,6 @@ def stats_catch_up(*, now: datetime, minutes: int = 180, log=None) -> int:
     log is a complete change feed; projecting an up-to-date booking costs two reads and
     writes nothing. Returns how many bookings needed a write.
     """
-    from hotel.audit.models import AuditEntry
-
     since = (now - timedelta(minutes=minutes)).astimezone(UTC)
     first = since.strftime("%Y-%m-%dT%H:%M:%S")
     booking_ids: set[str] = set()

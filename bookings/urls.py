@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views as views_pages
 from .api import views
+from .calendars import room_calendar_view
 
 api_urlpatterns = [
     # Before rooms/<room_id>: "availability" is not a room.
@@ -18,4 +19,10 @@ urlpatterns = [
     path("booking/<str:token>/", views_pages.manage, name="booking-manage"),
     path("booking/<str:token>/cancel", views_pages.cancel, name="booking-cancel-page"),
     path("booking/<str:token>/change", views_pages.change, name="booking-change-page"),
+    # The per-room iCal feed that OTA calendars import (bookings/calendars.py).
+    path(
+        "calendars/rooms/<str:room_id>/<str:token>.ics",
+        room_calendar_view,
+        name="room-calendar",
+    ),
 ]

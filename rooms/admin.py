@@ -15,7 +15,7 @@ from hotel.errors import DomainError, ValidationFailed
 from hotel.templatetags.money import format_money
 
 from . import backoffice, services
-from .ical import room_calendar_path
+from .calendar_tokens import room_calendar_path
 from .models import (
     HOUSEKEEPING_LABELS,
     ROOM_STATUSES,

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from .api.views import RoomDetailView, RoomListView
-from .ical import room_calendar_view
 
 app_name = "rooms"
 
@@ -10,11 +9,6 @@ api_urlpatterns = [
     path("rooms/<str:room_id>", RoomDetailView.as_view(), name="room-detail"),
 ]
 
-# Outside /api/: the per-room iCal feed that OTA calendars import (rooms/ical.py).
-urlpatterns = [
-    path(
-        "calendars/rooms/<str:room_id>/<str:token>.ics",
-        room_calendar_view,
-        name="room-calendar",
-    ),
-]
+# Nothing outside /api/: the per-room iCal feed is a calendar of booked nights, served by
+# bookings (bookings.calendars, bookings/urls.py).
+urlpatterns: list = []

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bookings.models import RateRuleItem
+from bookings.models import RateRule
 from bookings.rates import rate_rule_delete, rate_rule_save, rate_rule_validate
 from hotel.audit.selectors import audit_for_object
 from hotel.errors import NotFound, StaleObject, ValidationFailed
@@ -80,7 +80,7 @@ def test_save_update_and_delete_are_versioned_and_audited():
         now=NOW,
         expected_version=1,
     )
-    assert RateRuleItem.get(created.ruleId).value == 25
+    assert RateRule.get(created.ruleId).value == 25
     with pytest.raises(StaleObject):
         rate_rule_save(
             rule_id=created.ruleId, data=rule(value=30), actor="m", now=NOW, expected_version=1
@@ -92,7 +92,7 @@ def test_save_update_and_delete_are_versioned_and_audited():
         rule_id=created.ruleId, actor="m@staff.test", now=NOW, expected_version=updated.version
     )
 
-    assert RateRuleItem.count() == 0
+    assert RateRule.count() == 0
     actions = [
         e.action
         for e in audit_for_object(object_type="bookings.raterule", object_id=created.ruleId)

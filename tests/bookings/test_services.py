@@ -13,7 +13,7 @@ from bookings.exceptions import (
     StayTooLong,
     TooManyGuests,
 )
-from bookings.models import Booking, RateRuleItem, RoomNight
+from bookings.models import Booking, RateRule, RoomNight
 from bookings.selectors import rooms_available
 from hotel import events
 from hotel.audit.selectors import audit_for_object
@@ -273,7 +273,7 @@ def test_room_in_maintenance_cannot_be_booked(make_room, make_booking):
 
 
 def test_rate_rules_from_the_table_price_the_booking(room, make_booking):
-    RateRuleItem(
+    RateRule(
         ruleId="r1",
         name="Spring",
         kind="fixed",

@@ -209,7 +209,6 @@ def test_the_command_and_the_stream_handler_project_missed_bookings(hotel, monke
     from django.core.management import call_command
 
     monkeypatch.setattr(stats, "booking_stats_project_safely", lambda **kw: None)
-    monkeypatch.setattr(services, "booking_stats_project_safely", lambda **kw: None)
     first = book("R-1", day(0), day(2))
     move(first.bookingId, "confirmed")
     second = book("R-2", day(0), day(1))

@@ -209,11 +209,11 @@ def test_a_payment_opened_after_the_change_read_the_booking_fails_the_change_in_
 ):
     """The worst interleaving, made certain: the change has read the booking (no payment
     open) and priced the new stay when the payment opens; its write must still fail."""
-    import bookings.services
+    import bookings.services.change
 
     created = make_booking(nights=1)
     priced, go_on = threading.Event(), threading.Event()
-    real_quote = bookings.services.booking_quote
+    real_quote = bookings.services.change.booking_quote
 
     def quote_then_wait(**kwargs):
         result = real_quote(**kwargs)
@@ -221,7 +221,7 @@ def test_a_payment_opened_after_the_change_read_the_booking_fails_the_change_in_
         assert go_on.wait(30)
         return result
 
-    monkeypatch.setattr(bookings.services, "booking_quote", quote_then_wait)
+    monkeypatch.setattr(bookings.services.change, "booking_quote", quote_then_wait)
     answers = {}
     changer = threading.Thread(
         target=lambda: answers.update(change=change(APIClient(), created, nights=2))

@@ -26,7 +26,7 @@ from bookings.services import booking_create
 from hotel.accounts import roles
 from hotel.accounts.services import api_token_issue
 from payments.models import Payment
-from rooms.ical import room_calendar_token
+from rooms.calendar_tokens import room_calendar_token
 
 pytestmark = pytest.mark.reliability
 

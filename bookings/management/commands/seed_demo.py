@@ -1,3 +1,7 @@
+"""`manage.py seed_demo`: the demo hotel for `make run` — its rooms (rooms.demo), then demo
+bookings around today (bookings.demo), then the demo manager. Here, not in rooms, because
+it seeds bookings too: rooms never import bookings."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone

@@ -1,9 +1,8 @@
-"""An iCalendar feed per room, for OTA channel calendars (Airbnb, Booking.com, …).
+"""An iCalendar feed per room, for OTA channel calendars (Airbnb, Booking.com, …): the
+room's booked nights, so it lives with the bookings.
 
-The URL carries an HMAC of the room id (`django.utils.crypto.salted_hmac` keyed by
-SECRET_KEY, salt below): unguessable, checked in constant time, and a wrong or forged
-token answers 404 exactly like an unknown room. Rotating SECRET_KEY (or the salt's
-version) revokes every feed URL at once.
+The URL is signed (rooms.calendar_tokens): a wrong or forged token answers 404 exactly like
+an unknown room.
 
 The feed lists blocked dates only: each live stay as one all-day VEVENT from its first
 night to its check-out day (DTEND is exclusive in iCalendar, as a stay is here), and a
@@ -19,26 +18,19 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET
 from pynamodb.exceptions import DoesNotExist
 
-from .models import HOUSEKEEPING_OUT_OF_ORDER, STATUS_MAINTENANCE, Room
+from rooms.calendar_tokens import TOKEN_SALT, room_calendar_token
+from rooms.models import HOUSEKEEPING_OUT_OF_ORDER, STATUS_MAINTENANCE, Room
 
-TOKEN_SALT = "rooms.ical.feed.v1"
+from .clock import hotel_today
+from .lifecycle import night_is_held
+from .models import RoomNight
+
 PAST_DAYS = 30  # recent stays stay in the feed a while (calendars that diff like it)
-
-
-def room_calendar_token(room_id: str) -> str:
-    return salted_hmac(TOKEN_SALT, room_id, algorithm="sha256").hexdigest()[:40]
-
-
-def room_calendar_path(room_id: str) -> str:
-    return reverse(
-        "room-calendar", kwargs={"room_id": room_id, "token": room_calendar_token(room_id)}
-    )
 
 
 def _escape(text: str) -> str:
@@ -63,14 +55,11 @@ def _fold(line: str) -> str:
 
 def blocked_stays(*, room_id: str, today: date, now: datetime) -> list[tuple[date, date, str]]:
     """(first night, day after the last night, stay key) of every live stay from PAST_DAYS ago."""
-    from bookings.models import RoomNight
-
-    now_epoch = int(now.timestamp())
     low = (today - timedelta(days=PAST_DAYS)).isoformat()
     high = (today + timedelta(days=settings.HOTEL_BOOKING_HORIZON_DAYS + 60)).isoformat()
     stays: list[list] = []
     for night in RoomNight.query(room_id, range_key_condition=RoomNight.night.between(low, high)):
-        if night.holdExpiresAt is not None and night.holdExpiresAt < now_epoch:
+        if not night_is_held(night, now):
             continue  # an expired hold blocks nothing
         day = date.fromisoformat(night.night)
         if stays and stays[-1][2] == night.bookingId and stays[-1][1] == day:
@@ -82,7 +71,7 @@ def blocked_stays(*, room_id: str, today: date, now: datetime) -> list[tuple[dat
 
 def room_calendar(*, room: Room, now: datetime) -> str:
     """The iCalendar text of one room's blocked dates."""
-    today = now.astimezone(timezone.get_default_timezone()).date()
+    today = hotel_today(now)
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",

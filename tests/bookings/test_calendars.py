@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from bookings.services import booking_create, booking_transition, hotel_today
+from bookings.clock import hotel_today
+from bookings.services import booking_create, booking_transition
 from hotel.accounts import roles
-from rooms.ical import room_calendar_path, room_calendar_token
+from rooms.calendar_tokens import room_calendar_path, room_calendar_token
 from rooms.services import room_set_housekeeping
 
 

@@ -1,0 +1,162 @@
+"""Creating a booking: a pending hold on a room for a stay, and its nights, in one transaction.
+
+No double booking under any load: each night is conditional on being free (or held by an
+expired hold); a guest's online hold also claims one of its client's hold slots in the same
+transaction (bookings.holds). Events and the stats projection follow the write.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist
+
+from hotel import events
+from hotel.errors import ValidationFailed
+
+from .. import holds, room_state, stats
+from ..clock import hotel_today
+from ..exceptions import RoomUnavailable
+from ..models import PENDING, Booking
+from ..pricing import Quote
+from ..selectors import booking_quote
+from ..transactions import commit
+from .common import booking_audit, event_detail, hash_token, room_bookable, room_read, take_night
+from .validation import guest_fields_validate, stay_validate
+
+ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
+DEAD_BOOKING_RETENTION = timedelta(days=400)
+
+
+def new_booking_id(today: date) -> str:
+    suffix = "".join(secrets.choice(ID_ALPHABET) for _ in range(8))
+    return f"BK-{today:%Y%m%d}-{suffix}"
+
+
+@dataclass(frozen=True)
+class CreatedBooking:
+    booking: Booking
+    guest_token: str
+    quote: Quote
+
+
+def booking_create(
+    *,
+    room_id: str,
+    check_in: date,
+    check_out: date,
+    guests: int,
+    guest_name: str,
+    guest_email: str | None,
+    guest_phone: str | None = None,
+    notes: str = "",
+    source: str = "api",
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+    guest_client: str | None = None,
+) -> CreatedBooking:
+    """Hold a room for a stay: a pending booking and its nights in one transaction.
+
+    `guest_client` (the client address) makes it a guest's online hold: short, and capped
+    per client by a slot claimed in the same transaction (bookings.holds); without it the
+    hold is staff's (HOTEL_HOLD_MINUTES). Raises ValidationFailed, StayTooLong, NotFound
+    (room), TooManyGuests, StayRuleViolation, RoomUnavailable, TooManyHolds.
+    """
+    errors: dict[str, list[str]] = {}  # every field's problem in one answer
+    for check in (
+        lambda: stay_validate(check_in=check_in, check_out=check_out, today=hotel_today(now)),
+        lambda: guest_fields_validate(
+            guest_name=guest_name, guest_email=guest_email, guest_phone=guest_phone, source=source
+        ),
+    ):
+        try:
+            check()
+        except ValidationFailed as exc:
+            errors.update(exc.details.get("fields") or {})
+    if len(notes or "") > 2000:
+        errors["notes"] = ["At most 2000 characters."]
+    if errors:
+        dates_only = set(errors) <= {"checkIn", "checkOut"}
+        message = "These dates cannot be booked." if dates_only else None
+        raise ValidationFailed(message, details={"fields": errors})
+    guest_fields = guest_fields_validate(
+        guest_name=guest_name, guest_email=guest_email, guest_phone=guest_phone, source=source
+    )
+    room = room_read(room_id)
+    room_bookable(room, guests)
+    quote = booking_quote(room=room, check_in=check_in, check_out=check_out)
+    guest = guest_client is not None
+    hold_until = holds.guest_hold_until(now) if guest else holds.staff_hold_until(now)
+    slots = holds.SlotPicker(client=guest_client, now=now) if guest else None
+    token = secrets.token_urlsafe(24)
+    # A new id on the (astronomically rare) id collision; another slot when a concurrent
+    # hold of the same client took the one tried.
+    for _attempt in range(3 + (slots.cap if slots else 0)):
+        slot = slots.pick() if slots else None
+        booking = Booking(
+            bookingId=new_booking_id(hotel_today(now)),
+            roomId=room.roomId,
+            roomType=room.roomType,
+            checkIn=check_in.isoformat(),
+            checkOut=check_out.isoformat(),
+            status=PENDING,
+            guests=guests,
+            totalPrice=quote.total,
+            subtotal=quote.subtotal,
+            tax=quote.tax,
+            currency=quote.currency,
+            nightly=quote.nightly_dicts(),
+            source=source,
+            notes=notes or "",
+            guestTokenHash=hash_token(token),
+            createdAt=now,
+            updatedAt=now,
+            expiresAt=hold_until,
+            purgeAt=hold_until + DEAD_BOOKING_RETENTION,
+            guestHold=True if guest else None,
+            holdSlot=slot,
+            **guest_fields,
+        )
+        entry = booking_audit(booking, "create", None, actor, now, request_id)
+
+        def build(tx, booking=booking, entry=entry, slot=slot):
+            tx.save(booking, condition=Booking.bookingId.does_not_exist())
+            room_state.room_sellable_check(tx, room_id=room.roomId, now=now)
+            if slot:
+                holds.slot_claim(
+                    tx, slot=slot, booking_id=booking.bookingId, until=hold_until, now=now
+                )
+            for night in quote.nightly:
+                take_night(
+                    tx,
+                    room_id=room.roomId,
+                    night=night.night,
+                    booking_id=booking.bookingId,
+                    hold_until=hold_until,
+                    now=now,
+                )
+            tx.save(entry)
+
+        if not commit(build):
+            if _booking_exists(booking.bookingId):
+                continue
+            if slot and slots.lost(slot, booking_id=booking.bookingId):
+                continue
+            raise RoomUnavailable(f"Room {room.roomId} is already booked for some of these nights.")
+        stats.booking_stats_project_safely(booking_id=booking.bookingId, now=now)
+        events.publish(events.BookingCreated, **event_detail(booking))
+        return CreatedBooking(booking=booking, guest_token=token, quote=quote)
+    if slots:
+        raise slots.too_many()  # Every try lost its slot to this client's other holds.
+    raise RuntimeError("Could not allocate a booking id")  # pragma: no cover
+
+
+def _booking_exists(booking_id: str) -> bool:
+    try:
+        Booking.get(booking_id, attributes_to_get=["bookingId"])
+    except DoesNotExist:
+        return False
+    return True
