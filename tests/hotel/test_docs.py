@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from bookings import services as booking_services
+from bookings import lifecycle
 from hotel import dynamo
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
@@ -69,8 +69,32 @@ def test_state_diagram_draws_exactly_the_transition_table():
     }
     allowed = {
         (source, target)
-        for table in (booking_services.TRANSITIONS, booking_services.SYSTEM_REVIVALS)
+        for table in (lifecycle.TRANSITIONS, lifecycle.SYSTEM_REVIVALS)
         for source, targets in table.items()
         for target in targets
     }
     assert drawn == allowed
+
+
+def test_every_module_the_layers_section_names_exists():
+    section = DOC.read_text().split("## Layers", 1)[1].split("\n## ", 1)[0]
+    paths = set(re.findall(r"`((?:hotel|rooms|bookings|payments)/[\w/]+(?:\.py)?)`", section))
+    paths |= set(re.findall(r"\b(hotel/(?:site|backoffice|urls|awslambda|jobs))\b", section))
+    dotted = set(re.findall(r"`((?:hotel|rooms|bookings|payments)(?:\.\w+)+)`", section))
+    root = DOC.parents[1]
+    assert paths and dotted
+    missing = [p for p in paths if not (root / p).exists() and not (root / f"{p}.py").exists()]
+    for name in dotted:  # a module, or a module's attribute
+        module, _, attr = name.rpartition(".")
+        as_path = root / name.replace(".", "/")
+        if as_path.with_suffix(".py").exists() or (as_path / "__init__.py").exists():
+            continue
+        mod_path = root / module.replace(".", "/")
+        source = (
+            mod_path.with_suffix(".py")
+            if mod_path.with_suffix(".py").exists()
+            else mod_path / "__init__.py"
+        )
+        if not source.exists() or attr not in source.read_text():
+            missing.append(name)
+    assert not missing, f"docs/architecture.md's layers section names what is not there: {missing}"
