@@ -1,6 +1,5 @@
 from django.urls import path
 
-from . import views as views_pages
 from .api import views
 
 api_urlpatterns = [
@@ -19,12 +18,5 @@ api_urlpatterns = [
     ),
 ]
 
-# Guest pages (templates/site/). A booking is reached by its signed token only.
-urlpatterns = [
-    path("search", views_pages.search, name="site-search"),
-    path("book/<str:room_id>", views_pages.book, name="site-book"),
-    path("booking/find", views_pages.lookup, name="booking-find"),
-    path("booking/<str:token>/", views_pages.manage, name="booking-manage"),
-    path("booking/<str:token>/cancel", views_pages.cancel, name="booking-cancel-page"),
-    path("booking/<str:token>/change", views_pages.change, name="booking-change-page"),
-]
+# Outside /api/. The guest pages are the site's (hotel/site/urls.py).
+urlpatterns: list = []

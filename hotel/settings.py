@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "rooms",
     "bookings",
     "payments",
+    "hotel.backoffice",  # after the apps: its admin.py registers their model admins
+    "hotel.site",
 ]
 
 MIDDLEWARE = [
@@ -373,7 +375,7 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.clickjacking.XFrameOptionsMiddleware"),
     "csp.middleware.CSPMiddleware",
 )
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("rooms.views.site_context")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("hotel.site.common.site_context")
 CONTENT_SECURITY_POLICY = {
     # The admin and the Swagger UI render inline scripts and styles: they keep
     # X-Frame-Options (and the admin its own headers) without this policy.

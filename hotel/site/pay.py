@@ -20,17 +20,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bookings.lifecycle import can_pay
 from bookings.models import CONFIRMED
-from bookings.views import GUEST, guest_booking, hold_live, policy_lines, stay_context
 from hotel.errors import DomainError
 from hotel.middleware import error_response
+from payments.api.serializers import PAYMENT_METHOD_ID
+from payments.exceptions import BookingNotPayable
+from payments.models import CANCELLED, FAILED, PENDING, REFUNDED, REQUIRES_ACTION
+from payments.selectors import payment_summary, payments_for_booking
+from payments.services import payment_create
+from payments.settlement import is_abandoned
 
-from .api.serializers import PAYMENT_METHOD_ID
-from .exceptions import BookingNotPayable
-from .models import CANCELLED, FAILED, PENDING, REFUNDED, REQUIRES_ACTION
-from .selectors import payment_summary, payments_for_booking
-from .services import payment_create
-from .settlement import is_abandoned
+from .common import GUEST, guest_booking, policy_lines, stay_context
 
 NOT_COMPLETED = (REQUIRES_ACTION, FAILED, CANCELLED)  # an attempt that took no money (yet)
 ENDED = (FAILED, CANCELLED, REFUNDED)  # the page stops waiting and shows the reason
@@ -62,7 +63,7 @@ def pay(request, token: str):
     now = timezone.now()
     if booking.status == CONFIRMED:
         return redirect(urls["confirmation"])
-    if not hold_live(booking, now):
+    if not can_pay(booking, now):
         return redirect(urls["manage"])
     payments = payments_for_booking(booking_id=booking.bookingId)
     latest = payments[-1] if payments else None
@@ -171,7 +172,7 @@ def confirmation(request, token: str):
     if booking.status != CONFIRMED and not settling:
         if latest is not None and latest.status in NOT_COMPLETED:
             messages.warning(request, NOT_COMPLETED_MESSAGE)
-        return redirect(urls["pay"] if hold_live(booking, now) else urls["manage"])
+        return redirect(urls["pay"] if can_pay(booking, now) else urls["manage"])
     return render(
         request,
         "site/confirmation.html",

@@ -1,42 +1,11 @@
-"""Guest-site pages of the rooms domain (the home page) and the site's error pages."""
+"""The site's error pages (handler404, handler500); /api/ paths keep the JSON error shape."""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_safe
 
-from bookings.forms import SearchForm
-from bookings.views import policy_lines
-from hotel.contact import hotel_contact
 from hotel.middleware import error_response, is_api_path
-
-from .selectors import room_types_summary
-
-logger = logging.getLogger("hotel.site")
-
-
-def site_context(request) -> dict:
-    """Template context of every guest page (a context processor): the hotel's name and how
-    to reach it."""
-    return hotel_contact()
-
-
-@require_safe
-def home(request):
-    return render(
-        request,
-        "site/home.html",
-        {
-            "hotel_name": settings.HOTEL_NAME,
-            "room_types": room_types_summary(),
-            "form": SearchForm(now=timezone.now()),
-            "policy": policy_lines(),
-        },
-    )
 
 
 def page_not_found(request, exception=None):
