@@ -1,22 +1,39 @@
-"""Bookings and rate rules in the admin: the front desk's list, booking page and actions.
+"""Bookings in the admin: the front desk's list, the booking page and its lifecycle actions.
 
 Bookings change only through bookings.services (walk-in creation, lifecycle transitions,
-change of dates or room), never by editing fields; rate rules through bookings.rates.
+change of dates or room), never by editing fields. Registered in hotel/backoffice/admin.py.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
 
-from hotel.accounts import roles
-from hotel.admin_site import site
+from bookings import room_state, services
+from bookings.lifecycle import STATUS_LABELS, allowed_targets, can_change
+from bookings.models import (
+    CANCEL_PERMS,
+    CANCELLED,
+    CHECKED_IN,
+    CHECKED_OUT,
+    CONFIRMED,
+    NO_SHOW,
+    PENDING,
+    Booking,
+)
+from bookings.night_locks import (
+    HELD,
+    HOLD_EXPIRED,
+    NOT_HELD,
+    ON_HOLD,
+    RELEASED,
+    booking_night_locks,
+)
 from hotel.audit.selectors import audit_for_object
 from hotel.dynamo_admin import (
     AttributeFilter,
@@ -27,46 +44,15 @@ from hotel.dynamo_admin import (
     display,
     who,
 )
-from hotel.dynamo_admin.forms import (
-    VERSION_FIELD,
-    DateInput,
-    DynamoForm,
-    MoneyField,
-    build_form_class,
-)
+from hotel.dynamo_admin.forms import DateInput
 from hotel.dynamo_admin.rendering import action_label, format_day, format_value
 from hotel.errors import DomainError, StaleObject
 from hotel.templatetags.money import format_money
 from payments.admin import payments_for_booking_page
-from rooms.models import ROOM_TYPES, STATUS_MAINTENANCE
-from rooms.selectors import rooms_list
 
-from . import admin_cancel, backoffice, rates, room_state, services
-from .models import (
-    CANCEL_PERMS,
-    CANCELLED,
-    CHECKED_IN,
-    CHECKED_OUT,
-    CONFIRMED,
-    EXPIRED,
-    LIVE_STATUSES,
-    NO_SHOW,
-    PENDING,
-    Booking,
-    RateRuleItem,
-)
-from .pricing import FIXED, PERCENT, stay_nights
-from .selectors import booking_nights
+from .booking_forms import BookingForm, WalkInForm
+from .cancel import cancel_bookings
 
-STATUS_LABELS = {
-    PENDING: "Pending (held)",
-    CONFIRMED: "Confirmed",
-    CHECKED_IN: "Checked in",
-    CHECKED_OUT: "Checked out",
-    CANCELLED: "Cancelled",
-    NO_SHOW: "No-show",
-    EXPIRED: "Expired",
-}
 SOURCE_LABELS = {"web": "Website", "api": "API", "front_desk": "Front desk"}
 # The staff transitions as actions: target status -> (action name, past tense for messages).
 TRANSITION_ACTIONS = {
@@ -76,12 +62,15 @@ TRANSITION_ACTIONS = {
     CANCELLED: ("cancel", "Cancelled"),
     NO_SHOW: ("no_show", "Marked as no-show"),
 }
-CHANGEABLE = frozenset({PENDING, CONFIRMED})  # what booking_change accepts
 STAY_FIELDS = ["checkIn", "checkOut", "roomId"]
-# Front desk holds `bookings.*`, which would include the rate rules: editing prices is
-# deliberately left to managers; the front desk may look them up.
-RATE_EDITOR_ROLES = frozenset({roles.MANAGER})
-WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+# What the room-night lock says about a night, as the booking page writes it.
+NIGHT_STATES = {
+    HELD: "Held",
+    ON_HOLD: "On hold until",
+    HOLD_EXPIRED: "Hold expired at",
+    RELEASED: "Released",
+    NOT_HELD: "Not held: sold after the hold expired",
+}
 
 
 def _day(value: str | None):
@@ -99,71 +88,6 @@ def _stay(booking: Booking) -> str:
 
 def _nights(booking: Booking) -> int:
     return (date.fromisoformat(booking.checkOut) - date.fromisoformat(booking.checkIn)).days
-
-
-def room_choices(*, include: str | None = None) -> list[tuple[str, str]]:
-    """Every room as a choice (the rooms table is small); `include` keeps a vanished room."""
-    rooms, _ = rooms_list(limit=1000)
-    choices = [
-        (
-            room.roomId,
-            f"{room.roomId} · {room.roomType}, up to {room.capacity} · "
-            f"{format_money(room.pricePerNight, room.currency)}/night"
-            + (" · maintenance" if room.status == STATUS_MAINTENANCE else ""),
-        )
-        for room in sorted(rooms, key=lambda r: r.roomId)
-    ]
-    if include and include not in {value for value, _ in choices}:
-        choices.insert(0, (include, f"{include} (no longer exists)"))
-    return choices
-
-
-# --- forms ----------------------------------------------------------------------------------------
-
-
-class BookingForm(DynamoForm):
-    """Fills the room choices; a service's complaint about guests belongs to the room."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "roomId" in self.fields:
-            current = self.obj.roomId if self.obj is not None else None
-            self.fields["roomId"].choices = room_choices(include=current)
-
-    def field_for_error(self, name: str) -> str:
-        if name == "guests" and name not in self.fields:
-            return "roomId"
-        return name
-
-
-class WalkInForm(BookingForm):
-    """A booking taken at the desk or on the phone: the email is optional."""
-
-    roomId = forms.ChoiceField(label="Room")
-    checkIn = forms.DateField(label="Check-in", widget=DateInput)
-    checkOut = forms.DateField(
-        label="Check-out", widget=DateInput, help_text="The day the guest leaves (not a night)."
-    )
-    guests = forms.IntegerField(label="Guests", min_value=1, max_value=100)
-    guestName = forms.CharField(label="Guest name", max_length=120)
-    guestEmail = forms.EmailField(
-        label="Email", required=False, help_text="Optional: the confirmation is sent here."
-    )
-    guestPhone = forms.CharField(
-        label="Phone", required=False, max_length=25, help_text="E.g. +91 98765 43210."
-    )
-    notes = forms.CharField(
-        label="Notes",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-    )
-    confirm_now = forms.BooleanField(
-        label="Paid at the desk: confirm now",
-        required=False,
-        help_text="Unticked, the room is only held (for the hold period) until someone "
-        "confirms the booking.",
-    )
 
 
 def front_desk_views() -> list[tuple[str, dict[str, str]]]:
@@ -305,7 +229,7 @@ class BookingAdmin(DynamoModelAdmin):
         return list(self.fields)
 
     def get_editable_fields(self, request, obj=None):
-        if obj is not None and obj.status in CHANGEABLE:
+        if obj is not None and can_change(obj):
             return list(STAY_FIELDS)
         return []
 
@@ -375,29 +299,17 @@ class BookingAdmin(DynamoModelAdmin):
 
     def nights_held(self, booking: Booking, *, now: datetime) -> list[dict]:
         """Each night of the stay and what the room-night lock says about it."""
-        held = {night.night: night for night in booking_nights(booking=booking)}
-        live = booking.status in LIVE_STATUSES
         rows = []
-        for night in stay_nights(
-            date.fromisoformat(booking.checkIn), date.fromisoformat(booking.checkOut)
-        ):
-            item = held.get(night.isoformat())
-            if item is None:
-                state = "Not held: sold after the hold expired" if live else "Released"
-                warning = live
-            elif item.holdExpiresAt is None:
-                state, warning = "Held", False
-            else:
-                until = datetime.fromtimestamp(int(item.holdExpiresAt), UTC)
-                expired = until <= now
-                state = f"{'Hold expired at' if expired else 'On hold until'} {format_value(until)}"
-                warning = expired
+        for lock in booking_night_locks(booking=booking, now=now):
+            state = NIGHT_STATES[lock.state]
+            if lock.until is not None:
+                state = f"{state} {format_value(lock.until)}"
             rows.append(
                 {
-                    "night": _day(night.isoformat()),
-                    "room": booking.roomId,
+                    "night": _day(lock.night.isoformat()),
+                    "room": lock.room_id,
                     "state": state,
-                    "warning": warning,
+                    "warning": lock.warning,
                 }
             )
         return rows
@@ -469,10 +381,7 @@ class BookingAdmin(DynamoModelAdmin):
 
     def get_object_actions(self, request, obj):
         allowed = super().get_object_actions(request, obj)
-        offered = {
-            TRANSITION_ACTIONS[status][0]
-            for status in services.TRANSITIONS.get(obj.status, frozenset()) & services.STAFF_TARGETS
-        }
+        offered = {TRANSITION_ACTIONS[status][0] for status in allowed_targets(obj.status)}
         if "check_in" in offered and room_state.checkin_needs_override(obj.roomId):
             offered.add("check_in_anyway")  # the room is dirty or out of service
         return {name: value for name, value in allowed.items() if name in offered}
@@ -495,8 +404,8 @@ class BookingAdmin(DynamoModelAdmin):
 
     @action(description="Cancel", permissions=["cancel"])
     def cancel(self, request, bookings):
-        """A confirmation page with the refund, then payments' cancel (bookings/admin_cancel)."""
-        return admin_cancel.cancel_bookings(self, request, bookings)
+        """A confirmation page with the refund, then payments' cancel (hotel.backoffice.cancel)."""
+        return cancel_bookings(self, request, bookings)
 
     @action(description="No-show", permissions=["change"])
     def no_show(self, request, bookings):
@@ -522,298 +431,3 @@ class BookingAdmin(DynamoModelAdmin):
             self.message_user(request, f"{done}: {', '.join(moved)}.", messages.SUCCESS)
         if failed:
             self.message_user(request, f"Not {done.lower()}: " + " ".join(failed), messages.ERROR)
-
-
-# --- rate rules -----------------------------------------------------------------------------------
-
-
-class RateRuleForm(DynamoForm):
-    """A rule's fields; the value is typed as a percentage or as a price, by kind."""
-
-    name = forms.CharField(
-        label="Name",
-        max_length=80,
-        help_text="Shown in each booking's price breakdown, e.g. “Weekend +20%”.",
-    )
-    roomType = forms.ChoiceField(
-        label="Room type",
-        required=False,
-        choices=[("", "All room types"), *((t, t) for t in ROOM_TYPES)],
-    )
-    startDate = forms.DateField(
-        label="First night",
-        required=False,
-        widget=DateInput,
-        help_text="Empty: since always.",
-    )
-    endDate = forms.DateField(
-        label="Last night",
-        required=False,
-        widget=DateInput,
-        help_text="Included. Empty: no end.",
-    )
-    weekdays = forms.TypedMultipleChoiceField(
-        label="Weekdays",
-        required=False,
-        coerce=int,
-        choices=WEEKDAYS,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="The nights of the week it applies to; none ticked: every night.",
-    )
-    kind = forms.ChoiceField(
-        label="Kind",
-        choices=[(PERCENT, "Percentage of the room's price"), (FIXED, "Fixed price per night")],
-        widget=forms.RadioSelect,
-        initial=PERCENT,
-    )
-    percent = forms.IntegerField(
-        label="Adjustment (%)",
-        required=False,
-        help_text="For a percentage: 20 raises the price by 20%, -15 takes 15% off "
-        "(from -100 to 500).",
-    )
-    price = MoneyField(
-        currency=settings.HOTEL_CURRENCY,
-        label="Fixed price per night",
-        required=False,
-        help_text=f"For a fixed price, in {settings.HOTEL_CURRENCY}: replaces the room's price.",
-    )
-    priority = forms.IntegerField(
-        label="Priority",
-        initial=0,
-        help_text="When several rules match a night, the one with the highest priority wins.",
-    )
-    minStay = forms.IntegerField(
-        label="Minimum stay",
-        required=False,
-        help_text="Nights. Stays that include a night this rule matches must be this long.",
-    )
-    maxStay = forms.IntegerField(label="Maximum stay", required=False, help_text="Nights.")
-    active = forms.BooleanField(
-        label="Active",
-        required=False,
-        initial=True,
-        help_text="Inactive rules are kept but no longer used for new prices.",
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if kind == PERCENT and cleaned.get("percent") is None and "percent" not in self.errors:
-            self.add_error("percent", "Enter the percentage of a percentage rule.")
-        if kind == FIXED and cleaned.get("price") is None and "price" not in self.errors:
-            self.add_error("price", "Enter the nightly price of a fixed-price rule.")
-        return cleaned
-
-    def field_for_error(self, name: str) -> str:
-        if name == "value":
-            return "price" if self.cleaned_data.get("kind") == FIXED else "percent"
-        return name
-
-    @staticmethod
-    def initial_for(rule: RateRuleItem) -> dict:
-        return {
-            "name": rule.name,
-            "roomType": rule.roomType or "",
-            "startDate": rule.startDate,
-            "endDate": rule.endDate,
-            "weekdays": [int(d) for d in rule.weekdays or []],
-            "kind": rule.kind,
-            "percent": rule.value if rule.kind == PERCENT else None,
-            "price": rule.value if rule.kind == FIXED else None,
-            "priority": rule.priority,
-            "minStay": rule.minStay,
-            "maxStay": rule.maxStay,
-            "active": rule.active,
-        }
-
-    def rule_data(self) -> dict:
-        """What rates.rate_rule_save takes."""
-        data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "kind": data["kind"],
-            "value": data["price"] if data["kind"] == FIXED else data["percent"],
-            "roomType": data.get("roomType") or None,
-            "startDate": data.get("startDate"),
-            "endDate": data.get("endDate"),
-            "weekdays": data.get("weekdays") or [],
-            "priority": data.get("priority") or 0,
-            "minStay": data.get("minStay"),
-            "maxStay": data.get("maxStay"),
-            "active": bool(data.get("active")),
-        }
-
-
-class RateRuleAdmin(DynamoModelAdmin):
-    object_type = rates.OBJECT_TYPE
-    verbose_name = "rate rule"
-    list_display = (
-        "name",
-        "roomType",
-        "dates",
-        "weekdays",
-        "kind",
-        "value",
-        "priority",
-        "stay",
-        "active",
-    )
-    list_filter = ("active", AttributeFilter("kind", choices=[PERCENT, FIXED]))
-    search_fields = ("name",)
-    search_help_text = "Part of a rule's name."
-    readonly_fields = ("lastUpdated",)
-    labels = {"roomType": "Room type", "lastUpdated": "Last updated"}
-    choices = {"kind": {PERCENT: "Percentage", FIXED: "Fixed price"}}
-    list_per_page = 100
-
-    def audit_value(self, field, value, snapshot):
-        """A fixed rule's value is a price (minor units); a percentage rule's a percentage."""
-        if field == "value" and type(value) is int:
-            if snapshot.get("kind") == FIXED:
-                return self.audit_money(value, snapshot)
-            return f"{value:+d} %"
-        return super().audit_value(field, value, snapshot)
-
-    # --- permissions: the front desk may look, only managers change prices --------------------
-
-    def _may_edit(self, request, action: str) -> bool:
-        return getattr(request.user, "role", None) in RATE_EDITOR_ROLES and request.user.has_perm(
-            self.permission(action)
-        )
-
-    def has_add_permission(self, request) -> bool:
-        return self._may_edit(request, "add")
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._may_edit(request, "change")
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._may_edit(request, "delete")
-
-    # --- display ----------------------------------------------------------------------------------
-
-    def format_attribute(self, obj, name):
-        if name == "roomType":
-            return obj.roomType or "All room types"
-        if name == "weekdays":
-            days = sorted(int(d) for d in obj.weekdays or [])
-            return ", ".join(WEEKDAYS[d][1] for d in days if 0 <= d <= 6) or "Every night"
-        if name == "value":
-            if obj.kind == FIXED:
-                return format_money(obj.value, settings.HOTEL_CURRENCY)
-            return f"{obj.value:+d}%"
-        if name in ("startDate", "endDate"):
-            return _day(getattr(obj, name)) or self.empty_value_display
-        return super().format_attribute(obj, name)
-
-    @display(description="Nights")
-    def dates(self, rule):
-        start, end = _day(rule.startDate), _day(rule.endDate)
-        if start and end:
-            return f"{start} – {end}"
-        if start:
-            return f"From {start}"
-        if end:
-            return f"Until {end}"
-        return "Any"
-
-    @display(description="Stay")
-    def stay(self, rule):
-        if rule.minStay and rule.maxStay:
-            return f"{rule.minStay}–{rule.maxStay} nights"
-        if rule.minStay:
-            return f"At least {rule.minStay} nights"
-        if rule.maxStay:
-            return f"At most {rule.maxStay} nights"
-        return None
-
-    # --- the form -------------------------------------------------------------------------------
-
-    def get_fields(self, request, obj=None):
-        if obj is None or self.has_change_permission(request, obj):
-            names = list(RateRuleForm.base_fields)
-            return names if obj is None else ["ruleId", *names, "lastUpdated"]
-        return ["ruleId", *rates.FIELDS, "lastUpdated"]
-
-    def get_form(self, request, obj=None):
-        return build_form_class(
-            base=RateRuleForm,
-            model=self.model,
-            editable=[],
-            field_for=lambda name, attr: None,
-            versioned=obj is not None,
-        )
-
-    def get_initial(self, request, obj=None):
-        if obj is None:
-            return {}
-        return {**RateRuleForm.initial_for(obj), VERSION_FIELD: obj.version}
-
-    def get_form_data(self, request, form, obj=None):
-        return form.rule_data()
-
-    # --- writes through bookings.rates -----------------------------------------------------------
-
-    def create_object(self, request, data):
-        return rates.rate_rule_save(rule_id=None, data=data, **who(request))
-
-    def update_object(self, request, obj, data, expected_version):
-        return rates.rate_rule_save(
-            rule_id=obj.ruleId, data=data, expected_version=expected_version, **who(request)
-        )
-
-    def delete_object(self, request, obj, expected_version):
-        rates.rate_rule_delete(
-            rule_id=obj.ruleId, expected_version=expected_version, **who(request)
-        )
-
-
-site.register(Booking, BookingAdmin)
-site.register(RateRuleItem, RateRuleAdmin)
-
-# --- back-office pages (bookings/backoffice.py) ---------------------------------------------------
-site.register_page(
-    "dashboard/",
-    backoffice.dashboard_view,
-    name="backoffice_dashboard",
-    title="Dashboard",
-    description="Today's arrivals, departures and guests in house; occupancy; revenue, "
-    "ADR and RevPAR.",
-    allowed=backoffice.may_open_dashboard,
-    order=10,
-)
-site.register_page(
-    "dashboard/stay/",
-    backoffice.stay_transition_view,
-    name="backoffice_stay",
-    title="Check in / check out",
-    allowed=backoffice.may_change_bookings,
-    menu=False,
-)
-site.register_page(
-    "rack/",
-    backoffice.rack_view,
-    name="backoffice_rack",
-    title="Room rack",
-    description="Rooms × the next two weeks, every stay as a bar.",
-    allowed=backoffice.may_view_bookings,
-    order=20,
-)
-site.register_page(
-    "reports/",
-    backoffice.reports_view,
-    name="backoffice_reports",
-    title="Reports and exports",
-    description="CSV files of bookings, payments and daily occupancy for a period.",
-    allowed=backoffice.may_view_reports,
-    order=40,
-)
-site.register_page(
-    "reports/<str:kind>.csv",
-    backoffice.export_view,
-    name="backoffice_export",
-    title="CSV export",
-    allowed=backoffice.may_view_reports,
-    menu=False,
-)
