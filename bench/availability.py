@@ -157,10 +157,10 @@ def _rooms(rng: random.Random, now: datetime) -> list:
 
 
 def _rate_rules(now: datetime) -> list:
-    from bookings.models import RateRuleItem
+    from bookings.models import RateRule
 
     return [
-        RateRuleItem(
+        RateRule(
             ruleId="weekend",
             name="Weekend",
             kind="percent",
@@ -170,7 +170,7 @@ def _rate_rules(now: datetime) -> list:
             lastUpdated=now,
             version=1,
         ),
-        RateRuleItem(
+        RateRule(
             ruleId="festive",
             name="Festive season",
             kind="percent",
@@ -227,7 +227,7 @@ def seed(size: int, *, random_seed: int) -> SeedStats:
         EXPIRED,
         PENDING,
         Booking,
-        RateRuleItem,
+        RateRule,
         RoomNight,
     )
     from bookings.pricing import StayRuleViolation
@@ -347,7 +347,7 @@ def seed(size: int, *, random_seed: int) -> SeedStats:
 
     for model, items in (
         (Room, rooms),
-        (RateRuleItem, rule_items),
+        (RateRule, rule_items),
         (Booking, bookings),
         (RoomNight, nights),
     ):
@@ -414,7 +414,7 @@ class SearchResult:
 
 
 def run_search(search: Search) -> SearchResult:
-    from bookings.models import RateRuleItem, RoomNight
+    from bookings.models import RateRule, RoomNight
     from bookings.selectors import rooms_available
     from rooms.models import Room
 
@@ -438,7 +438,7 @@ def run_search(search: Search) -> SearchResult:
         index_items=meter.items_for(room_nights, night_index),
         index_rcu=meter.units_for(room_nights, night_index),
         rooms_rcu=meter.units_for(rooms) + meter.units_for(rooms, type_index),
-        rules_rcu=meter.units_for(RateRuleItem.Meta.table_name),
+        rules_rcu=meter.units_for(RateRule.Meta.table_name),
         available=len(found),
     )
 

@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         runs = []
         # The dashboard's "today" is NOW (the seeded year); sessions keep the real clock.
-        with mock.patch("bookings.backoffice.timezone", SimpleNamespace(now=lambda: NOW)):
+        with mock.patch("hotel.backoffice.dashboard.timezone", SimpleNamespace(now=lambda: NOW)):
             for size in sizes:
                 print(f"{size:,} bookings:", flush=True)
                 runs.append(run_size(size, loads=args.loads, seed_value=args.seed))

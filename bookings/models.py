@@ -169,11 +169,6 @@ class RateRule(Model):
         )
 
 
-# Merge bridge, to delete when the importers outside bookings' reshaping use RateRule
-# (bookings/admin.py, tests/admin/test_rate_rules_admin.py, tests/reliability/test_url_walk.py,
-# bench/availability.py): the model's old name.
-RateRuleItem = RateRule
-
 # --- back-office counters (bookings.stats) -----------------------------------------------------
 STAT_COUNTERS = (
     "roomsSold",  # room-nights sold on this night (confirmed, in house or checked out)

@@ -13,7 +13,7 @@ class HotelAdminSite(DynamoAdminSite):
     login_form = StaffLoginForm
     password_change_form = StaffPasswordChangeForm
     # After login (without a page to return to): the dashboard, or for room attendants the
-    # housekeeping board; pages registered by bookings/admin.py and rooms/admin.py.
+    # housekeeping board; pages registered by hotel/backoffice/admin.py and rooms/admin.py.
     landing_pages = ("backoffice_dashboard", "backoffice_housekeeping")
 
 

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "rooms",
     "bookings",
     "payments",
+    "hotel.backoffice",  # after the apps: its admin.py registers their model admins
+    "hotel.site",
     *(["aws_xray_sdk.ext.django"] if _XRAY else []),
 ]
 
@@ -135,7 +137,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "rooms.views.site_context",
+                "hotel.site.common.site_context",
             ],
         },
     },

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from . import pages
 from .api import booking_views, views
 from .views import stripe_webhook
 
@@ -42,11 +41,4 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("webhooks/stripe", stripe_webhook, name="stripe-webhook"),
-]
-
-# Guest payment pages (payments/pages.py), reached by the booking's signed token.
-urlpatterns += [
-    path("booking/<str:token>/pay", pages.pay, name="booking-pay"),
-    path("booking/<str:token>/status", pages.status, name="booking-pay-status"),
-    path("booking/<str:token>/confirmation", pages.confirmation, name="booking-confirmation"),
 ]

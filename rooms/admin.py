@@ -14,7 +14,7 @@ from hotel.dynamo_admin.forms import DynamoForm, MoneyField
 from hotel.errors import DomainError, ValidationFailed
 from hotel.templatetags.money import format_money
 
-from . import backoffice, services
+from . import admin_views, services
 from .calendar_tokens import room_calendar_path
 from .models import (
     HOUSEKEEPING_LABELS,
@@ -241,11 +241,11 @@ class RoomAdmin(DynamoModelAdmin):
 site.register(Room, RoomAdmin)
 site.register_page(
     "housekeeping/",
-    backoffice.housekeeping_view,
+    admin_views.housekeeping_view,
     name="backoffice_housekeeping",
     title="Housekeeping",
     description="Every room's state (clean, dirty, inspected, out of service, out of order), "
     "changed in one tap.",
-    allowed=backoffice.may_change_room_status,
+    allowed=admin_views.may_change_room_status,
     order=30,
 )

@@ -270,7 +270,6 @@ def test_a_module_over_the_limit_is_reported_and_comments_do_not_count(tree):
 
 # --- the product ----------------------------------------------------------------------------
 
-IN_PROGRESS = pytest.mark.xfail(strict=True, reason="issue 14 in progress")
 
 
 @pytest.fixture(scope="module")
@@ -283,7 +282,6 @@ def test_the_walker_sees_the_product(graph):
     assert "bookings.models" in graph["bookings.services"]
 
 
-@IN_PROGRESS
 def test_rooms_and_bookings_import_no_layer_above_them(graph):
     assert not (problems := upward_imports(graph)), report(problems)
 
@@ -292,16 +290,13 @@ def test_the_platform_knows_no_domain(graph):
     assert not (problems := platform_imports(graph)), report(problems)
 
 
-@IN_PROGRESS
 def test_no_module_reaches_into_another_apps_views(graph):
     assert not (problems := sideways_view_imports(graph)), report(problems)
 
 
-@IN_PROGRESS
 def test_no_import_circles(graph):
     assert not (problems := circles(graph)), report(problems)
 
 
-@IN_PROGRESS
 def test_no_product_module_over_400_lines_of_code():
     assert not (problems := oversized(project_modules())), report(problems)

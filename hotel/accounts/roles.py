@@ -24,8 +24,8 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         {"rooms.view_room", "rooms.change_room_status", "bookings.*", "payments.view_payment"}
     ),
     HOUSEKEEPING: frozenset({"rooms.view_room", "rooms.change_room_status"}),
-    # Accountants cancel (the refunding cancel, payments.cancel) to settle a refund dispute, and may
-    # choose its amount; they change nothing else about a booking.
+    # Accountants cancel (the refunding cancel, payments.services.cancel) to settle a refund
+    # dispute, and may choose its amount; they change nothing else about a booking.
     ACCOUNTANT: frozenset(
         {
             "rooms.view_room",

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from bookings.models import Booking, RateRuleItem
+from bookings.models import Booking, RateRule
 from bookings.services import hotel_today
 from hotel.accounts import roles
 from hotel.audit.selectors import audit_for_object
@@ -44,8 +44,8 @@ def rule_form(**overrides) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def only_rule() -> RateRuleItem:
-    [rule] = list(RateRuleItem.scan())
+def only_rule() -> RateRule:
+    [rule] = list(RateRule.scan())
     return rule
 
 
@@ -107,7 +107,7 @@ def test_changing_a_rule_is_version_checked_and_audited(admin_client):
     )
 
     assert response.status_code == 302
-    changed = RateRuleItem.get(rule.ruleId)
+    changed = RateRule.get(rule.ruleId)
     assert (changed.value, changed.weekdays, changed.version) == (-15, [0], rule.version + 1)
     entry = audit_for_object(object_type="bookings.raterule", object_id=rule.ruleId)[0]
     assert entry.action == "update"
@@ -115,7 +115,7 @@ def test_changing_a_rule_is_version_checked_and_audited(admin_client):
 
     stale = admin_client.post(page(rule.ruleId), rule_form(percent="5", _version=str(rule.version)))
     assert b"Someone else changed this rate rule" in stale.content
-    assert RateRuleItem.get(rule.ruleId).value == -15
+    assert RateRule.get(rule.ruleId).value == -15
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ def test_invalid_rules_are_field_errors_and_save_nothing(admin_client, overrides
 
     assert response.status_code == 200
     assert text in " ".join(response.context["form"].errors[field])
-    assert RateRuleItem.count() == 0
+    assert RateRule.count() == 0
 
 
 def test_deleting_a_rule_asks_first_and_audits(admin_client):
@@ -155,7 +155,7 @@ def test_deleting_a_rule_asks_first_and_audits(admin_client):
     )
 
     assert response.status_code == 302
-    assert RateRuleItem.count() == 0
+    assert RateRule.count() == 0
     assert audit_for_object(object_type="bookings.raterule", object_id=rule.ruleId)[0].action == (
         "delete"
     )
@@ -274,7 +274,7 @@ def test_saving_a_rule_names_it_for_people_not_as_a_repr(admin_client):
     rule = only_rule()
 
     [message] = messages_of(added)
-    assert "Weekend +20 % (Fri–Sat)" in message and "RateRuleItem(" not in message
+    assert "Weekend +20 % (Fri–Sat)" in message and "RateRule(" not in message
 
     changed = admin_client.post(
         page(rule.ruleId),
@@ -282,7 +282,7 @@ def test_saving_a_rule_names_it_for_people_not_as_a_repr(admin_client):
         follow=True,
     )
     [message] = messages_of(changed)
-    assert "Weekend +25 % (Fri–Sat)" in message and "RateRuleItem(" not in message
+    assert "Weekend +25 % (Fri–Sat)" in message and "RateRule(" not in message
 
 
 def test_a_fixed_rule_with_dates_reads_with_its_price_and_days(admin_client):
@@ -311,7 +311,7 @@ def test_the_change_history_and_delete_pages_name_the_rule(admin_client):
     for view in ("change", "history", "delete"):
         text = admin_client.get(page(rule.ruleId, view)).content.decode()
         assert label in text, view
-        assert "RateRuleItem(" not in text, view
+        assert "RateRule(" not in text, view
 
     deleted = admin_client.post(
         page(rule.ruleId, "delete"), {"post": "yes", "_version": str(rule.version)}, follow=True

@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from bookings.links import manage_path, manage_token
 from bookings.models import Booking
 from bookings.services import booking_create, booking_transition
-from rooms.views import server_error
+from hotel.site.errors import server_error
 
 
 def today() -> date:

@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bookings.links import manage_token
-from bookings.models import RateRuleItem
+from bookings.models import RateRule
 from bookings.services import booking_create
 from hotel.accounts import roles
 from hotel.accounts.services import api_token_issue
@@ -129,7 +129,7 @@ def world(make_room, make_staff):
         updatedAt=now,
     )
     payment.save()
-    RateRuleItem(ruleId="walk", name="Walk", kind="percent", value=10, lastUpdated=now).save()
+    RateRule(ruleId="walk", name="Walk", kind="percent", value=10, lastUpdated=now).save()
     return {
         "manager": make_staff(roles.MANAGER).email,
         "rule": "walk",

@@ -1,4 +1,4 @@
-"""The housekeeping board in the admin: every room's housekeeping state, changed in one tap.
+"""The housekeeping board, an admin page: every room's housekeeping state, changed in one tap.
 
 Phone-first (room attendants carry phones); each change goes through
 rooms.services.room_set_housekeeping (validated and audited). Registered in rooms/admin.py.
@@ -37,6 +37,8 @@ def may_change_room_status(request) -> bool:
 
 def housekeeping_view(request):
     """GET: the board (optionally one state or one floor). POST: set a room's state."""
+    # Imported here, not at the top: hotel.admin_site autodiscovers rooms/admin.py, which
+    # imports this module, so loading this module first would re-enter it half-built.
     from hotel.admin_site import site
 
     url = reverse("admin:backoffice_housekeeping")

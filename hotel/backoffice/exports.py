@@ -18,12 +18,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 
+from bookings.models import STATUSES, Booking
+from bookings.stats import daily_stats, period_figures
 from hotel.templatetags.money import money_major
 from payments.models import STATUSES as PAYMENT_STATUSES
 from payments.models import Payment
-
-from .models import STATUSES, Booking
-from .stats import daily_stats, period_figures
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A number or a phone number: no letters, no operator but a leading sign, so nothing to run.

@@ -1,11 +1,11 @@
 """The admin's Cancel: a confirmation page with each booking's refund, then the one cancel.
 
-The booking page's Cancel button and the list's bulk Cancel both come here
-(BookingAdmin.cancel). The first POST only shows what the cancellation policy refunds and
-the payment(s) the money goes back to; nothing changes until the clerk confirms
-(`post=yes`), and then each booking goes through payments.cancel.booking_cancel_with_refund
+The booking page's Cancel button and the list's bulk Cancel both come here (BookingAdmin.cancel,
+hotel.backoffice.bookings). The first POST only shows what the cancellation policy refunds
+and the payment(s) the money goes back to; nothing changes until the clerk confirms
+(`post=yes`), and then each booking goes through payments.services.cancel.booking_cancel_with_refund
 (refund at the provider, audit, the guest's email). On a single booking, a manager or an
-accountant (payments.cancel.OVERRIDE_PERMISSION) may refund another amount, 0 to what was
+accountant (payments.services.cancel.OVERRIDE_PERMISSION) may refund another amount, 0 to what was
 paid, with a reason; everyone else cancels at the policy's amount (a forged amount is 403).
 """
 
@@ -19,6 +19,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from bookings.lifecycle import can_cancel
+from bookings.models import Booking
 from hotel.dynamo_admin import who
 from hotel.dynamo_admin.forms import MoneyField
 from hotel.errors import DomainError, ValidationFailed
@@ -33,9 +35,6 @@ from payments.services import (
     booking_cancellation_preview,
     may_override_refund,
 )
-
-from . import services
-from .models import CANCELLED, Booking
 
 TEMPLATE = "admin/bookings/booking/cancel_confirmation.html"
 OVERRIDE_FIELDS = ("refund_amount", "reason")
@@ -159,7 +158,7 @@ def _confirmation(modeladmin, request, bookings: list[Booking], *, form=None):
     linked = request.user.has_perm("payments.view_payment")
     rows = []
     for booking in bookings:
-        cancellable = CANCELLED in services.TRANSITIONS.get(booking.status, ())
+        cancellable = can_cancel(booking)
         preview = booking_cancellation_preview(booking=booking, now=now)
         quote, currency = preview.quote, booking.currency
         if quote.paid == 0:

@@ -20,16 +20,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bookings.lifecycle import can_pay
 from bookings.models import CONFIRMED
-from bookings.views import GUEST, guest_booking, hold_live, policy_lines, stay_context
-from hotel.api.responses import error_response
-from hotel.errors import DomainError
+from hotel.api.responses import response_for
+from hotel.errors import DomainError, ValidationFailed
+from payments.api.serializers import PAYMENT_METHOD_ID
+from payments.exceptions import BookingNotPayable
+from payments.models import CANCELLED, FAILED, PENDING, REFUNDED, REQUIRES_ACTION
+from payments.selectors import payment_summary, payments_for_booking
+from payments.services import is_abandoned, payment_create
 
-from .api.serializers import PAYMENT_METHOD_ID
-from .exceptions import BookingNotPayable
-from .models import CANCELLED, FAILED, PENDING, REFUNDED, REQUIRES_ACTION
-from .selectors import payment_summary, payments_for_booking
-from .services import is_abandoned, payment_create
+from .common import GUEST, guest_booking, policy_lines, stay_context
 
 NOT_COMPLETED = (REQUIRES_ACTION, FAILED, CANCELLED)  # an attempt that took no money (yet)
 ENDED = (FAILED, CANCELLED, REFUNDED)  # the page stops waiting and shows the reason
@@ -61,7 +62,7 @@ def pay(request, token: str):
     now = timezone.now()
     if booking.status == CONFIRMED:
         return redirect(urls["confirmation"])
-    if not hold_live(booking, now):
+    if not can_pay(booking, now):
         return redirect(urls["manage"])
     payments = payments_for_booking(booking_id=booking.bookingId)
     latest = payments[-1] if payments else None
@@ -87,13 +88,10 @@ def _pay_post(request, booking, urls: dict) -> JsonResponse:
     error in the project's error shape (402 for a declined card: the guest may retry)."""
     form = PayForm(request.POST)
     if not form.is_valid():
-        return error_response(
-            request,
-            status=400,
-            code="VALIDATION_ERROR",
-            message=_("Enter your card details again."),
-            details={"fields": form.errors.get_json_data()},
+        failed = ValidationFailed(
+            _("Enter your card details again."), details={"fields": form.errors.get_json_data()}
         )
+        return response_for(failed, request)
     data = form.cleaned_data
     try:
         attempt = payment_create(
@@ -108,7 +106,7 @@ def _pay_post(request, booking, urls: dict) -> JsonResponse:
     except BookingNotPayable:
         return JsonResponse({"state": "paid", "next": urls["confirmation"]})
     except DomainError as exc:  # declined (402), hold expired, amount changed, gateway down…
-        return error_response(request, status=exc.status_code, code=exc.code, message=exc.message)
+        return response_for(exc, request)
     payment = attempt.payment
     if payment.status == REQUIRES_ACTION and attempt.client_secret:
         return JsonResponse(
@@ -170,7 +168,7 @@ def confirmation(request, token: str):
     if booking.status != CONFIRMED and not settling:
         if latest is not None and latest.status in NOT_COMPLETED:
             messages.warning(request, NOT_COMPLETED_MESSAGE)
-        return redirect(urls["pay"] if hold_live(booking, now) else urls["manage"])
+        return redirect(urls["pay"] if can_pay(booking, now) else urls["manage"])
     return render(
         request,
         "site/confirmation.html",

@@ -8,10 +8,10 @@ from datetime import date, datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bookings.clock import hotel_today
+from bookings.services import stay_validate
 from hotel.errors import DomainError
 from rooms.models import ROOM_TYPES
-
-from .services import hotel_today, stay_validate
 
 # The services name fields in the API's camelCase; the forms use snake_case.
 DOMAIN_FIELDS = {

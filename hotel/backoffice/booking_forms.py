@@ -1,0 +1,77 @@
+"""The booking forms of the admin: a booking's page (its room choices) and the walk-in form
+a clerk fills for a booking taken at the desk or on the phone.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from hotel.dynamo_admin.forms import DateInput, DynamoForm
+from hotel.templatetags.money import format_money
+from rooms.models import STATUS_MAINTENANCE
+from rooms.selectors import rooms_list
+
+
+def room_choices(*, include: str | None = None) -> list[tuple[str, str]]:
+    """Every room as a choice (the rooms table is small); `include` keeps a vanished room."""
+    rooms, _ = rooms_list(limit=1000)
+    choices = [
+        (
+            room.roomId,
+            f"{room.roomId} · {room.roomType}, up to {room.capacity} · "
+            f"{format_money(room.pricePerNight, room.currency)}/night"
+            + (" · maintenance" if room.status == STATUS_MAINTENANCE else ""),
+        )
+        for room in sorted(rooms, key=lambda r: r.roomId)
+    ]
+    if include and include not in {value for value, _ in choices}:
+        choices.insert(0, (include, f"{include} (no longer exists)"))
+    return choices
+
+
+# --- forms ----------------------------------------------------------------------------------------
+
+
+class BookingForm(DynamoForm):
+    """Fills the room choices; a service's complaint about guests belongs to the room."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "roomId" in self.fields:
+            current = self.obj.roomId if self.obj is not None else None
+            self.fields["roomId"].choices = room_choices(include=current)
+
+    def field_for_error(self, name: str) -> str:
+        if name == "guests" and name not in self.fields:
+            return "roomId"
+        return name
+
+
+class WalkInForm(BookingForm):
+    """A booking taken at the desk or on the phone: the email is optional."""
+
+    roomId = forms.ChoiceField(label="Room")
+    checkIn = forms.DateField(label="Check-in", widget=DateInput)
+    checkOut = forms.DateField(
+        label="Check-out", widget=DateInput, help_text="The day the guest leaves (not a night)."
+    )
+    guests = forms.IntegerField(label="Guests", min_value=1, max_value=100)
+    guestName = forms.CharField(label="Guest name", max_length=120)
+    guestEmail = forms.EmailField(
+        label="Email", required=False, help_text="Optional: the confirmation is sent here."
+    )
+    guestPhone = forms.CharField(
+        label="Phone", required=False, max_length=25, help_text="E.g. +91 98765 43210."
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+    confirm_now = forms.BooleanField(
+        label="Paid at the desk: confirm now",
+        required=False,
+        help_text="Unticked, the room is only held (for the hold period) until someone "
+        "confirms the booking.",
+    )

@@ -1,0 +1,27 @@
+"""The guest site's home page: the room types and the search form."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from rooms.selectors import room_types_summary
+
+from .common import policy_lines
+from .forms import SearchForm
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "site/home.html",
+        {
+            "hotel_name": settings.HOTEL_NAME,
+            "room_types": room_types_summary(),
+            "form": SearchForm(now=timezone.now()),
+            "policy": policy_lines(),
+        },
+    )

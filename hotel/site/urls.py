@@ -1,0 +1,21 @@
+"""The guest site's pages (templates/site/). A booking is reached by its signed token only."""
+
+from django.urls import path
+
+from . import home, manage, pay, search
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    # Search and book.
+    path("search", search.search, name="site-search"),
+    path("book/<str:room_id>", search.book, name="site-book"),
+    # Pay for a held booking (Stripe.js), then its confirmation.
+    path("booking/<str:token>/pay", pay.pay, name="booking-pay"),
+    path("booking/<str:token>/status", pay.status, name="booking-pay-status"),
+    path("booking/<str:token>/confirmation", pay.confirmation, name="booking-confirmation"),
+    # Find and manage a booking.
+    path("booking/find", manage.lookup, name="booking-find"),
+    path("booking/<str:token>/", manage.manage, name="booking-manage"),
+    path("booking/<str:token>/cancel", manage.cancel, name="booking-cancel-page"),
+    path("booking/<str:token>/change", manage.change, name="booking-change-page"),
+]
