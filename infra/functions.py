@@ -3,7 +3,7 @@
 The project deploys as one function ("all", stages dev/prod) or as three (prod_rooms,
 prod_bookings, prod_payments) that share one codebase and one schema; CloudFront routes by
 path (infra/cloudfront.yaml). A function's tables are not listed by hand: they are the
-registered PynamoDB models (hotel/dynamo.py) defined in a module that the function's entry
+registered PynamoDB models (hotel/dynamo/) defined in a module that the function's entry
 modules, or the request stack every function runs (settings.MIDDLEWARE, the session engine,
 the auth backends, DRF's authentication), import directly or transitively. The IAM policies
 in infra/iam/ are generated from this and tests/deploy/test_iam.py checks them against it,
