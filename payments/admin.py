@@ -32,29 +32,14 @@ from hotel.templatetags.money import format_money
 from . import services
 from .exceptions import PaymentGatewayError, RefundTooLarge
 from .models import (
-    CANCELLED,
-    COMPLETED,
-    FAILED,
-    PARTIALLY_REFUNDED,
-    PENDING,
     REFUNDABLE_STATUSES,
-    REFUNDED,
-    REQUIRES_ACTION,
+    STATUS_LABELS,
     Payment,
 )
 from .selectors import payments_for_booking
 
 logger = logging.getLogger(__name__)
 
-STATUS_LABELS = {
-    PENDING: "Pending",
-    REQUIRES_ACTION: "Awaiting 3-D Secure",
-    COMPLETED: "Completed",
-    PARTIALLY_REFUNDED: "Partially refunded",
-    REFUNDED: "Refunded",
-    FAILED: "Failed",
-    CANCELLED: "Cancelled (not charged)",
-}
 REFUND_PERMISSION = "payments.refund_payment"
 
 
