@@ -10,10 +10,10 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 
-from hotel.audit.services import audit_entry
-from hotel.dynamo import conditional_check_failed, transact
+from hotel.audit.services import audit_add
+from hotel.dynamo import condition_failed_as, transact
 from hotel.errors import NotFound, StaleObject, ValidationFailed
 from rooms.models import ROOM_TYPES
 
@@ -195,27 +195,24 @@ def rate_rule_save(
         condition = RateRuleItem.ruleId.exists()  # + version == what we read
         action = "update"
     rule.lastUpdated = now
-    entry = audit_entry(
-        actor=actor,
-        action=action,
-        object_type=OBJECT_TYPE,
-        object_id=rule.ruleId,
-        before=before,
-        after=rate_rule_snapshot(rule),
-        now=now,
-        request_id=request_id,
-    )
+    after = rate_rule_snapshot(rule)
 
     def build(tx):
         tx.save(rule, condition=condition)
-        tx.save(entry)
+        audit_add(
+            tx,
+            actor=actor,
+            action=action,
+            object_type=OBJECT_TYPE,
+            object_id=rule.ruleId,
+            before=before,
+            after=after,
+            now=now,
+            request_id=request_id,
+        )
 
-    try:
+    with condition_failed_as(_stale(rule.ruleId)):
         transact(build)
-    except TransactWriteError as exc:
-        if conditional_check_failed(exc):
-            raise _stale(rule.ruleId) from exc
-        raise
     return rule
 
 
@@ -231,24 +228,21 @@ def rate_rule_delete(
     rule = _get(rule_id)
     if expected_version is not None and expected_version != rule.version:
         raise _stale(rule_id)
-    entry = audit_entry(
-        actor=actor,
-        action="delete",
-        object_type=OBJECT_TYPE,
-        object_id=rule.ruleId,
-        before=rate_rule_snapshot(rule),
-        after=None,
-        now=now,
-        request_id=request_id,
-    )
+    before = rate_rule_snapshot(rule)
 
     def build(tx):
         tx.delete(rule)  # conditional on the version we read
-        tx.save(entry)
+        audit_add(
+            tx,
+            actor=actor,
+            action="delete",
+            object_type=OBJECT_TYPE,
+            object_id=rule.ruleId,
+            before=before,
+            after=None,
+            now=now,
+            request_id=request_id,
+        )
 
-    try:
+    with condition_failed_as(_stale(rule_id)):
         transact(build)
-    except TransactWriteError as exc:
-        if conditional_check_failed(exc):
-            raise _stale(rule_id) from exc
-        raise
