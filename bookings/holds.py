@@ -32,12 +32,12 @@ from pynamodb.exceptions import DeleteError
 from pynamodb.transactions import TransactWrite
 
 from hotel.client_address import client_network
+from hotel.dynamo import commit
 from hotel.idempotency import IdempotencyKey
 
 from .exceptions import BookingNotFound, HoldExpired, TooManyHolds
 from .lifecycle import hold_is_live
 from .models import PENDING, Booking, RoomNight
-from .transactions import commit
 
 SLOT_PREFIX = "bookings.hold-slot"
 SALT = "bookings.hold-slot.v1"

@@ -33,8 +33,8 @@ STATUSES = (PENDING, CONFIRMED, CHECKED_IN, CHECKED_OUT, CANCELLED, NO_SHOW, EXP
 LIVE_STATUSES = frozenset({PENDING, CONFIRMED, CHECKED_IN})
 
 SOURCES = ("web", "api", "front_desk")
-# Staff who may cancel a booking (always through the refunding cancel, payments.services.cancel): those
-# who change bookings, and accountants, who hold only the cancel.
+# Staff who may cancel a booking (always through the refunding cancel, payments.services.cancel):
+# those who change bookings, and accountants, who hold only the cancel.
 CANCEL_PERMS = ("bookings.change_booking", "bookings.cancel_booking")
 
 

@@ -12,13 +12,13 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from hotel.audit.services import audit_entry
+from hotel.audit.services import audit_add
+from hotel.dynamo import commit
 from hotel.errors import NotFound, StaleObject, ValidationFailed
 from rooms.models import ROOM_TYPES
 
 from .models import RateRule
 from .pricing import FIXED, PERCENT
-from .transactions import commit
 
 OBJECT_TYPE = "bookings.raterule"
 KINDS = (PERCENT, FIXED)
@@ -195,20 +195,21 @@ def rate_rule_save(
         condition = RateRule.ruleId.exists()  # + version == what we read
         action = "update"
     rule.lastUpdated = now
-    entry = audit_entry(
-        actor=actor,
-        action=action,
-        object_type=OBJECT_TYPE,
-        object_id=rule.ruleId,
-        before=before,
-        after=rate_rule_snapshot(rule),
-        now=now,
-        request_id=request_id,
-    )
+    after = rate_rule_snapshot(rule)
 
     def build(tx):
         tx.save(rule, condition=condition)
-        tx.save(entry)
+        audit_add(
+            tx,
+            actor=actor,
+            action=action,
+            object_type=OBJECT_TYPE,
+            object_id=rule.ruleId,
+            before=before,
+            after=after,
+            now=now,
+            request_id=request_id,
+        )
 
     commit(build, refused=lambda: _stale(rule.ruleId))
     return rule
@@ -226,19 +227,20 @@ def rate_rule_delete(
     rule = _get(rule_id)
     if expected_version is not None and expected_version != rule.version:
         raise _stale(rule_id)
-    entry = audit_entry(
-        actor=actor,
-        action="delete",
-        object_type=OBJECT_TYPE,
-        object_id=rule.ruleId,
-        before=rate_rule_snapshot(rule),
-        after=None,
-        now=now,
-        request_id=request_id,
-    )
+    before = rate_rule_snapshot(rule)
 
     def build(tx):
         tx.delete(rule)  # conditional on the version we read
-        tx.save(entry)
+        audit_add(
+            tx,
+            actor=actor,
+            action="delete",
+            object_type=OBJECT_TYPE,
+            object_id=rule.ruleId,
+            before=before,
+            after=None,
+            now=now,
+            request_id=request_id,
+        )
 
     commit(build, refused=lambda: _stale(rule_id))

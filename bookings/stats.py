@@ -36,6 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pynamodb.exceptions import DoesNotExist
 
 from hotel.audit.models import AuditEntry
+from hotel.dynamo import commit
 
 from .clock import hotel_today
 from .models import (
@@ -49,7 +50,6 @@ from .models import (
     BookingStatsLedger,
     DailyStat,
 )
-from .transactions import commit
 
 logger = logging.getLogger(__name__)
 

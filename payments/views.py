@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from pynamodb.exceptions import PynamoDBException
 
-from hotel.api.responses import error_response
+from hotel.api.responses import response_for
 from hotel.dynamo import is_transient
-from hotel.errors import DomainError
+from hotel.errors import DomainError, MethodNotAllowed, PayloadTooLarge, ServiceUnavailable
 
 from .services import payment_webhook_handle
 
@@ -24,19 +24,13 @@ logger = logging.getLogger(__name__)
 def stripe_webhook(request):
     """Verify the `Stripe-Signature`, apply the event once, answer 200 (or 400 / 503)."""
     if request.method != "POST":
-        return error_response(
-            request,
-            status=405,
-            code="METHOD_NOT_ALLOWED",
-            message="Webhooks are POSTed.",
-            headers={"Allow": "POST"},
-        )
+        response = response_for(MethodNotAllowed("Webhooks are POSTed."), request)
+        response["Allow"] = "POST"
+        return response
     try:
         payload = request.body
     except RequestDataTooBig:
-        return error_response(
-            request, status=413, code="PAYLOAD_TOO_LARGE", message="The body is too large."
-        )
+        return response_for(PayloadTooLarge("The body is too large."), request)
     try:
         outcome = payment_webhook_handle(
             payload=payload,
@@ -46,28 +40,12 @@ def stripe_webhook(request):
     except DomainError as exc:
         if exc.status_code >= 500:
             logger.warning("Webhook not applied (%s); the provider will retry", exc.code)
-        headers = {"Retry-After": "5"} if exc.status_code == 503 else None
-        return error_response(
-            request,
-            status=exc.status_code,
-            code=exc.code,
-            message=exc.message,
-            details=exc.details,
-            headers=headers,
-        )
+        return response_for(exc, request)
     except PynamoDBException as exc:
         if not is_transient(exc):
             logger.exception("Webhook failed on DynamoDB (request %s)", request.request_id)
-        return error_response(
-            request,
-            status=503,
-            code="SERVICE_UNAVAILABLE",
-            message="Try again later.",
-            headers={"Retry-After": "5"},
-        )
-    except Exception:
+        return response_for(ServiceUnavailable("Try again later."), request)
+    except Exception as exc:
         logger.exception("Webhook failed (request %s)", request.request_id)
-        return error_response(
-            request, status=500, code="INTERNAL_ERROR", message="Something went wrong on our side."
-        )
+        return response_for(exc, request)
     return JsonResponse({"received": True, "outcome": outcome})

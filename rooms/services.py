@@ -16,10 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from hotel.audit.services import audit_entry
-from hotel.dynamo import conditional_check_failed, transact
+from hotel.audit.services import audit_add
+from hotel.dynamo import condition_failed_as, transact
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
 
 from .models import (
@@ -62,6 +62,7 @@ _RULES: dict[str, Any] = {
     ),
 }
 REQUIRED_ON_CREATE = ("roomId", "roomType", "floorNumber", "capacity", "pricePerNight")
+AUDIT_TYPE = "rooms.room"  # the audit log's object type for a room
 
 
 def _int_range(value: Any, low: int, high: int) -> str | None:
@@ -132,20 +133,6 @@ def room_snapshot(room: Room) -> dict:
     }
 
 
-def _audit(room: Room, action: str, before, after, actor: str, now, request_id):
-    """The audit entry that rides in the same transaction as the room's change."""
-    return audit_entry(
-        actor=actor,
-        action=action,
-        object_type="rooms.room",
-        object_id=room.roomId,
-        before=before,
-        after=after,
-        now=now,
-        request_id=request_id,
-    )
-
-
 def _get(room_id: str) -> Room:
     if not room_id_plausible(room_id):  # DynamoDB refuses over-long keys
         raise NotFound(
@@ -173,22 +160,29 @@ def room_create(*, data: dict, actor: str, now: datetime, request_id: str | None
         description=cleaned.get("description", ""),
         lastUpdated=now,
     )
-    entry = _audit(room, "create", None, room_snapshot(room), actor, now, request_id)
+    after = room_snapshot(room)
 
     def build(tx):
         tx.save(room, condition=Room.roomId.does_not_exist())
-        tx.save(entry)
+        audit_add(
+            tx,
+            actor=actor,
+            action="create",
+            object_type=AUDIT_TYPE,
+            object_id=room.roomId,
+            before=None,
+            after=after,
+            now=now,
+            request_id=request_id,
+        )
 
-    try:
+    exists = Conflict(
+        f"Room {room.roomId} already exists.",
+        code="ROOM_EXISTS",
+        details={"fields": {"roomId": ["A room with this id already exists."]}},
+    )
+    with condition_failed_as(exists):
         transact(build)
-    except TransactWriteError as exc:
-        if conditional_check_failed(exc):
-            raise Conflict(
-                f"Room {room.roomId} already exists.",
-                code="ROOM_EXISTS",
-                details={"fields": {"roomId": ["A room with this id already exists."]}},
-            ) from exc
-        raise
     return room
 
 
@@ -196,22 +190,31 @@ def _write_change(
     room: Room, before: dict, *, actor: str, action: str, now: datetime, request_id: str | None
 ) -> Room:
     room.lastUpdated = now
-    entry = _audit(room, action, before, room_snapshot(room), actor, now, request_id)
+    after = room_snapshot(room)
 
     def build(tx):
         tx.save(room, condition=Room.roomId.exists())  # + version == what the caller saw
-        tx.save(entry)
+        audit_add(
+            tx,
+            actor=actor,
+            action=action,
+            object_type=AUDIT_TYPE,
+            object_id=room.roomId,
+            before=before,
+            after=after,
+            now=now,
+            request_id=request_id,
+        )
 
-    try:
+    def stale():
+        return StaleObject(
+            f"Room {room.roomId} was changed or deleted by someone else since you loaded it. "
+            "Reload it and try again.",
+            details={"currentVersion": _current_version(room.roomId)},
+        )
+
+    with condition_failed_as(stale):
         transact(build)
-    except TransactWriteError as exc:
-        if conditional_check_failed(exc):
-            raise StaleObject(
-                f"Room {room.roomId} was changed or deleted by someone else since you loaded it. "
-                "Reload it and try again.",
-                details={"currentVersion": _current_version(room.roomId)},
-            ) from exc
-        raise
     return room
 
 
@@ -323,18 +326,24 @@ def room_delete(
         with contextlib.suppress(UpdateError):  # else it lapses after RETIRE_WINDOW
             room.update(actions=[Room.retiringUntil.remove()])
         raise room_in_use(room_id, occupant=None, users=users)
-    entry = _audit(room, "delete", room_snapshot(room), None, actor, now, request_id)
+    before = room_snapshot(room)
 
     def build(tx):
         tx.delete(room)  # conditional on the version we wrote
-        tx.save(entry)
+        audit_add(
+            tx,
+            actor=actor,
+            action="delete",
+            object_type=AUDIT_TYPE,
+            object_id=room.roomId,
+            before=before,
+            after=None,
+            now=now,
+            request_id=request_id,
+        )
 
-    try:
+    with condition_failed_as(StaleObject(f"Room {room_id} changed while you were deleting it.")):
         transact(build)
-    except TransactWriteError as exc:
-        if conditional_check_failed(exc):
-            raise StaleObject(f"Room {room_id} changed while you were deleting it.") from exc
-        raise
     for name in room.photos or []:
         default_storage.delete(name)
 

@@ -1,6 +1,7 @@
 """Who may reach a booking through the API: staff with a permission, or the guest's token.
 
-Shared by the booking and payment endpoints so the rule is written once.
+Shared by the booking and payment endpoints so the rule is written once. Who the caller is
+for the audit log (staff member or "guest") is hotel.actor.actor_from's.
 """
 
 from __future__ import annotations
@@ -14,13 +15,6 @@ from bookings.exceptions import BookingNotFound
 from bookings.models import Booking
 from bookings.selectors import booking_get
 from bookings.services import guest_token_matches
-
-
-def request_actor(request) -> str:
-    """The audit name of the caller: the staff member's email, or "guest"."""
-    user = request.user
-    return user.email if user and user.is_authenticated else "guest"
-
 
 # How a guest names their token to an endpoint on one booking (request_guest_token), for the
 # OpenAPI schema.

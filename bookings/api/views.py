@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings import selectors, services
+from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import invalid_cursor, parse_query
 from hotel.client_address import client_address
@@ -19,7 +20,6 @@ from hotel.dynamo import InvalidCursor
 from hotel.idempotency import idempotent, request_caller
 from rooms.api.serializers import room_output_class
 
-from .access import request_actor
 from .serializers import (
     AvailabilityInput,
     AvailabilityOutput,
@@ -131,7 +131,7 @@ class BookingListView(APIView):
         user = request.user
         is_staff = bool(user and user.is_authenticated and user.has_perm("bookings.add_booking"))
         source = params.get("source") if is_staff and params.get("source") else "api"
-        now = timezone.now()
+        actor = actor_from(request)
 
         def create() -> tuple[int, dict]:
             created = services.booking_create(
@@ -144,9 +144,7 @@ class BookingListView(APIView):
                 guest_phone=params.get("guestPhone"),
                 notes=params.get("notes", ""),
                 source=source,
-                actor=request_actor(request),
-                now=now,
-                request_id=request.request_id,
+                **actor.as_kwargs(),
                 # Anyone but staff makes a guest's online hold: short, capped per client.
                 guest_client=None if is_staff else client_address(request),
             )
@@ -160,7 +158,7 @@ class BookingListView(APIView):
                 scope="bookings.create",
                 key=key,
                 payload=request.data,
-                now=now,
+                now=actor.now,
                 call=create,
                 caller=request_caller(request),
                 secret_fields=("guestToken",),  # handed out once; a replay comes without it

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from hotel import events
+from hotel.dynamo import commit
 
 from .. import room_state, stats
 from ..clock import hotel_today
@@ -13,7 +14,6 @@ from ..exceptions import HoldExpired, InvalidTransition, PaymentOpen, RoomUnavai
 from ..lifecycle import can_change, hold_has_lapsed
 from ..models import PENDING, Booking
 from ..selectors import booking_nights, booking_quote, booking_stay_nights
-from ..transactions import commit
 from .common import (
     booking_audit,
     booking_read,

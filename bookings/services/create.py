@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from pynamodb.exceptions import DoesNotExist
 
 from hotel import events
+from hotel.dynamo import commit
 from hotel.errors import ValidationFailed
 
 from .. import holds, room_state, stats
@@ -22,7 +23,6 @@ from ..exceptions import RoomUnavailable
 from ..models import PENDING, Booking
 from ..pricing import Quote
 from ..selectors import booking_quote
-from ..transactions import commit
 from .common import booking_audit, event_detail, hash_token, room_bookable, room_read, take_night
 from .validation import guest_fields_validate, stay_validate
 

@@ -7,11 +7,10 @@ from datetime import datetime
 
 from pynamodb.transactions import TransactWrite
 
-from hotel.dynamo import transact
+from hotel.dynamo import commit, transact
 
 from ..exceptions import InvalidTransition
 from ..models import Booking
-from ..transactions import commit
 from .common import booking_audit, booking_read, booking_snapshot
 
 

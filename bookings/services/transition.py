@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pynamodb.transactions import TransactWrite
 
 from hotel import events
+from hotel.dynamo import commit
 
 from .. import holds, room_state, stats
 from ..clock import hotel_today
@@ -32,7 +33,6 @@ from ..models import (
     RoomNight,
 )
 from ..selectors import booking_nights, booking_stay_nights
-from ..transactions import commit
 from .common import (
     booking_audit,
     booking_read,

@@ -29,7 +29,13 @@ from .tables import (
     sync_tables,
     ttl_attribute,
 )
-from .transactions import condition_failed_as, conditional_check_failed, is_transient, transact
+from .transactions import (
+    commit,
+    condition_failed_as,
+    conditional_check_failed,
+    is_transient,
+    transact,
+)
 
 __all__ = [
     "CURSOR_SALT",
@@ -37,6 +43,7 @@ __all__ = [
     "InvalidCursor",
     "LOCAL_CREDENTIALS",
     "client",
+    "commit",
     "condition_failed_as",
     "conditional_check_failed",
     "connection",

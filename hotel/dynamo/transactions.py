@@ -91,3 +91,27 @@ def condition_failed_as(error: BaseException | Callable[[], BaseException]) -> I
         if not conditional_check_failed(exc):
             raise
         raise (error if isinstance(error, BaseException) else error()) from exc
+
+
+def commit(
+    build: Callable[[TransactWrite], None],
+    *,
+    refused: BaseException | Callable[[], BaseException] | None = None,
+) -> bool:
+    """Write `build(tx)` as one transaction (`transact`); True once written.
+
+    When one of its conditions failed: with `refused`, raise it (as condition_failed_as
+    does); without, return False, and the caller re-reads and tries again. Any other failure
+    (DynamoDB unreachable, conflicts that outlasted the retries) propagates as it is.
+    """
+    if refused is not None:
+        with condition_failed_as(refused):
+            transact(build)
+        return True
+    try:
+        transact(build)
+    except TransactWriteError as exc:
+        if not conditional_check_failed(exc):
+            raise
+        return False
+    return True

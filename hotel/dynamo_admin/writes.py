@@ -1,8 +1,9 @@
 """The default writes of an admin, each with its audit entry in the same transaction.
 
 `create_object` / `update_object` / `delete_object` save with PynamoDB, version-checked,
-and record who changed what (`hotel.audit.services.audit_entry`); admins of apps with
-services override them to call the services instead.
+and record who changed what (`hotel.audit.services.audit_add`, the actor from
+hotel.actor.actor_from); admins of apps with services override them to call the services
+instead.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from pynamodb.attributes import VersionAttribute
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
-from hotel.audit.services import audit_entry
+from hotel.actor import actor_from
+from hotel.audit.services import audit_add
 from hotel.dynamo import condition_failed_as, connection
 from hotel.errors import Conflict, StaleObject
 
@@ -35,22 +36,10 @@ class WritesMixin:
             data[name] = _jsonable(getattr(obj, name, None))
         return data
 
-    def _audit(self, request, action, obj, before, after):
-        return audit_entry(
-            actor=request.user.get_username(),
-            action=action,
-            object_type=self.object_type,
-            object_id=self.object_id(obj),
-            before=before,
-            after=after,
-            now=timezone.now(),
-            request_id=getattr(request, "request_id", None),
-        )
-
     def create_object(self, request, data: dict):
         """Save a new item unless its key is taken; raises Conflict."""
         obj = self.model(**data)
-        entry = self._audit(request, "create", obj, None, self.snapshot(obj))
+        after = self.snapshot(obj)
         taken = Conflict(
             f"A {self.opts.verbose_name} with this {label_for(self.hash_key).lower()} "
             "already exists.",
@@ -58,7 +47,15 @@ class WritesMixin:
         )
         with condition_failed_as(taken), TransactWrite(connection=connection()) as tx:
             tx.save(obj, condition=getattr(self.model, self.hash_key).does_not_exist())
-            tx.save(entry)
+            audit_add(
+                tx,
+                action="create",
+                object_type=self.object_type,
+                object_id=self.object_id(obj),
+                before=None,
+                after=after,
+                **actor_from(request).as_kwargs(),
+            )
         return obj
 
     def update_object(self, request, obj, data: dict, expected_version: int | None):
@@ -71,20 +68,35 @@ class WritesMixin:
         after = self.snapshot(obj)
         if after == before:
             return obj
-        entry = self._audit(request, "update", obj, before, after)
         with condition_failed_as(StaleObject), TransactWrite(connection=connection()) as tx:
             tx.save(obj, condition=getattr(self.model, self.hash_key).exists())
-            tx.save(entry)
+            audit_add(
+                tx,
+                action="update",
+                object_type=self.object_type,
+                object_id=self.object_id(obj),
+                before=before,
+                after=after,
+                **actor_from(request).as_kwargs(),
+            )
         return obj
 
     def delete_object(self, request, obj, expected_version: int | None) -> None:
         """Delete the item if nobody changed it since `expected_version`; raises StaleObject."""
         if self._is_stale(obj, expected_version):
             raise StaleObject()
-        entry = self._audit(request, "delete", obj, self.snapshot(obj), None)
+        before = self.snapshot(obj)
         with condition_failed_as(StaleObject), TransactWrite(connection=connection()) as tx:
             tx.delete(obj, condition=getattr(self.model, self.hash_key).exists())
-            tx.save(entry)
+            audit_add(
+                tx,
+                action="delete",
+                object_type=self.object_type,
+                object_id=self.object_id(obj),
+                before=before,
+                after=None,
+                **actor_from(request).as_kwargs(),
+            )
 
     def save_extra(self, request, obj, form, *, add: bool):
         """After the item is saved: handle form fields that are not attributes (uploads…)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -19,10 +18,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings import services as bookings_services
-from bookings.api.access import TOKEN_PARAMS, booking_for_request, request_actor
+from bookings.api.access import TOKEN_PARAMS, booking_for_request
 from bookings.api.serializers import BookingDetailOutput, BookingOutput, ChangeInput, StatusInput
 from bookings.exceptions import BookingNotFound
 from bookings.models import CANCEL_PERMS, CANCELLED, CHECKED_IN, CHECKED_OUT
+from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
 from hotel.errors import ValidationFailed
 from payments.selectors import booking_payment_summary
@@ -84,9 +84,7 @@ class BookingStatusView(APIView):
         if params["status"] == CANCELLED:
             cancellation = booking_cancel_with_refund(
                 booking_id=booking_id,
-                actor=request_actor(request),
-                now=timezone.now(),
-                request_id=request.request_id,
+                **actor_from(request).as_kwargs(),
                 refund_amount=params.get("refundAmount"),
                 reason=params.get("reason"),
             )
@@ -96,9 +94,7 @@ class BookingStatusView(APIView):
         booking = bookings_services.booking_transition(
             booking_id=booking_id,
             to_status=params["status"],
-            actor=request_actor(request),
-            now=timezone.now(),
-            request_id=request.request_id,
+            **actor_from(request).as_kwargs(),
             override_housekeeping=data.validated_data["overrideHousekeeping"],
         )
         return Response(BookingOutput(booking).data)
@@ -117,9 +113,7 @@ class BookingCancelView(APIView):
         booking_for_request(request, booking_id, perms=CANCEL_PERMS)
         cancellation = booking_cancel_with_refund(
             booking_id=booking_id,
-            actor=request_actor(request),
-            now=timezone.now(),
-            request_id=request.request_id,
+            **actor_from(request).as_kwargs(),
         )
         return Response({**_with_payment(cancellation.booking), "refund": _refund(cancellation)})
 
@@ -148,9 +142,7 @@ class BookingChangeView(APIView):
                 check_in=params.get("checkIn"),
                 check_out=params.get("checkOut"),
                 room_id=params.get("roomId"),
-                actor=request_actor(request),
-                now=timezone.now(),
-                request_id=request.request_id,
+                **actor_from(request).as_kwargs(),
             )
         else:  # the guest site's rule: no change online that would move money
             if "roomId" in params:
@@ -163,8 +155,6 @@ class BookingChangeView(APIView):
                 booking_id=booking_id,
                 check_in=params.get("checkIn") or date.fromisoformat(booking.checkIn),
                 check_out=params.get("checkOut") or date.fromisoformat(booking.checkOut),
-                actor=request_actor(request),
-                now=timezone.now(),
-                request_id=request.request_id,
+                **actor_from(request).as_kwargs(),
             )
         return Response(BookingOutput(booking).data)

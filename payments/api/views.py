@@ -10,9 +10,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings.api.access import booking_for_request, request_actor
+from bookings.api.access import booking_for_request
 from bookings.exceptions import InvalidTransition
 from bookings.lifecycle import can_cancel
+from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import parse_query
 from hotel.idempotency import idempotent
@@ -64,7 +65,7 @@ class PaymentListView(APIView):
         data.is_valid(raise_exception=True)
         params = data.validated_data
         booking_for_request(request, params["bookingId"], perms=PAY_PERMS)
-        now = timezone.now()
+        actor = actor_from(request)
 
         def pay() -> tuple[int, dict]:
             attempt = services.payment_create(
@@ -72,9 +73,7 @@ class PaymentListView(APIView):
                 amount=params["amount"],
                 currency=params["currency"],
                 payment_method_id=params["paymentMethodId"],
-                actor=request_actor(request),
-                now=now,
-                request_id=request.request_id,
+                **actor.as_kwargs(),
             )
             body = dict(PaymentOutput(attempt.payment).data)
             if attempt.payment.status == REQUIRES_ACTION and attempt.client_secret:
@@ -85,7 +84,7 @@ class PaymentListView(APIView):
         key = request.headers.get("Idempotency-Key")
         if key:
             code, body = idempotent(
-                scope="payments.create", key=key, payload=request.data, now=now, call=pay
+                scope="payments.create", key=key, payload=request.data, now=actor.now, call=pay
             )
         else:
             code, body = pay()
@@ -113,9 +112,7 @@ class PaymentRefundView(APIView):
         payment = services.payment_refund(
             transaction_id=transaction_id,
             amount=data.validated_data.get("amount"),
-            actor=request_actor(request),
-            now=timezone.now(),
-            request_id=request.request_id,
+            **actor_from(request).as_kwargs(),
         )
         return Response(PaymentOutput(payment).data)
 

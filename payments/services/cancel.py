@@ -26,7 +26,7 @@ from bookings.lifecycle import allowed_targets, can_cancel
 from bookings.models import CANCELLED, Booking
 from bookings.services import booking_transition
 from hotel import events
-from hotel.audit.services import audit_entry
+from hotel.audit.services import audit_add
 from hotel.errors import Conflict, ValidationFailed
 
 from ..cancellation import CancellationQuote
@@ -39,7 +39,7 @@ from ..selectors import (
     payments_for_booking,
 )
 from .refund import payment_refund
-from .shared import payment_audit, payment_save, payment_snapshot
+from .shared import payment_save, payment_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -194,32 +194,37 @@ def booking_cancel_with_refund(
         reason = _override_validate(refund_amount, reason, paid=quote.paid, currency=quote.currency)
     else:
         reason = (reason or "").strip()[:MAX_REASON] or None
-    decision = None
+    record_decision = None
     if quote.paid > 0 or overridden:
-        decision = audit_entry(
-            actor=actor,
-            action="cancel:refund",
-            object_type="bookings.booking",
-            object_id=booking.bookingId,
-            before=None,  # a decision, not a change: the entry lists what was decided
-            after={
-                "paid": quote.paid,
-                "policyRefund": quote.refund,
-                "refund": refund_amount if overridden else quote.refund,
-                "overridden": overridden,
-                "reason": reason,
-                "currency": quote.currency,
-            },
-            now=now,
-            request_id=request_id,
-        )
+        decided = {
+            "paid": quote.paid,
+            "policyRefund": quote.refund,
+            "refund": refund_amount if overridden else quote.refund,
+            "overridden": overridden,
+            "reason": reason,
+            "currency": quote.currency,
+        }
+
+        def record_decision(tx):
+            audit_add(
+                tx,
+                actor=actor,
+                action="cancel:refund",
+                object_type="bookings.booking",
+                object_id=booking_id,
+                before=None,  # a decision, not a change: the entry lists what was decided
+                after=decided,
+                now=now,
+                request_id=request_id,
+            )
+
     booking = booking_transition(
         booking_id=booking_id,
         to_status=CANCELLED,
         actor=actor,
         now=now,
         request_id=request_id,
-        also=(lambda tx: tx.save(decision)) if decision is not None else None,
+        also=record_decision,
         refund_handled=True,
     )
     # Read again after the cancel: a payment that completed between the quote and the
@@ -293,9 +298,8 @@ def _note_refund_failed(transaction_id: str, *, amount: int, actor: str, now) ->
             "(minor units) failed: refund this payment."
         )
         payment.updatedAt = now
-        entry = payment_audit(
+        payment_save(
             payment, action="refund:cancellation-failed", before=before, actor=actor, now=now
         )
-        payment_save(payment, entry)
     except Exception:
         logger.exception("Could not mark %s as owing a cancellation refund", transaction_id)

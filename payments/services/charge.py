@@ -21,7 +21,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 
 from bookings.exceptions import BookingNotFound, HoldExpired
 from bookings.holds import booking_hold_extend
@@ -29,7 +29,8 @@ from bookings.lifecycle import hold_is_live
 from bookings.models import PENDING as BOOKING_PENDING
 from bookings.models import Booking
 from bookings.services import ID_ALPHABET, hotel_today
-from hotel.dynamo import conditional_check_failed, transact
+from hotel.audit.services import audit_add
+from hotel.dynamo import condition_failed_as, transact
 from hotel.idempotency import KEY_TTL, IdempotencyKey
 
 from ..exceptions import (
@@ -45,7 +46,7 @@ from ..providers import get_provider
 from ..providers.base import SUCCEEDED
 from ..selectors import payments_for_booking
 from .settlement import mark_open, payment_settle_failure, payment_settle_success
-from .shared import is_money, payment_audit, payment_save, payment_snapshot, reload
+from .shared import OBJECT_TYPE, is_money, payment_save, payment_snapshot, reload
 
 # A pending payment younger than this is in flight and blocks a second attempt; an older one
 # was orphaned (the process died mid-call) and no longer does.
@@ -127,15 +128,15 @@ def payment_create(
     payment.stripePaymentIntentId = result.intent_id
     payment.paymentMethod = result.brand
     payment.updatedAt = now
-    entry = payment_audit(
+    if not payment_save(
         payment,
         action=f"status:{payment.status}",
         before=before,
         actor=actor,
         now=now,
         request_id=request_id,
-    )
-    if not payment_save(payment, entry, condition=Payment.status == PENDING):
+        condition=Payment.status == PENDING,
+    ):
         payment = reload(payment)  # The webhook settled it meanwhile.
     return PaymentAttempt(
         payment=payment,
@@ -189,23 +190,32 @@ def _payment_open(booking: Booking, *, actor: str, now: datetime, request_id) ->
         createdAt=now,
         expiresAt=now + KEY_TTL,
     )
-    entry = payment_audit(
-        payment, action="create", before=None, actor=actor, now=now, request_id=request_id
-    )
+    after = payment_snapshot(payment)
 
     def build(tx):
         tx.save(claim, condition=IdempotencyKey.key.does_not_exist())
         tx.save(payment, condition=Payment.transactionId.does_not_exist())
-        tx.save(entry)
+        audit_add(
+            tx,
+            actor=actor,
+            action="create",
+            object_type=OBJECT_TYPE,
+            object_id=payment.transactionId,
+            before=None,
+            after=after,
+            now=now,
+            request_id=request_id,
+        )
         mark_open(tx, booking, payment)  # pending at this price, or nothing is written
 
-    try:
+    def lost_race() -> PaymentInProgress:
+        """Why the booking cannot be paid now (raised), else: another attempt took this
+        number first."""
+        _payable_booking_at(booking.bookingId, amount=payment.amount, now=now)
+        return PaymentInProgress()
+
+    with condition_failed_as(lost_race):
         transact(build)
-    except TransactWriteError as exc:
-        if conditional_check_failed(exc):
-            _payable_booking_at(booking.bookingId, amount=payment.amount, now=now)
-            raise PaymentInProgress() from exc  # Another attempt took this number first.
-        raise
     return payment
 
 

@@ -21,7 +21,6 @@ from .shared import (
     PaymentRefunded,
     event_detail,
     is_money,
-    payment_audit,
     payment_save,
     payment_snapshot,
     refund_record,
@@ -75,10 +74,15 @@ def payment_refund(
     payment.status = REFUNDED if payment.refundedAmount == payment.amount else PARTIALLY_REFUNDED
     payment.refunds = [*previous["refunds"], refund_record(amount=amount, now=now, actor=actor)]
     payment.updatedAt = now
-    entry = payment_audit(
-        payment, action="refund", before=before, actor=actor, now=now, request_id=request_id
-    )
-    if not payment_save(payment, entry, condition=Payment.status == previous["status"]):
+    if not payment_save(
+        payment,
+        action="refund",
+        before=before,
+        actor=actor,
+        now=now,
+        request_id=request_id,
+        condition=Payment.status == previous["status"],
+    ):
         raise StaleObject(
             "The payment changed while the refund was prepared; reload and try again."
         )
@@ -102,10 +106,14 @@ def _refund_undo(payment: Payment, *, previous: dict, actor, now, request_id) ->
     payment.refundedAmount = previous["refundedAmount"]
     payment.refunds = previous["refunds"]
     payment.updatedAt = now
-    entry = payment_audit(
-        payment, action="refund:failed", before=before, actor=actor, now=now, request_id=request_id
-    )
     try:
-        payment_save(payment, entry)
+        payment_save(
+            payment,
+            action="refund:failed",
+            before=before,
+            actor=actor,
+            now=now,
+            request_id=request_id,
+        )
     except Exception:  # Keep the provider's error as the one raised.
         logger.exception("Could not undo the refund reservation on %s", payment.transactionId)

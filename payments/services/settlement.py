@@ -40,6 +40,7 @@ from bookings.models import EXPIRED as BOOKING_EXPIRED
 from bookings.models import PENDING as BOOKING_PENDING
 from bookings.services import booking_revive_paid, booking_transition
 from hotel import events
+from hotel.audit.services import audit_add
 
 from ..exceptions import BookingNotPayable, PaymentGatewayError
 from ..models import (
@@ -56,11 +57,11 @@ from ..providers import get_provider
 from ..selectors import payment_get, payments_for_booking
 from .shared import (
     AUTO_REFUND,
+    OBJECT_TYPE,
     PaymentFailed,
     PaymentRefunded,
     PaymentSucceeded,
     event_detail,
-    payment_audit,
     payment_save,
     payment_snapshot,
     refund_record,
@@ -152,10 +153,12 @@ def _mark_cancelled(payment: Payment, *, reason: str, actor: str, now: datetime)
     payment.status = CANCELLED
     payment.failureMessage = reason[:500]
     payment.updatedAt = now
-    entry = payment_audit(payment, action="status:cancelled", before=before, actor=actor, now=now)
     saved = payment_save(
         payment,
-        entry,
+        action="status:cancelled",
+        before=before,
+        actor=actor,
+        now=now,
         condition=Payment.status.is_in(*CANCELLABLE),
         also=lambda tx: mark_closed(tx, payment),
     )
@@ -174,12 +177,13 @@ def payment_settle_failure(
     payment.failureMessage = (message or "")[:500] or None
     payment.stripePaymentIntentId = payment.stripePaymentIntentId or intent_id
     payment.updatedAt = now
-    entry = payment_audit(
-        payment, action="status:failed", before=before, actor=actor, now=now, request_id=request_id
-    )
     saved = payment_save(
         payment,
-        entry,
+        action="status:failed",
+        before=before,
+        actor=actor,
+        now=now,
+        request_id=request_id,
         condition=Payment.status.is_in(PENDING, REQUIRES_ACTION),
         also=lambda tx: mark_closed(tx, payment),
     )
@@ -220,11 +224,20 @@ def payment_settle_success(
     payment.failureMessage = None
     payment.stripePaymentIntentId = intent_id
     payment.paymentMethod = brand or payment.paymentMethod
-    entry = payment_audit(payment, action="status:completed", before=before, actor=actor, now=now)
+    after = payment_snapshot(payment)
 
     def also(tx):
         tx.save(payment, condition=Payment.status.is_in(*OPEN_STATUSES))
-        tx.save(entry)
+        audit_add(
+            tx,
+            actor=actor,
+            action="status:completed",
+            object_type=OBJECT_TYPE,
+            object_id=payment.transactionId,
+            before=before,
+            after=after,
+            now=now,
+        )
 
     try:
         try:
@@ -306,12 +319,12 @@ def _refund_unconfirmable(payment: Payment, *, intent_id: str, reason: Exception
         *(payment.refunds or []),
         refund_record(amount=payment.amount, now=now, actor=AUTO_REFUND),
     ]
-    entry = payment_audit(
-        payment, action="refund:automatic", before=before, actor=AUTO_REFUND, now=now
-    )
     saved = payment_save(  # Reserve first: of two concurrent settlers only one refunds.
         payment,
-        entry,
+        action="refund:automatic",
+        before=before,
+        actor=AUTO_REFUND,
+        now=now,
         condition=Payment.status.is_in(*OPEN_STATUSES),
         also=lambda tx: mark_closed(tx, payment),
     )
@@ -334,10 +347,9 @@ def _refund_unconfirmable(payment: Payment, *, intent_id: str, reason: Exception
         payment.refunds = payment.refunds[:-1]
         payment.completedAt = now
         payment.failureMessage = f"{why}; the automatic refund failed: refund this payment."
-        entry = payment_audit(
+        payment_save(
             payment, action="refund:automatic-failed", before=before, actor=AUTO_REFUND, now=now
         )
-        payment_save(payment, entry)
         raise
     refund_record_done(payment, refund_id=refund.refund_id, status=refund.status)
     events.publish(PaymentRefunded, **event_detail(payment), automatic=True)

@@ -3,9 +3,10 @@ detail and the refund record.
 
 Each use case (charge, settlement, refund, cancel, webhooks) writes a payment the same way:
 the payment, version-checked and often under a status condition, together with its audit
-entry (hotel.audit.services.audit_entry) in one DynamoDB transaction. `payment_save` is that
+entry (hotel.audit.services.audit_add) in one DynamoDB transaction. `payment_save` is that
 write, and tells the caller when the condition failed (someone settled the payment
-meanwhile) so each caller decides what that means for it.
+meanwhile) so each caller decides what that means for it. A caller that writes the payment
+in a transaction of its own adds the entry itself (audit_add, OBJECT_TYPE, payment_snapshot).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 
 from pynamodb.exceptions import TransactWriteError
 
-from hotel.audit.services import audit_entry
+from hotel.audit.services import audit_add
 from hotel.dynamo import conditional_check_failed, transact
 
 from ..models import Payment
@@ -28,6 +29,7 @@ PaymentFailed = "PaymentFailed"
 PaymentRefunded = "PaymentRefunded"
 PaymentDisputed = "PaymentDisputed"
 
+OBJECT_TYPE = "payments.payment"  # the audit log's object type for a payment
 WEBHOOK_ACTOR = "system:payment-webhook"
 AUTO_REFUND = "system:auto-refund"
 
@@ -46,30 +48,38 @@ def payment_snapshot(payment: Payment) -> dict:
     }
 
 
-def payment_audit(payment: Payment, *, action: str, before, actor: str, now, request_id=None):
-    return audit_entry(
-        actor=actor,
-        action=action,
-        object_type="payments.payment",
-        object_id=payment.transactionId,
-        before=before,
-        after=payment_snapshot(payment),
-        now=now,
-        request_id=request_id,
-    )
-
-
 def payment_save(
-    payment: Payment, entry, *, condition=None, also=None, last_try: bool = False
+    payment: Payment,
+    *,
+    action: str,
+    before: dict | None,
+    actor: str,
+    now,
+    request_id: str | None = None,
+    condition=None,
+    also=None,
+    last_try: bool = False,
 ) -> bool:
-    """Save the payment (version-checked, plus `condition`) and its audit entry atomically,
-    with `also(tx)`'s writes. With a `condition`, False when a condition failed (nothing
-    was written: the caller reloads or refuses); without one, on a caller's `last_try`,
-    and for any other failure, TransactWriteError is raised."""
+    """Save the payment (version-checked, plus `condition`) and its audit entry (`action`
+    from `before` to its snapshot now) atomically, with `also(tx)`'s writes. With a
+    `condition`, False when a condition failed (nothing was written: the caller reloads or
+    refuses); without one, on a caller's `last_try`, and for any other failure,
+    TransactWriteError is raised."""
+    after = payment_snapshot(payment)
 
     def build(tx):
         tx.save(payment, condition=condition)
-        tx.save(entry)
+        audit_add(
+            tx,
+            actor=actor,
+            action=action,
+            object_type=OBJECT_TYPE,
+            object_id=payment.transactionId,
+            before=before,
+            after=after,
+            now=now,
+            request_id=request_id,
+        )
         if also is not None:
             also(tx)
 

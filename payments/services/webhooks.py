@@ -15,6 +15,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from bookings.exceptions import HoldExpired, PriceChanged
 from bookings.services import booking_flag
 from hotel import events
+from hotel.audit.services import audit_add
 
 from ..exceptions import BookingNotPayable
 from ..models import (
@@ -37,11 +38,11 @@ from ..providers.base import (
 )
 from .settlement import payment_settle_failure, payment_settle_success
 from .shared import (
+    OBJECT_TYPE,
     WEBHOOK_ACTOR,
     PaymentDisputed,
     PaymentRefunded,
     event_detail,
-    payment_audit,
     payment_save,
     payment_snapshot,
     refund_record,
@@ -147,11 +148,14 @@ def _webhook_refunded(payment: Payment, event: WebhookEvent, *, now: datetime) -
             },
         ]
         payment.updatedAt = now
-        entry = payment_audit(
-            payment, action="refund:provider", before=before, actor=WEBHOOK_ACTOR, now=now
-        )
         saved = payment_save(
-            payment, entry, condition=Payment.refundedAmount == previous, last_try=attempt == 2
+            payment,
+            action="refund:provider",
+            before=before,
+            actor=WEBHOOK_ACTOR,
+            now=now,
+            condition=Payment.refundedAmount == previous,
+            last_try=attempt == 2,
         )
         if not saved:
             payment = reload(payment)
@@ -175,11 +179,20 @@ def _webhook_disputed(payment: Payment, event: WebhookEvent, *, now: datetime) -
     before = payment_snapshot(payment)
     payment.dispute = {**dispute, "at": now.strftime("%Y-%m-%dT%H:%M:%SZ")}
     payment.updatedAt = now
-    entry = payment_audit(payment, action="dispute", before=before, actor=WEBHOOK_ACTOR, now=now)
+    after = payment_snapshot(payment)
 
     def also(tx):
         tx.save(payment)
-        tx.save(entry)
+        audit_add(
+            tx,
+            actor=WEBHOOK_ACTOR,
+            action="dispute",
+            object_type=OBJECT_TYPE,
+            object_id=payment.transactionId,
+            before=before,
+            after=after,
+            now=now,
+        )
 
     reason = dispute.get("reason") or "unknown reason"
     booking_flag(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import invalid_cursor, parse_query
 from hotel.dynamo import InvalidCursor
@@ -22,10 +22,6 @@ from .serializers import (
     room_output_class,
     sees_room_state,
 )
-
-
-def _actor(request) -> str:
-    return request.user.email
 
 
 def _if_match(request) -> int | None:
@@ -88,9 +84,7 @@ class RoomListView(APIView):
         serializer.is_valid(raise_exception=True)
         room = services.room_create(
             data=serializer.validated_data,
-            actor=_actor(request),
-            now=timezone.now(),
-            request_id=request.request_id,
+            **actor_from(request).as_kwargs(),
         )
         response = _room_response(request, room, status.HTTP_201_CREATED)
         response["Location"] = request.build_absolute_uri(f"/api/rooms/{room.roomId}")
@@ -119,10 +113,8 @@ class RoomDetailView(APIView):
         room = services.room_update(
             room_id=room_id,
             data=data,
-            actor=_actor(request),
-            now=timezone.now(),
             expected_version=_if_match(request),
-            request_id=request.request_id,
+            **actor_from(request).as_kwargs(),
         )
         return _room_response(request, room)
 
@@ -138,9 +130,7 @@ class RoomDetailView(APIView):
     def delete(self, request, room_id: str):
         services.room_delete(
             room_id=room_id,
-            actor=_actor(request),
-            now=timezone.now(),
             expected_version=_if_match(request),
-            request_id=request.request_id,
+            **actor_from(request).as_kwargs(),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
