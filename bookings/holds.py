@@ -35,9 +35,10 @@ from hotel.client_address import client_network
 from hotel.dynamo import commit
 from hotel.idempotency import IdempotencyKey
 
-from .exceptions import BookingNotFound, HoldExpired, TooManyHolds
+from .exceptions import HoldExpired, TooManyHolds
 from .lifecycle import hold_is_live
 from .models import PENDING, Booking, RoomNight
+from .selectors import booking_get
 
 SLOT_PREFIX = "bookings.hold-slot"
 SALT = "bookings.hold-slot.v1"
@@ -127,10 +128,7 @@ def booking_hold_extend(*, booking_id: str, now: datetime) -> Booking:
     HoldExpired (the hold ended, or its nights were lost).
     """
     for _attempt in range(3):
-        try:
-            booking = Booking.get(booking_id, consistent_read=True)
-        except Booking.DoesNotExist as exc:
-            raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
+        booking = booking_get(booking_id=booking_id, consistent=True)
         if booking.status != PENDING:
             return booking  # The payment code says what a non-pending booking means.
         if not hold_is_live(booking, now):

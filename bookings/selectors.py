@@ -179,12 +179,13 @@ def rack_bookings(*, start: date, end: date, now: datetime) -> list[Booking]:
 MAX_BOOKING_ID_LENGTH = 64
 
 
-def booking_get(*, booking_id: str) -> Booking:
-    """Raises BookingNotFound (also for ids DynamoDB would refuse as keys)."""
+def booking_get(*, booking_id: str, consistent: bool = False) -> Booking:
+    """The booking (`consistent`: as it is now, for a write that follows). The one "booking
+    not found". Raises BookingNotFound (also for ids DynamoDB would refuse as keys)."""
     if not 1 <= len(booking_id) <= MAX_BOOKING_ID_LENGTH:
         raise BookingNotFound(f"Booking {booking_id[:MAX_BOOKING_ID_LENGTH]}… does not exist.")
     try:
-        return Booking.get(booking_id)
+        return Booking.get(booking_id, consistent_read=consistent)
     except DoesNotExist as exc:
         raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
 

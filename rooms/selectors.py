@@ -19,14 +19,15 @@ def room_id_plausible(room_id) -> bool:
     return isinstance(room_id, str) and 1 <= len(room_id) <= MAX_ROOM_ID_LENGTH
 
 
-def room_get(*, room_id: str) -> Room:
-    """Raises NotFound (ROOM_NOT_FOUND)."""
+def room_get(*, room_id: str, consistent: bool = False) -> Room:
+    """The room (`consistent`: as it is now, for a write that follows). The one "room not
+    found". Raises NotFound (ROOM_NOT_FOUND)."""
     if not room_id_plausible(room_id):
         raise NotFound(
             f"Room {str(room_id)[:MAX_ROOM_ID_LENGTH]}… does not exist.", code="ROOM_NOT_FOUND"
         )
     try:
-        return Room.get(room_id)
+        return Room.get(room_id, consistent_read=consistent)
     except DoesNotExist as exc:
         raise NotFound(f"Room {room_id} does not exist.", code="ROOM_NOT_FOUND") from exc
 

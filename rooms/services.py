@@ -30,7 +30,7 @@ from .models import (
     STATUS_OCCUPIED,
     Room,
 )
-from .selectors import MAX_ROOM_ID_LENGTH, room_id_plausible
+from .selectors import room_get
 from .usage import RETIRE_WINDOW, room_in_use, room_users
 
 ROOM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
@@ -134,14 +134,7 @@ def room_snapshot(room: Room) -> dict:
 
 
 def _get(room_id: str) -> Room:
-    if not room_id_plausible(room_id):  # DynamoDB refuses over-long keys
-        raise NotFound(
-            f"Room {str(room_id)[:MAX_ROOM_ID_LENGTH]}… does not exist.", code="ROOM_NOT_FOUND"
-        )
-    try:
-        return Room.get(room_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise NotFound(f"Room {room_id} does not exist.", code="ROOM_NOT_FOUND") from exc
+    return room_get(room_id=room_id, consistent=True)
 
 
 def room_create(*, data: dict, actor: str, now: datetime, request_id: str | None = None) -> Room:

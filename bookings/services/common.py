@@ -12,16 +12,16 @@ import hashlib
 import hmac
 from datetime import date, datetime
 
-from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from hotel.audit.models import AuditEntry
 from hotel.audit.services import audit_entry
-from hotel.errors import NotFound
 from rooms.models import HOUSEKEEPING_OUT_OF_ORDER, STATUS_MAINTENANCE, Room
+from rooms.selectors import room_get
 
-from ..exceptions import BookingNotFound, HoldExpired, RoomUnavailable, TooManyGuests
+from ..exceptions import HoldExpired, RoomUnavailable, TooManyGuests
 from ..models import Booking, RoomNight
+from ..selectors import booking_get
 
 
 def hash_token(token: str) -> str:
@@ -90,18 +90,12 @@ def event_detail(booking: Booking) -> dict:
 
 def booking_read(booking_id: str) -> Booking:
     """The booking as it is now (consistent read). Raises BookingNotFound."""
-    try:
-        return Booking.get(booking_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
+    return booking_get(booking_id=booking_id, consistent=True)
 
 
 def room_read(room_id: str) -> Room:
     """The room a stay is to be in (consistent read). Raises NotFound (ROOM_NOT_FOUND)."""
-    try:
-        return Room.get(room_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise NotFound(f"Room {room_id} does not exist.", code="ROOM_NOT_FOUND") from exc
+    return room_get(room_id=room_id, consistent=True)
 
 
 def room_bookable(room: Room, guests: int) -> None:

@@ -52,17 +52,6 @@ def error_body(request, *, status: int, code: str, message: str, details: dict |
     }
 
 
-def error_response(request, *, status: int, code: str, message: str, details=None, headers=None):
-    """A JsonResponse in the shape from its parts. Transitional: views outside hotel/
-    (rooms.views, payments.views, payments.pages) still call it; once they raise or pass an
-    exception to `response_for` it can go."""
-    return JsonResponse(
-        error_body(request, status=status, code=code, message=message, details=details),
-        status=status,
-        headers=headers,
-    )
-
-
 def _field_details(detail) -> dict:
     """Flatten DRF's nested ValidationError detail into {"field": ["message", …]}."""
     if isinstance(detail, dict):

@@ -21,13 +21,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist
-
-from bookings.exceptions import BookingNotFound, HoldExpired
+from bookings.exceptions import HoldExpired
 from bookings.holds import booking_hold_extend
 from bookings.lifecycle import hold_is_live
 from bookings.models import PENDING as BOOKING_PENDING
 from bookings.models import Booking
+from bookings.selectors import booking_get
 from bookings.services import ID_ALPHABET, hotel_today
 from hotel.audit.services import audit_add
 from hotel.dynamo import condition_failed_as, transact
@@ -145,10 +144,7 @@ def payment_create(
 
 
 def _payable_booking(booking_id: str, *, now: datetime) -> Booking:
-    try:
-        booking = Booking.get(booking_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
+    booking = booking_get(booking_id=booking_id, consistent=True)
     if booking.status != BOOKING_PENDING:
         raise BookingNotPayable(
             f"Booking {booking_id} is {booking.status}; only a pending booking can be paid.",
