@@ -110,11 +110,9 @@ def can_change(booking, now: datetime | None = None) -> bool:
     With `now`, a pending booking counts only while its hold is live (a guest cannot move a
     hold that ran out); without it, the status alone decides (staff's view).
     """
-    if booking.status == CONFIRMED:
-        return True
-    if booking.status != PENDING:
+    if booking.status not in CHANGEABLE:
         return False
-    return now is None or hold_is_live(booking, now)
+    return booking.status != PENDING or now is None or hold_is_live(booking, now)
 
 
 def can_pay(booking, now: datetime) -> bool:
