@@ -271,7 +271,6 @@ def test_a_module_over_the_limit_is_reported_and_comments_do_not_count(tree):
 # --- the product ----------------------------------------------------------------------------
 
 
-
 @pytest.fixture(scope="module")
 def graph() -> Graph:
     return import_graph()
