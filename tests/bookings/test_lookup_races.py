@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from bookings.services import booking_create
-from tests.accounts.test_login_races import storm
+from tests.hotel.accounts.test_login_races import storm
 
 STORM = 30
 

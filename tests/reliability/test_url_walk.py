@@ -4,7 +4,7 @@ refuses anonymous callers and the least-privileged role unless it is listed here
 The route lists come from `django.urls.get_resolver()`, so a new page or endpoint is tested
 the moment it exists, and one that answers anonymous callers without being in PUBLIC (or
 in GUEST_TOKEN, reachable only with a booking's token or signed link) fails the walk.
-Per-role grants are tests/admin/test_role_matrix.py's business; this walk only checks that
+Per-role grants are tests/hotel/accounts/test_role_matrix.py's business; this walk only checks that
 the floor holds: anonymous callers and housekeeping (the smallest role) get nothing else.
 Path parameters are real ids (a room, a booking, a payment), so a refusal is a refusal and
 not a 404 for a missing object.

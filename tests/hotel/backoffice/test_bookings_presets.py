@@ -13,7 +13,7 @@ from bookings.models import Booking
 from hotel.accounts import roles
 from hotel.admin_site import site
 from hotel.audit.models import AuditEntry
-from tests.admin.helpers import next_link, record_reads, room_ids
+from tests.helpers import next_link, record_reads, room_ids
 
 LIST = "/admin/bookings/booking/"
 STATUS_INDEX = ("query", "status-checkIn-index")

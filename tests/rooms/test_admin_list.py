@@ -8,7 +8,7 @@ from hotel.admin_site import site
 from hotel.audit.selectors import audit_for_object
 from hotel.dynamo import encode_cursor
 from rooms.models import Room
-from tests.admin.helpers import next_link, room_ids
+from tests.helpers import next_link, room_ids
 
 LIST = "/admin/rooms/room/"
 

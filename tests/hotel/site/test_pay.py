@@ -15,9 +15,8 @@ from django.test import Client
 from bookings.links import manage_path
 from bookings.models import Booking
 from payments.models import Payment
-
-from .conftest import DECLINED, THREE_D_SECURE, TOTAL, VISA, stay_start
-from .test_services import pay
+from tests.payments.conftest import DECLINED, THREE_D_SECURE, TOTAL, VISA, stay_start
+from tests.payments.test_services import pay
 
 
 def html(response) -> str:

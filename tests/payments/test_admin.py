@@ -12,7 +12,7 @@ from django.utils import timezone
 from hotel.accounts import roles
 from payments import services
 from payments.models import Payment
-from tests.admin.helpers import record_reads
+from tests.helpers import record_reads
 from tests.payments.conftest import StripeSide
 
 LIST = "/admin/payments/payment/"

@@ -217,7 +217,7 @@ def test_a_decompression_bomb_photo_is_a_field_error_and_nothing_is_saved(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.admin.test_room_edit import change_form, change_url
+    from tests.rooms.test_admin_edit import change_form, change_url
 
     room = make_room(roomId="101", capacity=2)
     upload = SimpleUploadedFile("bomb.png", _png_header(*size), content_type="image/png")

@@ -15,7 +15,7 @@ from hotel.accounts import roles
 from hotel.admin_site import site
 from hotel.audit.selectors import audit_for_object
 from rooms.models import Room
-from tests.admin.helpers import next_link, room_ids
+from tests.helpers import next_link, room_ids
 
 LIST = "/admin/bookings/booking/"
 ADD = LIST + "add/"

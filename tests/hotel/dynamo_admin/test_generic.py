@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from hotel.audit.selectors import audit_for_object
-from tests.admin.generic_admin import Note
-from tests.admin.helpers import next_link, room_ids
+from tests.helpers import next_link, room_ids
+from tests.hotel.dynamo_admin.generic_admin import Note
 
-pytestmark = pytest.mark.urls("tests.admin.generic_admin")
+pytestmark = pytest.mark.urls("tests.hotel.dynamo_admin.generic_admin")
 
 NOTES = "/admin/rooms/note/"
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from hotel.audit.selectors import audit_for_object
 from rooms.models import Room
 from rooms.services import room_update
-from tests.admin.helpers import png_bytes
+from tests.helpers import png_bytes
 
 ADD = "/admin/rooms/room/add/"
 

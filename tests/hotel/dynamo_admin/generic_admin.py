@@ -1,6 +1,6 @@
 """A model with no services, on its own admin site: exercises the generic defaults.
 
-Used as the URLconf of tests/admin/test_generic.py (`pytest.mark.urls`).
+Used as the URLconf of tests/hotel/dynamo_admin/test_generic.py (`pytest.mark.urls`).
 """
 
 from __future__ import annotations
