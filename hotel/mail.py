@@ -29,7 +29,7 @@ MAX_ATTEMPTS = 10
 
 
 @register
-class EmailOutboxItem(Model):
+class OutboxEmail(Model):
     """One rendered email whose send failed, waiting for `send_pending_emails`."""
 
     Meta = meta("email-outbox")
@@ -71,7 +71,7 @@ def email_send(*, to: str, subject: str, template: str, context: dict, now: date
         return True
     except Exception as exc:
         logger.exception("Sending %s email to %s failed; queued for retry", template, to)
-        item = EmailOutboxItem(
+        item = OutboxEmail(
             messageId=f"MAIL-{now:%Y%m%d%H%M%S}-{secrets.token_hex(6)}",
             to=[to],
             subject=subject,
@@ -98,7 +98,7 @@ def emails_send_pending(*, now: datetime, log: Callable[[str], None] | None = No
     Returns how many were sent.
     """
     sent = failed = 0
-    for item in EmailOutboxItem.scan():
+    for item in OutboxEmail.scan():
         if item.attempts >= MAX_ATTEMPTS:
             continue  # given up on; kept for staff to see until its TTL
         try:
@@ -109,9 +109,9 @@ def emails_send_pending(*, now: datetime, log: Callable[[str], None] | None = No
             try:
                 item.update(
                     actions=[
-                        EmailOutboxItem.attempts.add(1),
-                        EmailOutboxItem.lastError.set(repr(exc)[:500]),
-                        EmailOutboxItem.updatedAt.set(now),
+                        OutboxEmail.attempts.add(1),
+                        OutboxEmail.lastError.set(repr(exc)[:500]),
+                        OutboxEmail.updatedAt.set(now),
                     ]
                 )
             except Exception:

@@ -1,5 +1,5 @@
 """Project-wide tables, imported here so the app registry (and sync_tables) sees them."""
 
 from hotel.idempotency import IdempotencyKey  # noqa: F401
-from hotel.mail import EmailOutboxItem  # noqa: F401
+from hotel.mail import OutboxEmail  # noqa: F401
 from hotel.throttle import ThrottleCounter  # noqa: F401

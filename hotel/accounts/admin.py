@@ -17,7 +17,7 @@ from hotel.errors import DomainError
 
 from . import roles, services
 from .forms import SetPasswordForm, StaffAddForm
-from .models import StaffUserItem
+from .models import StaffAccount
 
 
 class StaffAdmin(DynamoModelAdmin):
@@ -74,7 +74,7 @@ class StaffAdmin(DynamoModelAdmin):
             actor=actor.who,
             now=actor.now,
         )
-        return StaffUserItem.get(user.email, consistent_read=True)
+        return StaffAccount.get(user.email, consistent_read=True)
 
     def update_object(self, request, obj, data, expected_version):
         services.staff_update(
@@ -85,7 +85,7 @@ class StaffAdmin(DynamoModelAdmin):
             expected_version=expected_version,
             **actor_from(request).as_kwargs(),
         )
-        return StaffUserItem.get(obj.email, consistent_read=True)
+        return StaffAccount.get(obj.email, consistent_read=True)
 
     # --- set someone's password ------------------------------------------------------------------
 
@@ -133,4 +133,4 @@ class StaffAdmin(DynamoModelAdmin):
         return TemplateResponse(request, "admin/dynamo/set_password.html", context)
 
 
-site.register(StaffUserItem, StaffAdmin)
+site.register(StaffAccount, StaffAdmin)

@@ -1,6 +1,6 @@
 """Staff accounts, sessions and API tokens — all in DynamoDB.
 
-`StaffUserItem` is the stored record. `StaffUser` is the unmanaged Django model
+`StaffAccount` is the stored record. `StaffUser` is the unmanaged Django model
 that `django.contrib.auth` and the admin expect (`_meta`, `login()`,
 `AuthenticationForm`); its `save()` writes the DynamoDB item and it never
 touches an ORM database. The layer below the services: it imports nothing of them
@@ -34,7 +34,7 @@ def normalize_email(email: str) -> str:
 
 
 @register
-class StaffUserItem(Model):
+class StaffAccount(Model):
     Meta = meta("staff")
 
     email = UnicodeAttribute(hash_key=True)
@@ -51,7 +51,7 @@ class StaffUserItem(Model):
 
 
 @register
-class SessionItem(Model):
+class StoredSession(Model):
     """A Django session; DynamoDB's TTL deletes it, and the store checks expiry itself too."""
 
     Meta = meta("sessions")
@@ -71,7 +71,7 @@ class ApiTokenEmailIndex(GlobalSecondaryIndex):
 
 
 @register
-class ApiTokenItem(Model):
+class ApiToken(Model):
     """A bearer token, stored only as its SHA-256 so a table leak reveals no usable token."""
 
     Meta = meta("api-tokens")
@@ -101,7 +101,7 @@ class ApiTokenItem(Model):
 
 
 class StaffUser(AbstractBaseUser):
-    """Django's view of a staff member; persisted as a StaffUserItem."""
+    """Django's view of a staff member; persisted as a StaffAccount."""
 
     email = models.EmailField(primary_key=True)
     full_name = models.CharField(max_length=150, blank=True)
@@ -156,7 +156,7 @@ class StaffUser(AbstractBaseUser):
     # --- persistence ---------------------------------------------------------------------------
 
     @classmethod
-    def from_item(cls, item: StaffUserItem) -> StaffUser:
+    def from_item(cls, item: StaffAccount) -> StaffUser:
         user = cls(
             email=item.email,
             full_name=item.fullName,
@@ -182,7 +182,7 @@ class StaffUser(AbstractBaseUser):
     }
 
     def persist(self, *, update_fields=None, rehash: bool = False) -> None:
-        """Persist Django-side changes (password, last login, role…) to the StaffUserItem.
+        """Persist Django-side changes (password, last login, role…) to the StaffAccount.
 
         A new password (Django's set_password + save, e.g. `manage.py changepassword`)
         revokes the member's API tokens; `rehash` marks the same password re-hashed at
@@ -194,13 +194,13 @@ class StaffUser(AbstractBaseUser):
             if field not in self._PERSISTED:
                 continue
             attr_name, getter = self._PERSISTED[field]
-            attr = getattr(StaffUserItem, attr_name)
+            attr = getattr(StaffAccount, attr_name)
             value = getter(self)
             actions.append(attr.remove() if value is None else attr.set(value))
         if not actions:
             return
         # Read then write conditionally on the version we read: concurrent edits fail, not merge.
-        item = StaffUserItem.get(self.email, consistent_read=True)
+        item = StaffAccount.get(self.email, consistent_read=True)
         before_hash = item.passwordHash
         try:
             item.update(actions=actions)
@@ -210,7 +210,7 @@ class StaffUser(AbstractBaseUser):
             raise
         self._version = item.version
         if "password" in wanted and item.passwordHash != before_hash and not rehash:
-            ApiTokenItem.revoke_all_of(self.email)
+            ApiToken.revoke_all_of(self.email)
 
     def delete(self, *args, **kwargs):
         raise NotImplementedError("Deactivate staff instead of deleting them (audit history).")

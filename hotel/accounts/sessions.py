@@ -9,15 +9,15 @@ from django.contrib.sessions.backends.base import CreateError, SessionBase, Upda
 from django.utils import timezone
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
 
-from .models import SessionItem
+from .models import StoredSession
 
 
 class SessionStore(SessionBase):
-    def _get_item(self) -> SessionItem | None:
+    def _get_item(self) -> StoredSession | None:
         if not self.session_key:
             return None
         try:
-            item = SessionItem.get(self.session_key)
+            item = StoredSession.get(self.session_key)
         except DoesNotExist:
             return None
         # TTL deletion lags (up to days on AWS): expiry is enforced here.
@@ -34,7 +34,7 @@ class SessionStore(SessionBase):
 
     def exists(self, session_key):
         try:
-            SessionItem.get(session_key, attributes_to_get=["sessionKey"])
+            StoredSession.get(session_key, attributes_to_get=["sessionKey"])
         except DoesNotExist:
             return False
         return True
@@ -54,13 +54,13 @@ class SessionStore(SessionBase):
             return self.create()
         data = self._get_session(no_load=must_create)
         expires = timezone.now() + timedelta(seconds=self.get_expiry_age())
-        item = SessionItem(sessionKey=self._get_or_create_session_key(), data=self.encode(data))
+        item = StoredSession(sessionKey=self._get_or_create_session_key(), data=self.encode(data))
         item.expiresAt = expires
         try:
             if must_create:
-                item.save(condition=SessionItem.sessionKey.does_not_exist())
+                item.save(condition=StoredSession.sessionKey.does_not_exist())
             else:
-                item.save(condition=SessionItem.sessionKey.exists())
+                item.save(condition=StoredSession.sessionKey.exists())
         except PutError as exc:
             if exc.cause_response_code == "ConditionalCheckFailedException":
                 raise (CreateError if must_create else UpdateError) from exc
@@ -71,7 +71,7 @@ class SessionStore(SessionBase):
         if not key:
             return
         with contextlib.suppress(DeleteError):
-            SessionItem(sessionKey=key).delete()
+            StoredSession(sessionKey=key).delete()
 
     @classmethod
     def clear_expired(cls):

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from hotel.accounts.models import StaffUserItem
+from hotel.accounts.models import StaffAccount
 from rooms.demo import demo_rooms
 from rooms.models import Room
 
@@ -12,7 +12,7 @@ def test_createstaff_creates_an_account_that_can_log_in(client):
     call_command(
         "createstaff", email="Desk@Hotel.test", role="front_desk", password="s3cret-pass-99"
     )
-    item = StaffUserItem.get("desk@hotel.test")
+    item = StaffAccount.get("desk@hotel.test")
     assert item.role == "front_desk"
     assert client.login(username="desk@hotel.test", password="s3cret-pass-99")
 
@@ -37,7 +37,7 @@ def test_seed_demo_is_idempotent_and_meets_the_demo_brief(settings, tmp_path, ca
     assert len({r.floorNumber for r in rooms}) >= 4
     assert all(r.pricePerNight > 0 and r.capacity > 0 and r.amenities for r in rooms)
     assert all(len(r.photos) == 1 and (tmp_path / r.photos[0]).is_file() for r in rooms)
-    assert StaffUserItem.get(settings.HOTEL_DEMO_EMAIL).role == "manager"
+    assert StaffAccount.get(settings.HOTEL_DEMO_EMAIL).role == "manager"
 
 
 def test_seed_demo_refuses_cloud_stages(settings):

@@ -68,10 +68,10 @@ def test_sync_adds_a_missing_index_to_an_existing_table():
 
 
 def test_sync_creates_a_missing_table_and_enables_ttl():
-    from hotel.accounts.models import SessionItem
+    from hotel.accounts.models import StoredSession
 
     ddb = dynamo.client()
-    name = SessionItem.Meta.table_name
+    name = StoredSession.Meta.table_name
     ddb.delete_table(TableName=name)
     ddb.get_waiter("table_not_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
     assert dynamo.sync_tables(log=lambda _m: None) == [f"created table {name}"]

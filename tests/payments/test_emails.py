@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from bookings.models import Booking
 from bookings.services import booking_create
-from hotel.mail import MAX_ATTEMPTS, EmailOutboxItem, emails_send_pending
+from hotel.mail import MAX_ATTEMPTS, OutboxEmail, emails_send_pending
 from payments.services import booking_cancel_with_refund, payment_create, payment_refund
 
 from .conftest import TOTAL, now, stay_start
@@ -95,7 +95,7 @@ def test_a_walk_in_without_email_gets_none(room):
     )
     pay(walk_in.booking.bookingId)
     assert Booking.get(walk_in.booking.bookingId).status == "confirmed"
-    assert mail.outbox == [] and list(EmailOutboxItem.scan()) == []
+    assert mail.outbox == [] and list(OutboxEmail.scan()) == []
 
 
 def test_a_failed_send_keeps_the_booking_and_is_sent_later(created, settings):
@@ -103,24 +103,24 @@ def test_a_failed_send_keeps_the_booking_and_is_sent_later(created, settings):
     payment = pay(created.booking.bookingId)
     assert payment.status == "completed"
     assert Booking.get(created.booking.bookingId).status == "confirmed"
-    [queued] = EmailOutboxItem.scan()
+    [queued] = OutboxEmail.scan()
     assert queued.to == ["ada@guest.test"] and "SES is down" in queued.lastError
     assert created.booking.bookingId in queued.subject and queued.expiresAt > now()
 
     assert emails_send_pending(now=now()) == 0  # still down: counted, kept
-    assert EmailOutboxItem.get(queued.messageId).attempts == 2
+    assert OutboxEmail.get(queued.messageId).attempts == 2
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("send_pending_emails", stdout=open("/dev/null", "w"))  # noqa: SIM115
     [message] = mail.outbox
     assert message.subject == queued.subject and message.alternatives
-    assert list(EmailOutboxItem.scan()) == []
+    assert list(OutboxEmail.scan()) == []
 
 
 def test_an_email_given_up_on_is_not_retried(created, settings):
     settings.EMAIL_BACKEND = "tests.payments.test_emails.BrokenBackend"
     pay(created.booking.bookingId)
-    [queued] = EmailOutboxItem.scan()
-    queued.update(actions=[EmailOutboxItem.attempts.set(MAX_ATTEMPTS)])
+    [queued] = OutboxEmail.scan()
+    queued.update(actions=[OutboxEmail.attempts.set(MAX_ATTEMPTS)])
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert emails_send_pending(now=now()) == 0 and mail.outbox == []

@@ -12,7 +12,7 @@ import requests
 from django.conf import settings
 
 from hotel.accounts import roles
-from hotel.accounts.models import ApiTokenItem
+from hotel.accounts.models import ApiToken
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.reliability
@@ -49,4 +49,4 @@ def test_a_token_storm_against_gunicorn_gets_at_most_the_limit_of_verdicts(app_s
     assert all(int(a.headers["Retry-After"]) > 0 for a in answers if a.status_code == 429)
     late = fire([attempt(PASSWORD) for _ in range(4)])
     assert [a.status_code for a in late] == [429] * 4
-    assert ApiTokenItem.count() == 0
+    assert ApiToken.count() == 0

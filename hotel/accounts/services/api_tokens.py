@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.crypto import salted_hmac
 from pynamodb.exceptions import DoesNotExist
 
-from ..models import ApiTokenItem, StaffUser, normalize_email
+from ..models import ApiToken, StaffUser, normalize_email
 from .staff import staff_get
 
 
@@ -46,7 +46,7 @@ def api_token_issue(*, user: StaffUser, now: datetime, label: str = "") -> Issue
     """Create a bearer token for `user`; only its hash is stored."""
     token = "hk_" + secrets.token_urlsafe(32)
     expires_at = now + timedelta(seconds=settings.API_TOKEN_TTL_SECONDS)
-    ApiTokenItem(
+    ApiToken(
         tokenHash=_hash_token(token),
         email=user.email,
         label=label[:100],
@@ -62,7 +62,7 @@ def api_token_user(*, token: str, now: datetime) -> StaffUser | None:
     if not token or len(token) > 200:
         return None
     try:
-        item = ApiTokenItem.get(_hash_token(token))
+        item = ApiToken.get(_hash_token(token))
     except DoesNotExist:
         return None
     if item.expiresAt <= now:
@@ -79,9 +79,9 @@ def api_token_user(*, token: str, now: datetime) -> StaffUser | None:
 
 
 def api_token_revoke(*, token: str) -> None:
-    ApiTokenItem(tokenHash=_hash_token(token)).delete()
+    ApiToken(tokenHash=_hash_token(token)).delete()
 
 
 def api_tokens_revoke_all(*, email: str) -> int:
     """Revoke every token of a staff member (e.g. when they leave). Returns how many."""
-    return ApiTokenItem.revoke_all_of(normalize_email(email))
+    return ApiToken.revoke_all_of(normalize_email(email))

@@ -20,12 +20,12 @@ from hotel.dynamo import condition_failed_as, connection
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
 
 from .. import roles
-from ..models import ApiTokenItem, StaffUser, StaffUserItem, normalize_email
+from ..models import ApiToken, StaffAccount, StaffUser, normalize_email
 
 
 def staff_get(*, email: str) -> StaffUser | None:
     try:
-        return StaffUser.from_item(StaffUserItem.get(normalize_email(email)))
+        return StaffUser.from_item(StaffAccount.get(normalize_email(email)))
     except DoesNotExist:
         return None
 
@@ -56,7 +56,7 @@ def staff_create(
             errors["password"] = list(exc.messages)
     if errors:
         raise ValidationFailed(details={"fields": errors})
-    item = StaffUserItem(
+    item = StaffAccount(
         email=email,
         fullName=full_name,
         role=role,
@@ -65,7 +65,7 @@ def staff_create(
         createdAt=now,
     )
     try:
-        item.save(condition=StaffUserItem.email.does_not_exist())
+        item.save(condition=StaffAccount.email.does_not_exist())
     except PutError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             raise Conflict(f"A staff member with email {email} already exists.") from exc
@@ -82,7 +82,7 @@ def staff_create(
     return StaffUser.from_item(item)
 
 
-def _staff_snapshot(item: StaffUserItem) -> dict:
+def _staff_snapshot(item: StaffAccount) -> dict:
     """The audited view of a staff member (never the password hash)."""
     return {
         "email": item.email,
@@ -92,20 +92,20 @@ def _staff_snapshot(item: StaffUserItem) -> dict:
     }
 
 
-def _staff_item(email: str) -> StaffUserItem:
+def _staff_item(email: str) -> StaffAccount:
     try:
-        return StaffUserItem.get(normalize_email(email), consistent_read=True)
+        return StaffAccount.get(normalize_email(email), consistent_read=True)
     except DoesNotExist as exc:
         raise NotFound(f"No staff member {email}.", code="STAFF_NOT_FOUND") from exc
 
 
-def _staff_save(item: StaffUserItem, before: dict, **audit) -> None:
+def _staff_save(item: StaffAccount, before: dict, **audit) -> None:
     """Write `item` if its version is still the one read, with its audit entry."""
     stale = StaleObject(
         f"Staff member {item.email} was changed by someone else meanwhile. Reload and retry."
     )
     with condition_failed_as(stale), TransactWrite(connection=connection()) as tx:
-        tx.save(item, condition=StaffUserItem.email.exists())
+        tx.save(item, condition=StaffAccount.email.exists())
         audit_add(
             tx,
             object_type="accounts.staff",
@@ -158,7 +158,7 @@ def staff_update(
         action = "deactivate" if before["isActive"] and not item.isActive else "update"
         _staff_save(item, before, actor=actor, action=action, now=now, request_id=request_id)
     if not item.isActive:
-        ApiTokenItem.revoke_all_of(item.email)
+        ApiToken.revoke_all_of(item.email)
     return StaffUser.from_item(item)
 
 
@@ -184,5 +184,5 @@ def staff_set_password(
     before = _staff_snapshot(item)
     item.passwordHash = make_password(password)
     _staff_save(item, before, actor=actor, action="set_password", now=now, request_id=request_id)
-    ApiTokenItem.revoke_all_of(item.email)  # Sessions end by their auth hash; tokens here.
+    ApiToken.revoke_all_of(item.email)  # Sessions end by their auth hash; tokens here.
     return StaffUser.from_item(item)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from hotel.accounts import roles
-from hotel.accounts.models import StaffUserItem
+from hotel.accounts.models import StaffAccount
 from hotel.accounts.services import (
     api_token_issue,
     api_token_user,
@@ -37,7 +37,7 @@ def edit_form(user, **overrides) -> dict:
     data = {
         "fullName": user.full_name,
         "role": user.role,
-        "_version": str(StaffUserItem.get(user.email).version),
+        "_version": str(StaffAccount.get(user.email).version),
     }
     if user.is_active:
         data["isActive"] = "on"

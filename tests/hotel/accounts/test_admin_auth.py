@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 from pynamodb.exceptions import DoesNotExist
 
-from hotel.accounts.models import SessionItem
+from hotel.accounts.models import StoredSession
 from hotel.accounts.services import staff_authenticate
 from hotel.audit.selectors import audit_for_object
 from tests.conftest import PASSWORD
@@ -76,13 +76,13 @@ def test_logout_deletes_the_session_item(manager):
     client = Client()
     client.post(LOGIN, {"username": manager.email, "password": PASSWORD})
     session_key = client.cookies["sessionid"].value
-    assert SessionItem.get(session_key).sessionKey == session_key
+    assert StoredSession.get(session_key).sessionKey == session_key
 
     response = client.post("/admin/logout/")
 
     assert response.status_code == 200
     with pytest.raises(DoesNotExist):
-        SessionItem.get(session_key)
+        StoredSession.get(session_key)
     assert client.get("/admin/").status_code == 302
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 
 from hotel.accounts import roles
-from hotel.accounts.models import SessionItem, StaffUserItem
+from hotel.accounts.models import StaffAccount, StoredSession
 from hotel.accounts.services import LoginLocked, staff_authenticate, staff_create
 from hotel.accounts.sessions import SessionStore
 from hotel.errors import Conflict, ValidationFailed
@@ -20,7 +20,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def test_password_is_stored_hashed_never_plain(manager):
-    item = StaffUserItem.get(manager.email)
+    item = StaffAccount.get(manager.email)
     assert PASSWORD not in item.passwordHash
     assert item.passwordHash.startswith(settings.PASSWORD_HASHERS[0].rsplit(".", 1)[1][:3].lower())
 
@@ -103,7 +103,7 @@ def test_session_round_trip_and_delete():
     store["cart"] = "R-101"
     store.save()
     key = store.session_key
-    assert SessionItem.get(key).expiresAt > NOW
+    assert StoredSession.get(key).expiresAt > NOW
     assert SessionStore(session_key=key)["cart"] == "R-101"
     store.delete()
     assert not SessionStore().exists(key)
@@ -114,7 +114,7 @@ def test_expired_session_is_treated_as_empty_before_ttl_sweeps_it():
     store["x"] = 1
     store.set_expiry(1)
     store.save()
-    item = SessionItem.get(store.session_key)
+    item = StoredSession.get(store.session_key)
     item.expiresAt = NOW - timedelta(days=1)
     item.save()
     assert SessionStore(session_key=store.session_key).load() == {}

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
-from hotel.accounts.models import ApiTokenItem
+from hotel.accounts.models import ApiToken
 from tests.conftest import PASSWORD
 
 STORM = 30
@@ -60,7 +60,7 @@ def test_parallel_wrong_passwords_get_at_most_the_limit_of_verdicts(manager):
     # The right password, once the slots are spent: refused, no token.
     right = token_request(manager.email, PASSWORD)()
     assert right.status_code == 429
-    assert ApiTokenItem.count() == 0
+    assert ApiToken.count() == 0
 
 
 def test_the_right_password_after_a_parallel_storm_gets_no_token(manager):
@@ -70,7 +70,7 @@ def test_the_right_password_after_a_parallel_storm_gets_no_token(manager):
 
     assert [a.status_code for a in answers] == [429, 429, 429]
     assert "token" not in str([a.json() for a in answers])
-    assert ApiTokenItem.count() == 0
+    assert ApiToken.count() == 0
 
 
 def test_parallel_admin_logins_share_the_counter_with_the_api(manager):

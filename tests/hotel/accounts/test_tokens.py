@@ -8,7 +8,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from hotel.accounts import roles
-from hotel.accounts.models import ApiTokenItem, StaffUserItem
+from hotel.accounts.models import ApiToken, StaffAccount
 from hotel.accounts.services import (
     api_token_issue,
     api_token_user,
@@ -35,7 +35,7 @@ def test_token_issued_for_valid_credentials(api, manager):
 
 def test_token_is_stored_only_as_a_hash(api, manager):
     token = issue(api, manager.email).json()["token"]
-    stored = [item.tokenHash for item in ApiTokenItem.scan()]
+    stored = [item.tokenHash for item in ApiToken.scan()]
     assert len(stored) == 1 and token not in stored[0] and len(stored[0]) == 64
 
 
@@ -123,7 +123,7 @@ def test_changing_ones_own_password_in_the_admin_revokes_api_tokens(api, manager
         "AUTHENTICATION_FAILED",
     )
     assert "revoked" in error["message"]
-    assert ApiTokenItem.count() == 0
+    assert ApiToken.count() == 0
     fresh = issue(APIClient(), manager.email, new).json()["token"]
     assert bearer(APIClient(), fresh).delete("/api/auth/token").status_code == 204
 
@@ -155,8 +155,8 @@ def test_a_token_issued_with_the_old_password_dies_even_if_revocation_missed_it(
     """The token carries a stamp of the password it was issued under: a login racing the
     change (token written after the revocation swept the table) still ends with it."""
     token = issue(api, manager.email).json()["token"]
-    item = StaffUserItem.get(manager.email)
-    item.update(actions=[StaffUserItem.passwordHash.set(make_password("changed-elsewhere-1"))])
+    item = StaffAccount.get(manager.email)
+    item.update(actions=[StaffAccount.passwordHash.set(make_password("changed-elsewhere-1"))])
 
     assert_error(bearer(APIClient(), token).get("/api/bookings"), 401, "AUTHENTICATION_FAILED")
 
