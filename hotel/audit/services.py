@@ -63,29 +63,10 @@ def audit_entry(
     )
 
 
-def audit_add(
-    tx: TransactWrite,
-    *,
-    actor: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    before: dict | None,
-    after: dict | None,
-    now: datetime,
-    request_id: str | None = None,
-) -> AuditEntry:
-    """Build the entry and save it in `tx`, the transaction that writes the change itself."""
-    entry = audit_entry(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        before=before,
-        after=after,
-        now=now,
-        request_id=request_id,
-    )
+def audit_add(tx: TransactWrite, **fields) -> AuditEntry:
+    """Build the entry (audit_entry's keyword arguments) and save it in `tx`, the transaction
+    that writes the change itself."""
+    entry = audit_entry(**fields)
     tx.save(entry)
     return entry
 
