@@ -19,6 +19,7 @@ from .create import (
     CreatedBooking,
     booking_create,
     new_booking_id,
+    new_reference,
 )
 from .expiry import holds_expire
 from .flags import booking_flag
@@ -58,5 +59,6 @@ __all__ = [
     "holds_expire",
     "hotel_today",
     "new_booking_id",
+    "new_reference",
     "stay_validate",
 ]

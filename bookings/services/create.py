@@ -30,9 +30,15 @@ ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over t
 DEAD_BOOKING_RETENTION = timedelta(days=400)
 
 
-def new_booking_id(today: date) -> str:
+def new_reference(prefix: str, day: date) -> str:
+    """A reference a clerk can read out: `PREFIX-YYYYMMDD-` and 8 unambiguous characters
+    (bookings BK-…, payments TXN-…)."""
     suffix = "".join(secrets.choice(ID_ALPHABET) for _ in range(8))
-    return f"BK-{today:%Y%m%d}-{suffix}"
+    return f"{prefix}-{day:%Y%m%d}-{suffix}"
+
+
+def new_booking_id(today: date) -> str:
+    return new_reference("BK", today)
 
 
 @dataclass(frozen=True)

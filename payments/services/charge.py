@@ -17,17 +17,17 @@ the provider's ids and the card brand.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bookings.clock import hotel_today
 from bookings.exceptions import HoldExpired
 from bookings.holds import booking_hold_extend
 from bookings.lifecycle import hold_is_live
 from bookings.models import PENDING as BOOKING_PENDING
 from bookings.models import Booking
 from bookings.selectors import booking_get
-from bookings.services import ID_ALPHABET, hotel_today
+from bookings.services import new_reference
 from hotel.audit.services import audit_add
 from hotel.dynamo import condition_failed_as, transact
 from hotel.idempotency import KEY_TTL, IdempotencyKey
@@ -53,8 +53,7 @@ IN_FLIGHT = timedelta(minutes=2)
 
 
 def new_transaction_id(now: datetime) -> str:
-    suffix = "".join(secrets.choice(ID_ALPHABET) for _ in range(8))
-    return f"TXN-{hotel_today(now):%Y%m%d}-{suffix}"
+    return new_reference("TXN", hotel_today(now))
 
 
 @dataclass(frozen=True)
