@@ -3,6 +3,7 @@ ones taken in one transaction, so the booking never holds both or neither."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from hotel import events
@@ -37,8 +38,13 @@ def booking_change(
     check_out: date | None = None,
     room_id: str | None = None,
     request_id: str | None = None,
+    rule: Callable[[Booking], None] | None = None,
 ) -> Booking:
     """New dates and/or room, re-priced; old nights released and new ones taken atomically.
+
+    `rule(booking)` is a caller's own condition (a guest's online change: payments' rules on
+    price and policy), raising to refuse. It is asked of every read the write is conditioned
+    on, so a booking paid or changed meanwhile is judged again, never on a stale read.
 
     While a payment is open (booking.openPayments) the price cannot change: PaymentOpen.
     The write is conditional on the version read, and opening a payment bumps it, so a
@@ -58,6 +64,7 @@ def booking_change(
                 check_out=check_out,
                 room_id=room_id,
                 request_id=request_id,
+                rule=rule,
             )
         except _BookingMoved:
             if attempt == 2:
@@ -70,12 +77,14 @@ class _BookingMoved(Exception):
 
 
 def _booking_change_once(
-    booking: Booking, *, actor, now, check_in, check_out, room_id, request_id
+    booking: Booking, *, actor, now, check_in, check_out, room_id, request_id, rule
 ) -> Booking:
     if not can_change(booking):
         raise InvalidTransition(f"A {booking.status} booking cannot be changed.")
     if hold_has_lapsed(booking, now):
         raise HoldExpired()
+    if rule is not None:
+        rule(booking)
     new_in = check_in or date.fromisoformat(booking.checkIn)
     new_out = check_out or date.fromisoformat(booking.checkOut)
     new_room_id = room_id or booking.roomId

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pynamodb.exceptions import DoesNotExist
-
-from bookings.exceptions import BookingNotFound
 from bookings.models import Booking
+from bookings.selectors import booking_get
 from bookings.services import booking_change
 
 from ..exceptions import ChangeNotAllowed
@@ -37,15 +35,20 @@ def booking_change_by_guest(
     Raises ChangeNotAllowed (details.reason: a CHANGE_* code) and whatever
     booking_change_quote and bookings.services.booking_change raise.
     """
-    try:
-        booking = Booking.get(booking_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise BookingNotFound(f"Booking {booking_id} does not exist.") from exc
-    change = booking_change_quote(booking=booking, check_in=check_in, check_out=check_out, now=now)
-    if not change.allowed:
-        raise ChangeNotAllowed(details={"reason": change.reason})
+
+    def allowed_online(current: Booking):
+        change = booking_change_quote(
+            booking=current, check_in=check_in, check_out=check_out, now=now
+        )
+        if not change.allowed:
+            raise ChangeNotAllowed(details={"reason": change.reason})
+        return change
+
+    booking = booking_get(booking_id=booking_id, consistent=True)
+    change = allowed_online(booking)
     if booking.openPayments and change.quote.total != booking.totalPrice:
         abandoned_attempts_cancel(booking_id=booking_id, actor=actor, now=now)
+
     return booking_change(
         booking_id=booking_id,
         check_in=check_in,
@@ -53,4 +56,7 @@ def booking_change_by_guest(
         actor=actor,
         now=now,
         request_id=request_id,
+        # Asked again of every read booking_change writes against: a payment that confirmed
+        # the booking meanwhile makes a new price a refusal, not a debt.
+        rule=allowed_online,
     )
