@@ -11,9 +11,9 @@ A window starts with its first attempt and lasts `window_seconds`; a full window
 until it ends (`Throttled.retry_after`, for a Retry-After header), then the next attempt
 starts a fresh one. A reserved slot is spent whether the attempt then succeeds or not.
 
-The counters live in the `login-throttle` table (its name predates the other key spaces;
-renaming it would touch the stack and the IAM policies) and its TTL drops them after their
-window.
+The counters live in the `throttle` table (every key space: logins, booking lookups) and
+its TTL drops them after their window. It was `login-throttle` until booking lookups shared
+it; the counters only live for a window, so a new table loses nothing worth keeping.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class ThrottleCounter(Model):
     """Attempt slots of one key (a login email, a booking reference, a client address) in
     the current window; the item expires with its window."""
 
-    Meta = meta("login-throttle")
+    Meta = meta("throttle")
 
     key = UnicodeAttribute(hash_key=True)
     failures = IntegerAttribute(default=0)  # slots spent in the window (attempts, not verdicts)

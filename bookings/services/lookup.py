@@ -1,7 +1,7 @@
 """Finding a booking on the guest site ("find my booking") by reference and email.
 
 Guessing is bounded: every attempt spends a throttle slot per client address and per
-reference (hotel.accounts.throttle) before any email is compared.
+reference (hotel.throttle) before any email is compared.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from pynamodb.exceptions import DoesNotExist
 
-from hotel.accounts import throttle
+from hotel import throttle
 
 from ..exceptions import BookingNotFound, LookupLocked
 from ..models import Booking
@@ -32,8 +32,8 @@ def booking_lookup(*, reference: str, email: str, client: str, now: datetime) ->
     """The booking whose reference and guest email both match, for the guest site.
 
     An unknown reference and a wrong email give the same BookingNotFound. Every attempt
-    first spends a slot per client address and per reference (hotel.accounts.throttle: a
-    conditional write each, in the login-throttle table's own key space), so at most
+    first spends a slot per client address and per reference (hotel.throttle: a
+    conditional write each, in the throttle table's own key space), so at most
     HOTEL_LOOKUP_MAX_FAILURES emails are ever checked against a reference per window of
     HOTEL_LOOKUP_LOCKOUT_SECONDS, however many requests run at once; then the lookup is
     refused until the window ends. A match forgets the reference's window (not the
