@@ -1,4 +1,5 @@
-"""Guest emails of the bookings domain: a guest's online hold gets its reference and pay link.
+"""Guest emails of the bookings domain: a guest's online hold gets its reference and pay
+link; a confirmed booking gets its confirmation.
 
 A guest who closes the tab before paying still has the booking: the email names the
 reference, when the hold ends and the link to pay (the signed "manage my booking" link's
@@ -26,13 +27,20 @@ def pay_url(booking: Booking) -> str:
     return f"{settings.HOTEL_SITE_URL}{reverse('booking-pay', kwargs={'token': token})}"
 
 
-@subscribe(events.BookingCreated)
-def hold_created_email(event: Event) -> None:
+def booking_to_email(event: Event) -> Booking | None:
+    """The booking the event is about, if it has somewhere to send an email (walk-ins
+    without an address get none)."""
     try:
         booking = Booking.get(event.detail["bookingId"])
     except DoesNotExist:
-        return
-    if not (booking.guestHold and booking.guestEmail and booking.status == PENDING):
+        return None
+    return booking if booking.guestEmail else None
+
+
+@subscribe(events.BookingCreated)
+def hold_created_email(event: Event) -> None:
+    booking = booking_to_email(event)
+    if booking is None or not (booking.guestHold and booking.status == PENDING):
         return
     email_send(
         to=booking.guestEmail,
@@ -44,5 +52,19 @@ def hold_created_email(event: Event) -> None:
             "pay_url": pay_url(booking),
             "expires": booking.expiresAt,
         },
+        now=event.occurred_at,
+    )
+
+
+@subscribe(events.BookingConfirmed)
+def booking_confirmed_email(event: Event) -> None:
+    booking = booking_to_email(event)
+    if booking is None:
+        return
+    email_send(
+        to=booking.guestEmail,
+        subject=f"Booking {booking.bookingId} confirmed: {booking.checkIn} to {booking.checkOut}",
+        template="booking_confirmed",
+        context={"booking": booking, "nights": len(booking.nightly or [])},
         now=event.occurred_at,
     )

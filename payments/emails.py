@@ -1,4 +1,5 @@
-"""Guest emails sent from domain events: booking confirmed, booking cancelled, refund issued.
+"""Guest emails about money, sent from domain events: booking cancelled (with its refund),
+refund issued. The booking's own emails (held, confirmed) are bookings.emails'.
 
 Handlers run after the write that published the event; `email_send` never raises and
 queues a failed send for `send_pending_emails`, so an email never undoes a booking.
@@ -7,42 +8,16 @@ Walk-ins without an email address get none. Events can repeat; so can an email.
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
-
-from bookings.models import Booking
-from hotel import events
+from bookings.emails import booking_to_email
 from hotel.events import Event, subscribe
 from hotel.mail import email_send
 
 from .services import CancellationSettled, PaymentRefunded
 
 
-def _booking(event: Event) -> Booking | None:
-    """The booking the event is about, if it has somewhere to send an email."""
-    try:
-        booking = Booking.get(event.detail["bookingId"])
-    except DoesNotExist:
-        return None
-    return booking if booking.guestEmail else None
-
-
-@subscribe(events.BookingConfirmed)
-def booking_confirmed_email(event: Event) -> None:
-    booking = _booking(event)
-    if booking is None:
-        return
-    email_send(
-        to=booking.guestEmail,
-        subject=f"Booking {booking.bookingId} confirmed: {booking.checkIn} to {booking.checkOut}",
-        template="booking_confirmed",
-        context={"booking": booking, "nights": len(booking.nightly or [])},
-        now=event.occurred_at,
-    )
-
-
 @subscribe(CancellationSettled)
 def booking_cancelled_email(event: Event) -> None:
-    booking = _booking(event)
+    booking = booking_to_email(event)
     if booking is None:
         return
     detail = event.detail
@@ -65,7 +40,7 @@ def booking_cancelled_email(event: Event) -> None:
 
 @subscribe(PaymentRefunded)
 def refund_issued_email(event: Event) -> None:
-    booking = _booking(event)
+    booking = booking_to_email(event)
     if booking is None:
         return
     detail = event.detail
