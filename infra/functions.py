@@ -65,8 +65,8 @@ FUNCTIONS: dict[str, Function] = {
         name="bookings",
         # The default route: bookings API, availability, guest pages, the admin, health;
         # plus the scheduled jobs and the domain events EventBridge delivers (whose
-        # subscribers live in payments.emails and run in this function).
-        entry=("hotel.urls", "hotel.awslambda", "hotel.jobs", "payments.emails"),
+        # subscribers live in bookings.emails and payments.emails and run in this function).
+        entry=("hotel.urls", "hotel.awslambda", "hotel.jobs", "bookings.emails", "payments.emails"),
         # Availability is a bookings read although it sits under /api/rooms/.
         routes=("/api/rooms/availability", "*"),
         stages=("prod_bookings",),
