@@ -17,13 +17,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bookings.models import Booking
-from bookings.services import booking_create, booking_transition, hotel_today
+from bookings.services import hotel_today
 from devtools.services import localstripe_webhook_register
 from hotel import dynamo
 from hotel.accounts import roles
 from hotel.accounts.services import api_token_issue, staff_create
 from rooms.models import Room
 from rooms.services import room_create
+from tests.factories import booking_made
 from tests.helpers import record_reads
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -158,22 +159,16 @@ def book():
     """
 
     def make(room_id="101", *, start=7, nights=2, status="pending", now=None, **fields):
-        now = now or timezone.now()
         today = hotel_today(timezone.now())
-        guest = {"guests": 2, "guest_name": "Ada Guest", "guest_email": "ada@guest.test"}
-        guest.update(fields)
-        booking = booking_create(
+        booking = booking_made(
             room_id=room_id,
             check_in=today + timedelta(days=start),
             check_out=today + timedelta(days=start + nights),
+            now=now or timezone.now(),
+            to=STATUS_PATH[status],
             actor="factory@staff.test",
-            now=now,
-            **guest,
-        ).booking
-        for step in STATUS_PATH[status]:
-            booking_transition(
-                booking_id=booking.bookingId, to_status=step, actor="factory@staff.test", now=now
-            )
+            **{"guests": 2, **fields},
+        )
         return Booking.get(booking.bookingId, consistent_read=True)
 
     return make

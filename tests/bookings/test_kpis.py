@@ -13,8 +13,8 @@ import pytest
 
 from bookings.clock import hotel_today
 from bookings.kpis import OCCUPANCY_DAYS, dashboard_kpis
-from bookings.services import booking_create, booking_transition
 from rooms.services import room_set_housekeeping
+from tests.factories import booking_made
 
 T = datetime.now(UTC)
 TODAY = hotel_today(T)
@@ -25,21 +25,9 @@ def day(n: int):
 
 
 def book(room_id, start, nights, *, to=()):
-    booking = booking_create(
-        room_id=room_id,
-        check_in=day(start),
-        check_out=day(start + nights),
-        guests=1,
-        guest_name="Ada Guest",
-        guest_email="ada@guest.test",
-        actor="t",
-        now=T,
-    ).booking
-    for status in to:
-        booking = booking_transition(
-            booking_id=booking.bookingId, to_status=status, actor="t", now=T
-        )
-    return booking
+    return booking_made(
+        room_id=room_id, check_in=day(start), check_out=day(start + nights), now=T, to=to
+    )
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from bookings.night_locks import (
     RELEASED,
     booking_night_locks,
 )
-from bookings.services import booking_create, booking_transition
+from tests.factories import booking_made
 
 T = datetime.now(UTC)
 LATER = T + timedelta(days=3)  # after the 2-day staff hold
@@ -27,21 +27,9 @@ LATER = T + timedelta(days=3)  # after the 2-day staff hold
 
 def book(*, now=T, to=()):
     check_in = hotel_today(T) + timedelta(days=7)
-    booking = booking_create(
-        room_id="R-1",
-        check_in=check_in,
-        check_out=check_in + timedelta(days=2),
-        guests=1,
-        guest_name="Ada Guest",
-        guest_email="ada@guest.test",
-        actor="t",
-        now=now,
-    ).booking
-    for status in to:
-        booking = booking_transition(
-            booking_id=booking.bookingId, to_status=status, actor="t", now=now
-        )
-    return booking
+    return booking_made(
+        room_id="R-1", check_in=check_in, check_out=check_in + timedelta(days=2), now=now, to=to
+    )
 
 
 def states(booking, now=T) -> list[tuple[str, bool]]:

@@ -15,8 +15,8 @@ from bookings.quotes import (
     guest_change_refusal,
 )
 from bookings.rates import rate_rule_save
-from bookings.services import booking_create, booking_transition
 from hotel.errors import ValidationFailed
+from tests.factories import booking_made
 
 T = datetime.now(UTC)
 TODAY = hotel_today(T)
@@ -28,21 +28,7 @@ def day(n: int):
 
 
 def book(*, start=7, to=()):
-    booking = booking_create(
-        room_id="R-1",
-        check_in=day(start),
-        check_out=day(start + 2),
-        guests=1,
-        guest_name="Ada Guest",
-        guest_email="ada@guest.test",
-        actor="t",
-        now=T,
-    ).booking
-    for status in to:
-        booking = booking_transition(
-            booking_id=booking.bookingId, to_status=status, actor="t", now=T
-        )
-    return booking
+    return booking_made(room_id="R-1", check_in=day(start), check_out=day(start + 2), now=T, to=to)
 
 
 @pytest.fixture(autouse=True)

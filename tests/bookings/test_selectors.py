@@ -14,9 +14,10 @@ from bookings import selectors
 from bookings.clock import hotel_today
 from bookings.exceptions import BookingNotFound
 from bookings.rates import rate_rule_save
-from bookings.services import booking_create, booking_transition
+from bookings.services import booking_transition
 from rooms.selectors import room_get
 from rooms.services import room_set_housekeeping, room_set_status
+from tests.factories import booking_made
 
 T = datetime.now(UTC)
 TODAY = hotel_today(T)
@@ -28,21 +29,14 @@ def day(n: int):
 
 
 def book(room_id, start=7, nights=2, *, email="ada@guest.test", now=T, to=()):
-    booking = booking_create(
+    return booking_made(
         room_id=room_id,
         check_in=day(start),
         check_out=day(start + nights),
-        guests=1,
-        guest_name="Ada Guest",
-        guest_email=email,
-        actor="t",
         now=now,
-    ).booking
-    for status in to:
-        booking = booking_transition(
-            booking_id=booking.bookingId, to_status=status, actor="t", now=now
-        )
-    return booking
+        to=to,
+        guest_email=email,
+    )
 
 
 def room_ids(search) -> list[str]:
