@@ -6,6 +6,7 @@ CVV, expiry or cardholder name (the card goes from the guest's browser to Stripe
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from pynamodb.attributes import (
     JSONAttribute,
     TTLAttribute,
@@ -38,6 +39,16 @@ STATUS_LABELS = {
     REFUNDED: "Refunded",
     FAILED: "Failed",
     CANCELLED: "Cancelled (not charged)",
+}
+# Guest-facing names (the manage page), translated.
+GUEST_STATUS_LABELS = {
+    PENDING: _("Processing"),
+    REQUIRES_ACTION: _("Not completed"),
+    COMPLETED: _("Paid"),
+    PARTIALLY_REFUNDED: _("Partly refunded"),
+    REFUNDED: _("Refunded"),
+    FAILED: _("Declined"),
+    CANCELLED: _("Cancelled, not charged"),
 }
 # Not settled yet: the provider's success (synchronous or by webhook) may still complete these.
 # FAILED is here because a late success from the provider (after a gateway timeout) wins.

@@ -23,6 +23,7 @@ from bookings.models import PENDING
 from hotel.errors import DomainError
 from hotel.templatetags.money import format_money
 from payments.cancellation import describe_rule
+from payments.models import GUEST_STATUS_LABELS
 from payments.selectors import (
     booking_cancellation_quote,
     booking_change_quote,
@@ -87,6 +88,7 @@ def manage(request, token: str):
             **stay_context(booking),
             "token": token,
             "payments": payments,
+            "payment_rows": [(p, GUEST_STATUS_LABELS.get(p.status, p.status)) for p in payments],
             "summary": payment_summary(payments, currency=booking.currency),
             "status_label": status_label(booking.status, guest=True),
             "can_pay": can_pay(booking, now),
