@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -13,14 +12,6 @@ from hotel.accounts import roles
 from hotel.audit.selectors import audit_for_object
 
 DASHBOARD = "/admin/dashboard/"
-RACK = "/admin/rack/"
-REPORTS = "/admin/reports/"
-
-
-@pytest.fixture
-def rooms(make_room):
-    for room_id in ("101", "102", "103"):
-        make_room(roomId=room_id, capacity=2, pricePerNight=10000)
 
 
 def test_the_dashboard_lists_today_and_checks_a_guest_in_through_the_service(

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.utils import timezone
 
 from bookings.services import hotel_today
 from hotel.accounts import roles
 
-DASHBOARD = "/admin/dashboard/"
 RACK = "/admin/rack/"
-REPORTS = "/admin/reports/"
-
-
-@pytest.fixture
-def rooms(make_room):
-    for room_id in ("101", "102", "103"):
-        make_room(roomId=room_id, capacity=2, pricePerNight=10000)
 
 
 def test_the_rack_shows_each_stay_as_a_bar_linking_to_its_booking(client_for, rooms, book):

@@ -11,15 +11,7 @@ from django.utils import timezone
 from bookings.services import hotel_today
 from hotel.accounts import roles
 
-DASHBOARD = "/admin/dashboard/"
-RACK = "/admin/rack/"
 REPORTS = "/admin/reports/"
-
-
-@pytest.fixture
-def rooms(make_room):
-    for room_id in ("101", "102", "103"):
-        make_room(roomId=room_id, capacity=2, pricePerNight=10000)
 
 
 def test_reports_export_bookings_as_csv_that_parses_back(client_for, rooms, book):
