@@ -8,9 +8,13 @@ class BookingsConfig(AppConfig):
     def ready(self):
         # A room with live stays cannot be deleted: rooms asks, without importing bookings.
         # The guest email handlers (a hold's pay link) subscribe to the domain events.
+        # A change in the rooms a type can sell moves the nights' counters (rooms.stock).
+        from rooms.stock import stock_shifter_register
         from rooms.usage import room_in_use_check_register
 
         from . import emails  # noqa: F401
+        from .inventory import stock_shift
         from .room_state import room_live_bookings
 
         room_in_use_check_register(room_live_bookings)
+        stock_shifter_register(stock_shift)

@@ -65,8 +65,12 @@ class Booking(Model):
     Meta = meta("bookings")
 
     bookingId = UnicodeAttribute(hash_key=True)
-    roomId = UnicodeAttribute()
+    # The room, once assigned (None: sold as a unit of its type, no room yet). A booking
+    # with a room holds that room's nights in the room-nights table as well.
+    roomId = UnicodeAttribute(null=True)
     roomType = UnicodeAttribute()
+    # Staff or the guest chose this very room: the assigner never moves it.
+    roomPinned = BooleanAttribute(null=True)
     checkIn = UnicodeAttribute()  # YYYY-MM-DD, first night
     checkOut = UnicodeAttribute()  # YYYY-MM-DD, departure day (not a night)
     status = UnicodeAttribute(default=PENDING)
@@ -132,6 +136,29 @@ class RoomNight(Model):
     holdExpiresAt = NumberAttribute(null=True)  # epoch seconds while the booking is a hold
 
     by_night = NightIndex()
+
+
+@register
+class InventoryNight(Model):
+    """Units of one room type sold on one night: the truth for "can I sell one more?".
+
+    Every live booking (an unexpired hold, confirmed, in house) holds one unit of its type
+    for each of its nights, taken in the same transaction as the booking on the condition
+    `sold < ceiling` (ceiling = sellable + the type's overbooking limit). Keyed by the
+    hotel's month, so a search for a stay reads one partition per month it touches with
+    one Query, whatever the number of rooms or bookings (bookings.inventory).
+    """
+
+    Meta = meta("inventory")
+
+    month = UnicodeAttribute(hash_key=True)  # YYYY-MM of the night
+    slot = UnicodeAttribute(range_key=True)  # "YYYY-MM-DD#RoomType": nights in date order
+    roomType = UnicodeAttribute()
+    night = UnicodeAttribute()  # YYYY-MM-DD
+    sold = IntegerAttribute(default=0)
+    sellable = IntegerAttribute()  # rooms of the type in service that night
+    ceiling = IntegerAttribute()  # sellable + overbooking limit: `sold` never passes it
+    outOfOrder = IntegerAttribute(default=0)  # rooms taken out of order for this night
 
 
 @register

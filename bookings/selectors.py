@@ -15,8 +15,8 @@ from rooms.models import HOUSEKEEPING_OUT_OF_ORDER, STATUS_MAINTENANCE, Room
 
 from . import pricing
 from .exceptions import BookingNotFound
-from .lifecycle import night_is_held
-from .models import STATUSES, Booking, RateRule, RoomNight
+from .lifecycle import hold_is_live, night_is_held
+from .models import CHECKED_IN, CONFIRMED, PENDING, STATUSES, Booking, RateRule, RoomNight
 from .pricing import FIXED, PERCENT, Quote, StayRuleViolation, quote_stay, stay_nights
 from .restrictions import RoomSearch, stay_restrictions
 
@@ -174,6 +174,47 @@ def rack_bookings(*, start: date, end: date, now: datetime) -> list[Booking]:
     ):
         found.setdefault(booking.bookingId, booking)
     return sorted(found.values(), key=lambda b: (b.roomId, b.checkIn))
+
+
+def live_bookings_between(
+    *, start: date, end: date, now: datetime, room_type: str | None = None
+) -> list[Booking]:
+    """Live bookings (an unexpired hold, confirmed, in house) with a night in [start, end),
+    assigned or not, of one type or all: one Query per live status on the status index
+    (arrivals from MAX_STAY_NIGHTS before `start`), in arrival order."""
+    low = (start - timedelta(days=settings.HOTEL_MAX_STAY_NIGHTS)).isoformat()
+    high = (end - timedelta(days=1)).isoformat()
+    found: list[Booking] = []
+    for status in (PENDING, CONFIRMED, CHECKED_IN):
+        condition = Booking.checkOut > start.isoformat()
+        if room_type is not None:
+            condition &= Booking.roomType == room_type
+        for booking in Booking.by_status.query(
+            status,
+            range_key_condition=Booking.checkIn.between(low, high),
+            filter_condition=condition,
+        ):
+            if status != PENDING or hold_is_live(booking, now):
+                found.append(booking)
+    return sorted(found, key=lambda b: (b.checkIn, b.bookingId))
+
+
+def bookings_of_type_on(*, room_type: str, night: date) -> list[str]:
+    """The references of the bookings that hold a unit of `room_type` on `night` (lapsed holds
+    included: they hold it until the sweeper releases it)."""
+    low = (night - timedelta(days=settings.HOTEL_MAX_STAY_NIGHTS)).isoformat()
+    refs = []
+    for status in (PENDING, CONFIRMED, CHECKED_IN):
+        refs += [
+            b.bookingId
+            for b in Booking.by_status.query(
+                status,
+                range_key_condition=Booking.checkIn.between(low, night.isoformat()),
+                filter_condition=(Booking.checkOut > night.isoformat())
+                & (Booking.roomType == room_type),
+            )
+        ]
+    return refs
 
 
 MAX_BOOKING_ID_LENGTH = 64

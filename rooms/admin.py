@@ -14,7 +14,7 @@ from hotel.dynamo_admin.forms import DynamoForm, MoneyField
 from hotel.errors import DomainError, ValidationFailed
 from hotel.templatetags.money import format_money
 
-from . import admin_views, services
+from . import admin_views, photos, services
 from .calendar_tokens import room_calendar_path
 from .models import (
     HOUSEKEEPING_LABELS,
@@ -54,7 +54,7 @@ class RoomForm(DynamoForm):
         upload = self.cleaned_data.get("photo")
         if upload:
             try:
-                services.room_photo_validate(upload)
+                photos.room_photo_validate(upload)
             except ValidationFailed as exc:
                 raise forms.ValidationError(exc.details["fields"]["photo"]) from exc
         return upload
@@ -195,10 +195,10 @@ class RoomAdmin(DynamoModelAdmin):
 
     def save_extra(self, request, obj, form, *, add):
         for name in form.cleaned_data.get("remove_photos") or []:
-            obj = services.room_remove_photo(room_id=obj.roomId, name=name, **who(request))
+            obj = photos.room_remove_photo(room_id=obj.roomId, name=name, **who(request))
         upload = form.cleaned_data.get("photo")
         if upload:
-            obj = services.room_add_photo(room_id=obj.roomId, upload=upload, **who(request))
+            obj = photos.room_add_photo(room_id=obj.roomId, upload=upload, **who(request))
         return obj
 
     # --- actions ----------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from django.core.files import File
 from pynamodb.exceptions import DoesNotExist
 
 from .models import Room
-from .services import room_add_photo, room_create
+from .photos import room_add_photo
+from .services import room_create
 
 PHOTOS = Path(__file__).resolve().parent / "demo_photos"
 

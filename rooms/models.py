@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     ListAttribute,
+    NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
@@ -13,6 +14,8 @@ from pynamodb.models import Model
 
 from hotel.dynamo import IntegerAttribute, meta, register
 
+# The codes the first version hard-coded. They stay valid: a room created with one of them
+# before its room type exists creates the type from that room (rooms.room_types).
 ROOM_TYPES = ("Standard", "Deluxe", "Suite")
 STATUS_AVAILABLE = "available"
 STATUS_OCCUPIED = "occupied"
@@ -94,3 +97,44 @@ class Room(Model):
 
     def __str__(self) -> str:
         return f"{self.roomId} ({self.roomType})"
+
+
+@register
+class RoomType(Model):
+    """The unit of sale: guests book a type, the product assigns one of its rooms.
+
+    `sellableRooms` counts the rooms of the type that are in service (not in maintenance,
+    not out of order); it is kept in the same transaction as each room's write, and the
+    inventory (bookings.inventory) creates each night's counter from it. While staff change
+    how many rooms a type has, `stockLock` is set: the inventory counters of the existing
+    nights are being shifted, and no new night's counter is created until it is done.
+    """
+
+    Meta = meta("room-types")
+
+    roomType = UnicodeAttribute(hash_key=True)  # the code, e.g. "Deluxe"
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    photos = ListAttribute(of=UnicodeAttribute, default=list)  # storage names, in order
+    beds = UnicodeAttribute(default="")  # "1 king", "2 singles"
+    sizeM2 = IntegerAttribute(null=True)
+    maxAdults = IntegerAttribute()
+    maxChildren = IntegerAttribute(default=0)
+    maxGuests = IntegerAttribute()
+    amenities = ListAttribute(of=UnicodeAttribute, default=list)
+    basePrice = IntegerAttribute()  # per night, minor units of `currency`
+    currency = UnicodeAttribute()
+    sortOrder = IntegerAttribute(default=0)
+    overbookingLimit = IntegerAttribute(default=0)
+    roomCount = IntegerAttribute(default=0)  # rooms of this type
+    sellableRooms = IntegerAttribute(default=0)  # of which in service
+    stockVersion = IntegerAttribute(default=0)  # bumped by every change of the two counts
+    stockLock = UnicodeAttribute(null=True)  # a capacity change in progress (its token)
+    stockLockUntil = NumberAttribute(null=True)  # epoch seconds; a crashed change's lock lapses
+    lastUpdated = UTCDateTimeAttribute()
+    # Staff's edits are conditional on the revision they saw (optimistic locking). Not a
+    # VersionAttribute: the counter updates above must not bump or reset it.
+    revision = IntegerAttribute(default=1)
+
+    def __str__(self) -> str:
+        return self.name or self.roomType

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-import uuid
-import warnings
 from datetime import datetime
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -20,31 +17,31 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from hotel.audit.services import audit_add
 from hotel.dynamo import condition_failed_as, transact
-from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
+from hotel.errors import Conflict, StaleObject, ValidationFailed
 
 from .models import (
     HOUSEKEEPING_LABELS,
+    HOUSEKEEPING_OUT_OF_ORDER,
     HOUSEKEEPING_STATES,
     ROOM_STATUSES,
-    ROOM_TYPES,
+    STATUS_MAINTENANCE,
     STATUS_OCCUPIED,
     Room,
 )
+from .room_types import room_type_for_room, room_types_forget
 from .selectors import room_get
+from .stock import in_service, stock_shift, type_counts_update
 from .usage import RETIRE_WINDOW, room_in_use, room_users
 
 ROOM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+ROOM_TYPE_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 MAX_AMENITIES = 30
-PHOTO_TYPES = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-}
 
 # Field name -> validator returning an error message, or None when the value is fine.
 _RULES: dict[str, Any] = {
-    "roomType": lambda v: None if v in ROOM_TYPES else f"Choose one of: {', '.join(ROOM_TYPES)}.",
+    "roomType": lambda v: (
+        None if isinstance(v, str) and ROOM_TYPE_CODE_RE.match(v) else "Choose a room type."
+    ),
     "floorNumber": lambda v: _int_range(v, 0, 200),
     "capacity": lambda v: _int_range(v, 1, 12),
     "pricePerNight": lambda v: _int_range(v, 1, 100_000_000),
@@ -138,8 +135,11 @@ def _get(room_id: str) -> Room:
 
 
 def room_create(*, data: dict, actor: str, now: datetime, request_id: str | None = None) -> Room:
-    """Create a room. Raises ValidationFailed, Conflict (ROOM_EXISTS)."""
+    """Create a room of an existing type (a first-version code creates its type). Its
+    type's counts and, from today on, the nights' counters grow with it. Raises
+    ValidationFailed (also for an unknown type), Conflict (ROOM_EXISTS)."""
     cleaned = room_validate(data=data, creating=True)
+    room_type_for_room(code=cleaned["roomType"], room_data=cleaned, now=now)
     room = Room(
         roomId=cleaned["roomId"],
         roomType=cleaned["roomType"],
@@ -154,9 +154,11 @@ def room_create(*, data: dict, actor: str, now: datetime, request_id: str | None
         lastUpdated=now,
     )
     after = room_snapshot(room)
+    sellable = 1 if in_service(room) else 0
 
     def build(tx):
         tx.save(room, condition=Room.roomId.does_not_exist())
+        type_counts_update(tx, room_type=room.roomType, rooms_delta=1, sellable_delta=sellable)
         audit_add(
             tx,
             actor=actor,
@@ -174,8 +176,13 @@ def room_create(*, data: dict, actor: str, now: datetime, request_id: str | None
         code="ROOM_EXISTS",
         details={"fields": {"roomId": ["A room with this id already exists."]}},
     )
-    with condition_failed_as(exists):
-        transact(build)
+
+    def write():
+        with condition_failed_as(exists):
+            transact(build)
+
+    stock_shift(room_type=room.roomType, sellable_delta=sellable, now=now, commit=write)
+    room_types_forget()
     return room
 
 
@@ -184,9 +191,24 @@ def _write_change(
 ) -> Room:
     room.lastUpdated = now
     after = room_snapshot(room)
+    old_type, new_type = before["roomType"], room.roomType
+    was_sellable = (
+        1
+        if before["status"] != STATUS_MAINTENANCE
+        and before["housekeeping"] != HOUSEKEEPING_OUT_OF_ORDER
+        else 0
+    )
+    is_sellable = 1 if in_service(room) else 0
 
     def build(tx):
         tx.save(room, condition=Room.roomId.exists())  # + version == what the caller saw
+        if old_type != new_type:
+            type_counts_update(tx, room_type=old_type, rooms_delta=-1, sellable_delta=-was_sellable)
+            type_counts_update(tx, room_type=new_type, rooms_delta=1, sellable_delta=is_sellable)
+        elif was_sellable != is_sellable:
+            type_counts_update(
+                tx, room_type=new_type, rooms_delta=0, sellable_delta=is_sellable - was_sellable
+            )
         audit_add(
             tx,
             actor=actor,
@@ -206,8 +228,24 @@ def _write_change(
             details={"currentVersion": _current_version(room.roomId)},
         )
 
-    with condition_failed_as(stale):
-        transact(build)
+    def write():
+        with condition_failed_as(stale):
+            transact(build)
+
+    if old_type != new_type:
+        stock_shift(
+            room_type=old_type,
+            sellable_delta=-was_sellable,
+            now=now,
+            commit=lambda: stock_shift(
+                room_type=new_type, sellable_delta=is_sellable, now=now, commit=write
+            ),
+        )
+    else:
+        stock_shift(
+            room_type=new_type, sellable_delta=is_sellable - was_sellable, now=now, commit=write
+        )
+    room_types_forget()
     return room
 
 
@@ -243,6 +281,11 @@ def room_update(
     cleaned = room_validate(data={k: v for k, v in data.items() if k != "roomId"}, creating=False)
     room = _get(room_id)
     _check_version(room, expected_version)
+    if cleaned.get("roomType", room.roomType) != room.roomType:
+        room_type_for_room(code=cleaned["roomType"], room_data=cleaned, now=now)
+        users = room_users(room_id=room_id, now=now)
+        if users or room.occupantBookingId:
+            raise room_in_use(room_id, occupant=room.occupantBookingId, users=users)
     before = room_snapshot(room)
     for name, value in cleaned.items():
         setattr(room, name, value)
@@ -320,9 +363,11 @@ def room_delete(
             room.update(actions=[Room.retiringUntil.remove()])
         raise room_in_use(room_id, occupant=None, users=users)
     before = room_snapshot(room)
+    sellable = 1 if in_service(room) else 0
 
     def build(tx):
         tx.delete(room)  # conditional on the version we wrote
+        type_counts_update(tx, room_type=room.roomType, rooms_delta=-1, sellable_delta=-sellable)
         audit_add(
             tx,
             actor=actor,
@@ -335,84 +380,13 @@ def room_delete(
             request_id=request_id,
         )
 
-    with condition_failed_as(StaleObject(f"Room {room_id} changed while you were deleting it.")):
-        transact(build)
+    def write():
+        with condition_failed_as(
+            StaleObject(f"Room {room_id} changed while you were deleting it.")
+        ):
+            transact(build)
+
+    stock_shift(room_type=room.roomType, sellable_delta=-sellable, now=now, commit=write)
+    room_types_forget()
     for name in room.photos or []:
         default_storage.delete(name)
-
-
-def room_photo_validate(upload) -> str:
-    """Check an upload is a photo the hotel takes; return its file suffix.
-
-    Type, size, a readable image and a sane pixel count (a PNG may declare 40,000 x 40,000
-    in a few bytes: Pillow's decompression-bomb limit, Image.MAX_IMAGE_PIXELS). Reads only
-    the header and verifies the file; nothing is written. Raises ValidationFailed on `photo`.
-    """
-    suffix = PurePosixPath(upload.name or "").suffix.lower()
-    if suffix not in PHOTO_TYPES:
-        raise ValidationFailed(details={"fields": {"photo": ["Upload a JPEG, PNG or WebP image."]}})
-    if upload.size > settings.ROOM_PHOTO_MAX_BYTES:
-        raise ValidationFailed(details={"fields": {"photo": ["The photo is larger than 5 MB."]}})
-    _check_image(upload)
-    return suffix
-
-
-def room_add_photo(
-    *, room_id: str, upload, actor: str, now: datetime, request_id: str | None = None
-) -> Room:
-    """Store an uploaded photo through the default storage and attach it to the room.
-
-    Raises NotFound, ValidationFailed (type, size, unreadable or oversized image).
-    """
-    suffix = room_photo_validate(upload)
-    room = _get(room_id)
-    before = room_snapshot(room)
-    name = default_storage.save(f"rooms/{room_id}/{uuid.uuid4().hex[:12]}{suffix}", upload)
-    room.photos = [*(room.photos or []), name]
-    try:
-        return _write_change(
-            room, before, actor=actor, action="add_photo", now=now, request_id=request_id
-        )
-    except Exception:
-        default_storage.delete(name)
-        raise
-
-
-def room_remove_photo(
-    *, room_id: str, name: str, actor: str, now: datetime, request_id: str | None = None
-) -> Room:
-    room = _get(room_id)
-    if name not in (room.photos or []):
-        raise NotFound("That photo does not belong to this room.")
-    before = room_snapshot(room)
-    room.photos = [p for p in room.photos if p != name]
-    room = _write_change(
-        room, before, actor=actor, action="remove_photo", now=now, request_id=request_id
-    )
-    default_storage.delete(name)
-    return room
-
-
-def _check_image(upload) -> None:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        upload.seek(0)
-        with warnings.catch_warnings():
-            # Above MAX_IMAGE_PIXELS Pillow only warns (an error from twice that): refuse both.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                width, height = image.size
-                if width * height > Image.MAX_IMAGE_PIXELS:
-                    raise Image.DecompressionBombError(f"{width} x {height} pixels")
-                image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationFailed(
-            details={"fields": {"photo": ["The image has too many pixels for a room photo."]}}
-        ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationFailed(
-            details={"fields": {"photo": ["The file is not a readable image."]}}
-        ) from exc
-    finally:
-        upload.seek(0)

@@ -18,7 +18,8 @@ from django.core.files import File
 from bookings.models import Booking
 from payments.models import Payment
 from rooms.demo import PHOTOS
-from rooms.services import room_add_photo, room_create
+from rooms.photos import room_add_photo
+from rooms.services import room_create
 
 VISA = "4242424242424242"
 DECLINED = "4000000000000341"  # localstripe: the token is fine, the charge is declined

@@ -9,7 +9,7 @@ from PIL import Image
 
 from hotel.audit.selectors import audit_for_object
 from hotel.errors import NotFound, StaleObject, ValidationFailed
-from rooms import services
+from rooms import photos, services
 from rooms.models import Room
 from tests.conftest import NOW
 
@@ -29,10 +29,10 @@ def media(settings, tmp_path):
 def test_photo_is_stored_through_the_default_storage(make_room, media):
     make_room(roomId="R-1")
     upload = SimpleUploadedFile("view.jpg", jpeg_bytes(), content_type="image/jpeg")
-    room = services.room_add_photo(room_id="R-1", upload=upload, actor="a@x.test", now=NOW)
+    room = photos.room_add_photo(room_id="R-1", upload=upload, actor="a@x.test", now=NOW)
     [name] = room.photos
     assert name.startswith("rooms/R-1/") and (media / name).read_bytes() == jpeg_bytes()
-    services.room_remove_photo(room_id="R-1", name=name, actor="a@x.test", now=NOW)
+    photos.room_remove_photo(room_id="R-1", name=name, actor="a@x.test", now=NOW)
     assert not (media / name).exists() and Room.get("R-1").photos == []
 
 
@@ -42,7 +42,7 @@ def test_photo_is_stored_through_the_default_storage(make_room, media):
 def test_non_images_are_refused_and_nothing_is_stored(make_room, media, name, content):
     make_room(roomId="R-1")
     with pytest.raises(ValidationFailed):
-        services.room_add_photo(
+        photos.room_add_photo(
             room_id="R-1", upload=SimpleUploadedFile(name, content), actor="a@x.test", now=NOW
         )
     assert list(media.rglob("*.*")) == []
@@ -55,7 +55,7 @@ def test_deleting_a_room_deletes_its_photos(make_room, media):
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, "PNG")
     upload = SimpleUploadedFile("a.png", buffer.getvalue())
-    [name] = services.room_add_photo(room_id="R-1", upload=upload, actor="a", now=NOW).photos
+    [name] = photos.room_add_photo(room_id="R-1", upload=upload, actor="a", now=NOW).photos
     services.room_delete(room_id="R-1", actor="a", now=NOW)
     assert not (media / name).exists()
 

@@ -1,0 +1,291 @@
+"""The inventory: units of each room type sold per night, the one rule against overselling.
+
+One item per (room type, night) in the `inventory` table, keyed by the night's month
+(hash) and "night#type" (range): a stay's nights of every type are one Query per month it
+touches, so a search costs the same at 20 bookings or 20,000, and for 5 rooms or 500.
+
+- `nights_ensure` creates a night's counter the first time anything needs it, from the
+  type's `sellableRooms` and `overbookingLimit`, conditional on the type not having changed
+  meanwhile (its `stockVersion`) and no capacity change being under way (`stockLock`).
+- `units_take` / `units_release` go into the booking's own transaction: `sold + 1` on the
+  condition `sold < ceiling` for each night, so the last unit goes to exactly one of any
+  number of concurrent requests, inside DynamoDB.
+- `stock_shift` (registered with rooms.stock) moves the counters of existing nights when
+  a room is added, removed, taken out of order or put back, or the overbooking limit
+  changes: under the type's lock, lowering each night on the condition that it has not
+  sold more than is left (else 409, nothing changed), raising them after the room's write.
+  A crash in the middle leaves nights counted low (never high); `migrate_inventory`
+  recounts them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from pynamodb.exceptions import UpdateError
+from pynamodb.transactions import TransactWrite
+
+from hotel.dynamo import commit as dynamo_commit
+from hotel.errors import Conflict, ServiceUnavailable
+from rooms.models import RoomType
+from rooms.room_types import room_type_get, room_types_forget
+
+from .clock import hotel_today
+from .models import InventoryNight
+from .selectors import bookings_of_type_on
+
+LOCK_SECONDS = 60  # a capacity change that crashed stops blocking after this
+WAIT_SECONDS = 8.0  # how long a booking waits for a capacity change to finish
+
+
+def inventory_key(room_type: str, night: date) -> tuple[str, str]:
+    """(month, slot): the item's key."""
+    return night.strftime("%Y-%m"), f"{night.isoformat()}#{room_type}"
+
+
+def _months(first: date, last: date) -> list[str]:
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day.strftime("%Y-%m"))
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def inventory_read(
+    *, first: date, last: date, room_type: str | None = None, consistent: bool = False
+) -> dict[tuple[str, date], InventoryNight]:
+    """The counters of the nights first..last (inclusive), of one type or all: one Query per
+    month, reading only those nights."""
+    found: dict[tuple[str, date], InventoryNight] = {}
+    for month in _months(first, last):
+        low = max(first, date.fromisoformat(f"{month}-01"))
+        high = min(last, (date.fromisoformat(f"{month}-01") + timedelta(days=31)).replace(day=1))
+        condition = InventoryNight.slot.between(f"{low.isoformat()}#", f"{high.isoformat()}#\uffff")
+        for item in InventoryNight.query(
+            month, range_key_condition=condition, consistent_read=consistent
+        ):
+            if room_type is not None and item.roomType != room_type:
+                continue
+            night = date.fromisoformat(item.night)
+            if first <= night <= last:
+                found[(item.roomType, night)] = item
+    return found
+
+
+def units_left(
+    items: dict[tuple[str, date], InventoryNight], room_type: RoomType, nights: Iterable[date]
+) -> int:
+    """Units of the type free for every one of `nights` (a night not counted yet has sold
+    nothing)."""
+    fresh = max(0, (room_type.sellableRooms or 0) + (room_type.overbookingLimit or 0))
+    left = None
+    for night in nights:
+        item = items.get((room_type.roomType, night))
+        free = fresh if item is None else max(0, item.ceiling - item.sold)
+        left = free if left is None else min(left, free)
+    return left or 0
+
+
+def _lock_free(room_type: RoomType) -> bool:
+    return not room_type.stockLock or (room_type.stockLockUntil or 0) < time.time()
+
+
+def nights_ensure(*, room_type: str, nights: list[date]) -> None:
+    """Create the counters of `nights` that do not exist yet (waiting for a capacity change
+    under way to finish). Raises NotFound (ROOM_TYPE_NOT_FOUND), ServiceUnavailable."""
+    if not nights:
+        return
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        have = inventory_read(
+            first=min(nights), last=max(nights), room_type=room_type, consistent=True
+        )
+        missing = [n for n in nights if (room_type, n) not in have]
+        if not missing:
+            return
+        kind = room_type_get(code=room_type, consistent=True)
+        if _lock_free(kind) and dynamo_commit(lambda tx, k=kind, m=missing: _create(tx, k, m)):
+            continue  # Created; read again (another request may have created some too).
+        if time.monotonic() > deadline:
+            raise ServiceUnavailable(
+                f"The rooms of type {room_type} are being changed; try again in a moment."
+            )
+        time.sleep(0.05)
+
+
+def _create(tx: TransactWrite, kind: RoomType, missing: list[date]) -> None:
+    tx.condition_check(
+        RoomType,
+        kind.roomType,
+        condition=(RoomType.stockVersion == (kind.stockVersion or 0))
+        & (RoomType.stockLock.does_not_exist() | (RoomType.stockLockUntil < int(time.time()))),
+    )
+    sellable = kind.sellableRooms or 0
+    for night in missing:
+        month, slot = inventory_key(kind.roomType, night)
+        item = InventoryNight(
+            month,
+            slot,
+            roomType=kind.roomType,
+            night=night.isoformat(),
+            sold=0,
+            sellable=sellable,
+            ceiling=max(0, sellable + (kind.overbookingLimit or 0)),
+            outOfOrder=0,
+        )
+        tx.save(item, condition=InventoryNight.slot.does_not_exist())
+
+
+def units_take(tx: TransactWrite, *, room_type: str, nights: Iterable[date]) -> None:
+    """In the booking's transaction: one unit of each night, if one is left."""
+    for night in nights:
+        tx.update(
+            InventoryNight(*inventory_key(room_type, night)),
+            actions=[InventoryNight.sold.add(1)],
+            condition=InventoryNight.sold < InventoryNight.ceiling,
+        )
+
+
+def units_release(tx: TransactWrite, *, room_type: str, nights: Iterable[date]) -> None:
+    """In the booking's transaction: give back the unit of each night."""
+    for night in nights:
+        tx.update(
+            InventoryNight(*inventory_key(room_type, night)),
+            actions=[InventoryNight.sold.add(-1)],
+            condition=InventoryNight.sold >= 1,
+        )
+
+
+# --- capacity changes ----------------------------------------------------------------------------
+
+
+def stock_shift(
+    *,
+    room_type: str,
+    sellable_delta: int,
+    limit_delta: int,
+    start: date | None,
+    now: datetime,
+    commit: Callable[[], object],
+):
+    """rooms.stock's shifter: `commit()` with the nights from `start` following it."""
+    start = start or hotel_today(now)
+    token = _lock(room_type)
+    try:
+        items = _existing_nights(room_type, start=start, now=now)
+        steps = [("sellable", -1)] * max(0, -sellable_delta) + [("limit", -1)] * max(
+            0, -limit_delta
+        )
+        done: list[tuple[InventoryNight, str, int]] = []
+        for item in items:
+            for kind, delta in steps:
+                if not _step(item, kind, delta):
+                    _undo(done)
+                    raise _oversold(room_type, item)
+                done.append((item, kind, delta))
+        try:
+            result = commit()
+        except BaseException:
+            _undo(done)
+            raise
+        ups = [("sellable", 1)] * max(0, sellable_delta) + [("limit", 1)] * max(0, limit_delta)
+        for item in items:
+            for kind, delta in ups:
+                _step(item, kind, delta)
+        return result
+    finally:
+        _unlock(room_type, token)
+        room_types_forget()
+
+
+def _lock(room_type: str) -> str:
+    token = uuid.uuid4().hex
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        try:
+            RoomType(roomType=room_type).update(
+                actions=[
+                    RoomType.stockLock.set(token),
+                    RoomType.stockLockUntil.set(int(time.time()) + LOCK_SECONDS),
+                    RoomType.stockVersion.add(1),
+                ],
+                condition=RoomType.roomType.exists()
+                & (
+                    RoomType.stockLock.does_not_exist()
+                    | (RoomType.stockLockUntil < int(time.time()))
+                ),
+            )
+            return token
+        except UpdateError as exc:
+            if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
+            room_type_get(code=room_type, consistent=True)  # NotFound if it is gone
+            if time.monotonic() > deadline:
+                raise ServiceUnavailable(
+                    f"Another change of the {room_type} rooms is under way; try again."
+                ) from exc
+            time.sleep(0.05)
+
+
+def _unlock(room_type: str, token: str) -> None:
+    # Failing: it lapsed and another change took it, or the type was deleted.
+    with contextlib.suppress(UpdateError):
+        RoomType(roomType=room_type).update(
+            actions=[
+                RoomType.stockLock.remove(),
+                RoomType.stockLockUntil.remove(),
+                RoomType.stockVersion.add(1),
+            ],
+            condition=RoomType.stockLock == token,
+        )
+
+
+def _existing_nights(room_type: str, *, start: date, now: datetime) -> list[InventoryNight]:
+    horizon = hotel_today(now) + timedelta(
+        days=settings.HOTEL_BOOKING_HORIZON_DAYS + settings.HOTEL_MAX_STAY_NIGHTS + 1
+    )
+    if start > horizon:
+        return []
+    items = inventory_read(first=start, last=horizon, room_type=room_type, consistent=True)
+    return [items[key] for key in sorted(items, key=lambda k: k[1])]
+
+
+def _step(item: InventoryNight, kind: str, delta: int) -> bool:
+    """One unit up or down on one night; a step down only if the night keeps what it sold."""
+    actions = [InventoryNight.ceiling.add(delta)]
+    if kind == "sellable":
+        actions.append(InventoryNight.sellable.add(delta))
+    condition = None
+    if delta < 0:
+        limit = InventoryNight.sellable if kind == "sellable" else InventoryNight.ceiling
+        condition = InventoryNight.sold < limit
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as exc:
+        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def _undo(done: list[tuple[InventoryNight, str, int]]) -> None:
+    for item, kind, delta in reversed(done):
+        _step(item, kind, -delta)
+
+
+def _oversold(room_type: str, item: InventoryNight) -> Conflict:
+
+    night = date.fromisoformat(item.night)
+    holders = bookings_of_type_on(room_type=room_type, night=night)
+    return Conflict(
+        f"{item.sold} {room_type} room(s) are sold for the night of {night:%a %d %b %Y}; "
+        f"taking one more out of sale would leave a guest without a room. Move or cancel "
+        f"one of these bookings first: {', '.join(holders[:10]) or 'none found'}.",
+        code="ROOMS_SOLD",
+        details={"night": night.isoformat(), "sold": item.sold, "bookings": holders},
+    )
