@@ -137,15 +137,7 @@ def booking_hold_extend(*, booking_id: str, now: datetime) -> Booking:
         if booking.expiresAt >= until:
             return booking
         epoch = int(until.timestamp())
-        nights = [
-            n
-            for n in RoomNight.query(
-                booking.roomId,
-                range_key_condition=RoomNight.night.between(booking.checkIn, booking.checkOut),
-                consistent_read=True,
-            )
-            if n.bookingId == booking.bookingId and n.night < booking.checkOut
-        ]
+        nights = _room_nights_held(booking)
 
         def build(tx, booking=booking, nights=nights, until=until, epoch=epoch):
             tx.update(
@@ -171,3 +163,18 @@ def booking_hold_extend(*, booking_id: str, now: datetime) -> Booking:
         booking.expiresAt = until
         return booking
     raise HoldExpired(f"The hold on {booking_id} could not be extended.")
+
+
+def _room_nights_held(booking: Booking) -> list[RoomNight]:
+    """The room nights `booking` holds (none before it has a room)."""
+    if not booking.roomId:
+        return []
+    return [
+        n
+        for n in RoomNight.query(
+            booking.roomId,
+            range_key_condition=RoomNight.night.between(booking.checkIn, booking.checkOut),
+            consistent_read=True,
+        )
+        if n.bookingId == booking.bookingId and n.night < booking.checkOut
+    ]

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from rooms.selectors import room_get
-
 from .lifecycle import can_change
 from .models import PENDING, Booking
 from .pricing import Quote
-from .selectors import booking_quote
+from .selectors import stay_quote
 from .services import hotel_today, stay_validate
 
 # Why a guest may not move a booking online, as the lifecycle sees it (the guest site and
@@ -26,12 +24,10 @@ CHANGE_NOT_CHANGEABLE = "not_changeable"
 def booking_restay_quote(
     *, booking: Booking, check_in: date, check_out: date, now: datetime
 ) -> Quote:
-    """The price of `booking`'s room for a new stay. Raises ValidationFailed, StayTooLong,
-    StayRuleViolation (stay_validate), NotFound (the room)."""
+    """The price of `booking` for a new stay (its pinned room's, else its type's). Raises
+    ValidationFailed, StayTooLong, StayRuleViolation (stay_validate), NotFound."""
     stay_validate(check_in=check_in, check_out=check_out, today=hotel_today(now))
-    return booking_quote(
-        room=room_get(room_id=booking.roomId), check_in=check_in, check_out=check_out
-    )
+    return stay_quote(booking=booking, check_in=check_in, check_out=check_out)
 
 
 def guest_change_refusal(booking: Booking, now: datetime) -> str | None:

@@ -15,7 +15,9 @@ from pynamodb.exceptions import DoesNotExist
 from hotel.audit.services import audit_add
 from hotel.dynamo import commit
 from hotel.errors import NotFound, StaleObject, ValidationFailed
+from hotel.stamps import stamp_bump
 from rooms.models import ROOM_TYPES
+from rooms.room_types import CATALOG
 
 from .models import RateRule
 from .pricing import FIXED, PERCENT
@@ -212,6 +214,7 @@ def rate_rule_save(
         )
 
     commit(build, refused=lambda: _stale(rule.ruleId))
+    stamp_bump(CATALOG)  # searches reload their copy of the rules
     return rule
 
 
@@ -244,3 +247,4 @@ def rate_rule_delete(
         )
 
     commit(build, refused=lambda: _stale(rule_id))
+    stamp_bump(CATALOG)

@@ -6,7 +6,6 @@ so, in the API answer (`restrictions`) and on the search page, instead of "no ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.formats import date_format
@@ -14,12 +13,6 @@ from django.utils.translation import ngettext
 
 MIN_STAY = "MIN_STAY"
 MAX_STAY = "MAX_STAY"
-
-
-@dataclass(frozen=True)
-class RoomSearch:
-    rooms: list  # [(Room, Quote)], cheapest first
-    restrictions: list[dict] = field(default_factory=list)
 
 
 def _message(code: str, nights: int, night: date) -> str:

@@ -11,14 +11,15 @@ from django.conf import settings
 from pynamodb.exceptions import DoesNotExist
 
 from hotel.dynamo import InvalidCursor, decode_cursor, encode_cursor, item_key
-from rooms.models import HOUSEKEEPING_OUT_OF_ORDER, STATUS_MAINTENANCE, Room
+from rooms.models import Room, RoomType
+from rooms.room_types import room_type_get
+from rooms.selectors import room_get
 
 from . import pricing
 from .exceptions import BookingNotFound
 from .lifecycle import hold_is_live, night_is_held
 from .models import CHECKED_IN, CONFIRMED, PENDING, STATUSES, Booking, RateRule, RoomNight
-from .pricing import FIXED, PERCENT, Quote, StayRuleViolation, quote_stay, stay_nights
-from .restrictions import RoomSearch, stay_restrictions
+from .pricing import FIXED, PERCENT, Quote, quote_stay, stay_nights
 
 
 def rate_rules_active() -> list[pricing.RateRule]:
@@ -61,78 +62,38 @@ def booking_quote(
     )
 
 
-def taken_room_ids(*, nights: list[date], now: datetime) -> set[str]:
-    """Rooms with any of these nights held by a live booking (expired holds do not count).
-
-    One index query per night: the cost grows with nights × rooms taken, not with the
-    number of bookings in the table.
-    """
-    taken: set[str] = set()
-    for night in nights:
-        for item in RoomNight.by_night.query(night.isoformat()):
-            if night_is_held(item, now):
-                taken.add(item.roomId)
-    return taken
-
-
-def rooms_available(
+def type_quote(
     *,
+    room_type: RoomType,
     check_in: date,
     check_out: date,
-    now: datetime,
-    room_type: str | None = None,
-    guest_count: int | None = None,
-) -> list[tuple[Room, Quote]]:
-    """Rooms free for every night of the stay, with their quotes, cheapest first.
-
-    Excludes rooms in maintenance, rooms out of order (housekeeping) and rooms smaller
-    than `guest_count`. A room whose rate rules refuse the stay (min/max stay) is left
-    out. Dates must be validated first.
-    """
-    return rooms_search(
+    rules: list[pricing.RateRule] | None = None,
+) -> Quote:
+    """The price of a stay sold as a unit of a room type (its base price, its rules)."""
+    return quote_stay(
+        room_type=room_type.roomType,
+        base_price=room_type.basePrice,
+        currency=room_type.currency,
         check_in=check_in,
         check_out=check_out,
-        now=now,
-        room_type=room_type,
-        guest_count=guest_count,
-    ).rooms
+        rules=rate_rules_active() if rules is None else rules,
+        tax_percent=tax_percent(),
+    )
 
 
-def rooms_search(
-    *,
-    check_in: date,
-    check_out: date,
-    now: datetime,
-    room_type: str | None = None,
-    guest_count: int | None = None,
-) -> RoomSearch:
-    """rooms_available, and why free rooms were left out: the min/max-stay rules that refuse
-    these dates (bookings.restrictions), so a guest learns to stay longer or shorter."""
-    rooms = Room.by_type_floor.query(room_type) if room_type else Room.scan()
-    candidates = [
-        room
-        for room in rooms
-        if room.status != STATUS_MAINTENANCE
-        and room.housekeeping != HOUSEKEEPING_OUT_OF_ORDER
-        and (guest_count is None or room.capacity >= guest_count)
-    ]
-    if not candidates:
-        return RoomSearch(rooms=[], restrictions=[])
-    taken = taken_room_ids(nights=stay_nights(check_in, check_out), now=now)
-    rules = rate_rules_active()
-    result = []
-    refusals: list[tuple[str, StayRuleViolation]] = []
-    for room in candidates:
-        if room.roomId in taken:
-            continue
-        try:
-            quote = booking_quote(room=room, check_in=check_in, check_out=check_out, rules=rules)
-        except StayRuleViolation as exc:
-            refusals.append((room.roomType, exc))
-            continue
-        result.append((room, quote))
-    result.sort(key=lambda pair: (pair[1].total, pair[0].roomId))
-    return RoomSearch(rooms=result, restrictions=stay_restrictions(refusals))
+def stay_quote(
+    *, booking: Booking, check_in: date, check_out: date, room_id: str | None = None
+) -> Quote:
+    """What `booking` costs on these dates: a pinned room (or `room_id`, the room it is
+    moving to) at that room's price, else a unit of its type at the type's.
+    Raises NotFound (room or type), StayRuleViolation."""
+    target = room_id or (booking.roomId if booking.roomPinned else None)
+    if target:
+        room = room_get(room_id=target)
+        return booking_quote(room=room, check_in=check_in, check_out=check_out)
+    return type_quote(
+        room_type=room_type_get(code=booking.roomType), check_in=check_in, check_out=check_out
+    )
 
 
 # --- the front desk's day and the room rack (index Queries only) --------------------------------
@@ -239,6 +200,8 @@ def booking_stay_nights(booking: Booking) -> list[date]:
 def booking_nights(*, booking: Booking) -> list[RoomNight]:
     """The room-night items that this booking holds right now (an expired hold may have
     lost some)."""
+    if not booking.roomId:
+        return []  # No room assigned: it holds units of its type only.
     keys = [(booking.roomId, n.isoformat()) for n in booking_stay_nights(booking)]
     return [n for n in RoomNight.batch_get(keys) if n.bookingId == booking.bookingId]
 

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from .api import views
+from .api import assign_views, views
 from .calendars import room_calendar_view
 
 api_urlpatterns = [
     # Before rooms/<room_id>: "availability" is not a room.
     path("rooms/availability", views.AvailabilityView.as_view(), name="rooms-availability"),
     path("bookings", views.BookingListView.as_view(), name="booking-list"),
+    path(
+        "bookings/<str:booking_id>/room",
+        assign_views.BookingRoomView.as_view(),
+        name="booking-room",
+    ),
+    path("room-assignments", assign_views.RoomAssignmentsView.as_view(), name="room-assignments"),
     # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py.
 ]
 

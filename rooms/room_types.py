@@ -9,19 +9,18 @@ does for the rooms that existed before room types (bookings.management).
 from __future__ import annotations
 
 import contextlib
-import time
 from datetime import datetime
 
 from django.conf import settings
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from hotel.errors import NotFound, ValidationFailed
+from hotel.stamps import stamp_bump, stamped
 
 from .models import ROOM_TYPES, RoomType
 
 MAX_CODE_LENGTH = 40
-_CACHE_SECONDS = 30.0
-_cache: tuple[float, list[RoomType]] | None = None
+CATALOG = "catalog"  # the stamp of room types, rooms and rate rules (hotel.stamps)
 
 
 def room_type_get(*, code: str, consistent: bool = False) -> RoomType:
@@ -34,24 +33,26 @@ def room_type_get(*, code: str, consistent: bool = False) -> RoomType:
         raise NotFound(f"Room type {code} does not exist.", code="ROOM_TYPE_NOT_FOUND") from exc
 
 
-def room_types_all(*, cached: bool = False) -> list[RoomType]:
+def room_types_all(*, cached: bool = False, token: str | None = None) -> list[RoomType]:
     """Every room type in the order guests see them (sort order, then code).
 
-    A small table read whole. `cached`: a copy up to 30 s old (searches, pages), so a
-    search's reads do not include it; writes clear it (room_types_forget).
+    A small table read whole. `cached`: this process's copy while the catalog stamp is
+    unchanged (hotel.stamps; `token`: the stamp already read), so a search's reads do not
+    grow with the types; every write of a type or a room bumps the stamp
+    (room_types_forget).
     """
-    global _cache
-    if cached and _cache is not None and time.monotonic() - _cache[0] < _CACHE_SECONDS:
-        return list(_cache[1])
-    types = sorted(RoomType.scan(), key=lambda t: (t.sortOrder or 0, t.roomType))
-    _cache = (time.monotonic(), types)
-    return list(types)
+    if cached:
+        return list(stamped(CATALOG, "room-types", _load, token=token))
+    return _load()
+
+
+def _load() -> list[RoomType]:
+    return sorted(RoomType.scan(), key=lambda t: (t.sortOrder or 0, t.roomType))
 
 
 def room_types_forget() -> None:
-    """Drop the cached list (after a write of a type or of its counts)."""
-    global _cache
-    _cache = None
+    """After a write of a type, a room or a type's counts: every process reloads."""
+    stamp_bump(CATALOG)
 
 
 def room_type_for_room(*, code, room_data: dict, now: datetime) -> RoomType:

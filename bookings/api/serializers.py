@@ -10,7 +10,6 @@ from bookings.exceptions import StayTooLong
 from bookings.models import SOURCES, STATUSES
 from hotel.api.serializers import DayField, StrictInputSerializer, domain_field_errors
 from rooms.api.serializers import RoomOutput
-from rooms.models import ROOM_TYPES
 
 
 def iso(moment) -> str | None:
@@ -39,8 +38,8 @@ def stay_errors(values: dict, errors: dict) -> dict[str, list[str]]:
 class AvailabilityInput(StrictInputSerializer):
     checkIn = DayField()
     checkOut = DayField()
-    roomType = serializers.ChoiceField(choices=ROOM_TYPES, required=False)
-    guestCount = serializers.IntegerField(required=False, min_value=1, max_value=12)
+    roomType = serializers.CharField(max_length=40, required=False)
+    guestCount = serializers.IntegerField(required=False, min_value=1, max_value=30)
 
     def rule_errors(self, values, errors):
         return stay_errors(values, errors)
@@ -70,17 +69,44 @@ class RestrictionOutput(serializers.Serializer):
     message = serializers.CharField()
 
 
+class AvailableTypeOutput(serializers.Serializer):
+    """A room type with a unit left for every night of the stay."""
+
+    roomType = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    beds = serializers.CharField()
+    sizeM2 = serializers.IntegerField(allow_null=True)
+    maxAdults = serializers.IntegerField()
+    maxChildren = serializers.IntegerField()
+    maxGuests = serializers.IntegerField()
+    amenities = serializers.ListField(child=serializers.CharField())
+    photos = serializers.ListField(child=serializers.CharField(), help_text="URLs.")
+    available = serializers.IntegerField(help_text="Units left for every night of the stay.")
+    totalPrice = serializers.IntegerField()
+    subtotal = serializers.IntegerField()
+    tax = serializers.IntegerField()
+    currency = serializers.CharField()
+    nightly = NightlyOutput(many=True)
+
+
 class AvailabilityOutput(serializers.Serializer):
     checkIn = serializers.CharField()
     checkOut = serializers.CharField()
     nights = serializers.IntegerField()
+    roomTypes = AvailableTypeOutput(many=True)
     rooms = AvailableRoomOutput(many=True)
     count = serializers.IntegerField()
     restrictions = RestrictionOutput(many=True)
 
 
 class BookingInput(StrictInputSerializer):
-    roomId = serializers.CharField(max_length=40)
+    roomType = serializers.CharField(
+        max_length=40, required=False, help_text="Book a unit of this room type."
+    )
+    roomId = serializers.CharField(
+        max_length=40, required=False, help_text="Or pin this room (a unit of its type)."
+    )
     checkIn = DayField()
     checkOut = DayField()
     guests = serializers.IntegerField(min_value=1, max_value=12)
@@ -92,6 +118,12 @@ class BookingInput(StrictInputSerializer):
 
     def rule_errors(self, values, errors):
         found = stay_errors(values, errors)
+        if (
+            not values.get("roomId")
+            and not values.get("roomType")
+            and not ({"roomId", "roomType"} & set(errors))
+        ):
+            found["roomType"] = ["Give a roomType (or a roomId to pin a room)."]
         guest = {
             "guest_name": values.get("guestName", "-"),
             "guest_email": values.get("guestEmail") or None,
@@ -136,11 +168,66 @@ class ChangeInput(StrictInputSerializer):
     checkIn = DayField(required=False)
     checkOut = DayField(required=False)
     roomId = serializers.CharField(max_length=40, required=False)
+    roomType = serializers.CharField(max_length=40, required=False)
+    keepRate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Staff: a new room or type on the same dates at the rate booked (upgrade).",
+    )
 
     def rule_errors(self, values, errors):
-        if not values and not set(errors) & set(self.fields):
-            return {"nonFieldErrors": ["Give new checkIn/checkOut dates and/or a roomId."]}
+        if not {k: v for k, v in values.items() if k != "keepRate"} and not set(errors) & set(
+            self.fields
+        ):
+            return {
+                "nonFieldErrors": ["Give new checkIn/checkOut dates, a roomId and/or a roomType."]
+            }
         return {}
+
+
+class RoomAssignmentInput(StrictInputSerializer):
+    """POST /api/room-assignments: assign every live booking with a night in [from, to]."""
+
+    vars()["from"] = DayField()  # a Python keyword, so declared by name
+    to = DayField()
+
+    def rule_errors(self, values, errors):
+        low, high = values.get("from"), values.get("to")
+        if low and high and high < low:
+            return {"to": ["Must be on or after from."]}
+        if low and high and (high - low).days > 62:
+            return {"to": ["At most 62 days at once."]}
+        return {}
+
+
+class AssignedOutput(serializers.Serializer):
+    bookingId = serializers.CharField()
+    roomId = serializers.CharField()
+
+
+class MovedOutput(serializers.Serializer):
+    bookingId = serializers.CharField()
+    vars()["from"] = serializers.CharField()
+    to = serializers.CharField()
+
+
+class UnplacedOutput(serializers.Serializer):
+    bookingId = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class RoomAssignmentOutput(serializers.Serializer):
+    assigned = AssignedOutput(many=True)
+    moved = MovedOutput(many=True)
+    unplaced = UnplacedOutput(many=True)
+
+
+class BookingRoomInput(StrictInputSerializer):
+    """PUT /api/bookings/{id}/room."""
+
+    roomId = serializers.CharField(max_length=40)
+    pinned = serializers.BooleanField(required=False, default=True)
+    keepRate = serializers.BooleanField(required=False, default=False)
 
 
 class BookingListQuery(serializers.Serializer):
@@ -166,7 +253,8 @@ class BookingListQuery(serializers.Serializer):
 class BookingOutput(serializers.Serializer):
     bookingId = serializers.CharField()
     status = serializers.CharField()
-    roomId = serializers.CharField()
+    roomId = serializers.CharField(allow_null=True, help_text="None until a room is assigned.")
+    roomPinned = serializers.SerializerMethodField()
     roomType = serializers.CharField()
     checkIn = serializers.CharField()
     checkOut = serializers.CharField()
@@ -184,6 +272,9 @@ class BookingOutput(serializers.Serializer):
     notes = serializers.CharField()
     createdAt = serializers.SerializerMethodField()
     expiresAt = serializers.SerializerMethodField()
+
+    def get_roomPinned(self, booking) -> bool:
+        return bool(booking.roomPinned)
 
     def get_nights(self, booking) -> int:
         return len(booking.nightly or [])

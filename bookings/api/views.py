@@ -3,6 +3,7 @@ render."""
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings import selectors, services
+from bookings import availability, selectors, services
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import invalid_cursor, parse_query
@@ -58,13 +59,14 @@ class AvailabilityView(APIView):
             check_out=params["checkOut"],
             today=services.hotel_today(now),
         )
-        search = selectors.rooms_search(
+        search = availability.rooms_search(
             check_in=params["checkIn"],
             check_out=params["checkOut"],
             room_type=params.get("roomType"),
             guest_count=params.get("guestCount"),
             now=now,
         )
+        room_types = [_type_offer_body(request, offer) for offer in search.types]
         rooms = []
         output = room_output_class(request)
         for room, quote in search.rooms:
@@ -81,12 +83,38 @@ class AvailabilityView(APIView):
                 "checkIn": params["checkIn"].isoformat(),
                 "checkOut": params["checkOut"].isoformat(),
                 "nights": (params["checkOut"] - params["checkIn"]).days,
+                "roomTypes": room_types,
                 "rooms": rooms,
                 "count": len(rooms),
                 # Why free rooms were left out: min/max-stay rules these dates do not meet.
                 "restrictions": search.restrictions,
             }
         )
+
+
+def _type_offer_body(request, offer) -> dict:
+    """A room type with units left, as AvailableTypeOutput shows it (never room ids)."""
+    kind, quote = offer.room_type, offer.quote
+    return {
+        "roomType": kind.roomType,
+        "name": kind.name,
+        "description": kind.description or "",
+        "beds": kind.beds or "",
+        "sizeM2": kind.sizeM2,
+        "maxAdults": kind.maxAdults,
+        "maxChildren": kind.maxChildren or 0,
+        "maxGuests": kind.maxGuests,
+        "amenities": list(kind.amenities or []),
+        "photos": [
+            request.build_absolute_uri(default_storage.url(name)) for name in kind.photos or []
+        ],
+        "available": offer.available,
+        "totalPrice": quote.total,
+        "subtotal": quote.subtotal,
+        "tax": quote.tax,
+        "currency": quote.currency,
+        "nightly": quote.nightly_dicts(),
+    }
 
 
 class BookingListView(APIView):
@@ -135,7 +163,8 @@ class BookingListView(APIView):
 
         def create() -> tuple[int, dict]:
             created = services.booking_create(
-                room_id=params["roomId"],
+                room_id=params.get("roomId"),
+                room_type=params.get("roomType"),
                 check_in=params["checkIn"],
                 check_out=params["checkOut"],
                 guests=params["guests"],

@@ -11,6 +11,13 @@ is bookings.clock.
 from ..clock import hotel_today
 from ..lifecycle import STAFF_TARGETS, SYSTEM_REVIVALS, TRANSITIONS
 from ..models import LIVE_STATUSES
+from .assign import (
+    AssignmentResult,
+    NoRoomAvailable,
+    booking_room_autoassign,
+    booking_room_set,
+    rooms_assign,
+)
 from .change import booking_change
 from .common import booking_snapshot, guest_token_matches, hash_token
 from .create import (
@@ -42,7 +49,9 @@ __all__ = [
     "STAFF_TARGETS",
     "SYSTEM_REVIVALS",
     "TRANSITIONS",
+    "AssignmentResult",
     "CancelGuard",
+    "NoRoomAvailable",
     "CreatedBooking",
     "booking_cancel",
     "booking_cancel_guard_register",
@@ -51,6 +60,8 @@ __all__ = [
     "booking_flag",
     "booking_lookup",
     "booking_revive_paid",
+    "booking_room_autoassign",
+    "booking_room_set",
     "booking_snapshot",
     "booking_transition",
     "guest_fields_validate",
@@ -60,5 +71,6 @@ __all__ = [
     "hotel_today",
     "new_booking_id",
     "new_reference",
+    "rooms_assign",
     "stay_validate",
 ]

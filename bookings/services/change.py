@@ -1,5 +1,6 @@
-"""Changing a stay: new dates and/or room, re-priced; the old nights released and the new
-ones taken in one transaction, so the booking never holds both or neither."""
+"""Changing a stay: new dates, room or room type, re-priced; the units and room nights no
+longer needed released and the new ones taken in one transaction, so the booking never
+holds both or neither."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from datetime import date, datetime
 
 from hotel import events
 from hotel.dynamo import commit
+from hotel.errors import NotFound, ValidationFailed
 
-from .. import room_state, stats
+from .. import stats
 from ..clock import hotel_today
 from ..exceptions import HoldExpired, InvalidTransition, PaymentOpen, RoomUnavailable
+from ..inventory import units_release, units_take
 from ..lifecycle import can_change, hold_has_lapsed
 from ..models import PENDING, Booking
-from ..selectors import booking_nights, booking_quote, booking_stay_nights
+from ..pricing import stay_nights
+from ..selectors import booking_nights, booking_quote, booking_stay_nights, type_quote
 from .common import (
     booking_audit,
     booking_read,
@@ -24,8 +28,8 @@ from .common import (
     release_night,
     room_bookable,
     room_read,
-    take_night,
 )
+from .stay import stay_prepare, stay_take, type_bookable, type_read
 from .validation import stay_validate
 
 
@@ -37,10 +41,14 @@ def booking_change(
     check_in: date | None = None,
     check_out: date | None = None,
     room_id: str | None = None,
+    room_type: str | None = None,
+    keep_rate: bool = False,
     request_id: str | None = None,
     rule: Callable[[Booking], None] | None = None,
 ) -> Booking:
-    """New dates and/or room, re-priced; old nights released and new ones taken atomically.
+    """New dates, room (pinned) and/or room type, re-priced (or, for a new room or type on
+    the same dates with `keep_rate`, at the rate booked: an upgrade); the units and room
+    nights no longer needed released and the new ones taken in one transaction.
 
     `rule(booking)` is a caller's own condition (a guest's online change: payments' rules on
     price and policy), raising to refuse. It is asked of every read the write is conditioned
@@ -63,6 +71,8 @@ def booking_change(
                 check_in=check_in,
                 check_out=check_out,
                 room_id=room_id,
+                room_type=room_type,
+                keep_rate=keep_rate,
                 request_id=request_id,
                 rule=rule,
             )
@@ -77,7 +87,17 @@ class _BookingMoved(Exception):
 
 
 def _booking_change_once(
-    booking: Booking, *, actor, now, check_in, check_out, room_id, request_id, rule
+    booking: Booking,
+    *,
+    actor,
+    now,
+    check_in,
+    check_out,
+    room_id,
+    room_type,
+    keep_rate,
+    request_id,
+    rule,
 ) -> Booking:
     if not can_change(booking):
         raise InvalidTransition(f"A {booking.status} booking cannot be changed.")
@@ -87,66 +107,105 @@ def _booking_change_once(
         rule(booking)
     new_in = check_in or date.fromisoformat(booking.checkIn)
     new_out = check_out or date.fromisoformat(booking.checkOut)
-    new_room_id = room_id or booking.roomId
-    if (new_in.isoformat(), new_out.isoformat(), new_room_id) == (
-        booking.checkIn,
-        booking.checkOut,
-        booking.roomId,
-    ):
+    room = room_read(room_id) if room_id else None
+    if room is not None:  # a room chosen by hand: pinned
+        new_type, target, pinned = room.roomType, room.roomId, True
+    elif room_type and room_type != booking.roomType:  # another type: a room comes later
+        new_type, target, pinned = room_type, None, None
+    else:
+        new_type, target, pinned = booking.roomType, booking.roomId, booking.roomPinned
+    same_dates = (new_in.isoformat(), new_out.isoformat()) == (booking.checkIn, booking.checkOut)
+    if same_dates and (new_type, target) == (booking.roomType, booking.roomId):
         return booking
     stay_validate(check_in=new_in, check_out=new_out, today=hotel_today(now))
-    room = room_read(new_room_id)
-    room_bookable(room, booking.guests)
-    quote = booking_quote(room=room, check_in=new_in, check_out=new_out)
-    reprice = quote.total != booking.totalPrice
+    try:
+        kind = type_read(new_type)
+    except NotFound:
+        raise ValidationFailed(
+            details={"fields": {"roomType": [f"No room type {str(new_type)[:40]} exists."]}}
+        ) from None
+    if room is not None:
+        room_bookable(room, booking.guests)
+    else:
+        type_bookable(kind, booking.guests)
+    if keep_rate and same_dates:
+        quote = None  # an upgrade at the rate the guest booked
+    elif target and pinned:
+        quote = booking_quote(room=room or room_read(target), check_in=new_in, check_out=new_out)
+    else:
+        quote = type_quote(room_type=kind, check_in=new_in, check_out=new_out)
+    reprice = quote is not None and quote.total != booking.totalPrice
     if reprice and booking.openPayments:
         raise PaymentOpen(details={"transactionIds": sorted(booking.openPayments)})
 
-    old_nights = {(n.roomId, n.night): n for n in booking_nights(booking=booking)}
-    if len(old_nights) != len(booking_stay_nights(booking)):
+    old_nights = booking_stay_nights(booking)
+    new_nights = stay_nights(new_in, new_out)
+    old_units = {(booking.roomType, n) for n in old_nights}
+    new_units = {(new_type, n) for n in new_nights}
+    stay_prepare(room_type=new_type, nights=sorted(n for _, n in new_units - old_units))
+    old_room_nights = {(n.roomId, n.night): n for n in booking_nights(booking=booking)}
+    if booking.roomId and len(old_room_nights) != len(old_nights):
         raise lost_nights(booking)
-    new_keys = {(room.roomId, n.night.isoformat()) for n in quote.nightly}
     read_version = booking.version
     before = booking_snapshot(booking)
-    booking.roomId, booking.roomType = room.roomId, room.roomType
-    booking.checkIn, booking.checkOut = new_in.isoformat(), new_out.isoformat()
-    booking.totalPrice, booking.subtotal, booking.tax = quote.total, quote.subtotal, quote.tax
-    booking.nightly = quote.nightly_dicts()
-    booking.updatedAt = now
+    old_type = booking.roomType
     hold_until = booking.expiresAt if booking.status == PENDING else None
-    entry = booking_audit(booking, "change", before, actor, now, request_id)
+    # Keep the room the product chose if it is free for the new nights, else give it up
+    # (the assigner finds one: the type has a unit every night). A pinned room is kept or
+    # the change is refused.
+    targets = [target] + ([None] if target and not pinned else [])
     # The version condition (PynamoDB adds it) already fails on a payment opened meanwhile;
     # a re-price also states the rule itself: no open payment.
     no_open_payment = (
         Booking.openPayments.does_not_exist() if reprice else Booking.bookingId.exists()
     )
+    for attempt in targets:
+        booking.roomId, booking.roomType = attempt, new_type
+        booking.roomPinned = True if (attempt and pinned) else None
+        booking.checkIn, booking.checkOut = new_in.isoformat(), new_out.isoformat()
+        if quote is not None:
+            booking.totalPrice, booking.subtotal, booking.tax = (
+                quote.total,
+                quote.subtotal,
+                quote.tax,
+            )
+            booking.nightly = quote.nightly_dicts()
+        booking.updatedAt = now
+        new_keys = {(attempt, n.isoformat()) for n in new_nights} if attempt else set()
+        note = {"keptRate": True} if quote is None else None
+        entry = booking_audit(booking, "change", before, actor, now, request_id, note)
 
-    def build(tx):
-        tx.save(booking, condition=(Booking.status == before["status"]) & no_open_payment)
-        for key, night in old_nights.items():
-            if key not in new_keys:
-                release_night(tx, night)
-        if new_keys - set(old_nights):
-            room_state.room_sellable_check(tx, room_id=room.roomId, now=now)
-        for room_key, night in sorted(new_keys - set(old_nights)):
-            take_night(
+        def build(tx, entry=entry, new_keys=new_keys, attempt=attempt):
+            tx.save(booking, condition=(Booking.status == before["status"]) & no_open_payment)
+            units_release(tx, room_type=old_type, nights=[n for t, n in old_units - new_units])
+            units_take(tx, room_type=new_type, nights=[n for t, n in new_units - old_units])
+            for key, night in old_room_nights.items():
+                if key not in new_keys:
+                    release_night(tx, night)
+            fresh = sorted(new_keys - set(old_room_nights))
+            stay_take(
                 tx,
-                room_id=room_key,
-                night=date.fromisoformat(night),
+                room_type=new_type,
+                unit_nights=[],
+                room_id=attempt,
+                room_nights=[date.fromisoformat(night) for _, night in fresh],
                 booking_id=booking.bookingId,
                 hold_until=hold_until,
                 now=now,
             )
-        tx.save(entry)
+            tx.save(entry)
 
-    def refused() -> Exception:
+        if commit(build):
+            stats.booking_stats_project_safely(booking_id=booking.bookingId, now=now)
+            events.publish(events.BookingChanged, **event_detail(booking), previous=before)
+            return booking
         if booking_read(booking.bookingId).version != read_version:
-            return _BookingMoved()
-        return RoomUnavailable(
-            f"Room {room.roomId} is not free for all of the new nights; nothing was changed."
+            raise _BookingMoved()
+    if target:
+        raise RoomUnavailable(
+            f"Room {target} is not free for all of the new nights; nothing was changed."
         )
-
-    commit(build, refused=refused)
-    stats.booking_stats_project_safely(booking_id=booking.bookingId, now=now)
-    events.publish(events.BookingChanged, **event_detail(booking), previous=before)
-    return booking
+    raise RoomUnavailable(
+        f"No {kind.name} is left for every one of the new nights; nothing was changed.",
+        details={"roomType": new_type},
+    )

@@ -1,6 +1,8 @@
-"""Creating a booking: a pending hold on a room for a stay, and its nights, in one transaction.
+"""Creating a booking: a pending hold on a unit of a room type (and, for a pinned room, that
+room's nights) for a stay, in one transaction.
 
-No double booking under any load: each night is conditional on being free (or held by an
+Nothing sold twice under any load: each night's unit is conditional on the type's counter
+having one left (bookings.inventory), each pinned room night on being free (or held by an
 expired hold); a guest's online hold also claims one of its client's hold slots in the same
 transaction (bookings.holds). Events and the stats projection follow the write.
 """
@@ -15,15 +17,17 @@ from pynamodb.exceptions import DoesNotExist
 
 from hotel import events
 from hotel.dynamo import commit
-from hotel.errors import ValidationFailed
+from hotel.errors import NotFound, ValidationFailed
 
-from .. import holds, room_state, stats
+from .. import holds, stats
 from ..clock import hotel_today
 from ..exceptions import RoomUnavailable
 from ..models import PENDING, Booking
 from ..pricing import Quote
-from ..selectors import booking_quote
-from .common import booking_audit, event_detail, hash_token, room_bookable, room_read, take_night
+from ..selectors import booking_quote, type_quote
+from .common import booking_audit, event_detail, hash_token, room_bookable, room_read
+from .expiry import lapsed_holds_reclaim
+from .stay import stay_prepare, stay_take, type_bookable, type_read
 from .validation import guest_fields_validate, stay_validate
 
 ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
@@ -50,7 +54,8 @@ class CreatedBooking:
 
 def booking_create(
     *,
-    room_id: str,
+    room_id: str | None = None,
+    room_type: str | None = None,
     check_in: date,
     check_out: date,
     guests: int,
@@ -64,13 +69,19 @@ def booking_create(
     request_id: str | None = None,
     guest_client: str | None = None,
 ) -> CreatedBooking:
-    """Hold a room for a stay: a pending booking and its nights in one transaction.
+    """Hold a unit of `room_type` for a stay (`roomId` None: the product assigns a room
+    later), or pin `room_id` (a unit of its type and that room's nights): a pending booking
+    and everything it holds in one transaction.
 
     `guest_client` (the client address) makes it a guest's online hold: short, and capped
     per client by a slot claimed in the same transaction (bookings.holds); without it the
     hold is staff's (HOTEL_HOLD_MINUTES). Raises ValidationFailed, StayTooLong, NotFound
     (room), TooManyGuests, StayRuleViolation, RoomUnavailable, TooManyHolds.
     """
+    if not room_id and not room_type:
+        raise ValidationFailed(
+            details={"fields": {"roomType": ["Give a roomType (or a roomId to pin a room)."]}}
+        )
     errors: dict[str, list[str]] = {}  # every field's problem in one answer
     for check in (
         lambda: stay_validate(check_in=check_in, check_out=check_out, today=hotel_today(now)),
@@ -91,9 +102,28 @@ def booking_create(
     guest_fields = guest_fields_validate(
         guest_name=guest_name, guest_email=guest_email, guest_phone=guest_phone, source=source
     )
-    room = room_read(room_id)
-    room_bookable(room, guests)
-    quote = booking_quote(room=room, check_in=check_in, check_out=check_out)
+    room = None
+    if room_id:
+        room = room_read(room_id)
+        if room_type and room_type != room.roomType:
+            raise ValidationFailed(
+                details={"fields": {"roomType": [f"Room {room_id} is a {room.roomType}."]}}
+            )
+        room_bookable(room, guests)
+        kind = type_read(room.roomType)
+        quote = booking_quote(room=room, check_in=check_in, check_out=check_out)
+    else:
+        try:
+            kind = type_read(room_type)
+        except NotFound:
+            raise ValidationFailed(
+                details={"fields": {"roomType": [f"No room type {str(room_type)[:40]} exists."]}}
+            ) from None
+        type_bookable(kind, guests)
+        quote = type_quote(room_type=kind, check_in=check_in, check_out=check_out)
+    nights = [n.night for n in quote.nightly]
+    stay_prepare(room_type=kind.roomType, nights=nights)
+    reclaimed = False
     guest = guest_client is not None
     hold_until = holds.guest_hold_until(now) if guest else holds.staff_hold_until(now)
     slots = holds.SlotPicker(client=guest_client, now=now) if guest else None
@@ -104,8 +134,9 @@ def booking_create(
         slot = slots.pick() if slots else None
         booking = Booking(
             bookingId=new_booking_id(hotel_today(now)),
-            roomId=room.roomId,
-            roomType=room.roomType,
+            roomId=room.roomId if room else None,
+            roomPinned=True if room else None,
+            roomType=kind.roomType,
             checkIn=check_in.isoformat(),
             checkOut=check_out.isoformat(),
             status=PENDING,
@@ -130,20 +161,20 @@ def booking_create(
 
         def build(tx, booking=booking, entry=entry, slot=slot):
             tx.save(booking, condition=Booking.bookingId.does_not_exist())
-            room_state.room_sellable_check(tx, room_id=room.roomId, now=now)
             if slot:
                 holds.slot_claim(
                     tx, slot=slot, booking_id=booking.bookingId, until=hold_until, now=now
                 )
-            for night in quote.nightly:
-                take_night(
-                    tx,
-                    room_id=room.roomId,
-                    night=night.night,
-                    booking_id=booking.bookingId,
-                    hold_until=hold_until,
-                    now=now,
-                )
+            stay_take(
+                tx,
+                room_type=kind.roomType,
+                unit_nights=nights,
+                room_id=booking.roomId,
+                room_nights=nights,
+                booking_id=booking.bookingId,
+                hold_until=hold_until,
+                now=now,
+            )
             tx.save(entry)
 
         if not commit(build):
@@ -151,7 +182,18 @@ def booking_create(
                 continue
             if slot and slots.lost(slot, booking_id=booking.bookingId):
                 continue
-            raise RoomUnavailable(f"Room {room.roomId} is already booked for some of these nights.")
+            if not reclaimed:  # Lapsed holds may still count: expire them, try once more.
+                reclaimed = True
+                if lapsed_holds_reclaim(room_type=kind.roomType, nights=nights, now=now):
+                    continue
+            if room:
+                raise RoomUnavailable(
+                    f"Room {room.roomId} is already booked for some of these nights."
+                )
+            raise RoomUnavailable(
+                f"No {kind.name} is left for every night of this stay.",
+                details={"roomType": kind.roomType},
+            )
         stats.booking_stats_project_safely(booking_id=booking.bookingId, now=now)
         events.publish(events.BookingCreated, **event_detail(booking))
         return CreatedBooking(booking=booking, guest_token=token, quote=quote)

@@ -27,21 +27,22 @@ from ..models import (
     CHECKED_OUT,
     CONFIRMED,
     EXPIRED,
+    LIVE_STATUSES,
     NO_SHOW,
     PENDING,
     Booking,
     RoomNight,
 )
 from ..selectors import booking_nights, booking_stay_nights
+from .assign import booking_room_autoassign
 from .common import (
     booking_audit,
     booking_read,
     booking_snapshot,
     event_detail,
     lost_nights,
-    release_night,
-    take_night,
 )
+from .stay import stay_prepare, stay_release, stay_take
 
 EVENT_FOR_STATUS = {
     CONFIRMED: events.BookingConfirmed,
@@ -112,6 +113,13 @@ def booking_transition(
             for guard in _CANCEL_GUARDS:
                 guard(booking)  # Read each attempt: a retry sees a payment made meanwhile.
         _price_check(booking, paid)
+        if to_status == CHECKED_IN and not booking.roomId:
+            # Sold as a unit of its type: give it a room now (NO_ROOM_AVAILABLE if none is
+            # free for the rest of the stay), then check in as usual.
+            booking_room_autoassign(
+                booking_id=booking_id, actor=actor, now=now, request_id=request_id
+            )
+            continue
         held = previous == PENDING
         if to_status == CONFIRMED and hold_has_lapsed(booking, now) and not late_confirm:
             raise HoldExpired(
@@ -175,8 +183,15 @@ class _TransitionEffects:
         self.booking_id = booking.bookingId
         self.override_housekeeping = override_housekeeping
         self.nights = booking_nights(booking=booking) if to_status != CHECKED_IN else []
-        if to_status == CONFIRMED and len(self.nights) != len(booking_stay_nights(booking)):
+        if (
+            to_status == CONFIRMED
+            and booking.roomId
+            and len(self.nights) != len(booking_stay_nights(booking))
+        ):
             raise lost_nights(booking)
+        # Leaving the live statuses gives back the type's unit of every night.
+        self.room_type = booking.roomType
+        self.unit_nights = booking_stay_nights(booking) if to_status not in LIVE_STATUSES else []
         self.room = None
         self.room_before = None
         if to_status in (CHECKED_IN, CHECKED_OUT):
@@ -196,15 +211,17 @@ class _TransitionEffects:
         return None
 
     def apply(self, tx) -> None:
-        for night in self.nights:
-            if self.to_status == CONFIRMED:
+        if self.to_status == CONFIRMED:
+            for night in self.nights:
                 tx.update(
                     night,
                     actions=[RoomNight.holdExpiresAt.remove()],
                     condition=RoomNight.bookingId == self.booking_id,
                 )
-            else:
-                release_night(tx, night)
+        elif self.to_status not in LIVE_STATUSES:
+            stay_release(
+                tx, room_type=self.room_type, unit_nights=self.unit_nights, room_nights=self.nights
+            )
         if self.room is None:
             return
         if self.to_status == CHECKED_IN:
@@ -276,25 +293,32 @@ def booking_revive_paid(
     booking.expiresAt = None
     booking.purgeAt = None
     booking.openPayments = None
-    entry = booking_audit(booking, "status:confirmed", before, actor, now, request_id)
+    nights = booking_stay_nights(booking)
+    stay_prepare(room_type=booking.roomType, nights=nights)
 
     def build(tx):
         tx.save(booking, condition=(Booking.status == previous) & _price_condition(paid))
-        room_state.room_sellable_check(tx, room_id=booking.roomId, now=now)
-        for night in booking_stay_nights(booking):
-            take_night(
-                tx,
-                room_id=booking.roomId,
-                night=night,
-                booking_id=booking.bookingId,
-                hold_until=None,
-                now=now,
-            )
-        tx.save(entry)
+        stay_take(
+            tx,
+            room_type=booking.roomType,
+            unit_nights=nights,
+            room_id=booking.roomId,
+            room_nights=nights,
+            booking_id=booking.bookingId,
+            hold_until=None,
+            now=now,
+        )
+        tx.save(booking_audit(booking, "status:confirmed", before, actor, now, request_id))
         if also is not None:
             also(tx)
 
-    commit(build, refused=lambda: lost_nights(booking))
+    # Its room may have been given to someone else meanwhile: a room the product chose is
+    # given up (the assigner finds another); a pinned one is not.
+    if not commit(build):
+        if not booking.roomId or booking.roomPinned:
+            raise lost_nights(booking)
+        booking.roomId = None
+        commit(build, refused=lambda: lost_nights(booking))
     stats.booking_stats_project_safely(booking_id=booking.bookingId, now=now)
     events.publish(events.BookingConfirmed, **event_detail(booking), previousStatus=previous)
     return booking

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
-from bookings import selectors, services
+from bookings import availability, selectors, services
 from bookings.links import manage_token
 from hotel.client_address import client_address
 from hotel.errors import DomainError, NotFound
@@ -32,7 +32,7 @@ def search(request):
     if request.GET and form.is_valid():
         searched = True
         data = form.cleaned_data
-        search = selectors.rooms_search(
+        search = availability.rooms_search(
             check_in=data["check_in"],
             check_out=data["check_out"],
             room_type=data["room_type"] or None,
