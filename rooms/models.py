@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -126,6 +127,9 @@ class RoomType(Model):
     currency = UnicodeAttribute()
     sortOrder = IntegerAttribute(default=0)
     overbookingLimit = IntegerAttribute(default=0)
+    # Made from its rooms (a first-version code, rooms.room_types.room_type_for_room): its
+    # guest limits follow the largest room until staff edit the type.
+    derivedFromRooms = BooleanAttribute(null=True)
     roomCount = IntegerAttribute(default=0)  # rooms of this type
     sellableRooms = IntegerAttribute(default=0)  # of which in service
     stockVersion = IntegerAttribute(default=0)  # bumped by every change of the two counts

@@ -12,7 +12,7 @@ import contextlib
 from datetime import datetime
 
 from django.conf import settings
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from hotel.errors import NotFound, ValidationFailed
 from hotel.stamps import stamp_bump, stamped
@@ -60,12 +60,15 @@ def room_type_for_room(*, code, room_data: dict, now: datetime) -> RoomType:
     (conditional put: two first rooms at once make one type). Raises ValidationFailed on
     `roomType` for an unknown code."""
     try:
-        return room_type_get(code=code, consistent=True)
+        found = room_type_get(code=code, consistent=True)
     except NotFound:
-        if code not in ROOM_TYPES:
-            raise ValidationFailed(
-                details={"fields": {"roomType": [f"No room type {str(code)[:40]} exists."]}}
-            ) from None
+        found = None
+    if found is not None:
+        return _grown(found, int(room_data.get("capacity") or 0))
+    if code not in ROOM_TYPES:
+        raise ValidationFailed(
+            details={"fields": {"roomType": [f"No room type {str(code)[:40]} exists."]}}
+        )
     capacity = int(room_data.get("capacity") or 2)
     room_type = RoomType(
         roomType=code,
@@ -78,9 +81,24 @@ def room_type_for_room(*, code, room_data: dict, now: datetime) -> RoomType:
         basePrice=int(room_data.get("pricePerNight") or 0),
         currency=room_data.get("currency") or settings.HOTEL_CURRENCY,
         sortOrder=ROOM_TYPES.index(code),
+        derivedFromRooms=True,
         lastUpdated=now,
     )
     with contextlib.suppress(PutError):  # Created meanwhile by another first room: use it.
         room_type.save(condition=RoomType.roomType.does_not_exist())
     room_types_forget()
     return room_type_get(code=code, consistent=True)
+
+
+def _grown(room_type: RoomType, capacity: int) -> RoomType:
+    """A type made from its rooms takes as many guests as its largest room."""
+    if not room_type.derivedFromRooms or capacity <= (room_type.maxGuests or 0):
+        return room_type
+    with contextlib.suppress(UpdateError):  # grown meanwhile, or edited by staff
+        room_type.update(
+            actions=[RoomType.maxGuests.set(capacity), RoomType.maxAdults.set(capacity)],
+            condition=(RoomType.derivedFromRooms == True)  # noqa: E712 — a DynamoDB condition
+            & (RoomType.maxGuests < capacity),
+        )
+        room_types_forget()
+    return room_type

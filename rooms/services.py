@@ -286,6 +286,8 @@ def room_update(
         users = room_users(room_id=room_id, now=now)
         if users or room.occupantBookingId:
             raise room_in_use(room_id, occupant=room.occupantBookingId, users=users)
+    elif cleaned.get("capacity"):  # a type made from its rooms grows with them
+        room_type_for_room(code=room.roomType, room_data=cleaned, now=now)
     before = room_snapshot(room)
     for name, value in cleaned.items():
         setattr(room, name, value)

@@ -10,6 +10,7 @@ from bookings.exceptions import StayTooLong
 from bookings.models import SOURCES, STATUSES
 from hotel.api.serializers import DayField, StrictInputSerializer, domain_field_errors
 from rooms.api.serializers import RoomOutput
+from rooms.room_types import room_types_all
 
 
 def iso(moment) -> str | None:
@@ -42,7 +43,11 @@ class AvailabilityInput(StrictInputSerializer):
     guestCount = serializers.IntegerField(required=False, min_value=1, max_value=30)
 
     def rule_errors(self, values, errors):
-        return stay_errors(values, errors)
+        found = stay_errors(values, errors)
+        code = values.get("roomType")
+        if code and code not in {t.roomType for t in room_types_all(cached=True)}:
+            found["roomType"] = [f"No room type {code} exists."]
+        return found
 
 
 class NightlyOutput(serializers.Serializer):

@@ -27,6 +27,7 @@ from rooms.stock import in_service
 
 from ..assigner import Stay, assign
 from ..exceptions import HoldExpired, InvalidTransition, RoomUnavailable
+from ..inventory import InventoryChange
 from ..lifecycle import hold_has_lapsed, night_is_held
 from ..models import CHECKED_IN, CONFIRMED, PENDING, Booking, RoomNight
 from ..selectors import booking_nights, booking_stay_nights, live_bookings_between
@@ -35,11 +36,13 @@ from .common import (
     booking_read,
     booking_snapshot,
     event_detail,
-    release_night,
     room_read,
 )
-from .stay import stay_take
+from .stay import stay_release, stay_take
 
+# Search nodes per room type (bookings.assigner): well under a second; past it the plan is
+# still valid, perhaps with more moves than needed.
+ASSIGN_BUDGET = 50_000
 READY_FIRST = {HOUSEKEEPING_INSPECTED: 0, HOUSEKEEPING_CLEAN: 1, HOUSEKEEPING_DIRTY: 2}
 
 
@@ -90,13 +93,30 @@ def booking_room_set(
             )
         if not in_service(room):
             raise RoomUnavailable(f"Room {room_id} is out of order and cannot take a guest.")
-    if booking.roomId == room_id and bool(booking.roomPinned) == bool(pinned and room_id):
-        return booking
+    if booking.roomId == room_id:
+        return _pin(booking, pinned=bool(pinned and room_id), actor=actor, now=now, rid=request_id)
     if not _room_write(booking, room_id, pinned=pinned, actor=actor, now=now, rid=request_id):
         raise RoomUnavailable(
             f"Room {room_id} is not free for every night of {booking_id}'s stay.",
             details={"roomId": room_id},
         )
+    return booking
+
+
+def _pin(booking: Booking, *, pinned: bool, actor: str, now: datetime, rid=None) -> Booking:
+    """The same room, pinned or not: only the booking changes."""
+    if bool(booking.roomPinned) == pinned:
+        return booking
+    before = booking_snapshot(booking)
+    booking.roomPinned = True if pinned else None
+    booking.updatedAt = now
+    entry = booking_audit(booking, "room:pin" if pinned else "room:unpin", before, actor, now, rid)
+
+    def build(tx):
+        tx.save(booking, condition=Booking.status == before["status"])
+        tx.save(entry)
+
+    commit(build, refused=lambda: InvalidTransition("The booking changed meanwhile; reload it."))
     return booking
 
 
@@ -118,8 +138,8 @@ def _room_write(
 
     def build(tx):
         tx.save(booking, condition=Booking.status == previous_status)
-        for night in old:
-            release_night(tx, night)
+        change = InventoryChange()
+        stay_release(tx, room_type=booking.roomType, unit_nights=[], room_nights=old, change=change)
         stay_take(
             tx,
             room_type=booking.roomType,
@@ -129,7 +149,9 @@ def _room_write(
             booking_id=booking.bookingId,
             hold_until=hold_until,
             now=now,
+            change=change,
         )
+        change.write(tx)
         tx.save(entry)
 
     if not commit(build):
@@ -255,7 +277,7 @@ def _assign_type(code, *, start, end, actor, now, rid, out: AssignmentResult) ->
             )
         )
         by_id[booking.bookingId] = booking
-    plan = assign(rooms=room_ids, stays=stays, blocked=blocked)
+    plan = assign(rooms=room_ids, stays=stays, blocked=blocked, budget=ASSIGN_BUDGET)
     # Moves free their rooms first, then every booking takes its new room.
     moving = [m for m in plan.moved if m.booking_id in ours]
     for move in moving:

@@ -14,7 +14,7 @@ from hotel.errors import NotFound, ValidationFailed
 from .. import stats
 from ..clock import hotel_today
 from ..exceptions import HoldExpired, InvalidTransition, PaymentOpen, RoomUnavailable
-from ..inventory import units_release, units_take
+from ..inventory import InventoryChange
 from ..lifecycle import can_change, hold_has_lapsed
 from ..models import PENDING, Booking
 from ..pricing import stay_nights
@@ -25,11 +25,10 @@ from .common import (
     booking_snapshot,
     event_detail,
     lost_nights,
-    release_night,
     room_bookable,
     room_read,
 )
-from .stay import stay_prepare, stay_take, type_bookable, type_read
+from .stay import stay_prepare, stay_release, stay_take, type_bookable, type_read
 from .validation import stay_validate
 
 
@@ -177,22 +176,28 @@ def _booking_change_once(
 
         def build(tx, entry=entry, new_keys=new_keys, attempt=attempt):
             tx.save(booking, condition=(Booking.status == before["status"]) & no_open_payment)
-            units_release(tx, room_type=old_type, nights=[n for t, n in old_units - new_units])
-            units_take(tx, room_type=new_type, nights=[n for t, n in new_units - old_units])
-            for key, night in old_room_nights.items():
-                if key not in new_keys:
-                    release_night(tx, night)
+            change = InventoryChange()
+            change.release(old_type, [n for _, n in old_units - new_units])
+            stay_release(
+                tx,
+                room_type=old_type,
+                unit_nights=[],
+                room_nights=[n for key, n in old_room_nights.items() if key not in new_keys],
+                change=change,
+            )
             fresh = sorted(new_keys - set(old_room_nights))
             stay_take(
                 tx,
                 room_type=new_type,
-                unit_nights=[],
+                unit_nights=[n for _, n in new_units - old_units],
                 room_id=attempt,
                 room_nights=[date.fromisoformat(night) for _, night in fresh],
                 booking_id=booking.bookingId,
                 hold_until=hold_until,
                 now=now,
+                change=change,
             )
+            change.write(tx)
             tx.save(entry)
 
         if commit(build):

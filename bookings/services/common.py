@@ -47,6 +47,7 @@ def booking_snapshot(booking: Booking) -> dict:
         "currency": booking.currency,
         "notes": booking.notes,
         **({"flags": booking.flags} if booking.flags else {}),
+        **({"roomPinned": True} if booking.roomPinned else {}),
     }
 
 
@@ -131,11 +132,10 @@ def take_night(
     or for good without it)."""
     item = RoomNight(roomId=room_id, night=night.isoformat(), bookingId=booking_id)
     item.holdExpiresAt = _epoch(hold_until) if hold_until else None
-    # Free, or held by a hold that has expired (even before the sweeper has run).
-    tx.save(
-        item,
-        condition=RoomNight.roomId.does_not_exist() | (RoomNight.holdExpiresAt < _epoch(now)),
-    )
+    # Free. A lapsed hold keeps its nights until it is expired (by the sweeper, or by the
+    # booking that needs them: services.expiry.lapsed_holds_reclaim), so the counters'
+    # room maps always name the booking that holds each room night.
+    tx.save(item, condition=RoomNight.roomId.does_not_exist())
 
 
 def release_night(tx: TransactWrite, night: RoomNight) -> None:

@@ -20,7 +20,7 @@ from rooms.room_types import room_type_get
 
 from .. import room_state
 from ..exceptions import TooManyGuests
-from ..inventory import nights_ensure, units_release, units_take
+from ..inventory import InventoryChange, nights_ensure
 from ..models import RoomNight
 from .common import release_night, take_night
 
@@ -49,13 +49,18 @@ def stay_take(
     booking_id: str,
     hold_until: datetime | None,
     now: datetime,
+    change: InventoryChange | None = None,
 ) -> None:
     """In the booking's transaction: a unit of `room_type` for each of `unit_nights`, and
     `room_id`'s `room_nights` (none without a room). The counters must exist
-    (`nights_ensure`)."""
-    units_take(tx, room_type=room_type, nights=unit_nights)
+    (`nights_ensure`). With `change`, the counters' part is added to it (the caller writes
+    it once, with its other changes to the same nights)."""
+    own = change is None
+    change = change or InventoryChange()
+    change.take(room_type, unit_nights)
     room_nights = list(room_nights)
     if room_id and room_nights:
+        change.room_in(room_type, room_nights, room_id, booking_id)
         room_state.room_sellable_check(tx, room_id=room_id, now=now)
         for night in room_nights:
             take_night(
@@ -66,15 +71,28 @@ def stay_take(
                 hold_until=hold_until,
                 now=now,
             )
+    if own:
+        change.write(tx)
 
 
 def stay_release(
-    tx: TransactWrite, *, room_type: str, unit_nights: Iterable[date], room_nights: list[RoomNight]
+    tx: TransactWrite,
+    *,
+    room_type: str,
+    unit_nights: Iterable[date],
+    room_nights: list[RoomNight],
+    change: InventoryChange | None = None,
 ) -> None:
-    """In the booking's transaction: give back its units and the room nights it still owns."""
-    units_release(tx, room_type=room_type, nights=unit_nights)
+    """In the booking's transaction: give back its units and the room nights it still owns
+    (with `change`, the counters' part goes into it, as in stay_take)."""
+    own = change is None
+    change = change or InventoryChange()
+    change.release(room_type, unit_nights)
     for night in room_nights:
+        change.room_out(room_type, [date.fromisoformat(night.night)], night.roomId)
         release_night(tx, night)
+    if own:
+        change.write(tx)
 
 
 def stay_prepare(*, room_type: str, nights: list[date]) -> None:

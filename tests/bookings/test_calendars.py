@@ -91,9 +91,10 @@ def test_the_feed_carries_no_guest_data(stays):
         assert secret not in body
 
 
-def test_an_out_of_order_room_is_closed_in_its_feed(stays):
+def test_an_out_of_order_room_is_closed_in_its_feed(stays, make_room):
     from tests.conftest import NOW
 
+    make_room(roomId="103")  # a spare Deluxe: the type keeps a room for each booking
     room_set_housekeeping(room_id="102", state="out_of_order", actor="t", now=NOW)
 
     _, calendar = feed("102")

@@ -85,8 +85,11 @@ def test_a_dirty_room_needs_check_in_anyway_which_is_audited(desk, room, make_bo
 
 
 @pytest.mark.parametrize("state", ["out_of_order"])
-def test_an_out_of_order_room_is_refused_even_with_check_in_anyway(desk, room, make_booking, state):
+def test_an_out_of_order_room_is_refused_even_with_check_in_anyway(
+    desk, room, make_booking, make_room, state
+):
     booking = confirmed(make_booking)
+    make_room(roomId="R-2")  # a spare room of the type: taking R-1 out of order is allowed
     room_set_housekeeping(room_id="R-1", state=state, actor="hk", now=NOW)
     for body in ({}, {"overrideHousekeeping": True}):
         error = assert_error(status(desk, booking, **body), 409, "ROOM_NOT_READY")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bookings import selectors
+from bookings import availability, selectors
 from bookings.clock import hotel_today
 from bookings.exceptions import BookingNotFound
 from bookings.rates import rate_rule_save
@@ -51,41 +51,45 @@ def hotel(make_room, settings):
 
 
 def test_rooms_search_lists_free_rooms_cheapest_first(hotel):
-    search = selectors.rooms_search(check_in=day(7), check_out=day(9), now=T)
+    search = availability.rooms_search(check_in=day(7), check_out=day(9), now=T)
 
     assert room_ids(search) == ["R-2", "R-3", "R-1"]
     assert [quote.total for _room, quote in search.rooms] == [15400, 17600, 19800]
 
 
-def test_rooms_search_leaves_out_taken_closed_and_too_small_rooms(hotel, make_room):
+def test_rooms_search_leaves_out_closed_and_too_small_rooms_and_counts_units(hotel, make_room):
     make_room(roomId="R-4", pricePerNight=1000)
     make_room(roomId="R-5", pricePerNight=1000)
-    book("R-2", start=8, nights=1)  # one night of the stay is taken
+    book("R-2", start=8, nights=1)  # one unit of one night of the stay is sold
     room_set_housekeeping(room_id="R-4", state="out_of_order", actor="t", now=T)
     room_set_status(room_id="R-5", status="maintenance", actor="t", now=T)
 
-    assert room_ids(selectors.rooms_search(check_in=day(7), check_out=day(9), now=T)) == [
-        "R-3",
-        "R-1",
-    ]
+    search = availability.rooms_search(check_in=day(7), check_out=day(9), now=T)
+    # The type still has a unit every night; its rooms are listed except the one assigned
+    # for a night of the stay and those out of order or in maintenance.
+    assert room_ids(search) == ["R-3", "R-1"]
+    [offer] = search.types
+    assert (offer.room_type.roomType, offer.available) == ("Deluxe", 2)  # 3 in service - 1
     assert room_ids(
-        selectors.rooms_search(check_in=day(7), check_out=day(9), now=T, guest_count=3)
+        availability.rooms_search(check_in=day(7), check_out=day(9), now=T, guest_count=3)
     ) == ["R-3"]
 
 
-def test_an_expired_hold_no_longer_takes_its_room(hotel):
-    book("R-2")
+def test_a_type_with_every_unit_sold_is_left_out(hotel):
+    for room_id in ("R-1", "R-2", "R-3"):
+        book(room_id, start=8, nights=1)
 
-    assert "R-2" in selectors.taken_room_ids(nights=[day(7)], now=T)
-    assert selectors.taken_room_ids(nights=[day(7)], now=LATER) == set()
-    assert "R-2" in room_ids(selectors.rooms_search(check_in=day(7), check_out=day(9), now=LATER))
+    search = availability.rooms_search(check_in=day(7), check_out=day(9), now=T)
+
+    assert (search.types, search.rooms) == ([], [])
+    assert availability.rooms_search(check_in=day(9), check_out=day(10), now=T).types
 
 
 def test_rooms_search_says_which_min_stay_rule_left_rooms_out(hotel):
     rule = {"name": "Festival", "kind": "percent", "value": 0, "minStay": 3}
     rate_rule_save(rule_id=None, data={**rule, "startDate": day(8)}, actor="t", now=T)
 
-    search = selectors.rooms_search(check_in=day(7), check_out=day(9), now=T)
+    search = availability.rooms_search(check_in=day(7), check_out=day(9), now=T)
 
     assert search.rooms == []
     [restriction] = search.restrictions

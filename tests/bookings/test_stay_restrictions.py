@@ -74,6 +74,7 @@ def test_no_free_room_without_a_rule_has_no_restrictions(api, make_room):
         "checkIn": d(0),
         "checkOut": d(1),
         "nights": 1,
+        "roomTypes": [],
         "rooms": [],
         "count": 0,
         "restrictions": [],

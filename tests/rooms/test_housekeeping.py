@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 
+from bookings.availability import rooms_available
 from bookings.exceptions import RoomUnavailable
-from bookings.selectors import rooms_available
 from bookings.services import booking_create
 from hotel.accounts import roles
 from hotel.audit.selectors import audit_for_object
