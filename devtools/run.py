@@ -138,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         # The demo bookings' emails are not sent anywhere (not even printed).
         seed_env = env | {"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
         _setup_step("Loading the demo rooms, bookings and manager account", ["seed_demo"], seed_env)
+        # Room types and per-night counters for data from before room types (idempotent).
+        _setup_step("Checking the room types and inventory counters", ["migrate_inventory"], env)
 
         log_path = data_dir / "web.log"
         kind = "Django's development server (auto-reload)" if reload else "gunicorn"
