@@ -13,7 +13,7 @@ class BookingsConfig(AppConfig):
         from rooms.usage import room_in_use_check_register
 
         from . import emails  # noqa: F401
-        from .inventory import stock_shift
+        from .capacity import stock_shift
         from .room_state import room_live_bookings
 
         room_in_use_check_register(room_live_bookings)

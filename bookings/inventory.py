@@ -10,36 +10,25 @@ touches, so a search costs the same at 20 bookings or 20,000, and for 5 rooms or
 - `units_take` / `units_release` go into the booking's own transaction: `sold + 1` on the
   condition `sold < ceiling` for each night, so the last unit goes to exactly one of any
   number of concurrent requests, inside DynamoDB.
-- `stock_shift` (registered with rooms.stock) moves the counters of existing nights when
-  a room is added, removed, taken out of order or put back, or the overbooking limit
-  changes: under the type's lock, lowering each night on the condition that it has not
-  sold more than is left (else 409, nothing changed), raising them after the room's write.
-  A crash in the middle leaves nights counted low (never high); `migrate_inventory`
-  recounts them.
+- bookings.capacity moves the counters of existing nights when the rooms a type can sell
+  change (a room added, removed, out of order, the overbooking limit).
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
-import uuid
-from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 
-from django.conf import settings
-from pynamodb.exceptions import UpdateError
 from pynamodb.transactions import TransactWrite
 
 from hotel.dynamo import commit as dynamo_commit
-from hotel.errors import Conflict, ServiceUnavailable
+from hotel.errors import ServiceUnavailable
 from rooms.models import RoomType
-from rooms.room_types import room_type_get, room_types_forget
+from rooms.room_types import room_type_get
 
-from .clock import hotel_today
 from .models import InventoryNight
-from .selectors import bookings_of_type_on
 
-LOCK_SECONDS = 60  # a capacity change that crashed stops blocking after this
 WAIT_SECONDS = 8.0  # how long a booking waits for a capacity change to finish
 
 
@@ -210,133 +199,3 @@ def rooms_taken(
         if item is not None and item.rooms:
             taken.update(item.rooms.as_dict() if hasattr(item.rooms, "as_dict") else item.rooms)
     return taken
-
-
-# --- capacity changes ----------------------------------------------------------------------------
-
-
-def stock_shift(
-    *,
-    room_type: str,
-    sellable_delta: int,
-    limit_delta: int,
-    start: date | None,
-    now: datetime,
-    commit: Callable[[], object],
-):
-    """rooms.stock's shifter: `commit()` with the nights from `start` following it."""
-    start = start or hotel_today(now)
-    token = _lock(room_type)
-    try:
-        items = _existing_nights(room_type, start=start, now=now)
-        steps = [("sellable", -1)] * max(0, -sellable_delta) + [("limit", -1)] * max(
-            0, -limit_delta
-        )
-        done: list[tuple[InventoryNight, str, int]] = []
-        for item in items:
-            for kind, delta in steps:
-                if not _step(item, kind, delta):
-                    _undo(done)
-                    raise _oversold(room_type, item)
-                done.append((item, kind, delta))
-        try:
-            result = commit()
-        except BaseException:
-            _undo(done)
-            raise
-        ups = [("sellable", 1)] * max(0, sellable_delta) + [("limit", 1)] * max(0, limit_delta)
-        for item in items:
-            for kind, delta in ups:
-                _step(item, kind, delta)
-        return result
-    finally:
-        _unlock(room_type, token)
-        room_types_forget()
-
-
-def _lock(room_type: str) -> str:
-    token = uuid.uuid4().hex
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        try:
-            RoomType(roomType=room_type).update(
-                actions=[
-                    RoomType.stockLock.set(token),
-                    RoomType.stockLockUntil.set(int(time.time()) + LOCK_SECONDS),
-                    RoomType.stockVersion.add(1),
-                ],
-                condition=RoomType.roomType.exists()
-                & (
-                    RoomType.stockLock.does_not_exist()
-                    | (RoomType.stockLockUntil < int(time.time()))
-                ),
-            )
-            return token
-        except UpdateError as exc:
-            if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
-                raise
-            room_type_get(code=room_type, consistent=True)  # NotFound if it is gone
-            if time.monotonic() > deadline:
-                raise ServiceUnavailable(
-                    f"Another change of the {room_type} rooms is under way; try again."
-                ) from exc
-            time.sleep(0.05)
-
-
-def _unlock(room_type: str, token: str) -> None:
-    # Failing: it lapsed and another change took it, or the type was deleted.
-    with contextlib.suppress(UpdateError):
-        RoomType(roomType=room_type).update(
-            actions=[
-                RoomType.stockLock.remove(),
-                RoomType.stockLockUntil.remove(),
-                RoomType.stockVersion.add(1),
-            ],
-            condition=RoomType.stockLock == token,
-        )
-
-
-def _existing_nights(room_type: str, *, start: date, now: datetime) -> list[InventoryNight]:
-    horizon = hotel_today(now) + timedelta(
-        days=settings.HOTEL_BOOKING_HORIZON_DAYS + settings.HOTEL_MAX_STAY_NIGHTS + 1
-    )
-    if start > horizon:
-        return []
-    items = inventory_read(first=start, last=horizon, room_type=room_type, consistent=True)
-    return [items[key] for key in sorted(items, key=lambda k: k[1])]
-
-
-def _step(item: InventoryNight, kind: str, delta: int) -> bool:
-    """One unit up or down on one night; a step down only if the night keeps what it sold."""
-    actions = [InventoryNight.ceiling.add(delta)]
-    if kind == "sellable":
-        actions.append(InventoryNight.sellable.add(delta))
-    condition = None
-    if delta < 0:
-        limit = InventoryNight.sellable if kind == "sellable" else InventoryNight.ceiling
-        condition = InventoryNight.sold < limit
-    try:
-        item.update(actions=actions, condition=condition)
-    except UpdateError as exc:
-        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
-
-
-def _undo(done: list[tuple[InventoryNight, str, int]]) -> None:
-    for item, kind, delta in reversed(done):
-        _step(item, kind, -delta)
-
-
-def _oversold(room_type: str, item: InventoryNight) -> Conflict:
-
-    night = date.fromisoformat(item.night)
-    holders = bookings_of_type_on(room_type=room_type, night=night)
-    return Conflict(
-        f"{item.sold} {room_type} room(s) are sold for the night of {night:%a %d %b %Y}; "
-        f"taking one more out of sale would leave a guest without a room. Move or cancel "
-        f"one of these bookings first: {', '.join(holders[:10]) or 'none found'}.",
-        code="ROOMS_SOLD",
-        details={"night": night.isoformat(), "sold": item.sold, "bookings": holders},
-    )
