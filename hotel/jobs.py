@@ -37,6 +37,12 @@ def expire_holds(event=None, context=None) -> dict:
     return _command("expire_holds")
 
 
+def assign_rooms_evening(event=None, context=None) -> dict:
+    """Each evening: give tomorrow's arrivals their rooms (`manage.py assign_rooms`), moving
+    stays the product placed as needed, so the desk starts the day with a full list."""
+    return _command("assign_rooms")
+
+
 def send_pending_emails(event=None, context=None) -> dict:
     """Every quarter of an hour: retry guest emails whose first send failed (the outbox)."""
     return _command("send_pending_emails")

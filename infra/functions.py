@@ -43,9 +43,11 @@ FUNCTIONS: dict[str, Function] = {
     "rooms": Function(
         name="rooms",
         # rooms.usage runs the in-use checks other apps register (bookings: a room's live
-        # stays, before a delete); a registry is not an import, so the module is named here.
-        entry=("rooms.urls", "bookings.room_state"),
-        routes=("/api/rooms", "/api/rooms/*"),
+        # stays, before a delete) and rooms.stock the shifter of the per-night counters
+        # (bookings.capacity, when a room is added, removed or out of order); a registry is
+        # not an import, so those modules are named here.
+        entry=("rooms.urls", "bookings.room_state", "bookings.capacity"),
+        routes=("/api/rooms", "/api/rooms/*", "/api/room-types", "/api/room-types/*"),
         stages=("prod_rooms",),
         description="room catalogue API (public reads, manager writes)",
     ),
@@ -66,7 +68,15 @@ FUNCTIONS: dict[str, Function] = {
         # The default route: bookings API, availability, guest pages, the admin, health;
         # plus the scheduled jobs and the domain events EventBridge delivers (whose
         # subscribers live in bookings.emails and payments.emails and run in this function).
-        entry=("hotel.urls", "hotel.awslambda", "hotel.jobs", "bookings.emails", "payments.emails"),
+        # bookings.capacity runs for the admin's room and room-type writes (rooms.stock).
+        entry=(
+            "hotel.urls",
+            "hotel.awslambda",
+            "hotel.jobs",
+            "bookings.emails",
+            "payments.emails",
+            "bookings.capacity",
+        ),
         # Availability is a bookings read although it sits under /api/rooms/.
         routes=("/api/rooms/availability", "*"),
         stages=("prod_bookings",),

@@ -77,7 +77,7 @@ def test_an_expired_hold_gives_way_to_a_new_booking_before_the_sweeper_runs(
 ):
     first = make_booking(start=0, nights=2).booking
     later = first.expiresAt + timedelta(seconds=1)
-    # Until it is expired the lapsed hold still counts (the sweeper runs every minute) ...
+    # Until it is expired the lapsed hold still counts (the sweeper runs every 5 minutes) ...
     assert rooms_available(check_in=day(0), check_out=day(2), now=later) == []
     # ... but a booking that needs its nights expires it at once and takes them.
     second = make_booking(start=1, nights=2, now=later).booking

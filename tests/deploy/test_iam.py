@@ -111,8 +111,10 @@ def test_only_the_bookings_function_sends_email_and_nobody_gets_every_table_but_
         "all",
         "bookings",
     ]
+    # The rooms function may publish domain events (a room taken out of sale expires the
+    # lapsed holds that still count on its nights: bookings.capacity) but never sends mail.
     for statement in statements("rooms"):
-        assert not any(a.startswith(("ses:", "events:")) for a in listed(statement["Action"]))
+        assert not any(a.startswith("ses:") for a in listed(statement["Action"]))
 
 
 def test_every_zappa_stage_attaches_its_function_policy():
