@@ -54,6 +54,18 @@ def room_types_forget() -> None:
     _cache = None
 
 
+def room_type_code_error(code) -> str | None:
+    """Why a room cannot name `code` as its type (None: it exists, or is a first-version
+    code that creates its type)."""
+    if code in ROOM_TYPES:
+        return None
+    try:
+        room_type_get(code=code)
+    except NotFound:
+        return f"No room type {str(code)[:40]} exists."
+    return None
+
+
 def room_type_for_room(*, code, room_data: dict, now: datetime) -> RoomType:
     """The type a room is created with. A first-version code creates its type from the room
     (conditional put: two first rooms at once make one type). Raises ValidationFailed on
