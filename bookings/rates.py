@@ -15,7 +15,7 @@ from pynamodb.exceptions import DoesNotExist
 from hotel.audit.services import audit_add
 from hotel.dynamo import commit
 from hotel.errors import NotFound, StaleObject, ValidationFailed
-from rooms.models import ROOM_TYPES
+from rooms.room_types import room_type_choices, room_type_code_error
 
 from .models import RateRule
 from .pricing import FIXED, PERCENT
@@ -99,8 +99,9 @@ def rate_rule_validate(*, data: dict) -> dict:
     cleaned["value"] = value
 
     room_type = data.get("roomType") or None
-    if room_type is not None and room_type not in ROOM_TYPES:
-        errors["roomType"] = [f"Choose one of: {', '.join(ROOM_TYPES)}, or all room types."]
+    if room_type is not None and room_type_code_error(room_type, first_version=False):
+        codes = ", ".join(code for code, _name in room_type_choices())
+        errors["roomType"] = [f"Choose one of: {codes}, or all room types."]
     cleaned["roomType"] = room_type
 
     start = _date_or_none(data.get("startDate"), errors, "startDate")

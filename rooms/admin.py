@@ -19,11 +19,11 @@ from .calendar_tokens import room_calendar_path
 from .models import (
     HOUSEKEEPING_LABELS,
     ROOM_STATUSES,
-    ROOM_TYPES,
     STATUS_AVAILABLE,
     STATUS_MAINTENANCE,
     Room,
 )
+from .room_types import room_type_choices
 
 # Who sees a room's iCal feed URL on its page (a manager's decision to share it).
 CALENDAR_PERMISSION = "rooms.share_room_calendar"
@@ -88,7 +88,7 @@ class RoomAdmin(DynamoModelAdmin):
     search_fields = ("roomId",)
     search_help_text = "Room number, e.g. 101 or R-101."
     choices = {
-        "roomType": ROOM_TYPES,
+        "roomType": lambda: room_type_choices(first_version=True),
         "status": [(status, status.capitalize()) for status in ROOM_STATUSES],
         "housekeeping": HOUSEKEEPING_LABELS,
     }

@@ -54,10 +54,21 @@ def room_types_forget() -> None:
     _cache = None
 
 
-def room_type_code_error(code) -> str | None:
-    """Why a room cannot name `code` as its type (None: it exists, or is a first-version
-    code that creates its type)."""
-    if code in ROOM_TYPES:
+def room_type_choices(*, first_version: bool = False) -> list[tuple[str, str]]:
+    """(code, name) of every type in the guests' order (cached list); `first_version`: also
+    the first version's codes not created yet (a room may still name them)."""
+    types = room_types_all(cached=True)
+    choices = [(t.roomType, t.name or t.roomType) for t in types]
+    if first_version:
+        have = {t.roomType for t in types}
+        choices += [(code, code) for code in ROOM_TYPES if code not in have]
+    return choices
+
+
+def room_type_code_error(code, *, first_version: bool = True) -> str | None:
+    """Why a room (or a rule) cannot name `code` as its type (None: it exists or, with
+    `first_version`, it is a first-version code that creates its type)."""
+    if first_version and code in ROOM_TYPES:
         return None
     try:
         room_type_get(code=code)
