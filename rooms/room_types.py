@@ -13,6 +13,7 @@ import time
 from datetime import datetime
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from hotel.errors import NotFound, ValidationFailed
@@ -48,16 +49,40 @@ def room_types_all(*, cached: bool = False) -> list[RoomType]:
     return list(types)
 
 
+def room_types_for_sale() -> list[dict]:
+    """What the hotel's page shows of each type that has rooms (cached list): its presented
+    fields and its photos' URLs, first the large one. No room ids, no counts."""
+    return [
+        {
+            "code": t.roomType,
+            "name": t.name or t.roomType,
+            "description": t.description,
+            "beds": t.beds,
+            "sizeM2": t.sizeM2,
+            "maxGuests": t.maxGuests,
+            "amenities": list(t.amenities or []),
+            "basePrice": t.basePrice,
+            "currency": t.currency,
+            "photos": [default_storage.url(name) for name in t.photos or []],
+        }
+        for t in room_types_all(cached=True)
+        if t.roomCount
+    ]
+
+
 def room_types_forget() -> None:
     """Drop the cached list (after a write of a type or of its counts)."""
     global _cache
     _cache = None
 
 
-def room_type_choices(*, first_version: bool = False) -> list[tuple[str, str]]:
+def room_type_choices(
+    *, first_version: bool = False, for_sale: bool = False
+) -> list[tuple[str, str]]:
     """(code, name) of every type in the guests' order (cached list); `first_version`: also
-    the first version's codes not created yet (a room may still name them)."""
-    types = room_types_all(cached=True)
+    the first version's codes not created yet (a room may still name them); `for_sale`:
+    only the types that have rooms."""
+    types = [t for t in room_types_all(cached=True) if t.roomCount or not for_sale]
     choices = [(t.roomType, t.name or t.roomType) for t in types]
     if first_version:
         have = {t.roomType for t in types}

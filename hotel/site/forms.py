@@ -93,7 +93,10 @@ class SearchForm(StayForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["room_type"].choices = [("", _("Any room type")), *room_type_choices()]
+        self.fields["room_type"].choices = [
+            ("", _("Any room type")),
+            *room_type_choices(for_sale=True),
+        ]
 
 
 class GuestDetailsForm(StayForm):
