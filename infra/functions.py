@@ -42,12 +42,14 @@ class Function:
 FUNCTIONS: dict[str, Function] = {
     "rooms": Function(
         name="rooms",
-        # rooms.usage runs the in-use checks other apps register (bookings: a room's live
-        # stays, before a delete); a registry is not an import, so the module is named here.
-        entry=("rooms.urls", "bookings.room_state"),
-        routes=("/api/rooms", "/api/rooms/*"),
+        # rooms.usage runs the in-use checks other apps register (bookings: a room's or a
+        # room type's live stays, before a delete) and rooms.stock the shifter of the nights'
+        # counters (bookings.inventory: a room or an overbooking limit changes what a type
+        # can sell); a registry is not an import, so the modules are named here.
+        entry=("rooms.urls", "bookings.room_state", "bookings.type_usage", "bookings.inventory"),
+        routes=("/api/rooms", "/api/rooms/*", "/api/room-types", "/api/room-types/*"),
         stages=("prod_rooms",),
-        description="room catalogue API (public reads, manager writes)",
+        description="room catalogue and room types API (public reads, manager writes)",
     ),
     "payments": Function(
         name="payments",
