@@ -10,11 +10,13 @@ class BookingsConfig(AppConfig):
         # The guest email handlers (a hold's pay link) subscribe to the domain events.
         # A change in the rooms a type can sell moves the nights' counters (rooms.stock).
         from rooms.stock import stock_shifter_register
-        from rooms.usage import room_in_use_check_register
+        from rooms.usage import room_in_use_check_register, room_type_in_use_check_register
 
         from . import emails  # noqa: F401
         from .capacity import stock_shift
         from .room_state import room_live_bookings
+        from .type_usage import room_type_live_bookings
 
         room_in_use_check_register(room_live_bookings)
+        room_type_in_use_check_register(room_type_live_bookings)
         stock_shifter_register(stock_shift)

@@ -16,8 +16,7 @@ from hotel.audit.services import audit_add
 from hotel.dynamo import commit
 from hotel.errors import NotFound, StaleObject, ValidationFailed
 from hotel.stamps import stamp_bump
-from rooms.models import ROOM_TYPES
-from rooms.room_types import CATALOG
+from rooms.room_types import CATALOG, room_type_choices, room_type_code_error
 
 from .models import RateRule
 from .pricing import FIXED, PERCENT
@@ -101,8 +100,9 @@ def rate_rule_validate(*, data: dict) -> dict:
     cleaned["value"] = value
 
     room_type = data.get("roomType") or None
-    if room_type is not None and room_type not in ROOM_TYPES:
-        errors["roomType"] = [f"Choose one of: {', '.join(ROOM_TYPES)}, or all room types."]
+    if room_type is not None and room_type_code_error(room_type, first_version=False):
+        codes = ", ".join(code for code, _name in room_type_choices())
+        errors["roomType"] = [f"Choose one of: {codes}, or all room types."]
     cleaned["roomType"] = room_type
 
     start = _date_or_none(data.get("startDate"), errors, "startDate")

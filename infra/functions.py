@@ -42,14 +42,14 @@ class Function:
 FUNCTIONS: dict[str, Function] = {
     "rooms": Function(
         name="rooms",
-        # rooms.usage runs the in-use checks other apps register (bookings: a room's live
-        # stays, before a delete) and rooms.stock the shifter of the per-night counters
-        # (bookings.capacity, when a room is added, removed or out of order); a registry is
-        # not an import, so those modules are named here.
-        entry=("rooms.urls", "bookings.room_state", "bookings.capacity"),
+        # rooms.usage runs the in-use checks other apps register (bookings: a room's or a
+        # room type's live stays, before a delete) and rooms.stock the shifter of the nights'
+        # counters (bookings.capacity: a room or an overbooking limit changes what a type
+        # can sell); a registry is not an import, so the modules are named here.
+        entry=("rooms.urls", "bookings.room_state", "bookings.type_usage", "bookings.capacity"),
         routes=("/api/rooms", "/api/rooms/*", "/api/room-types", "/api/room-types/*"),
         stages=("prod_rooms",),
-        description="room catalogue API (public reads, manager writes)",
+        description="room catalogue and room types API (public reads, manager writes)",
     ),
     "payments": Function(
         name="payments",

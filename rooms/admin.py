@@ -5,67 +5,30 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.utils.html import format_html, format_html_join
 
 from hotel.admin_site import site
 from hotel.dynamo_admin import AttributeFilter, DynamoModelAdmin, action, display, who
-from hotel.dynamo_admin.forms import DynamoForm, MoneyField
-from hotel.errors import DomainError, ValidationFailed
+from hotel.dynamo_admin.forms import MoneyField
+from hotel.errors import DomainError
 from hotel.templatetags.money import format_money
 
 from . import admin_views, photos, services
+from .admin_forms import GalleryForm, thumbnail
 from .calendar_tokens import room_calendar_path
 from .models import (
     HOUSEKEEPING_LABELS,
     ROOM_STATUSES,
-    ROOM_TYPES,
     STATUS_AVAILABLE,
     STATUS_MAINTENANCE,
     Room,
+    RoomType,
 )
+from .room_type_admin import RoomTypeAdmin
+from .room_types import room_type_choices
 
 # Who sees a room's iCal feed URL on its page (a manager's decision to share it).
 CALENDAR_PERMISSION = "rooms.share_room_calendar"
-
-
-def _thumbnail(name: str):
-    return format_html('<img src="{}" alt="" class="dynamo-thumb">', default_storage.url(name))
-
-
-class RoomForm(DynamoForm):
-    """The generated room fields, plus photo removal (thumbnails) and upload."""
-
-    remove_photos = forms.MultipleChoiceField(
-        required=False,
-        label="Photos",
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "dynamo-photos"}),
-        help_text="Tick a photo to remove it when you save.",
-    )
-    photo = forms.FileField(
-        required=False,
-        label="Add a photo",
-        help_text="JPEG, PNG or WebP, at most 5 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-    )
-
-    def clean_photo(self):
-        """Check the upload before anything is saved (the room's fields are written first)."""
-        upload = self.cleaned_data.get("photo")
-        if upload:
-            try:
-                photos.room_photo_validate(upload)
-            except ValidationFailed as exc:
-                raise forms.ValidationError(exc.details["fields"]["photo"]) from exc
-        return upload
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        photos = list(self.obj.photos or []) if self.obj is not None else []
-        if photos:
-            self.fields["remove_photos"].choices = [(name, _thumbnail(name)) for name in photos]
-        else:
-            del self.fields["remove_photos"]
 
 
 class RoomAdmin(DynamoModelAdmin):
@@ -88,7 +51,7 @@ class RoomAdmin(DynamoModelAdmin):
     search_fields = ("roomId",)
     search_help_text = "Room number, e.g. 101 or R-101."
     choices = {
-        "roomType": ROOM_TYPES,
+        "roomType": lambda: room_type_choices(first_version=True),
         "status": [(status, status.capitalize()) for status in ROOM_STATUSES],
         "housekeeping": HOUSEKEEPING_LABELS,
     }
@@ -119,7 +82,7 @@ class RoomAdmin(DynamoModelAdmin):
         "roomId": "Capital letters, digits and hyphens, e.g. 101 or R-101. It cannot change later.",
         "amenities": "Separate amenities with commas, e.g. AC, WiFi, Sea view.",
     }
-    form = RoomForm
+    form = GalleryForm
     audit_money_fields = ("pricePerNight",)
     actions = ("mark_maintenance", "mark_available")
     list_per_page = 50
@@ -178,7 +141,7 @@ class RoomAdmin(DynamoModelAdmin):
     def photo_gallery(self, room):
         if not room.photos:
             return None
-        return format_html_join(" ", "{}", ((_thumbnail(name),) for name in room.photos))
+        return format_html_join(" ", "{}", ((thumbnail(name),) for name in room.photos))
 
     # --- writes through the services ----------------------------------------------------------
 
@@ -239,6 +202,7 @@ class RoomAdmin(DynamoModelAdmin):
 
 
 site.register(Room, RoomAdmin)
+site.register(RoomType, RoomTypeAdmin)
 site.register_page(
     "housekeeping/",
     admin_views.housekeeping_view,

@@ -8,8 +8,12 @@ from pathlib import Path
 from django.core.files import File
 from pynamodb.exceptions import DoesNotExist
 
+from hotel.errors import Conflict
+
 from .models import Room
 from .photos import room_add_photo
+from .room_type_services import room_type_add_photo, room_type_create
+from .room_types import room_type_get
 from .services import room_create
 
 PHOTOS = Path(__file__).resolve().parent / "demo_photos"
@@ -34,6 +38,12 @@ ROOM_TYPES = {
         ["WiFi", "AC", "TV", "Minibar", "Bathtub", "Sea view", "Living room", "Balcony"],
         "Bedroom and separate living room with a balcony over the harbour.",
     ),
+}
+# type: what guests read about it (beds, m², adults, children, guests at most, sort order)
+TYPE_DETAILS = {
+    "Standard": ("Standard double", "1 queen", 22, 2, 0, 2, 0),
+    "Deluxe": ("Deluxe sea view", "1 king", 32, 2, 1, 3, 1),
+    "Suite": ("Harbour suite", "1 king + sofa bed", 55, 4, 2, 4, 2),
 }
 # Each floor: rooms 01-06 (three Standard, two Deluxe, one Suite); floors 1-5 -> 30 rooms.
 FLOOR_LAYOUT = ["Standard", "Standard", "Standard", "Deluxe", "Deluxe", "Suite"]
@@ -60,8 +70,54 @@ def demo_rooms() -> list[dict]:
     return rooms
 
 
+def demo_room_types() -> list[dict]:
+    types = []
+    for code, (capacity, price, amenities, description) in ROOM_TYPES.items():
+        name, beds, size, adults, children, guests, order = TYPE_DETAILS[code]
+        del capacity  # the rooms' own; the type says adults, children and guests
+        types.append(
+            {
+                "roomType": code,
+                "name": name,
+                "description": description,
+                "beds": beds,
+                "sizeM2": size,
+                "maxAdults": adults,
+                "maxChildren": children,
+                "maxGuests": guests,
+                "amenities": amenities,
+                "basePrice": price,
+                "sortOrder": order,
+            }
+        )
+    return types
+
+
+def seed_demo_room_types(*, now: datetime, log=print) -> int:
+    """Create the demo room types that do not exist yet, each with its photo (before the
+    rooms: a room names an existing type). Returns how many were made."""
+    created = 0
+    for data in demo_room_types():
+        try:
+            room_type_create(data=data, actor="demo-seed", now=now)
+        except Conflict:
+            pass
+        else:
+            created += 1
+        if not room_type_get(code=data["roomType"], consistent=True).photos:
+            name = f"{data['roomType'].lower()}.jpg"
+            with open(PHOTOS / name, "rb") as fh:
+                room_type_add_photo(
+                    code=data["roomType"], upload=File(fh, name=name), actor="demo-seed", now=now
+                )
+    log(f"demo room types: {created} created, {len(ROOM_TYPES) - created} already there")
+    return created
+
+
 def seed_demo_rooms(*, now: datetime, log=print) -> int:
-    """Create the demo rooms that do not exist yet (with a photo). Returns how many were made."""
+    """Create the demo room types and rooms that do not exist yet (with a photo). Returns
+    how many rooms were made."""
+    seed_demo_room_types(now=now, log=log)
     created = 0
     for data in demo_rooms():
         try:

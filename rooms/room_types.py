@@ -12,6 +12,7 @@ import contextlib
 from datetime import datetime
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from hotel.errors import NotFound, ValidationFailed
@@ -50,9 +51,56 @@ def _load() -> list[RoomType]:
     return sorted(RoomType.scan(), key=lambda t: (t.sortOrder or 0, t.roomType))
 
 
+def room_types_for_sale() -> list[dict]:
+    """What the hotel's page shows of each type that has rooms (cached list): its presented
+    fields and its photos' URLs, first the large one. No room ids, no counts."""
+    return [
+        {
+            "code": t.roomType,
+            "name": t.name or t.roomType,
+            "description": t.description,
+            "beds": t.beds,
+            "sizeM2": t.sizeM2,
+            "maxGuests": t.maxGuests,
+            "amenities": list(t.amenities or []),
+            "basePrice": t.basePrice,
+            "currency": t.currency,
+            "photos": [default_storage.url(name) for name in t.photos or []],
+        }
+        for t in room_types_all(cached=True)
+        if t.roomCount
+    ]
+
+
 def room_types_forget() -> None:
     """After a write of a type, a room or a type's counts: every process reloads."""
     stamp_bump(CATALOG)
+
+
+def room_type_choices(
+    *, first_version: bool = False, for_sale: bool = False
+) -> list[tuple[str, str]]:
+    """(code, name) of every type in the guests' order (cached list); `first_version`: also
+    the first version's codes not created yet (a room may still name them); `for_sale`:
+    only the types that have rooms."""
+    types = [t for t in room_types_all(cached=True) if t.roomCount or not for_sale]
+    choices = [(t.roomType, t.name or t.roomType) for t in types]
+    if first_version:
+        have = {t.roomType for t in types}
+        choices += [(code, code) for code in ROOM_TYPES if code not in have]
+    return choices
+
+
+def room_type_code_error(code, *, first_version: bool = True) -> str | None:
+    """Why a room (or a rule) cannot name `code` as its type (None: it exists or, with
+    `first_version`, it is a first-version code that creates its type)."""
+    if first_version and code in ROOM_TYPES:
+        return None
+    try:
+        room_type_get(code=code)
+    except NotFound:
+        return f"No room type {str(code)[:40]} exists."
+    return None
 
 
 def room_type_for_room(*, code, room_data: dict, now: datetime) -> RoomType:

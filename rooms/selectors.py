@@ -88,32 +88,3 @@ def rooms_all() -> list[Room]:
 
 def room_photo_urls(room: Room) -> list[str]:
     return [default_storage.url(name) for name in room.photos or []]
-
-
-def room_types_summary() -> list[dict]:
-    """One card per room type: lowest price, largest capacity, amenities, a photo URL.
-
-    Reads the whole rooms table (a hotel has tens to hundreds of rooms: one small scan).
-    """
-    by_type: dict[str, dict] = {}
-    for room in Room.scan():
-        card = by_type.setdefault(
-            room.roomType,
-            {
-                "roomType": room.roomType,
-                "fromPrice": room.pricePerNight,
-                "currency": room.currency,
-                "capacity": room.capacity,
-                "amenities": list(room.amenities or []),
-                "description": room.description,
-                "photo": None,
-                "count": 0,
-            },
-        )
-        card["count"] += 1
-        card["fromPrice"] = min(card["fromPrice"], room.pricePerNight)
-        card["capacity"] = max(card["capacity"], room.capacity)
-        if card["photo"] is None and room.photos:
-            card["photo"] = default_storage.url(room.photos[0])
-    order = {name: i for i, name in enumerate(("Standard", "Deluxe", "Suite"))}
-    return sorted(by_type.values(), key=lambda c: order.get(c["roomType"], 99))

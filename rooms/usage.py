@@ -42,3 +42,19 @@ def room_in_use(room_id: str, *, occupant: str | None, users: list[str]) -> Conf
 def room_users(*, room_id: str, now: datetime) -> list[str]:
     """The references every registered check gives for `room_id` (empty: not in use)."""
     return [ref for check in _IN_USE_CHECKS for ref in check(room_id=room_id, now=now)]
+
+
+# Checks that say a room type is in use beyond its rooms (bookings: its live stays from today
+# on). Each takes (room_type=, now=) and returns the references keeping the type.
+_TYPE_IN_USE_CHECKS: list[Callable[..., list[str]]] = []
+
+
+def room_type_in_use_check_register(check: Callable[..., list[str]]) -> None:
+    """Ask `check(room_type=, now=)` before deleting a room type (AppConfig.ready)."""
+    if check not in _TYPE_IN_USE_CHECKS:
+        _TYPE_IN_USE_CHECKS.append(check)
+
+
+def room_type_users(*, room_type: str, now: datetime) -> list[str]:
+    """The references every registered check gives for `room_type` (empty: not in use)."""
+    return [ref for check in _TYPE_IN_USE_CHECKS for ref in check(room_type=room_type, now=now)]

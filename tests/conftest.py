@@ -23,6 +23,7 @@ from hotel import dynamo
 from hotel.accounts import roles
 from hotel.accounts.services import api_token_issue, staff_create
 from rooms.models import Room
+from rooms.room_types import room_types_forget
 from rooms.services import room_create
 from tests.factories import booking_made
 from tests.helpers import record_reads
@@ -39,8 +40,10 @@ def _tables(django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _empty_tables(_tables):
-    """Every test starts from empty tables (each xdist worker has its own)."""
+    """Every test starts from empty tables (each xdist worker has its own), and no cached
+    copy of one (the room types' list)."""
     dynamo.empty_tables()
+    room_types_forget()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from hotel.dynamo_admin.forms import (
 )
 from hotel.dynamo_admin.rendering import format_day
 from hotel.templatetags.money import format_money
-from rooms.models import ROOM_TYPES
+from rooms.room_types import room_type_choices
 
 # Front desk holds `bookings.*`, which would include the rate rules: editing prices is
 # deliberately left to managers; the front desk may look them up.
@@ -41,8 +41,17 @@ class RateRuleForm(DynamoForm):
     roomType = forms.ChoiceField(
         label="Room type",
         required=False,
-        choices=[("", "All room types"), *((t, t) for t in ROOM_TYPES)],
+        choices=[("", "All room types")],  # and the types, when the form is made
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = getattr(self.obj, "roomType", None)
+        types = room_type_choices()
+        if current and current not in dict(types):  # a rule of a type deleted since
+            types.append((current, current))
+        self.fields["roomType"].choices = [("", "All room types"), *types]
+
     startDate = forms.DateField(
         label="First night",
         required=False,

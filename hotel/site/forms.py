@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings.clock import hotel_today
 from bookings.services import stay_validate
 from hotel.errors import DomainError
-from rooms.models import ROOM_TYPES
+from rooms.room_types import room_type_choices
 
 # The services name fields in the API's camelCase; the forms use snake_case.
 DOMAIN_FIELDS = {
@@ -88,8 +88,15 @@ class SearchForm(StayForm):
     room_type = forms.ChoiceField(
         label=_("Room type"),
         required=False,
-        choices=[("", _("Any room type")), *((t, t) for t in ROOM_TYPES)],
+        choices=[("", _("Any room type"))],  # and the hotel's types, when the form is made
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room_type"].choices = [
+            ("", _("Any room type")),
+            *room_type_choices(for_sale=True),
+        ]
 
 
 class GuestDetailsForm(StayForm):

@@ -1,4 +1,4 @@
-"""The guest site's home page: the room types and the search form."""
+"""The guest site's home page: the room types (as staff describe them) and the search form."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from rooms.selectors import room_types_summary
+from rooms.room_types import room_types_for_sale
 
 from .common import policy_lines
 from .forms import SearchForm
@@ -20,7 +20,7 @@ def home(request):
         "site/home.html",
         {
             "hotel_name": settings.HOTEL_NAME,
-            "room_types": room_types_summary(),
+            "room_types": room_types_for_sale(),
             "form": SearchForm(now=timezone.now()),
             "policy": policy_lines(),
         },

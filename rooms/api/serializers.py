@@ -7,7 +7,8 @@ from datetime import UTC
 from rest_framework import serializers
 
 from hotel.api.serializers import StrictInputSerializer, domain_field_errors
-from rooms.models import ROOM_STATUSES, ROOM_TYPES
+from rooms.models import ROOM_STATUSES
+from rooms.room_types import room_type_code_error
 from rooms.selectors import room_photo_urls
 from rooms.services import room_validate
 
@@ -68,7 +69,9 @@ class RoomListOutput(serializers.Serializer):
 
 class RoomInput(StrictInputSerializer):
     roomId = serializers.CharField(max_length=40)
-    roomType = serializers.ChoiceField(choices=ROOM_TYPES)
+    roomType = serializers.CharField(
+        max_length=40, help_text="The code of an existing room type (GET /api/room-types)."
+    )
     floorNumber = serializers.IntegerField()
     capacity = serializers.IntegerField()
     status = serializers.ChoiceField(choices=ROOM_STATUSES, required=False)
@@ -78,6 +81,12 @@ class RoomInput(StrictInputSerializer):
         child=serializers.CharField(max_length=50), required=False, max_length=30
     )
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def validate_roomType(self, value):
+        message = room_type_code_error(value)
+        if message:
+            raise serializers.ValidationError(message)
+        return value
 
     def rule_errors(self, values, errors):
         """The room rules (rooms.services.room_validate) in the same answer as type errors.
@@ -89,8 +98,14 @@ class RoomInput(StrictInputSerializer):
 
 
 class RoomListQuery(serializers.Serializer):
-    roomType = serializers.ChoiceField(choices=ROOM_TYPES, required=False)
+    roomType = serializers.CharField(max_length=40, required=False)
     floorNumber = serializers.IntegerField(required=False, min_value=0, max_value=200)
     status = serializers.ChoiceField(choices=ROOM_STATUSES, required=False)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
     nextToken = serializers.CharField(required=False, max_length=2000)
+
+    def validate_roomType(self, value):
+        message = room_type_code_error(value)
+        if message:
+            raise serializers.ValidationError(message)
+        return value

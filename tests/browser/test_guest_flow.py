@@ -19,6 +19,7 @@ from bookings.models import Booking
 from payments.models import Payment
 from rooms.demo import PHOTOS
 from rooms.photos import room_add_photo
+from rooms.room_type_services import room_type_add_photo
 from rooms.services import room_create
 
 VISA = "4242424242424242"
@@ -28,7 +29,8 @@ THREE_D_SECURE = "4000002760003184"  # localstripe: always asks for 3-D Secure
 
 @pytest.fixture
 def hotel_rooms():
-    """One room of each type, with the demo photos (price 4,500 / 7,000 / 12,500 a night)."""
+    """One room of each type, rooms and types with the demo photos (price 4,500 / 7,000 /
+    12,500 a night)."""
     now = datetime.now(UTC)
     rooms = [
         ("R-101", "Standard", 2, 450000, ["WiFi", "AC", "TV"], "A quiet double room."),
@@ -52,6 +54,10 @@ def hotel_rooms():
         with open(PHOTOS / f"{kind.lower()}.jpg", "rb") as fh:
             room_add_photo(
                 room_id=room_id, upload=File(fh, name=f"{kind.lower()}.jpg"), actor="test", now=now
+            )
+        with open(PHOTOS / f"{kind.lower()}.jpg", "rb") as fh:  # the home page shows the type's
+            room_type_add_photo(
+                code=kind, upload=File(fh, name=f"{kind.lower()}.jpg"), actor="test", now=now
             )
     return rooms
 

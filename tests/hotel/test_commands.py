@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from hotel.accounts.models import StaffAccount
 from rooms.demo import demo_rooms
-from rooms.models import Room
+from rooms.models import Room, RoomType
 
 
 def test_createstaff_creates_an_account_that_can_log_in(client):
@@ -38,6 +38,14 @@ def test_seed_demo_is_idempotent_and_meets_the_demo_brief(settings, tmp_path, ca
     assert all(r.pricePerNight > 0 and r.capacity > 0 and r.amenities for r in rooms)
     assert all(len(r.photos) == 1 and (tmp_path / r.photos[0]).is_file() for r in rooms)
     assert StaffAccount.get(settings.HOTEL_DEMO_EMAIL).role == "manager"
+    types = sorted(RoomType.scan(), key=lambda t: t.sortOrder)
+    assert [(t.roomType, t.beds, t.sizeM2) for t in types] == [
+        ("Standard", "1 queen", 22),
+        ("Deluxe", "1 king", 32),
+        ("Suite", "1 king + sofa bed", 55),
+    ]
+    assert [t.roomCount for t in types] == [15, 10, 5]
+    assert all(len(t.photos) == 1 and (tmp_path / t.photos[0]).is_file() for t in types)
 
 
 def test_seed_demo_refuses_cloud_stages(settings):

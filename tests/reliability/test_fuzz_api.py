@@ -39,6 +39,7 @@ from bookings.services import booking_create
 from hotel.accounts.services import api_token_issue
 from hotel.wsgi import application
 from payments.services import payment_create
+from rooms.room_type_services import room_type_create
 
 pytestmark = pytest.mark.reliability
 
@@ -115,10 +116,24 @@ def world(make_room):
     """Objects the generated requests can find: a room, a pending booking, a paid payment;
     and `world["own"](label)`, fresh objects for an operation that deletes or moves them."""
     make_room(roomId="R-101")
-    known = _book("R-101", pay=True)
+    known = {**_book("R-101", pay=True), "room_type": "Deluxe"}
     numbers = itertools.count(1)
 
     def own(label: str) -> dict:
+        if "/api/room-types/" in label:  # a type of its own, so edits leave Deluxe alone
+            code = f"FZ-{next(numbers)}"
+            room_type_create(
+                data={
+                    "roomType": code,
+                    "name": code,
+                    "maxAdults": 2,
+                    "maxGuests": 2,
+                    "basePrice": 5000,
+                },
+                actor="test",
+                now=datetime.now(UTC),
+            )
+            return {"room_type": code}
         room_id = f"FZ-{next(numbers)}"
         make_room(roomId=room_id)
         if label.startswith("DELETE /api/rooms"):
@@ -131,6 +146,9 @@ def world(make_room):
 # Operations whose cases, when they aim at objects that exist, get objects of their own.
 OWN_DATA = (
     "DELETE /api/rooms/{room_id}",
+    "PUT /api/room-types/{room_type}",
+    "PATCH /api/room-types/{room_type}",
+    "DELETE /api/room-types/{room_type}",
     "POST /api/bookings/{booking_id}/cancel",
     "POST /api/bookings/{booking_id}/change",
     "PUT /api/bookings/{booking_id}/status",

@@ -87,17 +87,6 @@ def test_rooms_all_orders_by_floor_then_room_id(hotel):
     ]
 
 
-def test_room_types_summary_has_one_card_per_type_with_lowest_price_and_largest_capacity(hotel):
-    cards = selectors.room_types_summary()
-
-    assert [card["roomType"] for card in cards] == ["Standard", "Deluxe", "Suite"]
-    summary = {card["roomType"]: card for card in cards}
-    assert (summary["Standard"]["fromPrice"], summary["Standard"]["count"]) == (3000, 2)
-    assert (summary["Deluxe"]["fromPrice"], summary["Deluxe"]["capacity"]) == (5000, 3)
-    assert (summary["Suite"]["fromPrice"], summary["Suite"]["count"]) == (9000, 1)
-    assert all(card["photo"] is None for card in cards)
-
-
 def test_room_id_plausible_rejects_empty_over_long_and_non_strings():
     assert selectors.room_id_plausible("R-101")
     assert not selectors.room_id_plausible("")

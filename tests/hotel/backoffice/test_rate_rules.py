@@ -12,6 +12,7 @@ from bookings.models import Booking, RateRule
 from bookings.services import hotel_today
 from hotel.accounts import roles
 from hotel.audit.selectors import audit_for_object
+from rooms.room_type_services import room_type_create
 
 LIST = "/admin/bookings/rateruleitem/"
 ADD = LIST + "add/"
@@ -42,6 +43,22 @@ def rule_form(**overrides) -> dict:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture(autouse=True)
+def _suite():
+    """Rules name existing room types: the Suite the tests price."""
+    room_type_create(
+        data={
+            "roomType": "Suite",
+            "name": "Suite",
+            "maxAdults": 4,
+            "maxGuests": 4,
+            "basePrice": 1250000,
+        },
+        actor="test",
+        now=timezone.now(),
+    )
 
 
 def only_rule() -> RateRule:
