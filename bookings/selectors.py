@@ -108,7 +108,7 @@ def arrivals_on(*, day: date, status: str = "confirmed") -> list[Booking]:
 
 def in_house() -> list[Booking]:
     """Every checked-in booking (the checked-in partition holds only the guests in house)."""
-    return sorted(Booking.by_status.query("checked-in"), key=lambda b: (b.checkOut, b.roomId))
+    return sorted(Booking.by_status.query("checked-in"), key=lambda b: (b.checkOut, b.roomId or ""))
 
 
 def rack_bookings(*, start: date, end: date, now: datetime) -> list[Booking]:

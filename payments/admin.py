@@ -215,7 +215,8 @@ class PaymentAdmin(DynamoModelAdmin):
             "url": url,
             "status": booking.status.replace("-", " ").capitalize(),
             "guest": booking.guestName,
-            "stay": f"{booking.checkIn} → {booking.checkOut}, room {booking.roomId}",
+            "stay": f"{booking.checkIn} → {booking.checkOut}, {booking.roomType} "
+            + (f"room {booking.roomId}" if booking.roomId else "(no room yet)"),
             "total": format_money(booking.totalPrice, booking.currency),
         }
 
