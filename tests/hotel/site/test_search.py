@@ -28,7 +28,7 @@ BOOK = "/book/Standard/"
 
 
 def card_of(page: str, name: str) -> str:
-    [card] = [c for c in page.split('<li class="card result"')[1:] if f"-name\">{name}</h2>" in c]
+    [card] = [c for c in page.split('<li class="card result"')[1:] if f'-name">{name}</h2>' in c]
     return card
 
 
