@@ -1,14 +1,18 @@
-"""What the guest pages share: the booking a signed link names, the summary panel, the
-cancellation policy as sentences, and the hotel's contact details on every page.
+"""What the guest pages share: the booking a signed link names, the room type as a guest
+sees it, the summary panel, the cancellation policy as sentences, and the hotel's contact
+details on every page.
 
 A guest reaches a booking through its signed link (bookings.links) only; a bad signature
-gets the same 404 as a booking that does not exist.
+gets the same 404 as a booking that does not exist. Guests book room types: no guest page
+names a room (its id is the hotel's, and a room's photos are stored under it), so the pages
+show the type's name and the type's own photos.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.core.files.storage import default_storage
 from django.http import Http404
 
 from bookings import selectors
@@ -18,7 +22,8 @@ from hotel.contact import hotel_contact
 from hotel.errors import NotFound
 from payments.cancellation import describe_rule
 from payments.selectors import cancellation_policy
-from rooms.selectors import room_get, room_photo_urls
+from rooms.models import RoomType
+from rooms.room_types import room_type_get
 
 # The actor the services record for what a guest does on the site.
 GUEST = "guest"
@@ -38,17 +43,37 @@ def guest_booking(token: str):
         raise Http404("No such booking") from exc
 
 
-def stay_context(booking) -> dict:
-    """What every booking page shows in its summary panel."""
+def type_card(room_type: RoomType) -> dict:
+    """A room type as guests see it: its name, words, beds, size, guests, what is included
+    and its photos' URLs (the first is the large one)."""
+    return {
+        "code": room_type.roomType,
+        "name": room_type.name or room_type.roomType,
+        "description": room_type.description,
+        "beds": room_type.beds,
+        "sizeM2": room_type.sizeM2,
+        "maxGuests": room_type.maxGuests,
+        "amenities": list(room_type.amenities or []),
+        "photos": [default_storage.url(name) for name in room_type.photos or []],
+    }
+
+
+def booking_type_card(booking) -> dict:
+    """The card of the type a booking holds; only its code if the type is gone."""
     try:
-        room = room_get(room_id=booking.roomId)
-        photos = room_photo_urls(room)
+        return type_card(room_type_get(code=booking.roomType))
     except NotFound:
-        room, photos = None, []
+        code = booking.roomType or ""
+        return {"code": code, "name": code, "amenities": [], "photos": []}
+
+
+def stay_context(booking) -> dict:
+    """What every booking page shows in its summary panel (the type, never the room)."""
+    kind = booking_type_card(booking)
     return {
         "booking": booking,
-        "room": room,
-        "photo": photos[0] if photos else None,
+        "room_type": kind,
+        "photo": kind["photos"][0] if kind["photos"] else None,
         "check_in": date.fromisoformat(booking.checkIn),
         "check_out": date.fromisoformat(booking.checkOut),
         "nights": [

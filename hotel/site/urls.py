@@ -8,7 +8,9 @@ urlpatterns = [
     path("", home.home, name="home"),
     # Search and book.
     path("search", search.search, name="site-search"),
-    path("book/<str:room_id>", search.book, name="site-book"),
+    path("book/<str:room_type>/", search.book, name="site-book-type"),
+    # The first version booked a room: its links go to the room's type (search.book_room).
+    path("book/<str:room_id>", search.book_room, name="site-book"),
     # Pay for a held booking (Stripe.js), then its confirmation.
     path("booking/<str:token>/pay", pay.pay, name="booking-pay"),
     path("booking/<str:token>/status", pay.status, name="booking-pay-status"),

@@ -19,8 +19,8 @@ from bookings.models import Booking
 from payments.models import Payment
 from rooms.demo import PHOTOS
 from rooms.photos import room_add_photo
-from rooms.room_type_services import room_type_add_photo
 from rooms.services import room_create
+from tests.hotel.site.pages import dress_type
 
 VISA = "4242424242424242"
 DECLINED = "4000000000000341"  # localstripe: the token is fine, the charge is declined
@@ -29,8 +29,8 @@ THREE_D_SECURE = "4000002760003184"  # localstripe: always asks for 3-D Secure
 
 @pytest.fixture
 def hotel_rooms():
-    """One room of each type, rooms and types with the demo photos (price 4,500 / 7,000 /
-    12,500 a night)."""
+    """One room of each type, with the demo photos (price 4,500 / 7,000 / 12,500 a night); each
+    type described as staff would, with its own gallery (the Deluxe has three photos)."""
     now = datetime.now(UTC)
     rooms = [
         ("R-101", "Standard", 2, 450000, ["WiFi", "AC", "TV"], "A quiet double room."),
@@ -55,10 +55,11 @@ def hotel_rooms():
             room_add_photo(
                 room_id=room_id, upload=File(fh, name=f"{kind.lower()}.jpg"), actor="test", now=now
             )
-        with open(PHOTOS / f"{kind.lower()}.jpg", "rb") as fh:  # the home page shows the type's
-            room_type_add_photo(
-                code=kind, upload=File(fh, name=f"{kind.lower()}.jpg"), actor="test", now=now
-            )
+    dress_type("Standard", beds="1 queen", sizeM2=20, photos=("standard.jpg",))
+    dress_type(
+        "Deluxe", beds="1 king", sizeM2=28, photos=("deluxe.jpg", "standard.jpg", "suite.jpg")
+    )
+    dress_type("Suite", beds="1 king + sofa bed", sizeM2=45, photos=("suite.jpg", "deluxe.jpg"))
     return rooms
 
 
@@ -107,14 +108,16 @@ def search_and_book(page, screenshot, *, prefix: str = "", room_type: str = "Sta
     page.get_by_role("button", name="Check availability").click()
     page.wait_for_url(re.compile(r"/search\?"))
     results = page.locator(".result")
-    assert results.count() == 3
+    assert results.count() == 3  # one card per room type
     screenshot(page, f"{prefix}02-results")
+    assert "R-10" not in page.content()  # the rooms are the hotel's business
     card = results.filter(has=page.get_by_role("heading", name=room_type))
+    assert "Only 1 left" in card.inner_text()
     # Two nights of 4,500.00 plus 12 % tax.
     if room_type == "Standard":
         assert "₹10,080.00" in card.inner_text()
     card.get_by_role("link", name="Book this room").click()
-    page.wait_for_url(re.compile(r"/book/"))
+    page.wait_for_url(re.compile(rf"/book/{room_type}/\?"))
     page.fill("#id_guest_name", "Ada Lovelace")
     page.fill("#id_guest_email", "ada@guest.test")
     page.fill("#id_guest_phone", "+44 20 7946 0000")
@@ -158,6 +161,7 @@ def test_guest_searches_books_pays_and_cancels_with_a_full_refund(
     search_and_book(page, screenshot)
     booking = booking_of(page)
     assert booking.status == "pending" and booking.source == "web"
+    assert (booking.roomType, booking.roomId) == ("Standard", None)  # the hotel assigns it
     assert "held for you until" in page.inner_text("main")
     screenshot(page, "04-pay")
 
@@ -258,6 +262,31 @@ def test_a_failed_3d_secure_check_is_shown_and_the_guest_can_pay_again(
     page.get_by_role("button", name="Pay ₹10,080.00").click()
     page.get_by_role("heading", name="Your booking is confirmed").wait_for()
     assert Booking.get(booking.bookingId, consistent_read=True).status == "confirmed"
+    assert page.js_errors == []
+
+
+def test_a_result_s_gallery_shows_a_thumbnail_large_and_loads_lower_photos_on_scroll(
+    page, live_app, hotel_rooms, screenshot
+):
+    serve_media(page)
+    check_in, check_out = stay()
+    page.goto(f"/search?check_in={check_in}&check_out={check_out}&guests=2")
+    deluxe = page.locator(".result").filter(has=page.get_by_role("heading", name="Deluxe"))
+    large = deluxe.locator(".result__photo")
+    thumbs = deluxe.locator(".thumbs a")
+    assert thumbs.count() == 3
+    first = large.get_attribute("src")
+    thumbs.nth(2).click()
+    assert large.get_attribute("src") == thumbs.nth(2).get_attribute("data-photo") != first
+    assert thumbs.nth(2).get_attribute("aria-current") == "true"
+    assert thumbs.nth(0).get_attribute("aria-current") is None
+    assert "/search?" in page.url  # JS swapped the photo; the link was not followed
+    suite = page.locator(".result").last.locator(".result__photo")
+    suite.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=suite.element_handle()
+    )
+    screenshot(page, "01-gallery")
     assert page.js_errors == []
 
 

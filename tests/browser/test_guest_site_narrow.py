@@ -38,7 +38,7 @@ def long_name(settings):
 def a_booking() -> str:
     check_in, check_out = stay(offset=40, nights=2)
     created = booking_create(
-        room_id="R-101",
+        room_type="Standard",
         check_in=date.fromisoformat(check_in),
         check_out=date.fromisoformat(check_out),
         guests=2,
@@ -61,7 +61,7 @@ def guest_pages(manage: str) -> dict[str, str]:
         "02-search-form": "/search",
         "03-results": f"/search?{dates}",
         "04-no-rooms": f"/search?check_in={far}&check_out={far_out}&guests=9",
-        "05-book": f"/book/R-101?{dates}",
+        "05-book": f"/book/Standard/?{dates}",
         "06-find": "/booking/find",
         "07-manage": manage,
         "08-change": manage.rstrip("/") + "/change",
@@ -112,7 +112,7 @@ def test_the_header_keeps_one_row_on_a_desktop_with_a_long_hotel_name(
 @pytest.mark.usefixtures("hotel_rooms")
 def test_after_a_bad_submit_the_focus_is_on_the_error_summary(page, live_app):
     check_in, check_out = stay()
-    page.goto(f"/book/R-101?check_in={check_in}&check_out={check_out}&guests=2")
+    page.goto(f"/book/Standard/?check_in={check_in}&check_out={check_out}&guests=2")
     page.fill("#id_guest_email", "not-an-email")
     page.get_by_role("button", name=re.compile("Hold this room")).click()
     summary = page.locator("#form-errors")

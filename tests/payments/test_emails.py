@@ -43,8 +43,9 @@ def test_a_successful_payment_sends_the_confirmation(created):
     [message] = mail.outbox
     assert message.to == ["ada@guest.test"]
     assert booking.bookingId in message.subject and "confirmed" in message.subject
-    for text in (booking.checkIn, booking.checkOut, "R-1", "₹224.00", "Ada Guest"):
+    for text in (booking.checkIn, booking.checkOut, booking.roomType, "₹224.00", "Ada Guest"):
         assert text in message.body
+    assert "R-1" not in message.body  # the room type, never the room's id
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and booking.bookingId in html and "₹224.00" in html
 

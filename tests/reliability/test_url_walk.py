@@ -47,7 +47,8 @@ PUBLIC: dict[str, set[str]] = {
     "api/docs/": {"GET"},
     "webhooks/stripe": set(),  # POST needs a valid Stripe-Signature: 400 without
     "search": set(METHODS),
-    "book/<str:room_id>": {"GET", "POST"},  # the booking form (holds a room for a guest)
+    "book/<str:room_type>/": {"GET", "POST"},  # the booking form (holds a unit for a guest)
+    "book/<str:room_id>": {"GET", "POST"},  # the first version's room link: to its type
     "booking/find": {"GET", "POST"},  # reference + email, throttled
     "admin/logout/": {"POST"},  # signing nobody out is harmless
     "admin/(?P<url>.*)$": set(),  # the admin's catch-all: a redirect to the login
@@ -145,6 +146,7 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
     signed link is expected, unless `signed`)."""
     values = {
         "room_id": world["room"],
+        "room_type": world.get("room_type", "Deluxe"),  # make_room's type
         "booking_id": world["booking"],
         "transaction_id": world["payment"],
         "kind": "bookings",

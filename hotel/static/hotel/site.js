@@ -30,4 +30,17 @@
     };
     checkIn.addEventListener("change", sync);
   }
+  // A result's thumbnails show their photo in the large frame (without JS, they open it).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".thumbs a[data-photo]");
+    if (!link) return;
+    var main = link.closest(".result__gallery").querySelector(".result__photo");
+    if (!main || main.tagName !== "IMG") return;
+    event.preventDefault();
+    main.src = link.getAttribute("data-photo");
+    link.closest(".thumbs").querySelectorAll("a").forEach(function (a) {
+      a.removeAttribute("aria-current");
+    });
+    link.setAttribute("aria-current", "true");
+  });
 })();

@@ -1,13 +1,19 @@
-"""What the guest page tests share: dates from the real clock, a room, a held booking."""
+"""What the guest page tests share: dates from the real clock, a room (of a type), a held
+booking of the type, and a type dressed the way staff describe it (name, beds, photos)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.files import File
+from django.core.files.storage import default_storage
 
 from bookings.links import manage_path
 from bookings.services import booking_create
+from rooms.demo import PHOTOS
+from rooms.models import RoomType
+from rooms.room_types import room_types_forget
 
 
 def today() -> date:
@@ -30,12 +36,13 @@ def room(make_room):
 
 @pytest.fixture
 def booked(room):
-    """A pending booking made the way the site makes it, and its manage path."""
+    """A pending booking of a Standard, made the way the site makes it (no room assigned), and
+    its manage path."""
 
     def make(email: str = "ada@guest.test", name: str = "Ada Guest", offset: int = 30):
         dates = stay(offset)
         created = booking_create(
-            room_id="R-1",
+            room_type="Standard",
             check_in=date.fromisoformat(dates["check_in"]),
             check_out=date.fromisoformat(dates["check_out"]),
             guests=2,
@@ -54,3 +61,20 @@ def guest_form(**overrides) -> dict:
     data = {**stay(), "guests": 2, "guest_name": "Ada Guest", "guest_email": "ada@guest.test"}
     data.update(overrides)
     return data
+
+
+def dress_type(code: str, *, photos: tuple[str, ...] = (), **fields) -> RoomType:
+    """Give a room type what staff would (name, beds, size, …) and photos from the demo set
+    (stored the way a type's gallery is, under the type: never under a room)."""
+    names = []
+    for photo in photos:
+        with open(PHOTOS / photo, "rb") as fh:
+            names.append(default_storage.save(f"room-types/{code}/{photo}", File(fh)))
+    room_type = RoomType.get(code, consistent_read=True)
+    actions = [getattr(RoomType, name).set(value) for name, value in fields.items()]
+    if names:
+        actions.append(RoomType.photos.set(names))
+    if actions:
+        room_type.update(actions=actions)
+    room_types_forget()
+    return RoomType.get(code, consistent_read=True)

@@ -64,5 +64,5 @@ def test_the_home_page_has_the_search_form_and_translatable_text(client, room):
 
 def test_a_short_hold_is_told_in_minutes(client, room, settings):
     settings.HOTEL_GUEST_HOLD_MINUTES = 30  # the guest site shows guest holds
-    page = html(client.get("/book/R-1", {**stay(), "guests": 2}))
+    page = html(client.get("/book/Standard/", {**stay(), "guests": 2}))
     assert "We hold the room for 30 minutes while you pay." in page
