@@ -12,17 +12,19 @@ from datetime import date, timedelta
 import requests
 
 from bookings.models import LIVE_STATUSES, Booking, RoomNight
+from tests.invariants import inventory_violations as counter_violations
 
 
 @dataclass(frozen=True)
 class Attempt:
-    room_id: str
+    room_id: str | None  # None: a unit of `room_type` (the room is assigned later)
     check_in: date
     nights: int
+    room_type: str = "Deluxe"
 
     def body(self, n: int) -> dict:
         return {
-            "roomId": self.room_id,
+            **({"roomId": self.room_id} if self.room_id else {"roomType": self.room_type}),
             "checkIn": self.check_in.isoformat(),
             "checkOut": (self.check_in + timedelta(days=self.nights)).isoformat(),
             "guests": 1,
@@ -43,12 +45,25 @@ class Outcome:
 
 
 def plan_attempts(
-    rng: random.Random, *, rooms: list[str], count: int, first: date, days: int
+    rng: random.Random,
+    *,
+    rooms: list[str],
+    count: int,
+    first: date,
+    days: int,
+    type_share: float = 0.0,
+    room_type: str = "Deluxe",
 ) -> list[Attempt]:
     """`count` stays of 1-3 nights over `rooms` and `days` nights from `first`: crowded enough
-    that many attempts collide."""
+    that many attempts collide. A `type_share` of them book a unit of `room_type` instead of
+    pinning a room."""
     return [
-        Attempt(rng.choice(rooms), first + timedelta(days=rng.randrange(days)), rng.randint(1, 3))
+        Attempt(
+            None if rng.random() < type_share else rng.choice(rooms),
+            first + timedelta(days=rng.randrange(days)),
+            rng.randint(1, 3),
+            room_type,
+        )
         for _ in range(count)
     ]
 
@@ -106,7 +121,7 @@ def inventory_violations(created: dict[str, Attempt] | None = None) -> list[str]
     problems: list[str] = []
     claimed: dict[tuple[str, str], str] = {}
     for booking in bookings.values():
-        if booking.status not in LIVE_STATUSES:
+        if booking.status not in LIVE_STATUSES or not booking.roomId:
             continue
         for night in nights_of(booking):
             key = (booking.roomId, night)
@@ -132,6 +147,9 @@ def inventory_violations(created: dict[str, Attempt] | None = None) -> list[str]
             continue
         expected = (attempt.room_id, attempt.check_in.isoformat(), attempt.nights)
         actual = (booking.roomId, booking.checkIn, len(nights_of(booking)))
+        if attempt.room_id is None:  # a unit of a type: no room until one is assigned
+            expected, actual = (*expected, attempt.room_type), (*actual, booking.roomType)
         if expected != actual:
             problems.append(f"{booking_id}: asked {expected}, stored {actual}")
-    return problems
+    # The type counters agree with the bookings (and their room maps with the room nights).
+    return problems + counter_violations()

@@ -27,7 +27,10 @@ def test_booking_storm_never_double_books_and_never_fails_with_5xx(app_server, m
     rooms = [make_room(roomId=f"R-STORM-{i:02d}").roomId for i in range(ROOMS)]
     first = (datetime.now(UTC) + timedelta(days=30)).date()
     # 10 rooms x 12 nights = 120 room-nights for 240 stays of 1-3 nights: most attempts collide.
-    attempts = plan_attempts(random.Random(8), rooms=rooms, count=ATTEMPTS, first=first, days=12)
+    # A third book a unit of the type instead of a room: pinned rooms and units contend.
+    attempts = plan_attempts(
+        random.Random(8), rooms=rooms, count=ATTEMPTS, first=first, days=12, type_share=0.33
+    )
 
     outcome = storm(app_server.url, attempts, concurrency=CONCURRENCY)
 
