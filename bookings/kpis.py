@@ -121,8 +121,8 @@ def desk_today(*, now: datetime, today: date, rooms, counters) -> DeskToday:
     held = [b for b in selectors.arrivals_on(day=today, status=PENDING) if hold_is_live(b, now)]
     done_today = counters.get(today, {})
     return DeskToday(
-        arrivals=sorted(arrivals, key=lambda b: b.roomId),
-        held_arrivals=sorted(held, key=lambda b: b.roomId),
+        arrivals=sorted(arrivals, key=lambda b: (b.roomId or "", b.bookingId)),
+        held_arrivals=sorted(held, key=lambda b: (b.roomId or "", b.bookingId)),
         departures=[b for b in in_house if b.checkOut <= today.isoformat()],
         staying=staying,
         checked_in=done_today.get("checkIns", 0),
