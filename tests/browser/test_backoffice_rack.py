@@ -34,7 +34,7 @@ def typed_hotel():
             check_out=today + timedelta(days=start + nights),
             guests=1,
             guest_name=name,
-            guest_email=None,
+            guest_email="typed@guest.test",
             actor="test",
             now=now,
         ).booking
