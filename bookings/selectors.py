@@ -17,7 +17,7 @@ from rooms.selectors import room_get
 
 from . import pricing
 from .exceptions import BookingNotFound
-from .lifecycle import hold_is_live, night_is_held
+from .lifecycle import hold_is_live
 from .models import CHECKED_IN, CONFIRMED, PENDING, STATUSES, Booking, RateRule, RoomNight
 from .pricing import FIXED, PERCENT, Quote, quote_stay, stay_nights
 
@@ -112,20 +112,13 @@ def in_house() -> list[Booking]:
 
 
 def rack_bookings(*, start: date, end: date, now: datetime) -> list[Booking]:
-    """The bookings with a night in [start, end), for the room rack.
+    """The bookings with a night in [start, end), for the room rack, assigned or not.
 
-    Live stays come from the night index (one Query per night; expired holds left out),
-    then one BatchGet of their bookings; stays already checked out (their nights were
-    released) from the checked-out partition of the status index, by arrival date.
+    Live stays (unexpired holds, confirmed, in house) from live_bookings_between; stays
+    already checked out (their nights were released) from the checked-out partition of the
+    status index, by arrival date. Sorted by room (unassigned first), then arrival.
     """
-    ids: set[str] = set()
-    night = start
-    while night < end:
-        for item in RoomNight.by_night.query(night.isoformat()):
-            if night_is_held(item, now):
-                ids.add(item.bookingId)
-        night += timedelta(days=1)
-    found = {b.bookingId: b for b in Booking.batch_get(sorted(ids))} if ids else {}
+    found = {b.bookingId: b for b in live_bookings_between(start=start, end=end, now=now)}
     low = (start - timedelta(days=settings.HOTEL_MAX_STAY_NIGHTS)).isoformat()
     high = (end - timedelta(days=1)).isoformat()
     for booking in Booking.by_status.query(
@@ -134,7 +127,7 @@ def rack_bookings(*, start: date, end: date, now: datetime) -> list[Booking]:
         filter_condition=Booking.checkOut > start.isoformat(),
     ):
         found.setdefault(booking.bookingId, booking)
-    return sorted(found.values(), key=lambda b: (b.roomId, b.checkIn))
+    return sorted(found.values(), key=lambda b: (b.roomId or "", b.checkIn, b.bookingId))
 
 
 def live_bookings_between(

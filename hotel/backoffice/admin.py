@@ -6,7 +6,7 @@ it. hotel.admin_site autodiscovers this module.
 from bookings.models import Booking, RateRule
 from hotel.admin_site import site
 
-from . import common, dashboard, rack, reports
+from . import common, dashboard, rack, reports, room_desk
 from .bookings import BookingAdmin
 from .rate_rules import RateRuleAdmin
 
@@ -36,9 +36,26 @@ site.register_page(
     rack.rack_view,
     name="backoffice_rack",
     title="Room rack",
-    description="Rooms × the next two weeks, every stay as a bar.",
+    description="Rooms by type × two weeks or a month, every stay as a bar; unassigned "
+    "bookings in a lane per type.",
     allowed=common.may_view_bookings,
     order=20,
+)
+site.register_page(
+    "rooms/assign/",
+    room_desk.rooms_assign_view,
+    name="backoffice_rooms_assign",
+    title="Assign rooms",
+    allowed=common.may_change_bookings,
+    menu=False,
+)
+site.register_page(
+    "rooms/booking/",
+    room_desk.booking_room_view,
+    name="backoffice_booking_room",
+    title="Booking room",
+    allowed=common.may_change_bookings,
+    menu=False,
 )
 site.register_page(
     "reports/",

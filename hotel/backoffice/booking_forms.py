@@ -4,8 +4,11 @@ a clerk fills for a booking taken at the desk or on the phone.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django import forms
 
+from hotel.dates import day_range_error
 from hotel.dynamo_admin.forms import DateInput, DynamoForm
 from hotel.templatetags.money import format_money
 from rooms.models import STATUS_MAINTENANCE
@@ -29,6 +32,30 @@ def room_choices(*, include: str | None = None) -> list[tuple[str, str]]:
     return choices
 
 
+def walk_in_prefill(query) -> dict:
+    """The new-booking form's values from the query string (the rack links a free night as
+    ?roomId=101&checkIn=2026-03-09): a room, a first night and the next day; bad values are
+    left out."""
+    initial: dict = {}
+    room_id = query.get("roomId", "").strip()[:64]
+    if room_id:
+        initial["roomId"] = room_id
+    try:
+        check_in = date.fromisoformat(query.get("checkIn", ""))
+    except ValueError:
+        return initial
+    if day_range_error(check_in):
+        return initial
+    initial["checkIn"] = check_in
+    try:
+        check_out = date.fromisoformat(query.get("checkOut", ""))
+    except ValueError:
+        check_out = None
+    ok = check_out is not None and check_out > check_in and not day_range_error(check_out)
+    initial["checkOut"] = check_out if ok else check_in + timedelta(days=1)
+    return initial
+
+
 # --- forms ----------------------------------------------------------------------------------------
 
 
@@ -39,7 +66,12 @@ class BookingForm(DynamoForm):
         super().__init__(*args, **kwargs)
         if "roomId" in self.fields:
             current = self.obj.roomId if self.obj is not None else None
-            self.fields["roomId"].choices = room_choices(include=current)
+            choices = room_choices(include=current)
+            if self.obj is not None and not current:  # sold as a unit of its type
+                choices.insert(0, ("", "— (unassigned: keep, a room is assigned later)"))
+            else:
+                self.fields["roomId"].required = True
+            self.fields["roomId"].choices = choices
 
     def field_for_error(self, name: str) -> str:
         if name == "guests" and name not in self.fields:

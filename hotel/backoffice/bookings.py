@@ -34,6 +34,7 @@ from bookings.night_locks import (
     RELEASED,
     booking_night_locks,
 )
+from bookings.selectors import booking_stay_nights as stay_nights_of
 from hotel.audit.selectors import audit_for_object
 from hotel.dynamo_admin import (
     AttributeFilter,
@@ -50,8 +51,9 @@ from hotel.errors import DomainError, StaleObject
 from hotel.templatetags.money import format_money
 from payments.admin import payments_for_booking_page
 
-from .booking_forms import BookingForm, WalkInForm
+from .booking_forms import BookingForm, WalkInForm, walk_in_prefill
 from .cancel import cancel_bookings
+from .room_desk import booking_room_context, room_label
 
 SOURCE_LABELS = {"web": "Website", "api": "API", "front_desk": "Front desk"}
 # The staff transitions as actions: target status -> (action name, past tense for messages).
@@ -80,7 +82,7 @@ def _day(value: str | None):
 
 def _stay(booking: Booking) -> str:
     return (
-        f"room {booking.roomId}, {_day(booking.checkIn)} → {_day(booking.checkOut)} "
+        f"room {room_label(booking)}, {_day(booking.checkIn)} → {_day(booking.checkOut)} "
         f"({_nights(booking)} night{'s' if _nights(booking) != 1 else ''}), "
         f"total {format_money(booking.totalPrice, booking.currency)}"
     )
@@ -202,6 +204,8 @@ class BookingAdmin(DynamoModelAdmin):
             return format_money(getattr(obj, name), obj.currency)
         if name in ("checkIn", "checkOut"):
             return _day(getattr(obj, name))
+        if name == "roomId":
+            return room_label(obj)
         return super().format_attribute(obj, name)
 
     def describe_action(self, action: str) -> str:
@@ -251,14 +255,15 @@ class BookingAdmin(DynamoModelAdmin):
                 ),
             )
         if name == "roomId":
-            return forms.ChoiceField(label="Room")
+            return forms.ChoiceField(label="Room", required=False)
         return super().formfield_for_attribute(name, attr, request)
 
     def get_initial(self, request, obj=None):
         if obj is not None:
             return super().get_initial(request, obj)
         today = services.hotel_today(timezone.now())
-        return {"checkIn": today, "checkOut": today + timedelta(days=1), "guests": 1}
+        initial = {"checkIn": today, "checkOut": today + timedelta(days=1), "guests": 1}
+        return {**initial, **walk_in_prefill(request.GET)}  # the rack's links to a free night
 
     def get_form_data(self, request, form, obj=None):
         if obj is None:
@@ -295,10 +300,17 @@ class BookingAdmin(DynamoModelAdmin):
             ],
             "history_url": self.object_url(obj.bookingId, "history"),
             "payments": payments_for_booking_page(request, obj.bookingId),
+            **booking_room_context(request, obj),
         }
 
     def nights_held(self, booking: Booking, *, now: datetime) -> list[dict]:
         """Each night of the stay and what the room-night lock says about it."""
+        if not booking.roomId:  # a unit of its type only: no room-night lock to read
+            state = f"A {booking.roomType} unit, no room yet" if can_change(booking) else "—"
+            return [
+                {"night": _day(n.isoformat()), "room": "—", "state": state, "warning": False}
+                for n in stay_nights_of(booking)
+            ]
         rows = []
         for lock in booking_night_locks(booking=booking, now=now):
             state = NIGHT_STATES[lock.state]
@@ -382,7 +394,7 @@ class BookingAdmin(DynamoModelAdmin):
     def get_object_actions(self, request, obj):
         allowed = super().get_object_actions(request, obj)
         offered = {TRANSITION_ACTIONS[status][0] for status in allowed_targets(obj.status)}
-        if "check_in" in offered and room_state.checkin_needs_override(obj.roomId):
+        if "check_in" in offered and obj.roomId and room_state.checkin_needs_override(obj.roomId):
             offered.add("check_in_anyway")  # the room is dirty or out of service
         return {name: value for name, value in allowed.items() if name in offered}
 

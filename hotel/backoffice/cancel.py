@@ -173,7 +173,8 @@ def _confirmation(modeladmin, request, bookings: list[Booking], *, form=None):
                 "cancellable": cancellable,
                 "status": booking.status.replace("-", " "),
                 "stay": f"{modeladmin.format_attribute(booking, 'checkIn')} → "
-                f"{modeladmin.format_attribute(booking, 'checkOut')}, room {booking.roomId}",
+                f"{modeladmin.format_attribute(booking, 'checkOut')}, "
+                f"room {modeladmin.format_attribute(booking, 'roomId')}",
                 "paid": format_money(quote.paid, currency),
                 "paid_minor": quote.paid,
                 "refund": format_money(quote.refund, currency),

@@ -46,6 +46,7 @@ class StayRow:
     arrives: str
     leaves: str
     overdue: bool
+    room: str  # the room number, or "" when the booking has none yet
 
 
 def _stay_rows(bookings, *, today: date) -> list[StayRow]:
@@ -61,6 +62,7 @@ def _stay_rows(bookings, *, today: date) -> list[StayRow]:
                 arrives=day_label(check_in),
                 leaves="today" if check_out == today else day_label(check_out),
                 overdue=check_out < today,
+                room=b.roomId or "",
             )
         )
     return rows
@@ -110,6 +112,10 @@ def dashboard_view(request):
             dirty_rooms=desk.dirty_rooms,
             out_of_order_rooms=desk.out_of_order_rooms,
             stay_url=reverse("admin:backoffice_stay"),
+            assign_url=reverse("admin:backoffice_rooms_assign"),
+            unassigned_arrivals=sum(
+                1 for b in [*desk.arrivals, *desk.held_arrivals] if not b.roomId
+            ),
         )
     context.update(_occupancy_context(kpis))
     if kpis.period is not None:
@@ -255,5 +261,6 @@ def stay_transition_view(request):
         messages.error(request, f"{booking_id}: {exc.message}")
     else:
         anyway = " (room not ready: checked in anyway)" if override else ""
-        messages.success(request, f"{verb}: {booking.guestName}, room {booking.roomId}{anyway}.")
+        room = booking.roomId or "— (unassigned)"
+        messages.success(request, f"{verb}: {booking.guestName}, room {room}{anyway}.")
     return HttpResponseRedirect(target)
