@@ -48,6 +48,11 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "rooms_room_change": ALL,
     "rooms_room_history": ALL,
     "rooms_room_delete": frozenset({M}),
+    "rooms_roomtype_changelist": frozenset({M}),
+    "rooms_roomtype_add": frozenset({M}),
+    "rooms_roomtype_change": frozenset({M}),
+    "rooms_roomtype_history": frozenset({M}),
+    "rooms_roomtype_delete": frozenset({M}),
     "bookings_booking_changelist": BOOKING_STAFF,
     "bookings_booking_add": DESK,
     "bookings_booking_change": BOOKING_STAFF,
@@ -75,6 +80,8 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "audit_auditentry_add": NONE,
     "backoffice_dashboard": BOOKING_STAFF,
     "backoffice_stay": DESK,  # POST only; GET goes back to the dashboard
+    "backoffice_rooms_assign": DESK,  # POST only; GET goes back to the dashboard
+    "backoffice_booking_room": DESK,  # POST only; GET goes back to the booking
     "backoffice_rack": BOOKING_STAFF,
     "backoffice_housekeeping": ROOM_STATUS,
     "backoffice_reports": REPORTS,
@@ -98,7 +105,12 @@ ADMIN_ACTIONS: dict[tuple[str, str], frozenset[str]] = {
 # Actions that first answer a confirmation page (200) to those who may run them.
 CONFIRMED_ACTIONS = {("bookings.booking", "cancel")}
 # POSTs of the back-office pages: URL name -> roles that may send them.
-BACKOFFICE_POSTS = {"backoffice_stay": DESK, "backoffice_housekeeping": ROOM_STATUS}
+BACKOFFICE_POSTS = {
+    "backoffice_stay": DESK,
+    "backoffice_housekeeping": ROOM_STATUS,
+    "backoffice_rooms_assign": DESK,
+    "backoffice_booking_room": DESK,
+}
 
 # --- the API: (route name, method) -> "public", or roles; guest-token routes answer 404 -----------
 PUBLIC = "public"
@@ -112,6 +124,15 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("room-detail", "PUT"): frozenset({M}),
     ("room-detail", "PATCH"): frozenset({M}),
     ("room-detail", "DELETE"): frozenset({M}),
+    ("room-type-list", "GET"): PUBLIC,
+    ("room-type-list", "POST"): frozenset({M}),
+    ("room-type-detail", "GET"): PUBLIC,
+    ("room-type-detail", "PUT"): frozenset({M}),
+    ("room-type-detail", "PATCH"): frozenset({M}),
+    ("room-type-detail", "DELETE"): frozenset({M}),
+    ("booking-room", "PUT"): DESK,
+    ("booking-room", "DELETE"): DESK,
+    ("room-assignments", "POST"): DESK,
     ("booking-list", "GET"): BOOKING_STAFF,
     ("booking-list", "POST"): PUBLIC,  # guests book without an account
     ("booking-detail", "GET"): BOOKING_STAFF,  # or the guest's token
@@ -223,6 +244,7 @@ def world(make_room, make_staff):
     )
     return {
         "rooms_room": "101",
+        "rooms_roomtype": "Deluxe",
         "bookings_booking": booking.bookingId,
         "payments_payment": payment.transactionId,
         "accounts_staffuser": make_staff(FD).email,
@@ -251,6 +273,7 @@ def test_every_admin_page_is_in_the_matrix():
 
 _ID_KEYS = (
     "rooms_room",
+    "rooms_roomtype",
     "bookings_booking",
     "payments_payment",
     "accounts_staffuser",
@@ -343,13 +366,21 @@ def test_admin_actions_by_role(world, make_staff, role):
             wrong.append(f"{object_type} {name}: {response.status_code}, expected {expected}")
 
     for name, allowed in BACKOFFICE_POSTS.items():
-        url = {"backoffice_stay": "/admin/dashboard/stay/", "backoffice_housekeeping": None}[name]
-        url = url or "/admin/housekeeping/"
-        data = (
-            {"booking_id": world["booking"].bookingId, "to": "checked-in"}
-            if name == "backoffice_stay"
-            else {"room_id": "101", "state": "dirty"}
-        )
+        url, data = {
+            "backoffice_stay": (
+                "/admin/dashboard/stay/",
+                {"booking_id": world["booking"].bookingId, "to": "checked-in"},
+            ),
+            "backoffice_housekeeping": (
+                "/admin/housekeeping/",
+                {"room_id": "101", "state": "dirty"},
+            ),
+            "backoffice_rooms_assign": ("/admin/rooms/assign/", {"day": world["booking"].checkIn}),
+            "backoffice_booking_room": (
+                "/admin/rooms/booking/",
+                {"booking_id": world["booking"].bookingId, "room_id": "101", "pinned": "on"},
+            ),
+        }[name]
         response = client.post(url, data)
         expected = 302 if role in allowed else 403
         if response.status_code != expected:
