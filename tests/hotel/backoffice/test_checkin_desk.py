@@ -80,8 +80,11 @@ def test_the_dashboard_asks_before_giving_a_dirty_room(desk, room, book):
     assert entry.actor == desk.user.email and entry.after["roomHousekeeping"] == "dirty"
 
 
-def test_the_dashboard_refuses_an_out_of_order_room_without_offering_an_override(desk, room, book):
+def test_the_dashboard_refuses_an_out_of_order_room_without_offering_an_override(
+    desk, room, book, make_room
+):
     arriving = book("101", start=0, nights=2, status="confirmed")
+    make_room(roomId="102")  # a spare room of the type: 101 may go out of order
     room_set_housekeeping(room_id="101", state="out_of_order", actor="hk", now=NOW)
 
     response = desk.post(
