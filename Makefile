@@ -65,7 +65,8 @@ bench: install
 test-reliability: install
 	$(PY) -m pytest tests/reliability -m reliability -q $(ARGS)
 
-## make bench-availability: seed 2,000 and 20,000 bookings into DynamoDB Local, print search cost.
+## make bench-availability: 200 rooms in 5 types, 2,000 then 20,000 bookings in DynamoDB Local; the
+## room-type search's RCU, latency and searches/s under gunicorn (ARGS=--quick: under 3 minutes).
 bench-availability: install
 	$(PY) -m bench.availability $(ARGS)
 

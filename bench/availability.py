@@ -1,17 +1,28 @@
-"""Benchmark: what an availability search costs as the bookings table grows.
+"""Benchmark: what a room-type availability search costs as the bookings table grows.
 
-Run `make bench-availability` (or `.venv/bin/python -m bench.availability`). For each size
-(2,000 and 20,000 bookings by default) it seeds 200 rooms and the bookings, spread over a
-year, into its own in-memory DynamoDB Local; runs the same 200 searches of 1-14 nights
-through `bookings.selectors.rooms_available`; measures one full Scan of the bookings; and
-prints latency and consumed read capacity (see bench/README.md). It prints figures; it
-asserts nothing. Results also go to bench/results/availability.json (git-ignored).
+Run `make bench-availability` (or `.venv/bin/python -m bench.availability [--quick]`). It
+starts its own in-memory DynamoDB Local and creates a hotel of 200 rooms in five room types
+through the services (`rooms.services.room_create`; the types' room and sellable counts are
+the services'). For each size (2,000 and 20,000 bookings by default) it writes the bookings
+directly in batches, spread over a year of the booking horizon from today: assigned (with
+their room-night items and the counter's `rooms` entry) and unassigned, with the inventory
+counters (`bookings.models.InventoryNight`) they imply, never past a type's capacity; and
+checks that every counter's `sold` equals the live bookings holding it. Then it measures
+`bookings.availability.rooms_search` in this (warm) process: consumed read capacity per
+search, split into the catalog stamp, the inventory Query(s) and the catalog reloads, in
+steady state and right after a catalog change; p50/p95 latency; the same search through
+the API (Django's test client); one full Scan of the bookings; and, at the last size,
+searches per second under gunicorn (`POST /api/rooms/availability`). It prints figures and
+asserts nothing about them (only the seeded data is checked). The hotel, the bookings and
+the check are in bench/seeding.py. Results also go to bench/results/availability.json
+(git-ignored). See bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import math
 import os
 import random
@@ -19,46 +30,43 @@ import signal
 import statistics
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bench.capacity import CapacityMeter
 from bench.results import machine, write_results
+from bench.seeding import (
+    ASSIGNED_SHARE,
+    BOOKING_TABLES,
+    DAYS,
+    HOTEL_TYPES,
+    MAINTENANCE_ROOMS,
+    STATUS_MIX,
+    STAY_WEIGHTS,
+    consistency_check,
+    raw_scan,
+    seed,
+)
 
 SIZES = (2_000, 20_000)
-ROOM_COUNT = 200
-SEARCH_COUNT = 200
+SEARCH_COUNT = 300
 WARMUP_SEARCHES = 20
+CATALOG_CHANGES = 10  # searches measured right after a catalog change (stamp bumped)
+API_SEARCHES = 30  # searches through the API in-process (Django's test client)
+LOAD_SECONDS = 15.0
+LOAD_CLIENTS = 8
+# `make run` serves with WEB_WORKERS=2 x WEB_THREADS=8 (devtools/run.py); the load uses that.
+SERVER_WORKERS = 2
+SERVER_THREADS = 8
+QUICK = {"searches": 100, "changes": 5, "api": 10, "load_seconds": 6.0}
 SEED = 20260101
-# The booking year, and the fixed "now" of every search: runs are reproducible.
-YEAR_START = date(2026, 1, 1)
-DAYS = 365
-NOW = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
 TABLE_PREFIX = "bench"
 RESULTS = Path(__file__).resolve().parent / "results" / "availability.json"
-
-# Per floor: 5 Standard, 3 Deluxe, 2 Suite; 20 floors -> 200 rooms.
-FLOOR_LAYOUT = ("Standard",) * 5 + ("Deluxe",) * 3 + ("Suite",) * 2
-MAINTENANCE_ROOMS = 6
-# Stay lengths 1..7 nights, short stays most common (mean about 2.7 nights).
-STAY_WEIGHTS = (30, 25, 18, 12, 7, 4, 4)
-# Booking mix. "pending" holds expire in the future; "pending-expired" holds have passed but
-# the sweeper has not run yet (their nights are still in the index, and ignored by searches);
-# "expired" and "cancelled" bookings have released their nights.
-STATUS_MIX = (
-    ("confirmed", 0.78),
-    ("pending", 0.04),
-    ("pending-expired", 0.03),
-    ("expired", 0.03),
-    ("cancelled", 0.12),
-)
-SOURCE_WEIGHTS = (("web", 70), ("api", 20), ("front_desk", 10))
-FIRST_NAMES = ("Asha", "Ravi", "Meera", "Arjun", "Leela", "Omar", "Lena", "Jonas", "Yuki", "Diego")
-LAST_NAMES = ("Menon", "Iyer", "Rao", "Shah", "Khan", "Silva", "Novak", "Tanaka", "Haddad", "Weber")
-ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+REFERENCE = "before (old model, previous run): p95 174 ms, 17 RCU at 20,000 bookings, 22 searches/s"
+TARGETS = {"rcuPerSearch": 2.0, "growth": 1.1, "scanRatio": 700.0}
 
 
 # --- environment and DynamoDB Local ------------------------------------------------------------
@@ -98,365 +106,213 @@ def _quiet(_msg: str) -> None:
     pass
 
 
-def reset_tables() -> None:
-    """Empty every table: drop the registered tables and create them again (own instance)."""
+def reset_tables(entities: tuple[str, ...] | None = None) -> None:
+    """Empty the tables (all, or those of `entities`): drop and create them again."""
     from hotel import dynamo
 
     for model in dynamo.registered_models():
+        if entities is not None and model.Meta.table_name not in {
+            dynamo.table_name(e) for e in entities
+        }:
+            continue
         if model.exists():
             model.delete_table()
     dynamo.sync_tables(log=_quiet)
-
-
-# --- seeding ------------------------------------------------------------------------------------
-
-
-@dataclass
-class SeedStats:
-    rooms: int
-    maintenance_rooms: int
-    bookings: int
-    by_status: dict[str, int]
-    room_nights: int
-    occupancy: float  # room-nights held / (bookable rooms x days)
-    seconds: float
-
-
-def _rooms(rng: random.Random, now: datetime) -> list:
-    from django.conf import settings
-
-    from rooms.demo import ROOM_TYPES
-    from rooms.models import STATUS_AVAILABLE, STATUS_MAINTENANCE, Room
-
-    rooms = []
-    for i in range(ROOM_COUNT):
-        floor, number = divmod(i, len(FLOOR_LAYOUT))
-        floor += 1
-        room_type = FLOOR_LAYOUT[number]
-        capacity, price, amenities, description = ROOM_TYPES[room_type]
-        room_id = f"R-{floor:02d}{number + 1:02d}-{room_type.upper()}"
-        rooms.append(
-            Room(
-                roomId=room_id,
-                roomType=room_type,
-                floorNumber=floor,
-                capacity=capacity,
-                status=STATUS_AVAILABLE,
-                pricePerNight=price + (floor - 1) * 10_000,
-                currency=settings.HOTEL_CURRENCY,
-                amenities=list(amenities),
-                photos=[f"rooms/{room_id}/{room_type.lower()}.jpg"],
-                description=description,
-                lastUpdated=now - timedelta(days=rng.randint(1, 90)),
-                version=1,
-            )
-        )
-    for room in rng.sample(rooms, MAINTENANCE_ROOMS):
-        room.status = STATUS_MAINTENANCE
-    return rooms
-
-
-def _rate_rules(now: datetime) -> list:
-    from bookings.models import RateRule
-
-    return [
-        RateRule(
-            ruleId="weekend",
-            name="Weekend",
-            kind="percent",
-            value=15,
-            weekdays=[4, 5],
-            priority=1,
-            lastUpdated=now,
-            version=1,
-        ),
-        RateRule(
-            ruleId="festive",
-            name="Festive season",
-            kind="percent",
-            value=30,
-            startDate=f"{YEAR_START.year}-12-20",
-            endDate=f"{YEAR_START.year}-12-31",
-            priority=2,
-            minStay=2,
-            lastUpdated=now,
-            version=1,
-        ),
-    ]
-
-
-def _statuses(rng: random.Random, count: int) -> list[str]:
-    statuses: list[str] = []
-    for status, share in STATUS_MIX[1:]:
-        statuses += [status] * round(count * share)
-    statuses += [STATUS_MIX[0][0]] * (count - len(statuses))
-    rng.shuffle(statuses)
-    return statuses
-
-
-class _Calendar:
-    """Which nights of the year each bookable room is already sold for."""
-
-    def __init__(self, room_ids: list[str]):
-        self.room_ids = room_ids
-        self.taken = {room_id: bytearray(DAYS) for room_id in room_ids}
-
-    def place(self, rng: random.Random, nights: int) -> tuple[str, int] | None:
-        for _ in range(400):
-            start = rng.randrange(0, DAYS - nights + 1)
-            for room_id in rng.sample(self.room_ids, 12):
-                days = self.taken[room_id]
-                if not any(days[start : start + nights]):
-                    days[start : start + nights] = b"\x01" * nights
-                    return room_id, start
-        return None
-
-
-def seed(size: int, *, random_seed: int) -> SeedStats:
-    """Write 200 rooms, the rate rules and `size` bookings with their room-nights.
-
-    Items match what `booking_create` and the lifecycle write (Booking + one RoomNight per
-    night while the booking is live), but go in with BatchWriteItem instead of one
-    transaction per booking (no audit entries: searches never read them).
-    """
-    from django.conf import settings
-
-    from bookings.models import (
-        CANCELLED,
-        CONFIRMED,
-        EXPIRED,
-        PENDING,
-        Booking,
-        RateRule,
-        RoomNight,
-    )
-    from bookings.pricing import StayRuleViolation
-    from bookings.selectors import booking_quote, rate_rule_from_item
-    from bookings.services import DEAD_BOOKING_RETENTION, hash_token
-    from rooms.models import STATUS_MAINTENANCE, Room
-
-    started = time.perf_counter()
-    rng = random.Random(random_seed)
-    rooms = _rooms(rng, NOW)
-    rule_items = _rate_rules(NOW)
-    rules = [rate_rule_from_item(item) for item in rule_items]
-    bookable = [room for room in rooms if room.status != STATUS_MAINTENANCE]
-    by_id = {room.roomId: room for room in rooms}
-    calendar = _Calendar([room.roomId for room in bookable])
-    hold = timedelta(minutes=settings.HOTEL_HOLD_MINUTES)
-    stay_lengths = list(range(1, len(STAY_WEIGHTS) + 1))
-    sources, source_weights = zip(*SOURCE_WEIGHTS, strict=True)
-
-    bookings: list[Booking] = []
-    nights: list[RoomNight] = []
-    ids: set[str] = set()
-    by_status: dict[str, int] = {}
-    for kind in _statuses(rng, size):
-        live = kind in ("confirmed", "pending", "pending-expired")
-        for _attempt in range(50):
-            length = rng.choices(stay_lengths, STAY_WEIGHTS)[0]
-            if live:
-                placed = calendar.place(rng, length)
-                if placed is None:
-                    continue
-                room_id, start = placed
-            else:
-                room_id, start = rng.choice(bookable).roomId, rng.randrange(0, DAYS - length + 1)
-            check_in = YEAR_START + timedelta(days=start)
-            check_out = check_in + timedelta(days=length)
-            room = by_id[room_id]
-            try:
-                quote = booking_quote(
-                    room=room, check_in=check_in, check_out=check_out, rules=rules
-                )
-            except StayRuleViolation:
-                if live:
-                    calendar.taken[room_id][start : start + length] = bytes(length)
-                continue
-            break
-        else:
-            raise RuntimeError(f"could not place a {kind} booking: too many bookings for the year")
-
-        if kind == "pending":
-            created = NOW - timedelta(minutes=rng.uniform(1, hold.total_seconds() / 60 - 5))
-        elif kind == "pending-expired":
-            created = NOW - hold - timedelta(minutes=rng.uniform(1, 720))
-        elif kind == "expired":
-            created = NOW - hold - timedelta(days=rng.uniform(1, 60))
-        else:
-            created = NOW - timedelta(days=rng.uniform(0.05, 120))
-        updated = created + (NOW - created) * rng.random() if kind != "pending" else created
-        held = kind in ("pending", "pending-expired", "expired")
-        expires = created + hold if held else None
-        status = {
-            "confirmed": CONFIRMED,
-            "pending": PENDING,
-            "pending-expired": PENDING,
-            "expired": EXPIRED,
-            "cancelled": CANCELLED,
-        }[kind]
-        by_status[kind] = by_status.get(kind, 0) + 1
-
-        while True:
-            suffix = "".join(rng.choice(ID_ALPHABET) for _ in range(8))
-            booking_id = f"BK-{created:%Y%m%d}-{suffix}"
-            if booking_id not in ids:
-                ids.add(booking_id)
-                break
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        source = rng.choices(sources, source_weights)[0]
-        walk_in = source == "front_desk" and rng.random() < 0.5
-        bookings.append(
-            Booking(
-                bookingId=booking_id,
-                roomId=room_id,
-                roomType=room.roomType,
-                checkIn=check_in.isoformat(),
-                checkOut=check_out.isoformat(),
-                status=status,
-                guestName=f"{first} {last}",
-                guestEmail=None if walk_in else f"{first}.{last}{len(ids)}@example.com".lower(),
-                guestPhone=f"+91 98{rng.randrange(10**8):08d}" if rng.random() < 0.6 else None,
-                guests=rng.randint(1, room.capacity),
-                totalPrice=quote.total,
-                subtotal=quote.subtotal,
-                tax=quote.tax,
-                currency=quote.currency,
-                nightly=quote.nightly_dicts(),
-                source=source,
-                notes="Late arrival, around 22:00." if rng.random() < 0.1 else "",
-                guestTokenHash=hash_token(f"{rng.getrandbits(128):032x}"),
-                createdAt=created,
-                updatedAt=updated,
-                expiresAt=expires,
-                purgeAt=expires + DEAD_BOOKING_RETENTION if expires else None,
-                version=1 if kind == "pending" else 2,
-            )
-        )
-        if live:
-            hold_epoch = int(expires.timestamp()) if expires else None
-            for night in quote.nightly:
-                nights.append(
-                    RoomNight(
-                        roomId=room_id,
-                        night=night.night.isoformat(),
-                        bookingId=booking_id,
-                        holdExpiresAt=hold_epoch,
-                    )
-                )
-
-    for model, items in (
-        (Room, rooms),
-        (RateRule, rule_items),
-        (Booking, bookings),
-        (RoomNight, nights),
-    ):
-        _batch_save(model, items)
-    return SeedStats(
-        rooms=len(rooms),
-        maintenance_rooms=len(rooms) - len(bookable),
-        bookings=len(bookings),
-        by_status=dict(sorted(by_status.items())),
-        room_nights=len(nights),
-        occupancy=len(nights) / (len(bookable) * DAYS),
-        seconds=time.perf_counter() - started,
-    )
-
-
-def _batch_save(model, items: list, workers: int = 4) -> None:
-    """BatchWriteItem in a few threads (the botocore client is thread-safe)."""
-
-    def write(chunk: list) -> None:
-        with model.batch_write() as batch:
-            for item in chunk:
-                batch.save(item)
-
-    step = max(25, math.ceil(len(items) / workers / 25) * 25)
-    chunks = [items[i : i + step] for i in range(0, len(items), step)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(write, chunks))
 
 
 # --- searches -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Search:
+class SearchPlan:
     check_in: date
     nights: int
-    room_type: str | None
-    guest_count: int | None
+    guest_count: int
 
 
-def searches(rng: random.Random, count: int) -> list[Search]:
-    """Random stays of 1-14 nights in the year; a quarter by room type, a quarter by guests."""
-    result = []
+def searches(rng: random.Random, count: int, start: date, days: int = DAYS) -> list[SearchPlan]:
+    """Stays of 1-7 nights at random dates of the seeded year (from the day after `start`),
+    all types, 1-3 guests."""
+    plans = []
     for _ in range(count):
-        nights = rng.randint(1, 14)
-        check_in = YEAR_START + timedelta(days=rng.randrange(0, DAYS - nights + 1))
-        pick = rng.random()
-        room_type = rng.choice(("Standard", "Deluxe", "Suite")) if pick < 0.25 else None
-        guest_count = rng.randint(1, 4) if 0.25 <= pick < 0.5 else None
-        result.append(Search(check_in, nights, room_type, guest_count))
-    return result
+        nights = rng.randint(1, 7)
+        check_in = start + timedelta(days=rng.randrange(1, days - nights + 1))
+        plans.append(SearchPlan(check_in, nights, rng.randint(1, 3)))
+    return plans
 
 
 @dataclass
 class SearchResult:
     ms: float
     rcu: float
-    nights: int
-    index_items: int  # RoomNight items read from the night index (rooms taken, per night)
-    index_rcu: float
-    rooms_rcu: float
-    rules_rcu: float
-    available: int
+    stamp_rcu: float
+    inventory_rcu: float
+    catalog_rcu: float  # room types, rooms and rate rules read again (a reload)
+    other_rcu: float
+    inventory_queries: int
+    counters_read: int
+    calls: dict
+    types_offered: int
+    rooms_listed: int
 
 
-def run_search(search: Search) -> SearchResult:
-    from bookings.models import RateRule, RoomNight
-    from bookings.selectors import rooms_available
-    from rooms.models import Room
+def _tables() -> dict[str, str]:
+    from bookings.models import InventoryNight, RateRule
+    from hotel.stamps import Stamp
+    from rooms.models import Room, RoomType
+
+    return {
+        "stamp": Stamp.Meta.table_name,
+        "inventory": InventoryNight.Meta.table_name,
+        "roomTypes": RoomType.Meta.table_name,
+        "rooms": Room.Meta.table_name,
+        "rateRules": RateRule.Meta.table_name,
+    }
+
+
+def _split(meter: CapacityMeter) -> dict[str, float]:
+    t = _tables()
+    stamp, inventory = meter.units_for(t["stamp"]), meter.units_for(t["inventory"])
+    catalog = sum(meter.units_for(t[k]) for k in ("roomTypes", "rooms", "rateRules"))
+    return {
+        "stamp": stamp,
+        "inventory": inventory,
+        "catalog": catalog,
+        "other": meter.read_units - stamp - inventory - catalog,
+    }
+
+
+def run_search(plan: SearchPlan, now: datetime) -> SearchResult:
+    from bookings.availability import rooms_search
 
     with CapacityMeter() as meter:
         started = time.perf_counter()
-        found = rooms_available(
-            check_in=search.check_in,
-            check_out=search.check_in + timedelta(days=search.nights),
-            now=NOW,
-            room_type=search.room_type,
-            guest_count=search.guest_count,
+        found = rooms_search(
+            check_in=plan.check_in,
+            check_out=plan.check_in + timedelta(days=plan.nights),
+            now=now,
+            guest_count=plan.guest_count,
         )
         ms = (time.perf_counter() - started) * 1000
-    room_nights, rooms = RoomNight.Meta.table_name, Room.Meta.table_name
-    night_index = RoomNight.by_night.Meta.index_name
-    type_index = Room.by_type_floor.Meta.index_name
+    split = _split(meter)
+    inventory = _tables()["inventory"]
     return SearchResult(
         ms=ms,
         rcu=meter.read_units,
-        nights=search.nights,
-        index_items=meter.items_for(room_nights, night_index),
-        index_rcu=meter.units_for(room_nights, night_index),
-        rooms_rcu=meter.units_for(rooms) + meter.units_for(rooms, type_index),
-        rules_rcu=meter.units_for(RateRule.Meta.table_name),
-        available=len(found),
+        stamp_rcu=split["stamp"],
+        inventory_rcu=split["inventory"],
+        catalog_rcu=split["catalog"],
+        other_rcu=split["other"],
+        inventory_queries=meter.calls_for("Query", inventory),
+        counters_read=meter.items_for(inventory),
+        calls=dict(meter.calls),
+        types_offered=len(found.types),
+        rooms_listed=len(found.rooms),
     )
 
 
-def full_scan() -> dict[str, Any]:
-    """One Scan of the whole bookings table, page by page to the end."""
+def after_catalog_change(plan: SearchPlan, now: datetime) -> SearchResult:
+    """One search right after a write of the catalog (the stamp bumped, as every room or
+    type write does): this process reloads room types, rooms and rate rules."""
+    from rooms.room_types import room_types_forget
+
+    room_types_forget()
+    return run_search(plan, now)
+
+
+def api_searches(plans: list[SearchPlan], *, room_type: str | None = None) -> dict:
+    """The same searches through POST /api/rooms/availability, in this process (Django's
+    test client): what one API request reads (`room_type`: searches of that type only)."""
+    from django.test import Client
+
+    client = Client()
+    rcus, ms, statuses, splits = [], [], Counter(), []
+    for i, plan in enumerate([plans[0], *plans]):  # the first one warms Django up: not counted
+        body = {
+            "checkIn": plan.check_in.isoformat(),
+            "checkOut": (plan.check_in + timedelta(days=plan.nights)).isoformat(),
+            "guestCount": plan.guest_count,
+        }
+        if room_type:
+            body["roomType"] = room_type
+        with CapacityMeter() as meter:
+            started = time.perf_counter()
+            response = client.post(
+                "/api/rooms/availability", data=json.dumps(body), content_type="application/json"
+            )
+            ms.append((time.perf_counter() - started) * 1000)
+        if i == 0:
+            ms.pop()
+            continue
+        statuses[str(response.status_code)] += 1
+        rcus.append(meter.read_units)
+        splits.append(_split(meter))
+    return {
+        "requests": len(plans),
+        "statuses": dict(statuses),
+        "meanRcu": round(statistics.fmean(rcus), 3),
+        "meanSplit": {k: round(statistics.fmean(s[k] for s in splits), 3) for k in splits[0]},
+        "p50Ms": round(percentile(ms, 50), 1),
+        "p95Ms": round(percentile(ms, 95), 1),
+    }
+
+
+def full_scan(*, keep: bool = False) -> dict[str, Any]:
+    """One Scan of the whole bookings table (every attribute), page by page to the end;
+    `keep`: the items too (as DynamoDB returns them, under "_bookings")."""
     from bookings.models import Booking
 
     with CapacityMeter() as meter:
         started = time.perf_counter()
-        items = sum(1 for _ in Booking.scan())
+        items = list(raw_scan(Booking.Meta.table_name))
         seconds = time.perf_counter() - started
-    return {
-        "items": items,
+    found = {
+        "items": len(items),
         "pages": meter.calls["Scan"],
         "rcu": meter.read_units,
         "seconds": round(seconds, 3),
     }
+    return found | {"_bookings": items} if keep else found
+
+
+def counter_sizes() -> dict:
+    """Approximate stored size of the inventory counters (DynamoDB's item-size rules): the
+    `rooms` map grows with the rooms assigned that night, and a Query pays per 4 KB read."""
+    from bookings.models import InventoryNight
+
+    sizes, entries = [], []
+    for item in InventoryNight.scan():
+        sizes.append(_item_bytes(item.serialize()))
+        rooms = item.rooms.as_dict() if hasattr(item.rooms, "as_dict") else dict(item.rooms or {})
+        entries.append(len(rooms))
+    if not sizes:
+        return {"counters": 0}
+    return {
+        "counters": len(sizes),
+        "meanBytes": round(statistics.fmean(sizes)),
+        "maxBytes": max(sizes),
+        "meanRoomsMapEntries": round(statistics.fmean(entries), 1),
+        "maxRoomsMapEntries": max(entries),
+    }
+
+
+def _item_bytes(attrs: dict) -> int:
+    return sum(len(name.encode()) + _value_bytes(value) for name, value in attrs.items())
+
+
+def _value_bytes(value: dict) -> int:
+    ((kind, raw),) = value.items()
+    if kind == "S":
+        return len(raw.encode())
+    if kind == "N":
+        return len(raw.lstrip("-").replace(".", "")) // 2 + 1
+    if kind == "M":
+        return 3 + sum(len(k.encode()) + 1 + _value_bytes(v) for k, v in raw.items())
+    if kind == "L":
+        return 3 + sum(1 + _value_bytes(v) for v in raw)
+    if kind in ("NULL", "BOOL"):
+        return 1
+    return len(str(raw))
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -465,125 +321,285 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
+# --- gunicorn -----------------------------------------------------------------------------------
+
+
+def gunicorn_load(
+    endpoint: str,
+    plans: list[SearchPlan],
+    *,
+    seconds: float,
+    clients: int,
+    workers: int = SERVER_WORKERS,
+    threads: int = SERVER_THREADS,
+):
+    """Searches per second: the app under gunicorn as `make run` serves it (2 workers x 8
+    threads), `clients` closed-loop clients posting random searches for `seconds`."""
+    from bench.suite import Load
+    from devtools.gunicorn_server import server_env, start_gunicorn
+    from devtools.services import free_port
+
+    env = server_env(
+        DYNAMODB_ENDPOINT=endpoint,
+        HOTEL_TABLE_PREFIX=TABLE_PREFIX,
+        HOTEL_STAGE="test",
+        HOTEL_LOG_LEVEL="WARNING",
+        AWS_ACCESS_KEY_ID="local",
+        AWS_SECRET_ACCESS_KEY="local",
+        AWS_REGION="us-east-1",
+    )
+
+    def search(rng):
+        plan = rng.choice(plans)
+        body = {
+            "checkIn": plan.check_in.isoformat(),
+            "checkOut": (plan.check_in + timedelta(days=plan.nights)).isoformat(),
+            "guestCount": plan.guest_count,
+        }
+        return "POST", "/api/rooms/availability", body
+
+    port = free_port()
+    server = start_gunicorn(
+        port=port, env=env, workers=workers, threads=threads, health_path="/healthz"
+    )
+    try:
+        load = Load(port, threads=clients, seconds=2)
+        load.run(search)  # warm-up: imports, connections, the catalog copies; not counted
+        load.seconds = seconds
+        result = load.run(search)
+    finally:
+        server.stop()
+    return result | {"workers": workers, "threads": threads, "clients": clients}
+
+
 # --- the run ------------------------------------------------------------------------------------
 
 
-def run_size(size: int, plan: list[Search], warmup: list[Search], *, seed_value: int) -> dict:
-    reset_tables()
-    stats = seed(size, random_seed=seed_value)
+def _mean(results: list[SearchResult], key: str) -> float:
+    return statistics.fmean(getattr(r, key) for r in results)
+
+
+def _breakdown(results: list[SearchResult]) -> dict:
+    return {
+        "rcu": round(_mean(results, "rcu"), 3),
+        "stamp": round(_mean(results, "stamp_rcu"), 3),
+        "inventory": round(_mean(results, "inventory_rcu"), 3),
+        "catalog": round(_mean(results, "catalog_rcu"), 3),
+        "other": round(_mean(results, "other_rcu"), 3),
+        "inventoryQueries": round(_mean(results, "inventory_queries"), 2),
+        "countersRead": round(_mean(results, "counters_read"), 1),
+        "maxRcu": max(r.rcu for r in results),
+        "p50Ms": round(percentile([r.ms for r in results], 50), 2),
+        "p95Ms": round(percentile([r.ms for r in results], 95), 2),
+    }
+
+
+def run_size(size: int, cfg: argparse.Namespace, *, start: date, now: datetime, load: bool):
+    reset_tables(BOOKING_TABLES)
+    stats = seed(size, random_seed=cfg.seed, start=start, now=now)
+    if stats.hotel_seconds:
+        types = ", ".join(
+            f"{code} {t['rooms']} ({t['sellable']} in service, up to {t['maxGuests']} guests)"
+            for code, t in stats.by_type.items()
+        )
+        print(
+            f"  hotel: {stats.rooms} rooms via room_create in {stats.hotel_seconds:.1f} s: {types}"
+        )
     print(
-        f"  seeded {stats.bookings:,} bookings ({_mix(stats.by_status)}), "
-        f"{stats.room_nights:,} room-nights ({stats.occupancy:.0%} of the year), "
-        f"{stats.rooms} rooms ({stats.maintenance_rooms} in maintenance) "
+        f"  seeded {stats.bookings:,} bookings ({_mix(stats.by_status)}; {stats.assigned:,} live "
+        f"ones with a room), {stats.room_nights:,} room-nights, {stats.counters:,} counters "
+        f"({stats.units_sold:,} units sold, {stats.occupancy:.0%} of the year) "
         f"in {stats.seconds:.1f} s",
         flush=True,
     )
-    for search in warmup:
-        run_search(search)
-    results = [run_search(search) for search in plan]
-    scan = full_scan()
-    latencies = [r.ms for r in results]
-    total_nights = sum(r.nights for r in results)
-    mean_rcu = statistics.fmean(r.rcu for r in results)
+    scan = full_scan(keep=True)
+    check = consistency_check(scan.pop("_bookings"))
+    sizes = counter_sizes()
+    print(
+        f"  consistency: OK — {check['counters']:,} counters, sold = live bookings per type and "
+        f"night, rooms maps = {check['roomNights']:,} room-night items; counters ≈ "
+        f"{sizes['meanBytes']} B on average (max {sizes['maxBytes']:,} B, rooms map "
+        f"{sizes['meanRoomsMapEntries']} entries on average, max {sizes['maxRoomsMapEntries']})",
+        flush=True,
+    )
+    plan = searches(random.Random(cfg.seed + 1), cfg.searches, start)
+    for warm in searches(random.Random(cfg.seed + 2), WARMUP_SEARCHES, start):
+        run_search(warm, now)
+    steady = [run_search(p, now) for p in plan]
+    changed = [after_catalog_change(p, now) for p in plan[: cfg.changes]]
+    run_search(plan[0], now)  # the copies are warm again
+    api = api_searches(plan[: cfg.api])
+    api_typed = api_searches(plan[: max(3, cfg.api // 3)], room_type=HOTEL_TYPES[1][0])
+    steady_b = _breakdown(steady)
     summary = {
         "bookings": size,
-        "searches": len(results),
-        "p50Ms": round(percentile(latencies, 50), 2),
-        "p95Ms": round(percentile(latencies, 95), 2),
-        "p99Ms": round(percentile(latencies, 99), 2),
-        "meanRcuPerSearch": round(mean_rcu, 3),
-        "meanNightsPerSearch": round(total_nights / len(results), 2),
-        "meanTakenRoomsPerNight": round(sum(r.index_items for r in results) / total_nights, 2),
-        "meanRcuBreakdown": {
-            "nightIndex": round(statistics.fmean(r.index_rcu for r in results), 3),
-            "rooms": round(statistics.fmean(r.rooms_rcu for r in results), 3),
-            "rateRules": round(statistics.fmean(r.rules_rcu for r in results), 3),
-        },
-        "meanIndexItemsPerSearch": round(statistics.fmean(r.index_items for r in results), 1),
-        "meanRoomsAvailable": round(statistics.fmean(r.available for r in results), 1),
+        "searches": len(steady),
+        "steady": steady_b,
+        "afterCatalogChange": _breakdown(changed),
+        "api": api,
+        "apiOneType": api_typed,
+        "meanNights": round(statistics.fmean(p.nights for p in plan), 2),
+        "meanTypesOffered": round(_mean(steady, "types_offered"), 2),
+        "meanRoomsListed": round(_mean(steady, "rooms_listed"), 1),
+        "callsPerSteadySearch": steady[-1].calls,
         "fullScan": scan,
-        "scanToSearchRatio": round(scan["rcu"] / mean_rcu, 1) if mean_rcu else None,
-        "meanNightIndexRcuPerNight": round(sum(r.index_rcu for r in results) / total_nights, 3),
-        "seeding": {
-            "rooms": stats.rooms,
-            "maintenanceRooms": stats.maintenance_rooms,
-            "bookings": stats.bookings,
-            "byStatus": stats.by_status,
-            "roomNights": stats.room_nights,
-            "occupancy": round(stats.occupancy, 4),
-            "seconds": round(stats.seconds, 2),
-        },
-        "perSearch": [asdict(r) | {"ms": round(r.ms, 3)} for r in results],
+        "scanToSearchRatio": round(scan["rcu"] / steady_b["rcu"], 1) if steady_b["rcu"] else None,
+        "counterSizes": sizes,
+        "consistency": check,
+        "seeding": {k: v for k, v in vars(stats).items()},
     }
+    if load:
+        print(
+            f"  gunicorn: {SERVER_WORKERS} workers x {SERVER_THREADS} threads, "
+            f"{cfg.clients} clients, {cfg.load_seconds:.0f} s ...",
+            flush=True,
+        )
+        summary["gunicorn"] = gunicorn_load(
+            os.environ["DYNAMODB_ENDPOINT"], plan, seconds=cfg.load_seconds, clients=cfg.clients
+        )
     return summary
-
-
-def _ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f}x"
 
 
 def _mix(by_status: dict[str, int]) -> str:
     return ", ".join(f"{count:,} {status}" for status, count in by_status.items())
 
 
+def _ok(flag: bool) -> str:
+    return "met" if flag else "NOT met"
+
+
 def print_report(runs: list[dict]) -> None:
     header = (
-        f"{'bookings':>9} {'searches':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'RCU/search':>10} {'nights/search':>13} {'taken/night':>11} "
-        f"{'scan RCU':>9} {'scan/search':>11}"
+        f"{'bookings':>9} {'RCU/search':>10} {'stamp':>6} {'inventory':>9} {'catalog':>7} "
+        f"{'queries':>7} {'p50 ms':>7} {'p95 ms':>7} {'scan RCU':>9} {'scan/search':>11}"
     )
     print()
-    print("Availability search vs. one full Scan of the bookings (DynamoDB Local, consumed RCU)")
+    print("Room-type availability search (rooms_search, warm process, 1 client; consumed RCU)")
+    print("steady state (catalog copies cached):")
     print(header)
     print("-" * len(header))
     for run in runs:
+        s = run["steady"]
         print(
-            f"{run['bookings']:>9,} {run['searches']:>8} {run['p50Ms']:>7.1f} "
-            f"{run['p95Ms']:>7.1f} {run['p99Ms']:>7.1f} {run['meanRcuPerSearch']:>10.2f} "
-            f"{run['meanNightsPerSearch']:>13.2f} {run['meanTakenRoomsPerNight']:>11.1f} "
-            f"{run['fullScan']['rcu']:>9,.1f} {_ratio(run['scanToSearchRatio']):>11}"
+            f"{run['bookings']:>9,} {s['rcu']:>10.2f} {s['stamp']:>6.2f} {s['inventory']:>9.2f} "
+            f"{s['catalog']:>7.2f} {s['inventoryQueries']:>7.2f} {s['p50Ms']:>7.1f} "
+            f"{s['p95Ms']:>7.1f} {run['fullScan']['rcu']:>9,.1f} "
+            f"{run['scanToSearchRatio']:>10,.0f}x"
+        )
+    print("first search after a catalog change (stamp bumped: room types, rooms, rules reloaded):")
+    for run in runs:
+        c = run["afterCatalogChange"]
+        print(
+            f"{run['bookings']:>9,} {c['rcu']:>10.2f} {c['stamp']:>6.2f} {c['inventory']:>9.2f} "
+            f"{c['catalog']:>7.2f} {c['inventoryQueries']:>7.2f} {c['p50Ms']:>7.1f} "
+            f"{c['p95Ms']:>7.1f}"
+        )
+    print("through the API (POST /api/rooms/availability, Django test client, in process):")
+    for run in runs:
+        a = run["api"]
+        print(
+            f"{run['bookings']:>9,} {a['meanRcu']:>10.2f} {a['meanSplit']['stamp']:>6.2f} "
+            f"{a['meanSplit']['inventory']:>9.2f} {a['meanSplit']['catalog']:>7.2f} "
+            f"{'':>7} {a['p50Ms']:>7.1f} {a['p95Ms']:>7.1f}   statuses {a['statuses']}"
+        )
+    print(f"the same with roomType={HOTEL_TYPES[1][0]} (the API validates the code first):")
+    for run in runs:
+        a = run["apiOneType"]
+        print(
+            f"{run['bookings']:>9,} {a['meanRcu']:>10.2f} {a['meanSplit']['stamp']:>6.2f} "
+            f"{a['meanSplit']['inventory']:>9.2f} {a['meanSplit']['catalog']:>7.2f} "
+            f"{'':>7} {a['p50Ms']:>7.1f} {a['p95Ms']:>7.1f}   statuses {a['statuses']}"
         )
     print()
-    print("Mean RCU per search, by what was read:")
     for run in runs:
-        b = run["meanRcuBreakdown"]
+        s, z = run["steady"], run["counterSizes"]
         print(
-            f"  {run['bookings']:>6,} bookings: night index {b['nightIndex']:.2f} "
-            f"({run['meanIndexItemsPerSearch']:.0f} room-nights read, "
-            f"{run['meanNightIndexRcuPerNight']:.2f} per night), rooms {b['rooms']:.2f}, "
-            f"rate rules {b['rateRules']:.2f}; full scan: {run['fullScan']['items']:,} items, "
+            f"  {run['bookings']:>6,} bookings: {run['meanNights']:.1f} nights/search, "
+            f"{s['countersRead']:.0f} counters read ({z['meanBytes']} B each on average, "
+            f"rooms maps of {z['meanRoomsMapEntries']} entries), max {s['maxRcu']:.1f} RCU; "
+            f"{run['meanTypesOffered']:.1f} types offered, {run['meanRoomsListed']:.0f} rooms "
+            f"listed and priced; full scan: {run['fullScan']['items']:,} items, "
             f"{run['fullScan']['pages']} pages, {run['fullScan']['seconds']:.2f} s"
         )
+    loaded = [r for r in runs if "gunicorn" in r]
+    for run in loaded:
+        g = run["gunicorn"]
+        print(
+            f"  gunicorn ({g['workers']} workers x {g['threads']} threads, {g['clients']} "
+            f"clients, {g['seconds']:.0f} s, {run['bookings']:,} bookings): "
+            f"{g['rps']:.1f} searches/s, p50 {g['p50Ms']:.0f} ms, p95 {g['p95Ms']:.0f} ms, "
+            f"{g['requests']:,} requests, statuses {g['statuses']}, errors {g['errorRate']:.1%}"
+        )
+    print()
+    last = runs[-1]
+    worst = max(r["steady"]["rcu"] for r in runs)
+    print("Targets:")
+    print(
+        f"  RCU per search <= {TARGETS['rcuPerSearch']:g} (steady state): "
+        f"{_ok(worst <= TARGETS['rcuPerSearch'])} (max mean {worst:.2f})"
+    )
     if len(runs) >= 2:
         a, b = runs[0], runs[-1]
-
-        def growth(key):
-            return key(b) / key(a) if key(a) else float("nan")
-
-        print()
-        print(
-            f"From {a['bookings']:,} to {b['bookings']:,} bookings "
-            f"(x{growth(lambda r: r['bookings']):.1f}): full scan RCU "
-            f"x{growth(lambda r: r['fullScan']['rcu']):.1f}; per search: RCU "
-            f"x{growth(lambda r: r['meanRcuPerSearch']):.2f}, night-index RCU "
-            f"x{growth(lambda r: r['meanRcuBreakdown']['nightIndex']):.2f}, "
-            f"room-nights read x{growth(lambda r: r['meanIndexItemsPerSearch']):.2f}"
+        growth = b["steady"]["rcu"] / a["steady"]["rcu"] if a["steady"]["rcu"] else float("nan")
+        inv = (
+            b["steady"]["inventory"] / a["steady"]["inventory"]
+            if a["steady"]["inventory"]
+            else float("nan")
         )
+        print(
+            f"  growth {a['bookings']:,} -> {b['bookings']:,} bookings <= "
+            f"{TARGETS['growth']:g}x: {_ok(growth <= TARGETS['growth'])} (x{growth:.2f} per "
+            f"search; inventory part x{inv:.2f}; full scan "
+            f"x{b['fullScan']['rcu'] / a['fullScan']['rcu']:.1f})"
+        )
+    ratio = last["scanToSearchRatio"] or 0
+    print(
+        f"  scan/search >= {TARGETS['scanRatio']:,.0f}x at {last['bookings']:,} bookings: "
+        f"{_ok(ratio >= TARGETS['scanRatio'])} ({ratio:,.0f}x)"
+    )
+    if loaded:
+        g = loaded[-1]["gunicorn"]
+        print(f"  searches/s under gunicorn: {g['rps']:.1f} (was 22)")
+    print(REFERENCE)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.availability", description=__doc__)
     parser.add_argument(
+        "--bookings",
         "--sizes",
+        dest="sizes",
         default=",".join(str(s) for s in SIZES),
         help="comma-separated booking counts (default: %(default)s)",
     )
-    parser.add_argument("--searches", type=int, default=SEARCH_COUNT)
+    parser.add_argument("--searches", type=int, help=f"per size (default {SEARCH_COUNT})")
+    parser.add_argument("--changes", type=int, help="searches after a catalog change, per size")
+    parser.add_argument("--api", type=int, help="searches through the API, per size")
+    parser.add_argument("--load-seconds", type=float, help=f"default {LOAD_SECONDS:g}; 0: no load")
+    parser.add_argument("--clients", type=int, default=LOAD_CLIENTS)
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer searches, a shorter load (under 3 minutes)"
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON results file")
     args = parser.parse_args(argv)
+    defaults = (
+        QUICK
+        if args.quick
+        else {
+            "searches": SEARCH_COUNT,
+            "changes": CATALOG_CHANGES,
+            "api": API_SEARCHES,
+            "load_seconds": LOAD_SECONDS,
+        }
+    )
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     if args.searches < 1:
         parser.error("--searches must be at least 1")
+    args.changes = max(1, min(args.changes, args.searches))
+    args.api = max(1, min(args.api, args.searches))
     return args
 
 
@@ -591,36 +607,51 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
+    # The API and gunicorn validate dates against the real clock: seed the year from today.
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = now.date()
 
     with local_django() as service:
+        from django.test.utils import setup_test_environment
+
+        setup_test_environment()
         print(
             f"DynamoDB Local (in memory) at {service.url}; tables '{TABLE_PREFIX}-*-test'; "
-            f"seed {args.seed}; {args.searches} searches per size, now = {NOW:%Y-%m-%d %H:%M} UTC",
+            f"seed {args.seed}; {args.searches} searches per size; bookings over {DAYS} nights "
+            f"from {start}{' (quick)' if args.quick else ''}",
             flush=True,
         )
-        plan = searches(random.Random(args.seed + 1), args.searches)
-        warmup = searches(random.Random(args.seed + 2), WARMUP_SEARCHES)
+        reset_tables()
         runs = []
-        for size in sizes:
+        for i, size in enumerate(sizes):
             print(f"{size:,} bookings:", flush=True)
-            runs.append(run_size(size, plan, warmup, seed_value=args.seed))
+            load = args.load_seconds > 0 and i == len(sizes) - 1
+            runs.append(run_size(size, args, start=start, now=now, load=load))
         print_report(runs)
         elapsed = time.perf_counter() - started
         report = {
             "benchmark": "availability",
             "generatedAt": datetime.now(UTC).isoformat(timespec="seconds"),
             "config": {
-                "rooms": ROOM_COUNT,
+                "hotel": [list(t[:5]) for t in HOTEL_TYPES],
+                "maintenanceRooms": MAINTENANCE_ROOMS,
+                "assignedShare": ASSIGNED_SHARE,
                 "sizes": sizes,
                 "searches": args.searches,
+                "catalogChanges": args.changes,
+                "apiSearches": args.api,
                 "warmupSearches": WARMUP_SEARCHES,
+                "loadSeconds": args.load_seconds,
+                "clients": args.clients,
                 "seed": args.seed,
-                "yearStart": YEAR_START.isoformat(),
+                "start": start.isoformat(),
                 "days": DAYS,
-                "now": NOW.isoformat(),
+                "now": now.isoformat(),
                 "statusMix": dict(STATUS_MIX),
                 "stayWeights": list(STAY_WEIGHTS),
+                "quick": args.quick,
             },
+            "reference": REFERENCE,
             "machine": machine(),
             "runs": runs,
             "totalSeconds": round(elapsed, 1),

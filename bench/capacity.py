@@ -42,7 +42,8 @@ class CapacityMeter:
 
     `by_target` maps "table" and "table/index" to capacity units; `read_units` and
     `write_units` split the total by kind of operation; `calls` counts operations;
-    `items` counts the items Query/Scan returned per target (their `Count`).
+    `items` counts the items Query/Scan returned per target (their `Count`);
+    `target_calls` counts operations per "Operation table[/index]".
     """
 
     def __init__(self, mode: str = "INDEXES", clients: Iterable[Any] | None = None):
@@ -59,6 +60,7 @@ class CapacityMeter:
         self.by_target: Counter[str] = Counter()
         self.calls: Counter[str] = Counter()
         self.items: Counter[str] = Counter()
+        self.target_calls: Counter[str] = Counter()
 
     # --- botocore handlers ---------------------------------------------------------------
 
@@ -74,6 +76,10 @@ class CapacityMeter:
         table, index = context.get(_CONTEXT_KEY, (None, None))
         with self._lock:
             self.calls[operation] += 1
+            if table:
+                self.target_calls[
+                    f"{operation} {table}/{index}" if index else f"{operation} {table}"
+                ] += 1
             if "Count" in parsed and table:
                 self.items[f"{table}/{index}" if index else table] += parsed["Count"]
             for entry in entries:
@@ -125,6 +131,11 @@ class CapacityMeter:
 
     def items_for(self, table: str, index: str | None = None) -> int:
         return self.items[f"{table}/{index}" if index else table]
+
+    def calls_for(self, operation: str, table: str, index: str | None = None) -> int:
+        return self.target_calls[
+            f"{operation} {table}/{index}" if index else f"{operation} {table}"
+        ]
 
     def as_dict(self) -> dict:
         return {
