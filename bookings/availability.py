@@ -21,7 +21,7 @@ from rooms.room_types import CATALOG, room_types_all
 from rooms.stock import in_service
 
 from . import pricing
-from .inventory import inventory_read, rooms_taken, units_left
+from .inventory import inventory_read, units_left
 from .models import RateRule
 from .pricing import Quote, StayRuleViolation, stay_nights
 from .restrictions import stay_restrictions
@@ -72,12 +72,13 @@ def rooms_search(
     now: datetime,
     room_type: str | None = None,
     guest_count: int | None = None,
+    data: Catalog | None = None,
 ) -> Search:
     """The room types with a unit left for every night of [check_in, check_out), for
     `guest_count` guests, with their quotes, cheapest first; the rooms of those types; and
     the min/max-stay rules that kept a type out (bookings.restrictions). Dates must be
-    validated first."""
-    data = catalog()
+    validated first. `data`: the catalog the caller already read (one stamp read a request)."""
+    data = data or catalog()
     nights = stay_nights(check_in, check_out)
     kinds = [
         t
@@ -104,13 +105,10 @@ def rooms_search(
         offers.append(TypeOffer(room_type=kind, available=left, quote=quote))
     offers.sort(key=lambda o: (o.quote.total, o.room_type.sortOrder or 0, o.room_type.roomType))
     open_types = {o.room_type.roomType for o in offers}
-    taken = {code: rooms_taken(counters, code, nights) for code in open_types}
     rooms = []
     for room in data.rooms:
         if room.roomType not in open_types or not in_service(room):
             continue
-        if room.roomId in taken[room.roomType]:
-            continue  # assigned to someone for a night of the stay
         if guest_count is not None and room.capacity < guest_count:
             continue
         quote = booking_quote(room=room, check_in=check_in, check_out=check_out, rules=data.rules)

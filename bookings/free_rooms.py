@@ -1,11 +1,11 @@
 """Which rooms could take a booking for its whole stay: what the desk offers when it assigns,
 moves or upgrades a booking by hand.
 
-A room is free for the stay when it is in service and no other booking has it on any night
-of the stay, as the inventory counters' `rooms` maps say (one Query per month of the stay,
-whatever the number of bookings). Ready rooms come first (inspected, clean, then dirty),
-then by floor and number; the booking_room_set write is still conditional on the room-night
-locks, so a room taken meanwhile is refused there, never given twice.
+A room is free for the stay when it is in service and no other booking holds it on any night
+of the stay (the room-night index: one Query per night — a staff page, not the guests'
+search, whose reads must not grow with bookings). Ready rooms come first (inspected, clean,
+then dirty), then by floor and number; the booking_room_set write is still conditional on
+the room-night locks, so a room taken meanwhile is refused there, never given twice.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from rooms.models import HOUSEKEEPING_CLEAN, HOUSEKEEPING_DIRTY, HOUSEKEEPING_IN
 from rooms.selectors import rooms_all
 from rooms.stock import in_service
 
-from .inventory import inventory_read
-from .models import Booking
+from .models import Booking, RoomNight
 
 READY_FIRST = {HOUSEKEEPING_INSPECTED: 0, HOUSEKEEPING_CLEAN: 1, HOUSEKEEPING_DIRTY: 2}
 
@@ -33,17 +32,16 @@ def ready_order(room: Room) -> tuple:
     return (READY_FIRST.get(room.housekeeping, 3), room.floorNumber, room.roomId)
 
 
-def room_map(item) -> dict[str, str]:
-    """A counter's {roomId: bookingId} as a plain dict."""
-    rooms = item.rooms or {}
-    return dict(rooms.as_dict() if hasattr(rooms, "as_dict") else rooms)
-
-
 def rooms_taken_by_others(*, first: date, last: date, but: str | None = None) -> set[str]:
-    """The rooms some booking (other than `but`) has on a night first..last (inclusive)."""
+    """The rooms some booking (other than `but`) holds on a night first..last (inclusive); a
+    hold whose time ran out keeps its nights until it is expired, so it counts."""
     taken: set[str] = set()
-    for item in inventory_read(first=first, last=last).values():
-        taken.update(r for r, booking_id in room_map(item).items() if booking_id != but)
+    night = first
+    while night <= last:
+        for item in RoomNight.by_night.query(night.isoformat()):
+            if item.bookingId != but:
+                taken.add(item.roomId)
+        night += timedelta(days=1)
     return taken
 
 

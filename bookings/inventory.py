@@ -126,76 +126,38 @@ def _create(tx: TransactWrite, kind: RoomType, missing: list[date]) -> None:
             sellable=sellable,
             ceiling=max(0, sellable + (kind.overbookingLimit or 0)),
             outOfOrder=0,
-            rooms={},
         )
         tx.save(item, condition=InventoryNight.slot.does_not_exist())
 
 
 class InventoryChange:
     """What one booking write does to the counters, gathered per (type, night) so that each
-    item gets one update in the transaction (DynamoDB refuses two on one item): units taken
-    (+1, on the condition that one is left) or given back (-1), and the rooms assigned or
-    unassigned that night (the `rooms` map)."""
+    counter gets one update in the transaction (DynamoDB refuses two on one item): units
+    taken (+1, on the condition that one is left) or given back (-1)."""
 
     def __init__(self) -> None:
-        self._items: dict[tuple[str, date], dict] = {}
-
-    def _item(self, room_type: str, night: date) -> dict:
-        return self._items.setdefault(
-            (room_type, night), {"sold": 0, "room_in": {}, "room_out": set()}
-        )
+        self._sold: dict[tuple[str, date], int] = {}
 
     def take(self, room_type: str, nights: Iterable[date]) -> InventoryChange:
         for night in nights:
-            self._item(room_type, night)["sold"] += 1
+            self._sold[(room_type, night)] = self._sold.get((room_type, night), 0) + 1
         return self
 
     def release(self, room_type: str, nights: Iterable[date]) -> InventoryChange:
         for night in nights:
-            self._item(room_type, night)["sold"] -= 1
-        return self
-
-    def room_in(
-        self, room_type: str, nights: Iterable[date], room_id: str, booking_id: str
-    ) -> InventoryChange:
-        for night in nights:
-            self._item(room_type, night)["room_in"][room_id] = booking_id
-        return self
-
-    def room_out(self, room_type: str, nights: Iterable[date], room_id: str) -> InventoryChange:
-        for night in nights:
-            self._item(room_type, night)["room_out"].add(room_id)
+            self._sold[(room_type, night)] = self._sold.get((room_type, night), 0) - 1
         return self
 
     def write(self, tx: TransactWrite) -> None:
-        for (room_type, night), change in sorted(self._items.items()):
-            actions, condition = [], None
-            if change["sold"]:
-                actions.append(InventoryNight.sold.add(change["sold"]))
-                condition = (
+        for (room_type, night), delta in sorted(self._sold.items()):
+            if not delta:
+                continue
+            tx.update(
+                InventoryNight(*inventory_key(room_type, night)),
+                actions=[InventoryNight.sold.add(delta)],
+                condition=(
                     InventoryNight.sold < InventoryNight.ceiling
-                    if change["sold"] > 0
-                    else InventoryNight.sold >= -change["sold"]
-                )
-            for room_id, booking_id in change["room_in"].items():
-                actions.append(InventoryNight.rooms[room_id].set(booking_id))
-            for room_id in change["room_out"] - set(change["room_in"]):
-                actions.append(InventoryNight.rooms[room_id].remove())
-            if actions:
-                tx.update(
-                    InventoryNight(*inventory_key(room_type, night)),
-                    actions=actions,
-                    condition=condition if condition is not None else InventoryNight.slot.exists(),
-                )
-
-
-def rooms_taken(
-    items: dict[tuple[str, date], InventoryNight], room_type: str, nights: Iterable[date]
-) -> set[str]:
-    """The rooms of `room_type` assigned on any of `nights` (from the counters' room maps)."""
-    taken: set[str] = set()
-    for night in nights:
-        item = items.get((room_type, night))
-        if item is not None and item.rooms:
-            taken.update(item.rooms.as_dict() if hasattr(item.rooms, "as_dict") else item.rooms)
-    return taken
+                    if delta > 0
+                    else InventoryNight.sold >= -delta
+                ),
+            )

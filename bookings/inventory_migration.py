@@ -2,8 +2,8 @@
 
 Builds a room type for every type code the rooms use (from those rooms: the lowest price,
 the largest capacity, every amenity), recounts each type's rooms, then rewrites every
-(type, night) counter from the bookings that hold it — units sold, sellable rooms, the
-rooms assigned — and reads them back to check that each equals what it counts.
+(type, night) counter from the bookings that hold it — units sold, sellable rooms — and
+reads them back to check that each equals what it counts.
 
 Idempotent: a second run changes nothing and reports the same check. It recounts from the
 data, so run it while no bookings are being written (a deployment step before traffic
@@ -24,7 +24,7 @@ from rooms.room_types import room_types_forget
 from rooms.stock import in_service
 
 from .inventory import inventory_key
-from .models import CHECKED_IN, CONFIRMED, PENDING, Booking, InventoryNight, RoomNight
+from .models import CHECKED_IN, CONFIRMED, PENDING, Booking, InventoryNight
 
 HOLDING = (PENDING, CONFIRMED, CHECKED_IN)
 
@@ -84,18 +84,12 @@ def inventory_migrate(*, now: datetime, log: Callable[[str], None] = print) -> M
     created = _types_from_rooms(rooms, now, log)
     kinds = {t.roomType: t for t in RoomType.scan(consistent_read=True)}
     sold: dict[tuple[str, date], int] = defaultdict(int)
-    assigned: dict[tuple[str, date], dict[str, str]] = defaultdict(dict)
     live: dict[str, Booking] = {}
     for status in HOLDING:
         for booking in Booking.by_status.query(status):
             live[booking.bookingId] = booking
             for night in _stay(booking):
                 sold[(booking.roomType, night)] += 1
-    for item in RoomNight.scan(consistent_read=True):
-        owner = live.get(item.bookingId)
-        if owner is not None and owner.roomId == item.roomId:
-            night = date.fromisoformat(item.night)
-            assigned[(owner.roomType, night)][item.roomId] = owner.bookingId
     keys = set(sold) | {(i.roomType, date.fromisoformat(i.night)) for i in InventoryNight.scan()}
     written = 0
     for code, night in sorted(keys):
@@ -112,7 +106,6 @@ def inventory_migrate(*, now: datetime, log: Callable[[str], None] = print) -> M
             sellable=sellable,
             ceiling=max(0, sellable + (limit or 0)),
             outOfOrder=0,
-            rooms=assigned.get((code, night), {}),
         ).save()
         written += 1
     mismatches = inventory_check(sold)

@@ -6,7 +6,6 @@ from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
     ListAttribute,
-    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -160,10 +159,6 @@ class InventoryNight(Model):
     sellable = IntegerAttribute()  # rooms of the type in service that night
     ceiling = IntegerAttribute()  # sellable + overbooking limit: `sold` never passes it
     outOfOrder = IntegerAttribute(default=0)  # rooms taken out of order for this night
-    # The rooms assigned this night: {roomId: bookingId}, kept in the same transactions as the
-    # room-night items (which remain the lock), so a search or the rack learns which rooms
-    # are taken from the same Query.
-    rooms = MapAttribute(default=dict)
 
 
 @register

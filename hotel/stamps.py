@@ -2,11 +2,12 @@
 the process, and still never stale across processes.
 
 Every write of the catalog sets a fresh random token on the stamp's item (`stamp_bump`); a
-reader (`stamped`) reads the token — one strongly consistent read of a tiny item, half the
-cost of the smallest Query — and reloads its copy only when the token changed. A search then
-costs the same however many rooms or rate rules the hotel has, and a room created on one
-worker is seen by the next search on any other. Random tokens, not counters: a table emptied
-and refilled (tests, a restored backup) never repeats a token a process has cached.
+reader (`stamped`) reads the token — one eventually consistent GetItem of a tiny item, 0.5
+RCU — and reloads its copy only when the token changed. A search then costs the same however
+many rooms or rate rules the hotel has, and a change made on one worker reaches the others as
+soon as DynamoDB's eventual consistency does (typically well under a second). Random tokens,
+not counters: a table emptied and refilled (tests, a restored backup) never repeats a token a
+process has cached.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def stamp_bump(name: str) -> None:
 
 
 def stamp_token(name: str) -> str | None:
+    """The stamp's token (None: never written)."""
     try:
-        return Stamp.get(name, consistent_read=True).token
+        return Stamp.get(name).token
     except DoesNotExist:
         return None
 

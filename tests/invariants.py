@@ -3,7 +3,6 @@
 Used after concurrent runs, property-based sequences and unit tests alike:
 - each (type, night) counter's `sold` equals the bookings that hold a unit of it (pending —
   a lapsed hold too, until it is expired — confirmed, in house), and never passes `ceiling`;
-- its `rooms` map equals the room nights of that type and night;
 - no room night is held twice (a key cannot be) and each belongs to a booking that holds
   that room; every assigned live booking holds every night of its room;
 - every night of a live booking has a counter.
@@ -36,21 +35,15 @@ def inventory_violations() -> list[str]:
                 wanted[(booking.roomType, night)] += 1
                 if (booking.roomType, night) not in counters:
                     problems.append(f"{booking.bookingId}: no counter for {night}")
-    maps: dict[tuple[str, str], dict[str, str]] = {}
     for item in room_nights:
         owner = bookings.get(item.bookingId)
         if owner is None or owner.status not in HOLDING or owner.roomId != item.roomId:
             problems.append(f"room night {item.roomId} {item.night} held by {item.bookingId}")
-            continue
-        maps.setdefault((owner.roomType, item.night), {})[item.roomId] = item.bookingId
     for key, item in counters.items():
         if item.sold != wanted.get(key, 0):
             problems.append(f"{key}: sold {item.sold}, bookings hold {wanted.get(key, 0)}")
         if item.sold > item.ceiling:
             problems.append(f"{key}: sold {item.sold} > ceiling {item.ceiling}")
-        rooms = dict(item.rooms.as_dict() if hasattr(item.rooms, "as_dict") else item.rooms or {})
-        if rooms != maps.get(key, {}):
-            problems.append(f"{key}: rooms map {rooms} != room nights {maps.get(key, {})}")
     held = {(n.roomId, n.night): n.bookingId for n in room_nights}
     for booking in bookings.values():
         if booking.status in HOLDING and booking.roomId:

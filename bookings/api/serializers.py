@@ -6,11 +6,11 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from bookings import services
+from bookings.availability import catalog
 from bookings.exceptions import StayTooLong
 from bookings.models import SOURCES, STATUSES
 from hotel.api.serializers import DayField, StrictInputSerializer, domain_field_errors
 from rooms.api.serializers import RoomOutput
-from rooms.room_types import room_types_all
 
 
 def iso(moment) -> str | None:
@@ -45,8 +45,11 @@ class AvailabilityInput(StrictInputSerializer):
     def rule_errors(self, values, errors):
         found = stay_errors(values, errors)
         code = values.get("roomType")
-        if code and code not in {t.roomType for t in room_types_all(cached=True)}:
-            found["roomType"] = [f"No room type {code} exists."]
+        if code:
+            # The search reuses this read of the catalog (one stamp read a request).
+            self.catalog = catalog()
+            if code not in {t.roomType for t in self.catalog.room_types}:
+                found["roomType"] = [f"No room type {code} exists."]
         return found
 
 

@@ -65,6 +65,7 @@ class AvailabilityView(APIView):
             room_type=params.get("roomType"),
             guest_count=params.get("guestCount"),
             now=now,
+            data=getattr(data, "catalog", None),
         )
         room_types = [_type_offer_body(request, offer) for offer in search.types]
         rooms = []

@@ -60,7 +60,6 @@ def stay_take(
     change.take(room_type, unit_nights)
     room_nights = list(room_nights)
     if room_id and room_nights:
-        change.room_in(room_type, room_nights, room_id, booking_id)
         room_state.room_sellable_check(tx, room_id=room_id, now=now)
         for night in room_nights:
             take_night(
@@ -89,7 +88,6 @@ def stay_release(
     change = change or InventoryChange()
     change.release(room_type, unit_nights)
     for night in room_nights:
-        change.room_out(room_type, [date.fromisoformat(night.night)], night.roomId)
         release_night(tx, night)
     if own:
         change.write(tx)

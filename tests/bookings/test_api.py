@@ -57,8 +57,15 @@ def test_availability_contract_and_exclusions(api, rooms, settings):
     body = response.json()
     assert response.status_code == 200, body
     assert (body["checkIn"], body["checkOut"], body["nights"]) == (d(0), d(2), 2)
-    assert [r["roomId"] for r in body["rooms"]] == ["R-1", "R-3"]  # R-2 taken, R-4 maintenance
-    assert body["count"] == 2
+    # Units: Deluxe 2 rooms - 1 sold (R-2 pinned) = 1 left; Suite 2 rooms - 1 in maintenance.
+    assert [(t["roomType"], t["available"], t["totalPrice"]) for t in body["roomTypes"]] == [
+        ("Deluxe", 1, 20000),
+        ("Suite", 1, 40000),
+    ]
+    # Rooms of the types with a unit left (a search never reads per-room nights: whether R-2
+    # itself is free is known when it is booked); R-4 is in maintenance.
+    assert [r["roomId"] for r in body["rooms"]] == ["R-1", "R-2", "R-3"]
+    assert body["count"] == 3
     first = body["rooms"][0]
     assert first["totalPrice"] == 20000 and first["currency"] == "INR"
     assert [n["amount"] for n in first["nightly"]] == [10000, 10000]
