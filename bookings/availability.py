@@ -18,7 +18,7 @@ from datetime import date, datetime
 from hotel.stamps import stamp_token, stamped
 from rooms.models import Room, RoomType
 from rooms.room_types import CATALOG, room_types_all
-from rooms.stock import in_service
+from rooms.stock import in_service, out_of_order_nights
 
 from . import pricing
 from .inventory import inventory_read, units_left
@@ -111,6 +111,8 @@ def rooms_search(
             continue
         if guest_count is not None and room.capacity < guest_count:
             continue
+        if room.outOfOrderPeriods and out_of_order_nights(room) & set(nights):
+            continue  # out of order on a night of the stay (the copy has its periods)
         quote = booking_quote(room=room, check_in=check_in, check_out=check_out, rules=data.rules)
         rooms.append((room, quote))
     rooms.sort(key=lambda pair: (pair[1].total, pair[0].roomId))

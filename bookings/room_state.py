@@ -33,6 +33,8 @@ from .exceptions import RoomNotReady, RoomOccupied
 from .lifecycle import night_is_held
 from .models import RoomNight
 
+# The bookingId of a dated out-of-order period's room-night markers (bookings.out_of_order).
+OUT_OF_ORDER = "OUT-OF-ORDER:"
 # Housekeeping states the clerk may check a guest into on purpose ("check in anyway").
 OVERRIDABLE = (HOUSEKEEPING_DIRTY, HOUSEKEEPING_OUT_OF_SERVICE)
 WHY_NOT_READY = {
@@ -143,7 +145,7 @@ def room_live_bookings(*, room_id: str, now: datetime) -> list[str]:
     for night in RoomNight.query(
         room_id, range_key_condition=RoomNight.night >= today, consistent_read=True
     ):
-        if night_is_held(night, now):
+        if night_is_held(night, now) and not night.bookingId.startswith(OUT_OF_ORDER):
             found.setdefault(night.bookingId)
     return list(found)
 

@@ -1,11 +1,21 @@
 from django.urls import path
 
-from .api import assign_views, views
+from .api import assign_views, out_of_order_views, views
 from .calendars import room_calendar_view
 
 api_urlpatterns = [
     # Before rooms/<room_id>: "availability" is not a room.
     path("rooms/availability", views.AvailabilityView.as_view(), name="rooms-availability"),
+    path(
+        "rooms/<str:room_id>/out-of-order",
+        out_of_order_views.RoomOutOfOrderView.as_view(),
+        name="room-out-of-order",
+    ),
+    path(
+        "rooms/<str:room_id>/out-of-order/<str:period_id>",
+        out_of_order_views.RoomOutOfOrderDetailView.as_view(),
+        name="room-out-of-order-detail",
+    ),
     path("bookings", views.BookingListView.as_view(), name="booking-list"),
     path(
         "bookings/<str:booking_id>/room",

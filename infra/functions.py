@@ -46,7 +46,14 @@ FUNCTIONS: dict[str, Function] = {
         # room type's live stays, before a delete) and rooms.stock the shifter of the nights'
         # counters (bookings.capacity: a room or an overbooking limit changes what a type
         # can sell); a registry is not an import, so the modules are named here.
-        entry=("rooms.urls", "bookings.room_state", "bookings.type_usage", "bookings.capacity"),
+        entry=(
+            "rooms.urls",
+            "bookings.room_state",
+            "bookings.type_usage",
+            "bookings.capacity",
+            # /api/rooms/{id}/out-of-order is served here (routes) from bookings' URL conf.
+            "bookings.api.out_of_order_views",
+        ),
         routes=("/api/rooms", "/api/rooms/*", "/api/room-types", "/api/room-types/*"),
         stages=("prod_rooms",),
         description="room catalogue and room types API (public reads, manager writes)",

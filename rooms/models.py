@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -90,6 +91,10 @@ class Room(Model):
     # Set for a moment by room_delete while it asks whether the room is in use; a booking's
     # transaction refuses a room that is being retired (rooms.services.room_delete).
     retiringUntil = UTCDateTimeAttribute(null=True)
+    # Dated out-of-order periods (a repair booked ahead): [{"id", "from", "to", "reason", "by",
+    # "at"}], nights [from, to). Written by bookings.out_of_order in the same transaction as
+    # the nights' counters and the room-night markers that keep the room from being sold.
+    outOfOrderPeriods = JSONAttribute(null=True)
     lastUpdated = UTCDateTimeAttribute()
     version = VersionAttribute()
 

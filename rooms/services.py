@@ -192,6 +192,8 @@ def _write_change(
     room.lastUpdated = now
     after = room_snapshot(room)
     old_type, new_type = before["roomType"], room.roomType
+    if old_type != new_type:
+        _no_periods_ahead(room, now, "moved to another type")
     was_sellable = (
         1
         if before["status"] != STATUS_MAINTENANCE
@@ -199,6 +201,8 @@ def _write_change(
         else 0
     )
     is_sellable = 1 if in_service(room) else 0
+    if was_sellable and not is_sellable:
+        _no_periods_ahead(room, now, "taken out of service without an end date")
 
     def build(tx):
         tx.save(room, condition=Room.roomId.exists())  # + version == what the caller saw
@@ -247,6 +251,20 @@ def _write_change(
         )
     room_types_forget()
     return room
+
+
+def _no_periods_ahead(room: Room, now: datetime, what: str) -> None:
+    """Conflict while the room has dated out-of-order periods to come: the nights' counters
+    already count it out on those nights (bookings.out_of_order)."""
+    ahead = [p for p in room.outOfOrderPeriods or [] if p["to"] > now.date().isoformat()]
+    if ahead:
+        spans = ", ".join(f"{p['from']} – {p['to']}" for p in ahead[:5])
+        raise Conflict(
+            f"Room {room.roomId} is out of order on dated periods ({spans}); remove them "
+            f"before it is {what}.",
+            code="ROOM_OUT_OF_ORDER",
+            details={"periods": ahead},
+        )
 
 
 def _current_version(room_id: str) -> int | None:
@@ -353,6 +371,7 @@ def room_delete(
     _check_version(room, expected_version)
     if room.occupantBookingId or room.status == STATUS_OCCUPIED:
         raise room_in_use(room_id, occupant=room.occupantBookingId, users=[])
+    _no_periods_ahead(room, now, "deleted")
     try:
         room.update(actions=[Room.retiringUntil.set(now + RETIRE_WINDOW)])
     except UpdateError as exc:

@@ -13,7 +13,7 @@ raise them after it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from pynamodb.transactions import TransactWrite
@@ -35,6 +35,18 @@ def stock_shifter_register(shifter: Shifter) -> None:
 def in_service(room: Room) -> bool:
     """Whether the room counts as sellable (its type's `sellableRooms`)."""
     return room.status != STATUS_MAINTENANCE and room.housekeeping != HOUSEKEEPING_OUT_OF_ORDER
+
+
+def out_of_order_nights(room: Room) -> set[date]:
+    """The nights of the room's dated out-of-order periods (bookings.out_of_order writes
+    them): the assigner, the search and the rack leave the room out on those nights."""
+    nights: set[date] = set()
+    for period in room.outOfOrderPeriods or []:
+        day, end = date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
+        while day < end:
+            nights.add(day)
+            day += timedelta(days=1)
+    return nights
 
 
 def stock_shift(

@@ -23,7 +23,10 @@ def _nights(booking: Booking) -> list[str]:
     return [(start + timedelta(days=i)).isoformat() for i in range((end - start).days)]
 
 
-def inventory_violations() -> list[str]:
+def inventory_violations(*, capacity_from: date | None = None) -> list[str]:
+    """Everything wrong (empty: nothing). With `capacity_from`, also each counter's capacity
+    from that night on: `sellable` = the type's rooms in service less the night's dated
+    out-of-order periods (`outOfOrder` = their markers), `ceiling` = sellable + limit."""
     bookings = {b.bookingId: b for b in Booking.scan(consistent_read=True)}
     counters = {(i.roomType, i.night): i for i in InventoryNight.scan(consistent_read=True)}
     room_nights = list(RoomNight.scan(consistent_read=True))
@@ -36,6 +39,8 @@ def inventory_violations() -> list[str]:
                 if (booking.roomType, night) not in counters:
                     problems.append(f"{booking.bookingId}: no counter for {night}")
     for item in room_nights:
+        if item.bookingId.startswith("OUT-OF-ORDER:"):
+            continue  # a dated out-of-order period's marker (bookings.out_of_order)
         owner = bookings.get(item.bookingId)
         if owner is None or owner.status not in HOLDING or owner.roomId != item.roomId:
             problems.append(f"room night {item.roomId} {item.night} held by {item.bookingId}")
@@ -44,6 +49,8 @@ def inventory_violations() -> list[str]:
             problems.append(f"{key}: sold {item.sold}, bookings hold {wanted.get(key, 0)}")
         if item.sold > item.ceiling:
             problems.append(f"{key}: sold {item.sold} > ceiling {item.ceiling}")
+    if capacity_from is not None:
+        problems += _capacity_violations(counters, room_nights, capacity_from)
     held = {(n.roomId, n.night): n.bookingId for n in room_nights}
     for booking in bookings.values():
         if booking.status in HOLDING and booking.roomId:
@@ -56,3 +63,30 @@ def inventory_violations() -> list[str]:
 def assert_inventory_consistent() -> None:
     problems = inventory_violations()
     assert not problems, "\n".join(problems[:20])
+
+
+def _capacity_violations(counters, room_nights, first: date) -> list[str]:
+    from rooms.models import Room, RoomType
+
+    kinds = {t.roomType: t for t in RoomType.scan(consistent_read=True)}
+    room_type = {r.roomId: r.roomType for r in Room.scan(consistent_read=True)}
+    closed: Counter = Counter(
+        (room_type.get(n.roomId), n.night)
+        for n in room_nights
+        if n.bookingId.startswith("OUT-OF-ORDER:")
+    )
+    problems = []
+    for key, item in counters.items():
+        if key[1] < first.isoformat():
+            continue
+        kind = kinds[key[0]]
+        if item.outOfOrder != closed.get(key, 0):
+            problems.append(f"{key}: outOfOrder {item.outOfOrder}, markers {closed.get(key, 0)}")
+        if item.sellable != kind.sellableRooms - item.outOfOrder:
+            problems.append(
+                f"{key}: sellable {item.sellable}, rooms in service {kind.sellableRooms} "
+                f"- out of order {item.outOfOrder}"
+            )
+        if item.ceiling != item.sellable + (kind.overbookingLimit or 0):
+            problems.append(f"{key}: ceiling {item.ceiling} != sellable + limit")
+    return problems

@@ -23,7 +23,7 @@ from rooms.models import (
     Room,
 )
 from rooms.room_types import room_types_all
-from rooms.stock import in_service
+from rooms.stock import in_service, out_of_order_nights
 
 from ..assigner import Stay, assign
 from ..exceptions import HoldExpired, InvalidTransition, RoomUnavailable
@@ -258,7 +258,11 @@ def _assign_type(code, *, start, end, actor, now, rid, out: AssignmentResult) ->
     rooms = _rooms_of(code, all_rooms=True)
     room_ids = [r.roomId for r in rooms]
     span = [date.fromordinal(d) for d in range(low.toordinal(), high.toordinal())]
-    blocked = {r.roomId: span for r in rooms if not in_service(r)}
+    blocked = {
+        r.roomId: span if not in_service(r) else sorted(out_of_order_nights(r))
+        for r in rooms
+        if not in_service(r) or r.outOfOrderPeriods
+    }
     stays, by_id = [], {}
     for booking in around:
         inside = booking.bookingId in ours

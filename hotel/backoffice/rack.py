@@ -23,7 +23,7 @@ from hotel.dates import clamp_day
 from hotel.dynamo_admin.rendering import format_day
 from rooms.room_types import room_types_all
 from rooms.selectors import rooms_all
-from rooms.stock import in_service
+from rooms.stock import in_service, out_of_order_nights
 
 from .common import admin_site, base_context, may_change_bookings
 from .room_desk import room_assignable
@@ -85,13 +85,22 @@ def _bar(booking: Booking, *, start: date, end: date, admin, now, movable: bool)
     }
 
 
-def _cells(days: list[dict], bars: list[dict], *, blocked: bool, link) -> list[dict]:
-    """The background cell of each day: out of order, free (a link to book it) or covered."""
+def _cells(
+    days: list[dict],
+    bars: list[dict],
+    *,
+    blocked: bool,
+    link,
+    closed: set | frozenset = frozenset(),
+) -> list[dict]:
+    """The background cell of each day: out of order (the whole room, or a dated period's
+    `closed` nights), free (a link to book it) or covered."""
     covered = {c for bar in bars for c in range(bar["column"], bar["column"] + bar["span"])}
     cells = []
     for day in days:
-        cell = {"day": day, "blocked": blocked, "url": None}
-        if not blocked and day["column"] not in covered and link is not None:
+        shut = blocked or day["date"] in closed
+        cell = {"day": day, "blocked": shut, "url": None}
+        if not shut and day["column"] not in covered and link is not None:
             cell["url"] = link(day["date"])
         cells.append(cell)
     return cells
@@ -143,7 +152,9 @@ def rack_rows(*, start: date, end: date, days: list[dict], now, can_change: bool
                     "stays": stays,
                     "lanes": stack(stays),
                     "blocked": blocked,
-                    "cells": _cells(days, stays, blocked=blocked, link=link),
+                    "cells": _cells(
+                        days, stays, blocked=blocked, link=link, closed=out_of_order_nights(room)
+                    ),
                 }
             )
         if len(rows) == 1 and not lane:

@@ -133,6 +133,8 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("booking-room", "PUT"): DESK,
     ("booking-room", "DELETE"): DESK,
     ("room-assignments", "POST"): DESK,
+    ("room-out-of-order", "POST"): ROOM_STATUS,
+    ("room-out-of-order-detail", "DELETE"): ROOM_STATUS,
     ("booking-list", "GET"): BOOKING_STAFF,
     ("booking-list", "POST"): PUBLIC,  # guests book without an account
     ("booking-detail", "GET"): BOOKING_STAFF,  # or the guest's token
