@@ -89,6 +89,7 @@ ALLOWED = [
     r"Starting localstripe on 127\.0\.0\.1:\d+ \(a stand-in for Stripe\)",
     r"Creating the DynamoDB tables",
     r"Loading the demo rooms, bookings and manager account",
+    r"Checking the room types and inventory counters",
     r"Starting the app with gunicorn on 127\.0\.0\.1:\d+",
     r"",
     r"  Ready in [\d.]+s",
