@@ -31,6 +31,7 @@ from ..inventory import InventoryChange
 from ..lifecycle import hold_has_lapsed, night_is_held
 from ..models import CHECKED_IN, CONFIRMED, PENDING, Booking, RoomNight
 from ..selectors import booking_nights, booking_stay_nights, live_bookings_between
+from .change import booking_change
 from .common import (
     booking_audit,
     booking_read,
@@ -38,6 +39,7 @@ from .common import (
     event_detail,
     room_read,
 )
+from .room_move import booking_move_in_house
 from .stay import stay_release, stay_take
 
 # Search nodes per room type (bookings.assigner): well under a second; past it the plan is
@@ -73,16 +75,26 @@ def booking_room_set(
     keep_rate: bool = False,
 ) -> Booking:
     """Give the booking `room_id` (pinned: the assigner never moves it), or take its room
-    away (`room_id` None). A room of another type changes the stay (booking_change).
+    away (`room_id` None). A room of another type changes the stay (booking_change); a guest
+    in house moves to another room of the type with the occupancy (booking_move_in_house).
     Raises BookingNotFound, InvalidTransition, HoldExpired, NotFound (room),
     RoomUnavailable (ROOM_UNAVAILABLE: not free for every night)."""
     booking = booking_read(booking_id)
+    if booking.status == CHECKED_IN and room_id is not None and room_id != booking.roomId:
+        room = room_read(room_id)
+        if room.roomType != booking.roomType:
+            raise InvalidTransition(
+                "A guest in house moves to a room of the same type; to change the type, "
+                "check out and book the new one.",
+                details={"status": booking.status},
+            )
+        return booking_move_in_house(
+            booking, room_id=room_id, pinned=pinned, actor=actor, now=now, request_id=request_id
+        )
     _assignable(booking, now)
     if room_id is not None:
         room = room_read(room_id)
         if room.roomType != booking.roomType:
-            from .change import booking_change
-
             return booking_change(
                 booking_id=booking_id,
                 room_id=room_id,

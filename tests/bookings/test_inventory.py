@@ -8,7 +8,12 @@ from datetime import timedelta
 import pytest
 
 from bookings import services
-from bookings.exceptions import InvalidTransition, RoomUnavailable, TooManyGuests
+from bookings.exceptions import (
+    InvalidTransition,
+    RoomNotReady,
+    RoomUnavailable,
+    TooManyGuests,
+)
 from bookings.inventory import inventory_read, nights_ensure
 from bookings.models import Booking, RoomNight
 from hotel.errors import Conflict, ValidationFailed
@@ -266,3 +271,26 @@ def test_a_room_out_of_order_leaves_the_unsold_nights(twins):
     with pytest.raises(Conflict):
         room_delete(room_id="R-2", actor="t", now=NOW)  # both rooms are sold now
     assert_inventory_consistent()
+
+
+def test_a_guest_in_house_moves_to_another_room_with_the_occupancy(twins):
+    from rooms.models import Room
+
+    booking = sell()
+    place(booking, "R-1", pinned=False)
+    for status in ("confirmed", "checked-in"):
+        services.booking_transition(
+            booking_id=booking.bookingId, to_status=status, actor="t", now=NOW
+        )
+
+    moved = place(booking, "R-2", pinned=True)
+
+    assert (moved.roomId, moved.status) == ("R-2", "checked-in")
+    old, new = Room.get("R-1"), Room.get("R-2")
+    assert (old.status, old.housekeeping, old.occupantBookingId) == ("available", "dirty", None)
+    assert (new.status, new.occupantBookingId) == ("occupied", booking.bookingId)
+    assert {n.roomId for n in RoomNight.scan()} == {"R-2"}
+    assert sold() == [1, 1, 0, 0]
+    assert_inventory_consistent()
+    with pytest.raises(RoomNotReady):  # R-1 is dirty now: not ready for a guest
+        place(booking, "R-1", pinned=True)
