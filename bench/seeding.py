@@ -1,10 +1,11 @@
 """The availability benchmark's hotel and bookings (bench.availability, bench.dashboard).
 
-`seed` creates the hotel the first time through the services (200 rooms in five types with
-`rooms.services.room_create`: the types' counts are the rooms' transactions'), then writes
-bookings directly with BatchWriteItem: assigned ones with their room nights and the night
-counter's `rooms` entry, unassigned ones as a unit of their type, and the inventory counters
-(`bookings.models.InventoryNight`) they imply, never past a type's ceiling.
+`seed` creates the hotel the first time through the services (five types, two of them with
+`rooms.room_type_services.room_type_create`, and 200 rooms with `rooms.services.room_create`:
+the types' counts are the rooms' transactions'), then writes bookings directly with
+BatchWriteItem: assigned ones with their room nights, unassigned ones as a unit of their
+type, and the inventory counters (`bookings.models.InventoryNight`) they imply, never past a
+type's ceiling.
 `consistency_check` proves the written data is what the services would have left.
 """
 
@@ -27,7 +28,8 @@ NOW = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
 
 # The hotel: (code, name, rooms, max guests, price per night in minor units, amenities).
 # Standard, Deluxe and Suite are the first version's codes: their first room creates the
-# type (rooms.room_types.room_type_for_room); Superior and Family are created as types.
+# type (rooms.room_types.room_type_for_room); Superior and Family are created first with
+# rooms.room_type_services.room_type_create.
 HOTEL_TYPES = (
     ("Standard", "Standard double", 80, 2, 450_000, ["WiFi", "AC", "TV", "Shower"]),
     ("Deluxe", "Deluxe sea view", 60, 3, 700_000, ["WiFi", "AC", "TV", "Minibar", "Bathtub"]),
@@ -76,9 +78,11 @@ class Hotel:
 
 
 def _type_create(code, name, max_guests, price, amenities, order, now) -> None:
-    """A room type that is not a first-version code: rooms.room_type_services when this tree
-    has it, else the same item written as it would (no rooms yet; the counts are the rooms')."""
+    """A room type that is not a first-version code, through the service (no rooms yet; the
+    counts follow the rooms created next)."""
     from django.conf import settings
+
+    from rooms.room_type_services import room_type_create
 
     data = {
         "roomType": code,
@@ -90,23 +94,13 @@ def _type_create(code, name, max_guests, price, amenities, order, now) -> None:
         "amenities": amenities,
         "sortOrder": order,
     }
-    try:
-        from rooms.room_type_services import room_type_create
-    except ImportError:
-        from rooms.models import RoomType
-        from rooms.room_types import room_types_forget
-
-        RoomType(**data, maxChildren=0, lastUpdated=now, revision=1).save(
-            condition=RoomType.roomType.does_not_exist()
-        )
-        room_types_forget()
-        return
     room_type_create(data=data, actor="bench", now=now)
 
 
 def hotel_create(rng: random.Random, now: datetime, start: date = YEAR_START) -> Hotel:
-    """200 rooms in five types, created with room_create (a type's counts follow its rooms),
-    6 of them in maintenance; and two rate rules."""
+    """Five room types (Superior and Family with room_type_create, the others by their first
+    room) and 200 rooms created with room_create (a type's counts follow its rooms), 6 of them
+    in maintenance; and two rate rules."""
     from bookings.models import RateRule
     from rooms.models import ROOM_TYPES, STATUS_MAINTENANCE, Room, RoomType
     from rooms.room_types import room_types_forget
@@ -288,11 +282,11 @@ def seed(
 
     Items match what the booking services write (Booking; one RoomNight per night of a
     live booking's room; for each (type, night) an InventoryNight whose `sold` counts the
-    live bookings holding it and whose `rooms` maps the assigned rooms to their bookings),
-    but go in with BatchWriteItem instead of one transaction per booking (no audit entries:
-    searches never read them). A counter exists for every night any booking ever touched
-    (a dead booking created its nights' counters when it was made). `assigned_share`: the
-    share of bookings with a room (1.0: all, as before room types).
+    live bookings holding it, assigned or not), but go in with BatchWriteItem instead of
+    one transaction per booking (no audit entries: searches never read them). A counter
+    exists for every night any booking ever touched (a dead booking created its nights'
+    counters when it was made). `assigned_share`: the share of bookings with a room (1.0:
+    all, as before room types).
     """
     from django.conf import settings
 
@@ -322,7 +316,6 @@ def seed(
     bookings: list[Booking] = []
     nights: list[RoomNight] = []
     touched: set[tuple[str, int]] = set()
-    maps: dict[tuple[str, int], dict[str, str]] = {}
     ids: set[str] = set()
     by_status: Counter = Counter()
     assigned = 0
@@ -427,7 +420,6 @@ def seed(
                         holdExpiresAt=hold_epoch,
                     )
                 )
-                maps.setdefault((code, d), {})[room_id] = booking_id
         assert room_id is None or room_type_of[room_id] == code
 
     counters = []
@@ -445,7 +437,6 @@ def seed(
                 sellable=sellable,
                 ceiling=max(0, sellable + (kind.overbookingLimit or 0)),
                 outOfOrder=0,
-                rooms=maps.get((code, d), {}),
             )
         )
     for model, items in ((Booking, bookings), (RoomNight, nights), (InventoryNight, counters)):
@@ -497,12 +488,12 @@ def _stay_nights(check_in: str, check_out: str) -> list[str]:
 def consistency_check(bookings: list) -> dict:
     """The seeded data is what the services would have left: every counter's `sold` equals
     the live bookings (pending, confirmed, in house) of its type and night, never above its
-    ceiling; its `rooms` map equals the assigned live bookings' nights; each of those nights
-    has its room-night item. `bookings`: the items of the full Scan. Raises SystemExit."""
+    ceiling; the room-night items are exactly the assigned live bookings' nights.
+    `bookings`: the items of the full Scan. Raises SystemExit."""
     from bookings.models import LIVE_STATUSES, InventoryNight, RoomNight
 
     wanted: Counter = Counter()
-    maps: dict[tuple[str, str], dict[str, str]] = {}
+    expected: set[tuple[str, str, str]] = set()
     for raw in bookings:
         if raw["status"]["S"] not in LIVE_STATUSES:
             continue
@@ -510,7 +501,7 @@ def consistency_check(bookings: list) -> dict:
         for night in _stay_nights(raw["checkIn"]["S"], raw["checkOut"]["S"]):
             wanted[(room_type, night)] += 1
             if room_id:
-                maps.setdefault((room_type, night), {})[room_id] = raw["bookingId"]["S"]
+                expected.add((room_id, night, raw["bookingId"]["S"]))
     problems: list[str] = []
     counters = 0
     for item in InventoryNight.scan(consistent_read=True):
@@ -521,15 +512,11 @@ def consistency_check(bookings: list) -> dict:
             problems.append(f"{key}: sold {item.sold}, live bookings {live}")
         if item.sold > item.ceiling:
             problems.append(f"{key}: sold {item.sold} > ceiling {item.ceiling}")
-        rooms = item.rooms.as_dict() if hasattr(item.rooms, "as_dict") else dict(item.rooms or {})
-        if rooms != maps.get(key, {}):
-            problems.append(f"{key}: rooms map has {len(rooms)}, assigned {len(maps.get(key, {}))}")
     problems += [f"{key}: {n} live bookings, no counter" for key, n in wanted.items() if n]
     held = {
         (n["roomId"]["S"], n["night"]["S"], n["bookingId"]["S"])
         for n in raw_scan(RoomNight.Meta.table_name, consistent=True)
     }
-    expected = {(r, night, b) for (_, night), m in maps.items() for r, b in m.items()}
     if held != expected:
         problems.append(
             f"room nights: {len(held - expected)} without an assigned live booking, "
