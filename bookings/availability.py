@@ -106,6 +106,7 @@ def rooms_search(
     offers.sort(key=lambda o: (o.quote.total, o.room_type.sortOrder or 0, o.room_type.roomType))
     open_types = {o.room_type.roomType for o in offers}
     rooms = []
+    quotes: dict[tuple, Quote] = {}
     for room in data.rooms:
         if room.roomType not in open_types or not in_service(room):
             continue
@@ -113,8 +114,12 @@ def rooms_search(
             continue
         if room.outOfOrderPeriods and out_of_order_nights(room) & set(nights):
             continue  # out of order on a night of the stay (the copy has its periods)
-        quote = booking_quote(room=room, check_in=check_in, check_out=check_out, rules=data.rules)
-        rooms.append((room, quote))
+        price = (room.roomType, room.pricePerNight, room.currency)
+        if price not in quotes:  # rooms of one type mostly share a price: quote it once
+            quotes[price] = booking_quote(
+                room=room, check_in=check_in, check_out=check_out, rules=data.rules
+            )
+        rooms.append((room, quotes[price]))
     rooms.sort(key=lambda pair: (pair[1].total, pair[0].roomId))
     return Search(types=offers, rooms=rooms, restrictions=stay_restrictions(refusals))
 

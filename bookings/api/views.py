@@ -68,10 +68,12 @@ class AvailabilityView(APIView):
             data=getattr(data, "catalog", None),
         )
         room_types = [_type_offer_body(request, offer) for offer in search.types]
+        # One serializer for the list (DRF builds its fields once, not once per room).
+        listed = room_output_class(request)(
+            [room for room, _ in search.rooms], many=True, context={"request": request}
+        ).data
         rooms = []
-        output = room_output_class(request)
-        for room, quote in search.rooms:
-            body = output(room, context={"request": request}).data
+        for body, (_, quote) in zip(listed, search.rooms, strict=True):
             body.update(
                 totalPrice=quote.total,
                 subtotal=quote.subtotal,
