@@ -20,7 +20,6 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from pynamodb.exceptions import UpdateError
 
 from hotel.errors import Conflict, ServiceUnavailable
@@ -121,13 +120,19 @@ def _unlock(room_type: str, token: str) -> None:
 
 
 def _existing_nights(room_type: str, *, start: date, now: datetime) -> list[InventoryNight]:
-    horizon = hotel_today(now) + timedelta(
-        days=settings.HOTEL_BOOKING_HORIZON_DAYS + settings.HOTEL_MAX_STAY_NIGHTS + 1
-    )
-    if start > horizon:
-        return []
-    items = inventory_read(first=start, last=horizon, room_type=room_type, consistent=True)
-    return [items[key] for key in sorted(items, key=lambda k: k[1])]
+    """The type's counters from `start` on: one Query for each month the type has counters
+    in (RoomType.stockMonths, read under the lock: no month is added meanwhile)."""
+    kind = room_type_get(code=room_type, consistent=True)
+    months = sorted(m for m in kind.stockMonths or () if m >= start.strftime("%Y-%m"))
+    found: list[InventoryNight] = []
+    for month in months:
+        first = max(start, date.fromisoformat(f"{month}-01"))
+        last = (date.fromisoformat(f"{month}-01") + timedelta(days=31)).replace(day=1)
+        items = inventory_read(
+            first=first, last=last - timedelta(days=1), room_type=room_type, consistent=True
+        )
+        found += [items[key] for key in sorted(items, key=lambda k: k[1])]
+    return found
 
 
 def _step(item: InventoryNight, kind: str, delta: int) -> bool:

@@ -108,12 +108,18 @@ def nights_ensure(*, room_type: str, nights: list[date]) -> None:
 
 
 def _create(tx: TransactWrite, kind: RoomType, missing: list[date]) -> None:
-    tx.condition_check(
-        RoomType,
-        kind.roomType,
-        condition=(RoomType.stockVersion == (kind.stockVersion or 0))
-        & (RoomType.stockLock.does_not_exist() | (RoomType.stockLockUntil < int(time.time()))),
+    unchanged = (RoomType.stockVersion == (kind.stockVersion or 0)) & (
+        RoomType.stockLock.does_not_exist() | (RoomType.stockLockUntil < int(time.time()))
     )
+    months = {night.strftime("%Y-%m") for night in missing} - set(kind.stockMonths or ())
+    if months:  # the type learns which months to walk when its rooms change
+        tx.update(
+            RoomType(roomType=kind.roomType),
+            actions=[RoomType.stockMonths.add(months)],
+            condition=unchanged,
+        )
+    else:
+        tx.condition_check(RoomType, kind.roomType, condition=unchanged)
     sellable = kind.sellableRooms or 0
     for night in missing:
         month, slot = inventory_key(kind.roomType, night)

@@ -108,6 +108,14 @@ def inventory_migrate(*, now: datetime, log: Callable[[str], None] = print) -> M
             outOfOrder=0,
         ).save()
         written += 1
+    months: dict[str, set[str]] = defaultdict(set)
+    for code, night in keys:
+        months[code].add(night.strftime("%Y-%m"))
+    for code, kind in kinds.items():  # the months a capacity change walks
+        walked = months[code]
+        kind.update(
+            actions=[RoomType.stockMonths.set(walked) if walked else RoomType.stockMonths.remove()]
+        )
     mismatches = inventory_check(sold)
     log(
         f"{len(created)} room type(s) created, {written} counter(s) written, "

@@ -8,6 +8,7 @@ from pynamodb.attributes import (
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -140,6 +141,9 @@ class RoomType(Model):
     stockVersion = IntegerAttribute(default=0)  # bumped by every change of the two counts
     stockLock = UnicodeAttribute(null=True)  # a capacity change in progress (its token)
     stockLockUntil = NumberAttribute(null=True)  # epoch seconds; a crashed change's lock lapses
+    # The months ("YYYY-MM") that have counters of this type: a capacity change walks only
+    # those (added by bookings.inventory.nights_ensure in the transaction creating them).
+    stockMonths = UnicodeSetAttribute(null=True)
     lastUpdated = UTCDateTimeAttribute()
     # Staff's edits are conditional on the revision they saw (optimistic locking). Not a
     # VersionAttribute: the counter updates above must not bump or reset it.
