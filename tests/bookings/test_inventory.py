@@ -294,3 +294,29 @@ def test_a_guest_in_house_moves_to_another_room_with_the_occupancy(twins):
     assert_inventory_consistent()
     with pytest.raises(RoomNotReady):  # R-1 is dirty now: not ready for a guest
         place(booking, "R-1", pinned=True)
+
+
+def test_an_overbooked_night_sells_past_the_rooms_and_check_in_says_no_room(twins):
+    from rooms.room_type_services import room_type_update
+
+    room_type_update(code="Deluxe", data={"overbookingLimit": 1}, actor="m", now=NOW)
+    bookings = [sell(start=0, nights=1) for _ in range(3)]  # two rooms, three sold
+    with pytest.raises(RoomUnavailable):
+        sell(start=0, nights=1)
+    for booking in bookings:
+        services.booking_transition(
+            booking_id=booking.bookingId, to_status="confirmed", actor="t", now=NOW
+        )
+    for booking in bookings[:2]:
+        services.booking_transition(
+            booking_id=booking.bookingId, to_status="checked-in", actor="t", now=NOW
+        )
+
+    with pytest.raises(services.NoRoomAvailable) as refused:
+        services.booking_transition(
+            booking_id=bookings[2].bookingId, to_status="checked-in", actor="t", now=NOW
+        )
+
+    assert refused.value.code == "NO_ROOM_AVAILABLE"
+    assert Booking.get(bookings[2].bookingId).status == "confirmed"
+    assert_inventory_consistent()
