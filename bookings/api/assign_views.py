@@ -57,7 +57,7 @@ class BookingRoomView(APIView):
         )
         return Response(BookingOutput(booking).data)
 
-    @extend_schema(request=None, responses=BookingOutput, operation_id="bookings_room_unset")
+    @extend_schema(request=None, responses={200: BookingOutput}, operation_id="bookings_room_unset")
     def delete(self, request, booking_id: str):
         booking = services.booking_room_set(
             booking_id=booking_id, room_id=None, pinned=False, **actor_from(request).as_kwargs()

@@ -43,6 +43,8 @@ PUBLIC: dict[str, set[str]] = {
     "api/bookings": {"POST"},  # guests book without an account
     "api/rooms": {"GET"},
     "api/rooms/<str:room_id>": {"GET"},
+    "api/room-types": {"GET"},
+    "api/room-types/<str:room_type>": {"GET"},
     "api/schema/": {"GET"},
     "api/docs/": {"GET"},
     "webhooks/stripe": set(),  # POST needs a valid Stripe-Signature: 400 without
@@ -86,6 +88,9 @@ HOUSEKEEPING_MAY: dict[str, set[str]] = {
     "admin/rooms/room/<path:object_id>/history/": ALL,
     # The room-status endpoint (rooms.change_room_status); a bare PUT answers 400 (no body).
     "api/rooms/<str:room_id>/housekeeping": {"PUT", "PATCH", "POST"},
+    # Dated out-of-order periods (rooms.change_room_status); a bare POST answers 415.
+    "api/rooms/<str:room_id>/out-of-order": {"POST"},
+    "api/rooms/<str:room_id>/out-of-order/<str:period_id>": {"DELETE"},
 }
 
 
@@ -149,12 +154,15 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "room_type": world.get("room_type", "Deluxe"),  # make_room's type
         "booking_id": world["booking"],
         "transaction_id": world["payment"],
+        "period_id": "no-such-period",
         "kind": "bookings",
         "app_label": "rooms",
         "url": "no-such-page/",
     }
 
     def object_id(model_route: str) -> str:
+        if "/roomtype/" in model_route:
+            return values["room_type"]
         if "/room/" in model_route:
             return world["room"]
         if "/payment/" in model_route:
