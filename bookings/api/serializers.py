@@ -234,7 +234,11 @@ class BookingRoomInput(StrictInputSerializer):
     """PUT /api/bookings/{id}/room."""
 
     roomId = serializers.CharField(max_length=40)
-    pinned = serializers.BooleanField(required=False, default=True)
+    pinned = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="True: the automatic assignment never moves the booking out of this room.",
+    )
     keepRate = serializers.BooleanField(required=False, default=False)
 
 
