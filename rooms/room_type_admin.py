@@ -36,18 +36,7 @@ class RoomTypeAdmin(DynamoModelAdmin):
     search_help_text = "The type's code, e.g. Deluxe."
     fields = (
         "roomType",
-        "name",
-        "description",
-        "beds",
-        "sizeM2",
-        "maxAdults",
-        "maxChildren",
-        "maxGuests",
-        "amenities",
-        "basePrice",
-        "currency",
-        "sortOrder",
-        "overbookingLimit",
+        *services.EDITABLE,  # what staff edit, in the audit's order
         "photo_gallery",
         "remove_photos",
         "photo",
