@@ -12,6 +12,7 @@ from hotel.dates import day_range_error
 from hotel.dynamo_admin.forms import DateInput, DynamoForm
 from hotel.templatetags.money import format_money
 from rooms.models import STATUS_MAINTENANCE
+from rooms.room_types import room_type_choices
 from rooms.selectors import rooms_list
 
 
@@ -32,14 +33,28 @@ def room_choices(*, include: str | None = None) -> list[tuple[str, str]]:
     return choices
 
 
+TYPE_CHOICE = "type:"  # a walk-in's room choice that books a unit of a type: "type:Deluxe"
+
+
+def type_choices() -> list[tuple[str, str]]:
+    """A unit of each room type that has rooms, the product assigning the room later."""
+    return [
+        (TYPE_CHOICE + code, f"Any {name} — a room is assigned later")
+        for code, name in room_type_choices(for_sale=True)
+    ]
+
+
 def walk_in_prefill(query) -> dict:
     """The new-booking form's values from the query string (the rack links a free night as
     ?roomId=101&checkIn=2026-03-09): a room, a first night and the next day; bad values are
     left out."""
     initial: dict = {}
     room_id = query.get("roomId", "").strip()[:64]
+    room_type = query.get("roomType", "").strip()[:40]
     if room_id:
         initial["roomId"] = room_id
+    elif room_type:  # the rack's "Unassigned" lane: a unit of the type
+        initial["roomId"] = TYPE_CHOICE + room_type
     try:
         check_in = date.fromisoformat(query.get("checkIn", ""))
     except ValueError:
@@ -80,9 +95,18 @@ class BookingForm(DynamoForm):
 
 
 class WalkInForm(BookingForm):
-    """A booking taken at the desk or on the phone: the email is optional."""
+    """A booking taken at the desk or on the phone: the email is optional. The room is a
+    room (pinned) or "Any <type>" (a unit of the type, assigned later)."""
 
     roomId = forms.ChoiceField(label="Room")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roomId"].choices = [
+            ("Room types", type_choices()),
+            ("Rooms", list(self.fields["roomId"].choices)),
+        ]
+
     checkIn = forms.DateField(label="Check-in", widget=DateInput)
     checkOut = forms.DateField(
         label="Check-out", widget=DateInput, help_text="The day the guest leaves (not a night)."

@@ -51,7 +51,7 @@ from hotel.errors import DomainError, StaleObject
 from hotel.templatetags.money import format_money
 from payments.admin import payments_for_booking_page
 
-from .booking_forms import BookingForm, WalkInForm, walk_in_prefill
+from .booking_forms import TYPE_CHOICE, BookingForm, WalkInForm, walk_in_prefill
 from .cancel import cancel_bookings
 from .room_desk import booking_room_context, room_label
 
@@ -329,8 +329,11 @@ class BookingAdmin(DynamoModelAdmin):
     # --- writes through the services ------------------------------------------------------------
 
     def create_object(self, request, data):
+        choice = data["roomId"]
+        by_type = choice.startswith(TYPE_CHOICE)
         created = services.booking_create(
-            room_id=data["roomId"],
+            room_id=None if by_type else choice,
+            room_type=choice.removeprefix(TYPE_CHOICE) if by_type else None,
             check_in=data["checkIn"],
             check_out=data["checkOut"],
             guests=data["guests"],

@@ -139,7 +139,10 @@ def rack_rows(*, start: date, end: date, days: list[dict], now, can_change: bool
                 "room": None,
                 "stays": lane,
                 "lanes": stack(lane),
-                "cells": _cells(days, [], blocked=False, link=None),
+                # a free night of the lane books a unit of the type (assigned later)
+                "cells": _cells(
+                    days, lane, blocked=False, link=_new_booking_link(add_url, roomType=code)
+                ),
             }
         ]
         for room in (r for r in rooms if r.roomType == code):

@@ -442,9 +442,22 @@ def test_the_add_form_offers_rooms_and_defaults_to_tonight(front_desk, rooms):
     response = front_desk.get(ADD)
 
     form = response.context["form"]
-    assert [value for value, _ in form.fields["roomId"].choices] == ["101", "102"]
+    groups = dict(form.fields["roomId"].choices)
+    assert [value for value, _ in groups["Rooms"]] == ["101", "102"]
+    # A unit of each type with rooms, the room assigned later.
+    assert [value for value, _ in groups["Room types"]] == ["type:Deluxe", "type:Suite"]
     assert str(form["checkIn"].value()) == day(0)
     assert not form.fields["guestEmail"].required
+
+
+def test_a_walk_in_can_take_a_unit_of_a_type_without_a_room(front_desk, rooms):
+    response = front_desk.post(ADD, walk_in(roomId="type:Deluxe"))
+
+    [booking] = list(Booking.scan())
+    assert response.status_code == 302
+    assert (booking.roomType, booking.roomId, booking.roomPinned) == ("Deluxe", None, None)
+    prefilled = front_desk.get(ADD, {"roomType": "Deluxe", "checkIn": day(1)})
+    assert prefilled.context["form"]["roomId"].value() == "type:Deluxe"
 
 
 def test_a_walk_in_without_email_is_held_and_its_page_opens(front_desk, rooms):

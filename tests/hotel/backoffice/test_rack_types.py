@@ -101,6 +101,8 @@ def test_a_free_night_links_to_the_new_booking_form_with_room_and_day(client_for
     assert form["roomId"].value() == "101"
     assert str(form["checkIn"].value()) == free
     assert str(form["checkOut"].value()) == (start + timedelta(days=3)).isoformat()
+    # The type's "Unassigned" lane books a unit of the type on a free night.
+    assert f"/admin/bookings/booking/add/?roomType=Deluxe&amp;checkIn={free}" in text
     # A viewer without the right to book sees no links.
     assert "bo-rack-day bo-free" not in client_for(roles.ACCOUNTANT).get(RACK).content.decode()
 
