@@ -27,7 +27,7 @@ from rooms.models import RoomType
 from rooms.room_types import room_type_get, room_types_forget
 
 from .clock import hotel_today
-from .inventory import inventory_read
+from .inventory import inventory_read, stock_unlocked
 from .models import InventoryNight
 from .selectors import bookings_of_type_on
 from .services.expiry import lapsed_holds_reclaim
@@ -88,11 +88,7 @@ def _lock(room_type: str) -> str:
                     RoomType.stockLockUntil.set(int(time.time()) + LOCK_SECONDS),
                     RoomType.stockVersion.add(1),
                 ],
-                condition=RoomType.roomType.exists()
-                & (
-                    RoomType.stockLock.does_not_exist()
-                    | (RoomType.stockLockUntil < int(time.time()))
-                ),
+                condition=RoomType.roomType.exists() & stock_unlocked(),
             )
             return token
         except UpdateError as exc:

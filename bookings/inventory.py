@@ -7,8 +7,8 @@ touches, so a search costs the same at 20 bookings or 20,000, and for 5 rooms or
 - `nights_ensure` creates a night's counter the first time anything needs it, from the
   type's `sellableRooms` and `overbookingLimit`, conditional on the type not having changed
   meanwhile (its `stockVersion`) and no capacity change being under way (`stockLock`).
-- `units_take` / `units_release` go into the booking's own transaction: `sold + 1` on the
-  condition `sold < ceiling` for each night, so the last unit goes to exactly one of any
+- `InventoryChange` goes into the booking's own transaction: `sold + 1` on the condition
+  `sold < ceiling` for each night, so the last unit goes to exactly one of any
   number of concurrent requests, inside DynamoDB.
 - bookings.capacity moves the counters of existing nights when the rooms a type can sell
   change (a room added, removed, out of order, the overbooking limit).
@@ -84,6 +84,13 @@ def _lock_free(room_type: RoomType) -> bool:
     return not room_type.stockLock or (room_type.stockLockUntil or 0) < time.time()
 
 
+def stock_unlocked():
+    """The condition that no capacity change holds the type's lock (or it has lapsed): the
+    same test `_lock_free` makes on a read, for a write (bookings.capacity takes the lock on
+    it; a night's counter is created only under it)."""
+    return RoomType.stockLock.does_not_exist() | (RoomType.stockLockUntil < int(time.time()))
+
+
 def nights_ensure(*, room_type: str, nights: list[date]) -> None:
     """Create the counters of `nights` that do not exist yet (waiting for a capacity change
     under way to finish). Raises NotFound (ROOM_TYPE_NOT_FOUND), ServiceUnavailable."""
@@ -108,9 +115,7 @@ def nights_ensure(*, room_type: str, nights: list[date]) -> None:
 
 
 def _create(tx: TransactWrite, kind: RoomType, missing: list[date]) -> None:
-    unchanged = (RoomType.stockVersion == (kind.stockVersion or 0)) & (
-        RoomType.stockLock.does_not_exist() | (RoomType.stockLockUntil < int(time.time()))
-    )
+    unchanged = (RoomType.stockVersion == (kind.stockVersion or 0)) & stock_unlocked()
     months = {night.strftime("%Y-%m") for night in missing} - set(kind.stockMonths or ())
     if months:  # the type learns which months to walk when its rooms change
         tx.update(

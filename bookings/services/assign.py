@@ -17,9 +17,6 @@ from hotel import events
 from hotel.dynamo import commit
 from hotel.errors import Conflict
 from rooms.models import (
-    HOUSEKEEPING_CLEAN,
-    HOUSEKEEPING_DIRTY,
-    HOUSEKEEPING_INSPECTED,
     Room,
 )
 from rooms.room_types import room_types_all
@@ -27,6 +24,7 @@ from rooms.stock import in_service, out_of_order_nights
 
 from ..assigner import Stay, assign
 from ..exceptions import HoldExpired, InvalidTransition, RoomUnavailable
+from ..free_rooms import ready_order
 from ..inventory import InventoryChange
 from ..lifecycle import hold_has_lapsed, night_is_held
 from ..models import CHECKED_IN, CONFIRMED, PENDING, Booking, RoomNight
@@ -45,7 +43,6 @@ from .stay import stay_release, stay_take
 # Search nodes per room type (bookings.assigner): well under a second; past it the plan is
 # still valid, perhaps with more moves than needed.
 ASSIGN_BUDGET = 50_000
-READY_FIRST = {HOUSEKEEPING_INSPECTED: 0, HOUSEKEEPING_CLEAN: 1, HOUSEKEEPING_DIRTY: 2}
 
 
 class NoRoomAvailable(Conflict):
@@ -190,9 +187,7 @@ def _rooms_of(room_type: str, *, all_rooms: bool = False) -> list[Room]:
     """The type's rooms (in service only, unless `all_rooms`), ready ones first
     (inspected, clean, dirty, the rest), then by floor and number."""
     rooms = [r for r in Room.by_type_floor.query(room_type) if all_rooms or in_service(r)]
-    return sorted(
-        rooms, key=lambda r: (READY_FIRST.get(r.housekeeping, 3), r.floorNumber, r.roomId)
-    )
+    return sorted(rooms, key=ready_order)
 
 
 def booking_room_autoassign(

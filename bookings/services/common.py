@@ -126,15 +126,14 @@ def take_night(
     night: date,
     booking_id: str,
     hold_until: datetime | None,
-    now: datetime,
 ) -> None:
     """In the booking's transaction: take one night of the room (held until `hold_until`,
     or for good without it)."""
     item = RoomNight(roomId=room_id, night=night.isoformat(), bookingId=booking_id)
     item.holdExpiresAt = _epoch(hold_until) if hold_until else None
     # Free. A lapsed hold keeps its nights until it is expired (by the sweeper, or by the
-    # booking that needs them: services.expiry.lapsed_holds_reclaim), so the counters'
-    # room maps always name the booking that holds each room night.
+    # booking that needs them: services.expiry.lapsed_holds_reclaim), so each room night
+    # always names a booking that still holds its type's unit for it.
     tx.save(item, condition=RoomNight.roomId.does_not_exist())
 
 

@@ -52,7 +52,6 @@ def booking_move_in_house(
                 night=night,
                 booking_id=booking.bookingId,
                 hold_until=None,
-                now=now,
             )
         room_state.checkin_room_update(
             tx,

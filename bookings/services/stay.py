@@ -68,7 +68,6 @@ def stay_take(
                 night=night,
                 booking_id=booking_id,
                 hold_until=hold_until,
-                now=now,
             )
     if own:
         change.write(tx)
