@@ -1,7 +1,9 @@
-"""Availability: which room types have a unit left for every night of a stay, at what price.
+"""Availability: which room types have a unit left for every night of a stay, under which
+rate plans, at what price.
 
 A search reads the inventory counters of the stay's nights (one Query per month it touches,
-bookings.inventory) and the catalog — room types, rooms and rate rules — from this
+bookings.inventory), the rate calendar (the same) and the catalog — room types, rooms,
+rate rules and rate plans — from this
 process's copy, checked against the catalog stamp with one small read (hotel.stamps). Its
 reads do not grow with rooms or bookings: never the room-night items, never a Scan.
 
@@ -21,25 +23,35 @@ from rooms.room_types import CATALOG, room_types_all
 from rooms.stock import in_service, out_of_order_nights
 
 from . import pricing
+from .clock import hotel_today
 from .inventory import inventory_read, units_left
-from .models import RateRule
-from .pricing import Quote, StayRuleViolation, stay_nights
-from .restrictions import stay_restrictions
-from .selectors import booking_quote, rate_rule_from_item, type_quote
+from .models import PromoCode, RatePlan, RateRule
+from .offers import Guests, Offer, occupancy_error, type_offers
+from .pricing import Quote, stay_nights
+from .rate_reads import rate_calendar_read, rate_plans_all
+from .selectors import booking_quote, rate_rule_from_item
+from .stay_rules import merge_refusals
 
 
 @dataclass(frozen=True)
 class TypeOffer:
     room_type: RoomType
     available: int  # units left for every night of the stay
-    quote: Quote
+    offers: list[Offer]  # cheapest first; empty when restrictions refuse every plan
+    restrictions: list[dict] = field(default_factory=list)
+
+    @property
+    def quote(self) -> Quote | None:
+        """The cheapest offer's quote."""
+        return self.offers[0].quote if self.offers else None
 
 
 @dataclass(frozen=True)
 class Search:
-    types: list[TypeOffer]  # cheapest first
-    rooms: list  # [(Room, Quote)] of the types with a unit left, cheapest first
-    restrictions: list[dict] = field(default_factory=list)
+    types: list[TypeOffer]  # with offers, cheapest first
+    rooms: list  # [(Room, Quote)] of the types with an offer, cheapest first
+    restrictions: list[dict] = field(default_factory=list)  # over the refused types
+    refused: list[TypeOffer] = field(default_factory=list)  # units left, no offer
 
 
 @dataclass(frozen=True)
@@ -47,11 +59,12 @@ class Catalog:
     room_types: list[RoomType]
     rooms: list[Room]
     rules: list[pricing.RateRule]
+    plans: list[RatePlan] = field(default_factory=list)
 
 
 def catalog() -> Catalog:
-    """Room types, rooms and active rate rules: one read of the stamp, the rest from this
-    process's copy unless someone changed them."""
+    """Room types, rooms, active rate rules and rate plans: one read of the stamp, the rest
+    from this process's copy unless someone changed them."""
     token = stamp_token(CATALOG)
     return Catalog(
         room_types=room_types_all(cached=True, token=token),
@@ -62,6 +75,7 @@ def catalog() -> Catalog:
             lambda: [rate_rule_from_item(r) for r in RateRule.scan() if r.active],
             token=token,
         ),
+        plans=rate_plans_all(cached=True, token=token),
     )
 
 
@@ -72,45 +86,61 @@ def rooms_search(
     now: datetime,
     room_type: str | None = None,
     guest_count: int | None = None,
+    guests: Guests | None = None,
+    promo: PromoCode | None = None,
+    channel: str | None = None,
     data: Catalog | None = None,
 ) -> Search:
-    """The room types with a unit left for every night of [check_in, check_out), for
-    `guest_count` guests, with their quotes, cheapest first; the rooms of those types; and
-    the min/max-stay rules that kept a type out (bookings.restrictions). Dates must be
-    validated first. `data`: the catalog the caller already read (one stamp read a request)."""
+    """The room types with a unit left for every night of [check_in, check_out) that hold
+    these guests, each with its offers (one per rate plan sold to `channel`), cheapest
+    first; the rooms of those types; and the types that restrictions refused, with why.
+    Dates (and the promo) must be validated first. `data`: the catalog the caller already
+    read (one stamp read a request). Reads: the stamp, the inventory and the rate calendar
+    (one Query each per month), never per room, booking or plan."""
     data = data or catalog()
+    if guests is None:
+        guests = Guests(adults=guest_count or 1)
+        fits = (lambda t: guest_count <= t.maxGuests) if guest_count else (lambda t: True)
+    else:
+        fits = lambda t: occupancy_error(t, guests) is None  # noqa: E731
     nights = stay_nights(check_in, check_out)
     kinds = [
-        t
-        for t in data.room_types
-        if (room_type is None or t.roomType == room_type)
-        and (guest_count is None or guest_count <= t.maxGuests)
+        t for t in data.room_types if (room_type is None or t.roomType == room_type) and fits(t)
     ]
     if not kinds or not nights:
         return Search(types=[], rooms=[])
     counters = inventory_read(first=nights[0], last=nights[-1])
-    offers: list[TypeOffer] = []
-    refusals: list[tuple[str, StayRuleViolation]] = []
+    calendar = rate_calendar_read(first=check_in, last=check_out)
+    today = hotel_today(now)
+    found: list[TypeOffer] = []
+    refused: list[TypeOffer] = []
     for kind in kinds:
         left = units_left(counters, kind, nights)
         if left <= 0:
             continue
-        try:
-            quote = type_quote(
-                room_type=kind, check_in=check_in, check_out=check_out, rules=data.rules
-            )
-        except StayRuleViolation as exc:
-            refusals.append((kind.roomType, exc))
-            continue
-        offers.append(TypeOffer(room_type=kind, available=left, quote=quote))
-    offers.sort(key=lambda o: (o.quote.total, o.room_type.sortOrder or 0, o.room_type.roomType))
-    open_types = {o.room_type.roomType for o in offers}
+        offers, restrictions = type_offers(
+            kind=kind,
+            check_in=check_in,
+            check_out=check_out,
+            now=now,
+            today=today,
+            guests=guests,
+            plans=data.plans,
+            calendar=calendar,
+            rules=data.rules,
+            promo=promo,
+            channel=channel,
+        )
+        entry = TypeOffer(kind, left, offers, restrictions)
+        (found if offers else refused).append(entry)
+    found.sort(key=lambda o: (o.quote.total, o.room_type.sortOrder or 0, o.room_type.roomType))
+    open_types = {o.room_type.roomType for o in found}
     rooms = []
     quotes: dict[tuple, Quote] = {}
     for room in data.rooms:
         if room.roomType not in open_types or not in_service(room):
             continue
-        if guest_count is not None and room.capacity < guest_count:
+        if room.capacity < guests.count:
             continue
         if room.outOfOrderPeriods and out_of_order_nights(room) & set(nights):
             continue  # out of order on a night of the stay (the copy has its periods)
@@ -121,7 +151,8 @@ def rooms_search(
             )
         rooms.append((room, quotes[price]))
     rooms.sort(key=lambda pair: (pair[1].total, pair[0].roomId))
-    return Search(types=offers, rooms=rooms, restrictions=stay_restrictions(refusals))
+    merged = merge_refusals([(t.room_type.roomType, t.restrictions) for t in refused])
+    return Search(types=found, rooms=rooms, restrictions=merged, refused=refused)
 
 
 def rooms_available(

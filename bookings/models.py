@@ -1,4 +1,4 @@
-"""Bookings, the room-night inventory lock, rate rules and idempotency keys."""
+"""Bookings, the inventory, rate rules, rate plans, the rate calendar and promo codes."""
 
 from __future__ import annotations
 
@@ -83,6 +83,16 @@ class Booking(Model):
     tax = IntegerAttribute()
     currency = UnicodeAttribute()
     nightly = JSONAttribute()  # [{"date", "amount", "rule"}]
+    # What the stay was sold under (None on bookings made before rate plans: FLEX, adults =
+    # guests, the hotel's policy; migrate_rates fills them in).
+    ratePlan = UnicodeAttribute(null=True)
+    adults = IntegerAttribute(null=True)
+    childrenAges = ListAttribute(of=NumberAttribute, null=True)
+    promoCode = UnicodeAttribute(null=True)
+    discount = IntegerAttribute(null=True)  # minor units the promo took off the room price
+    cityTax = IntegerAttribute(null=True)
+    dueNow = IntegerAttribute(null=True)  # what the payment terms take at booking
+    terms = JSONAttribute(null=True)  # the snapshot: bookings.terms
     source = UnicodeAttribute(default="api")
     notes = UnicodeAttribute(default="")
     guestTokenHash = UnicodeAttribute()
@@ -194,6 +204,98 @@ class RateRule(Model):
             end_date=self.endDate,
             room_type=self.roomType,
         )
+
+
+# --- what a stay is sold under: rate plans, the rate calendar, promo codes ---------------------
+PAYMENT_TERMS = ("prepay", "deposit", "at_hotel")
+CHANNELS = ("web", "api", "staff")  # the guest site, API clients, the front desk
+
+
+@register
+class RatePlan(Model):
+    """How a room type is sold: price (derived from the type's base or set in the rate
+    calendar), who it is for, cancellation and payment terms, occupancy prices, what is
+    included. Bookings keep a snapshot of it (Booking.terms); editing a plan changes new
+    quotes only."""
+
+    Meta = meta("rate-plans")
+
+    ratePlan = UnicodeAttribute(hash_key=True)  # the code, e.g. "FLEX", "NONREF"
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    roomTypes = ListAttribute(of=UnicodeAttribute, default=list)  # empty: every type, also later
+    active = BooleanAttribute(default=True)
+    channels = ListAttribute(of=UnicodeAttribute, default=list)  # of CHANNELS
+    # The nightly price derived from the base (FLEX's calendar price, else the type's base
+    # price with the seasonal adjustments): None, or {"kind": "percent"|"fixed", "value"}.
+    adjustment = JSONAttribute(null=True)
+    cancellation = UnicodeAttribute(null=True)  # "DAYS:PERCENT,…"; None: the hotel's policy
+    noShowPercent = IntegerAttribute(default=100)  # of the stay's total
+    payment = UnicodeAttribute(default="prepay")  # PAYMENT_TERMS
+    depositPercent = IntegerAttribute(null=True)  # with "deposit"
+    # {"included": N, "extraAdult": minor, "childBands": [{"fromAge", "toAge", "price"}],
+    #  "extraBed": minor, "byType": {"Deluxe": {…same keys…}}}; None: the price is per room.
+    occupancy = JSONAttribute(null=True)
+    # [{"code", "name", "unit": "per_stay"|"per_night"|"per_person_per_night", "value"}]
+    included = JSONAttribute(null=True)
+    sortOrder = IntegerAttribute(default=0)
+    revision = IntegerAttribute(default=1)
+    lastUpdated = UTCDateTimeAttribute()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ratePlan})"
+
+
+@register
+class RateDay(Model):
+    """The rate calendar: one room type's price and restrictions under one plan on one date
+    (only dates someone set). Keyed by month like the inventory, so a search reads every
+    type and plan of a stay's dates with one Query per month (bookings.rate_calendar)."""
+
+    Meta = meta("rate-calendar")
+
+    month = UnicodeAttribute(hash_key=True)  # YYYY-MM
+    slot = UnicodeAttribute(range_key=True)  # "YYYY-MM-DD#RoomType#PLAN"
+    date = UnicodeAttribute()
+    roomType = UnicodeAttribute()
+    ratePlan = UnicodeAttribute()
+    price = IntegerAttribute(null=True)  # minor units per night; None: derived
+    minStay = IntegerAttribute(null=True)  # on arrival this date
+    maxStay = IntegerAttribute(null=True)  # on arrival this date
+    minStayThrough = IntegerAttribute(null=True)  # any stay that includes this night
+    closedToArrival = BooleanAttribute(null=True)
+    closedToDeparture = BooleanAttribute(null=True)
+    stopSell = BooleanAttribute(null=True)
+    minAdvance = IntegerAttribute(null=True)  # days booked ahead of an arrival this date
+    maxAdvance = IntegerAttribute(null=True)
+    updatedAt = UTCDateTimeAttribute(null=True)
+
+
+PROMO_ITEM = "promo"  # the code's own item; per-guest use counters are "guest#<hash>"
+
+
+@register
+class PromoCode(Model):
+    """A promo code and its use counter (taken in the booking's transaction, on the condition
+    `uses < maxUses`); per-guest counters are items of the same code."""
+
+    Meta = meta("promo-codes")
+
+    code = UnicodeAttribute(hash_key=True)  # upper case
+    item = UnicodeAttribute(range_key=True, default=PROMO_ITEM)
+    description = UnicodeAttribute(null=True)
+    percent = IntegerAttribute(null=True)  # off the room price, or
+    amount = IntegerAttribute(null=True)  # minor units off the stay
+    bookFrom = UnicodeAttribute(null=True)  # YYYY-MM-DD: booked on or after
+    bookTo = UnicodeAttribute(null=True)
+    stayFrom = UnicodeAttribute(null=True)  # every night of the stay within
+    stayTo = UnicodeAttribute(null=True)
+    ratePlans = ListAttribute(of=UnicodeAttribute, null=True)  # empty: every plan
+    maxUses = IntegerAttribute(null=True)  # None: unlimited
+    perGuest = IntegerAttribute(null=True)  # uses per guest email; None: unlimited
+    uses = IntegerAttribute(default=0)
+    active = BooleanAttribute(null=True)
+    lastUpdated = UTCDateTimeAttribute(null=True)
 
 
 # --- back-office counters (bookings.stats) -----------------------------------------------------

@@ -27,7 +27,7 @@ def booking_restay_quote(
     """The price of `booking` for a new stay (its pinned room's, else its type's). Raises
     ValidationFailed, StayTooLong, StayRuleViolation (stay_validate), NotFound."""
     stay_validate(check_in=check_in, check_out=check_out, today=hotel_today(now))
-    return stay_quote(booking=booking, check_in=check_in, check_out=check_out)
+    return stay_quote(booking=booking, check_in=check_in, check_out=check_out, now=now)
 
 
 def guest_change_refusal(booking: Booking, now: datetime) -> str | None:

@@ -82,17 +82,28 @@ def type_quote(
 
 
 def stay_quote(
-    *, booking: Booking, check_in: date, check_out: date, room_id: str | None = None
+    *,
+    booking: Booking,
+    check_in: date,
+    check_out: date,
+    room_id: str | None = None,
+    now: datetime | None = None,
 ) -> Quote:
-    """What `booking` costs on these dates: a pinned room (or `room_id`, the room it is
-    moving to) at that room's price, else a unit of its type at the type's.
-    Raises NotFound (room or type), StayRuleViolation."""
+    """What `booking` costs on these dates under the terms it was sold with: a pinned room
+    (or `room_id`, the room it is moving to) at that room's price, else a unit of its type.
+    Raises NotFound (room or type), StayRuleViolation, TooManyGuests."""
+    from django.utils import timezone
+
+    from .stay_pricing import quote_booking
+
     target = room_id or (booking.roomId if booking.roomPinned else None)
-    if target:
-        room = room_get(room_id=target)
-        return booking_quote(room=room, check_in=check_in, check_out=check_out)
-    return type_quote(
-        room_type=room_type_get(code=booking.roomType), check_in=check_in, check_out=check_out
+    return quote_booking(
+        booking=booking,
+        kind=room_type_get(code=booking.roomType),
+        check_in=check_in,
+        check_out=check_out,
+        now=now or timezone.now(),
+        room=room_get(room_id=target) if target else None,
     )
 
 

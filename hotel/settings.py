@@ -236,6 +236,12 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or None
 HOTEL_3DS_ABANDONED_AFTER_SECONDS = int(os.environ.get("HOTEL_3DS_ABANDONED_AFTER_SECONDS", 900))
 # What a cancellation refunds: DAYS:PERCENT rules, "7:100" = full refund 7+ days before arrival.
 HOTEL_CANCELLATION_POLICY = os.environ.get("HOTEL_CANCELLATION_POLICY", "7:100,2:50,0:0")
+# City tax (bookings.rate_reads.city_tax_terms): "" none, "per_person:250" minor units per
+# person per night, or "percent:2.5" of the room price; from an age (18: adults only);
+# capped at a number of nights (empty: no cap). Never discounted by a promo code.
+HOTEL_CITY_TAX = os.environ.get("HOTEL_CITY_TAX", "")
+HOTEL_CITY_TAX_FROM_AGE = int(os.environ.get("HOTEL_CITY_TAX_FROM_AGE", 18))
+HOTEL_CITY_TAX_MAX_NIGHTS = os.environ.get("HOTEL_CITY_TAX_MAX_NIGHTS") or None
 
 # --- Email (hotel/mail.py): console locally, locmem in tests, Amazon SES (django-ses) in the cloud
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or {

@@ -11,11 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bookings.cancellation_terms import CancellationRule, InvalidPolicy, parse_policy
 
-@dataclass(frozen=True)
-class CancellationRule:
-    days_before: int  # cancelled at least this many days before check-in
-    refund_percent: int  # 0–100
+__all__ = ["CancellationRule", "InvalidPolicy", "parse_policy"]
 
 
 @dataclass(frozen=True)
@@ -26,28 +24,6 @@ class CancellationQuote:
     fee: int
     currency: str
     rule: CancellationRule | None  # None: no rule applies (nothing comes back)
-
-
-class InvalidPolicy(ValueError):
-    pass
-
-
-def parse_policy(text: str) -> tuple[CancellationRule, ...]:
-    """Parse "7:100,2:50,0:0" (days before arrival : refund percent). Raises InvalidPolicy."""
-    rules = []
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        try:
-            days, percent = (int(x) for x in part.split(":"))
-        except ValueError as exc:
-            raise InvalidPolicy(f"{part!r} is not DAYS:PERCENT") from exc
-        if days < 0 or not 0 <= percent <= 100:
-            raise InvalidPolicy(f"{part!r}: days must be >= 0 and percent 0–100")
-        rules.append(CancellationRule(days_before=days, refund_percent=percent))
-    if len({r.days_before for r in rules}) != len(rules):
-        raise InvalidPolicy("Each number of days may appear once.")
-    return tuple(sorted(rules, key=lambda r: r.days_before, reverse=True))
 
 
 def cancellation_quote(

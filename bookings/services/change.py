@@ -18,7 +18,8 @@ from ..inventory import InventoryChange
 from ..lifecycle import can_change, hold_has_lapsed
 from ..models import PENDING, Booking
 from ..pricing import stay_nights
-from ..selectors import booking_nights, booking_quote, booking_stay_nights, type_quote
+from ..selectors import booking_nights, booking_stay_nights
+from ..stay_pricing import booking_price_fields, quote_booking
 from .common import (
     booking_audit,
     booking_read,
@@ -129,10 +130,15 @@ def _booking_change_once(
         type_bookable(kind, booking.guests)
     if keep_rate and same_dates:
         quote = None  # an upgrade at the rate the guest booked
-    elif target and pinned:
-        quote = booking_quote(room=room or room_read(target), check_in=new_in, check_out=new_out)
-    else:
-        quote = type_quote(room_type=kind, check_in=new_in, check_out=new_out)
+    else:  # re-priced under the terms it was sold with (bookings.stay_pricing)
+        quote = quote_booking(
+            booking=booking,
+            kind=kind,
+            check_in=new_in,
+            check_out=new_out,
+            now=now,
+            room=(room or room_read(target)) if target and pinned else None,
+        )
     reprice = quote is not None and quote.total != booking.totalPrice
     if reprice and booking.openPayments:
         raise PaymentOpen(details={"transactionIds": sorted(booking.openPayments)})
@@ -163,12 +169,10 @@ def _booking_change_once(
         booking.roomPinned = True if (attempt and pinned) else None
         booking.checkIn, booking.checkOut = new_in.isoformat(), new_out.isoformat()
         if quote is not None:
-            booking.totalPrice, booking.subtotal, booking.tax = (
-                quote.total,
-                quote.subtotal,
-                quote.tax,
-            )
-            booking.nightly = quote.nightly_dicts()
+            priced = booking_price_fields(quote)
+            priced["terms"] = {**(booking.terms or {}), **priced["terms"]}
+            for name, value in priced.items():
+                setattr(booking, name, value)
         booking.updatedAt = now
         new_keys = {(attempt, n.isoformat()) for n in new_nights} if attempt else set()
         note = {"keptRate": True} if quote is None else None

@@ -23,8 +23,11 @@ from .. import holds, stats
 from ..clock import hotel_today
 from ..exceptions import RoomUnavailable
 from ..models import PENDING, Booking
+from ..offers import guests_field_errors, guests_from, promo_refusal
 from ..pricing import Quote
-from ..selectors import booking_quote, type_quote
+from ..promo_uses import promo_refused_why, promo_take
+from ..rate_reads import promo_get
+from ..stay_pricing import booking_price_fields, quote_request
 from .common import booking_audit, event_detail, hash_token, room_bookable, room_read
 from .expiry import lapsed_holds_reclaim
 from .stay import stay_prepare, stay_take, type_bookable, type_read
@@ -68,6 +71,11 @@ def booking_create(
     now: datetime,
     request_id: str | None = None,
     guest_client: str | None = None,
+    rate_plan: str | None = None,
+    adults: int | None = None,
+    children_ages: list[int] | tuple[int, ...] | None = None,
+    promo_code: str | None = None,
+    channel: str | None = None,
 ) -> CreatedBooking:
     """Hold a unit of `room_type` for a stay (`roomId` None: the product assigns a room
     later), or pin `room_id` (a unit of its type and that room's nights): a pending booking
@@ -75,8 +83,14 @@ def booking_create(
 
     `guest_client` (the client address) makes it a guest's online hold: short, and capped
     per client by a slot claimed in the same transaction (bookings.holds); without it the
-    hold is staff's (HOTEL_HOLD_MINUTES). Raises ValidationFailed, StayTooLong, NotFound
-    (room), TooManyGuests, StayRuleViolation, RoomUnavailable, TooManyHolds.
+    hold is staff's (HOTEL_HOLD_MINUTES).
+
+    Priced under `rate_plan` (default FLEX; offered to `channel`: "web", "api", "staff",
+    None for any) for `adults` and `children_ages` (without them, `guests` adults), less
+    `promo_code`, whose use is counted in the same transaction (bookings.promo_uses); the
+    booking keeps the quote and a snapshot of its terms (bookings.stay_pricing).
+    Raises ValidationFailed, StayTooLong, NotFound (room), TooManyGuests,
+    StayRuleViolation, RoomUnavailable, TooManyHolds, PromoUsedUp.
     """
     if not room_id and not room_type:
         raise ValidationFailed(
@@ -95,6 +109,17 @@ def booking_create(
             errors.update(exc.details.get("fields") or {})
     if len(notes or "") > 2000:
         errors["notes"] = ["At most 2000 characters."]
+    errors.update(guests_field_errors(adults, children_ages))
+    promo = None
+    if promo_code:
+        promo = promo_get(promo_code)
+        refusal = (
+            promo_refusal(promo, today=hotel_today(now), check_in=check_in, check_out=check_out)
+            if "checkIn" not in errors and "checkOut" not in errors
+            else None
+        )
+        if refusal:
+            errors["promoCode"] = [refusal]
     if errors:
         dates_only = set(errors) <= {"checkIn", "checkOut"}
         message = "These dates cannot be booked." if dates_only else None
@@ -102,6 +127,7 @@ def booking_create(
     guest_fields = guest_fields_validate(
         guest_name=guest_name, guest_email=guest_email, guest_phone=guest_phone, source=source
     )
+    party = guests_from(adults=adults, children_ages=children_ages, guest_count=guests)
     room = None
     if room_id:
         room = room_read(room_id)
@@ -109,9 +135,8 @@ def booking_create(
             raise ValidationFailed(
                 details={"fields": {"roomType": [f"Room {room_id} is a {room.roomType}."]}}
             )
-        room_bookable(room, guests)
+        room_bookable(room, party.count)
         kind = type_read(room.roomType)
-        quote = booking_quote(room=room, check_in=check_in, check_out=check_out)
     else:
         try:
             kind = type_read(room_type)
@@ -119,8 +144,22 @@ def booking_create(
             raise ValidationFailed(
                 details={"fields": {"roomType": [f"No room type {str(room_type)[:40]} exists."]}}
             ) from None
-        type_bookable(kind, guests)
-        quote = type_quote(room_type=kind, check_in=check_in, check_out=check_out)
+        type_bookable(kind, party.count)
+    quote = quote_request(
+        kind=kind,
+        check_in=check_in,
+        check_out=check_out,
+        now=now,
+        guests=party,
+        plan_code=rate_plan,
+        promo=promo,
+        channel=channel,
+        room=room,
+    )
+    priced = booking_price_fields(quote)
+    if priced["promoCode"] and promo.perGuest:
+        priced["terms"]["promoPerGuest"] = True
+    applied = promo if priced["promoCode"] else None
     nights = [n.night for n in quote.nightly]
     stay_prepare(room_type=kind.roomType, nights=nights)
     reclaimed = False
@@ -140,12 +179,7 @@ def booking_create(
             checkIn=check_in.isoformat(),
             checkOut=check_out.isoformat(),
             status=PENDING,
-            guests=guests,
-            totalPrice=quote.total,
-            subtotal=quote.subtotal,
-            tax=quote.tax,
-            currency=quote.currency,
-            nightly=quote.nightly_dicts(),
+            guests=party.count,
             source=source,
             notes=notes or "",
             guestTokenHash=hash_token(token),
@@ -155,12 +189,15 @@ def booking_create(
             purgeAt=hold_until + DEAD_BOOKING_RETENTION,
             guestHold=True if guest else None,
             holdSlot=slot,
+            **priced,
             **guest_fields,
         )
         entry = booking_audit(booking, "create", None, actor, now, request_id)
 
         def build(tx, booking=booking, entry=entry, slot=slot):
             tx.save(booking, condition=Booking.bookingId.does_not_exist())
+            if applied:
+                promo_take(tx, promo=applied, guest_email=booking.guestEmail)
             if slot:
                 holds.slot_claim(
                     tx, slot=slot, booking_id=booking.bookingId, until=hold_until, now=now
@@ -182,6 +219,8 @@ def booking_create(
                 continue
             if slot and slots.lost(slot, booking_id=booking.bookingId):
                 continue
+            if applied and (used_up := promo_refused_why(applied, booking.guestEmail)):
+                raise used_up
             if not reclaimed:  # Lapsed holds may still count: expire them, try once more.
                 reclaimed = True
                 if lapsed_holds_reclaim(room_type=kind.roomType, nights=nights, now=now):
