@@ -171,4 +171,31 @@ def booking_price_fields(quote: Quote) -> dict:
     }
 
 
-__all__ = ["booking_price_fields", "promo_for_plan", "quote_booking", "quote_request"]
+def booking_terms(booking: Booking) -> dict:
+    """The booking's snapshot of its terms; for a booking made before rate plans, the
+    terms it was sold under then (FLEX, the hotel's policy, prepay, its own lines)."""
+    if booking.terms:
+        return booking.terms
+    from .rate_reads import hotel_policy
+    from .rate_terms import PlanTerms
+
+    terms = terms_snapshot(
+        PlanTerms(code=DEFAULT_PLAN, name="Flexible", cancellation=hotel_policy())
+    )
+    terms["taxPercent"] = str(tax_percent())
+    terms["cityTax"] = CityTax().as_dict()
+    terms["promo"] = None
+    terms["lines"] = [
+        {"kind": "room", "label": "Room", "amount": booking.subtotal},
+        {"kind": "tax", "label": "Tax", "amount": booking.tax},
+    ]
+    return terms
+
+
+__all__ = [
+    "booking_terms",
+    "booking_price_fields",
+    "promo_for_plan",
+    "quote_booking",
+    "quote_request",
+]

@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
-from bookings import services
+from bookings import services, stay_rules
 from bookings.availability import catalog
 from bookings.exceptions import StayTooLong
 from bookings.models import SOURCES, STATUSES
+from bookings.offers import promo_refusal
+from bookings.rate_reads import DEFAULT_PLAN, promo_get
+from bookings.stay_pricing import booking_terms
 from hotel.api.serializers import DayField, StrictInputSerializer, domain_field_errors
 from rooms.api.serializers import RoomOutput
 
@@ -36,14 +39,46 @@ def stay_errors(values: dict, errors: dict) -> dict[str, list[str]]:
         raise
 
 
+def children_ages_field():
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=17),
+        required=False,
+        max_length=8,
+        help_text="Each child's age on arrival (0–17); priced by the plan's age bands.",
+    )
+
+
+def promo_errors(values: dict, errors: dict) -> dict[str, list[str]]:
+    """An unknown, expired or used-up promo code (or one for other dates) is the field's
+    error; the promo read is kept on the serializer for the view."""
+    code = values.get("promoCode")
+    if not code or {"checkIn", "checkOut"} & set(errors):
+        return {}
+    promo = promo_get(code)
+    refusal = promo_refusal(
+        promo,
+        today=services.hotel_today(timezone.now()),
+        check_in=values["checkIn"],
+        check_out=values["checkOut"],
+    )
+    return {"promoCode": [refusal]} if refusal else {}
+
+
 class AvailabilityInput(StrictInputSerializer):
     checkIn = DayField()
     checkOut = DayField()
     roomType = serializers.CharField(max_length=40, required=False)
-    guestCount = serializers.IntegerField(required=False, min_value=1, max_value=30)
+    adults = serializers.IntegerField(required=False, min_value=1, max_value=30)
+    childrenAges = children_ages_field()
+    guestCount = serializers.IntegerField(
+        required=False, min_value=1, max_value=30, help_text="Adults (the first version's)."
+    )
+    promoCode = serializers.CharField(required=False, max_length=40, allow_blank=True)
 
     def rule_errors(self, values, errors):
         found = stay_errors(values, errors)
+        if "checkIn" in values and "checkOut" in values and not found:
+            found.update(promo_errors(values, errors))
         code = values.get("roomType")
         if code:
             # The search reuses this read of the catalog (one stamp read a request).
@@ -67,14 +102,76 @@ class AvailableRoomOutput(RoomOutput):
 
 
 class RestrictionOutput(serializers.Serializer):
-    """A rate rule's stay limit that left free rooms out of the answer."""
+    """A restriction that keeps a stay from being sold, and what would work."""
 
-    code = serializers.ChoiceField(choices=["MIN_STAY", "MAX_STAY"])
+    code = serializers.ChoiceField(choices=list(stay_rules.CODES))
+    nights = serializers.JSONField(
+        required=False,
+        help_text="MIN_STAY / MAX_STAY: the nights needed; STOP_SELL: the closed nights.",
+    )
     minNights = serializers.IntegerField(required=False, help_text="With MIN_STAY.")
     maxNights = serializers.IntegerField(required=False, help_text="With MAX_STAY.")
-    night = serializers.CharField(help_text="The first night of the stay the rule covers.")
-    roomTypes = serializers.ListField(child=serializers.CharField())
+    on = serializers.ChoiceField(
+        choices=["arrival", "through"],
+        required=False,
+        help_text="MIN/MAX_STAY: set on the arrival date, or on a night the stay includes.",
+    )
+    night = serializers.CharField(required=False, help_text="The night the limit is set on.")
+    date = serializers.CharField(required=False, help_text="CLOSED_TO_ARRIVAL / _DEPARTURE.")
+    days = serializers.IntegerField(required=False, help_text="MIN_ADVANCE / MAX_ADVANCE.")
+    bookableFrom = serializers.CharField(required=False, help_text="MAX_ADVANCE.")
+    roomTypes = serializers.ListField(child=serializers.CharField(), required=False)
     message = serializers.CharField()
+
+
+class CancellationRuleOut(serializers.Serializer):
+    daysBefore = serializers.IntegerField()
+    refundPercent = serializers.IntegerField()
+
+
+class OfferCancellationOutput(serializers.Serializer):
+    freeUntil = serializers.CharField(
+        allow_null=True, help_text="Free cancellation ends at this moment; null: never free."
+    )
+    rules = CancellationRuleOut(many=True)
+    noShowPercent = serializers.IntegerField()
+
+
+class OfferPaymentOutput(serializers.Serializer):
+    terms = serializers.ChoiceField(choices=["prepay", "deposit", "at_hotel"])
+    dueNow = serializers.IntegerField(help_text="Charged when booked (minor units).")
+    dueAtHotel = serializers.IntegerField()
+    depositPercent = serializers.IntegerField(allow_null=True)
+
+
+class LineOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["room", "discount", "tax", "cityTax", "included"])
+    label = serializers.CharField()
+    amount = serializers.IntegerField()
+    value = serializers.IntegerField(required=False, help_text="An included extra's worth.")
+    quantity = serializers.IntegerField(required=False)
+    code = serializers.CharField(required=False)
+
+
+class OfferOutput(serializers.Serializer):
+    """A room type under one rate plan, for these guests: the quote that is charged."""
+
+    ratePlan = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    totalPrice = serializers.IntegerField(help_text="= the sum of `lines`.")
+    subtotal = serializers.IntegerField(help_text="The nights after the promo, before tax.")
+    discount = serializers.IntegerField()
+    taxes = serializers.IntegerField()
+    taxPercent = serializers.CharField()
+    cityTax = serializers.IntegerField()
+    currency = serializers.CharField()
+    nightly = NightlyOutput(many=True)
+    included = serializers.ListField(child=serializers.DictField())
+    promoCode = serializers.CharField(allow_null=True)
+    cancellation = OfferCancellationOutput()
+    payment = OfferPaymentOutput()
+    lines = LineOutput(many=True)
 
 
 class AvailableTypeOutput(serializers.Serializer):
@@ -91,11 +188,15 @@ class AvailableTypeOutput(serializers.Serializer):
     amenities = serializers.ListField(child=serializers.CharField())
     photos = serializers.ListField(child=serializers.CharField(), help_text="URLs.")
     available = serializers.IntegerField(help_text="Units left for every night of the stay.")
-    totalPrice = serializers.IntegerField()
-    subtotal = serializers.IntegerField()
-    tax = serializers.IntegerField()
+    totalPrice = serializers.IntegerField(allow_null=True, help_text="The cheapest offer's.")
+    subtotal = serializers.IntegerField(allow_null=True)
+    tax = serializers.IntegerField(allow_null=True)
     currency = serializers.CharField()
     nightly = NightlyOutput(many=True)
+    offers = OfferOutput(many=True, help_text="One per rate plan, cheapest first.")
+    restrictions = RestrictionOutput(
+        many=True, help_text="Why no plan is offered (when `offers` is empty)."
+    )
 
 
 class AvailabilityOutput(serializers.Serializer):
@@ -117,7 +218,15 @@ class BookingInput(StrictInputSerializer):
     )
     checkIn = DayField()
     checkOut = DayField()
-    guests = serializers.IntegerField(min_value=1, max_value=12)
+    ratePlan = serializers.CharField(
+        max_length=20, required=False, help_text="Default: the hotel's default plan, FLEX."
+    )
+    adults = serializers.IntegerField(min_value=1, max_value=12, required=False)
+    childrenAges = children_ages_field()
+    guests = serializers.IntegerField(
+        min_value=1, max_value=12, required=False, help_text="Adults, when `adults` is not given."
+    )
+    promoCode = serializers.CharField(max_length=40, required=False, allow_blank=True)
     guestName = serializers.CharField(max_length=120)
     guestEmail = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     guestPhone = serializers.CharField(max_length=25, required=False, allow_blank=True)
@@ -132,6 +241,14 @@ class BookingInput(StrictInputSerializer):
             and not ({"roomId", "roomType"} & set(errors))
         ):
             found["roomType"] = ["Give a roomType (or a roomId to pin a room)."]
+        if (
+            "adults" not in values
+            and "guests" not in values
+            and not {"adults", "guests"} & set(errors)
+        ):
+            found["adults"] = ["Give adults (and childrenAges), or guests."]
+        if "checkIn" in values and "checkOut" in values and not found.get("checkIn"):
+            found.update(promo_errors(values, errors))
         guest = {
             "guest_name": values.get("guestName", "-"),
             "guest_email": values.get("guestEmail") or None,
@@ -272,6 +389,18 @@ class BookingOutput(serializers.Serializer):
     checkOut = serializers.CharField()
     nights = serializers.SerializerMethodField()
     guests = serializers.IntegerField()
+    adults = serializers.SerializerMethodField()
+    childrenAges = serializers.SerializerMethodField()
+    ratePlan = serializers.SerializerMethodField()
+    promoCode = serializers.CharField(allow_null=True)
+    discount = serializers.SerializerMethodField()
+    cityTax = serializers.SerializerMethodField()
+    dueNow = serializers.SerializerMethodField()
+    terms = serializers.SerializerMethodField(
+        help_text="What the stay was sold under, as booked: plan, cancellation policy, "
+        "payment terms, occupancy prices, taxes, lines. Editing the plan later does not "
+        "change it."
+    )
     guestName = serializers.CharField()
     guestEmail = serializers.CharField(allow_null=True)
     guestPhone = serializers.CharField(allow_null=True)
@@ -287,6 +416,27 @@ class BookingOutput(serializers.Serializer):
 
     def get_roomPinned(self, booking) -> bool:
         return bool(booking.roomPinned)
+
+    def get_adults(self, booking) -> int:
+        return booking.adults if booking.adults is not None else booking.guests
+
+    def get_childrenAges(self, booking) -> list[int]:
+        return [int(a) for a in booking.childrenAges or []]
+
+    def get_ratePlan(self, booking) -> str:
+        return booking.ratePlan or DEFAULT_PLAN
+
+    def get_discount(self, booking) -> int:
+        return booking.discount or 0
+
+    def get_cityTax(self, booking) -> int:
+        return booking.cityTax or 0
+
+    def get_dueNow(self, booking) -> int:
+        return booking.totalPrice if booking.dueNow is None else booking.dueNow
+
+    def get_terms(self, booking) -> dict:
+        return booking_terms(booking)
 
     def get_nights(self, booking) -> int:
         return len(booking.nightly or [])

@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings import availability, selectors, services
+from bookings.offers import guests_from
+from bookings.rate_reads import promo_get
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import invalid_cursor, parse_query
@@ -21,6 +23,7 @@ from hotel.dynamo import InvalidCursor
 from hotel.idempotency import idempotent, request_caller
 from rooms.api.serializers import room_output_class
 
+from .offers import offer_body
 from .serializers import (
     AvailabilityInput,
     AvailabilityOutput,
@@ -59,15 +62,27 @@ class AvailabilityView(APIView):
             check_out=params["checkOut"],
             today=services.hotel_today(now),
         )
+        guests = None
+        if "adults" in params or "childrenAges" in params:
+            guests = guests_from(
+                adults=params.get("adults"),
+                children_ages=params.get("childrenAges"),
+                guest_count=params.get("guestCount"),
+            )
+        user = request.user
+        staff = bool(user and user.is_authenticated and user.has_perm("bookings.add_booking"))
         search = availability.rooms_search(
             check_in=params["checkIn"],
             check_out=params["checkOut"],
             room_type=params.get("roomType"),
             guest_count=params.get("guestCount"),
+            guests=guests,
+            promo=promo_get(params["promoCode"]) if params.get("promoCode") else None,
+            channel=None if staff else "api",  # staff also see staff-only plans
             now=now,
             data=getattr(data, "catalog", None),
         )
-        room_types = [_type_offer_body(request, offer) for offer in search.types]
+        room_types = [_type_offer_body(request, offer) for offer in search.types + search.refused]
         # One serializer for the list (DRF builds its fields once, not once per room).
         listed = room_output_class(request)(
             [room for room, _ in search.rooms], many=True, context={"request": request}
@@ -89,7 +104,8 @@ class AvailabilityView(APIView):
                 "roomTypes": room_types,
                 "rooms": rooms,
                 "count": len(rooms),
-                # Why free rooms were left out: min/max-stay rules these dates do not meet.
+                # Why types with free units were left without an offer (each type's own
+                # list is in its entry): the restrictions these dates do not meet.
                 "restrictions": search.restrictions,
             }
         )
@@ -112,11 +128,13 @@ def _type_offer_body(request, offer) -> dict:
             request.build_absolute_uri(default_storage.url(name)) for name in kind.photos or []
         ],
         "available": offer.available,
-        "totalPrice": quote.total,
-        "subtotal": quote.subtotal,
-        "tax": quote.tax,
-        "currency": quote.currency,
-        "nightly": quote.nightly_dicts(),
+        "totalPrice": quote.total if quote else None,
+        "subtotal": quote.subtotal if quote else None,
+        "tax": quote.tax if quote else None,
+        "currency": kind.currency,
+        "nightly": quote.nightly_dicts() if quote else [],
+        "offers": [offer_body(o) for o in offer.offers],
+        "restrictions": offer.restrictions,
     }
 
 
@@ -170,7 +188,12 @@ class BookingListView(APIView):
                 room_type=params.get("roomType"),
                 check_in=params["checkIn"],
                 check_out=params["checkOut"],
-                guests=params["guests"],
+                guests=params.get("guests"),
+                adults=params.get("adults"),
+                children_ages=params.get("childrenAges"),
+                rate_plan=params.get("ratePlan"),
+                promo_code=params.get("promoCode") or None,
+                channel=None if is_staff else "api",
                 guest_name=params["guestName"],
                 guest_email=params.get("guestEmail"),
                 guest_phone=params.get("guestPhone"),
