@@ -186,7 +186,8 @@ def city_tax_on(
     terms: CityTax, *, nightly: Sequence[int], adults: int, children_ages: Sequence[int]
 ) -> int:
     """City tax for the stay: per taxable person per night, or a percent of the nights'
-    room price, over at most `max_nights` nights."""
+    room price before any promo (a promo never lowers it), over at most `max_nights`
+    nights."""
     if terms.kind == "none" or not nightly:
         return 0
     counted = list(nightly[: terms.max_nights] if terms.max_nights else nightly)
@@ -245,9 +246,7 @@ def price_stay(
     subtotal = sum(n.amount for n in nightly)
     discount = sum(discounts)
     tax = tax_on(subtotal, tax_percent)
-    city = city_tax_on(
-        city_tax, nightly=[n.amount for n in nightly], adults=adults, children_ages=children
-    )
+    city = city_tax_on(city_tax, nightly=grosses, adults=adults, children_ages=children)
     persons = adults + len(children)
     lines = [
         {"kind": "room", "label": f"{plan.name}, {len(nights)} nights", "amount": sum(grosses)}

@@ -33,6 +33,7 @@ from ..models import (
     Booking,
     RoomNight,
 )
+from ..promo_uses import promo_give_back
 from ..selectors import booking_nights, booking_stay_nights
 from .assign import booking_room_autoassign
 from .common import (
@@ -146,7 +147,9 @@ def booking_transition(
         )
 
         def build(tx, booking=booking, entry=entry, previous=previous, effects=effects):
-            tx.save(booking, condition=(Booking.status == previous) & _price_condition(paid))
+            tx.save(
+                booking, condition=(Booking.status == previous) & _price_condition(booking, paid)
+            )
             effects.apply(tx)
             tx.save(entry)
             if also is not None:
@@ -192,6 +195,8 @@ class _TransitionEffects:
         # Leaving the live statuses gives back the type's unit of every night.
         self.room_type = booking.roomType
         self.unit_nights = booking_stay_nights(booking) if to_status not in LIVE_STATUSES else []
+        # A stay that ends unkept gives its promo code's use back (bookings.promo_uses).
+        self.promo_of = booking if to_status in (CANCELLED, EXPIRED) else None
         self.room = None
         self.room_before = None
         if to_status in (CHECKED_IN, CHECKED_OUT):
@@ -222,6 +227,8 @@ class _TransitionEffects:
             stay_release(
                 tx, room_type=self.room_type, unit_nights=self.unit_nights, room_nights=self.nights
             )
+        if self.promo_of is not None:
+            promo_give_back(tx, self.promo_of)
         if self.room is None:
             return
         if self.to_status == CHECKED_IN:
@@ -236,9 +243,15 @@ class _TransitionEffects:
             room_state.checkout_room_update(tx, self.room, now=self.now)
 
 
+def _due_now(booking: Booking) -> int:
+    """What confirming the booking takes: its payment terms' part (bookings made before
+    rate plans: the whole price)."""
+    return booking.totalPrice if booking.dueNow is None else booking.dueNow
+
+
 def _price_check(booking: Booking, paid: int | None) -> None:
-    """PriceChanged unless `paid` is None or exactly what the booking costs now."""
-    if paid is not None and booking.totalPrice != paid:
+    """PriceChanged unless `paid` is None or exactly what the booking's terms take now."""
+    if paid is not None and _due_now(booking) != paid:
         raise PriceChanged(
             f"Booking {booking.bookingId} costs {booking.totalPrice} {booking.currency} "
             f"(minor units); {paid} was paid.",
@@ -246,9 +259,13 @@ def _price_check(booking: Booking, paid: int | None) -> None:
         )
 
 
-def _price_condition(paid: int | None):
-    """The write's condition that the booking still costs `paid` (none without `paid`)."""
-    return Booking.totalPrice == paid if paid is not None else Booking.bookingId.exists()
+def _price_condition(booking: Booking, paid: int | None):
+    """The write's condition that the booking still takes `paid` (none without `paid`)."""
+    if paid is None:
+        return Booking.bookingId.exists()
+    if booking.dueNow is None:
+        return Booking.totalPrice == paid
+    return Booking.dueNow == paid
 
 
 def booking_cancel(*, booking_id: str, actor: str, now: datetime, request_id=None) -> Booking:
@@ -297,7 +314,7 @@ def booking_revive_paid(
     stay_prepare(room_type=booking.roomType, nights=nights)
 
     def build(tx):
-        tx.save(booking, condition=(Booking.status == previous) & _price_condition(paid))
+        tx.save(booking, condition=(Booking.status == previous) & _price_condition(booking, paid))
         stay_take(
             tx,
             room_type=booking.roomType,
