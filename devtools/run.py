@@ -140,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         _setup_step("Loading the demo rooms, bookings and manager account", ["seed_demo"], seed_env)
         # Room types and per-night counters for data from before room types (idempotent).
         _setup_step("Checking the room types and inventory counters", ["migrate_inventory"], env)
+        # The default rate plan and the terms of bookings from before rate plans (idempotent).
+        _setup_step("Checking the rate plans and booking terms", ["migrate_rates"], env)
 
         log_path = data_dir / "web.log"
         kind = "Django's development server (auto-reload)" if reload else "gunicorn"

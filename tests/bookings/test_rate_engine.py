@@ -107,7 +107,10 @@ calendars = st.dictionaries(
 )
 
 
-def priced(plan, stay, party, promo=None, city=CityTax(), rule_list=(), calendar=None, tax="12"):
+NO_CITY_TAX = CityTax()
+
+
+def priced(plan, stay, party, promo=None, city=NO_CITY_TAX, rule_list=(), calendar=None, tax="12"):
     start, nights = stay
     check_in = START + timedelta(days=start)
     return price_stay(

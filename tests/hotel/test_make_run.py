@@ -90,6 +90,7 @@ ALLOWED = [
     r"Creating the DynamoDB tables",
     r"Loading the demo rooms, bookings and manager account",
     r"Checking the room types and inventory counters",
+    r"Checking the rate plans and booking terms",
     r"Starting the app with gunicorn on 127\.0\.0\.1:\d+",
     r"",
     r"  Ready in [\d.]+s",
