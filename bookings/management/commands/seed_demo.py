@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from bookings.demo import seed_demo_bookings
+from bookings.rate_demo import seed_demo_rates
 from hotel.accounts import roles
 from hotel.accounts.services import staff_create, staff_get
 from rooms.demo import seed_demo_rooms
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             raise CommandError("The demo hotel is for the local stage only.")
         now = timezone.now()
         seed_demo_rooms(now=now, log=lambda msg: self.stdout.write(f"  {msg}"))
+        seed_demo_rates(now=now, log=lambda msg: self.stdout.write(f"  {msg}"))
         seed_demo_bookings(now=now, log=lambda msg: self.stdout.write(f"  {msg}"))
         email = settings.HOTEL_DEMO_EMAIL
         if staff_get(email=email) is None:
