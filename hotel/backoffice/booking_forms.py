@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django import forms
 
+from bookings.rate_reads import rate_plans_all
 from hotel.dates import day_range_error
 from hotel.dynamo_admin.forms import DateInput, DynamoForm
 from hotel.templatetags.money import format_money
@@ -106,12 +107,33 @@ class WalkInForm(BookingForm):
             ("Room types", type_choices()),
             ("Rooms", list(self.fields["roomId"].choices)),
         ]
+        self.fields["ratePlan"].choices = [
+            (p.ratePlan, f"{p.name} ({p.ratePlan})") for p in rate_plans_all() if p.active
+        ]
+
+    def clean_childrenAges(self) -> list[int]:
+        text = (self.cleaned_data.get("childrenAges") or "").replace(";", ",")
+        try:
+            ages = [int(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            raise forms.ValidationError("Ages are whole numbers, e.g. 4, 9.") from None
+        if any(not 0 <= age <= 17 for age in ages) or len(ages) > 8:
+            raise forms.ValidationError("Up to 8 children, each 0 to 17 years old.")
+        return ages
 
     checkIn = forms.DateField(label="Check-in", widget=DateInput)
     checkOut = forms.DateField(
         label="Check-out", widget=DateInput, help_text="The day the guest leaves (not a night)."
     )
-    guests = forms.IntegerField(label="Guests", min_value=1, max_value=100)
+    ratePlan = forms.ChoiceField(label="Rate plan", required=False)
+    guests = forms.IntegerField(label="Adults", min_value=1, max_value=100)
+    childrenAges = forms.CharField(
+        label="Children's ages",
+        required=False,
+        max_length=40,
+        help_text="E.g. 4, 9 — each child's age on arrival; empty: no children.",
+    )
+    promoCode = forms.CharField(label="Promo code", required=False, max_length=40)
     guestName = forms.CharField(label="Guest name", max_length=120)
     guestEmail = forms.EmailField(
         label="Email", required=False, help_text="Optional: the confirmation is sent here."
