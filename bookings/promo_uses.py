@@ -55,6 +55,10 @@ def promo_give_back(tx: TransactWrite, booking: Booking) -> None:
     """In the transaction that ends `booking` unkept (expired, cancelled): its use back."""
     if not booking.promoCode:
         return
+    try:  # a code deleted since (only unused codes can be) has nothing to give back to
+        PromoCode.get(booking.promoCode, PROMO_ITEM, attributes_to_get=["code"])
+    except DoesNotExist:
+        return
     tx.update(
         PromoCode(code=booking.promoCode, item=PROMO_ITEM),
         actions=[PromoCode.uses.add(-1)],

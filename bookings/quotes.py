@@ -12,8 +12,8 @@ from datetime import date, datetime
 from .lifecycle import can_change
 from .models import PENDING, Booking
 from .pricing import Quote
-from .selectors import stay_quote
 from .services import hotel_today, stay_validate
+from .stay_pricing import stay_quote
 
 # Why a guest may not move a booking online, as the lifecycle sees it (the guest site and
 # the API's CHANGE_NOT_ALLOWED details.reason).

@@ -12,8 +12,6 @@ from pynamodb.exceptions import DoesNotExist
 
 from hotel.dynamo import InvalidCursor, decode_cursor, encode_cursor, item_key
 from rooms.models import Room, RoomType
-from rooms.room_types import room_type_get
-from rooms.selectors import room_get
 
 from . import pricing
 from .exceptions import BookingNotFound
@@ -78,32 +76,6 @@ def type_quote(
         check_out=check_out,
         rules=rate_rules_active() if rules is None else rules,
         tax_percent=tax_percent(),
-    )
-
-
-def stay_quote(
-    *,
-    booking: Booking,
-    check_in: date,
-    check_out: date,
-    room_id: str | None = None,
-    now: datetime | None = None,
-) -> Quote:
-    """What `booking` costs on these dates under the terms it was sold with: a pinned room
-    (or `room_id`, the room it is moving to) at that room's price, else a unit of its type.
-    Raises NotFound (room or type), StayRuleViolation, TooManyGuests."""
-    from django.utils import timezone
-
-    from .stay_pricing import quote_booking
-
-    target = room_id or (booking.roomId if booking.roomPinned else None)
-    return quote_booking(
-        booking=booking,
-        kind=room_type_get(code=booking.roomType),
-        check_in=check_in,
-        check_out=check_out,
-        now=now or timezone.now(),
-        room=room_get(room_id=target) if target else None,
     )
 
 

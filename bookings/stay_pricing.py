@@ -13,6 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from rooms.models import Room, RoomType
+from rooms.room_types import room_type_get
+from rooms.selectors import room_get
 
 from .clock import hotel_today
 from .models import Booking, PromoCode
@@ -140,6 +142,28 @@ def quote_booking(
         promo=_snapshot_promo(booking),
         tax_percent=taxes,
         city_tax=_snapshot_city_tax(booking),
+    )
+
+
+def stay_quote(
+    *,
+    booking: Booking,
+    check_in: date,
+    check_out: date,
+    room_id: str | None = None,
+    now: datetime,
+) -> Quote:
+    """What `booking` costs on these dates under the terms it was sold with: a pinned room
+    (or `room_id`, the room it is moving to) at that room's price, else a unit of its type.
+    Raises NotFound (room or type), StayRuleViolation, TooManyGuests."""
+    target = room_id or (booking.roomId if booking.roomPinned else None)
+    return quote_booking(
+        booking=booking,
+        kind=room_type_get(code=booking.roomType),
+        check_in=check_in,
+        check_out=check_out,
+        now=now,
+        room=room_get(room_id=target) if target else None,
     )
 
 
