@@ -296,6 +296,8 @@ class PromoCode(Model):
     uses = IntegerAttribute(default=0)
     active = BooleanAttribute(null=True)
     lastUpdated = UTCDateTimeAttribute(null=True)
+    # Staff's edits are conditional on it (bookings.promo_codes); never moved by `uses`.
+    revision = IntegerAttribute(null=True)
 
 
 # --- back-office counters (bookings.stats) -----------------------------------------------------

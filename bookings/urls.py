@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import assign_views, out_of_order_views, views
+from .api import assign_views, out_of_order_views, rate_plan_views, views
 from .calendars import room_calendar_view
 
 api_urlpatterns = [
@@ -23,6 +23,18 @@ api_urlpatterns = [
         name="booking-room",
     ),
     path("room-assignments", assign_views.RoomAssignmentsView.as_view(), name="room-assignments"),
+    path("rate-plans", rate_plan_views.RatePlanListView.as_view(), name="rate-plan-list"),
+    path(
+        "rate-plans/<str:rate_plan>",
+        rate_plan_views.RatePlanDetailView.as_view(),
+        name="rate-plan-detail",
+    ),
+    path("promo-codes", rate_plan_views.PromoCodeListView.as_view(), name="promo-code-list"),
+    path(
+        "promo-codes/<str:code>",
+        rate_plan_views.PromoCodeDetailView.as_view(),
+        name="promo-code-detail",
+    ),
     # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py.
 ]
 

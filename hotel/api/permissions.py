@@ -25,3 +25,26 @@ def staff_perm(
 
     StaffPerm.__name__ = f"StaffPerm({read},{write})"
     return StaffPerm
+
+
+def role_perm(
+    *, write: str | tuple[str, ...], roles: frozenset[str], staff_read: bool = True
+) -> type[BasePermission]:
+    """Permission class for data only some roles change (rate plans and promo codes:
+    managers). Changes: a role in `roles` that also holds `write` (a grant like the front
+    desk's `bookings.*` alone is not enough). Safe methods: any signed-in staff member
+    (`staff_read`), else the same as changes. Anonymous callers get 401, other staff 403.
+    """
+    perms = (write,) if isinstance(write, str) else write
+
+    class RolePerm(BasePermission):
+        def has_permission(self, request, view):
+            user = request.user
+            if not (user and user.is_authenticated):
+                return False
+            if staff_read and request.method in SAFE_METHODS:
+                return True
+            return getattr(user, "role", None) in roles and any(user.has_perm(p) for p in perms)
+
+    RolePerm.__name__ = f"RolePerm({sorted(roles)},{write})"
+    return RolePerm

@@ -1,17 +1,21 @@
-"""The back office on the admin site: the bookings and rate-rule admins and the pages
-(dashboard, check-in/out, rack, reports, CSV exports), each with the permission that guards
-it. hotel.admin_site autodiscovers this module.
+"""The back office on the admin site: the bookings, rate-rule, rate-plan and promo-code
+admins and the pages (dashboard, check-in/out, rack, reports, CSV exports), each with the
+permission that guards it. hotel.admin_site autodiscovers this module.
 """
 
-from bookings.models import Booking, RateRule
+from bookings.models import Booking, PromoCode, RatePlan, RateRule
 from hotel.admin_site import site
 
 from . import common, dashboard, rack, reports, room_desk
 from .bookings import BookingAdmin
+from .promo_codes import PromoCodeAdmin
+from .rate_plans import RatePlanAdmin
 from .rate_rules import RateRuleAdmin
 
 site.register(Booking, BookingAdmin)
 site.register(RateRule, RateRuleAdmin)
+site.register(RatePlan, RatePlanAdmin)
+site.register(PromoCode, PromoCodeAdmin)
 
 site.register_page(
     "dashboard/",

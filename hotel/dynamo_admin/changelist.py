@@ -217,5 +217,23 @@ class ChangeList:
         return rows
 
 
+class ListedChangeList(ChangeList):
+    """The list of a small table its app reads whole through a selector (the admin's
+    `list_items(request)`), e.g. rate plans, where a plan nobody stored yet is listed too.
+    One page; the search looks for the term in the id and the name."""
+
+    def get_results(self) -> None:
+        items = self.modeladmin.list_items(self.request)
+        term = self.query.casefold()
+        if term:
+            items = [
+                item
+                for item in items
+                if term in self.modeladmin.object_id(item).casefold()
+                or term in str(getattr(item, "name", "") or "").casefold()
+            ]
+        self.results = items
+
+
 def column_class(name) -> str:
     return name if isinstance(name, str) else getattr(name, "__name__", "column")

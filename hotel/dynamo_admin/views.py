@@ -28,12 +28,16 @@ from .writes import condition_failed
 
 
 class ViewsMixin:
+    # The list page's reader: ChangeList (a Query or Scan by the filters), or a subclass such
+    # as ListedChangeList for a small table its app lists through a selector.
+    changelist_class = ChangeList
+
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
         if request.method == "POST":
             return self.response_action(request)
-        cl = ChangeList(request, self)
+        cl = self.changelist_class(request, self)
         cl.get_results()
         for error in cl.errors:
             messages.warning(request, error)

@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bookings.links import manage_token
-from bookings.models import RateRule
+from bookings.models import PromoCode, RateRule
 from bookings.services import booking_create
 from hotel.accounts import roles
 from hotel.accounts.services import api_token_issue
@@ -91,6 +91,9 @@ HOUSEKEEPING_MAY: dict[str, set[str]] = {
     # Dated out-of-order periods (rooms.change_room_status); a bare POST answers 415.
     "api/rooms/<str:room_id>/out-of-order": {"POST"},
     "api/rooms/<str:room_id>/out-of-order/<str:period_id>": {"DELETE"},
+    # Any staff member reads the rate plans (managers change them).
+    "api/rate-plans": {"GET"},
+    "api/rate-plans/<str:rate_plan>": {"GET"},
 }
 
 
@@ -136,9 +139,11 @@ def world(make_room, make_staff):
     )
     payment.save()
     RateRule(ruleId="walk", name="Walk", kind="percent", value=10, lastUpdated=now).save()
+    PromoCode(code="WALK10", percent=10, uses=0, revision=1, lastUpdated=now).save()
     return {
         "manager": make_staff(roles.MANAGER).email,
         "rule": "walk",
+        "promo": "WALK10",
         "room": room.roomId,
         "booking": created.booking.bookingId,
         "guest_token": created.guest_token,
@@ -155,6 +160,8 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "booking_id": world["booking"],
         "transaction_id": world["payment"],
         "period_id": "no-such-period",
+        "rate_plan": "FLEX",  # always there, stored or not
+        "code": world["promo"],
         "kind": "bookings",
         "app_label": "rooms",
         "url": "no-such-page/",
@@ -171,6 +178,10 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
             return world["manager"]
         if "/rateruleitem/" in model_route:
             return world["rule"]
+        if "/rateplan/" in model_route:
+            return "FLEX"
+        if "/promocode/" in model_route:
+            return world["promo"]
         return world["booking"]
 
     def token() -> str:

@@ -64,6 +64,16 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "bookings_rateruleitem_change": DESK,
     "bookings_rateruleitem_history": DESK,
     "bookings_rateruleitem_delete": frozenset({M}),
+    "bookings_rateplan_changelist": DESK,
+    "bookings_rateplan_add": frozenset({M}),
+    "bookings_rateplan_change": DESK,
+    "bookings_rateplan_history": DESK,
+    "bookings_rateplan_delete": frozenset({M}),
+    "bookings_promocode_changelist": frozenset({M}),
+    "bookings_promocode_add": frozenset({M}),
+    "bookings_promocode_change": frozenset({M}),
+    "bookings_promocode_history": frozenset({M}),
+    "bookings_promocode_delete": frozenset({M}),
     "payments_payment_changelist": BOOKING_STAFF,
     "payments_payment_add": NONE,
     "payments_payment_change": BOOKING_STAFF,
@@ -146,6 +156,18 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("payment-list", "POST"): DESK | {ACC},  # add_payment or change_booking; or the token
     ("payment-detail", "GET"): BOOKING_STAFF,
     ("payment-refund", "POST"): REPORTS,
+    ("rate-plan-list", "GET"): ALL,  # any staff member reads the plans
+    ("rate-plan-list", "POST"): frozenset({M}),
+    ("rate-plan-detail", "GET"): ALL,
+    ("rate-plan-detail", "PUT"): frozenset({M}),
+    ("rate-plan-detail", "PATCH"): frozenset({M}),
+    ("rate-plan-detail", "DELETE"): frozenset({M}),
+    ("promo-code-list", "GET"): frozenset({M}),
+    ("promo-code-list", "POST"): frozenset({M}),
+    ("promo-code-detail", "GET"): frozenset({M}),
+    ("promo-code-detail", "PUT"): frozenset({M}),
+    ("promo-code-detail", "PATCH"): frozenset({M}),
+    ("promo-code-detail", "DELETE"): frozenset({M}),
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -210,6 +232,8 @@ def api_routes() -> list[tuple[str, str, str]]:
 @pytest.fixture
 def world(make_room, make_staff):
     """One of everything the pages and endpoints name: room, booking, payment, staff, rule."""
+    from bookings.promo_codes import promo_code_create
+    from bookings.rate_plan_services import rate_plan_create
     from bookings.rates import rate_rule_save
 
     make_room(roomId="101")
@@ -244,6 +268,10 @@ def world(make_room, make_staff):
         actor="t",
         now=now,
     )
+    plan = rate_plan_create(
+        data={"ratePlan": "NONREF", "name": "Non-refundable"}, actor="t", now=now
+    )
+    promo = promo_code_create(data={"code": "SPRING10", "percent": 10}, actor="t", now=now)
     return {
         "rooms_room": "101",
         "rooms_roomtype": "Deluxe",
@@ -251,6 +279,8 @@ def world(make_room, make_staff):
         "payments_payment": payment.transactionId,
         "accounts_staffuser": make_staff(FD).email,
         "bookings_rateruleitem": rule.ruleId,
+        "bookings_rateplan": plan.ratePlan,
+        "bookings_promocode": promo.code,
         "booking": booking,
         "payment": payment,
     }
@@ -280,6 +310,8 @@ _ID_KEYS = (
     "payments_payment",
     "accounts_staffuser",
     "bookings_rateruleitem",
+    "bookings_rateplan",
+    "bookings_promocode",
 )
 
 
@@ -414,6 +446,8 @@ def _api_request(client, name, method, route, world):
         "<str:transaction_id>", world["payment"].transactionId
     )
     url = url.replace("<str:booking_id>", world["booking"].bookingId)
+    url = url.replace("<str:rate_plan>", world["bookings_rateplan"])
+    url = url.replace("<str:code>", world["bookings_promocode"])
     body = {
         "room-detail": {"capacity": 2},
         "booking-status": {"status": "checked-in"},
