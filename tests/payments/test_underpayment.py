@@ -213,7 +213,7 @@ def test_a_payment_opened_after_the_change_read_the_booking_fails_the_change_in_
 
     created = make_booking(nights=1)
     priced, go_on = threading.Event(), threading.Event()
-    real_quote = bookings.services.change.booking_quote
+    real_quote = bookings.services.change.quote_booking
 
     def quote_then_wait(**kwargs):
         result = real_quote(**kwargs)
@@ -221,7 +221,7 @@ def test_a_payment_opened_after_the_change_read_the_booking_fails_the_change_in_
         assert go_on.wait(30)
         return result
 
-    monkeypatch.setattr(bookings.services.change, "booking_quote", quote_then_wait)
+    monkeypatch.setattr(bookings.services.change, "quote_booking", quote_then_wait)
     answers = {}
     changer = threading.Thread(
         target=lambda: answers.update(change=change(APIClient(), created, nights=2))
@@ -247,7 +247,7 @@ def test_a_payment_completed_while_a_guest_change_is_mid_way_makes_the_change_re
 
     created = make_booking(nights=1)
     priced, go_on = threading.Event(), threading.Event()
-    real_quote = bookings.services.change.booking_quote
+    real_quote = bookings.services.change.quote_booking
     calls = []
 
     def quote_then_wait(**kwargs):
@@ -258,7 +258,7 @@ def test_a_payment_completed_while_a_guest_change_is_mid_way_makes_the_change_re
             assert go_on.wait(30)
         return result
 
-    monkeypatch.setattr(bookings.services.change, "booking_quote", quote_then_wait)
+    monkeypatch.setattr(bookings.services.change, "quote_booking", quote_then_wait)
     answers = {}
     changer = threading.Thread(
         target=lambda: answers.update(change=change(APIClient(), created, nights=2))
