@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .api import assign_views, out_of_order_views, views
+from .api.rate_calendar_views import RateCalendarView
 from .calendars import room_calendar_view
 
 api_urlpatterns = [
@@ -23,6 +24,7 @@ api_urlpatterns = [
         name="booking-room",
     ),
     path("room-assignments", assign_views.RoomAssignmentsView.as_view(), name="room-assignments"),
+    path("rate-calendar", RateCalendarView.as_view(), name="rate-calendar"),
     # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py.
 ]
 

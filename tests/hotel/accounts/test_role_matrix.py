@@ -146,6 +146,8 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("payment-list", "POST"): DESK | {ACC},  # add_payment or change_booking; or the token
     ("payment-detail", "GET"): BOOKING_STAFF,
     ("payment-refund", "POST"): REPORTS,
+    ("rate-calendar", "GET"): BOOKING_STAFF,
+    ("rate-calendar", "PUT"): frozenset({M}),  # front desk reads prices, managers set them
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -418,6 +420,7 @@ def _api_request(client, name, method, route, world):
         "room-detail": {"capacity": 2},
         "booking-status": {"status": "checked-in"},
         "payment-refund": {"amount": 1},
+        "rate-calendar": {"roomType": "Deluxe", "ratePlan": "FLEX", "from": "2027-03-01"},
         "booking-change": {"roomId": "101"},
         "payment-list": {
             "bookingId": world["booking"].bookingId,
