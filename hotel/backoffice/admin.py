@@ -9,6 +9,7 @@ from hotel.admin_site import site
 from . import common, dashboard, rack, reports, room_desk
 from .bookings import BookingAdmin
 from .rate_rules import RateRuleAdmin
+from .rates_grid import rates_grid_view
 
 site.register(Booking, BookingAdmin)
 site.register(RateRule, RateRuleAdmin)
@@ -40,6 +41,16 @@ site.register_page(
     "bookings in a lane per type.",
     allowed=common.may_view_bookings,
     order=20,
+)
+site.register_page(
+    "rates/",
+    rates_grid_view,
+    name="backoffice_rates",
+    title="Rates grid",
+    description="Room types × two weeks under a rate plan: prices, units left and "
+    "restrictions; managers change them in bulk.",
+    allowed=common.may_view_bookings,
+    order=25,
 )
 site.register_page(
     "rooms/assign/",

@@ -83,6 +83,7 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_rooms_assign": DESK,  # POST only; GET goes back to the dashboard
     "backoffice_booking_room": DESK,  # POST only; GET goes back to the booking
     "backoffice_rack": BOOKING_STAFF,
+    "backoffice_rates": BOOKING_STAFF,  # the grid; its bulk form (POST) is the managers'
     "backoffice_housekeeping": ROOM_STATUS,
     "backoffice_reports": REPORTS,
     "backoffice_export": REPORTS,
@@ -110,6 +111,7 @@ BACKOFFICE_POSTS = {
     "backoffice_housekeeping": ROOM_STATUS,
     "backoffice_rooms_assign": DESK,
     "backoffice_booking_room": DESK,
+    "backoffice_rates": frozenset({M}),
 }
 
 # --- the API: (route name, method) -> "public", or roles; guest-token routes answer 404 -----------
@@ -383,6 +385,16 @@ def test_admin_actions_by_role(world, make_staff, role):
             "backoffice_booking_room": (
                 "/admin/rooms/booking/",
                 {"booking_id": world["booking"].bookingId, "room_id": "101", "pinned": "on"},
+            ),
+            "backoffice_rates": (
+                "/admin/rates/",
+                {
+                    "plan": "FLEX",
+                    "room_types": ["Deluxe"],
+                    "start": world["booking"].checkIn,
+                    "last": world["booking"].checkIn,
+                    "stop_sell": "set",
+                },
             ),
         }[name]
         response = client.post(url, data)
