@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .api import assign_views, out_of_order_views, rate_plan_views, views
+from .api.rate_calendar_views import RateCalendarView
 from .calendars import room_calendar_view
 
 api_urlpatterns = [
@@ -35,6 +36,7 @@ api_urlpatterns = [
         rate_plan_views.PromoCodeDetailView.as_view(),
         name="promo-code-detail",
     ),
+    path("rate-calendar", RateCalendarView.as_view(), name="rate-calendar"),
     # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py.
 ]
 

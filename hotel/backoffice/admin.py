@@ -11,6 +11,7 @@ from .bookings import BookingAdmin
 from .promo_codes import PromoCodeAdmin
 from .rate_plans import RatePlanAdmin
 from .rate_rules import RateRuleAdmin
+from .rates_grid import rates_grid_view
 
 site.register(Booking, BookingAdmin)
 site.register(RateRule, RateRuleAdmin)
@@ -44,6 +45,16 @@ site.register_page(
     "bookings in a lane per type.",
     allowed=common.may_view_bookings,
     order=20,
+)
+site.register_page(
+    "rates/",
+    rates_grid_view,
+    name="backoffice_rates",
+    title="Rates grid",
+    description="Room types × two weeks under a rate plan: prices, units left and "
+    "restrictions; managers change them in bulk.",
+    allowed=common.may_view_bookings,
+    order=25,
 )
 site.register_page(
     "rooms/assign/",

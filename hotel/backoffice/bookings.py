@@ -52,6 +52,7 @@ from hotel.templatetags.money import format_money
 from payments.admin import payments_for_booking_page
 
 from .booking_forms import TYPE_CHOICE, BookingForm, WalkInForm, walk_in_prefill
+from .booking_terms import booking_terms_context
 from .cancel import cancel_bookings
 from .room_desk import booking_room_context, room_label
 
@@ -299,6 +300,7 @@ class BookingAdmin(DynamoModelAdmin):
                 for e in entries
             ],
             "history_url": self.object_url(obj.bookingId, "history"),
+            "terms": booking_terms_context(obj),
             "payments": payments_for_booking_page(request, obj.bookingId),
             **booking_room_context(request, obj),
         }

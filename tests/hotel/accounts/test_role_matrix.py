@@ -93,6 +93,7 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_rooms_assign": DESK,  # POST only; GET goes back to the dashboard
     "backoffice_booking_room": DESK,  # POST only; GET goes back to the booking
     "backoffice_rack": BOOKING_STAFF,
+    "backoffice_rates": BOOKING_STAFF,  # the grid; its bulk form (POST) is the managers'
     "backoffice_housekeeping": ROOM_STATUS,
     "backoffice_reports": REPORTS,
     "backoffice_export": REPORTS,
@@ -120,6 +121,7 @@ BACKOFFICE_POSTS = {
     "backoffice_housekeeping": ROOM_STATUS,
     "backoffice_rooms_assign": DESK,
     "backoffice_booking_room": DESK,
+    "backoffice_rates": frozenset({M}),
 }
 
 # --- the API: (route name, method) -> "public", or roles; guest-token routes answer 404 -----------
@@ -168,6 +170,8 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("promo-code-detail", "PUT"): frozenset({M}),
     ("promo-code-detail", "PATCH"): frozenset({M}),
     ("promo-code-detail", "DELETE"): frozenset({M}),
+    ("rate-calendar", "GET"): BOOKING_STAFF,
+    ("rate-calendar", "PUT"): frozenset({M}),  # front desk reads prices, managers set them
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -414,6 +418,16 @@ def test_admin_actions_by_role(world, make_staff, role):
                 "/admin/rooms/booking/",
                 {"booking_id": world["booking"].bookingId, "room_id": "101", "pinned": "on"},
             ),
+            "backoffice_rates": (
+                "/admin/rates/",
+                {
+                    "plan": "FLEX",
+                    "room_types": ["Deluxe"],
+                    "start": world["booking"].checkIn,
+                    "last": world["booking"].checkIn,
+                    "stop_sell": "set",
+                },
+            ),
         }[name]
         response = client.post(url, data)
         expected = 302 if role in allowed else 403
@@ -452,6 +466,7 @@ def _api_request(client, name, method, route, world):
         "room-detail": {"capacity": 2},
         "booking-status": {"status": "checked-in"},
         "payment-refund": {"amount": 1},
+        "rate-calendar": {"roomType": "Deluxe", "ratePlan": "FLEX", "from": "2027-03-01"},
         "booking-change": {"roomId": "101"},
         "payment-list": {
             "bookingId": world["booking"].bookingId,
