@@ -1,4 +1,5 @@
-"""Stripe PaymentIntents through `stripe.StripeClient`; localstripe when STRIPE_API_BASE is set.
+"""Stripe PaymentIntents (charges) and SetupIntents (a card kept as a guarantee) through
+`stripe.StripeClient`; localstripe when STRIPE_API_BASE is set.
 
 Only parameters that both Stripe and localstripe accept are sent (no
 `automatic_payment_methods`, `description`, `return_url` or refund `reason`): the same
@@ -24,6 +25,7 @@ from payments.exceptions import (
 )
 
 from .base import (
+    FAILED,
     PAYMENT_DISPUTED,
     PAYMENT_FAILED,
     PAYMENT_REFUNDED,
@@ -138,6 +140,97 @@ class StripeProvider(PaymentProvider):
             raise InvalidPaymentMethod() from exc
         except stripe.StripeError as exc:
             raise _gateway_error(exc, "read a card token") from exc
+
+    # --- a card kept as a guarantee ---------------------------------------------------------
+
+    def create_and_confirm_setup(
+        self, *, payment_method: str, metadata: dict[str, str], idempotency_key: str
+    ) -> ProviderResult:
+        """A customer (so the card can be charged off-session later) and a SetupIntent
+        confirmed with the card, in calls localstripe accepts too (it takes no
+        `confirm=True` at creation: the confirm is its own call)."""
+        method = self._payment_method(payment_method)
+        try:
+            customer = self.client.v1.customers.create(
+                params={"metadata": metadata},
+                options={"idempotency_key": f"{idempotency_key}:customer"},
+            )
+            intent = self.client.v1.setup_intents.create(
+                params={
+                    "customer": customer.id,
+                    "usage": "off_session",
+                    "payment_method_types": ["card"],
+                    "metadata": metadata,
+                },
+                options={"idempotency_key": f"{idempotency_key}:setup"},
+            )
+            intent = self.client.v1.setup_intents.confirm(
+                intent.id,
+                params={"payment_method": method},
+                options={"idempotency_key": f"{idempotency_key}:confirm"},
+            )
+        except stripe.CardError as exc:
+            raise PaymentDeclined(
+                exc.user_message or PaymentDeclined.default_message,
+                details={"declineCode": exc.code} if exc.code else None,
+            ) from exc
+        except stripe.InvalidRequestError as exc:
+            if _about_payment_method(exc):
+                raise InvalidPaymentMethod() from exc
+            raise _gateway_error(exc, "confirm a SetupIntent") from exc
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "confirm a SetupIntent") from exc
+        if intent.status in ("requires_payment_method", "canceled"):
+            message = getattr(intent.last_setup_error, "message", None)
+            raise PaymentDeclined(message or None, intent_id=intent.id)
+        return self._setup_result(intent, customer=customer.id)
+
+    def setup_status(self, *, intent_id: str) -> ProviderResult:
+        try:
+            intent = self.client.v1.setup_intents.retrieve(intent_id)
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "read a SetupIntent") from exc
+        return self._setup_result(intent, customer=getattr(intent, "customer", None))
+
+    def cancel_setup(self, *, intent_id: str) -> bool:
+        try:
+            intent = self.client.v1.setup_intents.cancel(intent_id)
+        except stripe.InvalidRequestError as exc:
+            try:  # Stripe refuses to cancel a succeeded (or already cancelled) intent.
+                status = self.client.v1.setup_intents.retrieve(intent_id).status
+            except stripe.StripeError:
+                raise _gateway_error(exc, "cancel a SetupIntent") from exc
+            return status == "canceled"
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "cancel a SetupIntent") from exc
+        return intent.status == "canceled"
+
+    def _setup_result(self, intent, *, customer) -> ProviderResult:
+        status = {
+            "succeeded": SUCCEEDED,
+            "requires_action": REQUIRES_ACTION,
+            "requires_payment_method": FAILED,
+            "canceled": FAILED,
+        }.get(intent.status, PROCESSING)
+        method = intent.payment_method if isinstance(intent.payment_method, str) else None
+        return ProviderResult(
+            status=status,
+            intent_id=intent.id,
+            client_secret=intent.client_secret if status == REQUIRES_ACTION else None,
+            brand=self._method_brand(method) if status == SUCCEEDED else None,
+            payment_method=method,
+            customer=customer if isinstance(customer, str) else None,
+        )
+
+    def _method_brand(self, method_id: str | None) -> str | None:
+        """The saved card's brand only. Best effort: the guarantee is saved either way."""
+        if not method_id:
+            return None
+        try:
+            return _brand(self.client.v1.payment_methods.retrieve(method_id))
+        except stripe.StripeError:
+            logger.warning("Could not read the brand of %s", method_id)
+            return None
 
     # --- refunds ----------------------------------------------------------------------------
 
