@@ -63,9 +63,7 @@ def payment_summary(
     summary = {"paid": paid, "refunded": refunded, "currency": currency, "status": status}
     if booking is not None:
         summary.update(payment_terms_summary(booking, paid=paid))
-        summary["guaranteed"] = any(
-            p.kind == GUARANTEE and p.status == COMPLETED for p in payments
-        )
+        summary["guaranteed"] = any(p.kind == GUARANTEE and p.status == COMPLETED for p in payments)
     return summary
 
 

@@ -58,6 +58,12 @@ from .shared import OBJECT_TYPE, is_money, payment_save, payment_snapshot, reloa
 IN_FLIGHT = timedelta(minutes=2)
 
 
+TERMS_WORDS = {
+    "deposit": "a deposit now, the rest at check-in.",
+    "at_hotel": "nothing now; send amount 0 (or none) to keep the card as the guarantee.",
+}
+
+
 def new_transaction_id(now: datetime) -> str:
     return new_reference("TXN", hotel_today(now))
 
@@ -160,17 +166,14 @@ def payment_create(
 
 
 def amount_mismatch(booking: Booking, message: str) -> AmountMismatch:
-    """AmountMismatch whose `expected` is what the booking's terms take now."""
+    """AmountMismatch whose `expected` is what the booking's terms take now (the message
+    names the terms)."""
+    terms = booking_payment_terms(booking)
+    if terms != "prepay":
+        message = f"{message} Its payment terms are {terms}: {TERMS_WORDS[terms]}"
     return AmountMismatch(
         message,
-        details={
-            "expected": {
-                "amount": booking_due_now(booking),
-                "currency": booking.currency,
-                "terms": booking_payment_terms(booking),
-                "totalPrice": booking.totalPrice,
-            }
-        },
+        details={"expected": {"amount": booking_due_now(booking), "currency": booking.currency}},
     )
 
 
@@ -191,10 +194,11 @@ def _attempt_key(booking_id: str, attempt: int) -> str:
 
 
 def _payment_open(
-    booking: Booking, *, amount: int, actor: str, now: datetime, request_id
+    booking: Booking, *, amount: int | None = None, actor: str, now: datetime, request_id
 ) -> Payment:
-    """Write the pending payment of `amount` (a guarantee when it is 0) and claim its attempt
-    number in one transaction."""
+    """Write the pending payment of `amount` (default: what the booking takes now; a
+    guarantee when it is 0) and claim its attempt number in one transaction."""
+    amount = booking_due_now(booking) if amount is None else amount
     earlier = payments_for_booking(booking_id=booking.bookingId)
     in_flight = [p for p in earlier if p.status == PENDING and p.createdAt > now - IN_FLIGHT]
     if in_flight:

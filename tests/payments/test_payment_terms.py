@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from bookings.links import manage_path
 from bookings.models import Booking, RatePlan
 from bookings.services import booking_create, booking_transition
 from hotel.audit.selectors import audit_for_object
@@ -106,7 +107,7 @@ def test_deposit_takes_exactly_its_percent_and_confirms_with_the_balance_due(boo
     with pytest.raises(AmountMismatch) as caught:
         pay(booking, TOTAL)
     assert caught.value.details["expected"]["amount"] == DEPOSIT_30
-    assert caught.value.details["expected"]["terms"] == "deposit"
+    assert "deposit" in caught.value.message
     assert Payment.by_booking.count(booking.bookingId) == 0  # nothing written or charged
 
     attempt = pay(booking, DEPOSIT_30)
@@ -302,3 +303,40 @@ def test_no_show_records_the_fee_kept_of_a_deposit_and_owed_on_a_guarantee(book,
     )
     fee = recorded(later)
     assert (fee["fee"], fee["kept"], fee["owed"], fee["terms"]) == (TOTAL, 0, TOTAL, "at_hotel")
+
+
+# --- the guest's pay page (Django's client; the browser test is tests/browser) ----------------
+
+
+def test_the_pay_page_asks_the_deposit_now_and_the_rest_at_check_in(book, client, stripe_side):
+    plan("DEP30", payment="deposit", depositPercent=30)
+    booking = book("DEP30")
+    path = manage_path(booking_id=booking.bookingId)
+    page = client.get(f"{path}pay").content.decode()
+    assert f'name="amount" value="{DEPOSIT_30}"' in page
+    assert "Pay now <strong>₹67.20</strong>" in page
+    assert "The rest (₹156.80) at check-in." in page
+    posted = client.post(
+        f"{path}pay",
+        {"stripe_token": stripe_side.token(), "amount": DEPOSIT_30, "currency": "INR"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert posted.json()["state"] == "paid"
+    assert fresh(booking).status == "confirmed"
+
+
+def test_the_pay_page_of_an_at_hotel_booking_saves_the_card_for_nothing(book, client, stripe_side):
+    plan("PAYLATER", payment="at_hotel")
+    booking = book("PAYLATER")
+    path = manage_path(booking_id=booking.bookingId)
+    page = client.get(f"{path}pay").content.decode()
+    assert "Nothing is charged now; your card guarantees the booking." in page
+    assert 'name="amount" value="0"' in page and "Save card to guarantee" in page
+    posted = client.post(
+        f"{path}pay",
+        {"stripe_token": stripe_side.token(), "amount": 0, "currency": "INR"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert posted.json()["state"] == "paid"
+    assert fresh(booking).status == "confirmed"
+    assert client.get(f"{path}status").json()["bookingStatus"] == "confirmed"
