@@ -32,12 +32,15 @@ from .base import (
     PAYMENT_SUCCEEDED,
     PROCESSING,
     REQUIRES_ACTION,
+    SETUP_FAILED,
+    SETUP_SUCCEEDED,
     SUCCEEDED,
     PaymentProvider,
     ProviderResult,
     RefundResult,
     WebhookEvent,
 )
+from .stripe_events import charge_refunded_event, dispute_created_event, setup_event
 
 logger = logging.getLogger("payments.stripe")
 
@@ -46,6 +49,8 @@ EVENT_TYPES = {
     "payment_intent.payment_failed": PAYMENT_FAILED,
     "charge.refunded": PAYMENT_REFUNDED,  # also a refund made in Stripe's dashboard
     "charge.dispute.created": PAYMENT_DISPUTED,
+    "setup_intent.succeeded": SETUP_SUCCEEDED,  # a guarantee saved after 3-D Secure
+    "setup_intent.setup_failed": SETUP_FAILED,
 }
 # Stripe retries a failed webhook for days; one older than this is a replay of a stale event.
 WEBHOOK_TOLERANCE_SECONDS = 300
@@ -279,9 +284,11 @@ class StripeProvider(PaymentProvider):
         kind = EVENT_TYPES.get(event.get("type"), str(event.get("type")))
         obj = (event.get("data") or {}).get("object") or {}
         if kind == PAYMENT_REFUNDED:
-            return _charge_refunded(event["id"], obj)
+            return charge_refunded_event(event["id"], obj)
         if kind == PAYMENT_DISPUTED:
-            return _dispute_created(event["id"], obj)
+            return dispute_created_event(event["id"], obj)
+        if kind in (SETUP_SUCCEEDED, SETUP_FAILED):
+            return setup_event(event["id"], kind, obj)
         if kind not in (PAYMENT_SUCCEEDED, PAYMENT_FAILED):
             return WebhookEvent(id=event["id"], type=kind)
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
@@ -325,55 +332,6 @@ def _refuse_future(signature: str) -> None:
         raise stripe.SignatureVerificationError(
             f"Timestamp outside the tolerance zone ({timestamp})", signature
         )
-
-
-def _money(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _metadata(obj: dict) -> dict[str, str]:
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    return {str(k): str(v) for k, v in metadata.items()}
-
-
-def _charge_refunded(event_id: str, charge) -> WebhookEvent:
-    """`charge.refunded`: the Charge, with the running total `amount_refunded`. A charge made
-    by a PaymentIntent carries the intent's id and (copied at creation) its metadata."""
-    if (
-        not isinstance(charge, dict)
-        or not isinstance(charge.get("payment_intent"), str)
-        or _money(charge.get("amount_refunded")) is None
-    ):
-        logger.warning("Event %s carries no usable Charge: ignored", event_id)
-        return WebhookEvent(id=event_id, type="charge.refunded")  # not one the hotel acts on
-    return WebhookEvent(
-        id=event_id,
-        type=PAYMENT_REFUNDED,
-        intent_id=charge["payment_intent"],
-        amount=_money(charge.get("amount")),
-        currency=str(charge.get("currency") or "").upper() or None,
-        metadata=_metadata(charge),
-        amount_refunded=charge["amount_refunded"],
-    )
-
-
-def _dispute_created(event_id: str, dispute) -> WebhookEvent:
-    """`charge.dispute.created`: the Dispute (its metadata is its own, not the payment's)."""
-    if not isinstance(dispute, dict) or not isinstance(dispute.get("payment_intent"), str):
-        logger.warning("Event %s carries no usable Dispute: ignored", event_id)
-        return WebhookEvent(id=event_id, type="charge.dispute.created")
-    return WebhookEvent(
-        id=event_id,
-        type=PAYMENT_DISPUTED,
-        intent_id=dispute["payment_intent"],
-        currency=str(dispute.get("currency") or "").upper() or None,
-        dispute={
-            "id": str(dispute.get("id") or ""),
-            "amount": _money(dispute.get("amount")),
-            "reason": str(dispute.get("reason") or "") or None,
-            "status": str(dispute.get("status") or "") or None,
-        },
-    )
 
 
 def _brand(method) -> str | None:
