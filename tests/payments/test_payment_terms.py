@@ -10,9 +10,11 @@ from datetime import timedelta
 
 import pytest
 
+from bookings.clock import hotel_today
 from bookings.links import manage_path
 from bookings.models import Booking, RatePlan
 from bookings.services import booking_create, booking_transition
+from hotel.accounts import roles
 from hotel.audit.selectors import audit_for_object
 from hotel.stamps import stamp_bump
 from payments import services
@@ -382,3 +384,24 @@ def test_the_setup_intent_webhook_settles_a_guarantee_after_3d_secure(book, stri
         COMPLETED
     )
     assert fresh(booking).status == "confirmed"
+
+
+def test_the_arrivals_list_shows_the_balance_due_at_check_in(room, client_for, stripe_side):
+    plan("DEP30", payment="deposit", depositPercent=30)
+    today = hotel_today(now())
+    booking = booking_create(
+        room_id="R-1",
+        check_in=today,
+        check_out=today + timedelta(days=2),
+        guests=2,
+        guest_name="Ada Arriving",
+        guest_email="ada@guest.test",
+        actor="test",
+        now=now(),
+        rate_plan="DEP30",
+    ).booking
+    pay(booking, DEPOSIT_30)
+    page = client_for(roles.FRONT_DESK).get("/admin/dashboard/").content.decode()
+    arrivals = page.split('id="arrivals"')[1].split("</table>")[0]
+    assert "Ada Arriving" in arrivals
+    assert "Due at check-in: ₹156.80 (deposit paid)" in arrivals
