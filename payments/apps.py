@@ -6,10 +6,11 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self):
-        # Register the system checks and subscribe the guest email handlers.
+        # Register the system checks, subscribe the guest email handlers and the no-show
+        # fee's record.
         from bookings.services import booking_cancel_guard_register
 
-        from . import checks, emails  # noqa: F401
+        from . import checks, emails, no_show  # noqa: F401
         from .services import refuse_plain_cancel_of_paid
 
         # A paid booking is cancelled only with its refund (payments.services.cancel).

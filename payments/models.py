@@ -55,6 +55,13 @@ GUEST_STATUS_LABELS = {
 OPEN_STATUSES = (PENDING, REQUIRES_ACTION, FAILED)
 REFUNDABLE_STATUSES = (COMPLETED, PARTIALLY_REFUNDED)
 
+# --- what a payment is -------------------------------------------------------------------------
+CHARGE = "charge"  # money taken through a PaymentIntent
+# A card saved as the booking's guarantee (at_hotel terms) through a SetupIntent: amount 0,
+# nothing taken, nothing to refund. The folio charges it off-session (e.g. a no-show fee).
+GUARANTEE = "guarantee"
+KINDS = (CHARGE, GUARANTEE)
+
 
 class BookingIndex(GlobalSecondaryIndex):
     """A booking's payments, oldest first."""
@@ -91,6 +98,11 @@ class Payment(Model):
     status = UnicodeAttribute(default=PENDING)
     provider = UnicodeAttribute(default="stripe")
     stripePaymentIntentId = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(default=CHARGE)  # CHARGE | GUARANTEE (None on old items: CHARGE)
+    # A guarantee's Stripe ids: the SetupIntent, the saved payment method and its customer.
+    stripeSetupIntentId = UnicodeAttribute(null=True)
+    stripePaymentMethodId = UnicodeAttribute(null=True)
+    stripeCustomerId = UnicodeAttribute(null=True)
     refundedAmount = IntegerAttribute(default=0)
     refunds = JSONAttribute(default=list)  # [{"refundId", "amount", "at", "actor", "status"}]
     failureMessage = UnicodeAttribute(null=True)
@@ -107,6 +119,10 @@ class Payment(Model):
 
     def __str__(self) -> str:
         return self.transactionId
+
+    @property
+    def is_guarantee(self) -> bool:
+        return self.kind == GUARANTEE
 
 
 @register

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pynamodb.exceptions import DoesNotExist
 
+from bookings.booking_terms import booking_policy, payment_terms_summary
 from bookings.models import CONFIRMED, Booking
 from bookings.pricing import Quote
 from bookings.quotes import booking_restay_quote, guest_change_refusal
@@ -18,7 +19,7 @@ from bookings.services import hotel_today
 
 from .cancellation import CancellationQuote, InvalidPolicy, cancellation_quote, parse_policy
 from .exceptions import PaymentNotFound
-from .models import REFUNDABLE_STATUSES, REFUNDED, Payment
+from .models import COMPLETED, GUARANTEE, REFUNDABLE_STATUSES, REFUNDED, Payment
 
 MAX_ID_LENGTH = 64
 
@@ -38,9 +39,15 @@ def payments_for_booking(*, booking_id: str) -> list[Payment]:
     return list(Payment.by_booking.query(booking_id))
 
 
-def payment_summary(payments: list[Payment], *, currency: str) -> dict:
+def payment_summary(
+    payments: list[Payment], *, currency: str, booking: Booking | None = None
+) -> dict:
     """What a booking's payments add up to: paid (taken minus refunded), refunded, status
-    "unpaid" | "paid" | "partially_refunded" | "refunded" (minor units of `currency`)."""
+    "unpaid" | "paid" | "partially_refunded" | "refunded" (minor units of `currency`).
+
+    With the `booking`, also what its payment terms ask (bookings.booking_terms): dueNow
+    (taken at booking), balanceDue (total − paid, due at check-in), terms ("prepay" |
+    "deposit" | "at_hotel") and guaranteed (a card is kept as the guarantee)."""
     taken = [p for p in payments if p.status in (*REFUNDABLE_STATUSES, REFUNDED)]
     total = sum(p.amount for p in taken)
     refunded = sum(p.refundedAmount for p in taken)
@@ -52,18 +59,27 @@ def payment_summary(payments: list[Payment], *, currency: str) -> dict:
         status = "refunded"
     else:
         status = "partially_refunded"
-    return {"paid": total - refunded, "refunded": refunded, "currency": currency, "status": status}
+    paid = total - refunded
+    summary = {"paid": paid, "refunded": refunded, "currency": currency, "status": status}
+    if booking is not None:
+        summary.update(payment_terms_summary(booking, paid=paid))
+        summary["guaranteed"] = any(p.kind == GUARANTEE and p.status == COMPLETED for p in payments)
+    return summary
 
 
 def booking_payment_summary(*, booking: Booking) -> dict:
-    """payment_summary of a booking's payments (one Query of the bookingId index)."""
+    """payment_summary of a booking's payments with its terms (one Query of the bookingId
+    index)."""
     return payment_summary(
-        payments_for_booking(booking_id=booking.bookingId), currency=booking.currency
+        payments_for_booking(booking_id=booking.bookingId),
+        currency=booking.currency,
+        booking=booking,
     )
 
 
 def cancellation_policy():
-    """The configured policy (settings.HOTEL_CANCELLATION_POLICY), strongest rule first."""
+    """The hotel's policy (settings.HOTEL_CANCELLATION_POLICY), strongest rule first: the
+    default plan's. A booking follows its own (booking_policy)."""
     try:
         return parse_policy(settings.HOTEL_CANCELLATION_POLICY)
     except InvalidPolicy as exc:
@@ -80,18 +96,19 @@ def booking_amount_paid(*, booking_id: str) -> int:
 
 
 def cancellation_quote_for(booking: Booking, *, paid: int, now: datetime) -> CancellationQuote:
-    """What cancelling `booking` now would refund of `paid` under the hotel's policy."""
+    """What cancelling `booking` now would refund of `paid` under the policy it was sold
+    with (bookings.booking_terms.booking_policy: its snapshot's, else the hotel's)."""
     return cancellation_quote(
         check_in=date.fromisoformat(booking.checkIn),
         today=hotel_today(now),
         paid=paid,
         currency=booking.currency,
-        policy=cancellation_policy(),
+        policy=booking_policy(booking),
     )
 
 
 def booking_cancellation_quote(*, booking: Booking, now: datetime) -> CancellationQuote:
-    """What cancelling `booking` now would refund under the hotel's policy."""
+    """What cancelling `booking` now would refund under the policy it was sold with."""
     return cancellation_quote_for(
         booking, paid=booking_amount_paid(booking_id=booking.bookingId), now=now
     )
@@ -122,8 +139,9 @@ def booking_change_quote(
 
     A pending booking with a live hold may move to any bookable dates (it is then paid at
     the new price). A confirmed booking may move while cancelling it would still refund it
-    in full, and only to dates that cost what it costs now: no money moves online
-    (anything else is a cancellation and a new booking, or the front desk). Availability is checked
+    in full under the policy it was sold with (booking_policy: a non-refundable booking
+    never), and only to dates that cost what it costs now: no money moves online (anything
+    else is a cancellation and a new booking, or the front desk). Availability is checked
     by the change itself. Raises ValidationFailed, StayTooLong, StayRuleViolation, NotFound.
     """
     quote = booking_restay_quote(booking=booking, check_in=check_in, check_out=check_out, now=now)

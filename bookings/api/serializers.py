@@ -453,6 +453,20 @@ class PaymentSummaryOutput(serializers.Serializer):
     refunded = serializers.IntegerField(help_text="Minor units refunded.")
     currency = serializers.CharField()
     status = serializers.ChoiceField(choices=["unpaid", "paid", "partially_refunded", "refunded"])
+    dueNow = serializers.IntegerField(
+        help_text="Minor units the plan's payment terms take at booking (paid to confirm it)."
+    )
+    balanceDue = serializers.IntegerField(
+        help_text="Minor units left to pay at check-in: total − paid, never below 0."
+    )
+    terms = serializers.ChoiceField(
+        choices=["prepay", "deposit", "at_hotel"],
+        help_text="prepay: the total now; deposit: a percent now, the rest at check-in; "
+        "at_hotel: nothing now, a card kept as the guarantee.",
+    )
+    guaranteed = serializers.BooleanField(
+        help_text="A card is kept as the booking's guarantee (at_hotel terms)."
+    )
 
 
 class BookingDetailOutput(BookingOutput):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings import availability, selectors, services
+from bookings.booking_terms import payment_terms_summary
 from bookings.offers import guests_from
 from bookings.rate_reads import promo_get
 from hotel.actor import actor_from
@@ -42,7 +43,14 @@ from .serializers import (
 def _created_body(booking) -> dict:
     """A new booking's representation. It has no payments yet, so its payment summary is the
     one payments.selectors.payment_summary gives for none (the shape of PaymentSummaryOutput)."""
-    unpaid = {"paid": 0, "refunded": 0, "currency": booking.currency, "status": "unpaid"}
+    unpaid = {
+        "paid": 0,
+        "refunded": 0,
+        "currency": booking.currency,
+        "status": "unpaid",
+        **payment_terms_summary(booking, paid=0),
+        "guaranteed": False,
+    }
     return {**BookingOutput(booking).data, "payment": unpaid}
 
 

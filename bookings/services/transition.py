@@ -18,6 +18,7 @@ from hotel import events
 from hotel.dynamo import commit
 
 from .. import holds, room_state, stats
+from ..booking_terms import booking_due_now, due_now_condition
 from ..clock import hotel_today
 from ..exceptions import HoldExpired, InvalidTransition, PriceChanged
 from ..lifecycle import SYSTEM_REVIVALS, allowed_targets, hold_has_lapsed, may_move
@@ -94,9 +95,11 @@ def booking_transition(
     as it owns every night (a payment that was started while the hold was live).
     A cancel runs the registered cancel guards (booking_cancel_guard_register) unless the
     caller says with `refund_handled` that it applies the cancellation refund itself.
-    With `paid` (what a payment paid, minor units), the booking is confirmed only if it costs
-    exactly that, as a condition of the same transaction; else PriceChanged and nothing is
-    written. Confirming clears the booking's open-payment marks (openPayments).
+    With `paid` (what a payment paid, minor units), the booking is confirmed only if that is
+    exactly what its payment terms take at booking (booking_terms.booking_due_now: the whole
+    price, a deposit, or 0 for a card guarantee), as a condition of the same transaction;
+    else PriceChanged and nothing is written. Confirming clears the booking's open-payment
+    marks (openPayments).
     """
     for _attempt in range(3):
         booking = booking_read(booking_id)
@@ -147,9 +150,7 @@ def booking_transition(
         )
 
         def build(tx, booking=booking, entry=entry, previous=previous, effects=effects):
-            tx.save(
-                booking, condition=(Booking.status == previous) & _price_condition(booking, paid)
-            )
+            tx.save(booking, condition=(Booking.status == previous) & _price_condition(paid))
             effects.apply(tx)
             tx.save(entry)
             if also is not None:
@@ -243,29 +244,25 @@ class _TransitionEffects:
             room_state.checkout_room_update(tx, self.room, now=self.now)
 
 
-def _due_now(booking: Booking) -> int:
-    """What confirming the booking takes: its payment terms' part (bookings made before
-    rate plans: the whole price)."""
-    return booking.totalPrice if booking.dueNow is None else booking.dueNow
-
-
 def _price_check(booking: Booking, paid: int | None) -> None:
-    """PriceChanged unless `paid` is None or exactly what the booking's terms take now."""
-    if paid is not None and _due_now(booking) != paid:
+    """PriceChanged unless `paid` is None or exactly what the booking takes at booking now."""
+    if paid is not None and booking_due_now(booking) != paid:
         raise PriceChanged(
-            f"Booking {booking.bookingId} costs {booking.totalPrice} {booking.currency} "
-            f"(minor units); {paid} was paid.",
-            details={"totalPrice": booking.totalPrice, "paid": paid, "currency": booking.currency},
+            f"Booking {booking.bookingId} takes {booking_due_now(booking)} {booking.currency} "
+            f"(minor units) at booking; {paid} was paid.",
+            details={
+                "totalPrice": booking.totalPrice,
+                "dueNow": booking_due_now(booking),
+                "paid": paid,
+                "currency": booking.currency,
+            },
         )
 
 
-def _price_condition(booking: Booking, paid: int | None):
-    """The write's condition that the booking still takes `paid` (none without `paid`)."""
-    if paid is None:
-        return Booking.bookingId.exists()
-    if booking.dueNow is None:
-        return Booking.totalPrice == paid
-    return Booking.dueNow == paid
+def _price_condition(paid: int | None):
+    """The write's condition that the booking still takes `paid` at booking (its dueNow, or
+    its totalPrice when it has none: sold before rate plans); none without `paid`."""
+    return Booking.bookingId.exists() if paid is None else due_now_condition(paid)
 
 
 def booking_cancel(*, booking_id: str, actor: str, now: datetime, request_id=None) -> Booking:
@@ -289,7 +286,7 @@ def booking_revive_paid(
     The sweeper released its nights; they are taken again for good, each on the
     conditions a new booking meets (free, or held by an expired hold), together with the
     booking (conditional on still being expired) and `also(tx)` (the payment), in one
-    transaction. With `paid`, only if the booking costs exactly that (as in
+    transaction. With `paid`, only if the booking takes exactly that at booking (as in
     booking_transition). Raises BookingNotFound, InvalidTransition (not expired), HoldExpired
     (the stay is over or some night was taken by someone else; nothing is written),
     PriceChanged.
@@ -314,7 +311,7 @@ def booking_revive_paid(
     stay_prepare(room_type=booking.roomType, nights=nights)
 
     def build(tx):
-        tx.save(booking, condition=(Booking.status == previous) & _price_condition(booking, paid))
+        tx.save(booking, condition=(Booking.status == previous) & _price_condition(paid))
         stay_take(
             tx,
             room_type=booking.roomType,

@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from bookings.booking_terms import booking_policy
 from bookings.lifecycle import can_cancel
 from bookings.models import Booking
 from hotel.dynamo_admin import who
@@ -26,7 +27,6 @@ from hotel.dynamo_admin.forms import MoneyField
 from hotel.errors import DomainError, ValidationFailed
 from hotel.templatetags.money import format_money
 from payments.cancellation import describe_rule
-from payments.selectors import cancellation_policy
 from payments.services import (
     MAX_REASON,
     REFUND_FAILED,
@@ -154,7 +154,6 @@ def _outcome(cancellation) -> tuple[str, int]:
 
 def _confirmation(modeladmin, request, bookings: list[Booking], *, form=None):
     now = timezone.now()
-    policy = cancellation_policy()
     linked = request.user.has_perm("payments.view_payment")
     rows = []
     for booking in bookings:
@@ -166,7 +165,7 @@ def _confirmation(modeladmin, request, bookings: list[Booking], *, form=None):
         elif quote.rule is None:
             rule = "No refund: the cancellation comes after the policy's last deadline."
         else:
-            rule = describe_rule(quote.rule, policy)
+            rule = describe_rule(quote.rule, booking_policy(booking))
         rows.append(
             {
                 "booking": booking,

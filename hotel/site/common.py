@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 
 from bookings import selectors
+from bookings.booking_terms import booking_policy
 from bookings.exceptions import BookingNotFound
 from bookings.links import booking_id_from_token
 from hotel.contact import hotel_contact
@@ -83,7 +84,8 @@ def stay_context(booking) -> dict:
     }
 
 
-def policy_lines() -> list[str]:
-    """The cancellation policy, one sentence per rule."""
-    policy = cancellation_policy()
+def policy_lines(booking=None) -> list[str]:
+    """The cancellation policy, one sentence per rule: the one `booking` was sold with, or
+    the hotel's."""
+    policy = booking_policy(booking) if booking is not None else cancellation_policy()
     return [describe_rule(rule, policy) for rule in policy]

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from bookings import services
+from bookings.booking_terms import booking_policy
 from bookings.exceptions import BookingNotFound, LookupLocked
 from bookings.lifecycle import can_cancel, can_change, can_pay, hold_has_lapsed, status_label
 from bookings.links import manage_path
@@ -27,7 +28,6 @@ from payments.models import GUEST_STATUS_LABELS
 from payments.selectors import (
     booking_cancellation_quote,
     booking_change_quote,
-    cancellation_policy,
     payment_summary,
     payments_for_booking,
 )
@@ -89,7 +89,7 @@ def manage(request, token: str):
             "token": token,
             "payments": payments,
             "payment_rows": [(p, GUEST_STATUS_LABELS.get(p.status, p.status)) for p in payments],
-            "summary": payment_summary(payments, currency=booking.currency),
+            "summary": payment_summary(payments, currency=booking.currency, booking=booking),
             "status_label": status_label(booking.status, guest=True),
             "can_pay": can_pay(booking, now),
             "can_cancel": can_cancel(booking),
@@ -134,7 +134,7 @@ def cancel(request, token: str):
         messages.success(request, text)
         return redirect(manage_url)
     quote = booking_cancellation_quote(booking=booking, now=now)
-    policy = cancellation_policy()
+    policy = booking_policy(booking)
     return render(
         request,
         "site/cancel.html",
@@ -143,7 +143,7 @@ def cancel(request, token: str):
             "token": token,
             "quote": quote,
             "rule": describe_rule(quote.rule, policy) if quote.rule else None,
-            "policy": policy_lines(),
+            "policy": policy_lines(booking),
         },
     )
 

@@ -1,12 +1,17 @@
 """Guest payment pages: the card form (Stripe.js), its JSON endpoints, the confirmation.
 
 The card goes from the browser to Stripe (Stripe.js `createToken`); the page POSTs the
-token here and payment_create charges the booking's price. 3-D Secure answers with a client
-secret for `stripe.confirmCardPayment` in the page; the webhook then settles the payment
-and the page polls `status` until the booking is confirmed.
+token here and payment_create takes what the booking's payment terms ask now (the total,
+or a deposit), or, for at_hotel terms, saves the card as the guarantee (amount 0, a
+SetupIntent). 3-D Secure answers with a client secret for `stripe.confirmCardPayment` (a
+guarantee's: `stripe.confirmCardSetup`) in the page; the webhook then settles the payment
+(a guarantee: the status poll asks the provider, payments.services.guarantee_refresh) and
+the page polls `status` until the booking is confirmed.
 """
 
 from __future__ import annotations
+
+import logging
 
 from django import forms
 from django.conf import settings
@@ -20,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bookings.booking_terms import booking_due_now, booking_payment_terms
 from bookings.lifecycle import can_pay
 from bookings.models import CONFIRMED
 from hotel.api.responses import response_for
@@ -28,9 +34,11 @@ from payments.api.serializers import PAYMENT_METHOD_ID
 from payments.exceptions import BookingNotPayable
 from payments.models import CANCELLED, FAILED, PENDING, REFUNDED, REQUIRES_ACTION
 from payments.selectors import payment_summary, payments_for_booking
-from payments.services import is_abandoned, payment_create
+from payments.services import guarantee_refresh, is_abandoned, payment_create
 
 from .common import GUEST, guest_booking, policy_lines, stay_context
+
+logger = logging.getLogger(__name__)
 
 NOT_COMPLETED = (REQUIRES_ACTION, FAILED, CANCELLED)  # an attempt that took no money (yet)
 ENDED = (FAILED, CANCELLED, REFUNDED)  # the page stops waiting and shows the reason
@@ -38,7 +46,7 @@ ENDED = (FAILED, CANCELLED, REFUNDED)  # the page stops waiting and shows the re
 
 class PayForm(forms.Form):
     stripe_token = forms.RegexField(PAYMENT_METHOD_ID, max_length=255)
-    amount = forms.IntegerField(min_value=1, max_value=10**12)
+    amount = forms.IntegerField(min_value=0, max_value=10**12)  # 0: a card guarantee
     currency = forms.RegexField(r"^[A-Za-z]{3}$", max_length=3)
 
 
@@ -73,7 +81,8 @@ def pay(request, token: str):
             **stay_context(booking),
             "token": token,
             "urls": urls,
-            "policy": policy_lines(),
+            "policy": policy_lines(booking),
+            **terms_context(booking),
             "stripe_js_url": settings.STRIPE_JS_URL,
             "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
             # The page stops waiting for 3-D Secure after this long and says what to do.
@@ -81,6 +90,16 @@ def pay(request, token: str):
             "last_not_completed": latest is not None and latest.status in NOT_COMPLETED,
         },
     )
+
+
+def terms_context(booking) -> dict:
+    """What the page says the guest pays now and later (the booking's payment terms)."""
+    due = booking_due_now(booking)
+    return {
+        "terms": booking_payment_terms(booking),
+        "due_now": due,
+        "balance_later": max(booking.totalPrice - due, 0),
+    }
 
 
 def _pay_post(request, booking, urls: dict) -> JsonResponse:
@@ -110,7 +129,12 @@ def _pay_post(request, booking, urls: dict) -> JsonResponse:
     payment = attempt.payment
     if payment.status == REQUIRES_ACTION and attempt.client_secret:
         return JsonResponse(
-            {"state": "requires_action", "clientSecret": attempt.client_secret, **_next(urls)}
+            {
+                "state": "requires_action",
+                "clientSecret": attempt.client_secret,
+                "kind": payment.kind or "charge",
+                **_next(urls),
+            }
         )
     state = "paid" if payment.status == "completed" else "pending"
     return JsonResponse({"state": state, **_next(urls)})
@@ -133,6 +157,9 @@ def status(request, token: str) -> JsonResponse:
     booking = guest_booking(token)
     payments = payments_for_booking(booking_id=booking.bookingId)
     latest = payments[-1] if payments else None
+    if latest is not None and latest.is_guarantee and latest.status == REQUIRES_ACTION:
+        latest = _guarantee_refreshed(latest, request)
+        booking = guest_booking(token)
     return JsonResponse(
         {
             "bookingStatus": booking.status,
@@ -145,6 +172,21 @@ def status(request, token: str) -> JsonResponse:
             else None,
         }
     )
+
+
+def _guarantee_refreshed(payment, request):
+    """A guarantee waiting for 3-D Secure, settled from the provider's state (no webhook
+    needed: Stripe.js confirmed it in the page). Never raises: the page keeps polling."""
+    try:
+        return guarantee_refresh(
+            transaction_id=payment.transactionId,
+            actor=GUEST,
+            now=timezone.now(),
+            request_id=getattr(request, "request_id", None),
+        )
+    except DomainError:
+        logger.warning("Guarantee %s could not be settled", payment.transactionId, exc_info=True)
+        return payment
 
 
 @never_cache

@@ -12,7 +12,14 @@ PAYMENT_METHOD_ID = r"^[A-Za-z]{2,8}_[A-Za-z0-9_]{1,200}$"  # pm_…, card_…, 
 
 class PaymentInput(StrictInputSerializer):
     bookingId = serializers.CharField(max_length=40)
-    amount = serializers.IntegerField(min_value=1, max_value=10**12)
+    amount = serializers.IntegerField(
+        min_value=0,
+        max_value=10**12,
+        required=False,
+        help_text="What the booking's payment terms take now (its payment.dueNow): the total "
+        "(prepay) or the deposit. 0 or omitted for at_hotel terms: the card is then saved "
+        "as the guarantee (a SetupIntent) and nothing is charged.",
+    )
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", max_length=3)
     paymentMethodId = serializers.RegexField(PAYMENT_METHOD_ID, required=False)
     stripeToken = serializers.RegexField(
@@ -61,10 +68,18 @@ class PaymentOutput(serializers.Serializer):
     refundedAmount = serializers.IntegerField()
     paymentMethod = serializers.CharField(allow_null=True)
     stripePaymentIntentId = serializers.CharField(allow_null=True)
+    kind = serializers.SerializerMethodField(
+        help_text="charge: money taken; guarantee: a card saved (amount 0, at_hotel terms)."
+    )
+    stripeSetupIntentId = serializers.CharField(allow_null=True, required=False)
+    stripePaymentMethodId = serializers.CharField(allow_null=True, required=False)
     failureMessage = serializers.CharField(allow_null=True)
     refunds = RefundOutput(many=True)
     createdAt = serializers.SerializerMethodField()
     completedAt = serializers.SerializerMethodField()
+
+    def get_kind(self, payment) -> str:
+        return payment.kind or "charge"
 
     def get_createdAt(self, payment) -> str:
         return iso(payment.createdAt)
@@ -76,7 +91,8 @@ class PaymentOutput(serializers.Serializer):
 class PaymentCreatedOutput(PaymentOutput):
     clientSecret = serializers.CharField(
         required=False,
-        help_text="Only with status requires_action: pass it to Stripe.js confirmCardPayment.",
+        help_text="Only with status requires_action: pass it to Stripe.js confirmCardPayment "
+        "(a guarantee's: confirmCardSetup).",
     )
 
 

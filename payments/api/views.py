@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings.api.access import booking_for_request
+from bookings.booking_terms import booking_policy
 from bookings.exceptions import InvalidTransition
 from bookings.lifecycle import can_cancel
 from hotel.actor import actor_from
@@ -70,7 +71,7 @@ class PaymentListView(APIView):
         def pay() -> tuple[int, dict]:
             attempt = services.payment_create(
                 booking_id=params["bookingId"],
-                amount=params["amount"],
+                amount=params.get("amount"),
                 currency=params["currency"],
                 payment_method_id=params["paymentMethodId"],
                 **actor.as_kwargs(),
@@ -135,7 +136,7 @@ class CancellationQuoteView(APIView):
                 details={"from": booking.status, "to": "cancelled"},
             )
         quote = selectors.booking_cancellation_quote(booking=booking, now=timezone.now())
-        policy = selectors.cancellation_policy()
+        policy = booking_policy(booking)  # the policy it was sold with
 
         def rule_body(rule):
             return {

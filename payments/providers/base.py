@@ -1,9 +1,9 @@
 """The payment provider interface (pretix's documented provider base class, made small).
 
-A provider charges a payment method once, refunds, and turns a signed webhook into a
-provider-neutral event. Everything else (which booking, what amount, what the status
-means for the hotel) belongs to payments.services. Every implementation must pass
-tests/payments/test_provider_contract.py.
+A provider charges a payment method once, saves one as a guarantee (a SetupIntent: nothing
+charged), refunds, and turns a signed webhook into a provider-neutral event. Everything
+else (which booking, what amount, what the status means for the hotel) belongs to
+payments.services. Every implementation must pass tests/payments/test_provider_contract.py.
 
 Errors: `PaymentDeclined` when the card or bank says no (expected),
 `InvalidPaymentMethod` when the payment method id is unusable (a client mistake),
@@ -19,21 +19,27 @@ from dataclasses import dataclass, field
 SUCCEEDED = "succeeded"
 REQUIRES_ACTION = "requires_action"
 PROCESSING = "processing"
+FAILED = "failed"  # setup_status only: the guarantee can never succeed any more
 
 # WebhookEvent.type values the hotel acts on
 PAYMENT_SUCCEEDED = "payment.succeeded"
 PAYMENT_FAILED = "payment.failed"
 PAYMENT_REFUNDED = "payment.refunded"  # refunded at the provider (e.g. in its dashboard)
 PAYMENT_DISPUTED = "payment.disputed"  # the cardholder opened a dispute (chargeback)
+SETUP_SUCCEEDED = "setup.succeeded"  # a card guarantee was saved (after 3-D Secure)
+SETUP_FAILED = "setup.failed"
 
 
 @dataclass(frozen=True)
 class ProviderResult:
-    """The outcome of `create_and_confirm` when the provider did not refuse the payment.
+    """The outcome of `create_and_confirm` (or `create_and_confirm_setup`) when the provider
+    did not refuse the payment.
 
-    status: SUCCEEDED (money taken), REQUIRES_ACTION (the guest must authenticate with
-    `client_secret` in the browser; the webhook tells the end), PROCESSING (the provider
-    will tell by webhook). brand: the card brand or method type only (e.g. "visa").
+    status: SUCCEEDED (money taken, or the card saved), REQUIRES_ACTION (the guest must
+    authenticate with `client_secret` in the browser; the webhook tells the end),
+    PROCESSING (the provider will tell by webhook). brand: the card brand or method type
+    only (e.g. "visa"). A setup also names the saved `payment_method` and its `customer`
+    (provider ids, never card data).
     """
 
     status: str
@@ -41,6 +47,8 @@ class ProviderResult:
     client_secret: str | None = None
     brand: str | None = None
     message: str | None = None
+    payment_method: str | None = None
+    customer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,28 @@ class PaymentProvider:
         instead of charging twice. Raises PaymentDeclined, InvalidPaymentMethod,
         PaymentGatewayError.
         """
+        raise NotImplementedError
+
+    def create_and_confirm_setup(
+        self, *, payment_method: str, metadata: dict[str, str], idempotency_key: str
+    ) -> ProviderResult:
+        """Save `payment_method` as a guarantee to charge later off-session, taking nothing.
+
+        The result's status is SUCCEEDED (saved), REQUIRES_ACTION (3-D Secure with
+        `client_secret`; `setup_status` or the webhook tells the end) or PROCESSING.
+        Raises PaymentDeclined, InvalidPaymentMethod, PaymentGatewayError.
+        """
+        raise NotImplementedError
+
+    def setup_status(self, *, intent_id: str) -> ProviderResult:
+        """Where a guarantee stands now (after the guest's 3-D Secure): SUCCEEDED,
+        REQUIRES_ACTION, PROCESSING, or "failed" (it can never succeed any more).
+        Raises PaymentGatewayError."""
+        raise NotImplementedError
+
+    def cancel_setup(self, *, intent_id: str) -> bool:
+        """Cancel a guarantee that has not succeeded; as `cancel`. Raises
+        PaymentGatewayError."""
         raise NotImplementedError
 
     def refund(self, *, intent_id: str, amount: int, idempotency_key: str) -> RefundResult:

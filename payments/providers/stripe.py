@@ -1,4 +1,5 @@
-"""Stripe PaymentIntents through `stripe.StripeClient`; localstripe when STRIPE_API_BASE is set.
+"""Stripe PaymentIntents (charges) and SetupIntents (a card kept as a guarantee) through
+`stripe.StripeClient`; localstripe when STRIPE_API_BASE is set.
 
 Only parameters that both Stripe and localstripe accept are sent (no
 `automatic_payment_methods`, `description`, `return_url` or refund `reason`): the same
@@ -24,18 +25,22 @@ from payments.exceptions import (
 )
 
 from .base import (
+    FAILED,
     PAYMENT_DISPUTED,
     PAYMENT_FAILED,
     PAYMENT_REFUNDED,
     PAYMENT_SUCCEEDED,
     PROCESSING,
     REQUIRES_ACTION,
+    SETUP_FAILED,
+    SETUP_SUCCEEDED,
     SUCCEEDED,
     PaymentProvider,
     ProviderResult,
     RefundResult,
     WebhookEvent,
 )
+from .stripe_events import charge_refunded_event, dispute_created_event, setup_event
 
 logger = logging.getLogger("payments.stripe")
 
@@ -44,6 +49,8 @@ EVENT_TYPES = {
     "payment_intent.payment_failed": PAYMENT_FAILED,
     "charge.refunded": PAYMENT_REFUNDED,  # also a refund made in Stripe's dashboard
     "charge.dispute.created": PAYMENT_DISPUTED,
+    "setup_intent.succeeded": SETUP_SUCCEEDED,  # a guarantee saved after 3-D Secure
+    "setup_intent.setup_failed": SETUP_FAILED,
 }
 # Stripe retries a failed webhook for days; one older than this is a replay of a stale event.
 WEBHOOK_TOLERANCE_SECONDS = 300
@@ -139,6 +146,97 @@ class StripeProvider(PaymentProvider):
         except stripe.StripeError as exc:
             raise _gateway_error(exc, "read a card token") from exc
 
+    # --- a card kept as a guarantee ---------------------------------------------------------
+
+    def create_and_confirm_setup(
+        self, *, payment_method: str, metadata: dict[str, str], idempotency_key: str
+    ) -> ProviderResult:
+        """A customer (so the card can be charged off-session later) and a SetupIntent
+        confirmed with the card, in calls localstripe accepts too (it takes no
+        `confirm=True` at creation: the confirm is its own call)."""
+        method = self._payment_method(payment_method)
+        try:
+            customer = self.client.v1.customers.create(
+                params={"metadata": metadata},
+                options={"idempotency_key": f"{idempotency_key}:customer"},
+            )
+            intent = self.client.v1.setup_intents.create(
+                params={
+                    "customer": customer.id,
+                    "usage": "off_session",
+                    "payment_method_types": ["card"],
+                    "metadata": metadata,
+                },
+                options={"idempotency_key": f"{idempotency_key}:setup"},
+            )
+            intent = self.client.v1.setup_intents.confirm(
+                intent.id,
+                params={"payment_method": method},
+                options={"idempotency_key": f"{idempotency_key}:confirm"},
+            )
+        except stripe.CardError as exc:
+            raise PaymentDeclined(
+                exc.user_message or PaymentDeclined.default_message,
+                details={"declineCode": exc.code} if exc.code else None,
+            ) from exc
+        except stripe.InvalidRequestError as exc:
+            if _about_payment_method(exc):
+                raise InvalidPaymentMethod() from exc
+            raise _gateway_error(exc, "confirm a SetupIntent") from exc
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "confirm a SetupIntent") from exc
+        if intent.status in ("requires_payment_method", "canceled"):
+            message = getattr(intent.last_setup_error, "message", None)
+            raise PaymentDeclined(message or None, intent_id=intent.id)
+        return self._setup_result(intent, customer=customer.id)
+
+    def setup_status(self, *, intent_id: str) -> ProviderResult:
+        try:
+            intent = self.client.v1.setup_intents.retrieve(intent_id)
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "read a SetupIntent") from exc
+        return self._setup_result(intent, customer=getattr(intent, "customer", None))
+
+    def cancel_setup(self, *, intent_id: str) -> bool:
+        try:
+            intent = self.client.v1.setup_intents.cancel(intent_id)
+        except stripe.InvalidRequestError as exc:
+            try:  # Stripe refuses to cancel a succeeded (or already cancelled) intent.
+                status = self.client.v1.setup_intents.retrieve(intent_id).status
+            except stripe.StripeError:
+                raise _gateway_error(exc, "cancel a SetupIntent") from exc
+            return status == "canceled"
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "cancel a SetupIntent") from exc
+        return intent.status == "canceled"
+
+    def _setup_result(self, intent, *, customer) -> ProviderResult:
+        status = {
+            "succeeded": SUCCEEDED,
+            "requires_action": REQUIRES_ACTION,
+            "requires_payment_method": FAILED,
+            "canceled": FAILED,
+        }.get(intent.status, PROCESSING)
+        method = intent.payment_method if isinstance(intent.payment_method, str) else None
+        return ProviderResult(
+            status=status,
+            intent_id=intent.id,
+            client_secret=intent.client_secret if status == REQUIRES_ACTION else None,
+            brand=self._method_brand(method) if status == SUCCEEDED else None,
+            payment_method=method,
+            customer=customer if isinstance(customer, str) else None,
+        )
+
+    def _method_brand(self, method_id: str | None) -> str | None:
+        """The saved card's brand only. Best effort: the guarantee is saved either way."""
+        if not method_id:
+            return None
+        try:
+            return _brand(self.client.v1.payment_methods.retrieve(method_id))
+        except stripe.StripeError:
+            logger.warning("Could not read the brand of %s", method_id)
+            return None
+
     # --- refunds ----------------------------------------------------------------------------
 
     def refund(self, *, intent_id: str, amount: int, idempotency_key: str) -> RefundResult:
@@ -186,9 +284,11 @@ class StripeProvider(PaymentProvider):
         kind = EVENT_TYPES.get(event.get("type"), str(event.get("type")))
         obj = (event.get("data") or {}).get("object") or {}
         if kind == PAYMENT_REFUNDED:
-            return _charge_refunded(event["id"], obj)
+            return charge_refunded_event(event["id"], obj)
         if kind == PAYMENT_DISPUTED:
-            return _dispute_created(event["id"], obj)
+            return dispute_created_event(event["id"], obj)
+        if kind in (SETUP_SUCCEEDED, SETUP_FAILED):
+            return setup_event(event["id"], kind, obj)
         if kind not in (PAYMENT_SUCCEEDED, PAYMENT_FAILED):
             return WebhookEvent(id=event["id"], type=kind)
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
@@ -232,55 +332,6 @@ def _refuse_future(signature: str) -> None:
         raise stripe.SignatureVerificationError(
             f"Timestamp outside the tolerance zone ({timestamp})", signature
         )
-
-
-def _money(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _metadata(obj: dict) -> dict[str, str]:
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    return {str(k): str(v) for k, v in metadata.items()}
-
-
-def _charge_refunded(event_id: str, charge) -> WebhookEvent:
-    """`charge.refunded`: the Charge, with the running total `amount_refunded`. A charge made
-    by a PaymentIntent carries the intent's id and (copied at creation) its metadata."""
-    if (
-        not isinstance(charge, dict)
-        or not isinstance(charge.get("payment_intent"), str)
-        or _money(charge.get("amount_refunded")) is None
-    ):
-        logger.warning("Event %s carries no usable Charge: ignored", event_id)
-        return WebhookEvent(id=event_id, type="charge.refunded")  # not one the hotel acts on
-    return WebhookEvent(
-        id=event_id,
-        type=PAYMENT_REFUNDED,
-        intent_id=charge["payment_intent"],
-        amount=_money(charge.get("amount")),
-        currency=str(charge.get("currency") or "").upper() or None,
-        metadata=_metadata(charge),
-        amount_refunded=charge["amount_refunded"],
-    )
-
-
-def _dispute_created(event_id: str, dispute) -> WebhookEvent:
-    """`charge.dispute.created`: the Dispute (its metadata is its own, not the payment's)."""
-    if not isinstance(dispute, dict) or not isinstance(dispute.get("payment_intent"), str):
-        logger.warning("Event %s carries no usable Dispute: ignored", event_id)
-        return WebhookEvent(id=event_id, type="charge.dispute.created")
-    return WebhookEvent(
-        id=event_id,
-        type=PAYMENT_DISPUTED,
-        intent_id=dispute["payment_intent"],
-        currency=str(dispute.get("currency") or "").upper() or None,
-        dispute={
-            "id": str(dispute.get("id") or ""),
-            "amount": _money(dispute.get("amount")),
-            "reason": str(dispute.get("reason") or "") or None,
-            "status": str(dispute.get("status") or "") or None,
-        },
-    )
 
 
 def _brand(method) -> str | None:

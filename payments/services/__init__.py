@@ -22,6 +22,7 @@ from .cancel import (
 )
 from .change import booking_change_by_guest
 from .charge import PaymentAttempt, payment_create
+from .guarantee import guarantee_refresh
 from .refund import payment_refund
 from .settlement import is_abandoned, payment_settle_success
 from .shared import PaymentDisputed, PaymentFailed, PaymentRefunded, PaymentSucceeded
@@ -45,6 +46,7 @@ __all__ = [
     "booking_cancellation_preview",
     "booking_change_by_guest",
     "is_abandoned",
+    "guarantee_refresh",
     "may_override_refund",
     "payment_create",
     "payment_refund",

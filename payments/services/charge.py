@@ -2,14 +2,18 @@
 
 The flow of a payment (pretix's habit: write what you are about to do, then do it):
 
-1. Check the booking (pending, hold live) and the amount against its quote; nothing is
-   written or charged when they do not match.
+1. Check the booking (pending, hold live) and the amount against what its payment terms
+   take now (bookings.booking_terms.booking_due_now: the whole price, a deposit, or 0 for
+   at_hotel terms); nothing is written or charged when they do not match.
 2. Write a pending Payment together with a claim on the attempt number (a conditional put:
    two concurrent attempts for one booking cannot both charge).
 3. Ask the provider with an idempotency key made of booking and attempt number.
 4. Settle (settlement.py): on success the payment becomes completed and the booking
    confirmed in one DynamoDB transaction; when the booking cannot be confirmed any more the
    money is refunded automatically.
+
+A booking whose terms take nothing now (at_hotel) is "paid" with a guarantee instead: the
+same flow saves the card with a SetupIntent and records a payment of 0 (guarantee.py).
 
 Money is an int of minor units everywhere. Card data never reaches this module: only
 the provider's ids and the card brand.
@@ -20,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bookings.booking_terms import booking_due_now, booking_payment_terms
 from bookings.clock import hotel_today
 from bookings.exceptions import HoldExpired
 from bookings.holds import booking_hold_extend
@@ -40,16 +45,23 @@ from ..exceptions import (
     PaymentGatewayError,
     PaymentInProgress,
 )
-from ..models import PENDING, REQUIRES_ACTION, Payment
+from ..models import CHARGE, GUARANTEE, PENDING, REQUIRES_ACTION, Payment
 from ..providers import get_provider
 from ..providers.base import SUCCEEDED
 from ..selectors import payments_for_booking
+from .guarantee import guarantee_confirm
 from .settlement import mark_open, payment_settle_failure, payment_settle_success
 from .shared import OBJECT_TYPE, is_money, payment_save, payment_snapshot, reload
 
 # A pending payment younger than this is in flight and blocks a second attempt; an older one
 # was orphaned (the process died mid-call) and no longer does.
 IN_FLIGHT = timedelta(minutes=2)
+
+
+TERMS_WORDS = {
+    "deposit": "a deposit now, the rest at check-in.",
+    "at_hotel": "nothing now; send amount 0 (or none) to keep the card as the guarantee.",
+}
 
 
 def new_transaction_id(now: datetime) -> str:
@@ -65,33 +77,44 @@ class PaymentAttempt:
 def payment_create(
     *,
     booking_id: str,
-    amount: int,
+    amount: int | None,
     currency: str,
     payment_method_id: str,
     actor: str,
     now: datetime,
     request_id: str | None = None,
 ) -> PaymentAttempt:
-    """Charge a pending booking its quoted price and confirm it.
+    """Pay what a pending booking's terms take now and confirm it.
 
-    Returns the attempt: payment completed (booking confirmed), requires_action (with the
-    client secret for 3-D Secure) or pending (the provider answers by webhook).
+    `amount` must be the booking's due-now amount (booking_due_now). When that is 0 (at_hotel
+    terms) `amount` is 0 or None and the card is saved as a guarantee instead of charged
+    (guarantee.guarantee_confirm). Returns the attempt: payment completed (booking
+    confirmed), requires_action (with the client secret for 3-D Secure) or pending (the
+    provider answers by webhook).
     Raises BookingNotFound, BookingNotPayable, HoldExpired (before charging, or after an
     automatic refund), AmountMismatch, PaymentInProgress, PaymentDeclined,
     InvalidPaymentMethod, PaymentGatewayError.
     """
     booking = _payable_booking(booking_id, now=now)
-    if (
-        not is_money(amount)
-        or amount != booking.totalPrice
-        or ((currency or "").upper() != booking.currency)
-    ):
-        raise AmountMismatch(
-            f"Booking {booking_id} costs {booking.totalPrice} {booking.currency} (minor units).",
-            details={"expected": {"amount": booking.totalPrice, "currency": booking.currency}},
+    due = booking_due_now(booking)
+    if amount is None and due == 0:
+        amount = 0
+    if not is_money(amount) or amount != due or ((currency or "").upper() != booking.currency):
+        raise amount_mismatch(
+            booking, f"Booking {booking_id} takes {due} {booking.currency} (minor units) now."
         )
     booking_hold_extend(booking_id=booking.bookingId, now=now)  # the hold outlasts the payment
-    payment = _payment_open(booking, actor=actor, now=now, request_id=request_id)
+    payment = _payment_open(booking, amount=due, actor=actor, now=now, request_id=request_id)
+    if payment.is_guarantee:
+        payment, secret = guarantee_confirm(
+            payment,
+            payment_method_id=payment_method_id,
+            key=_attempt_key(booking.bookingId, payment.attempt),
+            actor=actor,
+            now=now,
+            request_id=request_id,
+        )
+        return PaymentAttempt(payment=payment, client_secret=secret)
     provider = get_provider()
     try:
         result = provider.create_and_confirm(
@@ -142,6 +165,18 @@ def payment_create(
     )
 
 
+def amount_mismatch(booking: Booking, message: str) -> AmountMismatch:
+    """AmountMismatch whose `expected` is what the booking's terms take now (the message
+    names the terms)."""
+    terms = booking_payment_terms(booking)
+    if terms != "prepay":
+        message = f"{message} Its payment terms are {terms}: {TERMS_WORDS[terms]}"
+    return AmountMismatch(
+        message,
+        details={"expected": {"amount": booking_due_now(booking), "currency": booking.currency}},
+    )
+
+
 def _payable_booking(booking_id: str, *, now: datetime) -> Booking:
     booking = booking_get(booking_id=booking_id, consistent=True)
     if booking.status != BOOKING_PENDING:
@@ -158,8 +193,12 @@ def _attempt_key(booking_id: str, attempt: int) -> str:
     return f"payments.attempt:{booking_id}:{attempt}"
 
 
-def _payment_open(booking: Booking, *, actor: str, now: datetime, request_id) -> Payment:
-    """Write the pending payment and claim its attempt number in one transaction."""
+def _payment_open(
+    booking: Booking, *, amount: int | None = None, actor: str, now: datetime, request_id
+) -> Payment:
+    """Write the pending payment of `amount` (default: what the booking takes now; a
+    guarantee when it is 0) and claim its attempt number in one transaction."""
+    amount = booking_due_now(booking) if amount is None else amount
     earlier = payments_for_booking(booking_id=booking.bookingId)
     in_flight = [p for p in earlier if p.status == PENDING and p.createdAt > now - IN_FLIGHT]
     if in_flight:
@@ -169,8 +208,9 @@ def _payment_open(booking: Booking, *, actor: str, now: datetime, request_id) ->
         transactionId=new_transaction_id(now),
         bookingId=booking.bookingId,
         attempt=attempt,
-        amount=booking.totalPrice,
+        amount=amount,
         currency=booking.currency,
+        kind=GUARANTEE if amount == 0 else CHARGE,
         status=PENDING,
         provider=get_provider().name,
         refundedAmount=0,
@@ -217,9 +257,9 @@ def _payment_open(booking: Booking, *, actor: str, now: datetime, request_id) ->
 def _payable_booking_at(booking_id: str, *, amount: int, now: datetime) -> None:
     """After a lost race: raise why the booking cannot be paid `amount` now, if it cannot."""
     booking = _payable_booking(booking_id, now=now)
-    if booking.totalPrice != amount:
-        raise AmountMismatch(
-            f"Booking {booking_id} now costs {booking.totalPrice} {booking.currency} "
+    if booking_due_now(booking) != amount:
+        raise amount_mismatch(
+            booking,
+            f"Booking {booking_id} now takes {booking_due_now(booking)} {booking.currency} "
             "(minor units); nothing was charged.",
-            details={"expected": {"amount": booking.totalPrice, "currency": booking.currency}},
         )

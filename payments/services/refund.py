@@ -47,6 +47,11 @@ def payment_refund(
     StaleObject (409 STALE_OBJECT: changed meanwhile), PaymentGatewayError.
     """
     payment = payment_get(transaction_id=transaction_id, consistent=True)
+    if payment.is_guarantee:
+        raise PaymentNotRefundable(
+            f"Payment {transaction_id} is a card guarantee: it took no money to refund.",
+            details={"kind": payment.kind},
+        )
     if payment.status not in REFUNDABLE_STATUSES:
         raise PaymentNotRefundable(
             f"Payment {transaction_id} is {payment.status}; only a completed payment can be "

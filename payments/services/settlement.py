@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from pynamodb.exceptions import DoesNotExist
 
+from bookings.booking_terms import due_now_condition
 from bookings.exceptions import BookingNotFound, HoldExpired, InvalidTransition, PriceChanged
 from bookings.models import CANCELLED as BOOKING_CANCELLED
 from bookings.models import CHECKED_IN, CHECKED_OUT, NO_SHOW, Booking
@@ -76,12 +77,14 @@ CANCELLABLE = (PENDING, REQUIRES_ACTION)
 
 def mark_open(tx, booking: Booking, payment: Payment) -> None:
     """Add `payment` to the booking's open payments, conditional on the booking still being
-    pending at the payment's price. Bumps the booking's version (no condition on it)."""
+    pending and taking the payment's amount now (due_now_condition) at the booking's price.
+    Bumps the booking's version (no condition on it)."""
     tx.update(
         booking,
         actions=[Booking.openPayments.add({payment.transactionId})],
         condition=(Booking.status == BOOKING_PENDING)
-        & (Booking.totalPrice == payment.amount)
+        & due_now_condition(payment.amount)
+        & (Booking.totalPrice == booking.totalPrice)
         & (Booking.currency == payment.currency),
         add_version_condition=False,
     )
@@ -127,14 +130,33 @@ def open_attempts_cancel(
     for payment in payments_for_booking(booking_id=booking_id):
         if payment.transactionId == keep or payment.status not in CANCELLABLE:
             continue
-        if not payment.stripePaymentIntentId or (only is not None and not only(payment)):
+        intent_id = provider_intent_id(payment)
+        if not intent_id or (only is not None and not only(payment)):
             continue
+        provider = get_provider()
+        cancel = provider.cancel_setup if payment.is_guarantee else provider.cancel
         try:
-            if get_provider().cancel(intent_id=payment.stripePaymentIntentId):
+            if cancel(intent_id=intent_id):
                 cancelled.append(_mark_cancelled(payment, reason=reason, actor=actor, now=now))
         except Exception:
             logger.exception("Could not cancel attempt %s of %s", payment.transactionId, booking_id)
     return [p for p in cancelled if p is not None]
+
+
+def provider_intent_id(payment: Payment) -> str | None:
+    """The provider's id of the attempt: its SetupIntent (a guarantee) or PaymentIntent."""
+    return payment.stripeSetupIntentId if payment.is_guarantee else payment.stripePaymentIntentId
+
+
+def set_provider_ids(payment: Payment, intent_id, *, payment_method=None, customer=None) -> None:
+    """Note the provider's ids on the payment (a guarantee's SetupIntent, saved payment
+    method and customer; a charge's PaymentIntent), keeping those already known."""
+    if payment.is_guarantee:
+        payment.stripeSetupIntentId = intent_id or payment.stripeSetupIntentId
+        payment.stripePaymentMethodId = payment_method or payment.stripePaymentMethodId
+        payment.stripeCustomerId = customer or payment.stripeCustomerId
+    else:
+        payment.stripePaymentIntentId = intent_id or payment.stripePaymentIntentId
 
 
 def abandoned_attempts_cancel(*, booking_id: str, actor: str, now: datetime) -> list[Payment]:
@@ -175,7 +197,7 @@ def payment_settle_failure(
     before = payment_snapshot(payment)
     payment.status = FAILED
     payment.failureMessage = (message or "")[:500] or None
-    payment.stripePaymentIntentId = payment.stripePaymentIntentId or intent_id
+    set_provider_ids(payment, provider_intent_id(payment) or intent_id)
     payment.updatedAt = now
     saved = payment_save(
         payment,
@@ -201,8 +223,12 @@ def payment_settle_success(
     actor: str,
     now: datetime,
     request_id: str | None = None,
+    payment_method: str | None = None,
+    customer: str | None = None,
 ) -> Payment:
-    """The provider took the money: complete the payment and confirm its booking, atomically.
+    """The provider took the money (or saved the guarantee card: `intent_id` is then the
+    SetupIntent, with the saved `payment_method` and `customer`): complete the payment and
+    confirm its booking, atomically.
 
     Idempotent: a payment already completed (or refunded) is returned as it is. A booking
     the sweeper already expired is confirmed again when its nights are still free
@@ -222,7 +248,7 @@ def payment_settle_success(
     payment.completedAt = now
     payment.updatedAt = now
     payment.failureMessage = None
-    payment.stripePaymentIntentId = intent_id
+    set_provider_ids(payment, intent_id, payment_method=payment_method, customer=customer)
     payment.paymentMethod = brand or payment.paymentMethod
     after = payment_snapshot(payment)
 
@@ -262,6 +288,8 @@ def payment_settle_success(
         if current.status not in OPEN_STATUSES:
             return current  # Settled by someone else (the webhook or the synchronous answer).
         reason = exc.__cause__ if isinstance(exc, _Unconfirmable) else exc
+        if current.is_guarantee:
+            return _release_guarantee(current, intent_id=intent_id, reason=reason, now=now)
         return _refund_unconfirmable(current, intent_id=intent_id, reason=reason, now=now)
     events.publish(PaymentSucceeded, **event_detail(payment))
     open_attempts_cancel(
@@ -295,20 +323,48 @@ def _revive(payment: Payment, *, actor, now, request_id, also) -> bool:
     return True
 
 
+def _unconfirmable_why(payment: Payment, reason: Exception) -> tuple[str, type[Exception]]:
+    """Why a payment's booking cannot be confirmed, and the error to raise."""
+    booking_status = _booking_status(payment.bookingId)
+    if isinstance(reason, PriceChanged):
+        return "The booking's price changed before the payment went through", PriceChanged
+    if booking_status in (BOOKING_CONFIRMED, CHECKED_IN, CHECKED_OUT):
+        return "The booking was already paid by another payment", BookingNotPayable
+    if booking_status in (BOOKING_CANCELLED, NO_SHOW):
+        return f"The booking was {booking_status} before the payment went through", (
+            BookingNotPayable
+        )
+    return "The booking's hold ended before the payment went through", HoldExpired
+
+
+def _release_guarantee(payment: Payment, *, intent_id: str, reason: Exception, now):
+    """A card was saved for a booking that cannot be confirmed: nothing was taken, so nothing
+    goes back; the guarantee is marked cancelled (never to be charged), then raise."""
+    why, error = _unconfirmable_why(payment, reason)
+    before = payment_snapshot(payment)
+    payment.status = CANCELLED
+    set_provider_ids(payment, intent_id)
+    payment.failureMessage = f"{why}; the card guarantee was not kept."
+    payment.updatedAt = now
+    saved = payment_save(
+        payment,
+        action="status:cancelled",
+        before=before,
+        actor=AUTO_REFUND,
+        now=now,
+        condition=Payment.status.is_in(*OPEN_STATUSES),
+        also=lambda tx: mark_closed(tx, payment),
+    )
+    if not saved:
+        return reload(payment)
+    events.publish(PaymentFailed, **event_detail(payment))
+    details = {"transactionId": payment.transactionId, "refunded": False}
+    raise error(f"{why}; nothing was charged.", details=details) from reason
+
+
 def _refund_unconfirmable(payment: Payment, *, intent_id: str, reason: Exception, now):
     """Money was taken for a booking that cannot be confirmed: give it back, then raise."""
-    booking_status = _booking_status(payment.bookingId)
-    error: type[Exception] = BookingNotPayable
-    if isinstance(reason, PriceChanged):
-        why = "The booking's price changed before the payment went through"
-        error = PriceChanged
-    elif booking_status in (BOOKING_CONFIRMED, CHECKED_IN, CHECKED_OUT):
-        why = "The booking was already paid by another payment"
-    elif booking_status in (BOOKING_CANCELLED, NO_SHOW):
-        why = f"The booking was {booking_status} before the payment went through"
-    else:
-        why = "The booking's hold ended before the payment went through"
-        error = HoldExpired
+    why, error = _unconfirmable_why(payment, reason)
     before = payment_snapshot(payment)
     payment.status = REFUNDED
     payment.refundedAmount = payment.amount

@@ -36,6 +36,12 @@ AUTO_REFUND = "system:auto-refund"
 
 def payment_snapshot(payment: Payment) -> dict:
     extra = {"dispute": payment.dispute} if payment.dispute else {}
+    if payment.is_guarantee:  # Stripe ids only: never card data
+        extra.update(
+            kind=payment.kind,
+            stripeSetupIntentId=payment.stripeSetupIntentId,
+            stripePaymentMethodId=payment.stripePaymentMethodId,
+        )
     return {
         **extra,
         "bookingId": payment.bookingId,

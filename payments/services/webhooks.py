@@ -34,8 +34,11 @@ from ..providers.base import (
     PAYMENT_FAILED,
     PAYMENT_REFUNDED,
     PAYMENT_SUCCEEDED,
+    SETUP_FAILED,
+    SETUP_SUCCEEDED,
     WebhookEvent,
 )
+from .guarantee import guarantee_refresh
 from .settlement import payment_settle_failure, payment_settle_success
 from .shared import (
     OBJECT_TYPE,
@@ -88,12 +91,24 @@ def payment_webhook_handle(*, payload: bytes, signature: str | None, now: dateti
     return outcome
 
 
+ACTED_ON = (
+    PAYMENT_SUCCEEDED,
+    PAYMENT_FAILED,
+    PAYMENT_REFUNDED,
+    PAYMENT_DISPUTED,
+    SETUP_SUCCEEDED,
+    SETUP_FAILED,
+)
+
+
 def _webhook_apply(event: WebhookEvent, *, now: datetime) -> str:
-    if event.type not in (PAYMENT_SUCCEEDED, PAYMENT_FAILED, PAYMENT_REFUNDED, PAYMENT_DISPUTED):
+    if event.type not in ACTED_ON:
         return "ignored"
     payment = _payment_for_event(event)
     if payment is None:
         return "ignored"
+    if event.type in (SETUP_SUCCEEDED, SETUP_FAILED):
+        return _webhook_setup(payment, now=now)
     if event.type == PAYMENT_REFUNDED:
         return _webhook_refunded(payment, event, now=now)
     if event.type == PAYMENT_DISPUTED:
@@ -122,6 +137,20 @@ def _webhook_apply(event: WebhookEvent, *, now: datetime) -> str:
     except (HoldExpired, BookingNotPayable, PriceChanged):
         return "refunded"  # The money went back; the guest's booking could not be kept.
     return "completed"
+
+
+def _webhook_setup(payment: Payment, *, now: datetime) -> str:
+    """A guarantee's SetupIntent ended (after 3-D Secure): settle it from the provider's
+    state of the intent (guarantee_refresh), as the pay page's status poll does."""
+    if not payment.is_guarantee:
+        return "ignored"
+    try:
+        settled = guarantee_refresh(
+            transaction_id=payment.transactionId, actor=WEBHOOK_ACTOR, now=now
+        )
+    except (HoldExpired, BookingNotPayable, PriceChanged):
+        return "released"  # The booking could not be kept; nothing was charged.
+    return settled.status
 
 
 def _webhook_refunded(payment: Payment, event: WebhookEvent, *, now: datetime) -> str:
@@ -225,6 +254,12 @@ def _payment_for_event(event: WebhookEvent) -> Payment | None:
     except DoesNotExist:
         logger.warning("Webhook %s names unknown payment %s", event.id, transaction_id)
         return None
+    if event.type in (SETUP_SUCCEEDED, SETUP_FAILED):
+        known = payment.stripeSetupIntentId
+        if not payment.is_guarantee or (known and known != event.intent_id):
+            logger.error("Webhook %s disagrees with payment %s: ignored", event.id, transaction_id)
+            return None
+        return payment
     mismatch = (
         (payment.stripePaymentIntentId and payment.stripePaymentIntentId != event.intent_id)
         or (event.amount is not None and event.amount != payment.amount)

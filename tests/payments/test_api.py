@@ -303,10 +303,15 @@ def test_over_long_ids_are_404_not_a_dynamodb_error(api):
 # --- the booking's payment summary ------------------------------------------------------------
 
 
+def prepaid(paid: int) -> dict:
+    """The terms part of a FLEX (prepay) booking's payment summary after `paid`."""
+    return {"dueNow": TOTAL, "balanceDue": TOTAL - paid, "terms": "prepay", "guaranteed": False}
+
+
 def test_the_booking_shows_its_payment_summary(api, make_booking, created):
     url = f"/api/bookings/{created.booking.bookingId}"
     token = {"HTTP_X_BOOKING_TOKEN": created.guest_token}
-    unpaid = {"paid": 0, "refunded": 0, "currency": "INR", "status": "unpaid"}
+    unpaid = {"paid": 0, "refunded": 0, "currency": "INR", "status": "unpaid", **prepaid(0)}
     assert api.get(url, **token).json()["payment"] == unpaid
     payment = paid(api, created)
     assert api.get(url, **token).json()["payment"] == {
@@ -314,6 +319,7 @@ def test_the_booking_shows_its_payment_summary(api, make_booking, created):
         "refunded": 0,
         "currency": "INR",
         "status": "paid",
+        **prepaid(TOTAL),
     }
     accountant = api.as_role(roles.ACCOUNTANT)
     refund_url = f"/api/payments/{payment['transactionId']}/refund"
@@ -323,6 +329,7 @@ def test_the_booking_shows_its_payment_summary(api, make_booking, created):
         "refunded": 4000,
         "currency": "INR",
         "status": "partially_refunded",
+        **prepaid(TOTAL - 4000),
     }
     assert accountant.post(refund_url, {}, format="json").status_code == 200
     summary = api.get(url, **token).json()["payment"]
@@ -355,6 +362,10 @@ def test_create_and_cancel_answer_with_the_payment_summary(api, room, created):
         "refunded": 0,
         "currency": "INR",
         "status": "unpaid",
+        "dueNow": new.json()["totalPrice"],
+        "balanceDue": new.json()["totalPrice"],
+        "terms": "prepay",
+        "guaranteed": False,
     }
 
 

@@ -188,3 +188,40 @@ def test_stripe_refusing_our_key_is_a_gateway_error_502(caplog):
     assert caught.value.status_code == 502
     assert type(caught.value) is PaymentGatewayError
     assert any(r.exc_info for r in caplog.records if r.name == "payments.stripe")
+
+
+# --- a card kept as a guarantee (SetupIntent) -------------------------------------------------
+
+
+def save(provider, payment_method="pm_card_visa"):
+    return provider.create_and_confirm_setup(
+        payment_method=payment_method,
+        metadata={"bookingId": "BK-CONTRACT", "transactionId": "TXN-GUARANTEE"},
+        idempotency_key=f"contract-{uuid.uuid4().hex}",
+    )
+
+
+def test_a_guarantee_saves_the_card_and_takes_no_money(provider, stripe_side):
+    result = save(provider, stripe_side.token())
+    assert result.status == SUCCEEDED and result.intent_id.startswith("seti_")
+    assert result.payment_method and result.customer and result.client_secret is None
+    assert provider.setup_status(intent_id=result.intent_id).status == SUCCEEDED
+    charged = [
+        pi
+        for pi in stripe_side.intents_for("BK-CONTRACT")
+        if pi.metadata.to_dict().get("transactionId") == "TXN-GUARANTEE"
+    ]
+    assert charged == []  # no PaymentIntent: nothing taken
+
+
+def test_a_guarantee_with_a_card_refused_when_saved_is_declined(provider, stripe_side):
+    with pytest.raises(PaymentDeclined):
+        save(provider, stripe_side.card("4000000000000002"))
+
+
+def test_a_3d_secure_guarantee_requires_action_and_can_be_cancelled(provider, stripe_side):
+    result = save(provider, stripe_side.card(THREE_D_SECURE))
+    assert result.status == REQUIRES_ACTION
+    assert result.client_secret.startswith(result.intent_id)
+    assert provider.cancel_setup(intent_id=result.intent_id) is True
+    assert provider.setup_status(intent_id=result.intent_id).status == "failed"

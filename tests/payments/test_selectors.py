@@ -36,10 +36,21 @@ def summary(booking) -> dict:
     return selectors.booking_payment_summary(booking=booking)
 
 
+def prepaid(paid: int) -> dict:
+    """The terms part of a FLEX (prepay) booking's summary after `paid`."""
+    return {"dueNow": TOTAL, "balanceDue": TOTAL - paid, "terms": "prepay", "guaranteed": False}
+
+
 def test_an_unpaid_booking_sums_to_nothing(make_booking):
     booking = make_booking().booking
 
-    assert summary(booking) == {"paid": 0, "refunded": 0, "currency": "INR", "status": "unpaid"}
+    assert summary(booking) == {
+        "paid": 0,
+        "refunded": 0,
+        "currency": "INR",
+        "status": "unpaid",
+        **prepaid(0),
+    }
     assert selectors.booking_amount_paid(booking_id=booking.bookingId) == 0
 
 
@@ -55,7 +66,13 @@ def test_a_declined_attempt_counts_for_nothing_and_payments_come_oldest_first(
 
     payments = selectors.payments_for_booking(booking_id=booking.bookingId)
     assert [(p.attempt, p.status) for p in payments] == [(1, "failed"), (2, "completed")]
-    assert summary(booking) == {"paid": TOTAL, "refunded": 0, "currency": "INR", "status": "paid"}
+    assert summary(booking) == {
+        "paid": TOTAL,
+        "refunded": 0,
+        "currency": "INR",
+        "status": "paid",
+        **prepaid(TOTAL),
+    }
 
 
 def test_summaries_count_partial_and_full_refunds(make_booking):
@@ -78,6 +95,7 @@ def test_summaries_count_partial_and_full_refunds(make_booking):
         "refunded": TOTAL,
         "currency": "INR",
         "status": "refunded",
+        **prepaid(0),
     }
     assert selectors.booking_amount_paid(booking_id=booking.bookingId) == 0
 

@@ -1,6 +1,7 @@
-/* The guest payment page: Stripe.js collects the card (createToken), the server charges the
- * booking (payment_create), 3-D Secure runs in the page (confirmCardPayment) when the bank
- * asks, then the page waits for the webhook to confirm the booking. Card data never reaches
+/* The guest payment page: Stripe.js collects the card (createToken), the server charges what
+ * the booking's terms take now or, for pay-at-hotel terms, saves the card as a guarantee
+ * (payment_create), 3-D Secure runs in the page (confirmCardPayment; a guarantee's
+ * confirmCardSetup) when the bank asks, then the page waits for the booking to be confirmed. Card data never reaches
  * the hotel's server: the card inputs have no name and only the token is posted. */
 (function () {
   "use strict";
@@ -86,9 +87,13 @@
   }
 
   // Stripe.js's 3-D Secure check, or {abandoned: true} when the guest leaves it unanswered.
-  function authenticate(clientSecret) {
+  // A guarantee (a SetupIntent) is confirmed with the card itself (confirmCardSetup).
+  function authenticate(clientSecret, kind) {
     var timeout = sleep(authTimeout).then(function () { return { abandoned: true }; });
-    return Promise.race([stripe.confirmCardPayment(clientSecret), timeout]);
+    var check = kind === "guarantee"
+      ? stripe.confirmCardSetup(clientSecret, { payment_method: { card: card } })
+      : stripe.confirmCardPayment(clientSecret);
+    return Promise.race([check, timeout]);
   }
 
   form.addEventListener("submit", async function (event) {
@@ -118,14 +123,14 @@
         return;
       }
       if (data.state === "requires_action") {
-        say(texts.authenticating);
-        var auth = (await authenticate(data.clientSecret)) || {};
+        say(data.kind === "guarantee" ? texts.authenticating_card : texts.authenticating);
+        var auth = (await authenticate(data.clientSecret, data.kind)) || {};
         if (auth.abandoned) {
           busy(false);
           showError(texts.auth_abandoned);
           return;
         }
-        var intent = auth.paymentIntent;
+        var intent = auth.paymentIntent || auth.setupIntent;
         if (auth.error || (intent && intent.status && intent.status !== "succeeded" && intent.status !== "processing")) {
           busy(false);
           showError((auth.error && auth.error.message) || texts.auth_failed);
