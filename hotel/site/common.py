@@ -14,6 +14,7 @@ from datetime import date
 
 from django.core.files.storage import default_storage
 from django.http import Http404
+from django.utils import timezone
 
 from bookings import selectors
 from bookings.exceptions import BookingNotFound
@@ -24,6 +25,8 @@ from payments.cancellation import describe_rule
 from payments.selectors import cancellation_policy
 from rooms.models import RoomType
 from rooms.room_types import room_type_get
+
+from .offer_terms import booking_plan
 
 # The actor the services record for what a guest does on the site.
 GUEST = "guest"
@@ -68,10 +71,12 @@ def booking_type_card(booking) -> dict:
 
 
 def stay_context(booking) -> dict:
-    """What every booking page shows in its summary panel (the type, never the room)."""
+    """What every booking page shows in its summary panel (the type, never the room; the
+    plan it was sold under and its cancellation deadline)."""
     kind = booking_type_card(booking)
     return {
         "booking": booking,
+        "plan": booking_plan(booking, timezone.now()),
         "room_type": kind,
         "photo": kind["photos"][0] if kind["photos"] else None,
         "check_in": date.fromisoformat(booking.checkIn),
@@ -83,7 +88,12 @@ def stay_context(booking) -> dict:
     }
 
 
+def booking_policy_lines(booking) -> list[str]:
+    """The cancellation policy the booking was sold under, one sentence per rule."""
+    return booking_plan(booking, timezone.now())["policy"]
+
+
 def policy_lines() -> list[str]:
-    """The cancellation policy, one sentence per rule."""
+    """The hotel's cancellation policy, one sentence per rule."""
     policy = cancellation_policy()
     return [describe_rule(rule, policy) for rule in policy]

@@ -30,7 +30,7 @@ from payments.models import CANCELLED, FAILED, PENDING, REFUNDED, REQUIRES_ACTIO
 from payments.selectors import payment_summary, payments_for_booking
 from payments.services import is_abandoned, payment_create
 
-from .common import GUEST, guest_booking, policy_lines, stay_context
+from .common import GUEST, booking_policy_lines, guest_booking, stay_context
 
 NOT_COMPLETED = (REQUIRES_ACTION, FAILED, CANCELLED)  # an attempt that took no money (yet)
 ENDED = (FAILED, CANCELLED, REFUNDED)  # the page stops waiting and shows the reason
@@ -73,7 +73,7 @@ def pay(request, token: str):
             **stay_context(booking),
             "token": token,
             "urls": urls,
-            "policy": policy_lines(),
+            "policy": booking_policy_lines(booking),
             "stripe_js_url": settings.STRIPE_JS_URL,
             "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
             # The page stops waiting for 3-D Secure after this long and says what to do.
