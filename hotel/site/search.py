@@ -28,6 +28,7 @@ from bookings.rate_reads import promo_get
 from bookings.stay_pricing import quote_request
 from hotel.client_address import client_address
 from hotel.errors import DomainError, NotFound
+from hotel.templatetags.money import format_money
 from rooms.room_types import room_type_get
 from rooms.selectors import room_get
 
@@ -222,6 +223,13 @@ def book(request, room_type: str):
                 query.pop("rate_plan", None)
                 return redirect(search_url(query))
             quote_error = exc.message  # restrictions, too many guests
+    posted = request.method == "POST" and form.is_valid() and quote is not None
+    if posted and _price_moved(request.POST.get("shown_total"), quote):
+        form.add_error(
+            None,
+            _("The price is now %(total)s: please check it and confirm.")
+            % {"total": format_money(quote.total, quote.currency)},
+        )
     if request.method == "POST" and form.is_valid() and quote is not None:
         created = _create(request, form, kind=kind, quote=quote, promo=promo, now=now)
         if created is not None:
@@ -236,6 +244,13 @@ def book(request, room_type: str):
         | {"promo_notice": promo_notice},
         status=200 if quote is not None or form.is_bound else 400,
     )
+
+
+def _price_moved(shown: str | None, quote) -> bool:
+    """Whether the total the guest saw (the form's `shown_total`) is not the one they would
+    book (another promo code typed, a price changed meanwhile): they confirm it first. A form
+    without it (an old page) books at the quote."""
+    return bool(shown) and shown != str(quote.total)
 
 
 def _initial(stay: PartyForm) -> dict:

@@ -338,3 +338,19 @@ def test_a_flexible_booking_shows_its_free_cancellation_deadline(client, suite):
     pay = html(client.get(response["Location"]))
     deadline = moment(date.fromisoformat(dates["check_in"]) - timedelta(days=7))
     assert f"<strong>Flexible</strong> · Free cancellation until {deadline}" in pay
+
+
+def test_a_promo_code_typed_on_the_booking_page_shows_the_new_price_before_booking(client, suite):
+    promo(maxUses=5)
+    page = html(client.get(SUITE, {**stay(), "adults": 2}))
+    shown = re.search(r'name="shown_total" value="(\d+)"', page).group(1)
+    assert shown == "1792000"
+    form = guest_form(adults=2, promo_code="SPRING10", shown_total=shown)
+    again = html(client.post(SUITE, form))
+    assert "The price is now ₹16,128.00: please check it and confirm." in again
+    assert Booking.count() == 0
+    assert re.search(r'name="shown_total" value="(\d+)"', again).group(1) == "1612800"
+    response = client.post(SUITE, {**form, "shown_total": "1612800"})
+    assert response.status_code == 302
+    [booking] = list(Booking.scan())
+    assert (booking.totalPrice, booking.promoCode) == (1612800, "SPRING10")
