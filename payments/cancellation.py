@@ -70,3 +70,15 @@ def describe_rule(rule: CancellationRule, policy: tuple[CancellationRule, ...]) 
     if rule.refund_percent == 0:
         return f"No refund when cancelled {when}."
     return f"{rule.refund_percent} % refund when cancelled {when}."
+
+
+def policy_sentences(text: str) -> list[str]:
+    """A DAYS:PERCENT policy in words, one sentence per rule ("No refund once booked." for a
+    policy with none; the text itself when it cannot be read)."""
+    try:
+        rules = parse_policy(text or "")
+    except InvalidPolicy:
+        return [text]
+    if not rules:
+        return ["No refund once booked."]
+    return [describe_rule(rule, rules) for rule in rules]

@@ -12,7 +12,7 @@ from bookings.models import Booking
 from bookings.rate_reads import DEFAULT_PLAN, hotel_policy
 from bookings.rate_terms import AT_HOTEL, DEPOSIT, PREPAY
 from hotel.templatetags.money import format_money
-from payments.cancellation import InvalidPolicy, describe_rule, parse_policy
+from payments.cancellation import policy_sentences
 
 DEFAULT_PLAN_NAME = "Flexible"
 LINE_KINDS = {
@@ -31,17 +31,6 @@ def payment_terms_label(terms: dict) -> str:
     if payment == AT_HOTEL:
         return "Pay at the hotel (card kept as a guarantee)"
     return "Prepay: the full price at booking"
-
-
-def policy_lines(policy: str) -> list[str]:
-    """A DAYS:PERCENT policy in words, one sentence per rule."""
-    try:
-        rules = parse_policy(policy or "")
-    except InvalidPolicy:
-        return [policy]
-    if not rules:
-        return ["No refund once booked."]
-    return [describe_rule(rule, rules) for rule in rules]
 
 
 def _lines(booking: Booking, terms: dict) -> list[dict]:
@@ -87,7 +76,7 @@ def booking_terms_context(booking: Booking) -> dict:
         "city_tax": format_money(booking.cityTax or 0, booking.currency),
         "lines": _lines(booking, terms),
         "total": format_money(booking.totalPrice, booking.currency),
-        "policy": policy_lines(policy),
+        "policy": policy_sentences(policy),
         "no_show": f"{terms.get('noShowPercent', 100)} % of the stay",
         "payment": payment_terms_label(terms),
         "due_now": format_money(due_now or 0, booking.currency),

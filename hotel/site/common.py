@@ -14,6 +14,7 @@ from datetime import date
 
 from django.core.files.storage import default_storage
 from django.http import Http404
+from django.utils import timezone
 
 from bookings import selectors
 from bookings.booking_terms import booking_policy
@@ -25,6 +26,8 @@ from payments.cancellation import describe_rule
 from payments.selectors import cancellation_policy
 from rooms.models import RoomType
 from rooms.room_types import room_type_get
+
+from .offer_terms import booking_plan
 
 # The actor the services record for what a guest does on the site.
 GUEST = "guest"
@@ -69,10 +72,12 @@ def booking_type_card(booking) -> dict:
 
 
 def stay_context(booking) -> dict:
-    """What every booking page shows in its summary panel (the type, never the room)."""
+    """What every booking page shows in its summary panel (the type, never the room; the
+    plan it was sold under and its cancellation deadline)."""
     kind = booking_type_card(booking)
     return {
         "booking": booking,
+        "plan": booking_plan(booking, timezone.now()),
         "room_type": kind,
         "photo": kind["photos"][0] if kind["photos"] else None,
         "check_in": date.fromisoformat(booking.checkIn),

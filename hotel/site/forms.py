@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bookings.clock import hotel_today
+from bookings.offers import MAX_CHILDREN
 from bookings.services import stay_validate
 from hotel.errors import DomainError
 from rooms.room_types import room_type_choices
@@ -17,13 +18,22 @@ from rooms.room_types import room_type_choices
 DOMAIN_FIELDS = {
     "checkIn": "check_in",
     "checkOut": "check_out",
-    "guests": "guests",
+    "guests": "adults",
+    "adults": "adults",
+    "childrenAges": "children",
+    "ratePlan": "rate_plan",
+    "promoCode": "promo_code",
     "guestName": "guest_name",
     "guestEmail": "guest_email",
     "guestPhone": "guest_phone",
     "notes": "notes",
 }
 MAX_GUESTS = 12
+CHILD_AGE_CHOICES = [
+    ("", _("Age?")),
+    ("0", _("Under 1")),
+    *[(str(a), str(a)) for a in range(1, 18)],
+]
 
 
 def add_domain_errors(form: forms.Form, exc: DomainError, *, fallback: str | None = None) -> None:
@@ -77,14 +87,104 @@ class StayForm(forms.Form):
         return data
 
 
-class SearchForm(StayForm):
-    guests = forms.IntegerField(
-        label=_("Guests"),
+def age_field(n: int) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=_("Child %(n)d") % {"n": n},
+        choices=CHILD_AGE_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+
+class PartyForm(StayForm):
+    """The stay and who stays: adults, a number of children and each child's age (one select
+    per child, all rendered; site.js shows as many as the number chosen, and without it the
+    page asks for the ages it lacks after a submit), and an optional promo code.
+
+    The first version's `guests` (links, bookmarks, old pages) is read as `adults`."""
+
+    adults = forms.IntegerField(
+        label=_("Adults"),
         min_value=1,
         max_value=MAX_GUESTS,
         initial=2,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    children = forms.TypedChoiceField(
+        label=_("Children"),
+        choices=[(str(n), str(n)) for n in range(MAX_CHILDREN + 1)],
+        coerce=int,
+        required=False,
+        empty_value=0,
+        initial="0",
+        widget=forms.Select(attrs={"data-children": ""}),
+    )
+    rate_plan = forms.RegexField(
+        r"^[A-Za-z0-9_-]{1,40}$", required=False, widget=forms.HiddenInput()
+    )
+    promo_code = forms.CharField(
+        label=_("Promo code (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}
+        ),
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and "adults" not in data and "guests" in data:
+            data = data.copy()
+            data["adults"] = data["guests"]
+        super().__init__(data, *args, **kwargs)
+        for n in range(1, MAX_CHILDREN + 1):
+            self.fields[f"age_{n}"] = age_field(n)
+
+    def age_fields(self) -> list:
+        """The age selects, each with whether it is shown (a child counted)."""
+        shown = self.children_shown()
+        return [(self[f"age_{n}"], n <= shown) for n in range(1, MAX_CHILDREN + 1)]
+
+    def children_shown(self) -> int:
+        value = self["children"].value()
+        try:
+            return min(max(int(value or 0), 0), MAX_CHILDREN)
+        except (TypeError, ValueError):
+            return 0
+
+    def clean_promo_code(self) -> str:
+        return (self.cleaned_data.get("promo_code") or "").strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        ages = []
+        for n in range(1, (data.get("children") or 0) + 1):
+            age = data.get(f"age_{n}")
+            if age is None:
+                if f"age_{n}" not in self.errors:
+                    self.add_error(f"age_{n}", _("Choose the age of child %(n)d.") % {"n": n})
+            else:
+                ages.append(age)
+        data["children_ages"] = tuple(ages)
+        return data
+
+    def stay_query(self, *, promo_code: str | None) -> dict:
+        """The valid stay as query parameters (for the booking page's link)."""
+        data = self.cleaned_data
+        ages = data["children_ages"]
+        query = {
+            "check_in": data["check_in"].isoformat(),
+            "check_out": data["check_out"].isoformat(),
+            "adults": data["adults"],
+            "children": len(ages),
+            **{f"age_{n}": age for n, age in enumerate(ages, start=1)},
+        }
+        if promo_code:
+            query["promo_code"] = promo_code
+        return query
+
+
+class SearchForm(PartyForm):
     room_type = forms.ChoiceField(
         label=_("Room type"),
         required=False,
@@ -99,10 +199,10 @@ class SearchForm(StayForm):
         ]
 
 
-class GuestDetailsForm(StayForm):
-    """The booking form: the stay (hidden, from the results page) and the guest."""
+class GuestDetailsForm(PartyForm):
+    """The booking form: the stay, who stays and the rate plan (hidden, from the results
+    page), the promo code (the guest may take it off) and the guest."""
 
-    guests = forms.IntegerField(label=_("Guests"), min_value=1, max_value=MAX_GUESTS)
     guest_name = forms.CharField(
         label=_("Full name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -128,8 +228,11 @@ class GuestDetailsForm(StayForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("check_in", "check_out"):
+        for name in ("check_in", "check_out", "adults", "children", *self.age_names()):
             self.fields[name].widget = forms.HiddenInput()
+
+    def age_names(self) -> list[str]:
+        return [f"age_{n}" for n in range(1, MAX_CHILDREN + 1)]
 
 
 class ChangeDatesForm(StayForm):

@@ -30,6 +30,20 @@
     };
     checkIn.addEventListener("change", sync);
   }
+  // Children: one age select per child. All are in the page and those beyond the number
+  // chosen are hidden; this shows as many as the number (without it, a search that lacks an
+  // age asks for it).
+  document.querySelectorAll("select[data-children]").forEach(function (count) {
+    var box = count.form && count.form.querySelector("[data-child-ages]");
+    if (!box) return;
+    count.addEventListener("change", function () {
+      var n = parseInt(count.value, 10) || 0;
+      box.hidden = n === 0;
+      box.querySelectorAll("[data-child]").forEach(function (child) {
+        child.hidden = parseInt(child.getAttribute("data-child"), 10) > n;
+      });
+    });
+  });
   // A result's thumbnails show their photo in the large frame (without JS, they open it).
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest(".thumbs a[data-photo]");

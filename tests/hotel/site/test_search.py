@@ -101,7 +101,8 @@ def test_a_card_shows_the_type_as_staff_describe_it(client, room):
     assert photos[0][0].rsplit("/", 1)[1].startswith("standard")  # the first photo, large
     assert 'loading="lazy"' not in photos[0][1]  # the first card's large photo: above the fold
     assert len(photos) == 4 and all('loading="lazy"' in attrs for _, attrs in photos[1:])
-    assert 'aria-describedby="type-standard-name"' in card  # "Book this room", of which
+    # "Book", of which offer of which type
+    assert 'aria-describedby="offer-standard-flex-name type-standard-name"' in card
 
 
 @pytest.mark.parametrize(
@@ -127,7 +128,7 @@ def test_search_shows_each_domain_error_next_to_its_field(client, room, params, 
     assert message in page
     assert 'aria-invalid="true"' in page
     assert re.search(r'aria-describedby="[^"]*_error"', page)
-    assert "Book this room" not in page
+    assert 'data-testid="offer"' not in page
 
 
 def test_search_says_so_when_nothing_is_free(client, room, booked):
@@ -177,8 +178,7 @@ def test_the_card_books_a_unit_of_the_type_and_goes_to_the_signed_pay_page(clien
         ({"guest_name": ""}, "guest_name", "This field is required."),
         ({"guest_name": "   "}, "guest_name", "This field is required."),
         ({"guest_phone": "call me maybe"}, "guest_phone", "Enter a phone number"),
-        ({"guests": "3"}, "guests", "Between 1 and 2."),  # the type takes two
-        ({"guests": "1e309"}, "guests", "Enter a whole number."),
+        ({"promo_code": "NOPE"}, "promo_code", "This promo code does not exist."),
         ({"notes": "x" * 2001}, "notes", "at most 2000 characters"),
     ],
 )
@@ -191,6 +191,25 @@ def test_booking_form_redisplays_with_the_error_on_its_field(
     assert message in page
     assert f'id="id_{field}_error"' in page
     assert f'aria-describedby="id_{field}_error' in page or "_helptext id_" in page
+    assert Booking.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"guests": "1e309"}, "Enter a whole number."),
+        ({"adults": "3"}, "A Standard takes up to 2 guests."),
+        ({"children": "1", "age_1": ""}, "Choose the age of child 1."),
+    ],
+)
+def test_a_stay_the_booking_form_cannot_hold_is_said_with_a_way_back(
+    client, room, overrides, message
+):
+    response = client.post(BOOK, guest_form(**overrides, guest_name="Kept Name"))
+    page = html(response)
+    assert response.status_code == 200
+    assert message in page and 'role="alert"' in page
+    assert "Change your search" in page and 'value="Kept Name"' in page
     assert Booking.count() == 0
 
 
