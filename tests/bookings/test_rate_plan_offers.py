@@ -230,3 +230,103 @@ def test_restrictions_say_which_and_what_would_work(api, family_rooms):
         format="json",
     ).json()
     assert [o["ratePlan"] for o in later["roomTypes"][0]["offers"]] == ["FLEX"]
+
+
+def test_the_issue_contract_end_to_end(api, family_rooms):
+    manager = api.as_role("manager")
+    created = manager.post(
+        "/api/rate-plans",
+        {
+            "ratePlan": "NONREF",
+            "name": "Non-refundable",
+            "roomTypes": ["Family"],
+            "adjustment": {"kind": "percent", "value": -15},
+            "cancellation": "0:0",
+            "payment": "prepay",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    listed = manager.get("/api/rate-plans").json()
+    assert {p["ratePlan"] for p in listed["ratePlans"]} == {"FLEX", "NONREF"}
+    assert listed["count"] == 2
+    assert (
+        manager.post(
+            "/api/promo-codes", {"code": "SPRING10", "percent": 10, "maxUses": 1}, format="json"
+        ).status_code
+        == 201
+    )
+    closed = manager.put(
+        "/api/rate-calendar",
+        {
+            "roomType": "Family",
+            "ratePlan": "FLEX",
+            "from": d(0),
+            "to": d(0),
+            "closedToArrival": True,
+        },
+        format="json",
+    )
+    assert closed.status_code == 200, closed.json()
+    days = manager.get(
+        "/api/rate-calendar",
+        {"roomType": "Family", "ratePlan": "FLEX", "from": d(0), "to": d(1)},
+    ).json()["days"]
+    assert [(x["date"], x["closedToArrival"]) for x in days] == [(d(0), True), (d(1), None)]
+    api.credentials()
+
+    entry = search(api, adults=2, childrenAges=[4], promoCode="SPRING10")["Family"]
+    assert [o["ratePlan"] for o in entry["offers"]] == ["NONREF"]  # FLEX closed to arrival
+    offer = entry["offers"][0]
+    assert offer["cancellation"]["freeUntil"] is None
+    assert offer["payment"] == {
+        "terms": "prepay",
+        "dueNow": offer["totalPrice"],
+        "dueAtHotel": 0,
+        "depositPercent": None,
+    }
+    booked = api.post(
+        "/api/bookings",
+        {
+            "roomType": "Family",
+            "ratePlan": "NONREF",
+            "checkIn": d(0),
+            "checkOut": d(2),
+            "adults": 2,
+            "childrenAges": [4],
+            "promoCode": "SPRING10",
+            "guestName": "Ada",
+            "guestEmail": "ada@guest.test",
+        },
+        format="json",
+    )
+    assert booked.status_code == 201, booked.json()
+    body = booked.json()
+    assert (body["ratePlan"], body["totalPrice"], body["promoCode"]) == (
+        "NONREF",
+        offer["totalPrice"],
+        "SPRING10",
+    )
+    flex = api.post(
+        "/api/bookings",
+        {
+            "roomType": "Family",
+            "checkIn": d(1),
+            "checkOut": d(2),
+            "adults": 2,
+            "guestName": "Bea",
+            "guestEmail": "bea@guest.test",
+        },
+        format="json",
+    ).json()
+    assert flex["ratePlan"] == "FLEX"
+    quotes = {}
+    for made in (body, flex):
+        answer = api.get(
+            f"/api/bookings/{made['bookingId']}/cancellation-quote",
+            HTTP_X_BOOKING_TOKEN=made["guestToken"],
+        )
+        assert answer.status_code == 200, answer.json()
+        quotes[made["ratePlan"]] = answer.json()
+    assert [(r["daysBefore"], r["refundPercent"]) for r in quotes["NONREF"]["policy"]] == [(0, 0)]
+    assert [r["refundPercent"] for r in quotes["FLEX"]["policy"]] == [100, 50, 0]
