@@ -175,8 +175,7 @@ def calendar_items(
     items = []
     for offset in range(days + 1):
         night = start + timedelta(days=offset)
-        for code, *_rest in types:
-            base_price = _rest[2]
+        for code, _name, _rooms, _guests, base_price, _amenities in types:
             flex, _rule = seasonal_base(base_price, code, night, rules)
             for plan in codes:
                 price = adjustments[plan].apply(flex) if plan in adjustments else flex
