@@ -698,7 +698,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--load-seconds", type=float, help=f"default {LOAD_SECONDS:g}; 0: no load")
     parser.add_argument("--clients", type=int, default=LOAD_CLIENTS)
     parser.add_argument(
-        "--quick", action="store_true", help="fewer searches, a shorter load (under 3 minutes)"
+        "--quick", action="store_true", help="fewer searches, shorter loads (about 3.5 minutes)"
     )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON results file")
