@@ -66,7 +66,8 @@ test-reliability: install
 	$(PY) -m pytest tests/reliability -m reliability -q $(ARGS)
 
 ## make bench-availability: 200 rooms in 5 types, 2,000 then 20,000 bookings in DynamoDB Local; the
-## room-type search's RCU, latency and searches/s under gunicorn (ARGS=--quick: under 3 minutes).
+## room-type search's RCU, latency and searches/s under gunicorn, with FLEX only and with 5 and 10
+## rate plans and a dense rate calendar (about 5 minutes; ARGS=--quick: about 3.5 minutes).
 bench-availability: install
 	$(PY) -m bench.availability $(ARGS)
 

@@ -146,3 +146,27 @@ class CapacityMeter:
             "calls": dict(sorted(self.calls.items())),
             "items": dict(sorted(self.items.items())),
         }
+
+
+# --- item sizes -------------------------------------------------------------------------------
+
+
+def item_bytes(attrs: dict) -> int:
+    """Approximate stored size of an item (DynamoDB's item-size rules, keys included): a
+    read pays per 4 KB of it."""
+    return sum(len(name.encode()) + value_bytes(value) for name, value in attrs.items())
+
+
+def value_bytes(value: dict) -> int:
+    ((kind, raw),) = value.items()
+    if kind == "S":
+        return len(raw.encode())
+    if kind == "N":
+        return len(raw.lstrip("-").replace(".", "")) // 2 + 1
+    if kind == "M":
+        return 3 + sum(len(k.encode()) + 1 + value_bytes(v) for k, v in raw.items())
+    if kind == "L":
+        return 3 + sum(1 + value_bytes(v) for v in raw)
+    if kind in ("NULL", "BOOL"):
+        return 1
+    return len(str(raw))
