@@ -60,6 +60,7 @@ class Catalog:
     rooms: list[Room]
     rules: list[pricing.RateRule]
     plans: list[RatePlan] = field(default_factory=list)
+    token: str | None = None  # the catalog stamp these copies were read under
 
 
 def catalog() -> Catalog:
@@ -76,6 +77,7 @@ def catalog() -> Catalog:
             token=token,
         ),
         plans=rate_plans_all(cached=True, token=token),
+        token=token,
     )
 
 
@@ -110,7 +112,9 @@ def rooms_search(
     if not kinds or not nights:
         return Search(types=[], rooms=[])
     counters = inventory_read(first=nights[0], last=nights[-1])
-    calendar = rate_calendar_read(first=check_in, last=check_out)
+    calendar = rate_calendar_read(
+        first=check_in, last=check_out, cached=data.token is not None, token=data.token
+    )
     today = hotel_today(now)
     found: list[TypeOffer] = []
     refused: list[TypeOffer] = []

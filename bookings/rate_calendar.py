@@ -20,8 +20,9 @@ from typing import Any
 from hotel.audit.services import audit_record
 from hotel.dates import day_range_error
 from hotel.errors import NotFound, ValidationFailed
+from hotel.stamps import stamp_bump
 from rooms.models import RoomType
-from rooms.room_types import room_type_get
+from rooms.room_types import CATALOG, room_type_get
 
 from .inventory import inventory_read, units_left
 from .models import RateDay, RatePlan
@@ -243,6 +244,7 @@ def rate_calendar_set(
         now=now,
         request_id=request_id,
     )
+    stamp_bump(CATALOG)  # searches reload their copy of these months
     return len(days)
 
 
@@ -258,17 +260,7 @@ def _base_adults(plan_item: RatePlan, kind: RoomType) -> int:
 
 def calendar_read(*, first: date, last: date, consistent: bool = False) -> CalendarView:
     """rate_calendar_read, optionally strongly consistent (the answer to a write)."""
-    if not consistent:
-        return rate_calendar_read(first=first, last=last)
-    items, month = [], first.replace(day=1)
-    while month <= last:
-        items += RateDay.query(
-            month.strftime("%Y-%m"),
-            RateDay.slot.between(first.isoformat(), f"{last.isoformat()}#\uffff"),
-            consistent_read=True,
-        )
-        month = (month + timedelta(days=32)).replace(day=1)
-    return CalendarView(items)
+    return rate_calendar_read(first=first, last=last, consistent=consistent)
 
 
 def rate_calendar_days(

@@ -131,26 +131,47 @@ class CalendarView:
         return {d: day_rules(i) for d, i in self.items.get((room_type, plan), {}).items()}
 
 
-def rate_calendar_read(*, first: date, last: date) -> CalendarView:
+def rate_calendar_read(
+    *,
+    first: date,
+    last: date,
+    consistent: bool = False,
+    cached: bool = False,
+    token: str | None = None,
+) -> CalendarView:
     """The calendar items from `first` to `last` inclusive (a stay's nights and its
-    departure day): one Query per month, every type and plan."""
+    departure day), every type and plan: one Query per month.
+
+    `cached` (searches): each month from this process's copy while the catalog stamp is
+    unchanged (`token`: the stamp already read) — every calendar write bumps it — so a
+    search's reads do not grow with plans or dates. A booking reads the table itself
+    (`consistent` for the answer to a write)."""
+    low, high = first.isoformat(), f"{last.isoformat()}#\uffff"
     items = []
     for month in _months(first, last):
-        items += RateDay.query(
-            month, RateDay.slot.between(first.isoformat(), f"{last.isoformat()}#\uffff")
-        )
+        if cached:
+            whole = stamped(
+                CATALOG, f"calendar:{month}", lambda m=month: list(RateDay.query(m)), token=token
+            )
+            items += [i for i in whole if low <= i.slot <= high]
+        else:
+            items += RateDay.query(
+                month, RateDay.slot.between(low, high), consistent_read=consistent
+            )
     return CalendarView(items)
 
 
 # --- promo codes and city tax -------------------------------------------------------------------
 
 
-def promo_get(code: str) -> PromoCode | None:
+def promo_get(code: str, *, consistent: bool = True) -> PromoCode | None:
+    """The promo code (case-insensitive), or None. A search may read it eventually
+    consistent: the booking's transaction checks its limit again."""
     code = (code or "").strip().upper()
     if not code or len(code) > 40:
         return None
     try:
-        return PromoCode.get(code, PROMO_ITEM, consistent_read=True)
+        return PromoCode.get(code, PROMO_ITEM, consistent_read=consistent)
     except DoesNotExist:
         return None
 

@@ -56,7 +56,7 @@ def quote_request(
         today=hotel_today(now),
         guests=guests,
         plans=[plan],
-        calendar=rate_calendar_read(first=check_in, last=check_out),
+        calendar=rate_calendar_read(first=check_in, last=check_out, consistent=True),
         rules=rate_rules_active(),
         promo=promo,
         channel=channel,
@@ -116,7 +116,7 @@ def quote_booking(
 
         plan = PlanTerms(code=DEFAULT_PLAN, name="Flexible", cancellation=hotel_policy())
         taxes = tax_percent()
-    calendar = rate_calendar_read(first=check_in, last=check_out)
+    calendar = rate_calendar_read(first=check_in, last=check_out, consistent=True)
     rules = rate_rules_active()
     refusals = stay_refusals(
         room_type=kind.roomType,

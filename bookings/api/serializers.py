@@ -48,13 +48,17 @@ def children_ages_field():
     )
 
 
-def promo_errors(values: dict, errors: dict) -> dict[str, list[str]]:
+def promo_errors(
+    values: dict, errors: dict, serializer=None, *, consistent: bool = True
+) -> dict[str, list[str]]:
     """An unknown, expired or used-up promo code (or one for other dates) is the field's
-    error; the promo read is kept on the serializer for the view."""
+    error; the promo read is kept on the serializer (`promo`) for the view."""
     code = values.get("promoCode")
     if not code or {"checkIn", "checkOut"} & set(errors):
         return {}
-    promo = promo_get(code)
+    promo = promo_get(code, consistent=consistent)
+    if serializer is not None:
+        serializer.promo = promo
     refusal = promo_refusal(
         promo,
         today=services.hotel_today(timezone.now()),
@@ -78,7 +82,7 @@ class AvailabilityInput(StrictInputSerializer):
     def rule_errors(self, values, errors):
         found = stay_errors(values, errors)
         if "checkIn" in values and "checkOut" in values and not found:
-            found.update(promo_errors(values, errors))
+            found.update(promo_errors(values, errors, self, consistent=False))
         code = values.get("roomType")
         if code:
             # The search reuses this read of the catalog (one stamp read a request).

@@ -15,7 +15,6 @@ from rest_framework.views import APIView
 from bookings import availability, selectors, services
 from bookings.booking_terms import payment_terms_summary
 from bookings.offers import guests_from
-from bookings.rate_reads import promo_get
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
 from hotel.api.serializers import invalid_cursor, parse_query
@@ -85,7 +84,7 @@ class AvailabilityView(APIView):
             room_type=params.get("roomType"),
             guest_count=params.get("guestCount"),
             guests=guests,
-            promo=promo_get(params["promoCode"]) if params.get("promoCode") else None,
+            promo=getattr(data, "promo", None) if params.get("promoCode") else None,
             channel=None if staff else "api",  # staff also see staff-only plans
             now=now,
             data=getattr(data, "catalog", None),
