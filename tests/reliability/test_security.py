@@ -118,7 +118,7 @@ def test_every_session_write_needs_the_csrf_token(make_staff, make_room, two_boo
     without the CSRF token is refused, on every route of the URL configuration."""
     a, _ = two_bookings
     world = {"room": "R-SEC", "booking": a.booking.bookingId, "payment": "TXN-NONE"}
-    world.update(manager=make_staff(roles.MANAGER).email, rule="none")
+    world.update(manager=make_staff(roles.MANAGER).email, rule="none", promo="NONE10")
     manager = make_staff(roles.MANAGER)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(manager)
