@@ -4,7 +4,7 @@ A booking that applies a code adds one to the code's `uses` on the condition tha
 is still active and under its `maxUses` (and, with a per-guest limit, one to that guest's
 counter under `perGuest`), so a limit of 10 holds under any number of concurrent bookings.
 A booking that ends without being kept (an expired hold, a cancellation) gives its use back
-in the transaction that ends it.
+in the transaction that ends it; an expired booking revived by a late payment takes it again.
 """
 
 from __future__ import annotations
@@ -71,6 +71,23 @@ def promo_give_back(tx: TransactWrite, booking: Booking) -> None:
             actions=[PromoCode.uses.add(-1)],
             condition=PromoCode.uses > 0,
         )
+
+
+def promo_retake(tx: TransactWrite, booking: Booking) -> None:
+    """In the transaction that revives an expired booking paid after all: its use counted
+    again. The guest paid the discounted price, so the use is counted even past the limit
+    (the limit stops new bookings, it does not refuse money already taken)."""
+    if not booking.promoCode:
+        return
+    try:
+        PromoCode.get(booking.promoCode, PROMO_ITEM, attributes_to_get=["code"])
+    except DoesNotExist:
+        return  # deleted since (it was unused then): nothing to count on
+    tx.update(
+        PromoCode(code=booking.promoCode, item=PROMO_ITEM),
+        actions=[PromoCode.uses.add(1)],
+        condition=PromoCode.code.exists(),
+    )
 
 
 def promo_refused_why(promo: PromoCode, guest_email: str | None) -> PromoUsedUp | None:

@@ -34,7 +34,7 @@ from ..models import (
     Booking,
     RoomNight,
 )
-from ..promo_uses import promo_give_back
+from ..promo_uses import promo_give_back, promo_retake
 from ..selectors import booking_nights, booking_stay_nights
 from .assign import booking_room_autoassign
 from .common import (
@@ -323,6 +323,7 @@ def booking_revive_paid(
             now=now,
         )
         tx.save(booking_audit(booking, "status:confirmed", before, actor, now, request_id))
+        promo_retake(tx, booking)
         if also is not None:
             also(tx)
 

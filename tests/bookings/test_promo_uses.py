@@ -90,3 +90,20 @@ def test_a_promo_for_other_plans_is_not_applied_nor_counted(make_room):
     booking = book(0).booking
     assert (booking.promoCode, booking.discount) == (None, 0)
     assert uses() == 0
+
+
+def test_an_expired_hold_gives_its_use_back_and_a_late_payment_takes_it_again(make_room):
+    from datetime import timedelta
+
+    from bookings.services import booking_revive_paid, holds_expire
+
+    make_room(roomId="R-1", pricePerNight=10000)
+    promo(maxUses=1)
+    held = book(0).booking
+    assert uses() == 1
+    later = held.expiresAt + timedelta(seconds=1)
+    assert holds_expire(now=later) == 1
+    assert uses() == 0  # the lapsed hold no longer counts against the limit
+    revived = booking_revive_paid(booking_id=held.bookingId, actor="sys", now=later)
+    assert (revived.status, revived.promoCode) == ("confirmed", "SPRING10")
+    assert uses() == 1  # the guest paid the discounted price: counted again
