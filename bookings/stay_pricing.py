@@ -18,10 +18,10 @@ from rooms.selectors import room_get
 
 from .clock import hotel_today
 from .models import Booking, PromoCode
-from .offers import Guests, occupancy_check, promo_for_plan, type_offers
+from .offers import Guests, occupancy_check, plan_unknown, type_offers
 from .pricing import Quote, price_stay
-from .rate_reads import DEFAULT_PLAN, rate_calendar_read, rate_plan_get
-from .rate_terms import CityTax, Promo, terms_from_snapshot, terms_snapshot
+from .rate_reads import DEFAULT_PLAN, hotel_policy, rate_calendar_read, rate_plan_get
+from .rate_terms import CityTax, PlanTerms, Promo, terms_from_snapshot, terms_snapshot
 from .selectors import rate_rules_active, tax_percent
 from .stay_rules import refusal_error, stay_refusals
 
@@ -41,8 +41,6 @@ def quote_request(
     """The offer a new booking takes: `kind` (or the pinned `room`) under `plan_code`
     (default FLEX) for these guests. Raises TooManyGuests, ValidationFailed (no such plan
     for this type and channel), StayRuleViolation (its restrictions, all in details)."""
-    from .offers import plan_unknown
-
     occupancy_check(kind, guests)
     code = plan_code or DEFAULT_PLAN
     plan = rate_plan_get(code)
@@ -111,9 +109,6 @@ def quote_booking(
         plan = terms_from_snapshot(booking.terms)
         taxes = Decimal(str(booking.terms.get("taxPercent", tax_percent())))
     else:  # sold before rate plans: the first version's terms
-        from .rate_reads import hotel_policy
-        from .rate_terms import PlanTerms
-
         plan = PlanTerms(code=DEFAULT_PLAN, name="Flexible", cancellation=hotel_policy())
         taxes = tax_percent()
     calendar = rate_calendar_read(first=check_in, last=check_out, consistent=True)
@@ -200,9 +195,6 @@ def booking_terms(booking: Booking) -> dict:
     terms it was sold under then (FLEX, the hotel's policy, prepay, its own lines)."""
     if booking.terms:
         return booking.terms
-    from .rate_reads import hotel_policy
-    from .rate_terms import PlanTerms
-
     terms = terms_snapshot(
         PlanTerms(code=DEFAULT_PLAN, name="Flexible", cancellation=hotel_policy())
     )
@@ -214,12 +206,3 @@ def booking_terms(booking: Booking) -> dict:
         {"kind": "tax", "label": "Tax", "amount": booking.tax},
     ]
     return terms
-
-
-__all__ = [
-    "booking_terms",
-    "booking_price_fields",
-    "promo_for_plan",
-    "quote_booking",
-    "quote_request",
-]
