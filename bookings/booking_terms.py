@@ -15,8 +15,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .cancellation_terms import CancellationRule, InvalidPolicy, parse_policy
 from .models import Booking
-from .rate_reads import hotel_policy
-from .rate_terms import AT_HOTEL, DEPOSIT, PREPAY, percent_of
+from .rate_reads import DEFAULT_PLAN, hotel_policy
+from .rate_terms import AT_HOTEL, DEPOSIT, PREPAY, CityTax, PlanTerms, percent_of, terms_snapshot
+from .selectors import tax_percent
 
 PAYMENT_TERMS = (PREPAY, DEPOSIT, AT_HOTEL)
 DEFAULT_NO_SHOW_PERCENT = 100  # before rate plans a no-show paid the whole stay (no refund)
@@ -84,3 +85,21 @@ def payment_terms_summary(booking: Booking, *, paid: int) -> dict:
         "balanceDue": booking_balance_due(booking, paid=paid),
         "terms": booking_payment_terms(booking),
     }
+
+
+def booking_terms_snapshot(booking: Booking) -> dict:
+    """The booking's snapshot of its terms; for a booking made before rate plans, the
+    terms it was sold under then (FLEX, the hotel's policy, prepay, its own lines)."""
+    if booking.terms:
+        return booking.terms
+    terms = terms_snapshot(
+        PlanTerms(code=DEFAULT_PLAN, name="Flexible", cancellation=hotel_policy())
+    )
+    terms["taxPercent"] = str(tax_percent())
+    terms["cityTax"] = CityTax().as_dict()
+    terms["promo"] = None
+    terms["lines"] = [
+        {"kind": "room", "label": "Room", "amount": booking.subtotal},
+        {"kind": "tax", "label": "Tax", "amount": booking.tax},
+    ]
+    return terms

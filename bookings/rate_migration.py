@@ -24,9 +24,9 @@ from pynamodb.exceptions import PutError, UpdateError
 from hotel.stamps import stamp_bump
 from rooms.room_types import CATALOG
 
+from .booking_terms import booking_terms_snapshot
 from .models import Booking, RatePlan, RateRule
 from .rate_reads import DEFAULT_PLAN, default_plan_item
-from .stay_pricing import booking_terms
 
 
 @dataclass
@@ -54,7 +54,7 @@ def rates_migrate(*, now: datetime, log: Callable[[str], None] = lambda _: None)
         if booking.terms:
             report.bookings_already += 1
             continue
-        terms = booking_terms(booking)
+        terms = booking_terms_snapshot(booking)
         try:
             booking.update(
                 actions=[

@@ -188,21 +188,3 @@ def booking_price_fields(quote: Quote) -> dict:
         "dueNow": quote.due_now,
         "terms": terms,
     }
-
-
-def booking_terms(booking: Booking) -> dict:
-    """The booking's snapshot of its terms; for a booking made before rate plans, the
-    terms it was sold under then (FLEX, the hotel's policy, prepay, its own lines)."""
-    if booking.terms:
-        return booking.terms
-    terms = terms_snapshot(
-        PlanTerms(code=DEFAULT_PLAN, name="Flexible", cancellation=hotel_policy())
-    )
-    terms["taxPercent"] = str(tax_percent())
-    terms["cityTax"] = CityTax().as_dict()
-    terms["promo"] = None
-    terms["lines"] = [
-        {"kind": "room", "label": "Room", "amount": booking.subtotal},
-        {"kind": "tax", "label": "Tax", "amount": booking.tax},
-    ]
-    return terms

@@ -7,11 +7,11 @@ from rest_framework import serializers
 
 from bookings import services
 from bookings.availability import catalog
+from bookings.booking_terms import booking_terms_snapshot
 from bookings.exceptions import StayTooLong
 from bookings.models import SOURCES, STATUSES
 from bookings.offers import promo_refusal
 from bookings.rate_reads import DEFAULT_PLAN, promo_get
-from bookings.stay_pricing import booking_terms
 from hotel.api.serializers import DayField, StrictInputSerializer, domain_field_errors
 from rooms.api.serializers import RoomOutput
 
@@ -363,7 +363,7 @@ class BookingOutput(serializers.Serializer):
         return booking.totalPrice if booking.dueNow is None else booking.dueNow
 
     def get_terms(self, booking) -> dict:
-        return booking_terms(booking)
+        return booking_terms_snapshot(booking)
 
     def get_nights(self, booking) -> int:
         return len(booking.nightly or [])
