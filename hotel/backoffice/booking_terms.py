@@ -8,6 +8,7 @@ first version's terms, which are FLEX's defaults — the hotel's cancellation po
 
 from __future__ import annotations
 
+from bookings.booking_terms import booking_due_now, booking_terms_snapshot
 from bookings.models import Booking
 from bookings.rate_reads import DEFAULT_PLAN, hotel_policy
 from bookings.rate_terms import AT_HOTEL, DEPOSIT, PREPAY
@@ -35,14 +36,8 @@ def payment_terms_label(terms: dict) -> str:
 
 def _lines(booking: Booking, terms: dict) -> list[dict]:
     money = lambda amount: format_money(amount or 0, booking.currency)  # noqa: E731
-    lines = terms.get("lines")
-    if not lines:  # a first-version booking: its room price and tax
-        lines = [
-            {"kind": "room", "label": "Room", "amount": booking.subtotal},
-            {"kind": "tax", "label": "Tax", "amount": booking.tax},
-        ]
     shown = []
-    for line in lines:
+    for line in terms.get("lines") or ():
         entry = {
             "kind": LINE_KINDS.get(line.get("kind"), line.get("kind") or ""),
             "label": line.get("label") or "",
@@ -57,14 +52,14 @@ def _lines(booking: Booking, terms: dict) -> list[dict]:
 
 def booking_terms_context(booking: Booking) -> dict:
     """The template's `terms` for one booking (snapshot or first-version defaults)."""
-    terms = booking.terms or {}
     snapshot = bool(booking.terms)
+    terms = booking_terms_snapshot(booking)
     code = booking.ratePlan or terms.get("ratePlan") or DEFAULT_PLAN
     name = terms.get("name") or (DEFAULT_PLAN_NAME if code == DEFAULT_PLAN else code)
     adults = booking.adults if booking.adults is not None else booking.guests
     ages = [int(a) for a in booking.childrenAges or ()]
     policy = terms.get("cancellation") or hotel_policy()
-    due_now = booking.dueNow if booking.dueNow is not None else booking.totalPrice
+    due_now = booking_due_now(booking)
     promo = terms.get("promo") or {}
     return {
         "snapshot": snapshot,
