@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import ngettext
+
 from hotel.errors import DomainError
 
 from .rate_terms import (
@@ -199,6 +201,13 @@ def city_tax_on(
     return round_half_up(Decimal(persons * len(counted)) * terms.value)
 
 
+def _room_label(plan_name: str, nights: int) -> str:
+    return ngettext("%(plan)s, %(n)d night", "%(plan)s, %(n)d nights", nights) % {
+        "plan": plan_name,
+        "n": nights,
+    }
+
+
 def price_stay(
     *,
     room_type: str,
@@ -248,9 +257,7 @@ def price_stay(
     tax = tax_on(subtotal, tax_percent)
     city = city_tax_on(city_tax, nightly=grosses, adults=adults, children_ages=children)
     persons = adults + len(children)
-    lines = [
-        {"kind": "room", "label": f"{plan.name}, {len(nights)} nights", "amount": sum(grosses)}
-    ]
+    lines = [{"kind": "room", "label": _room_label(plan.name, len(nights)), "amount": sum(grosses)}]
     if discount:
         lines.append({"kind": "discount", "label": f"Promo {promo.code}", "amount": -discount})
     lines.append({"kind": "tax", "label": f"Tax {tax_percent} %", "amount": tax})

@@ -208,3 +208,9 @@ def test_non_refundable_is_never_free_and_flexible_ends_the_evening_before_its_w
     assert free_until(date(2027, 3, 10), parse_policy("0:0"), "Europe/Paris") is None
     end = free_until(date(2027, 3, 10), parse_policy("7:100,2:50,0:0"), "Europe/Paris")
     assert end.isoformat() == "2027-03-04T00:00:00+01:00"  # all of 3 March is free
+
+
+def test_the_room_line_names_the_plan_and_counts_nights():
+    plan = PlanTerms(code="FLEX", name="Flexible")
+    assert priced(plan, (0, 1), (2, [])).lines[0]["label"] == "Flexible, 1 night"
+    assert priced(plan, (0, 3), (2, [])).lines[0]["label"] == "Flexible, 3 nights"
