@@ -198,17 +198,7 @@ class StripeProvider(PaymentProvider):
         return self._setup_result(intent, customer=getattr(intent, "customer", None))
 
     def cancel_setup(self, *, intent_id: str) -> bool:
-        try:
-            intent = self.client.v1.setup_intents.cancel(intent_id)
-        except stripe.InvalidRequestError as exc:
-            try:  # Stripe refuses to cancel a succeeded (or already cancelled) intent.
-                status = self.client.v1.setup_intents.retrieve(intent_id).status
-            except stripe.StripeError:
-                raise _gateway_error(exc, "cancel a SetupIntent") from exc
-            return status == "canceled"
-        except stripe.StripeError as exc:
-            raise _gateway_error(exc, "cancel a SetupIntent") from exc
-        return intent.status == "canceled"
+        return _cancel_intent(self.client.v1.setup_intents, intent_id, "SetupIntent")
 
     def _setup_result(self, intent, *, customer) -> ProviderResult:
         status = {
@@ -256,17 +246,7 @@ class StripeProvider(PaymentProvider):
     # --- cancelling an attempt that has not succeeded ---------------------------------------
 
     def cancel(self, *, intent_id: str) -> bool:
-        try:
-            intent = self.client.v1.payment_intents.cancel(intent_id)
-        except stripe.InvalidRequestError as exc:
-            try:  # Stripe refuses to cancel a succeeded (or already cancelled) intent.
-                status = self.client.v1.payment_intents.retrieve(intent_id).status
-            except stripe.StripeError:
-                raise _gateway_error(exc, "cancel a PaymentIntent") from exc
-            return status == "canceled"
-        except stripe.StripeError as exc:
-            raise _gateway_error(exc, "cancel a PaymentIntent") from exc
-        return intent.status == "canceled"
+        return _cancel_intent(self.client.v1.payment_intents, intent_id, "PaymentIntent")
 
     # --- webhooks ---------------------------------------------------------------------------
 
@@ -317,6 +297,22 @@ class StripeProvider(PaymentProvider):
             raise _gateway_error(exc, "read a PaymentIntent") from exc
         metadata = intent.metadata.to_dict() if intent.metadata else {}
         return {str(k): str(v) for k, v in metadata.items()}
+
+
+def _cancel_intent(intents, intent_id: str, kind: str) -> bool:
+    """Cancel a PaymentIntent or SetupIntent (`intents`: the client's service for it); True
+    when it is cancelled, also when it already was."""
+    try:
+        intent = intents.cancel(intent_id)
+    except stripe.InvalidRequestError as exc:
+        try:  # Stripe refuses to cancel a succeeded (or already cancelled) intent.
+            status = intents.retrieve(intent_id).status
+        except stripe.StripeError:
+            raise _gateway_error(exc, f"cancel a {kind}") from exc
+        return status == "canceled"
+    except stripe.StripeError as exc:
+        raise _gateway_error(exc, f"cancel a {kind}") from exc
+    return intent.status == "canceled"
 
 
 def _refuse_future(signature: str) -> None:
