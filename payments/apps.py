@@ -8,10 +8,17 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         # Register the system checks, subscribe the guest email handlers and the no-show
         # fee's record.
-        from bookings.services import booking_cancel_guard_register
+        from bookings.services import (
+            booking_cancel_guard_register,
+            booking_checkout_guard_register,
+        )
 
         from . import checks, emails, no_show  # noqa: F401
+        from .folio import events as folio_events  # noqa: F401
+        from .folio.checkout import refuse_checkout_with_balance
         from .services import refuse_plain_cancel_of_paid
 
         # A paid booking is cancelled only with its refund (payments.services.cancel).
         booking_cancel_guard_register(refuse_plain_cancel_of_paid)
+        # No check-out while the guest owes money, unless a manager overrides.
+        booking_checkout_guard_register(refuse_checkout_with_balance)

@@ -136,3 +136,7 @@ class ProcessedWebhookEvent(Model):
     receivedAt = UTCDateTimeAttribute()
     outcome = UnicodeAttribute(null=True)
     expiresAt = TTLAttribute()  # kept well past the provider's retry window (Stripe: 3 days)
+
+
+# The bill's tables (payments.folio.models) are registered with the app's other models.
+from .folio.models import BusinessDay, Folio, FolioLine  # noqa: E402,F401

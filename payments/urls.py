@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import booking_views, views
+from .api import booking_views, folio_views, views
 from .views import stripe_webhook
 
 api_urlpatterns = [
@@ -41,4 +41,39 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("webhooks/stripe", stripe_webhook, name="stripe-webhook"),
+]
+
+# The bill (payments.api.folio_views).
+api_urlpatterns += [
+    path("bookings/<str:booking_id>/folio", folio_views.FolioView.as_view(), name="folio"),
+    path(
+        "bookings/<str:booking_id>/folio/charges",
+        folio_views.FolioChargeView.as_view(),
+        name="folio-charges",
+    ),
+    path(
+        "bookings/<str:booking_id>/folio/payments",
+        folio_views.FolioPaymentView.as_view(),
+        name="folio-payments",
+    ),
+    path(
+        "bookings/<str:booking_id>/folio/refunds",
+        folio_views.FolioRefundView.as_view(),
+        name="folio-refunds",
+    ),
+    path(
+        "bookings/<str:booking_id>/folio/allowances",
+        folio_views.FolioAllowanceView.as_view(),
+        name="folio-allowances",
+    ),
+    path(
+        "bookings/<str:booking_id>/folio/lines/<str:line_id>/reverse",
+        folio_views.FolioReverseView.as_view(),
+        name="folio-reverse",
+    ),
+    path(
+        "bookings/<str:booking_id>/folio/split",
+        folio_views.FolioSplitView.as_view(),
+        name="folio-split",
+    ),
 ]

@@ -43,6 +43,11 @@ def booking_made(
     ).booking
     for status in to:
         booking = booking_transition(
-            booking_id=booking.bookingId, to_status=status, actor=actor, now=now
+            booking_id=booking.bookingId,
+            to_status=status,
+            actor=actor,
+            now=now,
+            # Fixtures model a stay already settled: its bill is not what they test.
+            override_balance=status == "checked-out",
         )
     return booking

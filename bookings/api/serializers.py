@@ -194,6 +194,12 @@ class StatusInput(StrictInputSerializer):
         help_text="Check-in only: check the guest in although the room is dirty or out of "
         "service (audited). Never overrides an occupied or out-of-order room.",
     )
+    overrideBalance = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Check-out only; managers: check out although the bill has a balance due "
+        "(audited with the balance). Without it, BALANCE_DUE (409).",
+    )
     refundAmount = serializers.IntegerField(
         required=False,
         help_text="Cancelling only; managers and accountants: refund this (minor units, "

@@ -36,6 +36,7 @@ from .transition import (
     CancelGuard,
     booking_cancel,
     booking_cancel_guard_register,
+    booking_checkout_guard_register,
     booking_revive_paid,
     booking_transition,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "CreatedBooking",
     "booking_cancel",
     "booking_cancel_guard_register",
+    "booking_checkout_guard_register",
     "booking_change",
     "booking_create",
     "booking_flag",

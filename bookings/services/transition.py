@@ -56,6 +56,19 @@ EVENT_FOR_STATUS = {
 }
 CancelGuard = Callable[[Booking], None]
 _CANCEL_GUARDS: list[CancelGuard] = []
+# A check-out guard: guard(booking, override=…, actor=…, now=…) raises a DomainError to
+# refuse, or returns writes for the check-out's transaction (a condition that what it
+# checked still holds), or None.
+CheckoutGuard = Callable[..., Callable[[TransactWrite], None] | None]
+_CHECKOUT_GUARDS: list[CheckoutGuard] = []
+
+
+def booking_checkout_guard_register(guard: CheckoutGuard) -> CheckoutGuard:
+    """Have `guard` run before every check-out (payments: no check-out with a balance due
+    unless a manager overrides). Registering the same guard twice is a no-op."""
+    if guard not in _CHECKOUT_GUARDS:
+        _CHECKOUT_GUARDS.append(guard)
+    return guard
 
 
 def booking_cancel_guard_register(guard: CancelGuard) -> CancelGuard:
@@ -79,6 +92,7 @@ def booking_transition(
     refund_handled: bool = False,
     paid: int | None = None,
     override_housekeeping: bool = False,
+    override_balance: bool = False,
 ) -> Booking:
     """Move a booking along the lifecycle (TRANSITIONS), with its side effects, atomically.
 
@@ -99,7 +113,9 @@ def booking_transition(
     exactly what its payment terms take at booking (booking_terms.booking_due_now: the whole
     price, a deposit, or 0 for a card guarantee), as a condition of the same transaction;
     else PriceChanged and nothing is written. Confirming clears the booking's open-payment
-    marks (openPayments).
+    marks (openPayments). A check-out runs the registered check-out guards (the bill's
+    balance, payments.folio.checkout), passing `override_balance` (a manager's audited
+    "check out anyway"); what they return joins the transaction.
     """
     for _attempt in range(3):
         booking = booking_read(booking_id)
@@ -117,6 +133,12 @@ def booking_transition(
             for guard in _CANCEL_GUARDS:
                 guard(booking)  # Read each attempt: a retry sees a payment made meanwhile.
         _price_check(booking, paid)
+        guarded = []
+        if to_status == CHECKED_OUT:
+            for checkout_guard in _CHECKOUT_GUARDS:
+                guarded.append(
+                    checkout_guard(booking, override=override_balance, actor=actor, now=now)
+                )
         if to_status == CHECKED_IN and not booking.roomId:
             # Sold as a unit of its type: give it a room now (NO_ROOM_AVAILABLE if none is
             # free for the rest of the stay), then check in as usual.
@@ -149,12 +171,17 @@ def booking_transition(
             booking, f"status:{to_status}", before, actor, now, request_id, effects.audit_note()
         )
 
-        def build(tx, booking=booking, entry=entry, previous=previous, effects=effects):
+        def build(
+            tx, booking=booking, entry=entry, previous=previous, effects=effects, guarded=guarded
+        ):
             tx.save(booking, condition=(Booking.status == previous) & _price_condition(paid))
             effects.apply(tx)
             tx.save(entry)
             if also is not None:
                 also(tx)
+            for add in guarded:
+                if add is not None:
+                    add(tx)
 
         if not commit(build):
             continue  # Someone changed the booking, a night or the room: re-read and retry.

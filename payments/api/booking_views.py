@@ -22,6 +22,7 @@ from bookings.api.access import TOKEN_PARAMS, booking_for_request
 from bookings.api.serializers import BookingDetailOutput, BookingOutput, ChangeInput, StatusInput
 from bookings.exceptions import BookingNotFound
 from bookings.models import CANCEL_PERMS, CANCELLED, CHECKED_IN, CHECKED_OUT
+from hotel.accounts.roles import MANAGER
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
 from hotel.errors import ValidationFailed
@@ -81,6 +82,8 @@ class BookingStatusView(APIView):
         params = data.validated_data
         if params["status"] != CANCELLED and not request.user.has_perm("bookings.change_booking"):
             raise PermissionDenied("Your role may cancel bookings but not change them otherwise.")
+        if params["overrideBalance"] and getattr(request.user, "role", None) != MANAGER:
+            raise PermissionDenied("Only a manager may check a guest out with a balance due.")
         if params["status"] == CANCELLED:
             cancellation = booking_cancel_with_refund(
                 booking_id=booking_id,
@@ -96,6 +99,7 @@ class BookingStatusView(APIView):
             to_status=params["status"],
             **actor_from(request).as_kwargs(),
             override_housekeeping=data.validated_data["overrideHousekeeping"],
+            override_balance=params["overrideBalance"] and params["status"] == CHECKED_OUT,
         )
         return Response(BookingOutput(booking).data)
 

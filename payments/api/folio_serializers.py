@@ -1,0 +1,104 @@
+"""The bill's API shapes (camelCase, money in integer minor units plus a currency)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from hotel.api.serializers import StrictInputSerializer
+from payments.folio.lines import DESK_CATEGORIES
+from payments.folio.models import DESK_METHODS
+
+MAX_AMOUNT = 10**10
+
+
+class PayerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    taxId = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+
+class ChargeInput(StrictInputSerializer):
+    description = serializers.CharField(max_length=200)
+    amount = serializers.IntegerField(
+        min_value=0, max_value=MAX_AMOUNT, help_text="Per unit, tax included, minor units."
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=1000, default=1)
+    taxCategory = serializers.CharField(max_length=40, default="standard")
+    category = serializers.ChoiceField(choices=DESK_CATEGORIES, default="other")
+    code = serializers.CharField(max_length=40, required=False)
+    folioId = serializers.RegexField(r"^F[0-9]{1,3}$", required=False)
+    date = serializers.DateField(required=False, help_text="The day it is for; not a closed one.")
+
+
+class PaymentLineInput(StrictInputSerializer):
+    amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
+    method = serializers.ChoiceField(choices=DESK_METHODS)
+    reference = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    folioId = serializers.RegexField(r"^F[0-9]{1,3}$", required=False)
+
+
+class RefundLineInput(PaymentLineInput):
+    reason = serializers.CharField(max_length=300)
+
+
+class AllowanceInput(StrictInputSerializer):
+    amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
+    reason = serializers.CharField(max_length=300)
+    description = serializers.CharField(max_length=200, required=False)
+    taxCategory = serializers.CharField(max_length=40, default="standard")
+    folioId = serializers.RegexField(r"^F[0-9]{1,3}$", required=False)
+
+
+class ReverseInput(StrictInputSerializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class SplitInput(StrictInputSerializer):
+    lineIds = serializers.ListField(
+        child=serializers.RegexField(r"^L[0-9]{4,6}$"), min_length=1, max_length=40
+    )
+    folioId = serializers.RegexField(r"^F[0-9]{1,3}$", required=False)
+    payer = PayerSerializer(required=False)
+
+
+class LineOutput(serializers.Serializer):
+    lineId = serializers.CharField()
+    folioId = serializers.CharField()
+    kind = serializers.CharField()
+    category = serializers.CharField()
+    description = serializers.CharField()
+    unitAmount = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    amount = serializers.IntegerField()
+    effect = serializers.IntegerField(help_text="On the balance: + the guest owes more.")
+    taxCategory = serializers.CharField(allow_null=True)
+    taxRate = serializers.CharField(allow_null=True)
+    tax = serializers.IntegerField()
+    value = serializers.IntegerField(allow_null=True)
+    method = serializers.CharField(allow_null=True)
+    reference = serializers.CharField(allow_null=True)
+    reverses = serializers.CharField(allow_null=True)
+    reversed = serializers.BooleanField()
+    reason = serializers.CharField(allow_null=True)
+    serviceDate = serializers.CharField(allow_null=True)
+    accountDate = serializers.CharField()
+    createdAt = serializers.CharField()
+    createdBy = serializers.CharField()
+
+
+class FolioOutput(serializers.Serializer):
+    folioId = serializers.CharField()
+    payer = PayerSerializer()
+    lines = LineOutput(many=True)
+    balance = serializers.IntegerField()
+    currency = serializers.CharField()
+    invoice = serializers.CharField(allow_null=True)
+
+
+class BillOutput(serializers.Serializer):
+    bookingId = serializers.CharField()
+    folios = FolioOutput(many=True)
+    balance = serializers.IntegerField(help_text="> 0: the guest owes.")
+    currency = serializers.CharField()

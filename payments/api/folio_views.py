@@ -1,0 +1,224 @@
+"""The bill over HTTP: read it, post a charge, take a payment, give a refund or an allowance,
+reverse a line, move lines to another folio. Staff only; a posting takes an
+Idempotency-Key so a retried request never posts twice."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hotel.accounts.roles import ACCOUNTANT, MANAGER
+from hotel.actor import actor_from
+from hotel.api.permissions import role_perm, staff_perm
+from hotel.idempotency import idempotent, request_caller
+from payments.folio import services
+from payments.folio.selectors import bill_dict, line_dict
+
+from .folio_serializers import (
+    AllowanceInput,
+    BillOutput,
+    ChargeInput,
+    LineOutput,
+    PaymentLineInput,
+    RefundLineInput,
+    ReverseInput,
+    SplitInput,
+)
+
+VIEW_PERMS = ("bookings.view_booking", "payments.view_payment")
+POST_PERMS = ("bookings.change_booking", "payments.change_payment")
+IDEMPOTENCY = [OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)]
+
+
+def _posted(request, scope: str, call) -> Response:
+    """Run `call()` → the line; with an Idempotency-Key, a retry replays the first answer."""
+
+    def run() -> tuple[int, dict]:
+        line = call()
+        return status.HTTP_201_CREATED, line_dict(line, reversed_ids=set())
+
+    key = request.headers.get("Idempotency-Key")
+    if key:
+        code, body = idempotent(
+            scope=scope,
+            key=key,
+            payload=request.data,
+            now=actor_from(request).now,
+            call=run,
+            caller=request_caller(request),
+        )
+    else:
+        code, body = run()
+    return Response(body, status=code)
+
+
+def _params(serializer_class, request) -> dict:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+class FolioView(APIView):
+    permission_classes = [staff_perm(read=VIEW_PERMS)]
+
+    @extend_schema(responses=BillOutput, operation_id="bookings_folio_retrieve")
+    def get(self, request, booking_id: str):
+        """The booking's bill: every folio with its lines and balance (> 0: the guest owes)."""
+        actor = actor_from(request)
+        return Response(bill_dict(services.folio_sync(booking_id=booking_id, now=actor.now)))
+
+
+class FolioChargeView(APIView):
+    permission_classes = [staff_perm(read=VIEW_PERMS, write=POST_PERMS)]
+
+    @extend_schema(
+        request=ChargeInput,
+        responses={201: LineOutput},
+        parameters=IDEMPOTENCY,
+        operation_id="bookings_folio_charge",
+    )
+    def post(self, request, booking_id: str):
+        params = _params(ChargeInput, request)
+        return _posted(
+            request,
+            "folio.charge",
+            lambda: services.folio_charge(
+                booking_id=booking_id,
+                description=params["description"],
+                amount=params["amount"],
+                quantity=params["quantity"],
+                tax_category=params["taxCategory"],
+                category=params["category"],
+                code=params.get("code"),
+                folio_id=params.get("folioId"),
+                service_date=params.get("date"),
+                **actor_from(request).as_kwargs(),
+            ),
+        )
+
+
+class FolioPaymentView(APIView):
+    permission_classes = [staff_perm(read=VIEW_PERMS, write=POST_PERMS)]
+
+    @extend_schema(
+        request=PaymentLineInput,
+        responses={201: LineOutput},
+        parameters=IDEMPOTENCY,
+        operation_id="bookings_folio_payment",
+    )
+    def post(self, request, booking_id: str):
+        params = _params(PaymentLineInput, request)
+        return _posted(
+            request,
+            "folio.payment",
+            lambda: services.folio_payment(
+                booking_id=booking_id,
+                amount=params["amount"],
+                method=params["method"],
+                reference=params.get("reference") or None,
+                folio_id=params.get("folioId"),
+                **actor_from(request).as_kwargs(),
+            ),
+        )
+
+
+MONEY_BACK = role_perm(write="payments.change_payment", roles=frozenset({MANAGER, ACCOUNTANT}))
+
+
+class FolioRefundView(APIView):
+    permission_classes = [MONEY_BACK]
+
+    @extend_schema(
+        request=RefundLineInput,
+        responses={201: LineOutput},
+        parameters=IDEMPOTENCY,
+        operation_id="bookings_folio_refund",
+    )
+    def post(self, request, booking_id: str):
+        params = _params(RefundLineInput, request)
+        return _posted(
+            request,
+            "folio.refund",
+            lambda: services.folio_refund(
+                booking_id=booking_id,
+                amount=params["amount"],
+                method=params["method"],
+                reference=params.get("reference") or None,
+                reason=params["reason"],
+                folio_id=params.get("folioId"),
+                **actor_from(request).as_kwargs(),
+            ),
+        )
+
+
+class FolioAllowanceView(APIView):
+    permission_classes = [MONEY_BACK]
+
+    @extend_schema(
+        request=AllowanceInput,
+        responses={201: LineOutput},
+        parameters=IDEMPOTENCY,
+        operation_id="bookings_folio_allowance",
+    )
+    def post(self, request, booking_id: str):
+        params = _params(AllowanceInput, request)
+        return _posted(
+            request,
+            "folio.allowance",
+            lambda: services.folio_allowance(
+                booking_id=booking_id,
+                amount=params["amount"],
+                reason=params["reason"],
+                description=params.get("description"),
+                tax_category=params["taxCategory"],
+                folio_id=params.get("folioId"),
+                **actor_from(request).as_kwargs(),
+            ),
+        )
+
+
+class FolioReverseView(APIView):
+    permission_classes = [MONEY_BACK]
+
+    @extend_schema(
+        request=ReverseInput,
+        responses={201: LineOutput},
+        parameters=IDEMPOTENCY,
+        operation_id="bookings_folio_reverse",
+    )
+    def post(self, request, booking_id: str, line_id: str):
+        params = _params(ReverseInput, request)
+        return _posted(
+            request,
+            "folio.reverse",
+            lambda: services.folio_reverse(
+                booking_id=booking_id,
+                line_id=line_id,
+                reason=params["reason"],
+                **actor_from(request).as_kwargs(),
+            ),
+        )
+
+
+class FolioSplitView(APIView):
+    permission_classes = [staff_perm(read=VIEW_PERMS, write=POST_PERMS)]
+
+    @extend_schema(
+        request=SplitInput, responses={200: BillOutput}, operation_id="bookings_folio_split"
+    )
+    def post(self, request, booking_id: str):
+        """Move lines to another folio of the booking (`folioId`), or to a new one for
+        `payer` (e.g. the company pays the room, the guest the extras)."""
+        params = _params(SplitInput, request)
+        actor = actor_from(request)
+        services.folio_split(
+            booking_id=booking_id,
+            line_ids=params["lineIds"],
+            payer=params.get("payer"),
+            folio_id=params.get("folioId"),
+            **actor.as_kwargs(),
+        )
+        return Response(bill_dict(services.folio_sync(booking_id=booking_id, now=actor.now)))

@@ -1,0 +1,72 @@
+"""The bill as the API, the admin and the reports show it."""
+
+from __future__ import annotations
+
+from .models import FIRST_FOLIO, REVERSAL, FolioLine
+from .services import FolioState, payer_of
+
+
+def line_dict(line: FolioLine, *, reversed_ids: set[str]) -> dict:
+    return {
+        "lineId": line.lineId,
+        "folioId": line.folioId,
+        "kind": line.kind,
+        "category": line.category,
+        "description": line.description,
+        "unitAmount": line.unitAmount,
+        "quantity": line.quantity,
+        "amount": line.amount,
+        "effect": line.effect,
+        "taxCategory": line.taxCategory,
+        "taxRate": line.taxRate,
+        "tax": line.tax or 0,
+        "value": line.value,
+        "method": line.method,
+        "reference": line.reference,
+        "reverses": line.reverses,
+        "reversed": line.lineId in reversed_ids,
+        "reason": line.reason,
+        "serviceDate": line.serviceDate,
+        "accountDate": line.accountDate,
+        "createdAt": line.createdAt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "createdBy": line.createdBy,
+    }
+
+
+def bill_dict(state: FolioState) -> dict:
+    """{"bookingId", "folios": [{"folioId", "payer", "lines", "balance", "currency",
+    "invoice"}], "balance", "currency"}: lines in posting order, per folio."""
+    currency = state.currency
+    reversed_ids = {line.reverses for line in state.lines if line.kind == REVERSAL}
+    lines = sorted(state.lines, key=lambda line: line.lineId)
+    if state.header is None:
+        folios = [
+            {
+                "folioId": FIRST_FOLIO,
+                "payer": payer_of(state.booking),
+                "balance": 0,
+                "invoice": None,
+            }
+        ]
+    else:
+        folios = state.header.folios
+    return {
+        "bookingId": state.booking.bookingId,
+        "folios": [
+            {
+                "folioId": folio["folioId"],
+                "payer": folio.get("payer") or {},
+                "lines": [
+                    line_dict(x, reversed_ids=reversed_ids)
+                    for x in lines
+                    if x.folioId == folio["folioId"]
+                ],
+                "balance": folio.get("balance", 0),
+                "currency": currency,
+                "invoice": folio.get("invoice"),
+            }
+            for folio in folios
+        ],
+        "balance": state.balance,
+        "currency": currency,
+    }

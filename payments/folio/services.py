@@ -1,0 +1,476 @@
+"""The bill's writes: bring it in line with its booking (sync), and the desk's postings —
+a charge, a payment, a refund, an allowance, a reversal, moving lines to another folio.
+
+Every write is read → decide → post conditional on the header's revision
+(payments.folio.posting); a posting that lost a race re-reads and decides again, so a
+refused reversal (the line was reversed meanwhile) is refused on what is true now. Lines are
+their own audit trail: each names who posted it, when, and why (reversals, allowances).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from bookings.models import EXPIRED, Booking
+from bookings.selectors import booking_get
+from hotel.errors import Conflict, ValidationFailed
+from payments.selectors import payments_for_booking
+
+from .business_day import last_closed_day, refuse_closed
+from .lines import LineDraft, charge_draft, money_draft, tax_rates
+from .models import (
+    ALLOWANCE,
+    PAYMENT,
+    REFUND,
+    REVERSAL,
+    Folio,
+    FolioLine,
+)
+from .posting import Posted, folio_entry, header_read, new_header, post_lines, with_retries
+from .stay_lines import MONEY_SOURCES, is_stay_source, live_lines, sync_plan
+
+SYNC_ACTOR = "system:folio"
+
+
+class LineNotReversible(Conflict):
+    code = "LINE_NOT_REVERSIBLE"
+    default_message = "This line cannot be reversed."
+
+
+class RefundExceedsPaid(Conflict):
+    code = "REFUND_EXCEEDS_PAID"
+    default_message = "A refund cannot give back more than was paid."
+
+
+@dataclass
+class FolioState:
+    booking: Booking
+    header: Folio | None  # None: never opened (an expired hold nobody paid for)
+    lines: list[FolioLine]
+
+    @property
+    def balance(self) -> int:
+        return self.header.balance if self.header else 0
+
+    @property
+    def currency(self) -> str:
+        return self.header.currency if self.header else self.booking.currency
+
+
+def folio_lines(booking_id: str) -> list[FolioLine]:
+    return list(FolioLine.query(booking_id, consistent_read=True))
+
+
+def payer_of(booking: Booking) -> dict:
+    return {"name": booking.guestName, "email": booking.guestEmail or ""}
+
+
+def _read(booking_id: str):
+    booking = booking_get(booking_id=booking_id, consistent=True)
+    header = header_read(booking_id)
+    lines = folio_lines(booking_id) if header is not None else []
+    return booking, header, lines
+
+
+def folio_sync(*, booking_id: str, now: datetime, actor: str = SYNC_ACTOR) -> FolioState:
+    """Bring the bill in line with the booking and its online payments (stay_lines), opening
+    it on first use, and return it. Idempotent: a bill already in line writes nothing.
+    Raises BookingNotFound."""
+    state: dict = {}
+
+    def attempt() -> Posted | None:
+        booking, header, lines = _read(booking_id)
+        plan = sync_plan(booking, payments_for_booking(booking_id=booking_id), lines)
+        state.update(booking=booking, header=header, lines=lines)
+        if plan.empty or (header is None and booking.status == EXPIRED and not plan.post):
+            return Posted(folio=header, lines=[])
+        is_new = header is None
+        if is_new:
+            header = new_header(
+                booking_id=booking_id, currency=booking.currency, payer=payer_of(booking), now=now
+            )
+        posted = post_lines(header=header, is_new=is_new, drafts=plan.post, now=now, actor=actor)
+        if posted is not None:
+            state.update(header=posted.folio, lines=lines + posted.lines)
+        return posted
+
+    with_retries(attempt)
+    return FolioState(booking=state["booking"], header=state["header"], lines=state["lines"])
+
+
+def _post(
+    *, booking_id: str, now: datetime, actor: str, decide, header_change=None
+) -> tuple[FolioState, list[FolioLine]]:
+    """Open the bill if needed, then post what `decide(state)` returns (a list of drafts),
+    retrying on a concurrent posting with a fresh state."""
+    folio_sync(booking_id=booking_id, now=now)
+    result: dict = {}
+
+    def attempt() -> Posted | None:
+        booking, header, lines = _read(booking_id)
+        state = FolioState(booking=booking, header=header, lines=lines)
+        drafts = decide(state)
+        posted = post_lines(
+            header=header,
+            is_new=False,
+            drafts=drafts,
+            now=now,
+            actor=actor,
+            header_change=(lambda h: header_change(h, state)) if header_change else None,
+        )
+        if posted is not None:
+            result.update(
+                state=FolioState(booking, posted.folio, lines + posted.lines), lines=posted.lines
+            )
+        return posted
+
+    with_retries(attempt)
+    return result["state"], result["lines"]
+
+
+def _check_folio(state: FolioState, folio_id: str | None) -> None:
+    if folio_id is not None:
+        folio_entry(state.header, folio_id)
+
+
+def _check_date(service_date: date | None) -> str | None:
+    if service_date is None:
+        return None
+    refuse_closed(service_date, last_closed_day())
+    return service_date.isoformat()
+
+
+def folio_charge(
+    *,
+    booking_id: str,
+    description: str,
+    amount: int,
+    quantity: int = 1,
+    tax_category: str = "standard",
+    category: str = "other",
+    code: str | None = None,
+    folio_id: str | None = None,
+    service_date: date | None = None,
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+) -> FolioLine:
+    """Post a charge (unit `amount`, tax included, × `quantity`). Raises DayClosed for a
+    service date the audit closed, FolioNotFound, ValidationFailed (tax category)."""
+    if tax_category not in tax_rates():
+        raise ValidationFailed(
+            details={
+                "fields": {
+                    "taxCategory": [
+                        f"Unknown tax category; one of: {', '.join(sorted(tax_rates()))}."
+                    ]
+                }
+            }
+        )
+    day = _check_date(service_date)
+
+    def decide(state: FolioState) -> list[LineDraft]:
+        _check_folio(state, folio_id)
+        return [
+            charge_draft(
+                description=description,
+                unit_amount=amount,
+                quantity=quantity,
+                category=category,
+                tax_category=tax_category,
+                code=code,
+                folio_id=folio_id,
+                service_date=day,
+            )
+        ]
+
+    return _post(booking_id=booking_id, now=now, actor=actor, decide=decide)[1][0]
+
+
+def folio_payment(
+    *,
+    booking_id: str,
+    amount: int,
+    method: str,
+    reference: str | None,
+    folio_id: str | None = None,
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+    transaction_id: str | None = None,
+) -> FolioLine:
+    """Record money taken at the desk (cash, terminal, transfer)."""
+
+    def decide(state: FolioState) -> list[LineDraft]:
+        _check_folio(state, folio_id)
+        return [
+            money_draft(
+                kind=PAYMENT,
+                amount=amount,
+                method=method,
+                description=f"Payment ({method})",
+                reference=reference,
+                folio_id=folio_id,
+                transaction_id=transaction_id,
+            )
+        ]
+
+    return _post(booking_id=booking_id, now=now, actor=actor, decide=decide)[1][0]
+
+
+def money_received(lines: list[FolioLine]) -> int:
+    """Payments less refunds on the bill (minor units)."""
+    return -sum(line.effect for line in live_lines(lines) if line.kind in (PAYMENT, REFUND))
+
+
+def folio_refund(
+    *,
+    booking_id: str,
+    amount: int,
+    method: str,
+    reference: str | None,
+    reason: str,
+    folio_id: str | None = None,
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+) -> FolioLine:
+    """Record money given back at the desk (cash, terminal, transfer); never more than the
+    bill received. Card payments made online are refunded through the provider instead."""
+
+    def decide(state: FolioState) -> list[LineDraft]:
+        _check_folio(state, folio_id)
+        received = money_received(state.lines)
+        if amount > received:
+            raise RefundExceedsPaid(
+                f"The bill received {received} {state.currency}; {amount} cannot be refunded.",
+                details={"received": received, "amount": amount, "currency": state.currency},
+            )
+        return [
+            money_draft(
+                kind=REFUND,
+                amount=amount,
+                method=method,
+                description=f"Refund ({method})",
+                reference=reference,
+                reason=reason,
+                folio_id=folio_id,
+            )
+        ]
+
+    return _post(booking_id=booking_id, now=now, actor=actor, decide=decide)[1][0]
+
+
+def folio_allowance(
+    *,
+    booking_id: str,
+    amount: int,
+    reason: str,
+    description: str | None = None,
+    tax_category: str = "standard",
+    folio_id: str | None = None,
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+) -> FolioLine:
+    """A discount or goodwill gesture off the bill, with its reason and who gave it."""
+
+    def decide(state: FolioState) -> list[LineDraft]:
+        _check_folio(state, folio_id)
+        draft = charge_draft(
+            description=description or f"Allowance: {reason}",
+            unit_amount=amount,
+            category="allowance",
+            tax_category=tax_category,
+            reason=reason,
+            folio_id=folio_id,
+        )
+        draft.kind = ALLOWANCE
+        return [draft]
+
+    return _post(booking_id=booking_id, now=now, actor=actor, decide=decide)[1][0]
+
+
+def _reversible(state: FolioState, line_id: str) -> FolioLine:
+    line = next((line for line in state.lines if line.lineId == line_id), None)
+    if line is None:
+        raise LineNotReversible(
+            f"Booking {state.booking.bookingId} has no line {line_id}.",
+            details={"lineId": line_id},
+            code="LINE_NOT_FOUND",
+        ) from None
+    if line.kind == REVERSAL:
+        raise LineNotReversible(
+            "A reversal cannot be reversed; post the line again.", details={"lineId": line_id}
+        )
+    if any(other.reverses == line_id for other in state.lines):
+        raise LineNotReversible(
+            f"Line {line_id} is already reversed.",
+            details={"lineId": line_id},
+            code="LINE_ALREADY_REVERSED",
+        )
+    if is_stay_source(line.source):
+        raise LineNotReversible(
+            "Room nights, city tax and booked extras follow the booking: change or cancel "
+            "the booking, or post an allowance.",
+            details={"lineId": line_id},
+        )
+    if line.source and line.source.startswith(MONEY_SOURCES):
+        raise LineNotReversible(
+            "An online card payment or refund is undone through the provider (refund it).",
+            details={"lineId": line_id},
+        )
+    return line
+
+
+def folio_reverse(
+    *,
+    booking_id: str,
+    line_id: str,
+    reason: str,
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+) -> FolioLine:
+    """Undo a line with a new line of the opposite effect (the line itself stays)."""
+
+    def decide(state: FolioState) -> list[LineDraft]:
+        line = _reversible(state, line_id)
+        return [
+            LineDraft(
+                kind=REVERSAL,
+                category=line.category,
+                description=f"Reversal of {line.lineId}: {line.description}",
+                unit_amount=line.amount,
+                folio_id=line.folioId,
+                tax_category=line.taxCategory,
+                tax=line.tax,
+                method=line.method,
+                reverses=line.lineId,
+                reversed_effect=line.effect,
+                reason=reason,
+                code=line.code,
+            )
+        ]
+
+    return _post(booking_id=booking_id, now=now, actor=actor, decide=decide)[1][0]
+
+
+def folio_split(
+    *,
+    booking_id: str,
+    line_ids: list[str],
+    payer: dict | None = None,
+    folio_id: str | None = None,
+    actor: str,
+    now: datetime,
+    request_id: str | None = None,
+) -> tuple[str, list[FolioLine]]:
+    """Move lines to another folio of the booking (`folio_id`, or a new one for `payer`):
+    each is reversed where it is and posted again on the target, in one posting."""
+    target: dict = {}
+
+    def header_change(header: Folio, state: FolioState) -> None:
+        if folio_id is None:
+            new_id = f"F{len(header.folios) + 1}"
+            header.folios.append(
+                {
+                    "folioId": new_id,
+                    "payer": payer or payer_of(state.booking),
+                    "balance": 0,
+                    "invoice": None,
+                }
+            )
+            target["id"] = new_id
+        else:
+            target["id"] = folio_id
+        for draft in target["drafts"]:
+            if draft.kind != REVERSAL:
+                draft.folio_id = target["id"]
+
+    def decide(state: FolioState) -> list[LineDraft]:
+        if folio_id is not None and folio_entry(state.header, folio_id).get("invoice"):
+            raise Conflict(f"Folio {folio_id} is invoiced.", code="FOLIO_INVOICED")
+        drafts = []
+        for line_id in line_ids:
+            line = next((x for x in state.lines if x.lineId == line_id), None)
+            if (
+                line is None
+                or line.kind == REVERSAL
+                or any(o.reverses == line_id for o in state.lines)
+            ):
+                raise LineNotReversible(
+                    f"Line {line_id} cannot be moved.", details={"lineId": line_id}
+                )
+            if line.folioId == folio_id:
+                continue
+            drafts.append(
+                LineDraft(
+                    kind=REVERSAL,
+                    category=line.category,
+                    description=f"Moved: {line.description}",
+                    unit_amount=line.amount,
+                    folio_id=line.folioId,
+                    tax_category=line.taxCategory,
+                    tax=line.tax,
+                    method=line.method,
+                    reverses=line.lineId,
+                    reversed_effect=line.effect,
+                    reason="moved",
+                    source=line.source,
+                    service_date=line.serviceDate,
+                )
+            )
+            drafts.append(
+                LineDraft(
+                    kind=line.kind,
+                    category=line.category,
+                    description=line.description,
+                    unit_amount=line.unitAmount,
+                    quantity=line.quantity,
+                    tax_category=line.taxCategory,
+                    tax_rate=None,
+                    tax=line.tax,
+                    value=line.value,
+                    code=line.code,
+                    method=line.method,
+                    reference=line.reference,
+                    transaction_id=line.transactionId,
+                    reason=f"moved from {line.folioId}",
+                    source=line.source,
+                    service_date=line.serviceDate,
+                )
+            )
+            drafts[-1].tax_rate = None if line.taxRate is None else Decimal(line.taxRate)
+        target["drafts"] = drafts
+        return drafts
+
+    _, lines = _post(
+        booking_id=booking_id, now=now, actor=actor, decide=decide, header_change=header_change
+    )
+    return target["id"], lines
+
+
+def folio_set_payer(
+    *,
+    booking_id: str,
+    folio_id: str,
+    payer: dict,
+    actor: str,
+    now: datetime,
+) -> FolioState:
+    """Name who pays a folio and their billing details (no line is posted)."""
+
+    def header_change(header: Folio, state: FolioState) -> None:
+        folio_entry(header, folio_id)["payer"] = payer
+
+    state, _ = _post(
+        booking_id=booking_id,
+        now=now,
+        actor=actor,
+        decide=lambda s: [],
+        header_change=header_change,
+    )
+    return state
