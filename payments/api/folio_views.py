@@ -14,7 +14,7 @@ from hotel.accounts.roles import ACCOUNTANT, MANAGER
 from hotel.actor import actor_from
 from hotel.api.permissions import role_perm, staff_perm
 from hotel.idempotency import idempotent, request_caller
-from payments.folio import services
+from payments.folio import desk, services
 from payments.folio.selectors import bill_dict, line_dict
 
 from .folio_serializers import (
@@ -85,7 +85,7 @@ class FolioChargeView(APIView):
         return _posted(
             request,
             "folio.charge",
-            lambda: services.folio_charge(
+            lambda: desk.folio_charge(
                 booking_id=booking_id,
                 description=params["description"],
                 amount=params["amount"],
@@ -114,7 +114,7 @@ class FolioPaymentView(APIView):
         return _posted(
             request,
             "folio.payment",
-            lambda: services.folio_payment(
+            lambda: desk.folio_payment(
                 booking_id=booking_id,
                 amount=params["amount"],
                 method=params["method"],
@@ -142,7 +142,7 @@ class FolioRefundView(APIView):
         return _posted(
             request,
             "folio.refund",
-            lambda: services.folio_refund(
+            lambda: desk.folio_refund(
                 booking_id=booking_id,
                 amount=params["amount"],
                 method=params["method"],
@@ -168,7 +168,7 @@ class FolioAllowanceView(APIView):
         return _posted(
             request,
             "folio.allowance",
-            lambda: services.folio_allowance(
+            lambda: desk.folio_allowance(
                 booking_id=booking_id,
                 amount=params["amount"],
                 reason=params["reason"],
@@ -194,7 +194,7 @@ class FolioReverseView(APIView):
         return _posted(
             request,
             "folio.reverse",
-            lambda: services.folio_reverse(
+            lambda: desk.folio_reverse(
                 booking_id=booking_id,
                 line_id=line_id,
                 reason=params["reason"],
@@ -214,7 +214,7 @@ class FolioSplitView(APIView):
         `payer` (e.g. the company pays the room, the guest the extras)."""
         params = _params(SplitInput, request)
         actor = actor_from(request)
-        services.folio_split(
+        desk.folio_split(
             booking_id=booking_id,
             line_ids=params["lineIds"],
             payer=params.get("payer"),
