@@ -43,3 +43,25 @@ def record_reads(monkeypatch, model) -> list[tuple[str, str | None]]:
     monkeypatch.setattr(model, "query", query)
     monkeypatch.setattr(model, "scan", scan)
     return calls
+
+
+def settle_bill(booking_id: str, *, method: str = "cash") -> int:
+    """Pay what the booking's bill says the guest owes (a desk payment), as the front desk
+    does before a check-out; returns the amount paid (0 when nothing was owed)."""
+    from django.utils import timezone
+
+    from payments.folio.desk import folio_payment
+    from payments.folio.services import folio_sync
+
+    now = timezone.now()
+    balance = folio_sync(booking_id=booking_id, now=now).balance
+    if balance > 0:
+        folio_payment(
+            booking_id=booking_id,
+            amount=balance,
+            method=method,
+            reference="test",
+            actor="desk@staff.test",
+            now=now,
+        )
+    return max(balance, 0)

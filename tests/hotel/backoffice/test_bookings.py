@@ -15,7 +15,7 @@ from hotel.accounts import roles
 from hotel.admin_site import site
 from hotel.audit.selectors import audit_for_object
 from rooms.models import Room
-from tests.helpers import next_link, room_ids
+from tests.helpers import next_link, room_ids, settle_bill
 
 LIST = "/admin/bookings/booking/"
 ADD = LIST + "add/"
@@ -553,6 +553,8 @@ def test_each_list_action_moves_the_selected_bookings(
     data = {"action": action, "_selected_action": [booking.bookingId]}
     if action == "cancel":  # confirmed on its page, which showed no refund (nothing paid)
         data.update({"post": "yes", f"quoted-{booking.bookingId}": "0"})
+    if action == "check_out":  # the guest pays the bill first (no check-out with money owed)
+        settle_bill(booking.bookingId)
 
     response = front_desk.post(LIST, data)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from bookings.models import Booking
 from hotel.accounts import roles
 from hotel.audit.selectors import audit_for_object
+from tests.helpers import settle_bill
 
 DASHBOARD = "/admin/dashboard/"
 
@@ -64,6 +65,9 @@ def test_checking_out_from_the_dashboard_marks_the_room_dirty(client_for, rooms,
 
     booking = book("101", start=0, nights=1, status="checked-in")
     client = client_for(roles.FRONT_DESK)
+    client.post("/admin/dashboard/stay/", {"booking_id": booking.bookingId, "to": "checked-out"})
+    assert Booking.get(booking.bookingId).status == "checked-in"  # the bill is not paid yet
+    assert settle_bill(booking.bookingId) == booking.totalPrice
 
     client.post("/admin/dashboard/stay/", {"booking_id": booking.bookingId, "to": "checked-out"})
 
