@@ -4,37 +4,7 @@ refunds, allowances and splitting."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import pytest
-from django.utils import timezone
-
-from bookings.clock import hotel_today
-from bookings.services import booking_create, booking_transition
 from hotel.accounts import roles
-
-
-@pytest.fixture
-def stay(make_room):
-    """A walk-in: Deluxe R-1 at 5000 a night, 2 nights from today, confirmed and in house."""
-    make_room(roomId="R-1", pricePerNight=5000)
-    now = timezone.now()
-    today = hotel_today(now)
-    booking = booking_create(
-        room_id="R-1",
-        check_in=today,
-        check_out=today + timedelta(days=2),
-        guests=2,
-        guest_name="Walk In",
-        guest_email="walk@in.test",
-        actor="desk@staff.test",
-        now=now,
-    ).booking
-    for status in ("confirmed", "checked-in"):
-        booking_transition(
-            booking_id=booking.bookingId, to_status=status, actor="desk@staff.test", now=now
-        )
-    return booking
 
 
 def folio(api, booking_id):
