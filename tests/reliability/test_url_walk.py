@@ -160,6 +160,7 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "booking_id": world["booking"],
         "transaction_id": world["payment"],
         "period_id": "no-such-period",
+        "line_id": "L0001",
         "rate_plan": "FLEX",  # always there, stored or not
         "code": world["promo"],
         "kind": "bookings",

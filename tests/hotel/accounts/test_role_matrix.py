@@ -172,6 +172,15 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("promo-code-detail", "DELETE"): frozenset({M}),
     ("rate-calendar", "GET"): BOOKING_STAFF,
     ("rate-calendar", "PUT"): frozenset({M}),  # front desk reads prices, managers set them
+    # The bill: the desk and accountants post charges and payments; money back and reversals
+    # are for managers and accountants.
+    ("folio", "GET"): BOOKING_STAFF,
+    ("folio-charges", "POST"): CANCEL,
+    ("folio-payments", "POST"): CANCEL,
+    ("folio-split", "POST"): CANCEL,
+    ("folio-refunds", "POST"): REPORTS,
+    ("folio-allowances", "POST"): REPORTS,
+    ("folio-reverse", "POST"): REPORTS,
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -462,6 +471,7 @@ def _api_request(client, name, method, route, world):
     url = url.replace("<str:booking_id>", world["booking"].bookingId)
     url = url.replace("<str:rate_plan>", world["bookings_rateplan"])
     url = url.replace("<str:code>", world["bookings_promocode"])
+    url = url.replace("<str:line_id>", "L0001")
     body = {
         "room-detail": {"capacity": 2},
         "booking-status": {"status": "checked-in"},
