@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from hotel.errors import Conflict, ValidationFailed
+from hotel.errors import Conflict, NotFound, ValidationFailed
 
 from .business_day import last_closed_day, refuse_closed
 from .lines import LineDraft, charge_draft, money_draft, tax_rates
@@ -22,6 +22,11 @@ from .stay_lines import MONEY_SOURCES, is_stay_source, live_lines
 class LineNotReversible(Conflict):
     code = "LINE_NOT_REVERSIBLE"
     default_message = "This line cannot be reversed."
+
+
+class LineNotFound(NotFound):
+    code = "LINE_NOT_FOUND"
+    default_message = "The bill has no such line."
 
 
 class RefundExceedsPaid(Conflict):
@@ -195,11 +200,10 @@ def folio_allowance(
 def _reversible(state: FolioState, line_id: str) -> FolioLine:
     line = next((line for line in state.lines if line.lineId == line_id), None)
     if line is None:
-        raise LineNotReversible(
+        raise LineNotFound(
             f"Booking {state.booking.bookingId} has no line {line_id}.",
             details={"lineId": line_id},
-            code="LINE_NOT_FOUND",
-        ) from None
+        )
     if line.kind == REVERSAL:
         raise LineNotReversible(
             "A reversal cannot be reversed; post the line again.", details={"lineId": line_id}

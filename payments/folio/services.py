@@ -92,11 +92,16 @@ def post_decided(
 
     def attempt() -> Posted | None:
         booking, header, lines = _read(booking_id)
+        is_new = header is None  # an expired hold's bill, opened by a first posting
+        if is_new:
+            header = new_header(
+                booking_id=booking_id, currency=booking.currency, payer=payer_of(booking), now=now
+            )
         state = FolioState(booking=booking, header=header, lines=lines)
         drafts = decide(state)
         posted = post_lines(
             header=header,
-            is_new=False,
+            is_new=is_new,
             drafts=drafts,
             now=now,
             actor=actor,

@@ -186,3 +186,32 @@ def test_bad_input_gets_every_problem_at_once(api, stay):
     assert unknown.status_code == 400
     missing = desk.get("/api/bookings/NOPE/folio")
     assert missing.status_code == 404
+
+
+def test_an_expired_holds_bill_opens_on_its_first_posting_and_unknown_lines_are_404(api, make_stay):
+    from django.utils import timezone
+
+    from bookings.services import booking_transition
+
+    hold = make_stay(start=3, to=())
+    booking_transition(
+        booking_id=hold.bookingId,
+        to_status="expired",
+        actor="system",
+        now=timezone.now(),
+        system=True,
+    )
+    boss = api.as_role(roles.MANAGER)
+    assert folio(boss, hold.bookingId)["balance"] == 0
+    fee = boss.post(
+        f"/api/bookings/{hold.bookingId}/folio/charges",
+        {"description": "Late cancellation", "amount": 2000, "category": "fee"},
+        format="json",
+    )
+    assert fee.status_code == 201, fee.content
+    assert folio(boss, hold.bookingId)["balance"] == 2000
+    missing = boss.post(
+        f"/api/bookings/{hold.bookingId}/folio/lines/L0999/reverse", {"reason": "x"}, format="json"
+    )
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "LINE_NOT_FOUND"
