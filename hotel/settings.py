@@ -201,6 +201,8 @@ HOTEL_TRUSTED_PROXY_HOPS = int(os.environ.get("HOTEL_TRUSTED_PROXY_HOPS", 0))
 HOTEL_MAX_STAY_NIGHTS = min(int(os.environ.get("HOTEL_MAX_STAY_NIGHTS", 30)), 45)
 HOTEL_BOOKING_HORIZON_DAYS = int(os.environ.get("HOTEL_BOOKING_HORIZON_DAYS", 730))
 HOTEL_TAX_PERCENT = os.environ.get("HOTEL_TAX_PERCENT", "12")
+# More tax categories for the bill's charges: "reduced=5,food=5" (payments.folio.lines).
+HOTEL_TAX_CATEGORIES = os.environ.get("HOTEL_TAX_CATEGORIES", "")
 HOTEL_EVENT_BUS = os.environ.get(
     "HOTEL_EVENT_BUS",
     "hotel.events.EventBridgeBus" if IS_CLOUD else "hotel.events.InProcessBus",

@@ -34,7 +34,7 @@ def tax_rates() -> dict[str, Decimal]:
         "zero": Decimal(0),
         "exempt": Decimal(0),
     }
-    for pair in (getattr(settings, "HOTEL_TAX_CATEGORIES", "") or "").split(","):
+    for pair in settings.HOTEL_TAX_CATEGORIES.split(","):
         name, _, percent = pair.partition("=")
         if name.strip() and percent.strip():
             rates[name.strip()] = Decimal(percent.strip())
