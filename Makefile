@@ -12,7 +12,7 @@ ARGS ?=
 # The whole suite measures line coverage of the product code and fails under 90 %.
 COVERAGE := --cov --cov-report=term:skip-covered --cov-fail-under=90
 
-.PHONY: run dev test lint format install clean tables seed bench-availability bench-dashboard package bench test-reliability
+.PHONY: run dev test lint format install clean tables seed bench-availability bench-dashboard bench-folio package bench test-reliability
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -70,6 +70,10 @@ test-reliability: install
 ## rate plans and a dense rate calendar (about 5 minutes; ARGS=--quick: about 3.5 minutes).
 bench-availability: install
 	$(PY) -m bench.availability $(ARGS)
+
+## make bench-folio: capacity units per operation on a guest's bill (open, read, post, pay, check out).
+bench-folio: install
+	$(PY) -m bench.folio $(ARGS)
 
 ## make bench-dashboard: seed 2,000 and 20,000 bookings, print the dashboard's load cost vs a Scan.
 bench-dashboard: install

@@ -86,8 +86,10 @@ def post_decided(
     *, booking_id: str, now: datetime, actor: str, decide, header_change=None
 ) -> tuple[FolioState, list[FolioLine]]:
     """Open the bill if needed, then post what `decide(state)` returns (a list of drafts),
-    retrying on a concurrent posting with a fresh state."""
-    folio_sync(booking_id=booking_id, now=now)
+    retrying on a concurrent posting with a fresh state. An open bill is not synced first:
+    the events and every read keep it in line, and a posting need not pay for that."""
+    if header_read(booking_id) is None:
+        folio_sync(booking_id=booking_id, now=now)
     result: dict = {}
 
     def attempt() -> Posted | None:
