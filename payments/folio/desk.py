@@ -7,14 +7,13 @@ reversed meanwhile, the refund exceeds what was received) is decided on what is 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from hotel.errors import Conflict, NotFound, ValidationFailed
 
 from .business_day import last_closed_day, refuse_closed
-from .lines import LineDraft, charge_draft, money_draft, tax_rates
+from .lines import LineDraft, charge_draft, copy_of, money_draft, reversal_of, tax_rates
 from .models import ALLOWANCE, PAYMENT, REFUND, REVERSAL, Folio, FolioLine
-from .posting import folio_entry
+from .posting import folio_add, folio_entry
 from .services import FolioState, payer_of, post_decided
 from .stay_lines import MONEY_SOURCES, is_stay_source, live_lines
 
@@ -242,19 +241,10 @@ def folio_reverse(
     def decide(state: FolioState) -> list[LineDraft]:
         line = _reversible(state, line_id)
         return [
-            LineDraft(
-                kind=REVERSAL,
-                category=line.category,
-                description=f"Reversal of {line.lineId}: {line.description}",
-                unit_amount=line.amount,
-                folio_id=line.folioId,
-                tax_category=line.taxCategory,
-                tax=line.tax,
-                method=line.method,
-                reverses=line.lineId,
-                reversed_effect=line.effect,
+            reversal_of(
+                line,
                 reason=reason,
-                code=line.code,
+                description=f"Reversal of {line.lineId}: {line.description}",
             )
         ]
 
@@ -276,19 +266,7 @@ def folio_split(
     target: dict = {}
 
     def header_change(header: Folio, state: FolioState) -> None:
-        if folio_id is None:
-            new_id = f"F{len(header.folios) + 1}"
-            header.folios.append(
-                {
-                    "folioId": new_id,
-                    "payer": payer or payer_of(state.booking),
-                    "balance": 0,
-                    "invoice": None,
-                }
-            )
-            target["id"] = new_id
-        else:
-            target["id"] = folio_id
+        target["id"] = folio_id or folio_add(header, payer or payer_of(state.booking))
         for draft in target["drafts"]:
             if draft.kind != REVERSAL:
                 draft.folio_id = target["id"]
@@ -310,43 +288,9 @@ def folio_split(
             if line.folioId == folio_id:
                 continue
             drafts.append(
-                LineDraft(
-                    kind=REVERSAL,
-                    category=line.category,
-                    description=f"Moved: {line.description}",
-                    unit_amount=line.amount,
-                    folio_id=line.folioId,
-                    tax_category=line.taxCategory,
-                    tax=line.tax,
-                    method=line.method,
-                    reverses=line.lineId,
-                    reversed_effect=line.effect,
-                    reason="moved",
-                    source=line.source,
-                    service_date=line.serviceDate,
-                )
+                reversal_of(line, reason="moved", description=f"Moved: {line.description}")
             )
-            drafts.append(
-                LineDraft(
-                    kind=line.kind,
-                    category=line.category,
-                    description=line.description,
-                    unit_amount=line.unitAmount,
-                    quantity=line.quantity,
-                    tax_category=line.taxCategory,
-                    tax_rate=None,
-                    tax=line.tax,
-                    value=line.value,
-                    code=line.code,
-                    method=line.method,
-                    reference=line.reference,
-                    transaction_id=line.transactionId,
-                    reason=f"moved from {line.folioId}",
-                    source=line.source,
-                    service_date=line.serviceDate,
-                )
-            )
-            drafts[-1].tax_rate = None if line.taxRate is None else Decimal(line.taxRate)
+            drafts.append(copy_of(line, reason=f"moved from {line.folioId}"))
         target["drafts"] = drafts
         return drafts
 

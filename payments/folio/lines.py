@@ -17,7 +17,7 @@ from django.conf import settings
 
 from bookings.rate_terms import round_half_up
 
-from .models import ALLOWANCE, CHARGE, PAYMENT, REFUND, REVERSAL
+from .models import ALLOWANCE, CHARGE, PAYMENT, REFUND, REVERSAL, FolioLine
 
 SIGN = {CHARGE: 1, ALLOWANCE: -1, PAYMENT: -1, REFUND: 1}
 
@@ -147,4 +147,46 @@ def money_draft(
         method=method,
         reference=reference,
         **more,
+    )
+
+
+def reversal_of(line: FolioLine, *, reason: str, description: str) -> LineDraft:
+    """The line that undoes `line`, on its folio, for the same day and source."""
+    return LineDraft(
+        kind=REVERSAL,
+        category=line.category,
+        description=description,
+        unit_amount=line.amount,
+        folio_id=line.folioId,
+        tax_category=line.taxCategory,
+        tax=line.tax,
+        code=line.code,
+        method=line.method,
+        reverses=line.lineId,
+        reversed_effect=line.effect,
+        reason=reason,
+        source=line.source,
+        service_date=line.serviceDate,
+    )
+
+
+def copy_of(line: FolioLine, *, reason: str) -> LineDraft:
+    """`line` posted again (a move to another folio: the caller sets `folio_id`)."""
+    return LineDraft(
+        kind=line.kind,
+        category=line.category,
+        description=line.description,
+        unit_amount=line.unitAmount,
+        quantity=line.quantity,
+        tax_category=line.taxCategory,
+        tax_rate=None if line.taxRate is None else Decimal(line.taxRate),
+        tax=line.tax,
+        value=line.value,
+        code=line.code,
+        method=line.method,
+        reference=line.reference,
+        transaction_id=line.transactionId,
+        reason=reason,
+        source=line.source,
+        service_date=line.serviceDate,
     )

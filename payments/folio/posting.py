@@ -73,8 +73,12 @@ def open_folio_id(header: Folio) -> str:
     for folio in header.folios:
         if not folio.get("invoice"):
             return folio["folioId"]
+    return folio_add(header, dict(header.folios[-1].get("payer") or {}))
+
+
+def folio_add(header: Folio, payer: dict) -> str:
+    """A new, empty folio on the bill for `payer`; its id."""
     folio_id = f"F{len(header.folios) + 1}"
-    payer = dict(header.folios[-1].get("payer") or {})
     header.folios.append({"folioId": folio_id, "payer": payer, "balance": 0, "invoice": None})
     return folio_id
 

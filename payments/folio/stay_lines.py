@@ -26,7 +26,7 @@ from bookings.rate_terms import Included
 from payments.models import CHARGE as PAYMENT_CHARGE
 from payments.models import REFUNDABLE_STATUSES, REFUNDED, Payment
 
-from .lines import LineDraft, charge_draft, money_draft, split_evenly, tax_rates
+from .lines import LineDraft, charge_draft, money_draft, reversal_of, split_evenly, tax_rates
 from .models import CARD, CARD_ON_FILE, PAYMENT, REFUND, REVERSAL, FolioLine
 
 STAY_SOURCES = ("night:", "citytax", "included:", "extra:", "cancellation", "noshow")
@@ -198,25 +198,6 @@ class SyncPlan:
         return not self.post
 
 
-def _reversal(line: FolioLine, reason: str) -> LineDraft:
-    return LineDraft(
-        kind=REVERSAL,
-        category=line.category,
-        description=f"Reversal: {line.description}",
-        unit_amount=line.amount,
-        folio_id=line.folioId,
-        tax_category=line.taxCategory,
-        tax=line.tax,
-        code=line.code,
-        method=line.method,
-        reverses=line.lineId,
-        reversed_effect=line.effect,
-        reason=reason,
-        source=line.source,
-        service_date=line.serviceDate,
-    )
-
-
 def sync_plan(booking: Booking, payments: list[Payment], lines: list[FolioLine]) -> SyncPlan:
     """What to post so that the lines say what the booking and its payments say."""
     live = live_lines(lines)
@@ -252,7 +233,10 @@ def sync_plan(booking: Booking, payments: list[Payment], lines: list[FolioLine])
         if replaced is not None:
             draft.folio_id = replaced.folioId
         post.append(draft)
-    reversals = [_reversal(line, reason) for line in unmatched]
+    reversals = [
+        reversal_of(line, reason=reason, description=f"Reversal: {line.description}")
+        for line in unmatched
+    ]
     return SyncPlan(post=reversals + post)
 
 
