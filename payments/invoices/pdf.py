@@ -9,6 +9,7 @@ any Latin, Greek or Cyrillic script and the currency symbols (₹, €, £) prin
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from hotel.templatetags.money import format_money
@@ -49,6 +50,8 @@ def render_pdf(invoice) -> bytes:
     """The PDF of `invoice` (a payments.invoices.models.Invoice, saved or a pro-forma)."""
     from fpdf import FPDF  # lazily: see the module's docstring
     from fpdf.enums import XPos, YPos
+
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # a line per table subsetted
 
     money = lambda amount: format_money(amount, invoice.currency)  # noqa: E731
     pdf = FPDF(format="A4")

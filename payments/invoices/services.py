@@ -175,11 +175,12 @@ def invoice_issue(
 
     def attempt() -> Invoice | None:
         header = header_read(booking_id)
-        entry = _pick_folio(header, folio_id)
-        if entry.get("invoice"):
-            mine = _own(entry["invoice"], key)
+        for folio in header.folios if header is not None else ():
+            mine = _own(folio.get("invoice"), key)  # a retry of a call that was written
             if mine is not None:
                 return mine
+        entry = _pick_folio(header, folio_id)
+        if entry.get("invoice"):
             raise FolioInvoiced(
                 f"Folio {entry['folioId']} is invoiced ({entry['invoice']}).",
                 details={"folioId": entry["folioId"], "number": entry["invoice"]},
