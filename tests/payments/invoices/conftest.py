@@ -70,3 +70,10 @@ def pdf_text(content: bytes) -> str:
 def stay(make_room):
     make_room(roomId="R-1", pricePerNight=5000)
     return walk_in("R-1")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Each test its own files: numbers restart with the emptied tables, and a PDF stored
+    under the same number by an earlier test must not be served."""
+    settings.MEDIA_ROOT = tmp_path / "media"

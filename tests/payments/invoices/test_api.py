@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from hotel.accounts import roles
 from hotel.templatetags.money import format_money
@@ -179,3 +180,18 @@ def test_roles(api, stay):
     desk = api.as_role(roles.FRONT_DESK)
     assert desk.get(f"/api/invoices/{number}/pdf").status_code == 200
     assert desk.get("/api/invoices/2026-999999").json()["error"]["code"] == "INVOICE_NOT_FOUND"
+
+
+def test_a_failed_invoice_email_is_sent_later_with_its_pdf(api, stay, settings):
+    from hotel.mail import OutboxEmail, emails_send_pending
+
+    settle(stay.bookingId)
+    settings.EMAIL_BACKEND = "tests.payments.test_emails.BrokenBackend"
+    invoice = issue(api.as_role(roles.FRONT_DESK), stay.bookingId).json()
+    (queued,) = [x for x in OutboxEmail.scan() if invoice["number"] in x.subject]
+    assert queued.attachments[0]["key"].endswith(f"{invoice['number']}.pdf")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    assert emails_send_pending(now=timezone.now()) == 1
+    ((name, content, _),) = mail.outbox[0].attachments
+    assert name == f"{invoice['number']}.pdf" and invoice["number"] in pdf_text(content)
