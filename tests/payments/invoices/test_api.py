@@ -195,3 +195,14 @@ def test_a_failed_invoice_email_is_sent_later_with_its_pdf(api, stay, settings):
     assert emails_send_pending(now=timezone.now()) == 1
     ((name, content, _),) = mail.outbox[0].attachments
     assert name == f"{invoice['number']}.pdf" and invoice["number"] in pdf_text(content)
+
+
+def test_a_retried_credit_note_request_gets_the_same_note(api, stay):
+    settle(stay.bookingId)
+    boss = api.as_role(roles.MANAGER)
+    number = issue(boss, stay.bookingId).json()["number"]
+    url = f"/api/invoices/{number}/credit-note"
+    first = boss.post(url, {"reason": "typo"}, format="json", HTTP_IDEMPOTENCY_KEY="cn-1")
+    again = boss.post(url, {"reason": "typo"}, format="json", HTTP_IDEMPOTENCY_KEY="cn-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["number"] == again.json()["number"]

@@ -152,3 +152,25 @@ def test_an_invoice_costs_one_transaction_of_three_writes(stay, monkeypatch):
 def _entity(table: str) -> str:
     """hotel-invoice-counters-test → invoice-counters."""
     return table.split("-", 1)[1].rsplit("-", 1)[0]
+
+
+def test_crediting_at_once_from_five_desks_gives_one_credit_note(stay):
+    settle(stay.bookingId)
+    invoice = services.invoice_issue(booking_id=stay.bookingId, actor=DESK, now=timezone.now())
+    start = threading.Barrier(5)
+
+    def credit(n: int) -> str:
+        start.wait()
+        try:
+            return services.invoice_credit(
+                number=invoice.number, reason=f"desk {n}", actor=DESK, now=timezone.now()
+            ).number
+        except services.InvoiceCredited:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = sorted(pool.map(credit, range(5)))
+    year = hotel_today(timezone.now()).year
+    assert answers == [invoice_number("CN", year, 1)] + ["refused"] * 4
+    assert InvoiceCounter.get(counter_key("CN", year)).last == 1
+    assert header_read(stay.bookingId).folios[0]["invoice"] is None
