@@ -4,6 +4,9 @@ The backend is `settings.EMAIL_BACKEND` (console locally, locmem in tests, Amazo
 django-ses in the cloud). A send that fails is logged and its rendered message written to
 the `email-outbox` table; `manage.py send_pending_emails` retries it later. A failed email
 never raises to the caller: it must not undo the write that caused it.
+
+Attachments are named by their key in the default storage (an invoice's PDF) and read when
+the message is sent, so a queued email keeps only the key, not the file.
 """
 
 from __future__ import annotations
@@ -14,9 +17,16 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from pynamodb.attributes import ListAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    JSONAttribute,
+    ListAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.models import Model
 
 from hotel.contact import hotel_contact
@@ -40,6 +50,7 @@ class OutboxEmail(Model):
     text = UnicodeAttribute()
     html = UnicodeAttribute(null=True)
     template = UnicodeAttribute()
+    attachments = JSONAttribute(null=True)  # [{"filename", "key", "mimetype"}]
     attempts = IntegerAttribute(default=1)
     lastError = UnicodeAttribute(null=True)
     createdAt = UTCDateTimeAttribute()
@@ -47,17 +58,29 @@ class OutboxEmail(Model):
     expiresAt = TTLAttribute()
 
 
-def _message(*, to: list[str], subject: str, text: str, html: str | None):
+def _message(*, to: list[str], subject: str, text: str, html: str | None, attachments=None):
     message = EmailMultiAlternatives(
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for attachment in attachments or ():
+        with default_storage.open(attachment["key"], "rb") as file:
+            message.attach(attachment["filename"], file.read(), attachment["mimetype"])
     return message
 
 
-def email_send(*, to: str, subject: str, template: str, context: dict, now: datetime) -> bool:
-    """Render `emails/<template>.txt` and `.html` and send them to `to`. Never raises.
+def email_send(
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict,
+    now: datetime,
+    attachments: list[dict] | None = None,
+) -> bool:
+    """Render `emails/<template>.txt` and `.html` and send them to `to`, with `attachments`
+    ([{"filename", "key", "mimetype"}]: files in the default storage). Never raises.
 
     Returns True when the backend accepted the message; on failure the message is logged
     and queued in the outbox for `emails_send_pending`.
@@ -67,7 +90,7 @@ def email_send(*, to: str, subject: str, template: str, context: dict, now: date
     html = render_to_string(f"emails/{template}.html", context)
     subject = " ".join(subject.split())  # a header must not contain line breaks
     try:
-        _message(to=[to], subject=subject, text=text, html=html).send()
+        _message(to=[to], subject=subject, text=text, html=html, attachments=attachments).send()
         return True
     except Exception as exc:
         logger.exception("Sending %s email to %s failed; queued for retry", template, to)
@@ -78,6 +101,7 @@ def email_send(*, to: str, subject: str, template: str, context: dict, now: date
             text=text,
             html=html,
             template=template,
+            attachments=attachments or None,
             attempts=1,
             lastError=repr(exc)[:500],
             createdAt=now,
@@ -102,7 +126,13 @@ def emails_send_pending(*, now: datetime, log: Callable[[str], None] | None = No
         if item.attempts >= MAX_ATTEMPTS:
             continue  # given up on; kept for staff to see until its TTL
         try:
-            _message(to=item.to, subject=item.subject, text=item.text, html=item.html).send()
+            _message(
+                to=item.to,
+                subject=item.subject,
+                text=item.text,
+                html=item.html,
+                attachments=item.attachments,
+            ).send()
         except Exception as exc:
             logger.exception("Retrying email %s failed", item.messageId)
             failed += 1

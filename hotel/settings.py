@@ -184,6 +184,14 @@ HOTEL_NAME = os.environ.get("HOTEL_NAME", "Harbour View Hotel")
 HOTEL_PHONE = os.environ.get("HOTEL_PHONE", "+44 20 7946 0018")
 HOTEL_ADDRESS = os.environ.get("HOTEL_ADDRESS", "1 Harbour Road, Fort Kochi, Kerala 682001, India")
 HOTEL_EMAIL = os.environ.get("HOTEL_EMAIL", "reservations@hotel.test")
+# The seller on invoices and credit notes (payments.invoices): the legal name (default: the
+# hotel's name), HOTEL_ADDRESS above, and the tax registration number (VAT, GSTIN, …).
+HOTEL_LEGAL_NAME = os.environ.get("HOTEL_LEGAL_NAME", "") or HOTEL_NAME
+HOTEL_TAX_ID = os.environ.get("HOTEL_TAX_ID", "")
+# Invoice numbers run without gaps per series and year: "" gives 2026-000123, "HV" gives
+# HV-2026-000123; credit notes have their own series (CN-2026-000007).
+HOTEL_INVOICE_SERIES = os.environ.get("HOTEL_INVOICE_SERIES", "")
+HOTEL_CREDIT_NOTE_SERIES = os.environ.get("HOTEL_CREDIT_NOTE_SERIES", "CN")
 
 # --- Bookings ----------------------------------------------------------------------------------
 # An unpaid booking made by staff (a phone booking) holds its nights this long (the seed's

@@ -41,7 +41,7 @@ STATIC_ROOT = REPO / "staticfiles"
 REQUIREMENTS = [REPO / "requirements/base.txt", REPO / "requirements/lambda.txt"]
 # What goes into the zip from the repository (zappa_settings.json's exclude lists the rest).
 SOURCE_ROOTS = ["manage.py", "hotel", "rooms", "bookings", "payments", "templates"]
-SOURCE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".json", ".svg", ".png", ".jpg"}
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".json", ".svg", ".png", ".jpg", ".ttf"}
 # botocore API models the app needs: DynamoDB (PynamoDB), EventBridge (hotel.events), SES
 # (django-ses), S3 (django-storages), Secrets Manager (hotel.secrets), and the credential
 # chain's STS/SSO. Everything else in botocore/data (about 25 MB) is removed.
@@ -120,6 +120,7 @@ def lean_venv(*, quiet: bool = True) -> Path:
         ]
     )
     prune_botocore(site_packages(LEAN_VENV))
+    prune_fonttools(site_packages(LEAN_VENV))
     stamp.write_text(key)
     return LEAN_VENV
 
@@ -133,6 +134,14 @@ def prune_botocore(site: Path) -> None:
     for entry in data.iterdir():
         if entry.is_dir() and entry.name not in BOTOCORE_SERVICES:
             shutil.rmtree(entry)
+
+
+def prune_fonttools(site: Path) -> None:
+    """Drop fontTools' compiled speed-ups (12 MB; each has its pure-Python module beside it,
+    which fontTools falls back to). fpdf2 only subsets the invoices' TTF fonts with it."""
+    for compiled in (site / "fontTools").rglob("*.so"):
+        if compiled.with_name(compiled.name.split(".", 1)[0] + ".py").exists():
+            compiled.unlink()
 
 
 _COLLECT = """

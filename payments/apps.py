@@ -16,6 +16,7 @@ class PaymentsConfig(AppConfig):
         from . import checks, emails, no_show  # noqa: F401
         from .folio import events as folio_events  # noqa: F401
         from .folio.checkout import refuse_checkout_with_balance
+        from .invoices import emails as invoice_emails  # noqa: F401
         from .services import refuse_plain_cancel_of_paid
 
         # A paid booking is cancelled only with its refund (payments.services.cancel).

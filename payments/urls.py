@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import booking_views, folio_views, views
+from .api import booking_views, folio_views, invoice_views, views
 from .views import stripe_webhook
 
 api_urlpatterns = [
@@ -75,5 +75,21 @@ api_urlpatterns += [
         "bookings/<str:booking_id>/folio/split",
         folio_views.FolioSplitView.as_view(),
         name="folio-split",
+    ),
+]
+
+# Invoices and credit notes (payments.api.invoice_views).
+api_urlpatterns += [
+    path(
+        "bookings/<str:booking_id>/invoices",
+        invoice_views.BookingInvoicesView.as_view(),
+        name="booking-invoices",
+    ),
+    path("invoices/<str:number>", invoice_views.InvoiceView.as_view(), name="invoice-detail"),
+    path("invoices/<str:number>/pdf", invoice_views.InvoicePdfView.as_view(), name="invoice-pdf"),
+    path(
+        "invoices/<str:number>/credit-note",
+        invoice_views.InvoiceCreditView.as_view(),
+        name="invoice-credit-note",
     ),
 ]

@@ -166,6 +166,7 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "kind": "bookings",
         "app_label": "rooms",
         "url": "no-such-page/",
+        "number": world.get("invoice", "2026-000001"),  # an invoice (staff only)
     }
 
     def object_id(model_route: str) -> str:

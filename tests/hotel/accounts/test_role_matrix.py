@@ -181,6 +181,11 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("folio-refunds", "POST"): REPORTS,
     ("folio-allowances", "POST"): REPORTS,
     ("folio-reverse", "POST"): REPORTS,
+    ("booking-invoices", "GET"): BOOKING_STAFF,
+    ("booking-invoices", "POST"): BOOKING_STAFF,  # the desk and accountants issue invoices
+    ("invoice-detail", "GET"): BOOKING_STAFF,
+    ("invoice-pdf", "GET"): BOOKING_STAFF,
+    ("invoice-credit-note", "POST"): REPORTS,  # only managers and accountants cancel one
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -472,6 +477,7 @@ def _api_request(client, name, method, route, world):
     url = url.replace("<str:rate_plan>", world["bookings_rateplan"])
     url = url.replace("<str:code>", world["bookings_promocode"])
     url = url.replace("<str:line_id>", "L0001")
+    url = url.replace("<str:number>", "2026-000001")  # none issued: 404 once allowed
     body = {
         "room-detail": {"capacity": 2},
         "booking-status": {"status": "checked-in"},
