@@ -14,6 +14,7 @@ class PaymentsConfig(AppConfig):
         )
 
         from . import checks, emails, no_show  # noqa: F401
+        from .folio import changes as folio_changes  # noqa: F401
         from .folio import events as folio_events  # noqa: F401
         from .folio.checkout import refuse_checkout_with_balance
         from .services import refuse_plain_cancel_of_paid
