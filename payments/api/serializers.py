@@ -25,6 +25,13 @@ class PaymentInput(StrictInputSerializer):
     stripeToken = serializers.RegexField(
         PAYMENT_METHOD_ID, required=False, help_text="Alias of paymentMethodId."
     )
+    purpose = serializers.ChoiceField(
+        choices=("balance",),
+        required=False,
+        help_text="balance: pay the bill's balance of a confirmed or in-house booking (the "
+        "amount is GET /api/bookings/{id}/folio's balance, or omitted). Omitted: the "
+        "booking's own payment, which confirms it.",
+    )
 
     def rule_errors(self, values, errors):
         """Which payment method, checked with the field types (one answer, not two rounds)."""
@@ -73,6 +80,11 @@ class PaymentOutput(serializers.Serializer):
     )
     stripeSetupIntentId = serializers.CharField(allow_null=True, required=False)
     stripePaymentMethodId = serializers.CharField(allow_null=True, required=False)
+    purpose = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="None: the booking's own payment; balance or card_on_file: onto the bill.",
+    )
     failureMessage = serializers.CharField(allow_null=True)
     refunds = RefundOutput(many=True)
     createdAt = serializers.SerializerMethodField()
