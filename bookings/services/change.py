@@ -187,7 +187,13 @@ def _booking_change_once(
 
         if commit(build):
             stats.booking_stats_project_safely(booking_id=booking.bookingId, now=now)
-            events.publish(events.BookingChanged, **event_detail(booking), previous=before)
+            events.publish(
+                events.BookingChanged,
+                **event_detail(booking),
+                previous=before,
+                roomType=booking.roomType,
+                previousRoomType=old_type,
+            )
             return booking
         if booking_read(booking.bookingId).version != read_version:
             raise _BookingMoved()

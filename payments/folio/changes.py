@@ -17,7 +17,8 @@ changes that move money (payments.services.change): a confirmed prepaid booking 
 paid in full, which the payment/change race tests prove; a change of price goes through
 the desk, whose change-quote shows the difference first.
 
-Every change sends the guest "Your booking changed" (new dates, total, balance). A repeated
+Every change of what the guest booked (dates, room type, price; not a room number the
+hotel assigns) sends the guest "Your booking changed" (new dates, total, balance). A repeated
 event refunds nothing twice: the refund claims `payments.change:<booking>:<event time>`.
 """
 
@@ -191,6 +192,18 @@ def settle_changed_booking(event: Event) -> None:
     except PaymentError:
         logger.exception("The refund after the change of %s failed: the credit stays", booking_id)
         money = None
-    booking_changed_email(
-        booking_id=booking_id, previous=previous, money=money, now=event.occurred_at
+    if guest_visible(event.detail):
+        booking_changed_email(
+            booking_id=booking_id, previous=previous, money=money, now=event.occurred_at
+        )
+
+
+def guest_visible(detail: dict) -> bool:
+    """Whether the guest is told: new dates, a new room type or a new price. A room number
+    given or moved within the type (the assigner, the desk) is the hotel's business."""
+    previous = detail.get("previous") or {}
+    return (
+        any(detail.get(name) != previous.get(name) for name in ("checkIn", "checkOut"))
+        or detail.get("totalPrice") != previous.get("totalPrice")
+        or detail.get("roomType") != detail.get("previousRoomType", detail.get("roomType"))
     )

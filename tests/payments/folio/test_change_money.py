@@ -17,7 +17,7 @@ from hotel.events import Event
 from payments.folio.changes import settle_changed_booking
 from payments.models import COMPLETED, PARTIALLY_REFUNDED, Payment
 
-from ..conftest import TOTAL
+from ..conftest import TOTAL, now
 from ..test_payment_terms import book, fresh, pay, plan  # noqa: F401 (fixtures)
 
 NIGHT = TOTAL // 2  # 10000 + 12 % tax
@@ -167,3 +167,19 @@ def test_guests_cannot_keep_the_rate_or_quote_a_change(api, paid):
         format="json",
     )
     assert anonymous.status_code in (401, 403)
+
+
+def test_a_room_number_the_hotel_gives_or_takes_sends_no_email(paid):
+    from bookings.services import booking_room_set
+
+    booking, _ = paid()
+    assert booking.roomId
+    booking_room_set(
+        booking_id=booking.bookingId,
+        room_id=None,
+        pinned=False,
+        actor="desk",
+        now=now(),
+    )
+    assert fresh(booking).roomId is None
+    assert changed_emails(booking.bookingId) == []
