@@ -122,3 +122,32 @@ def test_a_no_show_charges_its_fee_to_the_card_once(api, guaranteed, stripe_side
     assert len(charges(booking.bookingId)) == 1
     assert len(stripe_side.intents_for(booking.bookingId)) == 1
     assert Payment.get(payment.transactionId).status == COMPLETED
+
+
+def test_two_clerks_charging_the_card_at_once_charge_it_once(guaranteed, stripe_side):
+    import threading
+
+    from payments.folio.card_on_file import folio_charge_card_on_file
+
+    booking = guaranteed()
+    start, outcomes = threading.Barrier(4), []
+
+    def charge():
+        start.wait()
+        try:
+            payment, _ = folio_charge_card_on_file(
+                booking_id=booking.bookingId, actor="desk", now=now()
+            )
+            outcomes.append(payment.status)
+        except Exception as exc:  # noqa: BLE001 - the refusal is the point
+            outcomes.append(getattr(exc, "code", repr(exc)))
+
+    threads = [threading.Thread(target=charge) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count(COMPLETED) == 1, outcomes
+    assert set(outcomes) - {COMPLETED} <= {"PAYMENT_IN_PROGRESS", "AMOUNT_MISMATCH"}
+    assert [p.status for p in charges(booking.bookingId)] == [COMPLETED]
+    assert len(stripe_side.intents_for(booking.bookingId)) == 1
