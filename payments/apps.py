@@ -14,6 +14,7 @@ class PaymentsConfig(AppConfig):
         )
 
         from . import checks, emails, no_show  # noqa: F401
+        from .folio import changes as folio_changes  # noqa: F401
         from .folio import events as folio_events  # noqa: F401
         from .folio.checkout import refuse_checkout_with_balance
         from .invoices import emails as invoice_emails  # noqa: F401

@@ -1,5 +1,6 @@
 """Guest emails about money, sent from domain events: booking cancelled (with its refund),
-refund issued. The booking's own emails (held, confirmed) are bookings.emails'.
+refund issued, booking changed (sent by payments.folio.changes once the bill is settled).
+The booking's own emails (held, confirmed) are bookings.emails'.
 
 Handlers run after the write that published the event; `email_send` never raises and
 queues a failed send for `send_pending_emails`, so an email never undoes a booking.
@@ -8,7 +9,10 @@ Walk-ins without an email address get none. Events can repeat; so can an email.
 
 from __future__ import annotations
 
+from pynamodb.exceptions import DoesNotExist
+
 from bookings.emails import booking_to_email
+from bookings.models import Booking
 from hotel.events import Event, subscribe
 from hotel.mail import email_send
 
@@ -52,4 +56,34 @@ def refund_issued_email(event: Event) -> None:
         template="refund_issued",
         context={"booking": booking, "amount": amount, "currency": detail["currency"]},
         now=event.occurred_at,
+    )
+
+
+def booking_changed_email(*, booking_id: str, previous: dict, money, now) -> None:
+    """ "Your booking changed": the new dates and room, the new total, what was refunded and
+    what is left to pay (payments.folio.changes sends it after every change, once the bill
+    and any refund are settled). `money`: the change's ChangeMoney, or None when the refund
+    failed (the email then names no balance)."""
+    try:
+        booking = Booking.get(booking_id)
+    except DoesNotExist:
+        return
+    if not booking.guestEmail:
+        return
+    email_send(
+        to=booking.guestEmail,
+        subject=(
+            f"Your booking {booking.bookingId} changed: {booking.checkIn} to {booking.checkOut}"
+        ),
+        template="booking_changed",
+        context={
+            "booking": booking,
+            "nights": len(booking.nightly or []),
+            "previous": previous,
+            "currency": booking.currency,
+            "refund": money.refund if money else 0,
+            "fee": money.fee if money else 0,
+            "balance": money.balance if money else None,
+        },
+        now=now,
     )

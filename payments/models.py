@@ -62,6 +62,12 @@ CHARGE = "charge"  # money taken through a PaymentIntent
 GUARANTEE = "guarantee"
 KINDS = (CHARGE, GUARANTEE)
 
+# What a charge is for. None: the booking's own payment (it confirms the booking). The others
+# pay onto the bill of a booking that is already confirmed or in house (never confirm it):
+CARD_ON_FILE = "card_on_file"  # the guarantee card charged off-session (desk, no-show fee)
+BALANCE = "balance"  # the guest pays the bill's balance online (manage page, API)
+PURPOSES = (CARD_ON_FILE, BALANCE)
+
 
 class BookingIndex(GlobalSecondaryIndex):
     """A booking's payments, oldest first."""
@@ -103,6 +109,7 @@ class Payment(Model):
     stripeSetupIntentId = UnicodeAttribute(null=True)
     stripePaymentMethodId = UnicodeAttribute(null=True)
     stripeCustomerId = UnicodeAttribute(null=True)
+    purpose = UnicodeAttribute(null=True)  # None (the booking's own payment) | PURPOSES
     refundedAmount = IntegerAttribute(default=0)
     refunds = JSONAttribute(default=list)  # [{"refundId", "amount", "at", "actor", "status"}]
     failureMessage = UnicodeAttribute(null=True)
@@ -123,6 +130,11 @@ class Payment(Model):
     @property
     def is_guarantee(self) -> bool:
         return self.kind == GUARANTEE
+
+    @property
+    def is_on_bill(self) -> bool:
+        """Paid onto the bill of a booking already confirmed: settling it confirms nothing."""
+        return self.purpose in PURPOSES
 
 
 @register

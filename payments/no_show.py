@@ -4,8 +4,9 @@ The fee is the snapshot's noShowPercent of the total (bookings.booking_terms). A
 refunds nothing (the lifecycle's no-show releases the nights and moves no money), so for
 prepay and deposit terms the hotel keeps what was paid, which covers the fee up to that
 amount; whatever the payments do not cover is owed. For at_hotel terms nothing was paid:
-the whole fee is owed, to be charged off-session on the guarantee card by the folio
-(not built yet). The fee is recorded when the booking becomes a no-show, as a
+the whole fee is owed and charged off-session to the guarantee card, once per booking
+(payments.folio.card_on_file.no_show_fee_charge; a decline leaves it on the bill for the
+desk). The fee is recorded when the booking becomes a no-show, as a
 "no_show_fee" flag for staff with a structured audit entry in the same transaction.
 """
 
@@ -26,6 +27,7 @@ from hotel import events
 from hotel.audit.services import audit_add
 from hotel.events import Event, subscribe
 
+from .folio.card_on_file import no_show_fee_charge
 from .selectors import booking_amount_paid
 
 logger = logging.getLogger(__name__)
@@ -106,4 +108,7 @@ def booking_no_show_fee_record(*, booking_id: str, now) -> NoShowFee:
 
 @subscribe(events.BookingNoShow)
 def record_no_show_fee(event: Event) -> None:
-    booking_no_show_fee_record(booking_id=event.detail["bookingId"], now=event.occurred_at)
+    booking_id = event.detail["bookingId"]
+    fee = booking_no_show_fee_record(booking_id=booking_id, now=event.occurred_at)
+    if fee.owed > 0:
+        no_show_fee_charge(booking_id=booking_id, owed=fee.owed, now=event.occurred_at)

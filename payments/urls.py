@@ -26,6 +26,11 @@ api_urlpatterns = [
         name="booking-change",
     ),
     path(
+        "bookings/<str:booking_id>/change-quote",
+        booking_views.BookingChangeQuoteView.as_view(),
+        name="booking-change-quote",
+    ),
+    path(
         "bookings/<str:booking_id>/cancellation-quote",
         views.CancellationQuoteView.as_view(),
         name="booking-cancellation-quote",

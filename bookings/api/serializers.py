@@ -230,7 +230,8 @@ class ChangeInput(StrictInputSerializer):
     keepRate = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="Staff: a new room or type on the same dates at the rate booked (upgrade).",
+        help_text="Staff: keep the booked total (an upgrade on the same dates at the rate "
+        "booked; new dates priced to cost the old total), audited as change:keep-rate.",
     )
 
     def rule_errors(self, values, errors):

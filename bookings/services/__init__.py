@@ -18,7 +18,7 @@ from .assign import (
     booking_room_set,
     rooms_assign,
 )
-from .change import booking_change
+from .change import ChangePrice, booking_change, booking_change_price
 from .common import booking_snapshot, guest_token_matches, hash_token
 from .create import (
     DEAD_BOOKING_RETENTION,
@@ -57,7 +57,9 @@ __all__ = [
     "booking_cancel",
     "booking_cancel_guard_register",
     "booking_checkout_guard_register",
+    "ChangePrice",
     "booking_change",
+    "booking_change_price",
     "booking_create",
     "booking_flag",
     "booking_lookup",

@@ -5,6 +5,7 @@ holds both or neither."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from hotel import events
@@ -17,7 +18,7 @@ from ..exceptions import HoldExpired, InvalidTransition, PaymentOpen, RoomUnavai
 from ..inventory import InventoryChange
 from ..lifecycle import can_change, hold_has_lapsed
 from ..models import PENDING, Booking
-from ..pricing import stay_nights
+from ..pricing import Quote, stay_nights
 from ..selectors import booking_nights, booking_stay_nights
 from ..stay_pricing import booking_price_fields, quote_booking
 from .common import (
@@ -105,40 +106,19 @@ def _booking_change_once(
         raise HoldExpired()
     if rule is not None:
         rule(booking)
-    new_in = check_in or date.fromisoformat(booking.checkIn)
-    new_out = check_out or date.fromisoformat(booking.checkOut)
-    room = room_read(room_id) if room_id else None
-    if room is not None:  # a room chosen by hand: pinned
-        new_type, target, pinned = room.roomType, room.roomId, True
-    elif room_type and room_type != booking.roomType:  # another type: a room comes later
-        new_type, target, pinned = room_type, None, None
-    else:
-        new_type, target, pinned = booking.roomType, booking.roomId, booking.roomPinned
-    same_dates = (new_in.isoformat(), new_out.isoformat()) == (booking.checkIn, booking.checkOut)
-    if same_dates and (new_type, target) == (booking.roomType, booking.roomId):
+    plan = _change_plan(
+        booking,
+        check_in=check_in,
+        check_out=check_out,
+        room_id=room_id,
+        room_type=room_type,
+        keep_rate=keep_rate,
+        now=now,
+    )
+    if plan is None:
         return booking
-    stay_validate(check_in=new_in, check_out=new_out, today=hotel_today(now))
-    try:
-        kind = type_read(new_type)
-    except NotFound:
-        raise ValidationFailed(
-            details={"fields": {"roomType": [f"No room type {str(new_type)[:40]} exists."]}}
-        ) from None
-    if room is not None:
-        room_bookable(room, booking.guests)
-    else:
-        type_bookable(kind, booking.guests)
-    if keep_rate and same_dates:
-        quote = None  # an upgrade at the rate the guest booked
-    else:  # re-priced under the terms it was sold with (bookings.stay_pricing)
-        quote = quote_booking(
-            booking=booking,
-            kind=kind,
-            check_in=new_in,
-            check_out=new_out,
-            now=now,
-            room=(room or room_read(target)) if target and pinned else None,
-        )
+    new_in, new_out, new_type = plan.check_in, plan.check_out, plan.room_type
+    target, pinned, kind, quote = plan.target, plan.pinned, plan.kind, plan.quote
     reprice = quote is not None and quote.total != booking.totalPrice
     if reprice and booking.openPayments:
         raise PaymentOpen(details={"transactionIds": sorted(booking.openPayments)})
@@ -175,8 +155,9 @@ def _booking_change_once(
                 setattr(booking, name, value)
         booking.updatedAt = now
         new_keys = {(attempt, n.isoformat()) for n in new_nights} if attempt else set()
-        note = {"keptRate": True} if quote is None else None
-        entry = booking_audit(booking, "change", before, actor, now, request_id, note)
+        note = {"keptRate": True, "priceBefore": before["totalPrice"]} if keep_rate else None
+        action = "change:keep-rate" if keep_rate else "change"
+        entry = booking_audit(booking, action, before, actor, now, request_id, note)
 
         def build(tx, entry=entry, new_keys=new_keys, attempt=attempt):
             tx.save(booking, condition=(Booking.status == before["status"]) & no_open_payment)
@@ -206,7 +187,13 @@ def _booking_change_once(
 
         if commit(build):
             stats.booking_stats_project_safely(booking_id=booking.bookingId, now=now)
-            events.publish(events.BookingChanged, **event_detail(booking), previous=before)
+            events.publish(
+                events.BookingChanged,
+                **event_detail(booking),
+                previous=before,
+                roomType=booking.roomType,
+                previousRoomType=old_type,
+            )
             return booking
         if booking_read(booking.bookingId).version != read_version:
             raise _BookingMoved()
@@ -218,3 +205,140 @@ def _booking_change_once(
         f"No {kind.name} is left for every one of the new nights; nothing was changed.",
         details={"roomType": new_type},
     )
+
+
+@dataclass(frozen=True)
+class _ChangePlan:
+    check_in: date
+    check_out: date
+    room_type: str
+    target: str | None  # the room wanted (None: the assigner finds one)
+    pinned: bool | None
+    kind: object  # the RoomType
+    quote: Quote | None  # None: priced as booked (an upgrade at the rate booked)
+
+
+def _change_plan(
+    booking: Booking, *, check_in, check_out, room_id, room_type, keep_rate, now
+) -> _ChangePlan | None:
+    """What the change asks for, validated and priced; None when it changes nothing.
+    Raises ValidationFailed, StayTooLong, NotFound (room), TooManyGuests, StayRuleViolation."""
+    new_in = check_in or date.fromisoformat(booking.checkIn)
+    new_out = check_out or date.fromisoformat(booking.checkOut)
+    room = room_read(room_id) if room_id else None
+    if room is not None:  # a room chosen by hand: pinned
+        new_type, target, pinned = room.roomType, room.roomId, True
+    elif room_type and room_type != booking.roomType:  # another type: a room comes later
+        new_type, target, pinned = room_type, None, None
+    else:
+        new_type, target, pinned = booking.roomType, booking.roomId, booking.roomPinned
+    same_dates = (new_in.isoformat(), new_out.isoformat()) == (booking.checkIn, booking.checkOut)
+    if same_dates and (new_type, target) == (booking.roomType, booking.roomId):
+        return None
+    stay_validate(check_in=new_in, check_out=new_out, today=hotel_today(now))
+    try:
+        kind = type_read(new_type)
+    except NotFound:
+        raise ValidationFailed(
+            details={"fields": {"roomType": [f"No room type {str(new_type)[:40]} exists."]}}
+        ) from None
+    if room is not None:
+        room_bookable(room, booking.guests)
+    else:
+        type_bookable(kind, booking.guests)
+    if keep_rate and same_dates:
+        quote = None  # an upgrade at the rate the guest booked
+    else:  # re-priced under the terms it was sold with (bookings.stay_pricing)
+        quote = quote_booking(
+            booking=booking,
+            kind=kind,
+            check_in=new_in,
+            check_out=new_out,
+            now=now,
+            room=(room or room_read(target)) if target and pinned else None,
+        )
+        if keep_rate:
+            quote = kept_rate_quote(quote, booking)
+    return _ChangePlan(new_in, new_out, new_type, target, pinned, kind, quote)
+
+
+def kept_rate_quote(quote: Quote, booking: Booking) -> Quote:
+    """`quote` for the new stay re-priced to cost what the booking costs now ("keep the
+    rate"): the booked room subtotal spread over the new nights in proportion to their own
+    prices, the booked tax and city tax kept, so the total is the old total exactly."""
+    subtotal, tax, city_tax = booking.subtotal or 0, booking.tax or 0, booking.cityTax or 0
+    shares = _spread(subtotal, [night.amount for night in quote.nightly])
+    nightly = tuple(
+        replace(night, amount=share) for night, share in zip(quote.nightly, shares, strict=True)
+    )
+    return replace(
+        quote,
+        nightly=nightly,
+        subtotal=subtotal,
+        tax=tax,
+        city_tax=city_tax,
+        total=booking.totalPrice,
+        discount=0,
+        lines=(
+            {"kind": "room", "label": "Room (rate kept)", "amount": subtotal},
+            {"kind": "tax", "label": "Tax", "amount": tax},
+            *([{"kind": "city_tax", "label": "City tax", "amount": city_tax}] if city_tax else []),
+        ),
+    )
+
+
+def _spread(total: int, weights: list[int]) -> list[int]:
+    """`total` shared in proportion to `weights` (evenly if they are all 0), summing exactly."""
+    if not weights:
+        return []
+    whole = sum(weights)
+    weights = weights if whole > 0 else [1] * len(weights)
+    whole = sum(weights)
+    shares = [total * w // whole for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: (total * weights[i]) % whole, reverse=True)
+    for i in order[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+@dataclass(frozen=True)
+class ChangePrice:
+    """What a change would cost, computed without writing."""
+
+    booking: Booking
+    current_total: int
+    new_total: int
+    currency: str
+
+    @property
+    def difference(self) -> int:
+        return self.new_total - self.current_total
+
+
+def booking_change_price(
+    *,
+    booking_id: str,
+    now: datetime,
+    check_in: date | None = None,
+    check_out: date | None = None,
+    room_id: str | None = None,
+    room_type: str | None = None,
+    keep_rate: bool = False,
+) -> ChangePrice:
+    """The price of the booking after the change booking_change would make, writing nothing
+    (availability is the change's to check). Raises what booking_change raises before it
+    writes."""
+    booking = booking_read(booking_id)
+    if not can_change(booking):
+        raise InvalidTransition(f"A {booking.status} booking cannot be changed.")
+    plan = _change_plan(
+        booking,
+        check_in=check_in,
+        check_out=check_out,
+        room_id=room_id,
+        room_type=room_type,
+        keep_rate=keep_rate,
+        now=now,
+    )
+    new_total = booking.totalPrice if plan is None or plan.quote is None else plan.quote.total
+    return ChangePrice(booking, booking.totalPrice, new_total, booking.currency)

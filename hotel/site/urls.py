@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import home, manage, pay, search
+from . import balance, home, manage, pay, search
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     # Pay for a held booking (Stripe.js), then its confirmation.
     path("booking/<str:token>/pay", pay.pay, name="booking-pay"),
     path("booking/<str:token>/status", pay.status, name="booking-pay-status"),
+    path("booking/<str:token>/balance", balance.pay_balance, name="booking-pay-balance"),
     path("booking/<str:token>/confirmation", pay.confirmation, name="booking-confirmation"),
     # Find and manage a booking.
     path("booking/find", manage.lookup, name="booking-find"),

@@ -26,6 +26,7 @@ from hotel.accounts.roles import MANAGER
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
 from hotel.errors import ValidationFailed
+from payments.folio.changes import folio_change_quote
 from payments.selectors import booking_payment_summary
 from payments.services import (
     booking_cancel_with_refund,
@@ -33,7 +34,12 @@ from payments.services import (
     may_override_refund,
 )
 
-from .serializers import BookingCancelledOutput, BookingStatusOutput
+from .serializers import (
+    BookingCancelledOutput,
+    BookingStatusOutput,
+    ChangeQuoteInput,
+    ChangeQuoteOutput,
+)
 
 
 def _with_payment(booking) -> dict:
@@ -122,6 +128,33 @@ class BookingCancelView(APIView):
         return Response({**_with_payment(cancellation.booking), "refund": _refund(cancellation)})
 
 
+class BookingChangeQuoteView(APIView):
+    permission_classes = [staff_perm(read=None, write=("bookings.change_booking",))]
+
+    @extend_schema(
+        request=ChangeQuoteInput,
+        responses=ChangeQuoteOutput,
+        operation_id="bookings_change_quote",
+    )
+    def post(self, request, booking_id: str):
+        """What a change of dates, room or room type would cost, before it is made: the
+        totals, the difference (> 0: the guest pays more) and the bill's balance after it.
+        Nothing is written; availability is checked by the change itself."""
+        data = ChangeQuoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        quote = folio_change_quote(
+            booking_id=booking_id,
+            check_in=params.get("checkIn"),
+            check_out=params.get("checkOut"),
+            room_id=params.get("roomId"),
+            room_type=params.get("roomType"),
+            keep_rate=params["keepRate"],
+            now=actor_from(request).now,
+        )
+        return Response(ChangeQuoteOutput(quote).data)
+
+
 class BookingChangeView(APIView):
     permission_classes = [AllowAny]
 
@@ -146,13 +179,20 @@ class BookingChangeView(APIView):
                 check_in=params.get("checkIn"),
                 check_out=params.get("checkOut"),
                 room_id=params.get("roomId"),
+                room_type=params.get("roomType"),
+                keep_rate=params["keepRate"],
                 **actor_from(request).as_kwargs(),
             )
         else:  # the guest site's rule: no change online that would move money
-            if "roomId" in params:
+            staff_only = {"roomId", "roomType"} & set(params)
+            if params["keepRate"]:
+                staff_only.add("keepRate")
+            if staff_only:
                 raise ValidationFailed(
                     details={
-                        "fields": {"roomId": ["Only the hotel can move a booking to another room."]}
+                        "fields": {
+                            name: ["Only the hotel can change this."] for name in sorted(staff_only)
+                        }
                     }
                 )
             booking = booking_change_by_guest(

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from hotel.api.serializers import StrictInputSerializer
 from payments.folio.lines import DESK_CATEGORIES
-from payments.folio.models import DESK_METHODS
+from payments.folio.models import CARD_ON_FILE, DESK_METHODS
 
 MAX_AMOUNT = 10**10
 
@@ -33,13 +33,34 @@ class ChargeInput(StrictInputSerializer):
 
 
 class PaymentLineInput(StrictInputSerializer):
+    amount = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_AMOUNT,
+        required=False,
+        help_text="Required for cash, terminal, transfer; card_on_file: omitted = the balance.",
+    )
+    method = serializers.ChoiceField(
+        choices=(*DESK_METHODS, CARD_ON_FILE),
+        help_text="card_on_file: the card kept as the guarantee is charged off-session.",
+    )
+    reference = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    folioId = serializers.RegexField(r"^F[0-9]{1,3}$", required=False)
+
+    def rule_errors(self, values, errors):
+        if (
+            "amount" not in values
+            and "amount" not in errors
+            and values.get("method") in (DESK_METHODS)
+        ):
+            return {"amount": ["This field is required."]}
+        return {}
+
+
+class RefundLineInput(StrictInputSerializer):
     amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
     method = serializers.ChoiceField(choices=DESK_METHODS)
     reference = serializers.CharField(max_length=120, required=False, allow_blank=True)
     folioId = serializers.RegexField(r"^F[0-9]{1,3}$", required=False)
-
-
-class RefundLineInput(PaymentLineInput):
     reason = serializers.CharField(max_length=300)
 
 

@@ -15,6 +15,8 @@ from hotel.actor import actor_from
 from hotel.api.permissions import role_perm, staff_perm
 from hotel.idempotency import idempotent, request_caller
 from payments.folio import desk, services
+from payments.folio.card_on_file import folio_charge_card_on_file
+from payments.folio.models import CARD_ON_FILE
 from payments.folio.selectors import bill_dict, line_dict
 
 from .folio_serializers import (
@@ -110,7 +112,12 @@ class FolioPaymentView(APIView):
         operation_id="bookings_folio_payment",
     )
     def post(self, request, booking_id: str):
+        """Record money the desk took (cash, terminal, transfer), or charge the card kept as
+        the guarantee (`card_on_file`, amount omitted = the balance): 201 with the line, 202
+        while the provider is still processing."""
         params = _params(PaymentLineInput, request)
+        if params["method"] == CARD_ON_FILE:
+            return _card_on_file(request, booking_id, params)
         return _posted(
             request,
             "folio.payment",
@@ -123,6 +130,33 @@ class FolioPaymentView(APIView):
                 **actor_from(request).as_kwargs(),
             ),
         )
+
+
+def _card_on_file(request, booking_id: str, params: dict) -> Response:
+    def run() -> tuple[int, dict]:
+        payment, line = folio_charge_card_on_file(
+            booking_id=booking_id, amount=params.get("amount"), **actor_from(request).as_kwargs()
+        )
+        if line is None:
+            return status.HTTP_202_ACCEPTED, {
+                "transactionId": payment.transactionId,
+                "status": payment.status,
+            }
+        return status.HTTP_201_CREATED, line_dict(line, reversed_ids=set())
+
+    key = request.headers.get("Idempotency-Key")
+    if not key:
+        code, body = run()
+    else:
+        code, body = idempotent(
+            scope="folio.card_on_file",
+            key=key,
+            payload=request.data,
+            now=actor_from(request).now,
+            call=run,
+            caller=request_caller(request),
+        )
+    return Response(body, status=code)
 
 
 MONEY_BACK = role_perm(write="payments.change_payment", roles=frozenset({MANAGER, ACCOUNTANT}))

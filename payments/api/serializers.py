@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from bookings.api.serializers import BookingDetailOutput, BookingOutput, iso
-from hotel.api.serializers import StrictInputSerializer
+from hotel.api.serializers import DayField, StrictInputSerializer
 
 PAYMENT_METHOD_ID = r"^[A-Za-z]{2,8}_[A-Za-z0-9_]{1,200}$"  # pm_…, card_…, tok_… (Stripe ids)
 
@@ -24,6 +24,13 @@ class PaymentInput(StrictInputSerializer):
     paymentMethodId = serializers.RegexField(PAYMENT_METHOD_ID, required=False)
     stripeToken = serializers.RegexField(
         PAYMENT_METHOD_ID, required=False, help_text="Alias of paymentMethodId."
+    )
+    purpose = serializers.ChoiceField(
+        choices=("balance",),
+        required=False,
+        help_text="balance: pay the bill's balance of a confirmed or in-house booking (the "
+        "amount is GET /api/bookings/{id}/folio's balance, or omitted). Omitted: the "
+        "booking's own payment, which confirms it.",
     )
 
     def rule_errors(self, values, errors):
@@ -73,6 +80,11 @@ class PaymentOutput(serializers.Serializer):
     )
     stripeSetupIntentId = serializers.CharField(allow_null=True, required=False)
     stripePaymentMethodId = serializers.CharField(allow_null=True, required=False)
+    purpose = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="None: the booking's own payment; balance or card_on_file: onto the bill.",
+    )
     failureMessage = serializers.CharField(allow_null=True)
     refunds = RefundOutput(many=True)
     createdAt = serializers.SerializerMethodField()
@@ -140,3 +152,35 @@ class BookingStatusOutput(BookingOutput):
     refund = CancellationRefundOutput(
         required=False, help_text="Only when the booking was cancelled: what went back."
     )
+
+
+class ChangeQuoteInput(StrictInputSerializer):
+    """POST /api/bookings/{id}/change-quote: the change booking_change would make."""
+
+    checkIn = DayField(required=False)
+    checkOut = DayField(required=False)
+    roomId = serializers.CharField(max_length=40, required=False)
+    roomType = serializers.CharField(max_length=40, required=False)
+    keepRate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Price the new stay at the booked total (staff; audited on the change).",
+    )
+
+    def rule_errors(self, values, errors):
+        if not {k for k in values if k != "keepRate"} and not set(errors) & set(self.fields):
+            return {
+                "nonFieldErrors": ["Give new checkIn/checkOut dates, a roomId and/or a roomType."]
+            }
+        return {}
+
+
+class ChangeQuoteOutput(serializers.Serializer):
+    bookingId = serializers.CharField()
+    currentTotal = serializers.IntegerField()
+    newTotal = serializers.IntegerField()
+    difference = serializers.IntegerField(help_text="newTotal − currentTotal; > 0: owed.")
+    currency = serializers.CharField()
+    balance = serializers.IntegerField(help_text="The bill's balance now (> 0: owed).")
+    balanceAfter = serializers.IntegerField(help_text="The balance once the change is made.")
+    keepRate = serializers.BooleanField()

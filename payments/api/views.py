@@ -20,6 +20,7 @@ from hotel.api.serializers import parse_query
 from hotel.idempotency import idempotent
 from payments import selectors, services
 from payments.cancellation import describe_rule
+from payments.folio.online import folio_pay_balance
 from payments.models import REQUIRES_ACTION
 
 from .serializers import (
@@ -68,8 +69,12 @@ class PaymentListView(APIView):
         booking_for_request(request, params["bookingId"], perms=PAY_PERMS)
         actor = actor_from(request)
 
+        create = (
+            folio_pay_balance if params.get("purpose") == "balance" else services.payment_create
+        )
+
         def pay() -> tuple[int, dict]:
-            attempt = services.payment_create(
+            attempt = create(
                 booking_id=params["bookingId"],
                 amount=params.get("amount"),
                 currency=params["currency"],

@@ -110,6 +110,24 @@ class PaymentProvider:
         """
         raise NotImplementedError
 
+    def charge_saved_card(
+        self,
+        *,
+        customer: str,
+        payment_method: str,
+        amount: int,
+        currency: str,
+        metadata: dict[str, str],
+        idempotency_key: str,
+    ) -> ProviderResult:
+        """Charge a card saved as a guarantee (`customer`, `payment_method` from
+        `create_and_confirm_setup`) off-session: the guest is not there, so a bank that asks
+        for 3-D Secure is a decline (code "authentication_required"), never REQUIRES_ACTION.
+        Status SUCCEEDED or PROCESSING. Raises PaymentDeclined, InvalidPaymentMethod,
+        PaymentGatewayError.
+        """
+        raise NotImplementedError
+
     def setup_status(self, *, intent_id: str) -> ProviderResult:
         """Where a guarantee stands now (after the guest's 3-D Secure): SUCCEEDED,
         REQUIRES_ACTION, PROCESSING, or "failed" (it can never succeed any more).

@@ -56,6 +56,7 @@ from ..models import (
 )
 from ..providers import get_provider
 from ..selectors import payment_get, payments_for_booking
+from .on_bill import payment_settle_on_bill
 from .shared import (
     AUTO_REFUND,
     OBJECT_TYPE,
@@ -243,6 +244,10 @@ def payment_settle_success(
     payment = payment_get(transaction_id=transaction_id, consistent=True)
     if payment.status not in OPEN_STATUSES:
         return payment
+    if payment.is_on_bill:  # the booking is confirmed already: nothing to confirm
+        return payment_settle_on_bill(
+            payment, intent_id=intent_id, brand=brand, actor=actor, now=now
+        )
     before = payment_snapshot(payment)
     payment.status = COMPLETED
     payment.completedAt = now

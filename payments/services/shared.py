@@ -36,6 +36,8 @@ AUTO_REFUND = "system:auto-refund"
 
 def payment_snapshot(payment: Payment) -> dict:
     extra = {"dispute": payment.dispute} if payment.dispute else {}
+    if payment.purpose:
+        extra["purpose"] = payment.purpose
     if payment.is_guarantee:  # Stripe ids only: never card data
         extra.update(
             kind=payment.kind,

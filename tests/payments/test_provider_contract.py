@@ -225,3 +225,44 @@ def test_a_3d_secure_guarantee_requires_action_and_can_be_cancelled(provider, st
     assert result.client_secret.startswith(result.intent_id)
     assert provider.cancel_setup(intent_id=result.intent_id) is True
     assert provider.setup_status(intent_id=result.intent_id).status == "failed"
+
+
+# --- charging a saved card off-session (the folio's card on file) -------------------------------
+
+
+def charge_saved(provider, saved, amount=5000):
+    return provider.charge_saved_card(
+        customer=saved.customer,
+        payment_method=saved.payment_method,
+        amount=amount,
+        currency="INR",
+        metadata={"bookingId": "BK-CONTRACT", "transactionId": "TXN-ON-FILE"},
+        idempotency_key=f"contract-{uuid.uuid4().hex}",
+    )
+
+
+def test_a_saved_card_is_charged_off_session(provider, stripe_side):
+    saved = save(provider, stripe_side.token())
+    result = charge_saved(provider, saved)
+    assert result.status == SUCCEEDED and result.intent_id.startswith("pi_")
+    intent = stripe_side.intent(result.intent_id)
+    assert (intent.amount, intent.status, intent.customer) == (5000, "succeeded", saved.customer)
+    assert intent.payment_method == saved.payment_method
+
+
+def test_a_saved_card_the_bank_refuses_is_declined(provider, stripe_side):
+    saved = save(provider, stripe_side.card(DECLINED))
+    with pytest.raises(PaymentDeclined):
+        charge_saved(provider, saved)
+
+
+def test_a_saved_card_that_wants_3d_secure_is_declined_not_left_waiting(provider, stripe_side):
+    saved = save(provider, stripe_side.card(THREE_D_SECURE))  # requires_action at setup
+    stripe_side.client.v1.setup_intents.confirm(
+        saved.intent_id, params={"client_secret": saved.client_secret}
+    )
+    done = provider.setup_status(intent_id=saved.intent_id)
+    with pytest.raises(PaymentDeclined) as caught:
+        charge_saved(provider, done)
+    assert caught.value.details["declineCode"] == "authentication_required"
+    assert stripe_side.intent(caught.value.intent_id).status == "canceled"

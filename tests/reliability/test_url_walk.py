@@ -67,6 +67,7 @@ GUEST_TOKEN = {
     "booking/<str:token>/change",
     "booking/<str:token>/pay",
     "booking/<str:token>/status",
+    "booking/<str:token>/balance",  # POST: pay the bill's balance (manage page)
     "booking/<str:token>/confirmation",
     "calendars/rooms/<str:room_id>/<str:token>.ics",
     "api/payments",  # POST with the booking's X-Booking-Token; GET is staff only

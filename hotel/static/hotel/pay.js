@@ -137,6 +137,10 @@
           return;
         }
       }
+      if (data.done) {  // a payment onto the bill of a confirmed booking: nothing to wait for
+        window.location.assign(data.next);
+        return;
+      }
       await waitForConfirmation(data.statusUrl, data.next);
     } catch (err) {
       busy(false);

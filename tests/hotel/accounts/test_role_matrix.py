@@ -154,6 +154,7 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("booking-cancel", "POST"): CANCEL,  # or the guest's token
     ("booking-change", "POST"): DESK,  # or the guest's token
     ("booking-cancellation-quote", "GET"): BOOKING_STAFF,  # or the guest's token
+    ("booking-change-quote", "POST"): DESK,  # staff: what a change would cost
     ("payment-list", "GET"): BOOKING_STAFF,
     ("payment-list", "POST"): DESK | {ACC},  # add_payment or change_booking; or the token
     ("payment-detail", "GET"): BOOKING_STAFF,
