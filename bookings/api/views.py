@@ -201,6 +201,7 @@ class BookingListView(APIView):
                 rate_plan=params.get("ratePlan"),
                 promo_code=params.get("promoCode") or None,
                 channel=None if is_staff else "api",
+                extras=[dict(e) for e in params.get("extras") or ()] or None,
                 guest_name=params["guestName"],
                 guest_email=params.get("guestEmail"),
                 guest_phone=params.get("guestPhone"),

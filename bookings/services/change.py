@@ -14,6 +14,7 @@ from hotel.errors import NotFound, ValidationFailed
 from .. import stats
 from ..clock import hotel_today
 from ..exceptions import HoldExpired, InvalidTransition, PaymentOpen, RoomUnavailable
+from ..extras.pricing import due_now_with_extras
 from ..inventory import InventoryChange
 from ..lifecycle import can_change, hold_has_lapsed
 from ..models import PENDING, Booking
@@ -173,6 +174,10 @@ def _booking_change_once(
             priced["terms"] = {**(booking.terms or {}), **priced["terms"]}
             for name, value in priced.items():
                 setattr(booking, name, value)
+            if booking.extras and booking.status == PENDING:  # due now: rooms and extras
+                booking.dueNow = due_now_with_extras(
+                    total=booking.totalPrice, extras=booking.extrasTotal or 0, terms=booking.terms
+                )
         booking.updatedAt = now
         new_keys = {(attempt, n.isoformat()) for n in new_nights} if attempt else set()
         note = {"keptRate": True} if quote is None else None
