@@ -8,8 +8,10 @@ from datetime import UTC
 
 from rest_framework import serializers
 
+from bookings.extras.booking import extras_choose
 from bookings.extras.catalog import DEFAULTS, extra_validate
 from bookings.extras.models import UNITS
+from bookings.rate_reads import DEFAULT_PLAN
 from bookings.extras.pricing import MAX_QUANTITY
 from hotel.api.serializers import StrictInputSerializer
 
@@ -93,6 +95,25 @@ def extras_request_field():
         max_length=10,
         help_text="Extras sold with the stay (GET /api/extras lists those bookable online).",
     )
+
+
+def extras_errors(values: dict, *, staff: bool) -> dict[str, list[str]]:
+    """The extras' rules (bookings.extras.booking.extras_choose) for a booking request whose
+    stay parsed, in the same answer as its other problems."""
+    if not values.get("extras"):
+        return {}
+    persons = (values.get("adults") or values.get("guests") or 1) + len(
+        values.get("childrenAges") or ()
+    )
+    _items, _stocks, errors = extras_choose(
+        [dict(e) for e in values["extras"]],
+        plan=(values.get("ratePlan") or DEFAULT_PLAN).strip().upper(),
+        check_in=values["checkIn"],
+        check_out=values["checkOut"],
+        persons=persons,
+        staff=staff,
+    )
+    return errors
 
 
 class BookingExtraAddInput(StrictInputSerializer):

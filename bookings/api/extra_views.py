@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from bookings.extras import catalog
 from bookings.extras.booking import booking_extras_add
 from hotel.actor import actor_from
+from hotel.api.permissions import role_perm
 
 from .access import TOKEN_PARAMS, booking_for_request
 from .extra_serializers import (
@@ -23,10 +24,15 @@ from .extra_serializers import (
     ExtraOutput,
     PublicExtraOutput,
 )
-from .rate_plan_views import _manager, _render, if_match
+from .rate_plan_views import MANAGERS, _render, if_match
 from .serializers import BookingOutput
 
 CHANGE_PERMS = ("bookings.change_booking",)
+
+
+def _manager(action: str):
+    """Managers change the catalog; any signed-in staff member reads it."""
+    return role_perm(write=f"bookings.{action}_extra", roles=MANAGERS, staff_read=True)
 
 
 def _is_staff(request) -> bool:
@@ -38,7 +44,7 @@ class ExtraListView(APIView):
     def get_permissions(self):
         if self.request.method == "GET":
             return [AllowAny()]  # guests see what they can book online
-        return [_manager("add", "extra")()]
+        return [_manager("add")()]
 
     @extend_schema(responses=ExtraListOutput, operation_id="extras_list")
     def get(self, request):
@@ -63,11 +69,11 @@ class ExtraListView(APIView):
 
 
 class ExtraDetailView(APIView):
-    permission_classes = [_manager("change", "extra")]
+    permission_classes = [_manager("change")]
 
     def get_permissions(self):
         if self.request.method == "DELETE":
-            return [_manager("delete", "extra")()]
+            return [_manager("delete")()]
         return super().get_permissions()
 
     @extend_schema(responses=ExtraOutput, operation_id="extras_retrieve")

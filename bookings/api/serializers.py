@@ -15,7 +15,7 @@ from bookings.rate_reads import DEFAULT_PLAN, promo_get
 from hotel.api.serializers import DayField, StrictInputSerializer, domain_field_errors
 from rooms.api.serializers import RoomOutput
 
-from .extra_serializers import BookingExtrasFields, extras_request_field
+from .extra_serializers import BookingExtrasFields, extras_errors, extras_request_field
 from .offer_serializers import NightlyOutput, OfferOutput, RestrictionOutput
 
 
@@ -178,6 +178,8 @@ class BookingInput(StrictInputSerializer):
             found["adults"] = ["Give adults (and childrenAges), or guests."]
         if "checkIn" in values and "checkOut" in values and not found.get("checkIn"):
             found.update(promo_errors(values, errors))
+            if not found.get("checkOut"):
+                found.update(extras_errors(values, staff=bool(self.context.get("staff"))))
         guest = {
             "guest_name": values.get("guestName", "-"),
             "guest_email": values.get("guestEmail") or None,

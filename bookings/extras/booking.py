@@ -51,9 +51,9 @@ def extras_choose(
     field: str = "extras",
 ) -> tuple[list[dict], dict[str, int], dict[str, list[str]]]:
     """The booking items for `requests` ([{"code", "quantity"?}]), the daily stocks they
-    are sold against, and every request's problem ({"extras[0].code": [...]}): unknown or
+    are sold against, and every request's problem ({"extras.0.code": [...]}): unknown or
     inactive, not bookable online (unless `staff`), included in `plan`, given twice, a
-    quantity out of bounds."""
+    quantity out of bounds (keys as the API's nested fields: "extras.0.code")."""
     existing = list(existing or [])
     codes = [str(r.get("code") or "").strip().upper() for r in requests]
     catalog = extras_get([c for c in codes if c])
@@ -61,7 +61,7 @@ def extras_choose(
     errors: dict[str, list[str]] = {}
     seen: set[str] = set()
     for index, (code, request) in enumerate(zip(codes, requests, strict=True)):
-        where = f"{field}[{index}]" if field == "extras" else field
+        where = f"{field}.{index}" if field == "extras" else field
         extra = catalog.get(code)
         problem = None
         if extra is None or (extra.active is False and not staff):
