@@ -11,8 +11,8 @@ from rest_framework import serializers
 from bookings.extras.booking import extras_choose
 from bookings.extras.catalog import DEFAULTS, extra_validate
 from bookings.extras.models import UNITS
-from bookings.rate_reads import DEFAULT_PLAN
 from bookings.extras.pricing import MAX_QUANTITY
+from bookings.rate_reads import DEFAULT_PLAN
 from hotel.api.serializers import StrictInputSerializer
 
 from .rate_plan_serializers import _rules
