@@ -172,6 +172,13 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("promo-code-detail", "DELETE"): frozenset({M}),
     ("rate-calendar", "GET"): BOOKING_STAFF,
     ("rate-calendar", "PUT"): frozenset({M}),  # front desk reads prices, managers set them
+    ("extra-list", "GET"): PUBLIC,  # guests see the extras bookable online, staff all
+    ("extra-list", "POST"): frozenset({M}),
+    ("extra-detail", "GET"): ALL,
+    ("extra-detail", "PUT"): frozenset({M}),
+    ("extra-detail", "PATCH"): frozenset({M}),
+    ("extra-detail", "DELETE"): frozenset({M}),
+    ("booking-extras", "POST"): DESK,  # or the guest's token
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -180,6 +187,7 @@ GUEST_TOKEN_ROUTES = {
     "booking-change",
     "booking-cancellation-quote",
     "payment-list:POST",
+    "booking-extras",
 }
 API_DOCS = {"schema", "docs"}  # public documentation, not data
 
@@ -236,6 +244,7 @@ def api_routes() -> list[tuple[str, str, str]]:
 @pytest.fixture
 def world(make_room, make_staff):
     """One of everything the pages and endpoints name: room, booking, payment, staff, rule."""
+    from bookings.extras.catalog import extra_create
     from bookings.promo_codes import promo_code_create
     from bookings.rate_plan_services import rate_plan_create
     from bookings.rates import rate_rule_save
@@ -276,6 +285,7 @@ def world(make_room, make_staff):
         data={"ratePlan": "NONREF", "name": "Non-refundable"}, actor="t", now=now
     )
     promo = promo_code_create(data={"code": "SPRING10", "percent": 10}, actor="t", now=now)
+    extra_create(data={"code": "PARKING", "name": "Parking", "price": 1500}, actor="t", now=now)
     return {
         "rooms_room": "101",
         "rooms_roomtype": "Deluxe",
@@ -461,7 +471,8 @@ def _api_request(client, name, method, route, world):
     )
     url = url.replace("<str:booking_id>", world["booking"].bookingId)
     url = url.replace("<str:rate_plan>", world["bookings_rateplan"])
-    url = url.replace("<str:code>", world["bookings_promocode"])
+    code = "PARKING" if name == "extra-detail" else world["bookings_promocode"]
+    url = url.replace("<str:code>", code)
     body = {
         "room-detail": {"capacity": 2},
         "booking-status": {"status": "checked-in"},
