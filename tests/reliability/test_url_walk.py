@@ -190,6 +190,8 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
             return "FLEX"
         if "/promocode/" in model_route:
             return world["promo"]
+        if "/extra/" in model_route:
+            return world.get("extra", "PARKING")
         return world["booking"]
 
     def token() -> str:

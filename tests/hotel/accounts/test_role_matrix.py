@@ -74,6 +74,11 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "bookings_promocode_change": frozenset({M}),
     "bookings_promocode_history": frozenset({M}),
     "bookings_promocode_delete": frozenset({M}),
+    "bookings_extra_changelist": DESK,  # the desk reads the catalog, managers change it
+    "bookings_extra_add": frozenset({M}),
+    "bookings_extra_change": DESK,
+    "bookings_extra_history": DESK,
+    "bookings_extra_delete": frozenset({M}),
     "payments_payment_changelist": BOOKING_STAFF,
     "payments_payment_add": NONE,
     "payments_payment_change": BOOKING_STAFF,
@@ -295,6 +300,7 @@ def world(make_room, make_staff):
         "bookings_rateruleitem": rule.ruleId,
         "bookings_rateplan": plan.ratePlan,
         "bookings_promocode": promo.code,
+        "bookings_extra": "PARKING",
         "booking": booking,
         "payment": payment,
     }
@@ -326,6 +332,7 @@ _ID_KEYS = (
     "bookings_rateruleitem",
     "bookings_rateplan",
     "bookings_promocode",
+    "bookings_extra",
 )
 
 
