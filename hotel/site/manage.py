@@ -34,6 +34,7 @@ from payments.selectors import (
 from payments.services import booking_cancel_with_refund, booking_change_by_guest
 
 from .common import GUEST, guest_booking, policy_lines, stay_context
+from .extras import manage_extras_context
 from .forms import ChangeDatesForm, LookupForm, add_domain_errors
 
 
@@ -95,6 +96,7 @@ def manage(request, token: str):
             "can_cancel": can_cancel(booking),
             "can_change": can_change(booking, now),
             "hold_expired": hold_has_lapsed(booking, now),
+            **manage_extras_context(booking, now),
         },
     )
 
