@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bookings.extras.booking import extras_choose
@@ -54,7 +55,11 @@ class PublicExtraOutput(serializers.Serializer):
 
 
 class ExtraListOutput(serializers.Serializer):
-    extras = ExtraOutput(many=True)
+    extras = PublicExtraOutput(
+        many=True,
+        help_text="Guests: the active extras bookable online. Staff: every extra, with all of "
+        "ExtraOutput's fields.",
+    )
     count = serializers.IntegerField()
 
 
@@ -142,7 +147,8 @@ class BookingExtrasFields(serializers.Serializer):
     )
     extrasTotal = serializers.SerializerMethodField()
 
-    def get_extras(self, booking) -> list[dict]:
+    @extend_schema_field(BookingExtraOutput(many=True))
+    def get_extras(self, booking):
         return BookingExtraOutput(booking.extras or [], many=True).data
 
     def get_extrasTotal(self, booking) -> int:

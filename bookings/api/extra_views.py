@@ -5,7 +5,7 @@ time the stay is live). Views parse, call a service, render."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +28,11 @@ from .rate_plan_views import MANAGERS, _render, if_match
 from .serializers import BookingOutput
 
 CHANGE_PERMS = ("bookings.change_booking",)
+
+
+class BookingExtraAddedOutput(serializers.Serializer):
+    extra = BookingExtraOutput()
+    booking = BookingOutput()
 
 
 def _manager(action: str):
@@ -120,7 +125,7 @@ class BookingExtrasView(APIView):
 
     @extend_schema(
         request=BookingExtraAddInput,
-        responses={201: BookingExtraOutput},
+        responses={201: BookingExtraAddedOutput},
         parameters=TOKEN_PARAMS,
         operation_id="bookings_extras_add",
     )

@@ -131,3 +131,38 @@ def test_the_sold_out_answer_names_the_dates_and_what_is_left(make_room):
         {"code": "PARKING", "dates": [day(0).isoformat()], "left": 0}
     ]
     assert [sold("PARKING", day(i)) for i in range(3)] == [2, 0, 0]
+
+
+def test_a_date_change_moves_the_extras_and_their_stock(make_room):
+    from bookings.services import booking_change
+
+    make_room(roomId="R-1", pricePerNight=10000)
+    make_room(roomId="R-2", pricePerNight=10000)
+    extra("PARKING", unit="per_night", price=2000, dailyStock=1)
+    extra(dailyStock=8)
+    booking = book(
+        extras=[{"code": "PARKING"}, {"code": "SHUTTLE", "quantity": 2}], nights=2
+    ).booking
+    moved = booking_change(
+        booking_id=booking.bookingId,
+        check_in=day(1),
+        check_out=day(4),
+        actor="test",
+        now=NOW,
+    )
+    assert [sold("PARKING", day(i)) for i in range(5)] == [0, 1, 1, 1, 0]
+    assert (sold("SHUTTLE", day(0)), sold("SHUTTLE", day(1))) == (0, 2)
+    parking = next(e for e in moved.extras if e["code"] == "PARKING")
+    assert (parking["quantity"], parking["date"]) == (3, day(1).isoformat())
+    assert moved.extrasTotal == 3 * 2000 + 2 * 3500
+    assert moved.dueNow == moved.totalPrice + moved.extrasTotal
+
+    # Night 0 is free again; another guest takes its only space, then a change back to it
+    # is refused on the extra's stock and changes nothing.
+    book(2, extras=[{"code": "PARKING"}], nights=1, room_id="R-2")
+    with pytest.raises(ExtraSoldOut):
+        booking_change(
+            booking_id=booking.bookingId, check_in=day(0), check_out=day(2), actor="test", now=NOW
+        )
+    assert Booking.get(booking.bookingId).checkIn == day(1).isoformat()
+    assert [sold("PARKING", day(i)) for i in range(5)] == [1, 1, 1, 1, 0]
