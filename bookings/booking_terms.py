@@ -44,8 +44,9 @@ def due_now_condition(amount: int):
 
 
 def booking_balance_due(booking: Booking, *, paid: int) -> int:
-    """What is left to pay at check-in after `paid` (minor units; never below 0)."""
-    return max(booking.totalPrice - paid, 0)
+    """What is left to pay at check-in after `paid` (minor units; never below 0): the stay
+    and the extras booked with it (bookings.extras)."""
+    return max(booking.totalPrice + (booking.extrasTotal or 0) - paid, 0)
 
 
 def booking_policy_text(booking: Booking) -> str:

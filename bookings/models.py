@@ -93,6 +93,11 @@ class Booking(Model):
     cityTax = IntegerAttribute(null=True)
     dueNow = IntegerAttribute(null=True)  # what the payment terms take at booking
     terms = JSONAttribute(null=True)  # the snapshot: bookings.terms
+    # Extras sold with the stay (bookings.extras): [{"key", "code", "name", "unitPrice",
+    # "quantity", "taxCategory", "unit", "date"?}] as the bill posts them; their sum, tax
+    # included, is extrasTotal (not in totalPrice, which stays the room stay's price).
+    extras = JSONAttribute(null=True)
+    extrasTotal = IntegerAttribute(null=True)
     source = UnicodeAttribute(default="api")
     notes = UnicodeAttribute(default="")
     guestTokenHash = UnicodeAttribute()
@@ -351,3 +356,7 @@ class BookingStatsLedger(Model):
     appliedVersion = IntegerAttribute()
     applied = JSONAttribute(default=dict)  # {"YYYY-MM-DD": {"roomsSold": 1, ...}}
     updatedAt = UTCDateTimeAttribute()
+
+
+# The extras' tables (bookings.extras.models) are registered with the app's other models.
+from .extras.models import Extra, ExtraStock  # noqa: E402,F401

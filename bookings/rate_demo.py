@@ -4,7 +4,8 @@ a plan or code already there is left as it is).
 FLEX stays the default (the hotel's policy, pay now); NONREF sells every type 15 % cheaper,
 non-refundable; BB is bed & breakfast with a 30 % deposit, priced by who stays (two guests
 included, an extra adult, children by age) and breakfast included; WELCOME10 takes 10 % off
-FLEX and BB.
+FLEX and BB. The extras: breakfast (per guest per night; included in BB, so not sold
+again there), parking (10 spaces a night) and the airport shuttle (8 seats a day).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pynamodb.exceptions import PutError
 from hotel.stamps import stamp_bump
 from rooms.room_types import CATALOG
 
+from .extras.models import Extra
 from .models import PROMO_ITEM, PromoCode, RatePlan
 from .rate_reads import ALL_CHANNELS
 
@@ -58,6 +60,36 @@ PLANS = (
     },
 )
 
+EXTRAS = (
+    {
+        "code": "BREAKFAST",
+        "name": "Breakfast",
+        "description": "Buffet breakfast, 7 to 10:30.",
+        "price": 45000,
+        "unit": "per_person_per_night",
+        "includedIn": ["BB"],
+        "sortOrder": 1,
+    },
+    {
+        "code": "PARKING",
+        "name": "Parking",
+        "description": "A covered space in the hotel's garage.",
+        "price": 30000,
+        "unit": "per_night",
+        "dailyStock": 10,
+        "sortOrder": 2,
+    },
+    {
+        "code": "SHUTTLE",
+        "name": "Airport shuttle",
+        "description": "One seat, airport to hotel on your arrival day.",
+        "price": 120000,
+        "unit": "per_item",
+        "dailyStock": 8,
+        "sortOrder": 3,
+    },
+)
+
 
 def seed_demo_rates(*, now: datetime, log: Callable[[str], None]) -> None:
     added = 0
@@ -84,6 +116,14 @@ def seed_demo_rates(*, now: datetime, log: Callable[[str], None]) -> None:
         added += 1
     except PutError:
         pass
+    for spec in EXTRAS:
+        try:
+            Extra(revision=1, lastUpdated=now, **spec).save(condition=Extra.code.does_not_exist())
+            added += 1
+        except PutError:
+            pass
     if added:
         stamp_bump(CATALOG)
-    log(f"{added} rate plans and promo codes added" if added else "rate plans already there")
+    log(
+        f"{added} rate plans, promo codes and extras added" if added else "rate plans already there"
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import assign_views, out_of_order_views, rate_plan_views, views
+from .api import assign_views, extra_views, out_of_order_views, rate_plan_views, views
 from .api.rate_calendar_views import RateCalendarView
 from .calendars import room_calendar_view
 
@@ -37,6 +37,13 @@ api_urlpatterns = [
         name="promo-code-detail",
     ),
     path("rate-calendar", RateCalendarView.as_view(), name="rate-calendar"),
+    path("extras", extra_views.ExtraListView.as_view(), name="extra-list"),
+    path("extras/<str:code>", extra_views.ExtraDetailView.as_view(), name="extra-detail"),
+    path(
+        "bookings/<str:booking_id>/extras",
+        extra_views.BookingExtrasView.as_view(),
+        name="booking-extras",
+    ),
     # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py.
 ]
 

@@ -15,6 +15,7 @@ from bookings.rate_reads import DEFAULT_PLAN, promo_get
 from hotel.api.serializers import DayField, StrictInputSerializer, domain_field_errors
 from rooms.api.serializers import RoomOutput
 
+from .extra_serializers import BookingExtrasFields, extras_errors, extras_request_field
 from .offer_serializers import NightlyOutput, OfferOutput, RestrictionOutput
 
 
@@ -159,6 +160,7 @@ class BookingInput(StrictInputSerializer):
     guestPhone = serializers.CharField(max_length=25, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     source = serializers.ChoiceField(choices=SOURCES, required=False)
+    extras = extras_request_field()
 
     def rule_errors(self, values, errors):
         found = stay_errors(values, errors)
@@ -176,6 +178,8 @@ class BookingInput(StrictInputSerializer):
             found["adults"] = ["Give adults (and childrenAges), or guests."]
         if "checkIn" in values and "checkOut" in values and not found.get("checkIn"):
             found.update(promo_errors(values, errors))
+            if not found.get("checkOut"):
+                found.update(extras_errors(values, staff=bool(self.context.get("staff"))))
         guest = {
             "guest_name": values.get("guestName", "-"),
             "guest_email": values.get("guestEmail") or None,
@@ -313,7 +317,7 @@ class BookingListQuery(serializers.Serializer):
         return attrs
 
 
-class BookingOutput(serializers.Serializer):
+class BookingOutput(BookingExtrasFields):
     bookingId = serializers.CharField()
     status = serializers.CharField()
     roomId = serializers.CharField(allow_null=True, help_text="None until a room is assigned.")

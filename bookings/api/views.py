@@ -181,11 +181,11 @@ class BookingListView(APIView):
         operation_id="bookings_create",
     )
     def post(self, request):
-        data = BookingInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        params = data.validated_data
         user = request.user
         is_staff = bool(user and user.is_authenticated and user.has_perm("bookings.add_booking"))
+        data = BookingInput(data=request.data, context={"staff": is_staff})
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
         source = params.get("source") if is_staff and params.get("source") else "api"
         actor = actor_from(request)
 
@@ -201,6 +201,7 @@ class BookingListView(APIView):
                 rate_plan=params.get("ratePlan"),
                 promo_code=params.get("promoCode") or None,
                 channel=None if is_staff else "api",
+                extras=[dict(e) for e in params.get("extras") or ()] or None,
                 guest_name=params["guestName"],
                 guest_email=params.get("guestEmail"),
                 guest_phone=params.get("guestPhone"),

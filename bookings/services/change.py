@@ -15,6 +15,8 @@ from hotel.errors import NotFound, ValidationFailed
 from .. import stats
 from ..clock import hotel_today
 from ..exceptions import HoldExpired, InvalidTransition, PaymentOpen, RoomUnavailable
+from ..extras.moves import ExtrasMove
+from ..extras.pricing import due_now_with_extras
 from ..inventory import InventoryChange
 from ..lifecycle import can_change, hold_has_lapsed
 from ..models import PENDING, Booking
@@ -58,9 +60,10 @@ def booking_change(
     While a payment is open (booking.openPayments) the price cannot change: PaymentOpen.
     The write is conditional on the version read, and opening a payment bumps it, so a
     payment opened meanwhile makes the change re-read and refuse inside DynamoDB.
+    The booking's extras follow new dates, their stock with them (bookings.extras.moves).
     Raises BookingNotFound, InvalidTransition (not pending/confirmed), HoldExpired,
     ValidationFailed, StayTooLong, NotFound (room), TooManyGuests, RoomUnavailable,
-    PaymentOpen.
+    PaymentOpen, ExtraSoldOut.
     """
     for attempt in range(3):
         booking = booking_read(booking_id)
@@ -131,6 +134,8 @@ def _booking_change_once(
     old_room_nights = {(n.roomId, n.night): n for n in booking_nights(booking=booking)}
     if booking.roomId and len(old_room_nights) != len(old_nights):
         raise lost_nights(booking)
+    # The extras follow the dates (their stock too, in the same transaction).
+    extras = ExtrasMove(booking.extras, check_in=new_in, check_out=new_out)
     read_version = booking.version
     before = booking_snapshot(booking)
     old_type = booking.roomType
@@ -148,11 +153,17 @@ def _booking_change_once(
         booking.roomId, booking.roomType = attempt, new_type
         booking.roomPinned = True if (attempt and pinned) else None
         booking.checkIn, booking.checkOut = new_in.isoformat(), new_out.isoformat()
+        if booking.extras:
+            booking.extras, booking.extrasTotal = extras.items, extras.total
         if quote is not None:
             priced = booking_price_fields(quote)
             priced["terms"] = {**(booking.terms or {}), **priced["terms"]}
             for name, value in priced.items():
                 setattr(booking, name, value)
+        if booking.extras and booking.status == PENDING:  # due now: rooms and extras
+            booking.dueNow = due_now_with_extras(
+                total=booking.totalPrice, extras=booking.extrasTotal or 0, terms=booking.terms
+            )
         booking.updatedAt = now
         new_keys = {(attempt, n.isoformat()) for n in new_nights} if attempt else set()
         note = {"keptRate": True, "priceBefore": before["totalPrice"]} if keep_rate else None
@@ -183,6 +194,7 @@ def _booking_change_once(
                 change=change,
             )
             change.write(tx)
+            extras.apply(tx)
             tx.save(entry)
 
         if commit(build):
@@ -197,6 +209,8 @@ def _booking_change_once(
             return booking
         if booking_read(booking.bookingId).version != read_version:
             raise _BookingMoved()
+        if (sold_out := extras.sold_out()) is not None:
+            raise sold_out
     if target:
         raise RoomUnavailable(
             f"Room {target} is not free for all of the new nights; nothing was changed."

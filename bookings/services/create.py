@@ -22,11 +22,13 @@ from hotel.errors import NotFound, ValidationFailed
 from .. import holds, stats
 from ..clock import hotel_today
 from ..exceptions import RoomUnavailable
+from ..extras.booking import extras_apply, extras_choose
+from ..extras.stock import extras_sold_out, extras_stock_take
 from ..models import PENDING, Booking
 from ..offers import guests_field_errors, guests_from, promo_refusal
 from ..pricing import Quote
 from ..promo_uses import promo_refused_why, promo_take
-from ..rate_reads import promo_get
+from ..rate_reads import DEFAULT_PLAN, promo_get
 from ..stay_pricing import booking_price_fields, quote_request
 from .common import booking_audit, event_detail, hash_token, room_bookable, room_read
 from .expiry import lapsed_holds_reclaim
@@ -76,6 +78,7 @@ def booking_create(
     children_ages: list[int] | tuple[int, ...] | None = None,
     promo_code: str | None = None,
     channel: str | None = None,
+    extras: list[dict] | None = None,
 ) -> CreatedBooking:
     """Hold a unit of `room_type` for a stay (`roomId` None: the product assigns a room
     later), or pin `room_id` (a unit of its type and that room's nights): a pending booking
@@ -89,8 +92,11 @@ def booking_create(
     None for any) for `adults` and `children_ages` (without them, `guests` adults), less
     `promo_code`, whose use is counted in the same transaction (bookings.promo_uses); the
     booking keeps the quote and a snapshot of its terms (bookings.stay_pricing).
+    `extras` ([{"code", "quantity"}]) are sold with the stay, their daily stock taken in the
+    same transaction (bookings.extras; staff — channel None or "staff" — may sell extras
+    not bookable online).
     Raises ValidationFailed, StayTooLong, NotFound (room), TooManyGuests,
-    StayRuleViolation, RoomUnavailable, TooManyHolds, PromoUsedUp.
+    StayRuleViolation, RoomUnavailable, TooManyHolds, PromoUsedUp, ExtraSoldOut.
     """
     if not room_id and not room_type:
         raise ValidationFailed(
@@ -120,6 +126,18 @@ def booking_create(
         )
         if refusal:
             errors["promoCode"] = [refusal]
+    chosen: list[dict] = []
+    stocks: dict[str, int] = {}
+    if extras and "checkIn" not in errors and "checkOut" not in errors:
+        chosen, stocks, extra_errors = extras_choose(
+            extras,
+            plan=(rate_plan or DEFAULT_PLAN).strip().upper(),
+            check_in=check_in,
+            check_out=check_out,
+            persons=(adults or guests or 1) + len(children_ages or ()),
+            staff=channel in (None, "staff"),
+        )
+        errors.update(extra_errors)
     if errors:
         dates_only = set(errors) <= {"checkIn", "checkOut"}
         message = "These dates cannot be booked." if dates_only else None
@@ -192,12 +210,16 @@ def booking_create(
             **priced,
             **guest_fields,
         )
+        if chosen:
+            extras_apply(booking, chosen)
         entry = booking_audit(booking, "create", None, actor, now, request_id)
 
         def build(tx, booking=booking, entry=entry, slot=slot):
             tx.save(booking, condition=Booking.bookingId.does_not_exist())
             if applied:
                 promo_take(tx, promo=applied, guest_email=booking.guestEmail)
+            if chosen:
+                extras_stock_take(tx, items=chosen, stocks=stocks)
             if slot:
                 holds.slot_claim(
                     tx, slot=slot, booking_id=booking.bookingId, until=hold_until, now=now
@@ -221,6 +243,8 @@ def booking_create(
                 continue
             if applied and (used_up := promo_refused_why(applied, booking.guestEmail)):
                 raise used_up
+            if chosen and (sold_out := extras_sold_out(chosen, stocks)):
+                raise sold_out
             if not reclaimed:  # Lapsed holds may still count: expire them, try once more.
                 reclaimed = True
                 if lapsed_holds_reclaim(room_type=kind.roomType, nights=nights, now=now):

@@ -21,6 +21,7 @@ from .. import holds, room_state, stats
 from ..booking_terms import booking_due_now, due_now_condition
 from ..clock import hotel_today
 from ..exceptions import HoldExpired, InvalidTransition, PriceChanged
+from ..extras.stock import extras_stock_give_back, extras_stock_retake
 from ..lifecycle import SYSTEM_REVIVALS, allowed_targets, hold_has_lapsed, may_move
 from ..models import (
     CANCELLED,
@@ -225,6 +226,8 @@ class _TransitionEffects:
         self.unit_nights = booking_stay_nights(booking) if to_status not in LIVE_STATUSES else []
         # A stay that ends unkept gives its promo code's use back (bookings.promo_uses).
         self.promo_of = booking if to_status in (CANCELLED, EXPIRED) else None
+        # A stay that ends before it began gives its extras' stock back (bookings.extras).
+        self.extras = booking.extras if to_status in (CANCELLED, EXPIRED, NO_SHOW) else None
         self.room = None
         self.room_before = None
         if to_status in (CHECKED_IN, CHECKED_OUT):
@@ -257,6 +260,8 @@ class _TransitionEffects:
             )
         if self.promo_of is not None:
             promo_give_back(tx, self.promo_of)
+        if self.extras:
+            extras_stock_give_back(tx, self.extras)
         if self.room is None:
             return
         if self.to_status == CHECKED_IN:
@@ -351,6 +356,7 @@ def booking_revive_paid(
         )
         tx.save(booking_audit(booking, "status:confirmed", before, actor, now, request_id))
         promo_retake(tx, booking)
+        extras_stock_retake(tx, booking.extras)
         if also is not None:
             also(tx)
 

@@ -1,13 +1,15 @@
-"""The back office on the admin site: the bookings, rate-rule, rate-plan and promo-code
-admins and the pages (dashboard, check-in/out, rack, reports, CSV exports), each with the
+"""The back office on the admin site: the bookings, rate-rule, rate-plan, promo-code
+and extras admins and the pages (dashboard, check-in/out, rack, reports, CSV exports), each with the
 permission that guards it. hotel.admin_site autodiscovers this module.
 """
 
+from bookings.extras.models import Extra
 from bookings.models import Booking, PromoCode, RatePlan, RateRule
 from hotel.admin_site import site
 
 from . import common, dashboard, rack, reports, room_desk
 from .bookings import BookingAdmin
+from .extras import ExtraAdmin
 from .promo_codes import PromoCodeAdmin
 from .rate_plans import RatePlanAdmin
 from .rate_rules import RateRuleAdmin
@@ -17,6 +19,7 @@ site.register(Booking, BookingAdmin)
 site.register(RateRule, RateRuleAdmin)
 site.register(RatePlan, RatePlanAdmin)
 site.register(PromoCode, PromoCodeAdmin)
+site.register(Extra, ExtraAdmin)
 
 site.register_page(
     "dashboard/",

@@ -35,6 +35,7 @@ from payments.services import booking_cancel_with_refund, booking_change_by_gues
 
 from .balance import balance_context
 from .common import GUEST, guest_booking, policy_lines, stay_context
+from .extras import manage_extras_context
 from .forms import ChangeDatesForm, LookupForm, add_domain_errors
 
 
@@ -97,6 +98,7 @@ def manage(request, token: str):
             "can_change": can_change(booking, now),
             "hold_expired": hold_has_lapsed(booking, now),
             **balance_context(booking, token),
+            **manage_extras_context(booking, now),
         },
     )
 

@@ -34,6 +34,7 @@ from rooms.room_types import room_type_get
 from rooms.selectors import room_get
 
 from .common import GUEST, type_card
+from .extras import chosen_extras, extra_offers, extras_problems
 from .forms import GuestDetailsForm, PartyForm, SearchForm, add_domain_errors
 from .offer_terms import (
     cancellation_text,
@@ -231,7 +232,15 @@ def book(request, room_type: str):
             % {"total": format_money(quote.total, quote.currency)},
         )
     if request.method == "POST" and form.is_valid() and quote is not None:
-        created = _create(request, form, kind=kind, quote=quote, promo=promo, now=now)
+        created = _create(
+            request,
+            form,
+            kind=kind,
+            quote=quote,
+            promo=promo,
+            now=now,
+            extras=chosen_extras(request.POST, _offers(quote)),
+        )
         if created is not None:
             token = manage_token(booking_id=created.booking.bookingId)
             return redirect(reverse("booking-pay", kwargs={"token": token}))
@@ -261,7 +270,12 @@ def _initial(stay: PartyForm) -> dict:
     return initial
 
 
-def _create(request, form, *, kind, quote, promo, now):
+def _offers(quote) -> list[dict]:
+    persons = quote.adults + len(quote.children_ages)
+    return extra_offers(plan=quote.plan.code, nights=quote.nights, persons=persons)
+
+
+def _create(request, form, *, kind, quote, promo, now, extras=None):
     """booking_create with the form; its errors go on the form (nothing typed is lost)."""
     data = form.cleaned_data
     ages = list(data["children_ages"])
@@ -285,8 +299,11 @@ def _create(request, form, *, kind, quote, promo, now):
             now=now,
             request_id=getattr(request, "request_id", None),
             guest_client=client_address(request),
+            extras=extras or None,
         )
     except DomainError as exc:  # no unit left, a restriction, the promo used up, a hold cap
+        for problem in extras_problems(exc):  # an extra sold out meanwhile, too many
+            form.add_error(None, problem)
         add_domain_errors(form, exc, fallback="promo_code" if exc.code == PROMO_USED_UP else None)
         return None
 
@@ -318,4 +335,8 @@ def _book_context(form, stay, *, kind, quote, quote_error, now) -> dict:
             payment=payment_text(quote.plan),
             included=included_text(quote.plan),
         )
+        offers = _offers(quote)
+        chosen = chosen_extras(form.data, offers) if form.is_bound else []
+        picked = {e["code"]: e["quantity"] for e in chosen}
+        context["extra_offers"] = [{**o, "chosen": picked.get(o["code"], 0)} for o in offers]
     return context

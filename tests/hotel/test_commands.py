@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from bookings.extras.models import Extra
 from hotel.accounts.models import StaffAccount
 from rooms.demo import demo_rooms
 from rooms.models import Room, RoomType
@@ -38,6 +39,9 @@ def test_seed_demo_is_idempotent_and_meets_the_demo_brief(settings, tmp_path, ca
     assert all(r.pricePerNight > 0 and r.capacity > 0 and r.amenities for r in rooms)
     assert all(len(r.photos) == 1 and (tmp_path / r.photos[0]).is_file() for r in rooms)
     assert StaffAccount.get(settings.HOTEL_DEMO_EMAIL).role == "manager"
+    extras = {e.code: e for e in Extra.scan()}
+    assert (extras["PARKING"].dailyStock, extras["SHUTTLE"].dailyStock) == (10, 8)
+    assert extras["BREAKFAST"].includedIn == ["BB"]
     types = sorted(RoomType.scan(), key=lambda t: t.sortOrder)
     assert [(t.roomType, t.beds, t.sizeM2) for t in types] == [
         ("Standard", "1 queen", 22),

@@ -20,6 +20,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from bookings.extras.models import Extra
 from bookings.links import manage_token
 from bookings.models import PromoCode, RateRule
 from bookings.services import booking_create
@@ -45,6 +46,7 @@ PUBLIC: dict[str, set[str]] = {
     "api/rooms/<str:room_id>": {"GET"},
     "api/room-types": {"GET"},
     "api/room-types/<str:room_type>": {"GET"},
+    "api/extras": {"GET"},  # guests see the extras bookable online (staff: the catalog)
     "api/schema/": {"GET"},
     "api/docs/": {"GET"},
     "webhooks/stripe": set(),  # POST needs a valid Stripe-Signature: 400 without
@@ -71,6 +73,7 @@ GUEST_TOKEN = {
     "booking/<str:token>/confirmation",
     "calendars/rooms/<str:room_id>/<str:token>.ics",
     "api/payments",  # POST with the booking's X-Booking-Token; GET is staff only
+    "api/bookings/<str:booking_id>/extras",  # POST with the X-Booking-Token (or staff)
 }
 # What housekeeping (rooms.view_room, rooms.change_room_status) may open among staff routes.
 # The admin's pages answer any method with the page itself (PUT/PATCH/DELETE read nothing more
@@ -95,6 +98,9 @@ HOUSEKEEPING_MAY: dict[str, set[str]] = {
     # Any staff member reads the rate plans (managers change them).
     "api/rate-plans": {"GET"},
     "api/rate-plans/<str:rate_plan>": {"GET"},
+    # Any staff member reads the extras catalog (managers change it).
+    "api/extras": {"GET"},
+    "api/extras/<str:code>": {"GET"},
 }
 
 
@@ -141,10 +147,12 @@ def world(make_room, make_staff):
     payment.save()
     RateRule(ruleId="walk", name="Walk", kind="percent", value=10, lastUpdated=now).save()
     PromoCode(code="WALK10", percent=10, uses=0, revision=1, lastUpdated=now).save()
+    Extra(code="PARKING", name="Parking", price=1500, revision=1, lastUpdated=now).save()
     return {
         "manager": make_staff(roles.MANAGER).email,
         "rule": "walk",
         "promo": "WALK10",
+        "extra": "PARKING",
         "room": room.roomId,
         "booking": created.booking.bookingId,
         "guest_token": created.guest_token,
@@ -185,6 +193,8 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
             return "FLEX"
         if "/promocode/" in model_route:
             return world["promo"]
+        if "/extra/" in model_route:
+            return world.get("extra", "PARKING")
         return world["booking"]
 
     def token() -> str:
@@ -198,6 +208,8 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
             return object_id(route)
         if name == "token":
             return token()
+        if name == "code" and route.startswith("api/extras/"):
+            return world.get("extra", "PARKING")
         return values[name]
 
     path = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", replace, route)

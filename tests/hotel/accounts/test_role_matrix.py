@@ -74,6 +74,11 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "bookings_promocode_change": frozenset({M}),
     "bookings_promocode_history": frozenset({M}),
     "bookings_promocode_delete": frozenset({M}),
+    "bookings_extra_changelist": DESK,  # the desk reads the catalog, managers change it
+    "bookings_extra_add": frozenset({M}),
+    "bookings_extra_change": DESK,
+    "bookings_extra_history": DESK,
+    "bookings_extra_delete": frozenset({M}),
     "payments_payment_changelist": BOOKING_STAFF,
     "payments_payment_add": NONE,
     "payments_payment_change": BOOKING_STAFF,
@@ -187,6 +192,13 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("invoice-detail", "GET"): BOOKING_STAFF,
     ("invoice-pdf", "GET"): BOOKING_STAFF,
     ("invoice-credit-note", "POST"): REPORTS,  # only managers and accountants cancel one
+    ("extra-list", "GET"): PUBLIC,  # guests see the extras bookable online, staff all
+    ("extra-list", "POST"): frozenset({M}),
+    ("extra-detail", "GET"): ALL,
+    ("extra-detail", "PUT"): frozenset({M}),
+    ("extra-detail", "PATCH"): frozenset({M}),
+    ("extra-detail", "DELETE"): frozenset({M}),
+    ("booking-extras", "POST"): DESK,  # or the guest's token
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -195,6 +207,7 @@ GUEST_TOKEN_ROUTES = {
     "booking-change",
     "booking-cancellation-quote",
     "payment-list:POST",
+    "booking-extras",
 }
 API_DOCS = {"schema", "docs"}  # public documentation, not data
 
@@ -251,6 +264,7 @@ def api_routes() -> list[tuple[str, str, str]]:
 @pytest.fixture
 def world(make_room, make_staff):
     """One of everything the pages and endpoints name: room, booking, payment, staff, rule."""
+    from bookings.extras.catalog import extra_create
     from bookings.promo_codes import promo_code_create
     from bookings.rate_plan_services import rate_plan_create
     from bookings.rates import rate_rule_save
@@ -291,6 +305,7 @@ def world(make_room, make_staff):
         data={"ratePlan": "NONREF", "name": "Non-refundable"}, actor="t", now=now
     )
     promo = promo_code_create(data={"code": "SPRING10", "percent": 10}, actor="t", now=now)
+    extra_create(data={"code": "PARKING", "name": "Parking", "price": 1500}, actor="t", now=now)
     return {
         "rooms_room": "101",
         "rooms_roomtype": "Deluxe",
@@ -300,6 +315,7 @@ def world(make_room, make_staff):
         "bookings_rateruleitem": rule.ruleId,
         "bookings_rateplan": plan.ratePlan,
         "bookings_promocode": promo.code,
+        "bookings_extra": "PARKING",
         "booking": booking,
         "payment": payment,
     }
@@ -331,6 +347,7 @@ _ID_KEYS = (
     "bookings_rateruleitem",
     "bookings_rateplan",
     "bookings_promocode",
+    "bookings_extra",
 )
 
 
@@ -476,7 +493,8 @@ def _api_request(client, name, method, route, world):
     )
     url = url.replace("<str:booking_id>", world["booking"].bookingId)
     url = url.replace("<str:rate_plan>", world["bookings_rateplan"])
-    url = url.replace("<str:code>", world["bookings_promocode"])
+    code = "PARKING" if name == "extra-detail" else world["bookings_promocode"]
+    url = url.replace("<str:code>", code)
     url = url.replace("<str:line_id>", "L0001")
     url = url.replace("<str:number>", "2026-000001")  # none issued: 404 once allowed
     body = {
