@@ -160,6 +160,7 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "booking_id": world["booking"],
         "transaction_id": world["payment"],
         "period_id": "no-such-period",
+        "day": "2026-01-15",  # the night audit's reports (a day nobody closed)
         "rate_plan": "FLEX",  # always there, stored or not
         "code": world["promo"],
         "kind": "bookings",

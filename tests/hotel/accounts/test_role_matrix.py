@@ -172,6 +172,10 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("promo-code-detail", "DELETE"): frozenset({M}),
     ("rate-calendar", "GET"): BOOKING_STAFF,
     ("rate-calendar", "PUT"): frozenset({M}),  # front desk reads prices, managers set them
+    ("night-audit", "POST"): REPORTS,  # managers and accountants close the day
+    ("night-audit-day", "GET"): REPORTS,
+    ("daily-report-csv", "GET"): REPORTS,
+    ("accounting-export", "GET"): REPORTS,
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -462,10 +466,14 @@ def _api_request(client, name, method, route, world):
     url = url.replace("<str:booking_id>", world["booking"].bookingId)
     url = url.replace("<str:rate_plan>", world["bookings_rateplan"])
     url = url.replace("<str:code>", world["bookings_promocode"])
+    url = url.replace("<str:day>", "2026-01-15")
+    if name == "accounting-export":
+        url += "?from=2026-01-15&to=2026-01-16"
     body = {
         "room-detail": {"capacity": 2},
         "booking-status": {"status": "checked-in"},
         "payment-refund": {"amount": 1},
+        "night-audit": {"date": "2026-01-15"},
         "rate-calendar": {"roomType": "Deluxe", "ratePlan": "FLEX", "from": "2027-03-01"},
         "booking-change": {"roomId": "101"},
         "payment-list": {
