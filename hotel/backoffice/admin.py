@@ -6,7 +6,7 @@ permission that guards it. hotel.admin_site autodiscovers this module.
 from bookings.models import Booking, PromoCode, RatePlan, RateRule
 from hotel.admin_site import site
 
-from . import common, dashboard, rack, reports, room_desk
+from . import common, dashboard, night_audit, rack, reports, room_desk
 from .bookings import BookingAdmin
 from .promo_codes import PromoCodeAdmin
 from .rate_plans import RatePlanAdmin
@@ -34,6 +34,14 @@ site.register_page(
     name="backoffice_stay",
     title="Check in / check out",
     allowed=common.may_change_bookings,
+    menu=False,
+)
+site.register_page(
+    "dashboard/night-audit/",
+    night_audit.night_audit_view,
+    name="backoffice_night_audit",
+    title="Run night audit",
+    allowed=night_audit.may_run_audit,
     menu=False,
 )
 site.register_page(

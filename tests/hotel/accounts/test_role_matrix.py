@@ -90,6 +90,7 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "audit_auditentry_add": NONE,
     "backoffice_dashboard": BOOKING_STAFF,
     "backoffice_stay": DESK,  # POST only; GET goes back to the dashboard
+    "backoffice_night_audit": REPORTS,  # POST only; GET goes back to the dashboard
     "backoffice_rooms_assign": DESK,  # POST only; GET goes back to the dashboard
     "backoffice_booking_room": DESK,  # POST only; GET goes back to the booking
     "backoffice_rack": BOOKING_STAFF,
@@ -122,6 +123,7 @@ BACKOFFICE_POSTS = {
     "backoffice_rooms_assign": DESK,
     "backoffice_booking_room": DESK,
     "backoffice_rates": frozenset({M}),
+    "backoffice_night_audit": REPORTS,
 }
 
 # --- the API: (route name, method) -> "public", or roles; guest-token routes answer 404 -----------
@@ -422,6 +424,7 @@ def test_admin_actions_by_role(world, make_staff, role):
                 "/admin/rooms/booking/",
                 {"booking_id": world["booking"].bookingId, "room_id": "101", "pinned": "on"},
             ),
+            "backoffice_night_audit": ("/admin/dashboard/night-audit/", {"date": "2026-01-15"}),
             "backoffice_rates": (
                 "/admin/rates/",
                 {
