@@ -264,7 +264,8 @@ def test_what_an_audit_costs(hotel_day, capsys):
             f"\nnight audit of {synced} stays (1 no-show): {meter.read_units:.1f} RCU + "
             f"{meter.write_units:.1f} WCU, calls {dict(meter.calls)}; one bill already in "
             f"line: {one_sync.read_units:.1f} RCU + {one_sync.write_units:.1f} WCU; re-run "
-            f"of a closed day: {again.read_units:.1f} RCU + {again.write_units:.1f} WCU"
+            f"of a closed day: {again.read_units:.1f} RCU + {again.write_units:.1f} WCU\n"
+            f"by target: {dict(meter.by_target)}"
         )
     assert again.write_units == 0
     assert one_sync.write_units == 0
