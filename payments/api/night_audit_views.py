@@ -46,7 +46,12 @@ class NightAuditView(APIView):
     permission_classes = [staff_perm(read=REPORTS, write=CLOSE)]
 
     @extend_schema(
-        request=NightAuditInput, responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT}
+        request=NightAuditInput,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            202: OpenApiTypes.OBJECT,
+        },
     )
     def post(self, request):
         """Close every open business day up to `date` (201; 200 when it was already closed,

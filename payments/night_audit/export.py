@@ -128,7 +128,7 @@ def _row(line: FolioLine, codes: dict[str, str], currency: str) -> list:
 def accounting_export_csv(*, first: date, last: date) -> str:
     """The lines of the days first..last (inclusive) as CSV (module docstring). Raises
     ExportRangeInvalid (last before first, or more than MAX_EXPORT_DAYS days)."""
-    if last < first or (last - first).days + 1 > MAX_EXPORT_DAYS:
+    if last < first or (last - first).days + 1 > MAX_EXPORT_DAYS or last >= date.max:
         raise ExportRangeInvalid(
             f"Export from a day to a later one, at most {MAX_EXPORT_DAYS} days.",
             details={"from": first.isoformat(), "to": last.isoformat()},

@@ -57,6 +57,7 @@ logger = logging.getLogger(__name__)
 
 AUDIT_ACTOR = "system:night-audit"
 MAX_DAYS_PER_RUN = 14
+FIRST_DAY = date(2000, 1, 1)  # no hotel's books start earlier (and dates stay computable)
 CLOSED = "closed"
 
 
@@ -94,6 +95,11 @@ def night_audit_run(
     report. Idempotent per day. Raises AuditDayNotOver (today or later), AuditIncomplete
     (a bill that cannot be synced: nothing closed from that day on), DayNotAudited (`day`
     was closed before the hotel's first audit: it has no report)."""
+    if day < FIRST_DAY:
+        raise ValidationFailed(
+            f"The night audit closes days from {FIRST_DAY.isoformat()} on.",
+            details={"date": day.isoformat()},
+        )
     if day >= hotel_today(now):
         raise AuditDayNotOver(
             f"{day.isoformat()} is not over yet; the night audit closes days before "
