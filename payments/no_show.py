@@ -4,15 +4,9 @@ The fee is the snapshot's noShowPercent of the total (bookings.booking_terms). A
 refunds nothing (the lifecycle's no-show releases the nights and moves no money), so for
 prepay and deposit terms the hotel keeps what was paid, which covers the fee up to that
 amount; whatever the payments do not cover is owed. For at_hotel terms nothing was paid:
-the whole fee is owed, to be charged off-session on the guarantee card. The fee is
-recorded when the booking becomes a no-show, as a "no_show_fee" flag for staff with a
-structured audit entry in the same transaction.
-
-One path for a no-show, whoever marks it (a clerk, the API, the night audit —
-payments.night_audit): bookings.services.booking_transition → BookingNoShow → the bill gets
-the fee line (payments.folio.stay_lines, the same booking_no_show_fee) and this flag tells
-the desk what is still to collect. The night audit charges the guarantee card when the
-card-on-file service is installed; otherwise the fee stays owed on the bill.
+the whole fee is owed, to be charged off-session on the guarantee card by the folio
+(not built yet). The fee is recorded when the booking becomes a no-show, as a
+"no_show_fee" flag for staff with a structured audit entry in the same transaction.
 """
 
 from __future__ import annotations
