@@ -21,15 +21,15 @@ A day can be closed once it is over (before the hotel's today). Re-running a clo
 writes nothing and answers the stored report; two audits at once close the day once (the
 loser's condition fails and it reads what the winner wrote).
 
-No-show fees: for at_hotel terms the whole fee is owed. When the card-on-file service is
-installed (payments.folio.card_on_file.card_on_file_charge), the audit charges the
-guarantee card for what the bill still owes; otherwise the fee stays owed on the bill and
-payments.no_show flags it for the desk. Either way the report lists each no-show's fee.
+No-show fees take the one path every no-show takes, whoever marks it: booking_transition
+publishes BookingNoShow, the bill gets the fee line (stay_lines) and payments.no_show flags
+it — and, for at_hotel terms with a guarantee card, charges it off-session once the
+card-on-file service is in (payments.folio.card_on_file). The audit adds nothing of its
+own; its report lists each no-show's fee and what its bill still owes.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -47,8 +47,6 @@ from hotel.errors import Conflict, DomainError, NotFound, ValidationFailed
 from payments.folio.business_day import last_closed_day
 from payments.folio.models import STATE_DAY, BusinessDay
 from payments.folio.services import folio_sync
-from payments.models import COMPLETED, Payment
-from payments.selectors import payments_for_booking
 
 from . import selectors
 from .report import DayCounts, daily_report
@@ -174,8 +172,6 @@ def _audit_day(
             "closed. Fix them and run the audit again.",
             details={"date": day.isoformat(), "bookings": failed},
         )
-    for booking in stays.no_shows:
-        _charge_guarantee(booking, now=now)
     _close(day, last=last, actor=actor, now=now, request_id=request_id)
     _store_report(day, now=now)
 
@@ -257,34 +253,3 @@ def _no_show_fees(bookings) -> list[dict]:
             }
         )
     return rows
-
-
-def _guarantee_card(booking_id: str) -> Payment | None:
-    for payment in payments_for_booking(booking_id=booking_id):
-        if payment.is_guarantee and payment.status == COMPLETED:
-            return payment
-    return None
-
-
-def _charge_guarantee(booking, *, now: datetime) -> bool:
-    """Charge what a no-show's bill still owes to its guarantee card, when the card-on-file
-    service is installed; else leave it owed (module docstring). Never raises: a declined
-    card leaves the fee owed on the bill for the desk."""
-    if booking_payment_terms(booking) != "at_hotel":
-        return False
-    try:
-        card_on_file = importlib.import_module("payments.folio.card_on_file")
-    except ImportError:
-        return False
-    charge = getattr(card_on_file, "card_on_file_charge", None)
-    header = selectors.folio_headers([booking.bookingId]).get(booking.bookingId)
-    if charge is None or header is None or header.balance <= 0:
-        return False
-    if _guarantee_card(booking.bookingId) is None:
-        return False
-    try:
-        charge(booking_id=booking.bookingId, amount=header.balance, actor=AUDIT_ACTOR, now=now)
-    except DomainError as exc:
-        logger.warning("night audit: no-show fee of %s not charged: %s", booking.bookingId, exc)
-        return False
-    return True
