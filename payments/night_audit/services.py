@@ -173,7 +173,7 @@ def _audit_day(
             details={"date": day.isoformat(), "bookings": failed},
         )
     _close(day, last=last, actor=actor, now=now, request_id=request_id)
-    _store_report(day, now=now)
+    _store_report(day, now=now, stays=stays)
 
 
 def _close(
@@ -209,9 +209,10 @@ def _close(
     return commit(build)
 
 
-def _store_report(day: date, *, now: datetime) -> None:
-    """Step 4: compute the report of the closed `day` and store it once."""
-    stays = selectors.day_stays(day=day)
+def _store_report(day: date, *, now: datetime, stays: selectors.DayStays | None = None) -> None:
+    """Step 4: compute the report of the closed `day` and store it once (`stays`: the day's
+    stays as the audit just read them)."""
+    stays = stays or selectors.day_stays(day=day)
     lines = selectors.day_lines(day=day)
     in_house = [b.bookingId for b in stays.staying]
     headers = selectors.folio_headers(in_house)
