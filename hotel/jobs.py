@@ -54,6 +54,13 @@ def project_stats_nightly(event=None, context=None) -> dict:
     return _command("project_stats", "--minutes", "1500")
 
 
+def night_audit_nightly(event=None, context=None) -> dict:
+    """Each night: close yesterday's business day (`manage.py night_audit`): no-shows, the
+    bills brought up to date, the day closed and its report. Idempotent, so a retried or
+    doubled run changes nothing."""
+    return _command("night_audit")
+
+
 def is_domain_event(event) -> bool:
     """True for an EventBridge event that `hotel.events.EventBridgeBus` published."""
     return (

@@ -217,6 +217,9 @@ HOTEL_EVENT_BUS = os.environ.get(
 )
 HOTEL_EVENT_BUS_NAME = os.environ.get("HOTEL_EVENT_BUS_NAME", "default")
 HOTEL_CURRENCY = os.environ.get("HOTEL_CURRENCY", "INR").upper()
+# The accountant's export: account codes per category / method over the defaults of
+# payments.night_audit.export ("room=4000,minibar=4100,cash=1000,card=1200,tax=2200").
+HOTEL_ACCOUNT_CODES = os.environ.get("HOTEL_ACCOUNT_CODES", "")
 
 # --- Payments (Stripe; localstripe in local/test) ------------------------------------------------
 # The provider behind payments.services, a dotted path to a payments.providers.base subclass.

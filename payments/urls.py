@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import booking_views, folio_views, invoice_views, views
+from .api import booking_views, folio_views, invoice_views, night_audit_views, views
 from .views import stripe_webhook
 
 api_urlpatterns = [
@@ -96,5 +96,25 @@ api_urlpatterns += [
         "invoices/<str:number>/credit-note",
         invoice_views.InvoiceCreditView.as_view(),
         name="invoice-credit-note",
+    ),
+]
+
+# The night audit, its reports and the accountant's export (payments.api.night_audit_views).
+api_urlpatterns += [
+    path("night-audit", night_audit_views.NightAuditView.as_view(), name="night-audit"),
+    path(
+        "night-audit/<str:day>",
+        night_audit_views.NightAuditDayView.as_view(),
+        name="night-audit-day",
+    ),
+    path(
+        "reports/daily/<str:day>.csv",
+        night_audit_views.DailyReportCsvView.as_view(),
+        name="daily-report-csv",
+    ),
+    path(
+        "accounting/export",
+        night_audit_views.AccountingExportView.as_view(),
+        name="accounting-export",
     ),
 ]

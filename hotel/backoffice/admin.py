@@ -7,7 +7,7 @@ from bookings.extras.models import Extra
 from bookings.models import Booking, PromoCode, RatePlan, RateRule
 from hotel.admin_site import site
 
-from . import common, dashboard, rack, reports, room_desk
+from . import common, dashboard, night_audit, rack, reports, room_desk
 from .bookings import BookingAdmin
 from .extras import ExtraAdmin
 from .promo_codes import PromoCodeAdmin
@@ -37,6 +37,14 @@ site.register_page(
     name="backoffice_stay",
     title="Check in / check out",
     allowed=common.may_change_bookings,
+    menu=False,
+)
+site.register_page(
+    "dashboard/night-audit/",
+    night_audit.night_audit_view,
+    name="backoffice_night_audit",
+    title="Run night audit",
+    allowed=night_audit.may_run_audit,
     menu=False,
 )
 site.register_page(

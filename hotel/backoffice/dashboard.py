@@ -40,6 +40,7 @@ from .common import (
     period_label,
     read_period,
 )
+from .night_audit import departure_balances, night_audit_context
 
 
 @dataclass
@@ -52,6 +53,7 @@ class StayRow:
     overdue: bool
     room: str  # the room number, or "" when the booking has none yet
     balance: str = ""  # due at check-in (deposit and at_hotel terms), formatted; "" if none
+    bill: str = ""  # a departure's bill balance, formatted ("" without a bill)
 
 
 def _balance_label(booking) -> str:
@@ -67,7 +69,9 @@ def _balance_label(booking) -> str:
     return f"{format_money(due, booking.currency)} ({label})"
 
 
-def _stay_rows(bookings, *, today: date, balances: bool = False) -> list[StayRow]:
+def _stay_rows(
+    bookings, *, today: date, balances: bool = False, bills: dict | None = None
+) -> list[StayRow]:
     admin = admin_site().get_model_admin(Booking)
     rows = []
     for b in bookings:
@@ -82,6 +86,7 @@ def _stay_rows(bookings, *, today: date, balances: bool = False) -> list[StayRow
                 overdue=check_out < today,
                 room=b.roomId or "",
                 balance=_balance_label(b) if balances else "",
+                bill=(bills or {}).get(b.bookingId, ""),
             )
         )
     return rows
@@ -119,7 +124,9 @@ def dashboard_view(request):
         context.update(
             arrivals=_stay_rows(desk.arrivals, today=today, balances=True),
             held_arrivals=_stay_rows(desk.held_arrivals, today=today),
-            departures=_stay_rows(desk.departures, today=today),
+            departures=_stay_rows(
+                desk.departures, today=today, bills=departure_balances(desk.departures)
+            ),
             in_house=_stay_rows(desk.staying, today=today),
             arrived_count=desk.checked_in,
             departed_count=desk.checked_out,
@@ -139,6 +146,8 @@ def dashboard_view(request):
     context.update(_occupancy_context(kpis))
     if kpis.period is not None:
         context.update(_period_context(kpis, form=form, start=start, end=end))
+    if can_reports:
+        context.update(night_audit_context(request, now=now))
     return TemplateResponse(request, "admin/backoffice/dashboard.html", context)
 
 

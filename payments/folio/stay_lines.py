@@ -133,7 +133,8 @@ def stay_charges(booking: Booking, *, kept: int) -> list[LineDraft]:
                 unit_amount=fee,
                 category="no_show",
                 source="noshow",
-                service_date=None,
+                # The arrival day's books (the night audit posts it before closing that day).
+                service_date=booking.checkIn,
             )
         ]
     drafts = _nights(booking)

@@ -170,6 +170,7 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "transaction_id": world["payment"],
         "period_id": "no-such-period",
         "line_id": "L0001",
+        "day": "2026-01-15",  # the night audit's reports (a day nobody closed)
         "rate_plan": "FLEX",  # always there, stored or not
         "code": world["promo"],
         "kind": "bookings",

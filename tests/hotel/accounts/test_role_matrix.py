@@ -95,6 +95,7 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "audit_auditentry_add": NONE,
     "backoffice_dashboard": BOOKING_STAFF,
     "backoffice_stay": DESK,  # POST only; GET goes back to the dashboard
+    "backoffice_night_audit": REPORTS,  # POST only; GET goes back to the dashboard
     "backoffice_rooms_assign": DESK,  # POST only; GET goes back to the dashboard
     "backoffice_booking_room": DESK,  # POST only; GET goes back to the booking
     "backoffice_rack": BOOKING_STAFF,
@@ -127,6 +128,7 @@ BACKOFFICE_POSTS = {
     "backoffice_rooms_assign": DESK,
     "backoffice_booking_room": DESK,
     "backoffice_rates": frozenset({M}),
+    "backoffice_night_audit": REPORTS,
 }
 
 # --- the API: (route name, method) -> "public", or roles; guest-token routes answer 404 -----------
@@ -199,6 +201,10 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("extra-detail", "PATCH"): frozenset({M}),
     ("extra-detail", "DELETE"): frozenset({M}),
     ("booking-extras", "POST"): DESK,  # or the guest's token
+    ("night-audit", "POST"): REPORTS,  # managers and accountants close the day
+    ("night-audit-day", "GET"): REPORTS,
+    ("daily-report-csv", "GET"): REPORTS,
+    ("accounting-export", "GET"): REPORTS,
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -450,6 +456,7 @@ def test_admin_actions_by_role(world, make_staff, role):
                 "/admin/rooms/booking/",
                 {"booking_id": world["booking"].bookingId, "room_id": "101", "pinned": "on"},
             ),
+            "backoffice_night_audit": ("/admin/dashboard/night-audit/", {"date": "2026-01-15"}),
             "backoffice_rates": (
                 "/admin/rates/",
                 {
@@ -497,10 +504,14 @@ def _api_request(client, name, method, route, world):
     url = url.replace("<str:code>", code)
     url = url.replace("<str:line_id>", "L0001")
     url = url.replace("<str:number>", "2026-000001")  # none issued: 404 once allowed
+    url = url.replace("<str:day>", "2026-01-15")
+    if name == "accounting-export":
+        url += "?from=2026-01-15&to=2026-01-16"
     body = {
         "room-detail": {"capacity": 2},
         "booking-status": {"status": "checked-in"},
         "payment-refund": {"amount": 1},
+        "night-audit": {"date": "2026-01-15"},
         "rate-calendar": {"roomType": "Deluxe", "ratePlan": "FLEX", "from": "2027-03-01"},
         "booking-change": {"roomId": "101"},
         "payment-list": {
