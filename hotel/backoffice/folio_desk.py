@@ -303,6 +303,8 @@ class FolioDeskMixin:
         booking = self.get_object(request, object_id)
         if booking is None:
             return self._missing(request, object_id)
+        if not self.has_view_permission(request, booking):
+            raise PermissionDenied
         back = HttpResponseRedirect(self.object_url(booking.bookingId) + "#booking-bill")
         if request.method != "POST":
             return back
