@@ -50,13 +50,11 @@ from hotel.dynamo_admin.rendering import action_label, format_day, format_value
 from hotel.errors import DomainError, StaleObject
 from hotel.templatetags.money import format_money
 from payments.admin import payments_for_booking_page
-from payments.folio.desk_confirm import booking_confirm_paid_at_desk
-from payments.folio.models import CASH
 
 from .booking_forms import TYPE_CHOICE, BookingForm, WalkInForm, walk_in_prefill
 from .booking_terms import booking_terms_context
 from .cancel import cancel_bookings
-from .desk_confirm import confirm_paid_bookings, paid_text
+from .desk_confirm import confirm_paid_bookings, confirm_walk_in
 from .folio_desk import FolioDeskMixin, folio_context, folio_header_owes, transition_error
 from .room_desk import booking_room_context, room_label
 
@@ -358,20 +356,9 @@ class BookingAdmin(FolioDeskMixin, DynamoModelAdmin):
         return created.booking
 
     def save_extra(self, request, obj, form, *, add):
-        """A walk-in paid at the desk: confirmed, with the money taken on its bill."""
-        data = form.cleaned_data
-        if not (add and data.get("confirm_now")):
-            return obj
-        method = data.get("paid_method") or CASH
-        paid = booking_confirm_paid_at_desk(
-            booking_id=obj.bookingId,
-            amount=data.get("paid_amount"),
-            method=method,
-            reference=data.get("paid_reference") or None,
-            **who(request),
-        )
-        self.message_user(request, f"Paid at the desk: {paid_text(paid, method)}")
-        return paid.booking
+        if add and form.cleaned_data.get("confirm_now"):
+            return confirm_walk_in(self, request, obj, form.cleaned_data)
+        return obj
 
     def update_object(self, request, obj, data, expected_version):
         if expected_version is not None and expected_version != obj.version:

@@ -17,6 +17,7 @@ from hotel.dynamo_admin.forms import MoneyField
 from hotel.errors import DomainError
 from hotel.templatetags.money import format_money
 from payments.folio.desk_confirm import PaymentNotRecorded, booking_confirm_paid_at_desk
+from payments.folio.models import CASH
 from payments.selectors import booking_amount_paid
 
 from .folio_forms import METHOD_LABELS, DeskPaymentFields
@@ -74,6 +75,21 @@ def confirm_paid_bookings(modeladmin, request, bookings: list[Booking]):
     if failed:
         modeladmin.message_user(request, "Not confirmed: " + " ".join(failed), messages.ERROR)
     return None
+
+
+def confirm_walk_in(modeladmin, request, booking: Booking, data: dict) -> Booking:
+    """A walk-in ticked "paid at the desk": confirmed, with the money taken on its bill
+    (the walk-in form's paid_amount — blank: the whole bill —, paid_method, paid_reference)."""
+    method = data.get("paid_method") or CASH
+    paid = booking_confirm_paid_at_desk(
+        booking_id=booking.bookingId,
+        amount=data.get("paid_amount"),
+        method=method,
+        reference=data.get("paid_reference") or None,
+        **who(request),
+    )
+    modeladmin.message_user(request, f"Paid at the desk: {paid_text(paid, method)}")
+    return paid.booking
 
 
 def paid_text(paid, method: str) -> str:

@@ -31,7 +31,7 @@ from payments.folio import desk
 from payments.folio.models import REVERSAL
 from payments.folio.posting import header_read
 from payments.folio.selectors import bill_dict
-from payments.folio.services import folio_sync
+from payments.folio.services import FolioState, folio_lines, folio_sync
 
 from .folio_forms import (
     AllowanceForm,
@@ -279,6 +279,14 @@ def _invoice(request, booking, bill: dict) -> str:
     return f"Invoice {number} issued for folio {folio_id}."
 
 
+def _stored_bill(booking) -> dict:
+    """The bill as stored (its folios and lines, for the forms' choices) without a sync: the
+    service the form calls syncs before it posts."""
+    header = header_read(booking.bookingId)
+    lines = folio_lines(booking.bookingId) if header is not None else []
+    return bill_dict(FolioState(booking=booking, header=header, lines=lines))
+
+
 def _valid(form) -> None:
     if not form.is_valid():
         raise ValidationFailed(f"Nothing was posted: {_errors(form)}")
@@ -312,8 +320,7 @@ class FolioDeskMixin:
         if allowed is None or not allowed(request):
             raise PermissionDenied
         try:
-            bill = bill_dict(folio_sync(booking_id=booking.bookingId, now=who(request)["now"]))
-            text = _run(op, request, booking, bill)
+            text = _run(op, request, booking, _stored_bill(booking))
         except DomainError as exc:
             messages.error(request, f"{booking.bookingId}: {exc.message}")
         else:
