@@ -191,3 +191,27 @@ def test_an_amount_without_paid_at_the_desk_is_an_error_on_the_form(desk, rooms)
     assert response.status_code == 200
     assert "Tick “Paid at the desk”" in " ".join(response.context["form"].errors["confirm_now"])
     assert Booking.count() == 0
+
+
+def test_a_payment_that_fails_after_the_confirm_says_so_and_keeps_the_booking(
+    desk, rooms, book, monkeypatch
+):
+    from hotel.errors import Conflict
+    from payments.folio import desk_confirm
+
+    def refuse(**kwargs):
+        raise Conflict("The business day is closed.", code="DAY_CLOSED")
+
+    monkeypatch.setattr(desk_confirm, "folio_payment", refuse)
+    booking = book("101", start=0)
+
+    response = desk.post(
+        actions(booking.bookingId),
+        {"action": "confirm", "post": "yes", "paid_method": "cash"},
+    )
+
+    [message] = messages_of(response)
+    assert "is confirmed, but the payment was not recorded" in message
+    assert "take it from the bill" in message
+    assert Booking.get(booking.bookingId).status == "confirmed"
+    assert payments_of(booking.bookingId) == []
