@@ -7,14 +7,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
+from django.conf import settings
 
 from bookings.rate_reads import rate_plans_all
 from hotel.dates import day_range_error
-from hotel.dynamo_admin.forms import DateInput, DynamoForm
+from hotel.dynamo_admin.forms import DateInput, DynamoForm, MoneyField
 from hotel.templatetags.money import format_money
 from rooms.models import STATUS_MAINTENANCE
 from rooms.room_types import room_type_choices
 from rooms.selectors import rooms_list
+
+from .folio_forms import MAX_REFERENCE, method_choices
 
 
 def room_choices(*, include: str | None = None) -> list[tuple[str, str]]:
@@ -153,3 +156,28 @@ class WalkInForm(BookingForm):
         help_text="Unticked, the room is only held (for the hold period) until someone "
         "confirms the booking.",
     )
+    paid_amount = MoneyField(
+        currency=settings.HOTEL_CURRENCY,
+        label="Amount taken",
+        required=False,
+        min_value=0,
+        help_text="Paid at the desk: blank takes the whole bill; 0 records no payment.",
+    )
+    paid_method = forms.ChoiceField(
+        label="Paid by", choices=method_choices, initial="cash", required=False
+    )
+    paid_reference = forms.CharField(
+        label="Payment reference",
+        required=False,
+        max_length=MAX_REFERENCE,
+        help_text="Till, terminal slip or transfer reference.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        taken = cleaned.get("paid_amount") or cleaned.get("paid_reference")
+        if taken and not cleaned.get("confirm_now"):
+            self.add_error(
+                "confirm_now", "Tick “Paid at the desk” to confirm and record the payment."
+            )
+        return cleaned

@@ -54,6 +54,8 @@ from payments.admin import payments_for_booking_page
 from .booking_forms import TYPE_CHOICE, BookingForm, WalkInForm, walk_in_prefill
 from .booking_terms import booking_terms_context
 from .cancel import cancel_bookings
+from .desk_confirm import confirm_paid_bookings, confirm_walk_in
+from .folio_desk import FolioDeskMixin, folio_context, folio_header_owes, transition_error
 from .room_desk import booking_room_context, room_label
 
 SOURCE_LABELS = {"web": "Website", "api": "API", "front_desk": "Front desk"}
@@ -117,7 +119,7 @@ class EmailFilter(AttributeFilter):
 # --- bookings -------------------------------------------------------------------------------------
 
 
-class BookingAdmin(DynamoModelAdmin):
+class BookingAdmin(FolioDeskMixin, DynamoModelAdmin):
     object_type = "bookings.booking"
     list_display = (
         "bookingId",
@@ -174,7 +176,7 @@ class BookingAdmin(DynamoModelAdmin):
         "updatedAt": "Last changed",
     }
     actions = ("confirm", "check_in", "check_in_anyway", "check_out", "cancel", "no_show")
-    object_actions = actions
+    object_actions = (*actions, "check_out_anyway")
     form = BookingForm
     change_form_template = "admin/bookings/booking/change_form.html"
     list_per_page = 50
@@ -302,6 +304,7 @@ class BookingAdmin(DynamoModelAdmin):
             "history_url": self.object_url(obj.bookingId, "history"),
             "terms": booking_terms_context(obj),
             "payments": payments_for_booking_page(request, obj.bookingId),
+            "bill": folio_context(request, obj),
             **booking_room_context(request, obj),
         }
 
@@ -354,9 +357,7 @@ class BookingAdmin(DynamoModelAdmin):
 
     def save_extra(self, request, obj, form, *, add):
         if add and form.cleaned_data.get("confirm_now"):
-            return services.booking_transition(
-                booking_id=obj.bookingId, to_status=CONFIRMED, **who(request)
-            )
+            return confirm_walk_in(self, request, obj, form.cleaned_data)
         return obj
 
     def update_object(self, request, obj, data, expected_version):
@@ -405,11 +406,14 @@ class BookingAdmin(DynamoModelAdmin):
         offered = {TRANSITION_ACTIONS[status][0] for status in allowed_targets(obj.status)}
         if "check_in" in offered and obj.roomId and room_state.checkin_needs_override(obj.roomId):
             offered.add("check_in_anyway")  # the room is dirty or out of service
+        if "check_out" in offered and folio_header_owes(obj.bookingId):
+            offered.add("check_out_anyway")  # managers: money owed, audited
         return {name: value for name, value in allowed.items() if name in offered}
 
     @action(description="Confirm (paid at desk)", permissions=["change"])
     def confirm(self, request, bookings):
-        self._transition(request, bookings, CONFIRMED)
+        """A page asking what was taken, then the confirm with the payment on the bill."""
+        return confirm_paid_bookings(self, request, bookings)
 
     @action(description="Check in", permissions=["change"])
     def check_in(self, request, bookings):
@@ -445,7 +449,7 @@ class BookingAdmin(DynamoModelAdmin):
                     booking_id=booking.bookingId, to_status=to_status, **options, **who(request)
                 )
             except DomainError as exc:
-                failed.append(f"{booking.bookingId}: {exc.message}")
+                failed.append(f"{booking.bookingId}: {transition_error(request, exc)}")
             else:
                 moved.append(booking.bookingId)
         if moved:

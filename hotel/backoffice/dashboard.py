@@ -17,17 +17,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from bookings import selectors, services
-from bookings.booking_terms import booking_balance_due, booking_payment_terms
 from bookings.exceptions import RoomNotReady
 from bookings.kpis import OCCUPANCY_DAYS, dashboard_kpis
 from bookings.models import CHECKED_IN, CHECKED_OUT, Booking
-from bookings.rate_terms import PREPAY
 from hotel.dynamo_admin import who
 from hotel.dynamo_admin.charts import Bar, bar_chart, meter
 from hotel.errors import DomainError
-from hotel.templatetags.money import format_money
-from payments.selectors import booking_amount_paid
 
+from .balances import arrival_balances, departure_balances
 from .common import (
     admin_site,
     base_context,
@@ -40,7 +37,7 @@ from .common import (
     period_label,
     read_period,
 )
-from .night_audit import departure_balances, night_audit_context
+from .night_audit import night_audit_context
 
 
 @dataclass
@@ -56,21 +53,8 @@ class StayRow:
     bill: str = ""  # a departure's bill balance, formatted ("" without a bill)
 
 
-def _balance_label(booking) -> str:
-    """What a deposit or at_hotel arrival still owes at check-in ("" for prepaid terms, or
-    nothing left). One Query of the booking's payments, for those arrivals only."""
-    terms = booking_payment_terms(booking)
-    if terms == PREPAY:
-        return ""
-    due = booking_balance_due(booking, paid=booking_amount_paid(booking_id=booking.bookingId))
-    if not due:
-        return ""
-    label = "deposit paid" if terms == "deposit" else "card guarantee"
-    return f"{format_money(due, booking.currency)} ({label})"
-
-
 def _stay_rows(
-    bookings, *, today: date, balances: bool = False, bills: dict | None = None
+    bookings, *, today: date, balances: dict | None = None, bills: dict | None = None
 ) -> list[StayRow]:
     admin = admin_site().get_model_admin(Booking)
     rows = []
@@ -85,7 +69,7 @@ def _stay_rows(
                 leaves="today" if check_out == today else day_label(check_out),
                 overdue=check_out < today,
                 room=b.roomId or "",
-                balance=_balance_label(b) if balances else "",
+                balance=(balances or {}).get(b.bookingId, ""),
                 bill=(bills or {}).get(b.bookingId, ""),
             )
         )
@@ -122,7 +106,9 @@ def dashboard_view(request):
     if kpis.desk is not None:
         desk = kpis.desk
         context.update(
-            arrivals=_stay_rows(desk.arrivals, today=today, balances=True),
+            arrivals=_stay_rows(
+                desk.arrivals, today=today, balances=arrival_balances(desk.arrivals)
+            ),
             held_arrivals=_stay_rows(desk.held_arrivals, today=today),
             departures=_stay_rows(
                 desk.departures, today=today, bills=departure_balances(desk.departures)

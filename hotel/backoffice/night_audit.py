@@ -1,6 +1,5 @@
 """The night audit on the dashboard: the last closed business day and its report, the
-"Run night audit" button (managers and accountants; it POSTs here), and the bills'
-balances of today's departures (one BatchGet of the folio headers for the whole list).
+"Run night audit" button (managers and accountants; it POSTs here).
 The audit itself is payments.night_audit.services; this page parses, calls and renders.
 """
 
@@ -15,9 +14,7 @@ from django.urls import reverse
 from bookings.clock import hotel_today
 from hotel.dynamo_admin import who
 from hotel.errors import DomainError
-from hotel.templatetags.money import format_money
 from payments.folio.business_day import last_closed_day
-from payments.night_audit.selectors import folio_headers
 from payments.night_audit.services import day_report, night_audit_run
 
 from .common import day_label, money
@@ -27,15 +24,6 @@ CLOSE_PERM = "payments.close_business_day"
 
 def may_run_audit(request) -> bool:
     return request.user.has_perm(CLOSE_PERM)
-
-
-def departure_balances(bookings) -> dict[str, str]:
-    """bookingId → the bill's balance, formatted ("" when there is no bill yet)."""
-    headers = folio_headers(b.bookingId for b in bookings)
-    return {
-        booking_id: format_money(header.balance, header.currency)
-        for booking_id, header in headers.items()
-    }
 
 
 def _rows(report: dict) -> list[tuple[str, str]]:

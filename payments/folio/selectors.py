@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .models import FIRST_FOLIO, REVERSAL, FolioLine
+from collections.abc import Iterable
+
+from .models import FIRST_FOLIO, REVERSAL, Folio, FolioLine
 from .services import FolioState, payer_of
 
 
@@ -70,3 +72,10 @@ def bill_dict(state: FolioState) -> dict:
         "balance": state.balance,
         "currency": currency,
     }
+
+
+def folio_headers(booking_ids: Iterable[str]) -> dict[str, Folio]:
+    """The bills' headers of `booking_ids` (those opened): one BatchGet (in pages of 100),
+    not one read per booking. A header holds the running balance; no line is read."""
+    ids = list(dict.fromkeys(booking_ids))
+    return {header.bookingId: header for header in Folio.batch_get(ids)} if ids else {}

@@ -13,7 +13,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from bookings.inventory import inventory_read
 from bookings.models import CHECKED_IN, CHECKED_OUT, CONFIRMED, NO_SHOW, Booking
-from payments.folio.models import STATE_DAY, BusinessDay, Folio, FolioLine
+from payments.folio.models import STATE_DAY, BusinessDay, FolioLine
 from rooms.room_types import room_types_all
 
 
@@ -98,12 +98,6 @@ def rooms_available(*, day: date) -> int:
         item = counters.get((kind.roomType, day))
         total += item.sellable if item is not None else (kind.sellableRooms or 0)
     return max(0, total)
-
-
-def folio_headers(booking_ids: Iterable[str]) -> dict[str, Folio]:
-    """The bills' headers of `booking_ids`: one BatchGet (in pages of 100), not one per id."""
-    ids = list(dict.fromkeys(booking_ids))
-    return {header.bookingId: header for header in Folio.batch_get(ids)} if ids else {}
 
 
 def business_day_get(day: date) -> BusinessDay | None:

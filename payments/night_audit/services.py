@@ -46,6 +46,7 @@ from hotel.dynamo import commit
 from hotel.errors import Conflict, DomainError, NotFound, ValidationFailed
 from payments.folio.business_day import last_closed_day
 from payments.folio.models import STATE_DAY, BusinessDay
+from payments.folio.selectors import folio_headers
 from payments.folio.services import folio_sync
 
 from . import selectors
@@ -215,7 +216,7 @@ def _store_report(day: date, *, now: datetime, stays: selectors.DayStays | None 
     stays = stays or selectors.day_stays(day=day)
     lines = selectors.day_lines(day=day)
     in_house = [b.bookingId for b in stays.staying]
-    headers = selectors.folio_headers(in_house)
+    headers = folio_headers(in_house)
     report = daily_report(
         day=day,
         currency=settings.HOTEL_CURRENCY,
@@ -241,7 +242,7 @@ def _store_report(day: date, *, now: datetime, stays: selectors.DayStays | None 
 
 
 def _no_show_fees(bookings) -> list[dict]:
-    headers = selectors.folio_headers(b.bookingId for b in bookings)
+    headers = folio_headers(b.bookingId for b in bookings)
     rows = []
     for booking in sorted(bookings, key=lambda b: b.bookingId):
         header = headers.get(booking.bookingId)

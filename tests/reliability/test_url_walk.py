@@ -174,6 +174,7 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "rate_plan": "FLEX",  # always there, stored or not
         "code": world["promo"],
         "kind": "bookings",
+        "op": "charge",  # the booking page's bill forms (admin/…/folio/<op>/)
         "app_label": "rooms",
         "url": "no-such-page/",
         "number": world.get("invoice", "2026-000001"),  # an invoice (staff only)

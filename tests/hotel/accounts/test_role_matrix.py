@@ -58,6 +58,7 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "bookings_booking_change": BOOKING_STAFF,
     "bookings_booking_history": BOOKING_STAFF,
     "bookings_booking_actions": BOOKING_STAFF,  # GET only goes back to the booking page
+    "bookings_booking_folio": BOOKING_STAFF,  # the bill's forms: GET goes back to the booking
     "bookings_booking_delete": NONE,  # cancelled, never deleted
     "bookings_rateruleitem_changelist": DESK,
     "bookings_rateruleitem_add": frozenset({M}),
@@ -115,12 +116,13 @@ ADMIN_ACTIONS: dict[tuple[str, str], frozenset[str]] = {
     ("bookings.booking", "check_in"): DESK,
     ("bookings.booking", "check_in_anyway"): DESK,
     ("bookings.booking", "check_out"): DESK,
+    ("bookings.booking", "check_out_anyway"): frozenset({M}),  # with a balance due, audited
     ("bookings.booking", "cancel"): CANCEL,
     ("bookings.booking", "no_show"): DESK,
     ("payments.payment", "refund"): REPORTS,
 }
 # Actions that first answer a confirmation page (200) to those who may run them.
-CONFIRMED_ACTIONS = {("bookings.booking", "cancel")}
+CONFIRMED_ACTIONS = {("bookings.booking", "cancel"), ("bookings.booking", "confirm")}
 # POSTs of the back-office pages: URL name -> roles that may send them.
 BACKOFFICE_POSTS = {
     "backoffice_stay": DESK,
@@ -129,6 +131,15 @@ BACKOFFICE_POSTS = {
     "backoffice_booking_room": DESK,
     "backoffice_rates": frozenset({M}),
     "backoffice_night_audit": REPORTS,
+}
+# The booking page's bill forms (hotel/backoffice/folio_desk.py): op -> roles that may post.
+FOLIO_POSTS = {
+    "charge": DESK | {ACC},
+    "payment": DESK | {ACC},
+    "split": DESK | {ACC},
+    "invoice": DESK | {ACC},
+    "reverse": REPORTS,
+    "allowance": REPORTS,
 }
 
 # --- the API: (route name, method) -> "public", or roles; guest-token routes answer 404 -----------
@@ -244,7 +255,7 @@ def admin_urls(ids: dict[str, str]) -> list[tuple[str, str]]:
         if "<path:object_id>" in url:
             model = pattern.name.split("_")[0] + "_" + pattern.name.split("_")[1]
             url = url.replace("<path:object_id>", ids[model])
-        url = url.replace("<str:kind>", "bookings")
+        url = url.replace("<str:kind>", "bookings").replace("<slug:op>", "charge")
         result.append((pattern.name, url))
     return result
 
@@ -472,6 +483,13 @@ def test_admin_actions_by_role(world, make_staff, role):
         expected = 302 if role in allowed else 403
         if response.status_code != expected:
             wrong.append(f"{name}: {response.status_code}, expected {expected}")
+
+    booking_id = world["booking"].bookingId
+    for op, allowed in FOLIO_POSTS.items():  # empty forms: a message, nothing posted
+        response = client.post(f"/admin/bookings/booking/{booking_id}/folio/{op}/", {})
+        expected = 302 if role in allowed else 403
+        if response.status_code != expected:
+            wrong.append(f"folio {op}: {response.status_code}, expected {expected}")
 
     assert wrong == []
 

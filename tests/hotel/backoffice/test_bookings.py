@@ -15,7 +15,7 @@ from hotel.accounts import roles
 from hotel.admin_site import site
 from hotel.audit.selectors import audit_for_object
 from rooms.models import Room
-from tests.helpers import next_link, room_ids, settle_bill
+from tests.helpers import next_link, room_ids
 
 LIST = "/admin/bookings/booking/"
 ADD = LIST + "add/"
@@ -33,6 +33,13 @@ def day(offset: int) -> str:
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def settle(client, booking) -> None:
+    """Take what the guest owes in cash from the booking page's bill."""
+    amount = f"{booking.totalPrice / 100:.2f}"
+    url = page(booking.bookingId, "folio/payment")
+    assert client.post(url, {"amount": amount, "method": "cash"}).status_code == 302
 
 
 @pytest.fixture
@@ -219,7 +226,15 @@ def test_the_booking_page_shows_nights_price_and_audit(front_desk, rooms, book):
 def test_confirming_keeps_the_nights_and_shows_in_the_audit_trail(front_desk, rooms, book):
     booking = book("101", start=3)
 
-    response = front_desk.post(page(booking.bookingId, "actions"), {"action": "confirm"})
+    response = front_desk.post(
+        page(booking.bookingId, "actions"),
+        {
+            "action": "confirm",
+            "post": "yes",
+            "paid_method": "cash",
+            f"amount-{booking.bookingId}": "0",
+        },
+    )
 
     assert response.status_code == 302
     assert response["Location"] == page(booking.bookingId)
@@ -262,6 +277,7 @@ def test_check_in_and_check_out_change_the_room(front_desk, rooms, book):
 
     assert Booking.get(booking.bookingId).status == "checked-in"
     assert Room.get("101").status == "occupied"
+    settle(front_desk, booking)  # no check-out with money owed (payments.folio.checkout)
 
     response = front_desk.post(page(booking.bookingId, "actions"), {"action": "check_out"})
 
@@ -287,7 +303,9 @@ def test_confirming_an_expired_hold_explains_why(front_desk, rooms, book):
     booking = book("101", start=3, now=timezone.now() - timedelta(days=3))
 
     response = front_desk.post(
-        page(booking.bookingId, "actions"), {"action": "confirm"}, follow=True
+        page(booking.bookingId, "actions"),
+        {"action": "confirm", "post": "yes", "paid_method": "cash"},
+        follow=True,
     )
 
     assert response.status_code == 200
@@ -524,6 +542,8 @@ def test_bulk_confirm_reports_each_success_and_failure(front_desk, rooms, book):
         LIST,
         {
             "action": "confirm",
+            "post": "yes",
+            "paid_method": "cash",
             "_selected_action": [first.bookingId, second.bookingId, in_house.bookingId],
         },
         follow=True,
@@ -553,8 +573,8 @@ def test_each_list_action_moves_the_selected_bookings(
     data = {"action": action, "_selected_action": [booking.bookingId]}
     if action == "cancel":  # confirmed on its page, which showed no refund (nothing paid)
         data.update({"post": "yes", f"quoted-{booking.bookingId}": "0"})
-    if action == "check_out":  # the guest pays the bill first (no check-out with money owed)
-        settle_bill(booking.bookingId)
+    if action == "check_out":
+        settle(front_desk, booking)
 
     response = front_desk.post(LIST, data)
 
@@ -597,7 +617,14 @@ MATRIX = [
     ),
     ("add form", "get", ADD, None, {**STAFF, MANAGER: 200, FRONT_DESK: 200}),
     ("add", "post", ADD, walk_in(checkIn=day(20), checkOut=day(21)), STAFF),
-    ("list action", "post", LIST, {"action": "confirm", "_selected_action": ["{id}"]}, STAFF),
+    # Confirm (paid at desk) answers its page (200): what was taken, then the confirm.
+    (
+        "list action",
+        "post",
+        LIST,
+        {"action": "confirm", "_selected_action": ["{id}"]},
+        {**STAFF, MANAGER: 200, FRONT_DESK: 200},
+    ),
     # Cancel answers its confirmation page (200) to those who may cancel (accountants too).
     (
         "page action",
