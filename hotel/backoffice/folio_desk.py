@@ -11,8 +11,6 @@ managers check out with money owed.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from datetime import datetime
 
 from django.contrib import messages
@@ -32,6 +30,7 @@ from payments.folio.models import REVERSAL
 from payments.folio.posting import header_read
 from payments.folio.selectors import bill_dict
 from payments.folio.services import FolioState, folio_lines, folio_sync
+from payments.invoices.services import invoice_issue
 
 from .folio_forms import (
     AllowanceForm,
@@ -50,7 +49,6 @@ KIND_LABELS = {
     "refund": "Refund",
     "reversal": "Reversal",
 }
-INVOICE_SERVICES = "payments.invoices.services"
 
 
 # --- who may do what ------------------------------------------------------------------------------
@@ -84,20 +82,6 @@ OPERATIONS = {
     "reverse": may_reverse,
     "allowance": may_reverse,
 }
-
-
-# --- invoices: wired when payments.invoices exists ------------------------------------------------
-
-
-def invoice_issuer():
-    """payments.invoices.services.invoice_issue, or None while that module is not installed
-    (invoices are built separately; the button appears once it is)."""
-    try:
-        if importlib.util.find_spec(INVOICE_SERVICES) is None:
-            return None
-    except ModuleNotFoundError:  # payments.invoices itself is missing
-        return None
-    return getattr(importlib.import_module(INVOICE_SERVICES), "invoice_issue", None)
 
 
 # --- how the bill reads ---------------------------------------------------------------------------
@@ -160,7 +144,7 @@ def folio_context(request, booking) -> dict:
         "payment_form": PaymentForm(initial={"amount": owed or None}, **forms) if posting else None,
         "allowance_form": AllowanceForm(**forms) if reversing else None,
         "split_form": SplitForm(**forms) if posting else None,
-        "invoice_enabled": posting and invoice_issuer() is not None,
+        "invoice_enabled": posting,
         "can_check_out": booking.status == CHECKED_IN
         and request.user.has_perm("bookings.change_booking"),
         "can_check_out_anyway": booking.status == CHECKED_IN
@@ -270,13 +254,9 @@ def _run(op: str, request, booking, bill: dict) -> str:
 
 
 def _invoice(request, booking, bill: dict) -> str:
-    issue = invoice_issuer()
-    if issue is None:
-        raise ValidationFailed("Invoices are not available in this installation yet.")
     folio_id = request.POST.get("folio") or bill["folios"][0]["folioId"]
-    invoice = issue(booking_id=booking.bookingId, folio_id=folio_id, **who(request))
-    number = getattr(invoice, "number", None) or (invoice or {}).get("number")
-    return f"Invoice {number} issued for folio {folio_id}."
+    invoice = invoice_issue(booking_id=booking.bookingId, folio_id=folio_id, **who(request))
+    return f"Invoice {invoice.number} issued for folio {folio_id}."
 
 
 def _stored_bill(booking) -> dict:

@@ -1,5 +1,5 @@
 """The PDF of an issued invoice in the default storage (django-storages: S3 in the cloud,
-the file system locally), under `invoices/<year>/<number>.pdf`.
+the file system locally), under `invoices/<year>/<number>-<bookingId>.pdf`.
 
 An invoice never changes, so its PDF is rendered once and kept; if the first rendering
 failed (it runs after the write, see payments.invoices.emails), the first download renders
@@ -13,7 +13,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from .models import Invoice
+from .models import Invoice, invoice_pdf_key
 from .pdf import render_pdf
 
 logger = logging.getLogger("payments.invoices")
@@ -21,7 +21,9 @@ logger = logging.getLogger("payments.invoices")
 
 def invoice_pdf_stored(invoice: Invoice) -> str:
     """Store the invoice's PDF unless it is there already; return its key."""
-    key = invoice.pdfKey or f"invoices/{invoice.year}/{invoice.number}.pdf"
+    key = invoice.pdfKey or invoice_pdf_key(
+        year=invoice.year, number=invoice.number, booking_id=invoice.bookingId
+    )
     if not default_storage.exists(key):
         default_storage.save(key, ContentFile(render_pdf(invoice)))
     return key

@@ -75,3 +75,9 @@ class InvoiceCounter(Model):
 
     counter = UnicodeAttribute(hash_key=True)  # "SERIES#YEAR", e.g. "#2026", "CN#2026"
     last = IntegerAttribute(default=0)
+
+
+def invoice_pdf_key(*, year: int | str, number: str, booking_id: str) -> str:
+    """Where an invoice's PDF is kept: by year, number and booking, so a stage whose tables
+    were emptied (numbers start again) never serves another booking's old PDF."""
+    return f"invoices/{year}/{number}-{booking_id}.pdf"

@@ -31,7 +31,7 @@ from payments.folio.models import Folio
 from payments.folio.posting import folio_entry, header_read
 from payments.folio.services import folio_lines, folio_sync
 
-from .models import CREDIT_NOTE, INVOICE, Invoice
+from .models import CREDIT_NOTE, INVOICE, Invoice, invoice_pdf_key
 from .numbering import commit_or_lose, counter_read, counter_step, invoice_number, race
 from .snapshot import folio_snapshot, hotel_legal, negated
 
@@ -150,7 +150,7 @@ def _invoice(
         issueDate=hotel_today(now).isoformat(),
         issuedAt=now,
         issuedBy=actor,
-        pdfKey=f"invoices/{year}/{number}.pdf",
+        pdfKey=invoice_pdf_key(year=year, number=number, booking_id=booking_id),
     )
 
 
@@ -286,7 +286,7 @@ def invoice_credit(
             issueKey=key,
             creditOf=number,
             reason=reason,
-            pdfKey=f"invoices/{year}/{credit_number}.pdf",
+            pdfKey=invoice_pdf_key(year=year, number=credit_number, booking_id=original.bookingId),
         )
         expected = header.revision if header is not None else None
         if header is not None:

@@ -13,11 +13,13 @@ import re
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from bookings.models import Booking
 from hotel.accounts import roles
-from hotel.backoffice.folio_desk import invoice_issuer
+from hotel.templatetags.money import format_money
 from payments.folio.models import Folio, FolioLine
+from payments.invoices.selectors import booking_invoices
 from tests.browser.conftest import DESKTOP, _new_page
 from tests.browser.test_backoffice import sign_in
 
@@ -40,9 +42,13 @@ def invoice_step(page, booking_id: str) -> None:
     page.click("#invoice-form input[type=submit]")
     page.wait_for_selector(".messagelist .success")
     number = re.search(r"Invoice (\S+) issued", page.locator(".messagelist").inner_text())[1]
-    pdf = page.request.get(f"/api/invoices/{number}/pdf")
-    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
-    assert pdf.body().startswith(b"%PDF")
+    with page.expect_download() as download:
+        page.click(f"a[href='/api/invoices/{number}/pdf']")
+    text = "\n".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+    assert number in text and booking_id in text
+    [invoice] = booking_invoices(booking_id)
+    assert invoice.number == number
+    assert "Minibar" in text and format_money(invoice.total, invoice.currency) in text, text
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE_360], ids=["desktop", "phone-360"])
@@ -109,9 +115,8 @@ def test_the_desk_checks_a_walk_in_in_posts_extras_takes_cash_and_checks_out(
         assert ("payment", "payment", "terminal") in kinds
         assert ("payment", "payment", "cash") in kinds
 
-        # --- the last step: enabled once payments.invoices is merged -------------------------
-        if invoice_issuer() is not None:
-            invoice_step(page, booking_id)
+        # --- the invoice, issued from the bill, its PDF downloaded and read ------------------
+        invoice_step(page, booking_id)
         assert page.js_errors == []
     finally:
         context.close()

@@ -74,10 +74,10 @@ def test_the_booking_page_shows_the_bill_with_the_nights_and_what_the_guest_owes
     assert "Folio F1 · Walk In" in bill
     assert bill.count(">Charge<") >= 2  # one line per night
     assert "Guest owes ₹224.00" in bill
-    for form in ("charge-form", "payment-form", "split-form", "bill-check-out"):
+    for form in ("charge-form", "payment-form", "split-form", "bill-check-out", "invoice-form"):
         assert f'id="{form}"' in bill
-    for form in ("reverse-form", "allowance-form", "invoice-form", "bill-check-out-anyway"):
-        assert f'id="{form}"' not in bill  # not the front desk's (no invoices module yet)
+    for form in ("reverse-form", "allowance-form", "bill-check-out-anyway"):
+        assert f'id="{form}"' not in bill  # not the front desk's
     assert 'name="amount" value="224.00"' in bill  # the payment is prefilled with the balance
 
 
@@ -283,27 +283,20 @@ def test_a_split_without_lines_or_payer_is_refused(desk, in_house):
 # --- invoice, permissions, methods ----------------------------------------------------------------
 
 
-def test_the_invoice_button_says_invoices_are_not_available_yet(desk, in_house):
+def test_the_invoice_button_refuses_a_bill_that_owes_and_issues_a_settled_one(desk, in_house):
+    from payments.invoices.selectors import booking_invoices
+
+    refused = desk.post(folio_url(in_house.bookingId, "invoice"))
+    assert "224" in messages_of(refused)[0] and booking_invoices(in_house.bookingId) == []
+
+    desk.post(folio_url(in_house.bookingId, "payment"), {"amount": "224.00", "method": "cash"})
     response = desk.post(folio_url(in_house.bookingId, "invoice"))
 
-    assert "Invoices are not available" in messages_of(response)[0]
-
-
-def test_the_invoice_view_calls_invoice_issue_once_it_exists(desk, in_house, monkeypatch):
-    from hotel.backoffice import folio_desk
-
-    calls = []
-
-    def issue(**kwargs):
-        calls.append(kwargs)
-        return {"number": "2026-000001"}
-
-    monkeypatch.setattr(folio_desk, "invoice_issuer", lambda: issue)
-
-    response = desk.post(folio_url(in_house.bookingId, "invoice"))
-
-    assert "Invoice 2026-000001 issued for folio F1" in messages_of(response)[0]
-    assert calls[0]["booking_id"] == in_house.bookingId and calls[0]["folio_id"] == "F1"
+    [invoice] = booking_invoices(in_house.bookingId)
+    assert f"Invoice {invoice.number} issued for folio F1" in messages_of(response)[-1]
+    assert invoice.total == 22400
+    page_text = desk.get(page(in_house.bookingId)).content.decode()
+    assert f"/api/invoices/{invoice.number}/pdf" in page_text  # the PDF, from the bill
 
 
 @pytest.mark.parametrize("role", [roles.HOUSEKEEPING])

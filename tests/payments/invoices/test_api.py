@@ -66,7 +66,8 @@ def test_no_invoice_while_the_guest_owes_then_one_once_paid(api, stay):
     assert stay.bookingId in text
     assert format_money(paid, stay.currency) in text
     assert "Minibar" in text and "Walk In" in text
-    assert default_storage.exists(f"invoices/{invoice['issueDate'][:4]}/{invoice['number']}.pdf")
+    year, number = invoice["issueDate"][:4], invoice["number"]
+    assert default_storage.exists(f"invoices/{year}/{number}-{invoice['bookingId']}.pdf")
 
     sent = [m for m in mail.outbox if invoice["number"] in m.subject]
     assert len(sent) == 1 and sent[0].to == ["walk@in.test"]
@@ -189,7 +190,7 @@ def test_a_failed_invoice_email_is_sent_later_with_its_pdf(api, stay, settings):
     settings.EMAIL_BACKEND = "tests.payments.test_emails.BrokenBackend"
     invoice = issue(api.as_role(roles.FRONT_DESK), stay.bookingId).json()
     (queued,) = [x for x in OutboxEmail.scan() if invoice["number"] in x.subject]
-    assert queued.attachments[0]["key"].endswith(f"{invoice['number']}.pdf")
+    assert queued.attachments[0]["key"].endswith(f"{invoice['number']}-{stay.bookingId}.pdf")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox.clear()
     assert emails_send_pending(now=timezone.now()) == 1
