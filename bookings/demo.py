@@ -63,8 +63,12 @@ def _marker(today) -> str:
     return f"seed-{today:%Y%m%d}@demo.hotel"
 
 
-def seed_demo_bookings(*, now: datetime, log=print) -> int:
-    """Create today's demo bookings unless they exist. Returns how many were made."""
+def seed_demo_bookings(*, now: datetime, log=print, settle=None) -> int:
+    """Create today's demo bookings unless they exist. Returns how many were made.
+
+    `settle(booking_id, when)` pays a departing guest's bill before the check-out (payments
+    passes it: a check-out with money owed is refused); without it the demo's departed
+    guests are checked out as if a manager had overridden the balance."""
     today = hotel_today(now)
     marker = _marker(today)
     if next(iter(Booking.by_guest.query(marker, limit=1)), None) is not None:
@@ -105,8 +109,14 @@ def seed_demo_bookings(*, now: datetime, log=print) -> int:
                     "cancelled": booked_at + timedelta(days=1),
                     "no-show": arrival_time + timedelta(hours=12),
                 }[step]
+                if step == "checked-out" and settle is not None:
+                    settle(booking.bookingId, when)
                 booking_transition(
-                    booking_id=booking.bookingId, to_status=step, actor=ACTOR, now=when
+                    booking_id=booking.bookingId,
+                    to_status=step,
+                    actor=ACTOR,
+                    now=when,
+                    override_balance=settle is None,
                 )
         except DomainError as exc:
             log(f"  skipped a demo stay in {room_id}: {exc.message}")

@@ -84,7 +84,7 @@ class SplitInput(StrictInputSerializer):
     payer = PayerSerializer(required=False)
 
 
-class LineOutput(serializers.Serializer):
+class FolioLineOutput(serializers.Serializer):
     lineId = serializers.CharField()
     folioId = serializers.CharField()
     kind = serializers.CharField()
@@ -112,7 +112,7 @@ class LineOutput(serializers.Serializer):
 class FolioOutput(serializers.Serializer):
     folioId = serializers.CharField()
     payer = PayerSerializer()
-    lines = LineOutput(many=True)
+    lines = FolioLineOutput(many=True)
     balance = serializers.IntegerField()
     currency = serializers.CharField()
     invoice = serializers.CharField(allow_null=True)

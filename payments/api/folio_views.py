@@ -23,7 +23,7 @@ from .folio_serializers import (
     AllowanceInput,
     BillOutput,
     ChargeInput,
-    LineOutput,
+    FolioLineOutput,
     PaymentLineInput,
     RefundLineInput,
     ReverseInput,
@@ -78,7 +78,7 @@ class FolioChargeView(APIView):
 
     @extend_schema(
         request=ChargeInput,
-        responses={201: LineOutput},
+        responses={201: FolioLineOutput},
         parameters=IDEMPOTENCY,
         operation_id="bookings_folio_charge",
     )
@@ -107,7 +107,7 @@ class FolioPaymentView(APIView):
 
     @extend_schema(
         request=PaymentLineInput,
-        responses={201: LineOutput},
+        responses={201: FolioLineOutput},
         parameters=IDEMPOTENCY,
         operation_id="bookings_folio_payment",
     )
@@ -167,7 +167,7 @@ class FolioRefundView(APIView):
 
     @extend_schema(
         request=RefundLineInput,
-        responses={201: LineOutput},
+        responses={201: FolioLineOutput},
         parameters=IDEMPOTENCY,
         operation_id="bookings_folio_refund",
     )
@@ -193,7 +193,7 @@ class FolioAllowanceView(APIView):
 
     @extend_schema(
         request=AllowanceInput,
-        responses={201: LineOutput},
+        responses={201: FolioLineOutput},
         parameters=IDEMPOTENCY,
         operation_id="bookings_folio_allowance",
     )
@@ -219,7 +219,7 @@ class FolioReverseView(APIView):
 
     @extend_schema(
         request=ReverseInput,
-        responses={201: LineOutput},
+        responses={201: FolioLineOutput},
         parameters=IDEMPOTENCY,
         operation_id="bookings_folio_reverse",
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from bookings.demo import seed_demo_bookings
 from bookings.models import Booking
 from hotel.accounts import roles
+from payments.folio.demo import demo_settle
 from rooms.demo import demo_rooms
 from rooms.models import Room
 from rooms.services import room_create
@@ -24,7 +25,7 @@ def demo_hotel():
     now = timezone.now()
     for data in demo_rooms():
         room_create(data=data, actor="test", now=now)
-    seed_demo_bookings(now=now, log=lambda _msg: None)
+    seed_demo_bookings(now=now, log=lambda _msg: None, settle=demo_settle)
 
 
 def sign_in(page, user, landing=r"/admin/dashboard/$"):

@@ -1,6 +1,7 @@
-"""`manage.py seed_demo`: the demo hotel for `make run` — its rooms (rooms.demo), then demo
-bookings around today (bookings.demo), then the demo manager. Here, not in rooms, because
-it seeds bookings too: rooms never import bookings."""
+"""`manage.py seed_demo`: the demo hotel for `make run` — its rooms (rooms.demo), rates, then
+demo bookings around today (bookings.demo) whose departed guests paid their bills at the desk
+(payments.folio.demo), then the demo manager. Here, in payments, because it seeds bills too:
+rooms and bookings never import payments."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -10,6 +11,7 @@ from bookings.demo import seed_demo_bookings
 from bookings.rate_demo import seed_demo_rates
 from hotel.accounts import roles
 from hotel.accounts.services import staff_create, staff_get
+from payments.folio.demo import demo_settle
 from rooms.demo import seed_demo_rooms
 
 
@@ -22,7 +24,9 @@ class Command(BaseCommand):
         now = timezone.now()
         seed_demo_rooms(now=now, log=lambda msg: self.stdout.write(f"  {msg}"))
         seed_demo_rates(now=now, log=lambda msg: self.stdout.write(f"  {msg}"))
-        seed_demo_bookings(now=now, log=lambda msg: self.stdout.write(f"  {msg}"))
+        seed_demo_bookings(
+            now=now, log=lambda msg: self.stdout.write(f"  {msg}"), settle=demo_settle
+        )
         email = settings.HOTEL_DEMO_EMAIL
         if staff_get(email=email) is None:
             staff_create(
