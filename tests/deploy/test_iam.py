@@ -106,10 +106,13 @@ def test_every_registered_table_is_in_some_function_policy():
     assert set(tables_of(all_functions()["all"])) == registered
 
 
-def test_only_the_bookings_function_sends_email_and_nobody_gets_every_table_but_all():
+def test_only_the_bookings_and_payments_functions_send_email_and_nobody_gets_every_table_but_all():
+    # bookings: confirmations, cancellations; payments: invoices (with their PDF) and the
+    # "your booking changed" email its money-moving changes send.
     assert [n for n in POLICIES if "GuestEmail" in {s["Sid"] for s in statements(n)}] == [
         "all",
         "bookings",
+        "payments",
     ]
     # The rooms function may publish domain events (a room taken out of sale expires the
     # lapsed holds that still count on its nights: bookings.capacity) but never sends mail.
