@@ -6,15 +6,16 @@ Starts an in-memory DynamoDB Local, creates rooms and confirmed 2-night stays, a
 operation through Django's test client (as the desk's API does) under bench/capacity.py's
 CapacityMeter (what DynamoDB reports with ReturnConsumedCapacity), then prints read and write
 units per operation: opening a bill, reading one in line, a charge, a desk payment, a
-check-out through the balance guard, and (when those modules are installed) issuing an
-invoice and a night audit. DynamoDB Local reports the units a table would bill: a write in a
-transaction counts 2 per KB, a GSI write 1 more.
+check-out through the balance guard, and issuing the invoice (its PDF stored and emailed
+after the write). The units are what DynamoDB Local reports (ReturnConsumedCapacity): a write
+inside a transaction counts 2 per KB; its GSI copies are not always included in that figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 from datetime import UTC, datetime, timedelta
 
 PASSWORD = "bench-pass-2026"
@@ -26,6 +27,7 @@ def _setup() -> None:
         HOTEL_TABLE_PREFIX="folio",
         DJANGO_SETTINGS_MODULE="hotel.settings",
         STRIPE_API_BASE="http://127.0.0.1:9",  # never called: desk payments only
+        HOTEL_DATA_DIR=tempfile.mkdtemp(prefix="hotel-bench-folio-"),  # media: invoice PDFs
     )
     import django
 
@@ -111,6 +113,7 @@ def measure(samples: int) -> dict:
         "check out (balance guard)": lambda b: api(
             "put", f"/api/bookings/{b}/status", {"status": "checked-out"}
         ),
+        "issue the invoice (PDF, email)": lambda b: api("post", f"/api/bookings/{b}/invoices", {}),
     }
     results = {}
     for name, step in steps.items():
