@@ -20,16 +20,42 @@ class PayerSerializer(serializers.Serializer):
 
 
 class ChargeInput(StrictInputSerializer):
-    description = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=200, required=False)
     amount = serializers.IntegerField(
-        min_value=0, max_value=MAX_AMOUNT, help_text="Per unit, tax included, minor units."
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        required=False,
+        help_text="Per unit, tax included, minor units.",
     )
-    quantity = serializers.IntegerField(min_value=1, max_value=1000, default=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=1000, required=False)
     taxCategory = serializers.CharField(max_length=40, default="standard")
     category = serializers.ChoiceField(choices=DESK_CATEGORIES, default="other")
-    code = serializers.CharField(max_length=40, required=False)
+    code = serializers.CharField(
+        max_length=40,
+        required=False,
+        help_text="An extra of the catalog: alone (with `quantity`), it is sold at its price and "
+        "unit, its daily stock taken; with `description` and `amount`, a charge tagged with it.",
+    )
     folioId = serializers.RegexField(r"^F[0-9]{1,3}$", required=False)
     date = serializers.DateField(required=False, help_text="The day it is for; not a closed one.")
+
+    def rule_errors(self, values, errors):
+        """`description` and `amount`, unless `code` alone names an extra of the catalog."""
+        if "code" in values or "code" in errors:
+            if ("description" in values) != ("amount" in values):
+                missing = "amount" if "description" in values else "description"
+                return {missing: ["Give description and amount together, or the code alone."]}
+            return {}
+        return {
+            name: ["This field is required."]
+            for name in ("description", "amount")
+            if name not in values and name not in errors
+        }
+
+    @property
+    def extra_only(self) -> bool:
+        """The catalog's extra by its code: no description or amount of the desk's own."""
+        return "code" in self.validated_data and "amount" not in self.validated_data
 
 
 class PaymentLineInput(StrictInputSerializer):

@@ -16,6 +16,7 @@ from hotel.api.permissions import role_perm, staff_perm
 from hotel.idempotency import idempotent, request_caller
 from payments.folio import desk, services
 from payments.folio.card_on_file import folio_charge_card_on_file
+from payments.folio.desk_extras import folio_charge_extra
 from payments.folio.models import CARD_ON_FILE
 from payments.folio.selectors import bill_dict, line_dict
 
@@ -83,7 +84,22 @@ class FolioChargeView(APIView):
         operation_id="bookings_folio_charge",
     )
     def post(self, request, booking_id: str):
-        params = _params(ChargeInput, request)
+        """A charge of the desk's own (`description`, `amount`), or an extra of the catalog by
+        its `code` alone (priced by its unit, its daily stock taken)."""
+        data = ChargeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        if data.extra_only:
+            return _posted(
+                request,
+                "folio.charge",
+                lambda: folio_charge_extra(
+                    booking_id=booking_id,
+                    code=params["code"],
+                    quantity=params.get("quantity"),
+                    **actor_from(request).as_kwargs(),
+                ),
+            )
         return _posted(
             request,
             "folio.charge",
@@ -91,7 +107,7 @@ class FolioChargeView(APIView):
                 booking_id=booking_id,
                 description=params["description"],
                 amount=params["amount"],
-                quantity=params["quantity"],
+                quantity=params.get("quantity", 1),
                 tax_category=params["taxCategory"],
                 category=params["category"],
                 code=params.get("code"),

@@ -215,3 +215,39 @@ def test_an_expired_holds_bill_opens_on_its_first_posting_and_unknown_lines_are_
     )
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "LINE_NOT_FOUND"
+
+
+def test_the_desk_posts_an_extra_by_its_code_with_its_stock(api, stay):
+    from bookings.extras.catalog import extra_create
+    from bookings.extras.models import ExtraStock
+    from django.utils import timezone
+
+    extra_create(
+        data={
+            "code": "PARKING",
+            "name": "Parking",
+            "price": 30000,
+            "unit": "per_night",
+            "dailyStock": 1,
+        },
+        actor="test",
+        now=timezone.now(),
+    )
+    desk = api.as_role(roles.FRONT_DESK)
+    url = f"/api/bookings/{stay.bookingId}/folio/charges"
+    response = desk.post(url, {"code": "PARKING"}, format="json")
+    assert response.status_code == 201, response.content
+    line = response.json()
+    assert (line["category"], line["quantity"], line["amount"]) == ("extra", 2, 60000)
+    assert ExtraStock.get("PARKING", stay.checkIn, consistent_read=True).sold == 1
+    assert folio(desk, stay.bookingId)["balance"] == 11200 + 60000
+
+    sold_out = desk.post(url, {"code": "PARKING"}, format="json")
+    assert sold_out.status_code == 409
+    assert sold_out.json()["error"]["code"] == "EXTRA_SOLD_OUT"
+    half = desk.post(url, {"code": "PARKING", "description": "Valet"}, format="json")
+    assert half.status_code == 400
+    assert "amount" in half.json()["error"]["details"]["fields"]
+    unknown = desk.post(url, {"code": "NOPE"}, format="json")
+    assert unknown.status_code == 400
+    assert "code" in unknown.json()["error"]["details"]["fields"]
