@@ -11,9 +11,7 @@ which cannot call a function. Counts are integers; money is a decimal in major u
 
 from __future__ import annotations
 
-import csv
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
@@ -23,10 +21,6 @@ from bookings.stats import daily_stats, period_figures
 from hotel.templatetags.money import money_major
 from payments.models import STATUSES as PAYMENT_STATUSES
 from payments.models import Payment
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# A number or a phone number: no letters, no operator but a leading sign, so nothing to run.
-PLAIN_NUMBER = re.compile(r"[+-]?\d[\d ().\-/]*")
 
 BOOKING_COLUMNS = (
     "bookingId",
@@ -79,39 +73,8 @@ OCCUPANCY_COLUMNS = (
 )
 
 
-def safe_cell(value) -> str | int:
-    """A cell a spreadsheet shows as text: formulas are defused with a leading quote."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return value
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    text = str(value)
-    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
 def _money(amount: int | None, currency: str) -> str:
     return "" if amount is None else money_major(amount, currency)
-
-
-class _Echo:
-    """A file-like object whose write returns the line (csv.writer -> streaming)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """Encode rows as CSV lines (RFC 4180 quoting, CRLF), one string per row."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(list(header))
-    for row in rows:
-        yield writer.writerow([safe_cell(v) for v in row])
 
 
 def booking_rows(*, start: date, end: date) -> Iterator[list]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from bookings import services
+from hotel.csvfiles import csv_lines
 from rooms.selectors import rooms_all
 
 from . import exports
@@ -56,16 +57,12 @@ def export_view(request, kind: str):
     if form.is_bound and not form.is_valid():
         return HttpResponseBadRequest("The period is not valid: " + form.errors.as_text())
     if kind == "bookings":
-        lines = exports.csv_lines(
-            exports.BOOKING_COLUMNS, exports.booking_rows(start=start, end=end)
-        )
+        lines = csv_lines(exports.BOOKING_COLUMNS, exports.booking_rows(start=start, end=end))
     elif kind == "payments":
-        lines = exports.csv_lines(
-            exports.PAYMENT_COLUMNS, exports.payment_rows(start=start, end=end)
-        )
+        lines = csv_lines(exports.PAYMENT_COLUMNS, exports.payment_rows(start=start, end=end))
     else:
         room_count = len(rooms_all())
-        lines = exports.csv_lines(
+        lines = csv_lines(
             exports.OCCUPANCY_COLUMNS,
             exports.occupancy_rows(start=start, end=end, rooms=room_count),
         )

@@ -9,13 +9,14 @@ index per day, never a Scan; at most MAX_EXPORT_DAYS days per export.
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator
 from datetime import date
 
 from django.conf import settings
 
+from hotel.csvfiles import csv_lines
 from hotel.errors import ValidationFailed
+from hotel.templatetags.money import money_major
 from payments.folio.models import PAYMENT, REFUND, REVERSAL, FolioLine
 
 from .selectors import lines_between
@@ -99,7 +100,7 @@ def line_account(line: FolioLine, codes: dict[str, str]) -> str:
 
 def _row(line: FolioLine, codes: dict[str, str], currency: str) -> list:
     """One CSV row; gross is the line's signed effect on what guests owe (a payment is
-    negative), tax carries the same sign."""
+    negative), tax carries the same sign; money in major units (224.00) as every export."""
     sign = 1 if line.effect > 0 else -1 if line.effect < 0 else 0
     tax = sign * (line.tax or 0)
     return [
@@ -113,9 +114,9 @@ def _row(line: FolioLine, codes: dict[str, str], currency: str) -> list:
         line_account(line, codes),
         codes.get("tax", "") if tax else "",
         line.taxRate or "",
-        line.effect,
-        tax,
-        line.effect - tax,
+        money_major(line.effect, currency),
+        money_major(tax, currency),
+        money_major(line.effect - tax, currency),
         currency,
         line.description,
         line.reference or "",
@@ -125,64 +126,82 @@ def _row(line: FolioLine, codes: dict[str, str], currency: str) -> list:
     ]
 
 
-def accounting_export_csv(*, first: date, last: date) -> str:
-    """The lines of the days first..last (inclusive) as CSV (module docstring). Raises
-    ExportRangeInvalid (last before first, or more than MAX_EXPORT_DAYS days)."""
+def accounting_export_csv(*, first: date, last: date) -> Iterator[str]:
+    """The lines of the days first..last (inclusive) as CSV lines (module docstring), text
+    cells defused for spreadsheets (hotel.csvfiles). Raises ExportRangeInvalid (last before
+    first, or more than MAX_EXPORT_DAYS days) before the first line."""
     if last < first or (last - first).days + 1 > MAX_EXPORT_DAYS or last >= date.max:
         raise ExportRangeInvalid(
             f"Export from a day to a later one, at most {MAX_EXPORT_DAYS} days.",
             details={"from": first.isoformat(), "to": last.isoformat()},
         )
     codes = account_codes()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for _day, lines in lines_between(first=first, last=last):
-        for line in lines:
-            writer.writerow(_row(line, codes, settings.HOTEL_CURRENCY))
-    return out.getvalue()
+    currency = settings.HOTEL_CURRENCY
+    rows = (
+        _row(line, codes, currency)
+        for _day, lines in lines_between(first=first, last=last)
+        for line in lines
+    )
+    return csv_lines(COLUMNS, rows)
 
 
-def daily_report_csv(report: dict) -> str:
-    """A stored daily report as CSV: one section per table, `section,key,value…` rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("section", "item", "taxRate", "gross", "tax", "net", "count"))
-    for row in report.get("revenue", []):
-        writer.writerow(
-            (
+REPORT_MONEY = ("cityTax", "roomRevenue", "adr", "revpar")
+REPORT_COUNTS = (
+    "arrivals",
+    "departures",
+    "noShows",
+    "inHouse",
+    "roomsSold",
+    "roomsAvailable",
+    "occupancy",
+)
+
+
+def daily_report_csv(report: dict) -> Iterator[str]:
+    """A stored daily report as CSV lines: one section per table, `section,item,…` rows;
+    money in major units."""
+    currency = settings.HOTEL_CURRENCY
+
+    def money(amount):
+        return "" if amount is None else money_major(amount, currency)
+
+    def rows():
+        for row in report.get("revenue", []):
+            yield (
                 "revenue",
                 row["category"],
                 row["taxRate"],
-                row["gross"],
-                row["tax"],
-                row["net"],
+                money(row["gross"]),
+                money(row["tax"]),
+                money(row["net"]),
                 row["lines"],
             )
+        total = report.get("revenueTotal", {})
+        yield (
+            "revenue",
+            "total",
+            "",
+            money(total.get("gross")),
+            money(total.get("tax")),
+            money(total.get("net")),
+            "",
         )
-    total = report.get("revenueTotal", {})
-    writer.writerow(
-        ("revenue", "total", "", total.get("gross"), total.get("tax"), total.get("net"), "")
-    )
-    for section in ("payments", "refunds"):
-        for row in report.get(section, []):
-            writer.writerow((section, row["method"], "", row["amount"], "", "", ""))
-    for key in (
-        "cityTax",
-        "arrivals",
-        "departures",
-        "noShows",
-        "inHouse",
-        "roomsSold",
-        "roomsAvailable",
-        "occupancy",
-        "roomRevenue",
-        "adr",
-        "revpar",
-    ):
-        writer.writerow(("figures", key, "", report.get(key), "", "", ""))
-    balances = report.get("guestBalances", {})
-    writer.writerow(
-        ("figures", "guestBalances", "", balances.get("total"), "", "", balances.get("guests"))
-    )
-    return out.getvalue()
+        for section in ("payments", "refunds"):
+            for row in report.get(section, []):
+                yield (section, row["method"], "", money(row["amount"]), "", "", "")
+        for key in REPORT_MONEY:
+            yield ("figures", key, "", money(report.get(key)), "", "", "")
+        for key in REPORT_COUNTS:
+            yield ("figures", key, "", report.get(key), "", "", "")
+        balances = report.get("guestBalances", {})
+        yield (
+            "figures",
+            "guestBalances",
+            "",
+            money(balances.get("total")),
+            "",
+            "",
+            balances.get("guests"),
+        )
+
+    return csv_lines(("section", "item", "taxRate", "gross", "tax", "net", "count"), rows())

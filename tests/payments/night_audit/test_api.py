@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -68,9 +69,9 @@ def test_the_report_is_read_back_as_json_and_csv(api, hotel_day):
 
     assert got.status_code == 200 and got.json() == report
     assert as_csv.status_code == 200 and as_csv["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(as_csv.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(as_csv.streaming_content).decode())))
     assert ["figures", "roomsSold", "", "2", "", "", ""] in rows
-    assert ["payments", "cash", "", str(2 * NIGHT), "", "", ""] in rows
+    assert ["payments", "cash", "", major(2 * NIGHT), "", "", ""] in rows  # major units
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "DAY_NOT_AUDITED"
 
 
@@ -100,17 +101,48 @@ def test_the_accounting_export_lists_every_line_with_its_account(api, hotel_day,
     response = client.get(f"/api/accounting/export?from={day}&to={day}")
 
     assert response.status_code == 200, response.content
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == report["lineCount"]
     assert {r["accountDate"] for r in rows} == {day}
     rooms = [r for r in rows if r["category"] == "room"]
     assert {r["account"] for r in rooms} == {"7000"}
-    assert sum(int(r["gross"]) for r in rooms) == 2 * NIGHT
-    assert sum(int(r["net"]) for r in rooms) == report["roomRevenue"]
+    assert sum(minor(r["gross"]) for r in rooms) == 2 * NIGHT
+    assert sum(minor(r["net"]) for r in rooms) == report["roomRevenue"]
     cash = [r for r in rows if r["method"] == "cash"]
-    assert [(r["account"], int(r["gross"])) for r in cash] == [("1010", -2 * NIGHT)]
+    assert [(r["account"], minor(r["gross"])) for r in cash] == [("1010", -2 * NIGHT)]
     minibar = next(r for r in rows if r["category"] == "minibar")
-    assert (minibar["account"], minibar["taxAccount"], minibar["tax"]) == ("4100", "2200", "107")
+    assert (minibar["account"], minibar["taxAccount"], minibar["tax"]) == ("4100", "2200", "1.07")
+
+
+def test_the_accounting_export_defuses_a_formula_typed_at_the_desk(api, hotel_day):
+    from django.utils import timezone
+
+    from bookings.clock import hotel_today
+    from payments.folio.desk import folio_charge
+
+    now = timezone.now()
+    line = folio_charge(
+        booking_id=hotel_day.a.bookingId,
+        description='=HYPERLINK("http://x")',
+        amount=100,
+        actor="t",
+        now=now,
+    )
+    day = line.accountDate
+    assert day == hotel_today(now).isoformat()
+    response = api.as_role(roles.ACCOUNTANT).get(f"/api/accounting/export?from={day}&to={day}")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r["description"] for r in rows if r["lineId"] == line.lineId] == [
+        '\'=HYPERLINK("http://x")'
+    ]
+
+
+def major(amount: int) -> str:
+    return f"{Decimal(amount) / 100:.2f}"
+
+
+def minor(text: str) -> int:
+    return int(Decimal(text) * 100)
 
 
 def test_the_export_refuses_a_backwards_or_endless_range(api):
