@@ -12,12 +12,12 @@ import re
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from pynamodb.exceptions import DoesNotExist
 
 from hotel.audit.services import audit_add
 from hotel.dynamo import commit
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
+from hotel.taxes import tax_rates
 
 from ..rate_reads import rate_plans_all
 from .models import UNITS, Extra
@@ -51,13 +51,8 @@ DEFAULTS: dict[str, Any] = {
 
 
 def tax_categories() -> set[str]:
-    """standard, zero, exempt and the hotel's own (HOTEL_TAX_CATEGORIES "reduced=5,…")."""
-    names = {"standard", "zero", "exempt"}
-    for pair in (getattr(settings, "HOTEL_TAX_CATEGORIES", "") or "").split(","):
-        name = pair.partition("=")[0].strip()
-        if name:
-            names.add(name)
-    return names
+    """The hotel's tax categories (hotel.taxes: standard, zero, exempt and its own)."""
+    return set(tax_rates())
 
 
 def _int(value: Any, low: int, high: int) -> str | None:

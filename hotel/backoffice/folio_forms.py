@@ -11,7 +11,8 @@ from decimal import Decimal
 from django import forms
 
 from hotel.dynamo_admin.forms import MoneyField
-from payments.folio.lines import DESK_CATEGORIES, tax_rates
+from hotel.taxes import tax_rates
+from payments.folio.lines import DESK_CATEGORIES
 from payments.folio.models import CASH, DESK_METHODS, TERMINAL, TRANSFER
 
 METHOD_LABELS = {CASH: "Cash", TERMINAL: "Card terminal", TRANSFER: "Bank transfer"}

@@ -263,12 +263,11 @@ class FolioSplitView(APIView):
         """Move lines to another folio of the booking (`folioId`), or to a new one for
         `payer` (e.g. the company pays the room, the guest the extras)."""
         params = _params(SplitInput, request)
-        actor = actor_from(request)
-        desk.folio_split(
+        _, state = desk.folio_split(
             booking_id=booking_id,
             line_ids=params["lineIds"],
             payer=params.get("payer"),
             folio_id=params.get("folioId"),
-            **actor.as_kwargs(),
+            **actor_from(request).as_kwargs(),
         )
-        return Response(bill_dict(services.folio_sync(booking_id=booking_id, now=actor.now)))
+        return Response(bill_dict(state))

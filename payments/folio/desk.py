@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from hotel.errors import Conflict, NotFound, ValidationFailed
+from hotel.errors import Conflict, NotFound
+from hotel.taxes import tax_rate
 
 from .business_day import last_closed_day, refuse_closed
-from .lines import LineDraft, charge_draft, copy_of, money_draft, reversal_of, tax_rates
+from .lines import LineDraft, charge_draft, copy_of, money_draft, reversal_of
 from .models import ALLOWANCE, PAYMENT, REFUND, REVERSAL, Folio, FolioLine
 from .posting import folio_add, folio_entry
 from .services import FolioState, payer_of, post_decided
@@ -62,16 +63,7 @@ def folio_charge(
 ) -> FolioLine:
     """Post a charge (unit `amount`, tax included, × `quantity`). Raises DayClosed for a
     service date the audit closed, FolioNotFound, ValidationFailed (tax category)."""
-    if tax_category not in tax_rates():
-        raise ValidationFailed(
-            details={
-                "fields": {
-                    "taxCategory": [
-                        f"Unknown tax category; one of: {', '.join(sorted(tax_rates()))}."
-                    ]
-                }
-            }
-        )
+    tax_rate(tax_category)  # ValidationFailed before anything is read
     day = _check_date(service_date)
 
     def decide(state: FolioState) -> list[LineDraft]:
@@ -180,6 +172,8 @@ def folio_allowance(
 ) -> FolioLine:
     """A discount or goodwill gesture off the bill, with its reason and who gave it."""
 
+    tax_rate(tax_category)  # ValidationFailed before anything is read
+
     def decide(state: FolioState) -> list[LineDraft]:
         _check_folio(state, folio_id)
         draft = charge_draft(
@@ -260,9 +254,10 @@ def folio_split(
     actor: str,
     now: datetime,
     request_id: str | None = None,
-) -> tuple[str, list[FolioLine]]:
+) -> tuple[str, FolioState]:
     """Move lines to another folio of the booking (`folio_id`, or a new one for `payer`):
-    each is reversed where it is and posted again on the target, in one posting."""
+    each is reversed where it is and posted again on the target, in one posting. Returns the
+    target folio's id and the bill as posted."""
     target: dict = {}
 
     def header_change(header: Folio, state: FolioState) -> None:
@@ -287,6 +282,13 @@ def folio_split(
                 )
             if line.folioId == folio_id:
                 continue
+            if folio_entry(state.header, line.folioId).get("invoice"):
+                raise Conflict(
+                    f"Line {line_id} is on invoiced folio {line.folioId}: credit the invoice "
+                    "first.",
+                    code="FOLIO_INVOICED",
+                    details={"lineId": line_id, "folioId": line.folioId},
+                )
             drafts.append(
                 reversal_of(line, reason="moved", description=f"Moved: {line.description}")
             )
@@ -294,30 +296,7 @@ def folio_split(
         target["drafts"] = drafts
         return drafts
 
-    _, lines = post_decided(
+    state, _ = post_decided(
         booking_id=booking_id, now=now, actor=actor, decide=decide, header_change=header_change
     )
-    return target["id"], lines
-
-
-def folio_set_payer(
-    *,
-    booking_id: str,
-    folio_id: str,
-    payer: dict,
-    actor: str,
-    now: datetime,
-) -> FolioState:
-    """Name who pays a folio and their billing details (no line is posted)."""
-
-    def header_change(header: Folio, state: FolioState) -> None:
-        folio_entry(header, folio_id)["payer"] = payer
-
-    state, _ = post_decided(
-        booking_id=booking_id,
-        now=now,
-        actor=actor,
-        decide=lambda s: [],
-        header_change=header_change,
-    )
-    return state
+    return target["id"], state

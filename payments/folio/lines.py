@@ -10,12 +10,11 @@ owes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-
 from bookings.rate_terms import round_half_up
+from hotel.taxes import tax_rate
 
 from .models import ALLOWANCE, CHARGE, PAYMENT, REFUND, REVERSAL, FolioLine
 
@@ -23,22 +22,6 @@ SIGN = {CHARGE: 1, ALLOWANCE: -1, PAYMENT: -1, REFUND: 1}
 
 # Charge categories staff choose from (the desk's "post a charge" and the API's `category`).
 DESK_CATEGORIES = ("minibar", "restaurant", "bar", "laundry", "telephone", "damage", "fee", "other")
-CATEGORIES = ("room", "city_tax", "extra", "included", "cancellation", "no_show", *DESK_CATEGORIES)
-
-
-def tax_rates() -> dict[str, Decimal]:
-    """Tax categories and their percent: `standard` is the hotel's rate (HOTEL_TAX_PERCENT),
-    `zero` and `exempt` are 0; HOTEL_TAX_CATEGORIES adds or overrides ("reduced=5,food=5")."""
-    rates = {
-        "standard": Decimal(str(settings.HOTEL_TAX_PERCENT)),
-        "zero": Decimal(0),
-        "exempt": Decimal(0),
-    }
-    for pair in settings.HOTEL_TAX_CATEGORIES.split(","):
-        name, _, percent = pair.partition("=")
-        if name.strip() and percent.strip():
-            rates[name.strip()] = Decimal(percent.strip())
-    return rates
 
 
 def tax_inside(amount: int, rate: Decimal) -> int:
@@ -98,7 +81,6 @@ class LineDraft:
     reason: str | None = None
     source: str | None = None
     service_date: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def amount(self) -> int:
@@ -119,7 +101,7 @@ def charge_draft(
     **more,
 ) -> LineDraft:
     """A charge with the tax inside it computed from its category's rate."""
-    rate = tax_rates()[tax_category]
+    rate = tax_rate(tax_category)
     return LineDraft(
         kind=CHARGE,
         category=category,

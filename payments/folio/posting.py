@@ -20,7 +20,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from hotel.dynamo import commit
-from hotel.errors import Conflict
+from hotel.errors import Conflict, NotFound
 
 from .business_day import account_date, last_closed_day, open_day_check
 from .lines import LineDraft
@@ -35,8 +35,7 @@ class FolioBusy(Conflict):
     default_message = "The bill is being changed by someone else; try again."
 
 
-class FolioNotFound(Conflict):
-    status_code = 404
+class FolioNotFound(NotFound):
     code = "FOLIO_NOT_FOUND"
     default_message = "This bill has no such folio."
 

@@ -88,12 +88,13 @@ def post_decided(
     """Open the bill if needed, then post what `decide(state)` returns (a list of drafts),
     retrying on a concurrent posting with a fresh state. An open bill is not synced first:
     the events and every read keep it in line, and a posting need not pay for that."""
-    if header_read(booking_id) is None:
-        folio_sync(booking_id=booking_id, now=now)
     result: dict = {}
 
     def attempt() -> Posted | None:
         booking, header, lines = _read(booking_id)
+        if header is None:  # the first posting opens the bill with the stay on it
+            opened = folio_sync(booking_id=booking_id, now=now)
+            booking, header, lines = opened.booking, opened.header, opened.lines
         is_new = header is None  # an expired hold's bill, opened by a first posting
         if is_new:
             header = new_header(

@@ -18,15 +18,15 @@ room type or price, a cancel, a late payment — or a crash between any of them 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from bookings.booking_terms import booking_no_show_fee
 from bookings.models import CANCELLED, EXPIRED, NO_SHOW, Booking
 from bookings.rate_terms import Included
+from hotel.taxes import tax_rates
 from payments.models import CHARGE as PAYMENT_CHARGE
 from payments.models import REFUNDABLE_STATUSES, REFUNDED, Payment
 
-from .lines import LineDraft, charge_draft, money_draft, reversal_of, split_evenly, tax_rates
+from .lines import LineDraft, charge_draft, money_draft, reversal_of, split_evenly
 from .models import CARD, CARD_ON_FILE, PAYMENT, REFUND, REVERSAL, FolioLine
 
 STAY_SOURCES = ("night:", "citytax", "included:", "extra:", "cancellation", "noshow")
@@ -208,7 +208,14 @@ def sync_plan(booking: Booking, payments: list[Payment], lines: list[FolioLine])
     post = [d for d in money_lines(payments) if d.source not in posted_money]
     money = sum(line.effect for line in live if line.kind in (PAYMENT, REFUND))
     money += sum(d.effect for d in post)
-    desired = stay_charges(booking, kept=max(0, -money))
+    # What the hotel keeps of the guest's money beyond the bill's other charges (the desk's,
+    # a change fee): a cancel's fee, so that its bill settles at zero.
+    others = sum(
+        line.effect
+        for line in live
+        if line.kind not in (PAYMENT, REFUND) and not is_stay_source(line.source)
+    )
+    desired = stay_charges(booking, kept=max(0, -money - others))
     unmatched = [line for line in live if is_stay_source(line.source)]
     reason = (
         f"booking {booking.status}"
@@ -239,7 +246,3 @@ def sync_plan(booking: Booking, payments: list[Payment], lines: list[FolioLine])
         for line in unmatched
     ]
     return SyncPlan(post=reversals + post)
-
-
-def stay_dates(booking: Booking) -> tuple[date, date]:
-    return date.fromisoformat(booking.checkIn), date.fromisoformat(booking.checkOut)

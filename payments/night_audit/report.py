@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from payments.folio.lines import tax_rates
+from hotel.taxes import tax_rates
 from payments.folio.models import ALLOWANCE, CHARGE, PAYMENT, REFUND, REVERSAL, FolioLine
 
 MONEY = {"payment": PAYMENT, "refund": REFUND}

@@ -218,9 +218,10 @@ def test_an_expired_holds_bill_opens_on_its_first_posting_and_unknown_lines_are_
 
 
 def test_the_desk_posts_an_extra_by_its_code_with_its_stock(api, stay):
+    from django.utils import timezone
+
     from bookings.extras.catalog import extra_create
     from bookings.extras.models import ExtraStock
-    from django.utils import timezone
 
     extra_create(
         data={

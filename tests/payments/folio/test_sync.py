@@ -116,3 +116,62 @@ def test_an_expired_hold_that_was_never_billed_writes_nothing(make_booking):
     state = bill(booking.bookingId)
     assert state.header is None and state.balance == 0
     assert Folio.count(booking.bookingId) == 0 and FolioLine.count(booking.bookingId) == 0
+
+
+def test_a_cancel_after_a_desk_charge_was_paid_still_settles_at_zero(make_booking):
+    from payments.folio.desk import folio_charge, folio_payment
+
+    booking = make_booking(start=0).booking
+    pay(booking)
+    folio_charge(
+        booking_id=booking.bookingId,
+        description="Change fee",
+        amount=1000,
+        category="fee",
+        actor="t",
+        now=now(),
+    )
+    folio_payment(
+        booking_id=booking.bookingId,
+        amount=1000,
+        method="cash",
+        reference=None,
+        actor="t",
+        now=now(),
+    )
+    services.booking_cancel_with_refund(booking_id=booking.bookingId, actor="guest", now=now())
+    state = bill(booking.bookingId)
+    assert state.balance == 0
+    fee = sum(x.amount for x in live_lines(state.lines) if x.category == "cancellation")
+    refunded = sum(x.amount for x in live_lines(state.lines) if x.kind == "refund")
+    assert fee + refunded == TOTAL  # the desk's own charge was paid apart
+
+
+def test_a_line_on_an_invoiced_folio_cannot_be_moved(make_booking):
+    import pytest
+
+    from hotel.errors import Conflict
+    from payments.folio.desk import folio_payment, folio_split
+    from payments.invoices.services import invoice_issue
+
+    booking = make_booking().booking
+    booking_transition(booking_id=booking.bookingId, to_status="confirmed", actor="t", now=now())
+    folio_payment(
+        booking_id=booking.bookingId,
+        amount=TOTAL,
+        method="cash",
+        reference=None,
+        actor="t",
+        now=now(),
+    )
+    invoice_issue(booking_id=booking.bookingId, actor="t", now=now())
+    night = next(x for x in bill(booking.bookingId).lines if x.category == "room")
+    with pytest.raises(Conflict) as refused:
+        folio_split(
+            booking_id=booking.bookingId,
+            line_ids=[night.lineId],
+            payer={"name": "Acme"},
+            actor="t",
+            now=now(),
+        )
+    assert refused.value.code == "FOLIO_INVOICED"
