@@ -7,10 +7,12 @@ confirms (`post=yes`), as with Cancel (hotel.backoffice.cancel).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
+from bookings.booking_terms import booking_balance_due
 from bookings.models import Booking
 from hotel.dynamo_admin import who
 from hotel.dynamo_admin.forms import MoneyField
@@ -30,14 +32,15 @@ def _amount_field(booking: Booking) -> MoneyField:
 
 
 def _owed(booking: Booking) -> int:
-    """What the guest owes once confirmed, before any bill exists: the price less what was
-    paid online (the bill, once confirmed, is the exact figure; a blank amount takes it)."""
-    return max(booking.totalPrice - booking_amount_paid(booking_id=booking.bookingId), 0)
+    """What the guest owes once confirmed, before any bill exists: the stay and its extras
+    less what was paid online (the bill, once confirmed, is the exact figure; a blank amount
+    takes it)."""
+    return booking_balance_due(booking, paid=booking_amount_paid(booking_id=booking.bookingId))
 
 
 def confirm_paid_bookings(modeladmin, request, bookings: list[Booking]):
     """BookingAdmin's Confirm action: the page, or (post=yes) the confirms with payments."""
-    currency = bookings[0].currency if bookings else "INR"
+    currency = bookings[0].currency if bookings else settings.HOTEL_CURRENCY
     form = DeskPaymentFields(request.POST or None, currency=currency)
     if request.POST.get("post") != "yes":
         return _page(modeladmin, request, bookings, DeskPaymentFields(currency=currency))

@@ -111,8 +111,8 @@ def night_audit_run(
         if last is not None and day <= last:
             break
         target = day if last is None else last + timedelta(days=1)
-        _audit_day(target, last=last, actor=actor, now=now, request_id=request_id)
-        result.closed.append(target)
+        if _audit_day(target, last=last, actor=actor, now=now, request_id=request_id):
+            result.closed.append(target)
     result.last_closed = last_closed_day()
     if result.last_closed is not None and day <= result.last_closed:
         result.report = day_report(day=day, now=now)
@@ -144,8 +144,9 @@ def _with_close(item: BusinessDay) -> dict:
 
 def _audit_day(
     day: date, *, last: date | None, actor: str, now: datetime, request_id: str | None
-) -> None:
-    """Steps 1–4 of the module docstring for one day."""
+) -> bool:
+    """Steps 1–4 of the module docstring for one day; False when another audit closed it
+    first (its report is that audit's)."""
     stays = selectors.day_stays(day=day)
     for booking in stays.expected:
         try:
@@ -173,8 +174,10 @@ def _audit_day(
             "closed. Fix them and run the audit again.",
             details={"date": day.isoformat(), "bookings": failed},
         )
-    _close(day, last=last, actor=actor, now=now, request_id=request_id)
+    if not _close(day, last=last, actor=actor, now=now, request_id=request_id):
+        return False
     _store_report(day, now=now, stays=stays)
+    return True
 
 
 def _close(
