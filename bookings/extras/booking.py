@@ -95,7 +95,23 @@ def extras_choose(
         )
         items.append(item)
     stocks = extras_stock_of([catalog[i["code"]] for i in items])
+    counted = sum(
+        len(i.get("stockDates") or ()) for i in [*existing, *items] if i["code"] in stocks
+    )
+    if counted > stock_item_budget(check_in, check_out) and not errors:
+        errors[field] = [
+            "Too many stocked extras for a stay this long: at most "
+            f"{stock_item_budget(check_in, check_out)} extra-days per booking."
+        ]
     return items, stocks, errors
+
+
+def stock_item_budget(check_in: date, check_out: date) -> int:
+    """How many (extra, day) stock counters one booking may hold: what is left of
+    DynamoDB's 100 items per transaction after the stay's own items (its nights' inventory
+    and room nights, the booking, its audit entry, a promo's two counters, a hold slot)."""
+    nights = (check_out - check_in).days
+    return max(0, 100 - 2 * nights - 6)
 
 
 def booking_persons(booking: Booking) -> int:
@@ -173,7 +189,12 @@ def booking_extras_add(
             tx.save(entry)
 
         if commit(build):
-            events.publish(events.BookingChanged, **event_detail(booking), extrasAdded=[code])
+            events.publish(
+                events.BookingChanged,
+                **event_detail(booking),
+                previous=before,
+                extrasAdded=[code],
+            )
             return booking, items[0]
         sold_out = extras_sold_out(items, stocks)
         if sold_out is not None:

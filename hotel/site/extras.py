@@ -62,7 +62,7 @@ def chosen_extras(post, offers: list[dict]) -> list[dict]:
     chosen = []
     for offer in offers:
         raw = (post.get(offer["field"]) or "").strip()
-        if raw.isdigit() and int(raw) > 0:
+        if raw.isdecimal() and raw.isascii() and int(raw) > 0:
             chosen.append({"code": offer["code"], "quantity": int(raw)})
     return chosen
 
@@ -97,7 +97,7 @@ def add_extra(request, token: str):
         _booking, item = booking_extras_add(
             booking_id=booking.bookingId,
             code=(request.POST.get("code") or "")[:30],
-            quantity=int(raw) if raw.isdigit() else None,
+            quantity=int(raw) if raw.isdecimal() and raw.isascii() else None,
             staff=False,
             actor=GUEST,
             now=timezone.now(),

@@ -166,3 +166,26 @@ def test_a_date_change_moves_the_extras_and_their_stock(make_room):
         )
     assert Booking.get(booking.bookingId).checkIn == day(1).isoformat()
     assert [sold("PARKING", day(i)) for i in range(5)] == [1, 1, 1, 1, 0]
+
+
+def test_a_long_stay_takes_no_more_stocked_extra_days_than_one_transaction_holds():
+    from bookings.extras.booking import extras_choose, stock_item_budget
+
+    extra("PARKING", unit="per_night", price=300, dailyStock=10)
+    extra("CHARGER", unit="per_night", price=300, dailyStock=10)
+    start = day(3)
+    end = start + timedelta(days=30)
+    assert stock_item_budget(start, end) == 34
+    one, _, fine = extras_choose(
+        [{"code": "PARKING"}], plan=None, check_in=start, check_out=end, persons=1, staff=True
+    )
+    assert fine == {} and len(one[0]["stockDates"]) == 30
+    _, _, refused = extras_choose(
+        [{"code": "PARKING"}, {"code": "CHARGER"}],
+        plan=None,
+        check_in=start,
+        check_out=end,
+        persons=1,
+        staff=True,
+    )
+    assert "at most 34 extra-days" in refused["extras"][0]
