@@ -32,7 +32,7 @@ from ..providers import get_provider
 from ..providers.base import SUCCEEDED, ProviderResult
 from ..selectors import payments_for_booking
 from .charge import IN_FLIGHT, PaymentAttempt, new_transaction_id
-from .settlement import payment_settle_failure, payment_settle_success
+from .settlement import is_abandoned, payment_settle_failure, payment_settle_success
 from .shared import OBJECT_TYPE, payment_save, payment_snapshot, reload
 
 # A claim made by the caller (claim_key) outlives any retry of the event that caused it.
@@ -58,7 +58,14 @@ def on_bill_open(
     `claim_key`'s, if given) in one transaction. Raises PaymentInProgress (another attempt
     is in flight or took the number), AlreadyCharged (`claim_key` was taken)."""
     earlier = payments_for_booking(booking_id=booking.bookingId)
-    in_flight = [p for p in earlier if p.status == PENDING and p.createdAt > now - IN_FLIGHT]
+    # In flight: just opened, or waiting for the guest's 3-D Secure (until abandoned) — a
+    # second payment of the same balance meanwhile would take it twice.
+    in_flight = [
+        p
+        for p in earlier
+        if (p.status == PENDING and p.createdAt > now - IN_FLIGHT)
+        or (p.status == REQUIRES_ACTION and not is_abandoned(p, now=now))
+    ]
     if in_flight:
         raise PaymentInProgress(details={"transactionId": in_flight[-1].transactionId})
     attempt = max((p.attempt for p in earlier), default=0) + 1

@@ -155,3 +155,30 @@ def test_a_hold_still_pays_its_own_amount_and_cannot_pay_a_balance(created, api)
     assert paid.status_code == 201, paid.content
     assert paid.json()["purpose"] is None
     assert fresh(made.booking).status == "confirmed"
+
+
+def test_a_balance_waiting_for_3d_secure_is_not_paid_twice(created, api, stripe_side):
+    from ..conftest import THREE_D_SECURE
+
+    made = created()
+    booking = made.booking
+    pay(booking, TOTAL)
+    desk = api.as_role(roles.FRONT_DESK)
+    check_out = (stay_start() + timedelta(days=3)).isoformat()
+    desk.post(f"/api/bookings/{booking.bookingId}/change", {"checkOut": check_out}, format="json")
+    api.credentials()
+    api.force_authenticate(user=None)
+    token = {"HTTP_X_BOOKING_TOKEN": made.guest_token}
+    body = {"bookingId": booking.bookingId, "currency": "INR", "purpose": "balance"}
+    waiting = api.post(
+        "/api/payments",
+        {**body, "paymentMethodId": stripe_side.card(THREE_D_SECURE)},
+        format="json",
+        **token,
+    )
+    assert waiting.status_code == 202, waiting.content  # the guest's bank asks for 3-D Secure
+    again = api.post(
+        "/api/payments", {**body, "paymentMethodId": "pm_card_visa"}, format="json", **token
+    )
+    assert again.status_code == 409, again.content
+    assert [p.status for p in balance_payments(booking.bookingId)] == ["requires_action"]
