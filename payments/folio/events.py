@@ -4,7 +4,8 @@ folio_sync). A failed sync is logged and repaired by the next one (any read of t
 the check-out, the night audit): the sync is idempotent and computes from the data.
 
 An expired hold's bill is synced only if it was ever opened; a cancel that refunds is
-synced once the refund is recorded (CancellationSettled), not in between.
+synced once the refund is recorded (CancellationSettled), not in between; a change
+(BookingChanged) by payments.folio.changes, which syncs it and settles what the change moved.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ def _sync(event: Event) -> None:
 
 @subscribe(
     events.BookingConfirmed,
-    events.BookingChanged,
     events.BookingNoShow,
     events.GuestCheckedIn,
     events.GuestCheckedOut,
