@@ -45,7 +45,15 @@ def catalog():
 
 def fits(page, width) -> None:
     scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, scroll
+    wide = page.evaluate(
+        """w => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > w + 1)
+            .slice(0, 5)
+            .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`
+                      + ` "${(e.innerText || '').slice(0, 60)}"`)""",
+        width,
+    )
+    assert scroll <= width, (scroll, wide)
 
 
 @pytest.mark.parametrize("viewport", [SMALL_PHONE, DESKTOP], ids=["phone360", "desktop"])

@@ -70,6 +70,7 @@ GUEST_TOKEN = {
     "booking/<str:token>/pay",
     "booking/<str:token>/status",
     "booking/<str:token>/balance",  # POST: pay the bill's balance (manage page)
+    "booking/<str:token>/extras",  # POST: add an extra before arrival (manage page)
     "booking/<str:token>/confirmation",
     "calendars/rooms/<str:room_id>/<str:token>.ics",
     "api/payments",  # POST with the booking's X-Booking-Token; GET is staff only
