@@ -46,7 +46,7 @@ def payment_summary(
     "unpaid" | "paid" | "partially_refunded" | "refunded" (minor units of `currency`).
 
     With the `booking`, also what its payment terms ask (bookings.booking_terms): dueNow
-    (taken at booking), balanceDue (total − paid, due at check-in), terms ("prepay" |
+    (taken at booking), balanceDue (total and extras − paid, due at check-in), terms ("prepay" |
     "deposit" | "at_hotel") and guaranteed (a card is kept as the guarantee)."""
     taken = [p for p in payments if p.status in (*REFUNDABLE_STATUSES, REFUNDED)]
     total = sum(p.amount for p in taken)
