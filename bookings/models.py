@@ -119,6 +119,14 @@ class Booking(Model):
     # payment's own transaction; while it is set the price cannot change (booking_change), and
     # confirming the booking clears it.
     openPayments = UnicodeSetAttribute(null=True)
+    # The reservation this stay belongs to (bookings.reservations; None: a one-stay
+    # reservation whose reference is the booking's own id), the group block it was picked
+    # from (bookings.blocks), the guest's profile (bookings.guests), and when the guest
+    # completed online check-in (bookings.checkin).
+    reservationId = UnicodeAttribute(null=True)
+    blockCode = UnicodeAttribute(null=True)
+    profileId = UnicodeAttribute(null=True)
+    preCheckedInAt = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
 
     by_guest = GuestEmailIndex()
@@ -360,3 +368,5 @@ class BookingStatsLedger(Model):
 
 # The extras' tables (bookings.extras.models) are registered with the app's other models.
 from .extras.models import Extra, ExtraStock  # noqa: E402,F401
+from .guests.models import GuestKey, GuestProfile  # noqa: E402,F401
+from .reservations.models import Reservation  # noqa: E402,F401

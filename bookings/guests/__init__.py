@@ -1,0 +1,1 @@
+"""Guest profiles: who stays, their contacts, preferences, history and consent."""

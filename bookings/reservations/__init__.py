@@ -1,0 +1,1 @@
+"""Reservations: one reference, one booker, one or more stays (bookings) booked together."""
