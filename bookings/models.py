@@ -370,3 +370,4 @@ class BookingStatsLedger(Model):
 from .extras.models import Extra, ExtraStock  # noqa: E402,F401
 from .guests.models import GuestKey, GuestProfile  # noqa: E402,F401
 from .reservations.models import Reservation  # noqa: E402,F401
+from .checkin.models import Registration  # noqa: E402,F401

@@ -61,6 +61,17 @@ def night_audit_nightly(event=None, context=None) -> dict:
     return _command("night_audit")
 
 
+def erase_expired_ids(event=None, context=None) -> dict:
+    """Daily: erase the ID documents and signatures of online check-ins whose retention
+    (HOTEL_ID_RETENTION_DAYS after check-out) is over. Idempotent."""
+    return _command("erase_expired_ids")
+
+
+def invite_online_check_in(event=None, context=None) -> dict:
+    """Daily: invite the guests arriving in two days to check in online, each booking once."""
+    return _command("invite_online_check_in")
+
+
 def is_domain_event(event) -> bool:
     """True for an EventBridge event that `hotel.events.EventBridgeBus` published."""
     return (

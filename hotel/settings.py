@@ -207,6 +207,9 @@ HOTEL_GUEST_HOLDS_PER_CLIENT = int(os.environ.get("HOTEL_GUEST_HOLDS_PER_CLIENT"
 HOTEL_TRUSTED_PROXY_HOPS = int(os.environ.get("HOTEL_TRUSTED_PROXY_HOPS", 0))
 # Longest stay; one booking's nights + the booking must fit one DynamoDB transaction (100 items).
 HOTEL_MAX_STAY_NIGHTS = min(int(os.environ.get("HOTEL_MAX_STAY_NIGHTS", 30)), 45)
+# Days after check-out that a guest's ID document (type, number) and signature from online
+# check-in are kept; the daily job erase_expired_ids removes them then.
+HOTEL_ID_RETENTION_DAYS = int(os.environ.get("HOTEL_ID_RETENTION_DAYS", 30))
 HOTEL_BOOKING_HORIZON_DAYS = int(os.environ.get("HOTEL_BOOKING_HORIZON_DAYS", 730))
 HOTEL_TAX_PERCENT = os.environ.get("HOTEL_TAX_PERCENT", "12")
 # More tax categories for the bill's charges: "reduced=5,food=5" (payments.folio.lines).
