@@ -56,6 +56,7 @@ from .booking_terms import booking_terms_context
 from .cancel import cancel_bookings
 from .desk_confirm import confirm_paid_bookings, confirm_walk_in
 from .folio_desk import FolioDeskMixin, folio_context, folio_header_owes, transition_error
+from .registration_card import RegistrationCardMixin
 from .room_desk import booking_room_context, room_label
 
 SOURCE_LABELS = {"web": "Website", "api": "API", "front_desk": "Front desk"}
@@ -119,7 +120,7 @@ class EmailFilter(AttributeFilter):
 # --- bookings -------------------------------------------------------------------------------------
 
 
-class BookingAdmin(FolioDeskMixin, DynamoModelAdmin):
+class BookingAdmin(RegistrationCardMixin, FolioDeskMixin, DynamoModelAdmin):
     object_type = "bookings.booking"
     list_display = (
         "bookingId",
@@ -306,6 +307,8 @@ class BookingAdmin(FolioDeskMixin, DynamoModelAdmin):
             "payments": payments_for_booking_page(request, obj.bookingId),
             "bill": folio_context(request, obj),
             **booking_room_context(request, obj),
+            **self.registration_context(obj),
+            "registration_card_url": self.object_url(obj.bookingId, "registration_card"),
         }
 
     def nights_held(self, booking: Booking, *, now: datetime) -> list[dict]:
