@@ -34,6 +34,7 @@ from payments.selectors import (
 from payments.services import booking_cancel_with_refund, booking_change_by_guest
 
 from .balance import balance_context
+from .checkin import manage_check_in_context
 from .common import GUEST, guest_booking, policy_lines, stay_context
 from .extras import manage_extras_context
 from .forms import ChangeDatesForm, LookupForm, add_domain_errors
@@ -99,6 +100,7 @@ def manage(request, token: str):
             "hold_expired": hold_has_lapsed(booking, now),
             **balance_context(booking, token),
             **manage_extras_context(booking, now),
+            **manage_check_in_context(booking, now),
         },
     )
 

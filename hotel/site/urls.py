@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import balance, extras, home, manage, pay, search
+from . import balance, checkin, extras, home, manage, pay, search
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -22,4 +22,5 @@ urlpatterns = [
     path("booking/<str:token>/cancel", manage.cancel, name="booking-cancel-page"),
     path("booking/<str:token>/change", manage.change, name="booking-change-page"),
     path("booking/<str:token>/extras", extras.add_extra, name="booking-extras-page"),
+    path("booking/<str:token>/check-in", checkin.check_in, name="booking-check-in-page"),
 ]
