@@ -1,6 +1,13 @@
 from django.urls import path
 
-from .api import assign_views, extra_views, out_of_order_views, rate_plan_views, views
+from .api import (
+    assign_views,
+    checkin_views,
+    extra_views,
+    out_of_order_views,
+    rate_plan_views,
+    views,
+)
 from .api.rate_calendar_views import RateCalendarView
 from .calendars import room_calendar_view
 
@@ -43,6 +50,11 @@ api_urlpatterns = [
         "bookings/<str:booking_id>/extras",
         extra_views.BookingExtrasView.as_view(),
         name="booking-extras",
+    ),
+    path(
+        "bookings/<str:booking_id>/online-check-in",
+        checkin_views.OnlineCheckInView.as_view(),
+        name="booking-online-check-in",
     ),
     # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py.
 ]
