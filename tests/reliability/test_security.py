@@ -83,7 +83,11 @@ def test_guest_writes_need_the_booking_token(two_bookings):
     a, b = two_bookings
     client = APIClient()
     booking_id = a.booking.bookingId
-    for path, body in (("cancel", None), ("change", {"checkOut": a.booking.checkOut})):
+    for path, body in (
+        ("cancel", None),
+        ("change", {"checkOut": a.booking.checkOut}),
+        ("online-check-in", {"arrivalTime": "15:00"}),
+    ):
         url = f"/api/bookings/{booking_id}/{path}"
         response = client.post(url, body, format="json", HTTP_X_BOOKING_TOKEN=b.guest_token)
         assert response.status_code == 404, (path, response.status_code)
@@ -106,7 +110,7 @@ def test_guest_pages_open_with_the_signed_link_only(two_bookings):
     forged = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
     other = manage_token(booking_id=b.booking.bookingId)
     for token in (a.booking.bookingId, forged, f"{a.booking.bookingId}:{other.split(':')[-1]}"):
-        for page in ("", "cancel", "change", "pay", "status", "confirmation"):
+        for page in ("", "cancel", "change", "pay", "status", "confirmation", "check-in"):
             assert client.get(f"/booking/{token}/{page}").status_code == 404, (token, page)
 
 

@@ -71,10 +71,12 @@ GUEST_TOKEN = {
     "booking/<str:token>/status",
     "booking/<str:token>/balance",  # POST: pay the bill's balance (manage page)
     "booking/<str:token>/extras",  # POST: add an extra before arrival (manage page)
+    "booking/<str:token>/check-in",  # online check-in in the week before arrival
     "booking/<str:token>/confirmation",
     "calendars/rooms/<str:room_id>/<str:token>.ics",
     "api/payments",  # POST with the booking's X-Booking-Token; GET is staff only
     "api/bookings/<str:booking_id>/extras",  # POST with the X-Booking-Token (or staff)
+    "api/bookings/<str:booking_id>/online-check-in",  # POST: the token; GET: staff or token
 }
 # What housekeeping (rooms.view_room, rooms.change_room_status) may open among staff routes.
 # The admin's pages answer any method with the page itself (PUT/PATCH/DELETE read nothing more

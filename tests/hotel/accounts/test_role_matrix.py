@@ -16,12 +16,14 @@ from django.urls import URLPattern, URLResolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from bookings.checkin.services import registration_submit
 from bookings.models import Booking
 from bookings.services import booking_create, booking_transition, hotel_today
 from hotel.accounts import roles
 from hotel.accounts.services import api_token_issue
 from hotel.admin_site import site
 from payments.models import Payment
+from tests.bookings.checkin.conftest import FORM as CHECK_IN_FORM
 
 M, FD, HK, ACC = roles.MANAGER, roles.FRONT_DESK, roles.HOUSEKEEPING, roles.ACCOUNTANT
 ALL = frozenset({M, FD, HK, ACC})
@@ -59,6 +61,7 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "bookings_booking_history": BOOKING_STAFF,
     "bookings_booking_actions": BOOKING_STAFF,  # GET only goes back to the booking page
     "bookings_booking_folio": BOOKING_STAFF,  # the bill's forms: GET goes back to the booking
+    "bookings_booking_registration_card": BOOKING_STAFF,  # the PDF the desk prints
     "bookings_booking_delete": NONE,  # cancelled, never deleted
     "bookings_rateruleitem_changelist": DESK,
     "bookings_rateruleitem_add": frozenset({M}),
@@ -212,6 +215,8 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("extra-detail", "PATCH"): frozenset({M}),
     ("extra-detail", "DELETE"): frozenset({M}),
     ("booking-extras", "POST"): DESK,  # or the guest's token
+    ("booking-online-check-in", "POST"): NONE,  # the guest's token only
+    ("booking-online-check-in", "GET"): BOOKING_STAFF,  # masked; or the guest's token
     ("night-audit", "POST"): REPORTS,  # managers and accountants close the day
     ("night-audit-day", "GET"): REPORTS,
     ("daily-report-csv", "GET"): REPORTS,
@@ -225,6 +230,7 @@ GUEST_TOKEN_ROUTES = {
     "booking-cancellation-quote",
     "payment-list:POST",
     "booking-extras",
+    "booking-online-check-in",
 }
 API_DOCS = {"schema", "docs"}  # public documentation, not data
 
@@ -300,6 +306,8 @@ def world(make_room, make_staff):
         now=now,
     ).booking
     booking_transition(booking_id=booking.bookingId, to_status="confirmed", actor="t", now=now)
+    # The guest checked in online, so staff have a registration to read (masked).
+    registration_submit(booking_id=booking.bookingId, data=CHECK_IN_FORM, actor="guest", now=now)
     payment = Payment(
         transactionId="TXN-20260101-MATRIX01",
         bookingId=booking.bookingId,
