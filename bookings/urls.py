@@ -1,6 +1,13 @@
 from django.urls import path
 
-from .api import assign_views, extra_views, out_of_order_views, rate_plan_views, views
+from .api import (
+    assign_views,
+    extra_views,
+    out_of_order_views,
+    rate_plan_views,
+    reservation_views,
+    views,
+)
 from .api.rate_calendar_views import RateCalendarView
 from .calendars import room_calendar_view
 
@@ -44,7 +51,9 @@ api_urlpatterns = [
         extra_views.BookingExtrasView.as_view(),
         name="booking-extras",
     ),
-    # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py.
+    path("reservations", reservation_views.ReservationListView.as_view(), name="reservation-list"),
+    # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py;
+    # so do reservations/<reservation_id> (detail, cancel).
 ]
 
 # Outside /api/: the per-room iCal feed that OTA calendars import (bookings/calendars.py). The
