@@ -54,6 +54,11 @@ api_urlpatterns = [
         name="reservation-cancel",
     ),
     path(
+        "reservations/<str:reservation_id>/payments",
+        reservation_views.ReservationPaymentView.as_view(),
+        name="reservation-payments",
+    ),
+    path(
         "reservations/<str:reservation_id>/stays/<str:booking_id>/cancel",
         reservation_views.ReservationStayCancelView.as_view(),
         name="reservation-stay-cancel",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,10 +23,31 @@ from bookings.models import CANCEL_PERMS
 from bookings.reservations.exceptions import ReservationNotFound
 from bookings.reservations.selectors import ReservationView, reservation_get
 from hotel.actor import actor_from
+from hotel.api.serializers import StrictInputSerializer
+from payments.models import REQUIRES_ACTION
 from payments.selectors import booking_payment_summary
-from payments.services import reservation_cancel, reservation_stay_cancel
+from payments.services import (
+    reservation_cancel,
+    reservation_due_now,
+    reservation_pay,
+    reservation_stay_cancel,
+)
 
 from .booking_views import _refund
+from .serializers import PAYMENT_METHOD_ID, PaymentOutput
+
+PAY_PERMS = ("payments.add_payment", "bookings.change_booking")
+
+
+class ReservationPaymentInput(StrictInputSerializer):
+    amount = serializers.IntegerField(
+        min_value=0,
+        max_value=10**12,
+        required=False,
+        help_text="The reservation's dueNow: what its pending stays' terms take now.",
+    )
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", max_length=3)
+    paymentMethodId = serializers.RegexField(PAYMENT_METHOD_ID)
 
 
 def reservation_for_request(request, reservation_id: str, *, perms) -> ReservationView:
@@ -52,6 +74,7 @@ def with_payments(view: ReservationView) -> dict:
         s["payment"].get("balanceDue", 0) for s in body["stays"] if s["status"] != "cancelled"
     )
     body["payment"] = {
+        "dueNow": reservation_due_now(view),  # what paying the reservation takes now
         "paid": paid,
         "refunded": refunded,
         "currency": view.reservation.currency,
@@ -116,3 +139,38 @@ class ReservationStayCancelView(APIView):
         body = with_payments(after)
         body["refunds"] = [{"bookingId": booking_id, **_refund(cancellation)}]
         return Response(body)
+
+
+class ReservationPaymentView(APIView):
+    permission_classes = [AllowAny]  # staff perm or guest token, checked per reservation
+
+    @extend_schema(
+        request=ReservationPaymentInput,
+        parameters=TOKEN_PARAMS,
+        responses={201: ReservationOutput, 202: ReservationOutput},
+        operation_id="reservations_pay",
+    )
+    def post(self, request, reservation_id: str):
+        """Pay what every pending stay's terms take now (`payment.dueNow` of the
+        reservation) in one request: each stay is charged and confirmed on its own bill.
+        202 with `clientSecret` on the stay that waits for 3-D Secure."""
+        view = reservation_for_request(request, reservation_id, perms=PAY_PERMS)
+        data = ReservationPaymentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        done = reservation_pay(
+            reservation_id=view.reservation.reservationId,
+            amount=params.get("amount"),
+            currency=params["currency"],
+            payment_method_id=params["paymentMethodId"],
+            **actor_from(request).as_kwargs(),
+        )
+        payments = []
+        for attempt in done.attempts:
+            item = dict(PaymentOutput(attempt.payment).data)
+            if attempt.payment.status == REQUIRES_ACTION and attempt.client_secret:
+                item["clientSecret"] = attempt.client_secret
+            payments.append(item)
+        settled = all(p["status"] not in ("pending", REQUIRES_ACTION) for p in payments)
+        body = {**with_payments(done.view), "payments": payments}
+        return Response(body, status=status.HTTP_201_CREATED if settled else 202)

@@ -29,6 +29,7 @@ from .reservation_cancel import (
     reservation_cancel,
     reservation_stay_cancel,
 )
+from .reservation_pay import ReservationPayment, reservation_due_now, reservation_pay
 from .settlement import is_abandoned, payment_settle_success
 from .shared import PaymentDisputed, PaymentFailed, PaymentRefunded, PaymentSucceeded
 from .webhooks import payment_webhook_handle
@@ -51,6 +52,9 @@ __all__ = [
     "ReservationCancellation",
     "reservation_cancel",
     "reservation_stay_cancel",
+    "ReservationPayment",
+    "reservation_due_now",
+    "reservation_pay",
     "booking_cancellation_preview",
     "booking_change_by_guest",
     "is_abandoned",

@@ -197,3 +197,31 @@ def test_a_stay_is_changed_through_the_booking_change_endpoint(api):
                    HTTP_X_BOOKING_TOKEN=data["guestToken"]).json()  # fmt: skip
     assert read["stays"][0]["checkIn"] == d(1)
     assert_inventory_consistent()
+
+
+def test_one_payment_pays_every_stay_and_each_bill_gets_its_share(api):
+    _, data = create(api)
+    token = {"HTTP_X_BOOKING_TOKEN": data["guestToken"]}
+    path = f"/api/reservations/{data['reservationId']}"
+    due = api.get(path, **token).json()["payment"]["dueNow"]
+    assert due == sum(s["payment"]["dueNow"] for s in api.get(path, **token).json()["stays"])
+    pay_path = f"{path}/payments"
+    body = {"amount": due, "currency": data["currency"], "paymentMethodId": "pm_card_visa"}
+    assert_error(api.post(pay_path, body, format="json"), 404, "RESERVATION_NOT_FOUND")
+    wrong = api.post(pay_path, {**body, "amount": due - 1}, format="json", **token)
+    assert assert_error(wrong, 400, "AMOUNT_MISMATCH")["details"]["expected"]["amount"] == due
+    response = api.post(pay_path, body, format="json", **token)
+    paid = response.json()
+    assert response.status_code == 201, paid
+    assert paid["status"] == "confirmed"
+    assert [p["status"] for p in paid["payments"]] == ["completed", "completed"]
+    assert sum(p["amount"] for p in paid["payments"]) == due
+    assert paid["payment"]["paid"] == due and paid["payment"]["dueNow"] == 0
+    desk = api.as_role(roles.FRONT_DESK)
+    for stay_body, payment in zip(paid["stays"], paid["payments"], strict=True):
+        assert payment["bookingId"] == stay_body["bookingId"]
+        bill = desk.get(f"/api/bookings/{stay_body['bookingId']}/folio").json()
+        lines = [line for folio in bill["folios"] for line in folio["lines"]]
+        assert sum(x["amount"] for x in lines if x["kind"] == "payment") == payment["amount"]
+    again = api.post(pay_path, body, format="json", **token)
+    assert_error(again, 409, "BOOKING_NOT_PAYABLE")
