@@ -83,7 +83,7 @@ def reservation_create(
     ReservationTooLarge, RoomUnavailable (details.stays: the stays that cannot be had;
     nothing is held), TooManyHolds, PromoUsedUp, and a stay's own refusals (details.stays).
     """
-    if not isinstance(stays, list) or not stays:
+    if not isinstance(stays, list) or not stays or not all(isinstance(s, dict) for s in stays):
         raise ValidationFailed(details={"fields": {"stays": ["Give at least one stay."]}})
     size_check(stays=len(stays), room_nights=sum(_nights(s) for s in stays))
     drafts = _drafts(booker, stays, source=source, now=now, channel=channel, notes=notes,
