@@ -158,3 +158,19 @@ def test_a_guest_reservation_claims_one_hold_slot(hotel, reserve, settings):
     settings.HOTEL_GUEST_HOLDS_PER_CLIENT = 1
     created = reserve(stay("Deluxe"), stay("Suite"), guest_client="203.0.113.7")
     assert created.bookings[0].holdSlot and created.bookings[1].holdSlot is None
+
+
+def test_a_promo_counts_one_use_per_stay_all_or_nothing(hotel, reserve):
+    from bookings.models import PROMO_ITEM, PromoCode
+    from bookings.promo_codes import promo_code_create
+    from bookings.promo_uses import PromoUsedUp
+
+    promo_code_create(data={"code": "TWO", "percent": 10, "maxUses": 3}, actor="t", now=NOW)
+    created = reserve(stay("Deluxe"), stay("Suite"), promo_code="TWO")
+    assert all(b.promoCode == "TWO" and b.discount for b in created.bookings)
+    assert PromoCode.get("TWO", PROMO_ITEM, consistent_read=True).uses == 2
+    with pytest.raises(PromoUsedUp):  # two more uses wanted, one left
+        reserve(stay("Deluxe", start=5), stay("Deluxe", start=5), promo_code="TWO")
+    assert PromoCode.get("TWO", PROMO_ITEM, consistent_read=True).uses == 2
+    assert Booking.count() == 2
+    assert_inventory_consistent()
