@@ -6,6 +6,7 @@ from .api import (
     extra_views,
     out_of_order_views,
     rate_plan_views,
+    reservation_views,
     views,
 )
 from .api.rate_calendar_views import RateCalendarView
@@ -56,7 +57,9 @@ api_urlpatterns = [
         checkin_views.OnlineCheckInView.as_view(),
         name="booking-online-check-in",
     ),
-    # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py.
+    path("reservations", reservation_views.ReservationListView.as_view(), name="reservation-list"),
+    # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py;
+    # so do reservations/<reservation_id> (detail, cancel).
 ]
 
 # Outside /api/: the per-room iCal feed that OTA calendars import (bookings/calendars.py). The

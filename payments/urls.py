@@ -1,6 +1,13 @@
 from django.urls import path
 
-from .api import booking_views, folio_views, invoice_views, night_audit_views, views
+from .api import (
+    booking_views,
+    folio_views,
+    invoice_views,
+    night_audit_views,
+    reservation_views,
+    views,
+)
 from .views import stripe_webhook
 
 api_urlpatterns = [
@@ -34,6 +41,27 @@ api_urlpatterns = [
         "bookings/<str:booking_id>/cancellation-quote",
         views.CancellationQuoteView.as_view(),
         name="booking-cancellation-quote",
+    ),
+    # A reservation's endpoints that involve money (POST /api/reservations is bookings').
+    path(
+        "reservations/<str:reservation_id>",
+        reservation_views.ReservationDetailView.as_view(),
+        name="reservation-detail",
+    ),
+    path(
+        "reservations/<str:reservation_id>/cancel",
+        reservation_views.ReservationCancelView.as_view(),
+        name="reservation-cancel",
+    ),
+    path(
+        "reservations/<str:reservation_id>/payments",
+        reservation_views.ReservationPaymentView.as_view(),
+        name="reservation-payments",
+    ),
+    path(
+        "reservations/<str:reservation_id>/stays/<str:booking_id>/cancel",
+        reservation_views.ReservationStayCancelView.as_view(),
+        name="reservation-stay-cancel",
     ),
     path("payments", views.PaymentListView.as_view(), name="payment-list"),
     path("payments/<str:transaction_id>", views.PaymentDetailView.as_view(), name="payment-detail"),

@@ -319,6 +319,9 @@ class BookingListQuery(serializers.Serializer):
 
 class BookingOutput(BookingExtrasFields):
     bookingId = serializers.CharField()
+    reservationId = serializers.CharField(
+        allow_null=True, help_text="The reservation this stay is part of (None: booked alone)."
+    )
     status = serializers.CharField()
     roomId = serializers.CharField(allow_null=True, help_text="None until a room is assigned.")
     roomPinned = serializers.SerializerMethodField()

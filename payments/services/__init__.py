@@ -24,6 +24,12 @@ from .change import booking_change_by_guest
 from .charge import PaymentAttempt, payment_create
 from .guarantee import guarantee_refresh
 from .refund import payment_refund
+from .reservation_cancel import (
+    ReservationCancellation,
+    reservation_cancel,
+    reservation_stay_cancel,
+)
+from .reservation_pay import ReservationPayment, reservation_due_now, reservation_pay
 from .settlement import is_abandoned, payment_settle_success
 from .shared import PaymentDisputed, PaymentFailed, PaymentRefunded, PaymentSucceeded
 from .webhooks import payment_webhook_handle
@@ -43,6 +49,12 @@ __all__ = [
     "PaymentRefunded",
     "PaymentSucceeded",
     "booking_cancel_with_refund",
+    "ReservationCancellation",
+    "reservation_cancel",
+    "reservation_stay_cancel",
+    "ReservationPayment",
+    "reservation_due_now",
+    "reservation_pay",
     "booking_cancellation_preview",
     "booking_change_by_guest",
     "is_abandoned",

@@ -62,6 +62,33 @@ def two_bookings(make_room):
 # --- IDOR ------------------------------------------------------------------------------------
 
 
+def test_a_reservation_is_unreachable_without_its_own_token(two_bookings):
+    from bookings.reservations.services import reservation_create
+
+    a, b = two_bookings
+    day = (datetime.now(UTC) + timedelta(days=40)).date()
+    created = reservation_create(
+        booker={"name": "Sec Booker", "email": "r@guest.test"},
+        stays=[{"roomType": "Deluxe", "adults": 1, "checkIn": day,
+                "checkOut": day + timedelta(days=1)}],
+        actor="test",
+        now=datetime.now(UTC),
+    )  # fmt: skip
+    rid, stay = created.reservation.reservationId, created.bookings[0].bookingId
+    client = APIClient()
+    for ref in (rid, a.booking.bookingId):
+        url = f"/api/reservations/{ref}"
+        for token in (None, "not-the-token", b.guest_token):
+            headers = {"HTTP_X_BOOKING_TOKEN": token} if token else {}
+            assert client.get(url, **headers).status_code == 404
+    for path in (f"{rid}/cancel", f"{rid}/stays/{stay}/cancel", f"{rid}/payments"):
+        response = client.post(f"/api/reservations/{path}", HTTP_X_BOOKING_TOKEN=b.guest_token)
+        assert response.status_code == 404, path
+    ok = client.get(f"/api/reservations/{rid}", HTTP_X_BOOKING_TOKEN=created.guest_token)
+    assert ok.status_code == 200
+    assert Booking.get(stay, consistent_read=True).status == "pending"
+
+
 @pytest.mark.parametrize(
     "path",
     ["", "/cancellation-quote"],

@@ -42,6 +42,7 @@ PUBLIC: dict[str, set[str]] = {
     "api/auth/token": set(),  # POST needs staff credentials: 400/401 without
     "api/rooms/availability": {"POST"},
     "api/bookings": {"POST"},  # guests book without an account
+    "api/reservations": {"POST"},  # several rooms at once, without an account
     "api/rooms": {"GET"},
     "api/rooms/<str:room_id>": {"GET"},
     "api/room-types": {"GET"},
@@ -77,6 +78,10 @@ GUEST_TOKEN = {
     "api/payments",  # POST with the booking's X-Booking-Token; GET is staff only
     "api/bookings/<str:booking_id>/extras",  # POST with the X-Booking-Token (or staff)
     "api/bookings/<str:booking_id>/online-check-in",  # POST: the token; GET: staff or token
+    "api/reservations/<str:reservation_id>",  # with the reservation's X-Booking-Token
+    "api/reservations/<str:reservation_id>/cancel",
+    "api/reservations/<str:reservation_id>/payments",
+    "api/reservations/<str:reservation_id>/stays/<str:booking_id>/cancel",
 }
 # What housekeeping (rooms.view_room, rooms.change_room_status) may open among staff routes.
 # The admin's pages answer any method with the page itself (PUT/PATCH/DELETE read nothing more
@@ -170,6 +175,7 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "room_id": world["room"],
         "room_type": world.get("room_type", "Deluxe"),  # make_room's type
         "booking_id": world["booking"],
+        "reservation_id": world["booking"],  # a booking made alone: a one-stay reservation
         "transaction_id": world["payment"],
         "period_id": "no-such-period",
         "line_id": "L0001",

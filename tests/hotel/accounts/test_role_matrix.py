@@ -176,6 +176,11 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("booking-change", "POST"): DESK,  # or the guest's token
     ("booking-cancellation-quote", "GET"): BOOKING_STAFF,  # or the guest's token
     ("booking-change-quote", "POST"): DESK,  # staff: what a change would cost
+    ("reservation-list", "POST"): PUBLIC,  # guests book several rooms without an account
+    ("reservation-detail", "GET"): BOOKING_STAFF,  # or the reservation's token
+    ("reservation-cancel", "POST"): CANCEL,  # or the reservation's token
+    ("reservation-stay-cancel", "POST"): CANCEL,  # or the reservation's token
+    ("reservation-payments", "POST"): DESK | {ACC},  # as payment-list POST; or the token
     ("payment-list", "GET"): BOOKING_STAFF,
     ("payment-list", "POST"): DESK | {ACC},  # add_payment or change_booking; or the token
     ("payment-detail", "GET"): BOOKING_STAFF,
@@ -231,6 +236,10 @@ GUEST_TOKEN_ROUTES = {
     "payment-list:POST",
     "booking-extras",
     "booking-online-check-in",
+    "reservation-detail",
+    "reservation-cancel",
+    "reservation-stay-cancel",
+    "reservation-payments",
 }
 API_DOCS = {"schema", "docs"}  # public documentation, not data
 
@@ -525,6 +534,8 @@ def _api_request(client, name, method, route, world):
         "<str:transaction_id>", world["payment"].transactionId
     )
     url = url.replace("<str:booking_id>", world["booking"].bookingId)
+    # A booking made alone is a one-stay reservation (its id is its reference).
+    url = url.replace("<str:reservation_id>", world["booking"].bookingId)
     url = url.replace("<str:rate_plan>", world["bookings_rateplan"])
     code = "PARKING" if name == "extra-detail" else world["bookings_promocode"]
     url = url.replace("<str:code>", code)
