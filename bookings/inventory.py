@@ -8,8 +8,9 @@ touches, so a search costs the same at 20 bookings or 20,000, and for 5 rooms or
   type's `sellableRooms` and `overbookingLimit`, conditional on the type not having changed
   meanwhile (its `stockVersion`) and no capacity change being under way (`stockLock`).
 - `InventoryChange` goes into the booking's own transaction: `sold + 1` on the condition
-  `sold < ceiling` for each night, so the last unit goes to exactly one of any
-  number of concurrent requests, inside DynamoDB.
+  `sold < ceiling` for each night (`sold + k` for k stays of a reservation on the same
+  night: on the ceiling read and `sold <= ceiling - k`), so the last unit goes to exactly
+  one of any number of concurrent requests, inside DynamoDB.
 - bookings.capacity moves the counters of existing nights when the rooms a type can sell
   change (a room added, removed, out of order, the overbooking limit).
 """
@@ -160,15 +161,37 @@ class InventoryChange:
         return self
 
     def write(self, tx: TransactWrite) -> None:
+        """One update per counter. +1 is conditional on `sold < ceiling`. DynamoDB conditions
+        have no arithmetic, so +k (k > 1: several stays of a reservation on one night) reads
+        the counter first (consistent) and is conditional on the ceiling being the one read
+        and `sold <= ceiling - k`: a ceiling moved or a unit sold meanwhile fails the
+        transaction (the caller re-reads and retries, or refuses), never an oversale."""
+        many = [key for key, delta in self._sold.items() if delta > 1]
+        read = self._read(many) if many else {}
         for (room_type, night), delta in sorted(self._sold.items()):
             if not delta:
                 continue
+            if delta == 1:
+                condition = InventoryNight.sold < InventoryNight.ceiling
+            elif delta > 1:
+                ceiling = read[(room_type, night)]
+                condition = (InventoryNight.ceiling == ceiling) & (
+                    InventoryNight.sold <= ceiling - delta
+                )
+            else:
+                condition = InventoryNight.sold >= -delta
             tx.update(
                 InventoryNight(*inventory_key(room_type, night)),
                 actions=[InventoryNight.sold.add(delta)],
-                condition=(
-                    InventoryNight.sold < InventoryNight.ceiling
-                    if delta > 0
-                    else InventoryNight.sold >= -delta
-                ),
+                condition=condition,
             )
+
+    @staticmethod
+    def _read(keys: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
+        """The ceilings of `keys` now (consistent); a counter not there reads as 0 (the
+        write then fails on its condition: nothing is sold on a night not counted)."""
+        ceilings = dict.fromkeys(keys, 0)
+        wanted = {inventory_key(t, n): (t, n) for t, n in keys}
+        for item in InventoryNight.batch_get(list(wanted), consistent_read=True):
+            ceilings[wanted[(item.month, item.slot)]] = item.ceiling
+        return ceilings

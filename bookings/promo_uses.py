@@ -31,23 +31,27 @@ def _guest_item(email: str | None) -> str | None:
     return "guest#" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
 
 
-def promo_take(tx: TransactWrite, *, promo: PromoCode, guest_email: str | None) -> None:
-    """In the booking's transaction: one use of `promo` (and of its guest's counter)."""
+def promo_take(
+    tx: TransactWrite, *, promo: PromoCode, guest_email: str | None, count: int = 1
+) -> None:
+    """In the booking's transaction: one use of `promo` (and of its guest's counter) — or
+    `count` uses at once (the stays of a reservation: one update per item), on the condition
+    that all of them fit under the limits."""
     active = PromoCode.active.does_not_exist() | (PromoCode.active == True)  # noqa: E712
     condition = PromoCode.code.exists() & active
     if promo.maxUses is not None:
-        condition &= PromoCode.uses < promo.maxUses
+        condition &= PromoCode.uses <= promo.maxUses - count
     tx.update(
         PromoCode(code=promo.code, item=PROMO_ITEM),
-        actions=[PromoCode.uses.add(1)],
+        actions=[PromoCode.uses.add(count)],
         condition=condition,
     )
     guest = _guest_item(guest_email) if promo.perGuest else None
     if guest:
         tx.update(
             PromoCode(code=promo.code, item=guest),
-            actions=[PromoCode.uses.add(1)],
-            condition=PromoCode.uses.does_not_exist() | (PromoCode.uses < promo.perGuest),
+            actions=[PromoCode.uses.add(count)],
+            condition=PromoCode.uses.does_not_exist() | (PromoCode.uses <= promo.perGuest - count),
         )
 
 
@@ -90,15 +94,18 @@ def promo_retake(tx: TransactWrite, booking: Booking) -> None:
     )
 
 
-def promo_refused_why(promo: PromoCode, guest_email: str | None) -> PromoUsedUp | None:
-    """After a refused booking transaction: the promo's limit, if that is what refused it."""
+def promo_refused_why(
+    promo: PromoCode, guest_email: str | None, count: int = 1
+) -> PromoUsedUp | None:
+    """After a refused booking transaction: the promo's limit, if that is what refused it
+    (`count` uses wanted at once)."""
     try:
         fresh = PromoCode.get(promo.code, PROMO_ITEM, consistent_read=True)
     except DoesNotExist:
         return PromoUsedUp("This promo code no longer exists.")
     if fresh.active is False:
         return PromoUsedUp("This promo code is no longer active.")
-    if fresh.maxUses is not None and (fresh.uses or 0) >= fresh.maxUses:
+    if fresh.maxUses is not None and (fresh.uses or 0) + count > fresh.maxUses:
         return PromoUsedUp()
     guest = _guest_item(guest_email) if fresh.perGuest else None
     if guest:
@@ -106,6 +113,6 @@ def promo_refused_why(promo: PromoCode, guest_email: str | None) -> PromoUsedUp 
             mine = PromoCode.get(promo.code, guest, consistent_read=True)
         except DoesNotExist:
             return None
-        if (mine.uses or 0) >= fresh.perGuest:
+        if (mine.uses or 0) + count > fresh.perGuest:
             return PromoUsedUp("You have already used this promo code.")
     return None

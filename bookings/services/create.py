@@ -14,17 +14,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
 
 from hotel import events
 from hotel.dynamo import commit
 from hotel.errors import NotFound, ValidationFailed
+from rooms.models import Room, RoomType
 
 from .. import holds, stats
 from ..clock import hotel_today
 from ..exceptions import RoomUnavailable
 from ..extras.booking import extras_apply, extras_choose
 from ..extras.stock import extras_sold_out, extras_stock_take
-from ..models import PENDING, Booking
+from ..inventory import InventoryChange
+from ..models import PENDING, Booking, PromoCode
 from ..offers import guests_field_errors, guests_from, promo_refusal
 from ..pricing import Quote
 from ..promo_uses import promo_refused_why, promo_take
@@ -55,6 +58,24 @@ class CreatedBooking:
     booking: Booking
     guest_token: str
     quote: Quote
+
+
+@dataclass
+class StayDraft:
+    """A stay validated and priced, not written yet: what `draft_booking` builds the Booking
+    from and `draft_take` takes for it in the transaction (booking_create and
+    bookings.reservations share it, so a stay is priced the same alone or in a reservation)."""
+
+    kind: RoomType
+    room: Room | None
+    quote: Quote
+    priced: dict
+    promo: PromoCode | None  # applied (it changed the price), its use counted by draft_take
+    nights: list[date]
+    chosen: list[dict]
+    stocks: dict[str, int]
+    guest_fields: dict
+    guests: int
 
 
 def booking_create(
@@ -98,6 +119,111 @@ def booking_create(
     Raises ValidationFailed, StayTooLong, NotFound (room), TooManyGuests,
     StayRuleViolation, RoomUnavailable, TooManyHolds, PromoUsedUp, ExtraSoldOut.
     """
+    draft = stay_draft(
+        room_id=room_id,
+        room_type=room_type,
+        check_in=check_in,
+        check_out=check_out,
+        guests=guests,
+        guest_name=guest_name,
+        guest_email=guest_email,
+        guest_phone=guest_phone,
+        notes=notes,
+        source=source,
+        now=now,
+        rate_plan=rate_plan,
+        adults=adults,
+        children_ages=children_ages,
+        promo_code=promo_code,
+        channel=channel,
+        extras=extras,
+    )
+    kind, room, nights = draft.kind, draft.room, draft.nights
+    stay_prepare(room_type=kind.roomType, nights=nights)
+    reclaimed = False
+    guest = guest_client is not None
+    hold_until = holds.guest_hold_until(now) if guest else holds.staff_hold_until(now)
+    slots = holds.SlotPicker(client=guest_client, now=now) if guest else None
+    token = secrets.token_urlsafe(24)
+    # A new id on the (astronomically rare) id collision; another slot when a concurrent
+    # hold of the same client took the one tried.
+    for _attempt in range(3 + (slots.cap if slots else 0)):
+        slot = slots.pick() if slots else None
+        booking = draft_booking(
+            draft,
+            booking_id=new_booking_id(hotel_today(now)),
+            token_hash=hash_token(token),
+            source=source,
+            notes=notes,
+            now=now,
+            hold_until=hold_until,
+            guest=guest,
+            slot=slot,
+        )
+        entry = booking_audit(booking, "create", None, actor, now, request_id)
+
+        def build(tx, booking=booking, entry=entry, slot=slot):
+            tx.save(booking, condition=Booking.bookingId.does_not_exist())
+            if slot:
+                holds.slot_claim(
+                    tx, slot=slot, booking_id=booking.bookingId, until=hold_until, now=now
+                )
+            draft_take(tx, draft, booking, hold_until=hold_until, now=now)
+            tx.save(entry)
+
+        if not commit(build):
+            if _booking_exists(booking.bookingId):
+                continue
+            if slot and slots.lost(slot, booking_id=booking.bookingId):
+                continue
+            if draft.promo and (used_up := promo_refused_why(draft.promo, booking.guestEmail)):
+                raise used_up
+            if draft.chosen and (sold_out := extras_sold_out(draft.chosen, draft.stocks)):
+                raise sold_out
+            if not reclaimed:  # Lapsed holds may still count: expire them, try once more.
+                reclaimed = True
+                if lapsed_holds_reclaim(room_type=kind.roomType, nights=nights, now=now):
+                    continue
+            if room:
+                raise RoomUnavailable(
+                    f"Room {room.roomId} is already booked for some of these nights."
+                )
+            raise RoomUnavailable(
+                f"No {kind.name} is left for every night of this stay.",
+                details={"roomType": kind.roomType},
+            )
+        stats.booking_stats_project_safely(booking_id=booking.bookingId, now=now)
+        events.publish(events.BookingCreated, **event_detail(booking))
+        return CreatedBooking(booking=booking, guest_token=token, quote=draft.quote)
+    if slots:
+        raise slots.too_many()  # Every try lost its slot to this client's other holds.
+    raise RuntimeError("Could not allocate a booking id")  # pragma: no cover
+
+
+def stay_draft(
+    *,
+    room_id: str | None = None,
+    room_type: str | None = None,
+    check_in: date,
+    check_out: date,
+    guests: int,
+    guest_name: str,
+    guest_email: str | None,
+    guest_phone: str | None = None,
+    notes: str = "",
+    source: str = "api",
+    now: datetime,
+    rate_plan: str | None = None,
+    adults: int | None = None,
+    children_ages: list[int] | tuple[int, ...] | None = None,
+    promo_code: str | None = None,
+    channel: str | None = None,
+    extras: list[dict] | None = None,
+) -> StayDraft:
+    """Validate and price one stay (booking_create's parameters); nothing is written.
+
+    Raises ValidationFailed (every field's problem at once), StayTooLong, NotFound (room),
+    TooManyGuests, StayRuleViolation, RoomUnavailable (a pinned room out of service)."""
     if not room_id and not room_type:
         raise ValidationFailed(
             details={"fields": {"roomType": ["Give a roomType (or a roomId to pin a room)."]}}
@@ -177,92 +303,87 @@ def booking_create(
     priced = booking_price_fields(quote)
     if priced["promoCode"] and promo.perGuest:
         priced["terms"]["promoPerGuest"] = True
-    applied = promo if priced["promoCode"] else None
-    nights = [n.night for n in quote.nightly]
-    stay_prepare(room_type=kind.roomType, nights=nights)
-    reclaimed = False
-    guest = guest_client is not None
-    hold_until = holds.guest_hold_until(now) if guest else holds.staff_hold_until(now)
-    slots = holds.SlotPicker(client=guest_client, now=now) if guest else None
-    token = secrets.token_urlsafe(24)
-    # A new id on the (astronomically rare) id collision; another slot when a concurrent
-    # hold of the same client took the one tried.
-    for _attempt in range(3 + (slots.cap if slots else 0)):
-        slot = slots.pick() if slots else None
-        booking = Booking(
-            bookingId=new_booking_id(hotel_today(now)),
-            roomId=room.roomId if room else None,
-            roomPinned=True if room else None,
-            roomType=kind.roomType,
-            checkIn=check_in.isoformat(),
-            checkOut=check_out.isoformat(),
-            status=PENDING,
-            guests=party.count,
-            source=source,
-            notes=notes or "",
-            guestTokenHash=hash_token(token),
-            createdAt=now,
-            updatedAt=now,
-            expiresAt=hold_until,
-            purgeAt=hold_until + DEAD_BOOKING_RETENTION,
-            guestHold=True if guest else None,
-            holdSlot=slot,
-            **priced,
-            **guest_fields,
-        )
-        if chosen:
-            extras_apply(booking, chosen)
-        entry = booking_audit(booking, "create", None, actor, now, request_id)
+    return StayDraft(
+        kind=kind,
+        room=room,
+        quote=quote,
+        priced=priced,
+        promo=promo if priced["promoCode"] else None,
+        nights=[n.night for n in quote.nightly],
+        chosen=chosen,
+        stocks=stocks,
+        guest_fields=guest_fields,
+        guests=party.count,
+    )
 
-        def build(tx, booking=booking, entry=entry, slot=slot):
-            tx.save(booking, condition=Booking.bookingId.does_not_exist())
-            if applied:
-                promo_take(tx, promo=applied, guest_email=booking.guestEmail)
-            if chosen:
-                extras_stock_take(tx, items=chosen, stocks=stocks)
-            if slot:
-                holds.slot_claim(
-                    tx, slot=slot, booking_id=booking.bookingId, until=hold_until, now=now
-                )
-            stay_take(
-                tx,
-                room_type=kind.roomType,
-                unit_nights=nights,
-                room_id=booking.roomId,
-                room_nights=nights,
-                booking_id=booking.bookingId,
-                hold_until=hold_until,
-                now=now,
-            )
-            tx.save(entry)
 
-        if not commit(build):
-            if _booking_exists(booking.bookingId):
-                continue
-            if slot and slots.lost(slot, booking_id=booking.bookingId):
-                continue
-            if applied and (used_up := promo_refused_why(applied, booking.guestEmail)):
-                raise used_up
-            if chosen and (sold_out := extras_sold_out(chosen, stocks)):
-                raise sold_out
-            if not reclaimed:  # Lapsed holds may still count: expire them, try once more.
-                reclaimed = True
-                if lapsed_holds_reclaim(room_type=kind.roomType, nights=nights, now=now):
-                    continue
-            if room:
-                raise RoomUnavailable(
-                    f"Room {room.roomId} is already booked for some of these nights."
-                )
-            raise RoomUnavailable(
-                f"No {kind.name} is left for every night of this stay.",
-                details={"roomType": kind.roomType},
-            )
-        stats.booking_stats_project_safely(booking_id=booking.bookingId, now=now)
-        events.publish(events.BookingCreated, **event_detail(booking))
-        return CreatedBooking(booking=booking, guest_token=token, quote=quote)
-    if slots:
-        raise slots.too_many()  # Every try lost its slot to this client's other holds.
-    raise RuntimeError("Could not allocate a booking id")  # pragma: no cover
+def draft_booking(
+    draft: StayDraft,
+    *,
+    booking_id: str,
+    token_hash: str,
+    source: str,
+    notes: str,
+    now: datetime,
+    hold_until: datetime,
+    guest: bool,
+    slot: str | None,
+) -> Booking:
+    """The pending Booking of a drafted stay (not saved)."""
+    booking = Booking(
+        bookingId=booking_id,
+        roomId=draft.room.roomId if draft.room else None,
+        roomPinned=True if draft.room else None,
+        roomType=draft.kind.roomType,
+        checkIn=draft.quote.check_in.isoformat(),
+        checkOut=draft.quote.check_out.isoformat(),
+        status=PENDING,
+        guests=draft.guests,
+        source=source,
+        notes=notes or "",
+        guestTokenHash=token_hash,
+        createdAt=now,
+        updatedAt=now,
+        expiresAt=hold_until,
+        purgeAt=hold_until + DEAD_BOOKING_RETENTION,
+        guestHold=True if guest else None,
+        holdSlot=slot,
+        **draft.priced,
+        **draft.guest_fields,
+    )
+    if draft.chosen:
+        extras_apply(booking, draft.chosen)
+    return booking
+
+
+def draft_take(
+    tx: TransactWrite,
+    draft: StayDraft,
+    booking: Booking,
+    *,
+    hold_until: datetime,
+    now: datetime,
+    change: InventoryChange | None = None,
+    promo: bool = True,
+) -> None:
+    """In the booking's transaction: everything a drafted stay holds — its promo use (unless
+    `promo` is False: the caller counts the uses of several stays at once), its extras'
+    stock, its type's units (into `change` when given) and its pinned room's nights."""
+    if promo and draft.promo:
+        promo_take(tx, promo=draft.promo, guest_email=booking.guestEmail)
+    if draft.chosen:
+        extras_stock_take(tx, items=draft.chosen, stocks=draft.stocks)
+    stay_take(
+        tx,
+        room_type=draft.kind.roomType,
+        unit_nights=draft.nights,
+        room_id=booking.roomId,
+        room_nights=draft.nights,
+        booking_id=booking.bookingId,
+        hold_until=hold_until,
+        now=now,
+        change=change,
+    )
 
 
 def _booking_exists(booking_id: str) -> bool:

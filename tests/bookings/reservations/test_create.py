@@ -1,0 +1,160 @@
+"""Booking a reservation of several stays: one transaction, all or nothing."""
+
+import threading
+
+import pytest
+
+from bookings.exceptions import RoomUnavailable
+from bookings.inventory import inventory_read
+from bookings.models import Booking
+from bookings.reservations.exceptions import ReservationTooLarge
+from bookings.reservations.models import Reservation
+from bookings.reservations.services import reservation_get
+from bookings.reservations.size import MAX_ROOM_NIGHTS, MAX_STAYS, TRANSACTION_LIMIT
+from bookings.services import booking_create, guest_token_matches
+from hotel.errors import ValidationFailed
+from tests.bookings.conftest import day
+from tests.conftest import NOW
+from tests.invariants import assert_inventory_consistent
+
+from .conftest import BOOKER, stay
+
+
+def sold(room_type, first, last):
+    return {
+        n: i.sold for (t, n), i in inventory_read(first=first, last=last).items() if t == room_type
+    }
+
+
+def test_a_family_books_two_rooms_in_one_reservation(hotel, reserve):
+    created = reserve(
+        stay("Deluxe", guestName="Kid Booker"), stay("Suite", adults=2, childrenAges=[4, 7])
+    )
+    reservation = created.reservation
+    assert reservation.reservationId.startswith("RS-20260302-")
+    assert [b.roomType for b in created.bookings] == ["Deluxe", "Suite"]
+    assert reservation.totalPrice == sum(b.totalPrice for b in created.bookings) > 0
+    first, second = created.bookings
+    assert (first.guestName, second.guestName) == ("Kid Booker", "Ada Booker")
+    for booking in created.bookings:
+        stored = Booking.get(booking.bookingId)
+        assert stored.reservationId == reservation.reservationId
+        assert stored.guestEmail == "ada@guest.test"
+        assert guest_token_matches(stored, created.guest_token)
+    view = reservation_get(reservation.reservationId)
+    assert [b.bookingId for b in view.bookings] == reservation.bookingIds
+    assert view.token_matches(created.guest_token) and not view.token_matches("nope")
+    assert sold("Deluxe", day(0), day(1)) == {day(0): 1, day(1): 1}
+    assert_inventory_consistent()
+
+
+def test_two_rooms_of_a_type_share_one_counter_update_by_two(hotel, reserve):
+    reserve(stay("Deluxe"), stay("Deluxe", nights=3))
+    assert sold("Deluxe", day(0), day(2)) == {day(0): 2, day(1): 2, day(2): 1}
+    assert_inventory_consistent()
+
+
+def test_two_rooms_of_a_type_with_one_left_are_refused_and_nothing_is_held(hotel, reserve):
+    reserve(stay("Deluxe"), stay("Deluxe"))  # 2 of 3 sold: 1 left
+    with pytest.raises(RoomUnavailable) as refused:
+        reserve(stay("Suite"), stay("Deluxe"), stay("Deluxe"))
+    assert refused.value.details["stays"] == [1, 2]
+    assert Reservation.count() == 1 and Booking.count() == 2
+    assert sold("Deluxe", day(0), day(1)) == {day(0): 2, day(1): 2}
+    assert sold("Suite", day(0), day(1)) == {day(0): 0, day(1): 0}
+    reserve(stay("Deluxe"))  # the one left still sells
+    assert_inventory_consistent()
+
+
+def test_every_stays_problems_come_in_one_answer(hotel, reserve):
+    with pytest.raises(ValidationFailed) as bad:
+        reserve(
+            stay("Deluxe", start=-10),
+            stay("Nope"),
+            stay("Deluxe", adults=5),
+            booker={"name": "", "email": "not-an-email"},
+        )
+    fields = bad.value.details["fields"]
+    assert "stays[0].checkIn" in fields
+    assert "stays[1].roomType" in fields
+    assert "stays[2].guests" in fields
+    assert {"booker.name", "booker.email"} <= set(fields)
+    assert Booking.count() == 0
+
+
+def test_too_large_is_refused_before_anything_is_read(hotel, reserve):
+    with pytest.raises(ReservationTooLarge) as big:
+        reserve(*[stay("Deluxe", nights=1) for _ in range(MAX_STAYS + 1)])
+    assert big.value.status_code == 422 and big.value.code == "RESERVATION_TOO_LARGE"
+    with pytest.raises(ReservationTooLarge):
+        reserve(
+            *[stay("Deluxe", start=10 * i, nights=10) for i in range(MAX_ROOM_NIGHTS // 10 + 1)]
+        )
+    assert Booking.count() == 0
+
+
+def test_the_largest_reservation_fits_in_one_transaction(make_room, reserve, settings):
+    settings.HOTEL_MAX_STAY_NIGHTS = 30
+    for n in range(MAX_STAYS):
+        make_room(roomId=f"B-{n}", roomType="Standard", capacity=2, pricePerNight=1000)
+    nights = MAX_ROOM_NIGHTS // MAX_STAYS
+    stays = [stay("Standard", start=i * nights, nights=nights) for i in range(MAX_STAYS)]
+    created = reserve(*stays, guest_client="203.0.113.9")  # distinct nights: most counters
+    assert len(created.bookings) == MAX_STAYS
+    assert TRANSACTION_LIMIT == 100
+    assert_inventory_consistent()
+
+
+def test_two_reservations_racing_for_the_last_units_one_wins_the_other_holds_nothing(
+    hotel, reserve
+):
+    reserve(stay("Deluxe"))  # 2 Deluxe left
+    barrier = threading.Barrier(2)
+    results = []
+
+    def attempt(name):
+        barrier.wait()
+        try:
+            results.append(
+                reserve(
+                    stay("Deluxe"), stay("Deluxe"), stay("Suite"), booker={**BOOKER, "name": name}
+                )
+            )
+        except RoomUnavailable as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in ("One", "Two")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    won = [r for r in results if not isinstance(r, Exception)]
+    assert len(won) == 1 and len(results) == 2
+    assert Reservation.count() == 2 and Booking.count() == 4
+    assert sold("Deluxe", day(0), day(1)) == {day(0): 3, day(1): 3}
+    assert sold("Suite", day(0), day(1)) == {day(0): 1, day(1): 1}
+    assert_inventory_consistent()
+
+
+def test_a_booking_made_alone_reads_as_a_one_stay_reservation(hotel):
+    created = booking_create(
+        room_type="Deluxe",
+        check_in=day(0),
+        check_out=day(2),
+        guests=2,
+        guest_name="Solo",
+        guest_email="solo@guest.test",
+        actor="t",
+        now=NOW,
+    )
+    view = reservation_get(created.booking.bookingId)
+    assert view.single and view.reservation.reservationId == created.booking.bookingId
+    assert view.token_matches(created.guest_token)
+    assert [b.bookingId for b in view.bookings] == [created.booking.bookingId]
+    assert Reservation.count() == 0
+
+
+def test_a_guest_reservation_claims_one_hold_slot(hotel, reserve, settings):
+    settings.HOTEL_GUEST_HOLDS_PER_CLIENT = 1
+    created = reserve(stay("Deluxe"), stay("Suite"), guest_client="203.0.113.7")
+    assert created.bookings[0].holdSlot and created.bookings[1].holdSlot is None
