@@ -27,10 +27,11 @@ from hotel.errors import DomainError, NotFound
 from rooms.room_types import room_type_get
 
 from .cart_state import Cart, CartRoom, cart_read, cart_write, combination_room
+from .checkout import cart_book
 from .common import type_card
 from .forms import PartyForm
 from .offer_terms import cancellation_text, party_text, payment_text
-from .search import usable_promo
+from .search import search_url, usable_promo
 
 CODE = r"^[A-Za-z0-9_-]{1,40}$"
 
@@ -232,8 +233,6 @@ def cart_remove(request):
 def cart_page(request):
     """The rooms chosen, each with its price, the total, and one booker form for them all;
     POST books them together (checkout.cart_book) and goes to the reservation's page."""
-    from .checkout import cart_book  # the reservation's side of the cart
-
     now = timezone.now()
     cart = cart_read(request)
     if not cart.rooms:
@@ -270,8 +269,6 @@ def cart_page(request):
 
 
 def _search_back(cart: Cart) -> str:
-    from .search import search_url
-
     query: dict = {"check_in": cart.check_in.isoformat(), "check_out": cart.check_out.isoformat()}
     query["adults"] = 2
     if cart.promo_code:

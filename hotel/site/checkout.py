@@ -25,6 +25,7 @@ from bookings.booking_terms import booking_due_now
 from bookings.lifecycle import can_pay
 from bookings.links import manage_token
 from bookings.models import CONFIRMED
+from bookings.reservations.services import ReservationNotFound, reservation_create, reservation_get
 from hotel.client_address import client_address
 from hotel.errors import DomainError
 
@@ -48,8 +49,6 @@ def reservation_path(reservation_id: str) -> str:
 def cart_book(request, form, cart, *, lines, promo, now):
     """reservation_create with the cart and the booker form: the redirect to the
     reservation's page, or None with the service's problems on the form."""
-    from bookings.reservations.services import reservation_create  # HOIST at merge
-
     data = form.cleaned_data
     stays = []
     for line in lines:
@@ -133,8 +132,6 @@ def _reservation_id(token: str) -> str:
 def reservation_page(request, token: str):
     """The reservation just booked (or any time later): its reference, the booker, each stay
     with its room type, guests, plan, price and status, the total, and what to pay now."""
-    from bookings.reservations.services import ReservationNotFound, reservation_get  # HOIST
-
     try:
         view = reservation_get(_reservation_id(token))
     except ReservationNotFound as exc:
