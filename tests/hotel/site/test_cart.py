@@ -5,11 +5,13 @@ each room's price and the total, removing a room. Django's test client, the real
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import signing
 
+from bookings.models import Booking
+from bookings.services import booking_create
 from hotel.site.cart_state import COOKIE, SALT, Cart, CartRoom, cart_load
 
 from .pages import html, stay
@@ -148,3 +150,75 @@ def test_a_room_that_cannot_be_had_says_why_on_the_cart_page(client, hotel):
     response = client.post("/cart", {"name": "Ada", "email": "ada@guest.test"})
     assert response.status_code == 400
     assert "Remove the rooms that cannot be booked first." in html(response)
+
+
+# --- booking the cart -------------------------------------------------------------------------
+
+
+def fill_family_cart(client) -> list[str]:
+    rooms = room_values(html(client.get("/search", family())))[0]
+    client.post("/cart/combination", {**stay(), "room": rooms})
+    return rooms
+
+
+def test_booking_the_cart_holds_every_room_as_one_reservation(client, hotel):
+    fill_family_cart(client)
+    response = client.post(
+        "/cart",
+        {"name": "Ada Guest", "email": "ada@guest.test", "guest_name_2": "Byron Guest"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/reservation/RS-")
+    assert client.cookies[COOKIE].value == ""  # the cart is spent
+    reference = response["Location"].split("/")[2].split(":")[0]
+    bookings = [b for b in Booking.scan() if b.reservationId == reference]
+    assert sorted((b.roomType, b.adults, len(b.childrenAges or [])) for b in bookings) == [
+        ("Deluxe", 1, 2),
+        ("Standard", 1, 1),
+    ]
+    assert {b.guestName for b in bookings} == {"Ada Guest", "Byron Guest"}
+    assert {b.source for b in bookings} == {"web"}
+    page = html(client.get(response["Location"]))
+    assert page.count('data-testid="stay"') == 2
+    assert page.count("/pay") == 2  # each held stay's pay page
+    total = sum(b.totalPrice for b in bookings)
+    assert f"₹{total // 100:,}.{total % 100:02d}" in page
+
+
+def test_when_a_room_went_meanwhile_nothing_is_booked_and_the_cart_stays(client, hotel):
+    fill_family_cart(client)
+    dates = {k: date.fromisoformat(v) for k, v in stay().items()}
+    for n in range(3):  # every Standard goes to someone else
+        booking_create(
+            room_type="Standard",
+            check_in=dates["check_in"],
+            check_out=dates["check_out"],
+            guests=1,
+            guest_name=f"Other {n}",
+            guest_email=f"other{n}@guest.test",
+            actor="t",
+            now=datetime.now(UTC),
+        )
+    response = client.post("/cart", {"name": "Ada Guest", "email": "ada@guest.test"})
+    assert response.status_code == 400
+    assert "none was booked" in html(response)
+    assert not [b for b in Booking.scan() if b.reservationId]
+    assert len(cart_of(client).rooms) == 2
+
+
+def test_the_booker_form_asks_for_what_is_missing(client, hotel):
+    fill_family_cart(client)
+    response = client.post("/cart", {"name": "", "email": "not-an-email"})
+    assert response.status_code == 400
+    page = html(response)
+    assert 'id="id_name_error"' in page and 'id="id_email_error"' in page
+    assert not list(Booking.scan())
+
+
+def test_a_reservation_page_needs_its_signed_link(client, hotel):
+    fill_family_cart(client)
+    location = client.post("/cart", {"name": "Ada Guest", "email": "ada@guest.test"})["Location"]
+    reference = location.split("/")[2].split(":")[0]
+    assert client.get(f"/reservation/{reference}/").status_code == 404
+    assert client.get(f"/reservation/{reference}:forged/").status_code == 404
+    assert client.get(location).status_code == 200
