@@ -29,21 +29,12 @@ from bookings.reservations.services import ReservationNotFound, reservation_crea
 from hotel.client_address import client_address
 from hotel.errors import DomainError
 
-from .common import GUEST, booking_type_card
+from .common import GUEST, RESERVATION_SALT, booking_type_card, reservation_path
 from .offer_terms import booking_plan, party_text
 
-SALT = "hotel.site.reservation-link.v1"
 MAX_TOKEN_LENGTH = 200
 STAY_FIELD = re.compile(r"^stays\[(\d+)\]\.(\w+)$")
 BOOKER_FIELDS = {"booker.name": "name", "booker.email": "email", "booker.phone": "phone"}
-
-
-def reservation_token(reservation_id: str) -> str:
-    return signing.Signer(salt=SALT).sign(reservation_id)
-
-
-def reservation_path(reservation_id: str) -> str:
-    return reverse("site-reservation", kwargs={"token": reservation_token(reservation_id)})
 
 
 def cart_book(request, form, cart, *, lines, promo, now):
@@ -122,7 +113,7 @@ def _reservation_id(token: str) -> str:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise Http404("No such reservation")
     try:
-        return signing.Signer(salt=SALT).unsign(token)
+        return signing.Signer(salt=RESERVATION_SALT).unsign(token)
     except signing.BadSignature as exc:
         raise Http404("No such reservation") from exc
 
@@ -166,7 +157,3 @@ def reservation_page(request, token: str):
         "all_confirmed": bool(stays) and all(s["confirmed"] for s in stays),
     }
     return render(request, "site/reservation.html", context)
-
-
-def reservation_redirect(reservation_id: str):
-    return redirect(reservation_path(reservation_id))

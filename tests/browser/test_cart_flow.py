@@ -19,7 +19,7 @@ from tests.hotel.site.pages import dress_type
 
 from .conftest import DESKTOP, _new_page
 from .test_extras_flow import SMALL_PHONE, fits
-from .test_guest_flow import serve_media, stay
+from .test_guest_flow import VISA, enter_card, serve_media, stay
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def family_hotel():
 
 
 @pytest.mark.parametrize("viewport", [SMALL_PHONE, DESKTOP], ids=["phone360", "desktop"])
-@pytest.mark.usefixtures("family_hotel")
+@pytest.mark.usefixtures("family_hotel", "localstripe_webhooks")
 def test_a_family_of_five_books_two_rooms_in_one_go(browser, live_app, screenshot, viewport):
     context, page = _new_page(browser, live_app, viewport)
     serve_media(page)
@@ -103,5 +103,24 @@ def test_a_family_of_five_books_two_rooms_in_one_go(browser, live_app, screensho
     )
     fits(page, viewport["width"])
     screenshot(page, "03-reservation")
+
+    # Each stay is paid on its own pay page (one payment for the reservation: not yet).
+    stays.nth(0).get_by_role("link", name=re.compile(r"^Pay ")).click()
+    page.wait_for_url(re.compile(r"/booking/.+/pay$"))
+    page.locator("#card-element input").first.wait_for()
+    assert reference in page.get_by_test_id("reservation-link").inner_text()
+    fits(page, viewport["width"])
+    screenshot(page, "04-pay-first-room")
+    enter_card(page, VISA)
+    page.locator("#pay-button").click()
+    page.wait_for_url(re.compile(r"/confirmation$"))
+    page.get_by_test_id("reservation-link").get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/reservation/.+/$"))
+    first_stay = page.get_by_test_id("stay").nth(0)
+    assert "Confirmed" in first_stay.inner_text()
+    assert first_stay.get_by_role("link", name=re.compile(r"^Pay ")).count() == 0
+    assert page.get_by_test_id("stay").nth(1).get_by_role("link", name=re.compile(r"^Pay "))
+    fits(page, viewport["width"])
+    screenshot(page, "05-reservation-one-paid")
     assert page.js_errors == []
     context.close()
