@@ -16,7 +16,7 @@ def combination_title(combo) -> str:
     return " + ".join(f"{n} × {kind.name or kind.roomType}" for kind, n in combo.counts)
 
 
-def combination_cards(guests, data: dict, promo, now) -> list[dict]:
+def combination_cards(guests, data: dict, promo, now, stock=None) -> list[dict]:
     """The best few combinations for the search's party and dates, each with its rooms
     (type, who sleeps there, plan, price), its total and what the "Book these" form sends."""
     found = availability.party_combinations(
@@ -26,6 +26,7 @@ def combination_cards(guests, data: dict, promo, now) -> list[dict]:
         guests=guests,
         promo=promo,
         channel="web",
+        data=stock,
     )
     cards = []
     for combo in found:

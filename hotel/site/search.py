@@ -140,19 +140,23 @@ def search(request):
         promo, refusal = usable_promo(
             data["promo_code"], check_in=data["check_in"], check_out=data["check_out"], now=now
         )
+        guests = Guests(adults=data["adults"], children_ages=data["children_ages"])
+        stock = availability.catalog()  # one stamp read for the results and the combinations
         found = availability.rooms_search(
             check_in=data["check_in"],
             check_out=data["check_out"],
             room_type=data["room_type"] or None,
-            guests=Guests(adults=data["adults"], children_ages=data["children_ages"]),
+            guests=guests,
             promo=promo,
             channel="web",
             now=now,
+            data=stock,
         )
         query = form.stay_query(promo_code=promo.code if promo else None)
-        guests = Guests(adults=data["adults"], children_ages=data["children_ages"])
+        # No single type holds the party (or none is left): offer several rooms together.
+        combos = [] if found.types else combination_cards(guests, data, promo, now, stock)
         context.update(
-            combinations=[] if found.types else combination_cards(guests, data, promo, now),
+            combinations=combos,
             add_url=reverse("site-cart-add"),
             here=request.get_full_path(),
             query_fields=list(query.items()),

@@ -222,3 +222,35 @@ def test_a_reservation_page_needs_its_signed_link(client, hotel):
     assert client.get(f"/reservation/{reference}/").status_code == 404
     assert client.get(f"/reservation/{reference}:forged/").status_code == 404
     assert client.get(location).status_code == 200
+
+
+def test_offering_combinations_reads_the_same_whatever_the_rooms(
+    client, hotel, make_room, monkeypatch
+):
+    """The combinations come from the counters and the rate calendar the search reads: no
+    read per room, per type or per combination (the catalog is this process's copy)."""
+    import botocore.client
+
+    calls: list[str] = []
+    real = botocore.client.BaseClient._make_api_call
+
+    def spy(self, operation, params):
+        calls.append(operation)
+        return real(self, operation, params)
+
+    def reads() -> list[str]:
+        client.get("/search", family())  # the catalog copy is filled (or refreshed) here
+        calls.clear()
+        monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", spy)
+        page = html(client.get("/search", family()))
+        monkeypatch.undo()
+        assert "Book these" in page
+        return sorted(calls)
+
+    few = reads()
+    for n in range(3, 9):
+        make_room(roomId=f"S-{n}", roomType="Standard", capacity=2, pricePerNight=450000)
+        make_room(roomId=f"D-{n}", roomType="Deluxe", capacity=3, pricePerNight=700000)
+    make_room(roomId="X-1", roomType="Suite", capacity=2, pricePerNight=500000)
+    assert reads() == few
+    assert "Scan" not in few
