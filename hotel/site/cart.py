@@ -29,7 +29,7 @@ from rooms.room_types import room_type_get
 from .cart_state import Cart, CartRoom, cart_read, cart_write, combination_room
 from .checkout import cart_book
 from .common import type_card
-from .forms import PartyForm
+from .forms import PartyForm, StayForm
 from .offer_terms import cancellation_text, party_text, payment_text
 from .search import search_url, usable_promo
 
@@ -43,11 +43,10 @@ class CartAddForm(PartyForm):
     next = forms.CharField(required=False, max_length=2000)
 
 
-class CombinationForm(forms.Form):
-    """A combination's rooms, each "type|plan|adults|age.age" (the search page writes them)."""
+class CombinationForm(StayForm):
+    """A combination's dates (checked as a stay's) and rooms, each "type|plan|adults|age.age"
+    (the search page writes them)."""
 
-    check_in = forms.DateField(input_formats=["%Y-%m-%d"])
-    check_out = forms.DateField(input_formats=["%Y-%m-%d"])
     promo_code = forms.CharField(required=False, max_length=40)
 
     def __init__(self, data, *args, **kwargs):
@@ -206,7 +205,7 @@ def cart_add(request):
 @require_POST
 def cart_fill(request):
     """A combination's "Book these": the cart becomes its rooms, for its dates."""
-    form = CombinationForm(request.POST)
+    form = CombinationForm(request.POST, now=timezone.now())
     if not form.is_valid():
         messages.error(request, _("This combination could not be chosen: please search again."))
         return redirect("site-search")

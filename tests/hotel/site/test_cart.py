@@ -254,3 +254,10 @@ def test_offering_combinations_reads_the_same_whatever_the_rooms(
     make_room(roomId="X-1", roomType="Suite", capacity=2, pricePerNight=500000)
     assert reads() == few
     assert "Scan" not in few
+
+
+def test_a_combination_for_past_dates_is_refused(client, hotel):
+    past = date.today() - timedelta(days=3)
+    form = {"check_in": past, "check_out": past + timedelta(days=2), "room": ["Deluxe|FLEX|1|"]}
+    assert client.post("/cart/combination", form)["Location"] == "/search"
+    assert COOKIE not in client.cookies
