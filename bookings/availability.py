@@ -24,6 +24,7 @@ from rooms.stock import in_service, out_of_order_nights
 
 from . import pricing
 from .clock import hotel_today
+from .combinations import Combination, combinations
 from .inventory import inventory_read, units_left
 from .models import PromoCode, RatePlan, RateRule
 from .offers import Guests, Offer, occupancy_error, type_offers
@@ -175,3 +176,47 @@ def rooms_available(
         room_type=room_type,
         guest_count=guest_count,
     ).rooms
+
+
+def party_combinations(
+    *,
+    check_in: date,
+    check_out: date,
+    now: datetime,
+    guests: Guests,
+    promo: PromoCode | None = None,
+    channel: str | None = None,
+    data: Catalog | None = None,
+) -> list[Combination]:
+    """Rooms of several types for a party no single room holds (bookings.combinations), each
+    room at its cheapest offer for the guests it gets. Reads what rooms_search reads (the
+    stamp, the inventory and the rate calendar, one Query each per month), never per room or
+    per combination; dates (and the promo) must be validated first."""
+    data = data or catalog()
+    nights = stay_nights(check_in, check_out)
+    if not nights or not data.room_types:
+        return []
+    counters = inventory_read(first=nights[0], last=nights[-1])
+    calendar = rate_calendar_read(
+        first=check_in, last=check_out, cached=data.token is not None, token=data.token
+    )
+    today = hotel_today(now)
+    left = {kind.roomType: units_left(counters, kind, nights) for kind in data.room_types}
+
+    def price(kind: RoomType, party: Guests) -> Quote | None:
+        offers, _ = type_offers(
+            kind=kind,
+            check_in=check_in,
+            check_out=check_out,
+            now=now,
+            today=today,
+            guests=party,
+            plans=data.plans,
+            calendar=calendar,
+            rules=data.rules,
+            promo=promo,
+            channel=channel,
+        )
+        return offers[0].quote if offers else None
+
+    return combinations(guests, data.room_types, left, price)

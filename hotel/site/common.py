@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from bookings import selectors
@@ -31,6 +33,14 @@ from .offer_terms import booking_plan
 
 # The actor the services record for what a guest does on the site.
 GUEST = "guest"
+# A reservation's signed link (hotel/site/checkout.py), like a booking's (bookings.links).
+RESERVATION_SALT = "hotel.site.reservation-link.v1"
+
+
+def reservation_path(reservation_id: str) -> str:
+    """The reservation page's signed link: its stays together (a reference alone is a 404)."""
+    token = signing.Signer(salt=RESERVATION_SALT).sign(reservation_id)
+    return reverse("site-reservation", kwargs={"token": token})
 
 
 def site_context(request) -> dict:
@@ -80,6 +90,9 @@ def stay_context(booking) -> dict:
         "plan": booking_plan(booking, timezone.now()),
         "room_type": kind,
         "photo": kind["photos"][0] if kind["photos"] else None,
+        "reservation_url": (
+            reservation_path(booking.reservationId) if booking.reservationId else None
+        ),
         "check_in": date.fromisoformat(booking.checkIn),
         "check_out": date.fromisoformat(booking.checkOut),
         "nights": [

@@ -33,6 +33,8 @@ from payments.cancellation import policy_sentences
 from rooms.room_types import room_type_get
 from rooms.selectors import room_get
 
+from .cart_state import cart_summary
+from .combination_cards import combination_cards
 from .common import GUEST, type_card
 from .extras import chosen_extras, extra_offers, extras_problems
 from .forms import GuestDetailsForm, PartyForm, SearchForm, add_domain_errors
@@ -126,23 +128,38 @@ def search(request):
     cheapest first; the types that restrictions refuse say why, after them."""
     now = timezone.now()
     form = SearchForm(request.GET or None, now=now)
-    context = {"form": form, "results": [], "refused": [], "searched": False}
+    context = {
+        "form": form,
+        "results": [],
+        "refused": [],
+        "searched": False,
+        "cart": cart_summary(request),
+    }
     if request.GET and form.is_valid():
         data = form.cleaned_data
         promo, refusal = usable_promo(
             data["promo_code"], check_in=data["check_in"], check_out=data["check_out"], now=now
         )
+        guests = Guests(adults=data["adults"], children_ages=data["children_ages"])
+        stock = availability.catalog()  # one stamp read for the results and the combinations
         found = availability.rooms_search(
             check_in=data["check_in"],
             check_out=data["check_out"],
             room_type=data["room_type"] or None,
-            guests=Guests(adults=data["adults"], children_ages=data["children_ages"]),
+            guests=guests,
             promo=promo,
             channel="web",
             now=now,
+            data=stock,
         )
         query = form.stay_query(promo_code=promo.code if promo else None)
+        # No single type holds the party (or none is left): offer several rooms together.
+        combos = [] if found.types else combination_cards(guests, data, promo, now, stock)
         context.update(
+            combinations=combos,
+            add_url=reverse("site-cart-add"),
+            here=request.get_full_path(),
+            query_fields=list(query.items()),
             searched=True,
             party=party_text(data["adults"], data["children_ages"]),
             promo=promo.code if promo else None,

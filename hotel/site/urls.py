@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import balance, checkin, extras, home, manage, pay, search
+from . import balance, cart, checkin, checkout, extras, home, manage, pay, search
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,6 +11,12 @@ urlpatterns = [
     path("book/<str:room_type>/", search.book, name="site-book-type"),
     # The first version booked a room: its links go to the room's type (search.book_room).
     path("book/<str:room_id>", search.book_room, name="site-book"),
+    # The cart: several rooms for the same dates, booked together as one reservation.
+    path("cart", cart.cart_page, name="site-cart"),
+    path("cart/add", cart.cart_add, name="site-cart-add"),
+    path("cart/combination", cart.cart_fill, name="site-cart-fill"),
+    path("cart/remove", cart.cart_remove, name="site-cart-remove"),
+    path("reservation/<str:token>/", checkout.reservation_page, name="site-reservation"),
     # Pay for a held booking (Stripe.js), then its confirmation.
     path("booking/<str:token>/pay", pay.pay, name="booking-pay"),
     path("booking/<str:token>/status", pay.status, name="booking-pay-status"),

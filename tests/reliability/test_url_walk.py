@@ -55,6 +55,11 @@ PUBLIC: dict[str, set[str]] = {
     "book/<str:room_type>/": {"GET", "POST"},  # the booking form (holds a unit for a guest)
     "book/<str:room_id>": {"GET", "POST"},  # the first version's room link: to its type
     "booking/find": {"GET", "POST"},  # reference + email, throttled
+    # The cart (a signed cookie, nothing stored): POST /cart books it for the booker.
+    "cart": {"GET", "POST"},
+    "cart/add": {"POST"},  # a room for the cart; a bad form redirects back with a message
+    "cart/combination": {"POST"},  # a combination's "Book these"
+    "cart/remove": {"POST"},
     "admin/logout/": {"POST"},  # signing nobody out is harmless
     "admin/(?P<url>.*)$": set(),  # the admin's catch-all: a redirect to the login
 }
@@ -74,6 +79,7 @@ GUEST_TOKEN = {
     "booking/<str:token>/extras",  # POST: add an extra before arrival (manage page)
     "booking/<str:token>/check-in",  # online check-in in the week before arrival
     "booking/<str:token>/confirmation",
+    "reservation/<str:token>/",  # the reservation's signed link (its stays, what to pay)
     "calendars/rooms/<str:room_id>/<str:token>.ics",
     "api/payments",  # POST with the booking's X-Booking-Token; GET is staff only
     "api/bookings/<str:booking_id>/extras",  # POST with the X-Booking-Token (or staff)
