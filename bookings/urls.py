@@ -1,6 +1,13 @@
 from django.urls import path
 
-from .api import assign_views, extra_views, out_of_order_views, rate_plan_views, views
+from .api import (
+    assign_views,
+    extra_views,
+    guest_views,
+    out_of_order_views,
+    rate_plan_views,
+    views,
+)
 from .api.rate_calendar_views import RateCalendarView
 from .calendars import room_calendar_view
 
@@ -43,6 +50,18 @@ api_urlpatterns = [
         "bookings/<str:booking_id>/extras",
         extra_views.BookingExtrasView.as_view(),
         name="booking-extras",
+    ),
+    path(
+        "bookings/<str:booking_id>/guest",
+        guest_views.BookingGuestView.as_view(),
+        name="booking-guest",
+    ),
+    path("guests", guest_views.GuestListView.as_view(), name="guest-list"),
+    path("guests/<str:profile_id>", guest_views.GuestDetailView.as_view(), name="guest-detail"),
+    path(
+        "guests/<str:profile_id>/merge",
+        guest_views.GuestMergeView.as_view(),
+        name="guest-merge",
     ),
     # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py.
 ]
