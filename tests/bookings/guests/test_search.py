@@ -32,7 +32,7 @@ LAST = [
 @pytest.fixture
 def thousand():
     """1,000 profiles (10 first × 10 last names × 10), written in batches with their keys."""
-    names = itertools.cycle(f"{f} {l}" for f in FIRST for l in LAST)
+    names = itertools.cycle(f"{first} {last}" for first in FIRST for last in LAST)
     with GuestProfile.batch_write() as profiles, GuestKey.batch_write() as key_items:
         for n in range(1000):
             pid = f"GP-T{n:06d}"
