@@ -22,6 +22,7 @@ from ..services.common import booking_audit, booking_read, booking_snapshot, eve
 from ..services.stay import type_read
 from ..services.validation import guest_fields_validate
 from ..stay_pricing import stay_quote
+from .booking_link import booking_profile_set
 from .exceptions import GuestCountChangesPrice
 from .keys import email_normalise, phone_normalise
 from .services import profile_link_booking, profile_unlink_booking
@@ -148,12 +149,7 @@ def _relink(booking: Booking, *, now: datetime) -> None:
     old = booking.profileId
 
     def build(tx):
-        tx.update(
-            booking,
-            actions=[Booking.profileId.remove()],
-            condition=Booking.profileId == old,
-            add_version_condition=False,
-        )
+        booking_profile_set(tx, booking_id=booking.bookingId, profile_id=None, previous=old)
 
     if commit(build):
         profile_unlink_booking(profile_id=old, booking_id=booking.bookingId, now=now)

@@ -18,6 +18,7 @@ from hotel.dynamo import commit
 from hotel.errors import StaleObject
 
 from ..models import Booking
+from .booking_link import booking_profile_set
 from .exceptions import MergeRefused
 from .keys import contact_items, contact_keys, name_items
 from .models import GuestKey, GuestProfile
@@ -134,18 +135,13 @@ def bookings_repoint(target: GuestProfile, *, from_ids: set[str]) -> int:
                 continue
             if booking.profileId is not None and booking.profileId not in from_ids:
                 continue
-            condition = (
-                Booking.profileId.does_not_exist()
-                if booking.profileId is None
-                else Booking.profileId == booking.profileId
-            )
 
-            def build(tx, booking=booking, condition=condition):
-                tx.update(
-                    booking,
-                    actions=[Booking.profileId.set(target.profileId)],
-                    condition=condition,
-                    add_version_condition=False,
+            def build(tx, booking=booking):
+                booking_profile_set(
+                    tx,
+                    booking_id=booking.bookingId,
+                    profile_id=target.profileId,
+                    previous=booking.profileId,
                 )
 
             moved += commit(build)

@@ -22,6 +22,7 @@ from hotel.audit.services import audit_entry
 from hotel.dynamo import commit
 
 from ..models import CHECKED_OUT, Booking
+from .booking_link import booking_profile_set
 from .exceptions import ContactTaken, ProfileNotFound
 from .keys import (
     CLAIM,
@@ -170,17 +171,7 @@ def _link(booking: Booking, profile: GuestProfile, *, now: datetime) -> bool:
 
     def build(tx):
         if previous != pid:
-            condition = (
-                Booking.profileId.does_not_exist()
-                if previous is None
-                else Booking.profileId == previous
-            )
-            tx.update(
-                booking,
-                actions=[Booking.profileId.set(pid)],
-                condition=condition,
-                add_version_condition=False,
-            )
+            booking_profile_set(tx, booking_id=bid, profile_id=pid, previous=previous)
         if bid not in (profile.bookingIds or []):
             tx.update(
                 profile,
