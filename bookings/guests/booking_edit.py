@@ -9,7 +9,7 @@ with before and after. A new email or phone re-links the booking to the profile 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from hotel import events
 from hotel.dynamo import commit
@@ -138,9 +138,7 @@ def _guest_count_check(booking: Booking, *, adults: int, ages: list[int], now: d
         )
 
 
-def _day(value: str):
-    from datetime import date
-
+def _day(value: str) -> date:
     return date.fromisoformat(value)
 
 
@@ -154,6 +152,3 @@ def _relink(booking: Booking, *, now: datetime) -> None:
     if commit(build):
         profile_unlink_booking(profile_id=old, booking_id=booking.bookingId, now=now)
     profile_link_booking(booking_id=booking.bookingId, now=now)
-
-
-__all__ = ["booking_guest_edit", "InvalidTransition"]

@@ -17,6 +17,7 @@ from .keys import (
     email_key,
     email_normalise,
     name_bucket,
+    name_tokens,
     phone_key,
     phone_normalise,
     token_normalise,
@@ -77,7 +78,7 @@ def profiles_by_ids(profile_ids) -> dict[str, GuestProfile]:
     return {p.profileId: p for p in GuestProfile.batch_get(wanted)}
 
 
-def returning_label(profile: GuestProfile | None, *, booking_id: str | None = None) -> str:
+def returning_label(profile: GuestProfile | None) -> str:
     """ "Returning guest — 3 stays" for a guest with stays before; "" for a first stay."""
     if profile is None or profile.stays < 1:
         return ""
@@ -166,8 +167,6 @@ def guest_search(query: str, *, recent: int = 3, limit: int = SEARCH_LIMIT) -> S
 
 
 def _all_words(name: str, words: list[str]) -> bool:
-    from .keys import name_tokens
-
     tokens = name_tokens(name)
     return all(any(t.startswith(w) for t in tokens) for w in words if w)
 
