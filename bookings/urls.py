@@ -4,6 +4,7 @@ from .api import (
     assign_views,
     checkin_views,
     extra_views,
+    guest_views,
     out_of_order_views,
     rate_plan_views,
     reservation_views,
@@ -58,6 +59,18 @@ api_urlpatterns = [
         name="booking-online-check-in",
     ),
     path("reservations", reservation_views.ReservationListView.as_view(), name="reservation-list"),
+    path(
+        "bookings/<str:booking_id>/guest",
+        guest_views.BookingGuestView.as_view(),
+        name="booking-guest",
+    ),
+    path("guests", guest_views.GuestListView.as_view(), name="guest-list"),
+    path("guests/<str:profile_id>", guest_views.GuestDetailView.as_view(), name="guest-detail"),
+    path(
+        "guests/<str:profile_id>/merge",
+        guest_views.GuestMergeView.as_view(),
+        name="guest-merge",
+    ),
     # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py;
     # so do reservations/<reservation_id> (detail, cancel).
 ]

@@ -7,7 +7,7 @@ from bookings.extras.models import Extra
 from bookings.models import Booking, PromoCode, RatePlan, RateRule
 from hotel.admin_site import site
 
-from . import common, dashboard, night_audit, rack, reports, room_desk
+from . import common, dashboard, guests, night_audit, rack, reports, room_desk
 from .bookings import BookingAdmin
 from .extras import ExtraAdmin
 from .promo_codes import PromoCodeAdmin
@@ -98,5 +98,47 @@ site.register_page(
     name="backoffice_export",
     title="CSV export",
     allowed=common.may_view_reports,
+    menu=False,
+)
+site.register_page(
+    "guests/",
+    guests.guests_view,
+    name="backoffice_guests",
+    title="Guests",
+    description="Search guests and bookings by name, email, phone or reference; guest "
+    "profiles with their stays, preferences and notes.",
+    allowed=common.may_view_bookings,
+    order=15,
+)
+site.register_page(
+    "guests/<str:profile_id>/",
+    guests.guest_view,
+    name="backoffice_guest",
+    title="Guest profile",
+    allowed=common.may_view_bookings,
+    menu=False,
+)
+site.register_page(
+    "guests/<str:profile_id>/edit/",
+    guests.guest_edit_view,
+    name="backoffice_guest_edit",
+    title="Edit guest profile",
+    allowed=common.may_change_bookings,
+    menu=False,
+)
+site.register_page(
+    "guests/<str:profile_id>/merge/",
+    guests.guest_merge_view,
+    name="backoffice_guest_merge",
+    title="Merge guest profiles",
+    allowed=common.may_change_bookings,
+    menu=False,
+)
+site.register_page(
+    "booking-guest/<str:booking_id>/",
+    guests.booking_guest_view,
+    name="backoffice_booking_guest",
+    title="Edit guest details",
+    allowed=common.may_change_bookings,
     menu=False,
 )

@@ -56,6 +56,7 @@ from .booking_terms import booking_terms_context
 from .cancel import cancel_bookings
 from .desk_confirm import confirm_paid_bookings, confirm_walk_in
 from .folio_desk import FolioDeskMixin, folio_context, folio_header_owes, transition_error
+from .guest_badges import booking_guest_context
 from .registration_card import RegistrationCardMixin
 from .room_desk import booking_room_context, room_label
 
@@ -309,6 +310,7 @@ class BookingAdmin(RegistrationCardMixin, FolioDeskMixin, DynamoModelAdmin):
             **booking_room_context(request, obj),
             **self.registration_context(obj),
             "registration_card_url": self.object_url(obj.bookingId, "registration_card"),
+            **booking_guest_context(request, obj),
         }
 
     def nights_held(self, booking: Booking, *, now: datetime) -> list[dict]:

@@ -37,6 +37,7 @@ from .common import (
     period_label,
     read_period,
 )
+from .guest_badges import guest_badges
 from .night_audit import night_audit_context
 
 
@@ -51,10 +52,16 @@ class StayRow:
     room: str  # the room number, or "" when the booking has none yet
     balance: str = ""  # due at check-in (deposit and at_hotel terms), formatted; "" if none
     bill: str = ""  # a departure's bill balance, formatted ("" without a bill)
+    guest: object = None  # the guest's profile badge (hotel.backoffice.guest_badges), or None
 
 
 def _stay_rows(
-    bookings, *, today: date, balances: dict | None = None, bills: dict | None = None
+    bookings,
+    *,
+    today: date,
+    balances: dict | None = None,
+    bills: dict | None = None,
+    badges: dict | None = None,
 ) -> list[StayRow]:
     admin = admin_site().get_model_admin(Booking)
     rows = []
@@ -71,6 +78,7 @@ def _stay_rows(
                 room=b.roomId or "",
                 balance=(balances or {}).get(b.bookingId, ""),
                 bill=(bills or {}).get(b.bookingId, ""),
+                guest=(badges or {}).get(b.bookingId),
             )
         )
     return rows
@@ -105,11 +113,16 @@ def dashboard_view(request):
     )
     if kpis.desk is not None:
         desk = kpis.desk
+        badges = guest_badges([*desk.arrivals, *desk.held_arrivals])  # one BatchGet
         context.update(
             arrivals=_stay_rows(
-                desk.arrivals, today=today, balances=arrival_balances(desk.arrivals)
+                desk.arrivals,
+                today=today,
+                balances=arrival_balances(desk.arrivals),
+                badges=badges,
             ),
-            held_arrivals=_stay_rows(desk.held_arrivals, today=today),
+            held_arrivals=_stay_rows(desk.held_arrivals, today=today, badges=badges),
+            guest_search_url=reverse("admin:backoffice_guests"),
             departures=_stay_rows(
                 desk.departures, today=today, bills=departure_balances(desk.departures)
             ),

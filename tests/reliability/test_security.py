@@ -150,6 +150,7 @@ def test_every_session_write_needs_the_csrf_token(make_staff, make_room, two_boo
     a, _ = two_bookings
     world = {"room": "R-SEC", "booking": a.booking.bookingId, "payment": "TXN-NONE"}
     world.update(manager=make_staff(roles.MANAGER).email, rule="none", promo="NONE10")
+    world["profile"] = Booking.get(a.booking.bookingId).profileId  # a guest profile
     manager = make_staff(roles.MANAGER)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(manager)

@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from bookings.extras.models import Extra
 from bookings.links import manage_token
-from bookings.models import PromoCode, RateRule
+from bookings.models import Booking, PromoCode, RateRule
 from bookings.services import booking_create
 from hotel.accounts import roles
 from hotel.accounts.services import api_token_issue
@@ -171,6 +171,7 @@ def world(make_room, make_staff):
         "booking": created.booking.bookingId,
         "guest_token": created.guest_token,
         "payment": payment.transactionId,
+        "profile": Booking.get(created.booking.bookingId).profileId,
     }
 
 
@@ -193,6 +194,7 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "app_label": "rooms",
         "url": "no-such-page/",
         "number": world.get("invoice", "2026-000001"),  # an invoice (staff only)
+        "profile_id": world.get("profile", "GP-NONE"),  # a guest profile (staff only)
     }
 
     def object_id(model_route: str) -> str:

@@ -107,6 +107,11 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_housekeeping": ROOM_STATUS,
     "backoffice_reports": REPORTS,
     "backoffice_export": REPORTS,
+    "backoffice_guests": BOOKING_STAFF,
+    "backoffice_guest": BOOKING_STAFF,
+    "backoffice_guest_edit": DESK,  # POST only; GET goes back to the profile
+    "backoffice_guest_merge": DESK,  # POST only; GET goes back to the profile
+    "backoffice_booking_guest": DESK,
 }
 # Pages that answer every signed-in user the same way (not a permission question).
 ADMIN_SPECIAL = {"login": None, "logout": None}
@@ -134,6 +139,8 @@ BACKOFFICE_POSTS = {
     "backoffice_booking_room": DESK,
     "backoffice_rates": frozenset({M}),
     "backoffice_night_audit": REPORTS,
+    "backoffice_guest_edit": DESK,  # an empty form: a message, nothing saved
+    "backoffice_guest_merge": DESK,  # an empty form: a message, nothing merged
 }
 # The booking page's bill forms (hotel/backoffice/folio_desk.py): op -> roles that may post.
 FOLIO_POSTS = {
@@ -226,6 +233,11 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("night-audit-day", "GET"): REPORTS,
     ("daily-report-csv", "GET"): REPORTS,
     ("accounting-export", "GET"): REPORTS,
+    ("guest-list", "GET"): BOOKING_STAFF,
+    ("guest-detail", "GET"): BOOKING_STAFF,
+    ("guest-detail", "PATCH"): DESK,
+    ("guest-merge", "POST"): DESK,
+    ("booking-guest", "PATCH"): DESK,
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -271,6 +283,8 @@ def admin_urls(ids: dict[str, str]) -> list[tuple[str, str]]:
             model = pattern.name.split("_")[0] + "_" + pattern.name.split("_")[1]
             url = url.replace("<path:object_id>", ids[model])
         url = url.replace("<str:kind>", "bookings").replace("<slug:op>", "charge")
+        url = url.replace("<str:profile_id>", ids.get("profile", "GP-NONE"))
+        url = url.replace("<str:booking_id>", ids["bookings_booking"])
         result.append((pattern.name, url))
     return result
 
@@ -352,6 +366,7 @@ def world(make_room, make_staff):
         "bookings_extra": "PARKING",
         "booking": booking,
         "payment": payment,
+        "profile": Booking.get(booking.bookingId).profileId,
     }
 
 
@@ -485,6 +500,8 @@ def test_admin_actions_by_role(world, make_staff, role):
                 {"booking_id": world["booking"].bookingId, "room_id": "101", "pinned": "on"},
             ),
             "backoffice_night_audit": ("/admin/dashboard/night-audit/", {"date": "2026-01-15"}),
+            "backoffice_guest_edit": (f"/admin/guests/{world['profile']}/edit/", {}),
+            "backoffice_guest_merge": (f"/admin/guests/{world['profile']}/merge/", {}),
             "backoffice_rates": (
                 "/admin/rates/",
                 {
@@ -542,6 +559,9 @@ def _api_request(client, name, method, route, world):
     url = url.replace("<str:line_id>", "L0001")
     url = url.replace("<str:number>", "2026-000001")  # none issued: 404 once allowed
     url = url.replace("<str:day>", "2026-01-15")
+    url = url.replace("<str:profile_id>", world["profile"])
+    if name == "guest-list":
+        url += "?q=ada"
     if name == "accounting-export":
         url += "?from=2026-01-15&to=2026-01-16"
     body = {
@@ -551,6 +571,7 @@ def _api_request(client, name, method, route, world):
         "night-audit": {"date": "2026-01-15"},
         "rate-calendar": {"roomType": "Deluxe", "ratePlan": "FLEX", "from": "2027-03-01"},
         "booking-change": {"roomId": "101"},
+        "guest-merge": {"into": "GP-NONE"},  # 404 once allowed: nothing merged
         "payment-list": {
             "bookingId": world["booking"].bookingId,
             "amount": world["booking"].totalPrice,
