@@ -20,6 +20,7 @@ from hotel.dynamo import commit
 from hotel.errors import NotFound, ValidationFailed
 
 from .. import holds, stats
+from ..blocks.services import block_for_stay, block_quote, block_refusal
 from ..clock import hotel_today
 from ..exceptions import RoomUnavailable
 from ..extras.booking import extras_apply, extras_choose
@@ -79,6 +80,7 @@ def booking_create(
     promo_code: str | None = None,
     channel: str | None = None,
     extras: list[dict] | None = None,
+    block_code: str | None = None,
 ) -> CreatedBooking:
     """Hold a unit of `room_type` for a stay (`roomId` None: the product assigns a room
     later), or pin `room_id` (a unit of its type and that room's nights): a pending booking
@@ -95,9 +97,18 @@ def booking_create(
     `extras` ([{"code", "quantity"}]) are sold with the stay, their daily stock taken in the
     same transaction (bookings.extras; staff — channel None or "staff" — may sell extras
     not bookable online).
+    With `block_code`, a unit of that group block is picked instead (bookings.blocks: the
+    block's type and nights, at its rate, no promo).
     Raises ValidationFailed, StayTooLong, NotFound (room), TooManyGuests,
-    StayRuleViolation, RoomUnavailable, TooManyHolds, PromoUsedUp, ExtraSoldOut.
+    StayRuleViolation, RoomUnavailable, TooManyHolds, PromoUsedUp, ExtraSoldOut,
+    BlockFull, BlockReleased.
     """
+    block = None
+    if block_code:
+        block = block_for_stay(
+            code=block_code, room_type=room_type, check_in=check_in, check_out=check_out
+        )
+        room_type = room_type or (None if room_id else block.roomType)
     if not room_id and not room_type:
         raise ValidationFailed(
             details={"fields": {"roomType": ["Give a roomType (or a roomId to pin a room)."]}}
@@ -163,16 +174,26 @@ def booking_create(
                 details={"fields": {"roomType": [f"No room type {str(room_type)[:40]} exists."]}}
             ) from None
         type_bookable(kind, party.count)
-    quote = quote_request(
-        kind=kind,
-        check_in=check_in,
-        check_out=check_out,
-        now=now,
-        guests=party,
-        plan_code=rate_plan,
-        promo=promo,
-        channel=channel,
-        room=room,
+    quote = (
+        block_quote(
+            block=block,
+            check_in=check_in,
+            check_out=check_out,
+            adults=party.adults,
+            children_ages=party.children_ages,
+        )
+        if block
+        else quote_request(
+            kind=kind,
+            check_in=check_in,
+            check_out=check_out,
+            now=now,
+            guests=party,
+            plan_code=rate_plan,
+            promo=promo,
+            channel=channel,
+            room=room,
+        )
     )
     priced = booking_price_fields(quote)
     if priced["promoCode"] and promo.perGuest:
@@ -207,6 +228,7 @@ def booking_create(
             purgeAt=hold_until + DEAD_BOOKING_RETENTION,
             guestHold=True if guest else None,
             holdSlot=slot,
+            blockCode=block.code if block else None,
             **priced,
             **guest_fields,
         )
@@ -233,6 +255,7 @@ def booking_create(
                 booking_id=booking.bookingId,
                 hold_until=hold_until,
                 now=now,
+                block=booking.blockCode,
             )
             tx.save(entry)
 
@@ -249,6 +272,8 @@ def booking_create(
                 reclaimed = True
                 if lapsed_holds_reclaim(room_type=kind.roomType, nights=nights, now=now):
                     continue
+            if block:
+                raise block_refusal(block, nights)
             if room:
                 raise RoomUnavailable(
                     f"Room {room.roomId} is already booked for some of these nights."
