@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import assign_views, extra_views, out_of_order_views, rate_plan_views, views
+from .api import assign_views, block_views, extra_views, out_of_order_views, rate_plan_views, views
 from .api.rate_calendar_views import RateCalendarView
 from .calendars import room_calendar_view
 
@@ -43,6 +43,14 @@ api_urlpatterns = [
         "bookings/<str:booking_id>/extras",
         extra_views.BookingExtrasView.as_view(),
         name="booking-extras",
+    ),
+    path("blocks", block_views.BlockListView.as_view(), name="block-list"),
+    path("blocks/<str:code>", block_views.BlockDetailView.as_view(), name="block-detail"),
+    path("blocks/<str:code>/release", block_views.BlockReleaseView.as_view(), name="block-release"),
+    path(
+        "blocks/<str:code>/rooming-list",
+        block_views.RoomingListView.as_view(),
+        name="block-rooming-list",
     ),
     # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py.
 ]
