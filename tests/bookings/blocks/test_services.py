@@ -232,3 +232,18 @@ def test_the_pickup_label_reads_picked_of_units(make_block, book_from):
     book_from()
     block = Block.get("WED26", consistent_read=True)
     assert pickup_label(block_nights(block)[:1]) == "Block WED26: 1/5 picked"
+
+
+def test_the_daily_job_releases_due_blocks_once(make_block, book_from, settings):
+    from hotel import jobs
+
+    make_block(units=5, release=day(-7))
+    book_from()
+    Block.get("WED26").update(actions=[Block.releaseDate.set("2026-03-01")])  # due already
+    first = jobs.release_blocks_daily({"source": "aws.events"}, None)
+    assert first["output"] == "released 1 block(s)"
+    assert Block.get("WED26", consistent_read=True).status == RELEASED
+    assert jobs.release_blocks_daily({"source": "aws.events"}, None)["output"] == (
+        "released 0 block(s)"
+    )
+    assert_inventory_consistent()
