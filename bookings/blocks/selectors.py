@@ -15,8 +15,11 @@ from .models import BLOCK_STATUSES, Block, BlockNight
 
 def block_get(code: str, *, consistent: bool = False) -> Block:
     """The block `code` (case-insensitive). Raises BlockNotFound."""
+    key = (code or "").strip().upper()[:40]
+    if not key:  # DynamoDB refuses an empty key
+        raise BlockNotFound("No group block code given.")
     try:
-        return Block.get((code or "").strip().upper()[:40], consistent_read=consistent)
+        return Block.get(key, consistent_read=consistent)
     except DoesNotExist:
         raise BlockNotFound(f"No group block {str(code)[:40]}.") from None
 

@@ -139,3 +139,9 @@ def test_staff_release_a_block_by_hand(client_for, block):
 
 def test_housekeeping_cannot_open_blocks(client_for, block):
     assert client_for(roles.HOUSEKEEPING).get("/admin/blocks/").status_code == 403
+
+
+def test_a_block_page_without_a_code_goes_back_to_the_list(client_for, block):
+    page = client_for(roles.FRONT_DESK).get("/admin/blocks/block/")
+    assert page.status_code == 302
+    assert page["Location"] == "/admin/blocks/"
