@@ -247,3 +247,19 @@ def test_the_daily_job_releases_due_blocks_once(make_block, book_from, settings)
         "released 0 block(s)"
     )
     assert_inventory_consistent()
+
+
+def test_the_inventory_migration_counts_held_and_released_blocks(make_block, book_from):
+    from bookings.inventory_migration import inventory_migrate
+
+    make_block(units=4)
+    book_from()
+    general()
+    report = inventory_migrate(now=NOW, log=lambda _m: None)
+    assert report.mismatches == []
+    assert [sold(n) for n in range(3)] == [5, 4, 4]
+    assert_inventory_consistent()
+    block_release(code="WED26", actor="t", now=NOW)
+    assert inventory_migrate(now=NOW, log=lambda _m: None).mismatches == []
+    assert [sold(n) for n in range(3)] == [2, 1, 0]
+    assert_inventory_consistent()
