@@ -136,7 +136,7 @@ def block_view(request):
     context = base_context(
         request,
         title=f"Block {block.code}",
-        block=block,
+        grp=block,  # not "block": templates name their {% block %} node so
         rate=money(block.rate),
         nights=[
             {"item": n, "free": n.units - n.picked, "label": selectors.pickup_label([n])}

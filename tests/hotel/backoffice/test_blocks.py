@@ -145,3 +145,9 @@ def test_a_block_page_without_a_code_goes_back_to_the_list(client_for, block):
     page = client_for(roles.FRONT_DESK).get("/admin/blocks/block/")
     assert page.status_code == 302
     assert page["Location"] == "/admin/blocks/"
+
+
+def test_the_block_page_shows_the_block_itself(client_for, block):
+    text = client_for(roles.FRONT_DESK).get("/admin/blocks/block/?code=WED26").content.decode()
+    assert "Smith wedding" in text
+    assert f"Suite · {day(3).isoformat()} → {day(5).isoformat()} · 5 rooms per night" in text
