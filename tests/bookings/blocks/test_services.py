@@ -263,3 +263,35 @@ def test_the_inventory_migration_counts_held_and_released_blocks(make_block, boo
     assert inventory_migrate(now=NOW, log=lambda _m: None).mismatches == []
     assert [sold(n) for n in range(3)] == [2, 1, 0]
     assert_inventory_consistent()
+
+
+def test_a_release_racing_bookings_and_cancels_leaves_the_counters_exact(make_block, book_from):
+    make_block(units=5, nights=3)
+    early = [book_from(name=f"Early {n}").booking.bookingId for n in range(2)]
+    barrier = threading.Barrier(6)
+
+    def book(n):
+        barrier.wait()
+        try:
+            return book_from(name=f"Racer {n}", guest_email=f"r{n}@w.test").booking.bookingId
+        except (BlockFull, BlockReleased):
+            return None
+
+    def cancel(booking_id):
+        barrier.wait()
+        return booking_cancel(booking_id=booking_id, actor="t", now=NOW).status
+
+    def release(_):
+        barrier.wait()
+        return block_release(code="WED26", actor="t", now=NOW)[0].status
+
+    with ThreadPoolExecutor(6) as pool:
+        jobs = [pool.submit(book, n) for n in range(3)]
+        jobs += [pool.submit(cancel, b) for b in early]
+        jobs.append(pool.submit(release, None))
+        results = [j.result() for j in jobs]
+    assert results[3:] == [CANCELLED, CANCELLED, RELEASED]
+    assert_inventory_consistent()
+    live = len([r for r in results[:3] if r])
+    assert picked() == [live, live, 0]
+    assert [sold(n) for n in range(3)] == [live, live, 0]
