@@ -57,13 +57,17 @@ def _detail(block, code=status.HTTP_200_OK, output=BlockDetailOutput, **context)
 class BlockListView(APIView):
     permission_classes = [BLOCK_PERMS]
 
-    @extend_schema(parameters=[BlockListQuery], responses=BlockListOutput)
+    @extend_schema(
+        parameters=[BlockListQuery], responses=BlockListOutput, operation_id="blocks_list"
+    )
     def get(self, request):
         query = parse_query(BlockListQuery, request)
         blocks = selectors.blocks_list(status=query.get("status"))
         return Response({"blocks": BlockOutput(blocks, many=True).data, "count": len(blocks)})
 
-    @extend_schema(request=BlockInput, responses={201: BlockDetailOutput})
+    @extend_schema(
+        request=BlockInput, responses={201: BlockDetailOutput}, operation_id="blocks_create"
+    )
     def post(self, request):
         data = BlockInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -89,11 +93,13 @@ class BlockListView(APIView):
 class BlockDetailView(APIView):
     permission_classes = [BLOCK_PERMS]
 
-    @extend_schema(responses=BlockDetailOutput)
+    @extend_schema(responses=BlockDetailOutput, operation_id="blocks_get")
     def get(self, request, code: str):
         return _detail(selectors.block_get(code, consistent=True))
 
-    @extend_schema(request=BlockPatchInput, responses=BlockDetailOutput)
+    @extend_schema(
+        request=BlockPatchInput, responses=BlockDetailOutput, operation_id="blocks_update"
+    )
     def patch(self, request, code: str):
         data = BlockPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -106,7 +112,7 @@ class BlockDetailView(APIView):
 class BlockReleaseView(APIView):
     permission_classes = [BLOCK_PERMS]
 
-    @extend_schema(request=None, responses=BlockReleaseOutput)
+    @extend_schema(request=None, responses=BlockReleaseOutput, operation_id="blocks_release")
     def post(self, request, code: str):
         block, released = services.block_release(code=code, **actor_from(request).as_kwargs())
         return _detail(block, output=BlockReleaseOutput, released=released)
@@ -119,6 +125,7 @@ class RoomingListView(APIView):
     @extend_schema(
         request={"text/csv": str, "multipart/form-data": {"type": "object"}},
         responses={201: RoomingListOutput},
+        operation_id="blocks_rooming_list_import",
     )
     def post(self, request, code: str):
         result = rooming.rooming_list_import(
