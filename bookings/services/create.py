@@ -174,6 +174,10 @@ def booking_create(
                 details={"fields": {"roomType": [f"No room type {str(room_type)[:40]} exists."]}}
             ) from None
         type_bookable(kind, party.count)
+    if block and kind.roomType != block.roomType:
+        raise ValidationFailed(
+            details={"fields": {"roomId": [f"Block {block.code} holds {block.roomType} rooms."]}}
+        )
     quote = (
         block_quote(
             block=block,

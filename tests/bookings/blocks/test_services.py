@@ -295,3 +295,14 @@ def test_a_release_racing_bookings_and_cancels_leaves_the_counters_exact(make_bl
     live = len([r for r in results[:3] if r])
     assert picked() == [live, live, 0]
     assert [sold(n) for n in range(3)] == [live, live, 0]
+
+
+def test_a_block_booking_may_pin_a_room_of_the_blocks_type_only(make_block, book_from, make_room):
+    make_block(units=2)
+    make_room(roomId="D-1", roomType="Deluxe")
+    with pytest.raises(ValidationFailed) as other:
+        book_from(room_id="D-1")
+    assert "roomId" in other.value.details["fields"]
+    pinned = book_from(room_id="S-1").booking
+    assert (pinned.roomId, pinned.blockCode) == ("S-1", "WED26")
+    assert_inventory_consistent()
