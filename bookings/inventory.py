@@ -28,6 +28,7 @@ from hotel.errors import ServiceUnavailable
 from rooms.models import RoomType
 from rooms.room_types import room_type_get
 
+from .blocks.models import BlockNight
 from .models import InventoryNight
 
 WAIT_SECONDS = 8.0  # how long a booking waits for a capacity change to finish
@@ -36,6 +37,11 @@ WAIT_SECONDS = 8.0  # how long a booking waits for a capacity change to finish
 def inventory_key(room_type: str, night: date) -> tuple[str, str]:
     """(month, slot): the item's key."""
     return night.strftime("%Y-%m"), f"{night.isoformat()}#{room_type}"
+
+
+def block_night_key(code: str, night: date) -> tuple[str, str]:
+    """(month, slot) of a block's night (bookings.blocks.models.BlockNight)."""
+    return night.strftime("%Y-%m"), f"{night.isoformat()}#{code}"
 
 
 def _months(first: date, last: date) -> list[str]:
@@ -145,19 +151,37 @@ def _create(tx: TransactWrite, kind: RoomType, missing: list[date]) -> None:
 class InventoryChange:
     """What one booking write does to the counters, gathered per (type, night) so that each
     counter gets one update in the transaction (DynamoDB refuses two on one item): units
-    taken (+1, on the condition that one is left) or given back (-1)."""
+    taken (+1, on the condition that one is left) or given back (-1).
+
+    A booking picked from a group block (`block=` its code) takes and gives back the block's
+    units instead (bookings.blocks: BlockNight `picked`, on the condition that one is left
+    and the night is not released), so its unit is already counted in `sold`. Given back
+    after the night was released, the unit goes to the inventory like any booking's (the
+    release left the picked units counted in `sold`) and leaves the block's pickup too. Which
+    case applies is read when the transaction is built: a release committed meanwhile fails
+    the condition, and the caller's retry builds it again."""
 
     def __init__(self) -> None:
         self._sold: dict[tuple[str, date], int] = {}
+        self._picked: dict[tuple[str, str, date], int] = {}
 
-    def take(self, room_type: str, nights: Iterable[date]) -> InventoryChange:
-        for night in nights:
-            self._sold[(room_type, night)] = self._sold.get((room_type, night), 0) + 1
-        return self
+    def take(
+        self, room_type: str, nights: Iterable[date], *, block: str | None = None
+    ) -> InventoryChange:
+        return self._add(room_type, nights, +1, block)
 
-    def release(self, room_type: str, nights: Iterable[date]) -> InventoryChange:
+    def release(
+        self, room_type: str, nights: Iterable[date], *, block: str | None = None
+    ) -> InventoryChange:
+        return self._add(room_type, nights, -1, block)
+
+    def _add(self, room_type, nights, delta, block) -> InventoryChange:
         for night in nights:
-            self._sold[(room_type, night)] = self._sold.get((room_type, night), 0) - 1
+            if block:
+                key = (block, room_type, night)
+                self._picked[key] = self._picked.get(key, 0) + delta
+            else:
+                self._sold[(room_type, night)] = self._sold.get((room_type, night), 0) + delta
         return self
 
     def write(self, tx: TransactWrite) -> None:
@@ -166,9 +190,11 @@ class InventoryChange:
         the counter first (consistent) and is conditional on the ceiling being the one read
         and `sold <= ceiling - k`: a ceiling moved or a unit sold meanwhile fails the
         transaction (the caller re-reads and retries, or refuses), never an oversale."""
-        many = [key for key, delta in self._sold.items() if delta > 1]
+        sold = dict(self._sold)
+        blocks = self._block_writes(sold)
+        many = [key for key, delta in sold.items() if delta > 1]
         read = self._read(many) if many else {}
-        for (room_type, night), delta in sorted(self._sold.items()):
+        for (room_type, night), delta in sorted(sold.items()):
             if not delta:
                 continue
             if delta == 1:
@@ -185,6 +211,8 @@ class InventoryChange:
                 actions=[InventoryNight.sold.add(delta)],
                 condition=condition,
             )
+        for item, delta, condition in blocks:
+            tx.update(item, actions=[BlockNight.picked.add(delta)], condition=condition)
 
     @staticmethod
     def _read(keys: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
@@ -195,3 +223,43 @@ class InventoryChange:
         for item in InventoryNight.batch_get(list(wanted), consistent_read=True):
             ceilings[wanted[(item.month, item.slot)]] = item.ceiling
         return ceilings
+
+    def _block_writes(self, sold: dict[tuple[str, date], int]) -> list:
+        """The block nights' updates; a unit given back to a released night also goes to
+        `sold` (read now, consistently: the condition re-checks it at commit)."""
+        wanted = {k: d for k, d in self._picked.items() if d}
+        if not wanted:
+            return []
+        keys = {k: block_night_key(k[0], k[2]) for k in wanted}
+        found = {
+            (item.month, item.slot): item
+            for item in BlockNight.batch_get(list(set(keys.values())), consistent_read=True)
+        }
+        writes = []
+        for key, delta in sorted(wanted.items()):
+            item = found.get(keys[key])
+            released = item is not None and item.released is not None
+            if delta > 0:
+                # DynamoDB conditions have no arithmetic: k > 1 units (stays of one
+                # reservation) are conditional on the block's units as read, like the counters.
+                room = (
+                    BlockNight.picked < BlockNight.units
+                    if delta == 1 or item is None
+                    else (BlockNight.units == item.units)
+                    & (BlockNight.picked <= item.units - delta)
+                )
+                condition = (
+                    BlockNight.released.does_not_exist() & (BlockNight.roomType == key[1]) & room
+                )
+            else:
+                state = (
+                    BlockNight.released.exists()
+                    if released
+                    else BlockNight.released.does_not_exist()
+                )
+                condition = state & (BlockNight.picked >= -delta)
+                if released:
+                    inventory = (key[1], key[2])
+                    sold[inventory] = sold.get(inventory, 0) + delta
+            writes.append((BlockNight(*keys[key]), delta, condition))
+        return writes

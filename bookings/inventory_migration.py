@@ -2,7 +2,8 @@
 
 Builds a room type for every type code the rooms use (from those rooms: the lowest price,
 the largest capacity, every amenity), recounts each type's rooms, then rewrites every
-(type, night) counter from the bookings that hold it — units sold, sellable rooms — and
+(type, night) counter from the bookings and group blocks that hold it — units sold,
+sellable rooms — and
 reads them back to check that each equals what it counts.
 
 Idempotent: a second run changes nothing and reports the same check. It recounts from the
@@ -24,7 +25,7 @@ from rooms.room_types import room_types_forget
 from rooms.stock import in_service
 
 from .inventory import inventory_key
-from .models import CHECKED_IN, CONFIRMED, PENDING, Booking, InventoryNight
+from .models import CHECKED_IN, CONFIRMED, PENDING, BlockNight, Booking, InventoryNight
 
 HOLDING = (PENDING, CONFIRMED, CHECKED_IN)
 
@@ -85,10 +86,19 @@ def inventory_migrate(*, now: datetime, log: Callable[[str], None] = print) -> M
     kinds = {t.roomType: t for t in RoomType.scan(consistent_read=True)}
     sold: dict[tuple[str, date], int] = defaultdict(int)
     live: dict[str, Booking] = {}
+    # A group block's night counts its units until it is released (bookings.blocks); its
+    # bookings count only on released nights.
+    unreleased = set()
+    for item in BlockNight.scan(consistent_read=True):
+        if item.released is None:
+            unreleased.add((item.code, item.night))
+            sold[(item.roomType, date.fromisoformat(item.night))] += item.units
     for status in HOLDING:
         for booking in Booking.by_status.query(status):
             live[booking.bookingId] = booking
             for night in _stay(booking):
+                if (booking.blockCode, night.isoformat()) in unreleased:
+                    continue
                 sold[(booking.roomType, night)] += 1
     keys = set(sold) | {(i.roomType, date.fromisoformat(i.night)) for i in InventoryNight.scan()}
     written = 0

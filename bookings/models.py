@@ -367,6 +367,7 @@ class BookingStatsLedger(Model):
 
 
 # The extras' tables (bookings.extras.models) are registered with the app's other models.
+from .blocks.models import Block, BlockNight  # noqa: E402,F401
 from .checkin.models import Registration  # noqa: E402,F401
 from .extras.models import Extra, ExtraStock  # noqa: E402,F401
 from .guests.models import GuestKey, GuestProfile  # noqa: E402,F401

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .api import (
     assign_views,
+    block_views,
     checkin_views,
     extra_views,
     guest_views,
@@ -70,6 +71,14 @@ api_urlpatterns = [
         "guests/<str:profile_id>/merge",
         guest_views.GuestMergeView.as_view(),
         name="guest-merge",
+    ),
+    path("blocks", block_views.BlockListView.as_view(), name="block-list"),
+    path("blocks/<str:code>", block_views.BlockDetailView.as_view(), name="block-detail"),
+    path("blocks/<str:code>/release", block_views.BlockReleaseView.as_view(), name="block-release"),
+    path(
+        "blocks/<str:code>/rooming-list",
+        block_views.RoomingListView.as_view(),
+        name="block-rooming-list",
     ),
     # bookings/<booking_id> (detail, status, cancel, change) involve money: payments/urls.py;
     # so do reservations/<reservation_id> (detail, cancel).

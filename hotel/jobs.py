@@ -72,6 +72,13 @@ def invite_online_check_in(event=None, context=None) -> dict:
     return _command("invite_online_check_in")
 
 
+def release_blocks_daily(event=None, context=None) -> dict:
+    """Each day, early in the hotel's morning: release the group blocks whose release date
+    has come (`manage.py release_blocks`): their unpicked rooms go back on general sale.
+    Idempotent night by night, so a retried, doubled or interrupted run is harmless."""
+    return _command("release_blocks")
+
+
 def is_domain_event(event) -> bool:
     """True for an EventBridge event that `hotel.events.EventBridgeBus` published."""
     return (

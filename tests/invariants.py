@@ -5,7 +5,10 @@ Used after concurrent runs, property-based sequences and unit tests alike:
   a lapsed hold too, until it is expired — confirmed, in house), and never passes `ceiling`;
 - no room night is held twice (a key cannot be) and each belongs to a booking that holds
   that room; every assigned live booking holds every night of its room;
-- every night of a live booking has a counter.
+- every night of a live booking has a counter;
+- group blocks (bookings.blocks): a block night's `picked` equals the live bookings of that
+  block on that night and never passes `units`; the counter's `sold` counts a block
+  night's `units` until it is released, then its picked bookings (as any booking's).
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-from bookings.models import CHECKED_IN, CONFIRMED, PENDING, Booking, InventoryNight, RoomNight
+from bookings.models import (
+    CHECKED_IN,
+    CONFIRMED,
+    PENDING,
+    BlockNight,
+    Booking,
+    InventoryNight,
+    RoomNight,
+)
 
 HOLDING = (PENDING, CONFIRMED, CHECKED_IN)
 
@@ -30,11 +41,20 @@ def inventory_violations(*, capacity_from: date | None = None) -> list[str]:
     bookings = {b.bookingId: b for b in Booking.scan(consistent_read=True)}
     counters = {(i.roomType, i.night): i for i in InventoryNight.scan(consistent_read=True)}
     room_nights = list(RoomNight.scan(consistent_read=True))
+    block_nights = {(b.code, b.night): b for b in BlockNight.scan(consistent_read=True)}
     problems: list[str] = []
     wanted: Counter = Counter()
+    picked: Counter = Counter()
     for booking in bookings.values():
         if booking.status in HOLDING:
             for night in _nights(booking):
+                if booking.blockCode:
+                    picked[(booking.blockCode, night)] += 1
+                    held = block_nights.get((booking.blockCode, night))
+                    if held is None:
+                        problems.append(f"{booking.bookingId}: block night {night} missing")
+                    elif held.released is None:
+                        continue  # the block's units are counted below
                 wanted[(booking.roomType, night)] += 1
                 if (booking.roomType, night) not in counters:
                     problems.append(f"{booking.bookingId}: no counter for {night}")
@@ -44,6 +64,13 @@ def inventory_violations(*, capacity_from: date | None = None) -> list[str]:
         owner = bookings.get(item.bookingId)
         if owner is None or owner.status not in HOLDING or owner.roomId != item.roomId:
             problems.append(f"room night {item.roomId} {item.night} held by {item.bookingId}")
+    for key, item in block_nights.items():
+        if item.picked != picked.get(key, 0) or item.picked > item.units:
+            problems.append(
+                f"block {key}: picked {item.picked} of {item.units}, bookings {picked.get(key, 0)}"
+            )
+        if item.released is None:
+            wanted[(item.roomType, item.night)] += item.units
     for key, item in counters.items():
         if item.sold != wanted.get(key, 0):
             problems.append(f"{key}: sold {item.sold}, bookings hold {wanted.get(key, 0)}")

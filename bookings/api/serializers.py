@@ -155,6 +155,12 @@ class BookingInput(StrictInputSerializer):
         min_value=1, max_value=12, required=False, help_text="Adults, when `adults` is not given."
     )
     promoCode = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    blockCode = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Book from this group block: its room type, nights and rate.",
+    )
     guestName = serializers.CharField(max_length=120)
     guestEmail = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     guestPhone = serializers.CharField(max_length=25, required=False, allow_blank=True)
@@ -167,7 +173,8 @@ class BookingInput(StrictInputSerializer):
         if (
             not values.get("roomId")
             and not values.get("roomType")
-            and not ({"roomId", "roomType"} & set(errors))
+            and not values.get("blockCode")
+            and not ({"roomId", "roomType", "blockCode"} & set(errors))
         ):
             found["roomType"] = ["Give a roomType (or a roomId to pin a room)."]
         if (
@@ -334,6 +341,7 @@ class BookingOutput(BookingExtrasFields):
     childrenAges = serializers.SerializerMethodField()
     ratePlan = serializers.SerializerMethodField()
     promoCode = serializers.CharField(allow_null=True)
+    blockCode = serializers.CharField(allow_null=True, help_text="The group block it is from.")
     discount = serializers.SerializerMethodField()
     cityTax = serializers.SerializerMethodField()
     dueNow = serializers.SerializerMethodField()

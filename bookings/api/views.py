@@ -200,6 +200,7 @@ class BookingListView(APIView):
                 children_ages=params.get("childrenAges"),
                 rate_plan=params.get("ratePlan"),
                 promo_code=params.get("promoCode") or None,
+                block_code=params.get("blockCode") or None,
                 channel=None if is_staff else "api",
                 extras=[dict(e) for e in params.get("extras") or ()] or None,
                 guest_name=params["guestName"],

@@ -21,13 +21,13 @@ from .assign import (
 from .change import ChangePrice, booking_change, booking_change_price
 from .common import booking_snapshot, guest_token_matches, hash_token
 from .create import (
-    DEAD_BOOKING_RETENTION,
     ID_ALPHABET,
     CreatedBooking,
     booking_create,
     new_booking_id,
     new_reference,
 )
+from .draft import DEAD_BOOKING_RETENTION
 from .expiry import holds_expire
 from .flags import booking_flag
 from .lookup import booking_lookup

@@ -13,6 +13,7 @@ from hotel.dynamo import commit
 from hotel.errors import NotFound, ValidationFailed
 
 from .. import stats
+from ..blocks.errors import BlockBookingChange
 from ..clock import hotel_today
 from ..exceptions import HoldExpired, InvalidTransition, PaymentOpen, RoomUnavailable
 from ..extras.moves import ExtrasMove
@@ -121,6 +122,12 @@ def _booking_change_once(
     if plan is None:
         return booking
     new_in, new_out, new_type = plan.check_in, plan.check_out, plan.room_type
+    if booking.blockCode and (
+        new_in.isoformat() != booking.checkIn
+        or new_out.isoformat() != booking.checkOut
+        or new_type != booking.roomType
+    ):
+        raise BlockBookingChange()  # its units are the block's: cancel and book again
     target, pinned, kind, quote = plan.target, plan.pinned, plan.kind, plan.quote
     reprice = quote is not None and quote.total != booking.totalPrice
     if reprice and booking.openPayments:

@@ -50,14 +50,16 @@ def stay_take(
     hold_until: datetime | None,
     now: datetime,
     change: InventoryChange | None = None,
+    block: str | None = None,
 ) -> None:
     """In the booking's transaction: a unit of `room_type` for each of `unit_nights`, and
     `room_id`'s `room_nights` (none without a room). The counters must exist
     (`nights_ensure`). With `change`, the counters' part is added to it (the caller writes
-    it once, with its other changes to the same nights)."""
+    it once, with its other changes to the same nights). With `block` (the booking's
+    blockCode), the units are the group block's (InventoryChange)."""
     own = change is None
     change = change or InventoryChange()
-    change.take(room_type, unit_nights)
+    change.take(room_type, unit_nights, block=block)
     room_nights = list(room_nights)
     if room_id and room_nights:
         room_state.room_sellable_check(tx, room_id=room_id, now=now)
@@ -80,12 +82,15 @@ def stay_release(
     unit_nights: Iterable[date],
     room_nights: list[RoomNight],
     change: InventoryChange | None = None,
+    block: str | None = None,
 ) -> None:
     """In the booking's transaction: give back its units and the room nights it still owns
-    (with `change`, the counters' part goes into it, as in stay_take)."""
+    (with `change`, the counters' part goes into it, as in stay_take; with `block`, the
+    units go back to the group block, or to the inventory once the block night is
+    released)."""
     own = change is None
     change = change or InventoryChange()
-    change.release(room_type, unit_nights)
+    change.release(room_type, unit_nights, block=block)
     for night in room_nights:
         release_night(tx, night)
     if own:

@@ -223,6 +223,7 @@ class _TransitionEffects:
             raise lost_nights(booking)
         # Leaving the live statuses gives back the type's unit of every night.
         self.room_type = booking.roomType
+        self.block = booking.blockCode
         self.unit_nights = booking_stay_nights(booking) if to_status not in LIVE_STATUSES else []
         # A stay that ends unkept gives its promo code's use back (bookings.promo_uses).
         self.promo_of = booking if to_status in (CANCELLED, EXPIRED) else None
@@ -256,7 +257,11 @@ class _TransitionEffects:
                 )
         elif self.to_status not in LIVE_STATUSES:
             stay_release(
-                tx, room_type=self.room_type, unit_nights=self.unit_nights, room_nights=self.nights
+                tx,
+                room_type=self.room_type,
+                unit_nights=self.unit_nights,
+                room_nights=self.nights,
+                block=self.block,
             )
         if self.promo_of is not None:
             promo_give_back(tx, self.promo_of)
@@ -353,6 +358,7 @@ def booking_revive_paid(
             booking_id=booking.bookingId,
             hold_until=None,
             now=now,
+            block=booking.blockCode,
         )
         tx.save(booking_audit(booking, "status:confirmed", before, actor, now, request_id))
         promo_retake(tx, booking)

@@ -7,7 +7,7 @@ from bookings.extras.models import Extra
 from bookings.models import Booking, PromoCode, RatePlan, RateRule
 from hotel.admin_site import site
 
-from . import common, dashboard, guests, night_audit, rack, reports, room_desk
+from . import blocks, common, dashboard, guests, night_audit, rack, reports, room_desk
 from .bookings import BookingAdmin
 from .extras import ExtraAdmin
 from .promo_codes import PromoCodeAdmin
@@ -66,6 +66,23 @@ site.register_page(
     "restrictions; managers change them in bulk.",
     allowed=common.may_view_bookings,
     order=25,
+)
+site.register_page(
+    "blocks/",
+    blocks.blocks_view,
+    name="backoffice_blocks",
+    title="Group blocks",
+    description="Rooms held for groups and events: pickup per night, release, rooming lists.",
+    allowed=common.may_change_bookings,
+    order=27,
+)
+site.register_page(
+    "blocks/block/",
+    blocks.block_view,
+    name="backoffice_block",
+    title="Group block",
+    allowed=common.may_change_bookings,
+    menu=False,
 )
 site.register_page(
     "rooms/assign/",

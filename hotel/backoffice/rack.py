@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from bookings import selectors, services
+from bookings.blocks.selectors import block_nights_between, pickup_label
 from bookings.lifecycle import STATUS_LABELS
 from bookings.models import CHECKED_IN, CHECKED_OUT, CONFIRMED, PENDING, Booking
 from hotel.dates import clamp_day
@@ -130,6 +131,7 @@ def rack_rows(*, start: date, end: date, days: list[dict], now, can_change: bool
     codes = list(types) + sorted(
         ({r.roomType for r in rooms} | set(unassigned)) - set(types), key=str
     )
+    pickup = block_nights_between(first=start, last=end - timedelta(days=1))
     groups = []
     for code in codes:
         kind = types.get(code)
@@ -162,8 +164,26 @@ def rack_rows(*, start: date, end: date, days: list[dict], now, can_change: bool
             )
         if len(rows) == 1 and not lane:
             continue
-        groups.append({"code": code, "name": kind.name if kind else code, "rows": rows})
+        groups.append(
+            {
+                "code": code,
+                "name": kind.name if kind else code,
+                "rows": rows,
+                "blocks": _block_rows(code, days, pickup),
+            }
+        )
     return groups, sum(len(v) for v in by_room.values()) + sum(len(v) for v in unassigned.values())
+
+
+def _block_rows(room_type: str, days: list[dict], pickup: dict) -> list[dict]:
+    """A line per group block of the type: "picked/held" on each of its nights."""
+    by_code: dict[str, list[dict]] = {}
+    for day in days:
+        for item in pickup.get((room_type, day["date"]), ()):
+            by_code.setdefault(item.code, []).append(
+                {"day": day, "item": item, "label": pickup_label([item])}
+            )
+    return [{"code": code, "cells": cells} for code, cells in sorted(by_code.items())]
 
 
 def rack_view(request):

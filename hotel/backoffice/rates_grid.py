@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from bookings import rate_calendar
+from bookings.blocks.selectors import block_nights_between, pickup_label
 from bookings.clock import hotel_today
 from bookings.inventory import inventory_read
 from bookings.rate_reads import DEFAULT_PLAN, plan_sells, rate_plans_all
@@ -179,6 +180,7 @@ def grid_rows(*, plan, start: date, end: date) -> tuple[list[dict], list[str]]:
     calendar = rate_calendar.calendar_read(first=start, last=end)
     counters = inventory_read(first=start, last=end)
     rules = rate_rules_active()
+    pickup = block_nights_between(first=start, last=end)
     rows = []
     for kind in sold:
         days = rate_calendar.days_of_type(
@@ -198,6 +200,10 @@ def grid_rows(*, plan, start: date, end: date) -> tuple[list[dict], list[str]]:
                 "badges": _badges(day),
                 "weekend": date.fromisoformat(day["date"]).weekday() >= 5,
                 "full": format_day(day["date"]),
+                "blocks": [
+                    {"item": b, "label": pickup_label([b])}
+                    for b in pickup.get((kind.roomType, date.fromisoformat(day["date"])), ())
+                ],
             }
             for day in days
         ]

@@ -104,6 +104,8 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_booking_room": DESK,  # POST only; GET goes back to the booking
     "backoffice_rack": BOOKING_STAFF,
     "backoffice_rates": BOOKING_STAFF,  # the grid; its bulk form (POST) is the managers'
+    "backoffice_blocks": DESK,  # group blocks: list and create
+    "backoffice_block": DESK,  # one block (GET without a code goes back to the list)
     "backoffice_housekeeping": ROOM_STATUS,
     "backoffice_reports": REPORTS,
     "backoffice_export": REPORTS,
@@ -141,6 +143,7 @@ BACKOFFICE_POSTS = {
     "backoffice_night_audit": REPORTS,
     "backoffice_guest_edit": DESK,  # an empty form: a message, nothing saved
     "backoffice_guest_merge": DESK,  # an empty form: a message, nothing merged
+    "backoffice_block": DESK,
 }
 # The booking page's bill forms (hotel/backoffice/folio_desk.py): op -> roles that may post.
 FOLIO_POSTS = {
@@ -229,6 +232,13 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("booking-extras", "POST"): DESK,  # or the guest's token
     ("booking-online-check-in", "POST"): NONE,  # the guest's token only
     ("booking-online-check-in", "GET"): BOOKING_STAFF,  # masked; or the guest's token
+    # Group blocks: the desk and managers (bookings.*).
+    ("block-list", "GET"): DESK,
+    ("block-list", "POST"): DESK,
+    ("block-detail", "GET"): DESK,
+    ("block-detail", "PATCH"): DESK,
+    ("block-release", "POST"): DESK,
+    ("block-rooming-list", "POST"): DESK,
     ("night-audit", "POST"): REPORTS,  # managers and accountants close the day
     ("night-audit-day", "GET"): REPORTS,
     ("daily-report-csv", "GET"): REPORTS,
@@ -502,6 +512,7 @@ def test_admin_actions_by_role(world, make_staff, role):
             "backoffice_night_audit": ("/admin/dashboard/night-audit/", {"date": "2026-01-15"}),
             "backoffice_guest_edit": (f"/admin/guests/{world['profile']}/edit/", {}),
             "backoffice_guest_merge": (f"/admin/guests/{world['profile']}/merge/", {}),
+            "backoffice_block": ("/admin/blocks/block/?code=NOPE", {"action": "release"}),
             "backoffice_rates": (
                 "/admin/rates/",
                 {
