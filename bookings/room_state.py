@@ -128,7 +128,13 @@ def checkout_room_update(tx: TransactWrite, room: Room, *, now: datetime) -> Non
 
 def room_sellable_check(tx: TransactWrite, *, room_id: str, now: datetime) -> None:
     """In a transaction that takes nights of `room_id`: the room still exists and is not
-    being retired by room_delete (which asks room_live_bookings meanwhile)."""
+    being retired by room_delete (which asks room_live_bookings meanwhile). Once per room
+    and transaction: DynamoDB refuses two operations on one item, and a reservation's stays
+    may pin the same room on nights one after the other."""
+    checked = tx.__dict__.setdefault("_rooms_checked", set())
+    if room_id in checked:
+        return
+    checked.add(room_id)
     tx.condition_check(
         Room,
         room_id,

@@ -174,3 +174,15 @@ def test_a_promo_counts_one_use_per_stay_all_or_nothing(hotel, reserve):
     assert PromoCode.get("TWO", PROMO_ITEM, consistent_read=True).uses == 2
     assert Booking.count() == 2
     assert_inventory_consistent()
+
+
+def test_two_stays_pinning_one_room_night_after_night_check_the_room_once(hotel, reserve):
+    """Two stays in the same room one after the other (e.g. under two plans): one condition
+    check of the room in the transaction, not two (DynamoDB refuses two on one item)."""
+    created = reserve(
+        stay("Deluxe", start=0, nights=2, roomId="D-1"),
+        stay("Deluxe", start=2, nights=1, roomId="D-1"),
+    )
+    assert [b.roomId for b in created.bookings] == ["D-1", "D-1"]
+    assert sold("Deluxe", day(0), day(2)) == {day(0): 1, day(1): 1, day(2): 1}
+    assert_inventory_consistent()
