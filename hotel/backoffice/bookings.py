@@ -56,6 +56,7 @@ from .booking_terms import booking_terms_context
 from .cancel import cancel_bookings
 from .desk_confirm import confirm_paid_bookings, confirm_walk_in
 from .folio_desk import FolioDeskMixin, folio_context, folio_header_owes, transition_error
+from .guest_data import guest_data_context
 from .room_desk import booking_room_context, room_label
 
 SOURCE_LABELS = {"web": "Website", "api": "API", "front_desk": "Front desk"}
@@ -306,6 +307,7 @@ class BookingAdmin(FolioDeskMixin, DynamoModelAdmin):
             "payments": payments_for_booking_page(request, obj.bookingId),
             "bill": folio_context(request, obj),
             **booking_room_context(request, obj),
+            **guest_data_context(request, obj),
         }
 
     def nights_held(self, booking: Booking, *, now: datetime) -> list[dict]:

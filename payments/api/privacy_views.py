@@ -14,16 +14,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hotel.accounts.roles import MANAGER
 from hotel.actor import actor_from
 from hotel.api.permissions import role_perm, staff_perm
 from hotel.api.serializers import StrictInputSerializer
+from payments.privacy.access import ERASE_PERM, ERASE_ROLES, EXPORT_PERM
 from payments.privacy.erase import guest_erase
 from payments.privacy.export import guest_export
 
-EXPORT_PERM = "bookings.export_guest"  # the front desk (bookings.*) and managers
-ERASE_PERM = "bookings.erase_guest"
-ERASE = role_perm(write=ERASE_PERM, roles=frozenset({MANAGER}), staff_read=False)
+ERASE = role_perm(write=ERASE_PERM, roles=ERASE_ROLES, staff_read=False)
 
 
 class EraseInput(StrictInputSerializer):

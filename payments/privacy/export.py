@@ -23,9 +23,22 @@ PAYMENT_NOTE = (
 )
 
 
+def _value(value):
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    return value
+
+
 def _plain(item) -> dict:
-    data = item.to_simple_dict()
-    return {k: v for k, v in data.items() if k not in SECRET_FIELDS}
+    """An item's stored attributes as JSON values (JSON attributes as the structures they
+    hold, times in ISO 8601 UTC), without the secrets."""
+    return {
+        name: _value(value)
+        for name, value in item.attribute_values.items()
+        if name not in SECRET_FIELDS
+    }
 
 
 def _stay_dict(stay: StayData) -> dict:

@@ -22,7 +22,7 @@ from hotel.accounts import roles
 from payments.models import ProcessedWebhookEvent
 from tests.conftest import PASSWORD
 
-from .test_url_walk import ROUTES, concrete
+from .test_url_walk import ROUTES, concrete, guest_profile_made
 
 pytestmark = pytest.mark.reliability
 
@@ -119,6 +119,7 @@ def test_every_session_write_needs_the_csrf_token(make_staff, make_room, two_boo
     a, _ = two_bookings
     world = {"room": "R-SEC", "booking": a.booking.bookingId, "payment": "TXN-NONE"}
     world.update(manager=make_staff(roles.MANAGER).email, rule="none", promo="NONE10")
+    world["profile"] = guest_profile_made(booking_ids=[a.booking.bookingId], now=datetime.now(UTC))
     manager = make_staff(roles.MANAGER)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(manager)

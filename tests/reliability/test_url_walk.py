@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bookings.extras.models import Extra
+from bookings.guests.models import GuestProfile
 from bookings.links import manage_token
 from bookings.models import PromoCode, RateRule
 from bookings.services import booking_create
@@ -158,7 +159,22 @@ def world(make_room, make_staff):
         "booking": created.booking.bookingId,
         "guest_token": created.guest_token,
         "payment": payment.transactionId,
+        "profile": guest_profile_made(booking_ids=[created.booking.bookingId], now=now),
     }
+
+
+def guest_profile_made(*, booking_ids: list[str], now: datetime) -> str:
+    """A guest profile saved directly (bookings.guests' services make them in real use)."""
+    profile = GuestProfile(
+        profileId="GP-WALK000001",
+        name="Walk Guest",
+        email="walk@guest.test",
+        bookingIds=booking_ids,
+        createdAt=now,
+        updatedAt=now,
+    )
+    profile.save()
+    return profile.profileId
 
 
 def concrete(route: str, world: dict, *, signed: bool = False) -> str:
@@ -179,6 +195,7 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "app_label": "rooms",
         "url": "no-such-page/",
         "number": world.get("invoice", "2026-000001"),  # an invoice (staff only)
+        "profile_id": world.get("profile", "GP-NONE"),  # a guest profile (staff only)
     }
 
     def object_id(model_route: str) -> str:

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from bookings.guests.models import GuestProfile
 from bookings.models import Booking
 from bookings.services import booking_create, booking_transition, hotel_today
 from hotel.accounts import roles
@@ -104,6 +105,8 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_housekeeping": ROOM_STATUS,
     "backoffice_reports": REPORTS,
     "backoffice_export": REPORTS,
+    "backoffice_guest_export": DESK,  # a guest's data as JSON (the booking page's button)
+    "backoffice_guest_erase": frozenset({M}),  # the confirmation; POST erases
 }
 # Pages that answer every signed-in user the same way (not a permission question).
 ADMIN_SPECIAL = {"login": None, "logout": None}
@@ -216,6 +219,9 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("night-audit-day", "GET"): REPORTS,
     ("daily-report-csv", "GET"): REPORTS,
     ("accounting-export", "GET"): REPORTS,
+    # A guest's data: the desk and managers export it; only managers erase it.
+    ("guest-export", "GET"): DESK,
+    ("guest-erase", "POST"): frozenset({M}),
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -256,6 +262,7 @@ def admin_urls(ids: dict[str, str]) -> list[tuple[str, str]]:
             model = pattern.name.split("_")[0] + "_" + pattern.name.split("_")[1]
             url = url.replace("<path:object_id>", ids[model])
         url = url.replace("<str:kind>", "bookings").replace("<slug:op>", "charge")
+        url = url.replace("<str:profile_id>", ids.get("guest_profile", "GP-NONE"))
         result.append((pattern.name, url))
     return result
 
@@ -335,7 +342,22 @@ def world(make_room, make_staff):
         "bookings_extra": "PARKING",
         "booking": booking,
         "payment": payment,
+        "guest_profile": _guest_profile(booking.bookingId, now),
     }
+
+
+def _guest_profile(booking_id: str, now) -> str:
+    """A guest profile saved directly (bookings.guests' services make them in real use)."""
+    profile = GuestProfile(
+        profileId="GP-MATRIX0001",
+        name="Ada Guest",
+        email="ada@guest.test",
+        bookingIds=[booking_id],
+        createdAt=now,
+        updatedAt=now,
+    )
+    profile.save()
+    return profile.profileId
 
 
 def signed_in(make_staff, role):
@@ -523,6 +545,7 @@ def _api_request(client, name, method, route, world):
     url = url.replace("<str:line_id>", "L0001")
     url = url.replace("<str:number>", "2026-000001")  # none issued: 404 once allowed
     url = url.replace("<str:day>", "2026-01-15")
+    url = url.replace("<str:profile_id>", world["guest_profile"])
     if name == "accounting-export":
         url += "?from=2026-01-15&to=2026-01-16"
     body = {
@@ -530,6 +553,7 @@ def _api_request(client, name, method, route, world):
         "booking-status": {"status": "checked-in"},
         "payment-refund": {"amount": 1},
         "night-audit": {"date": "2026-01-15"},
+        "guest-erase": {"reason": "Role matrix"},  # the stay is to come: 409 once allowed
         "rate-calendar": {"roomType": "Deluxe", "ratePlan": "FLEX", "from": "2027-03-01"},
         "booking-change": {"roomId": "101"},
         "payment-list": {
