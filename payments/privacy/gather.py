@@ -14,6 +14,7 @@ with the guest's own bookings only.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -31,13 +32,14 @@ from payments.models import Payment
 from .exceptions import GuestNotFound, GuestProfileMerged
 from .scrub import personal_strings
 
-# The audit log's object types of what a guest's data is in. The profile's and the
-# reservation's are the names bookings.guests / bookings.reservations audit under.
+# The audit log's object types of what a guest's data is in: bookings (a reservation's
+# stays are audited as bookings), payments, invoices, reservations and the profile
+# (bookings.guests.services audits it as "guests.profile").
 BOOKING_TYPE = "bookings.booking"
 PAYMENT_TYPE = "payments.payment"
 INVOICE_TYPE = "payments.invoice"
 RESERVATION_TYPE = "bookings.reservation"
-PROFILE_TYPES = ("bookings.guestprofile", "bookings.guest")
+PROFILE_TYPES = ("guests.profile",)
 
 
 @dataclass
@@ -160,7 +162,9 @@ def _name_tokens(name: str | None) -> list[str]:
     if not name:
         return []
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    tokens = []
+    # bookings.guests.keys' tokens: split on spaces and dashes, letters and digits kept
+    # ("O'Brien" → "obrien"); and every run of letters, with and without accents.
+    tokens = [re.sub(r"[^0-9a-z]", "", part) for part in re.split(r"[\s\-‐-―]+", folded.lower())]
     for text in (name.lower(), folded.lower()):
         word = ""
         for ch in text + " ":

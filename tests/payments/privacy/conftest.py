@@ -72,8 +72,10 @@ def profile_made(*, profile_id: str = PROFILE_ID, booking_ids=(), name=NAME, ema
         updatedAt=at,
     )
     profile.save()
-    keys = [
+    keys = [  # each contact: its claim (sort "#") and the documented item
+        GuestKey(key=f"email#{email}", sort="#", profileId=profile_id),
         GuestKey(key=f"email#{email}", sort=profile_id, profileId=profile_id, name=name),
+        GuestKey(key=f"phone#{PHONE}", sort="#", profileId=profile_id),
         GuestKey(key=f"phone#{PHONE}", sort=profile_id, profileId=profile_id, name=name),
     ]
     for token in name.lower().split():
@@ -90,7 +92,7 @@ def profile_made(*, profile_id: str = PROFILE_ID, booking_ids=(), name=NAME, ema
     audit_record(
         actor=DESK,
         action="create",
-        object_type="bookings.guestprofile",
+        object_type="guests.profile",
         object_id=profile_id,
         before=None,
         after={"name": name, "email": email, "phone": PHONE},

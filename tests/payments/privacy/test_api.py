@@ -99,7 +99,7 @@ def test_the_erase_page_asks_for_a_reason_and_the_confirmation(guest_world, clie
     assert b"Guest data erased" in done.content and NAME.encode() not in done.content
     [entry] = [
         e
-        for e in audit_for_object(object_type="bookings.guestprofile", object_id=PROFILE_ID)
+        for e in audit_for_object(object_type="guests.profile", object_id=PROFILE_ID)
         if e.action == "erase"
     ]
     assert entry.after["reason"] == "Asked at the desk"

@@ -108,7 +108,7 @@ def test_erasure_anonymises_each_object_and_keeps_the_invoice(guest_world):
     assert Invoice.get(guest_world.invoice_number).to_simple_dict() == invoice_before
     [entry] = [
         e
-        for e in audit_for_object(object_type="bookings.guestprofile", object_id=PROFILE_ID)
+        for e in audit_for_object(object_type="guests.profile", object_id=PROFILE_ID)
         if e.action == "erase"
     ]
     assert entry.actor == MANAGER and entry.after["reason"] == "Written request from [erased]"

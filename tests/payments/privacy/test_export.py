@@ -33,7 +33,7 @@ def test_the_export_holds_every_kind_of_object_about_the_guest(guest_world):
     [reservation] = document["reservations"]
     assert reservation["bookerName"] == NAME
     kinds = {e["objectType"] for e in document["auditEntries"]}
-    assert {"bookings.booking", "bookings.reservation", "bookings.guestprofile"} <= kinds
+    assert {"bookings.booking", "bookings.reservation", "guests.profile"} <= kinds
     assert {"booking_confirmed", "invoice_issued"} <= {
         m["template"] for m in document["queuedEmails"]
     }
