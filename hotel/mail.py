@@ -11,6 +11,7 @@ the message is sent, so a queued email keeps only the key, not the file.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -27,6 +28,8 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from hotel.contact import hotel_contact
@@ -36,6 +39,24 @@ logger = logging.getLogger("hotel.mail")
 
 OUTBOX_TTL = timedelta(days=7)  # after a week an unsent email is stale; TTL drops it
 MAX_ATTEMPTS = 10
+
+
+def recipient_hash(address: str) -> str:
+    """The outbox's key for an address: a SHA-256 of it, trimmed and lower-cased, so the
+    index that finds a guest's queued emails (an export, an erasure) holds no address."""
+    return hashlib.sha256(address.strip().lower().encode()).hexdigest()
+
+
+class RecipientIndex(GlobalSecondaryIndex):
+    """Queued emails to one address (recipient_hash), oldest first. Sparse: items queued
+    before the index existed lack `recipientHash` (the outbox's TTL drops them in a week)."""
+
+    class Meta:
+        index_name = "recipientHash-createdAt-index"
+        projection = KeysOnlyProjection()
+
+    recipientHash = UnicodeAttribute(hash_key=True)
+    createdAt = UTCDateTimeAttribute(range_key=True)
 
 
 @register
@@ -56,6 +77,9 @@ class OutboxEmail(Model):
     createdAt = UTCDateTimeAttribute()
     updatedAt = UTCDateTimeAttribute()
     expiresAt = TTLAttribute()
+    recipientHash = UnicodeAttribute(null=True)  # recipient_hash(to[0])
+
+    by_recipient = RecipientIndex()
 
 
 def _message(*, to: list[str], subject: str, text: str, html: str | None, attachments=None):
@@ -107,6 +131,7 @@ def email_send(
             createdAt=now,
             updatedAt=now,
             expiresAt=now + OUTBOX_TTL,
+            recipientHash=recipient_hash(to),
         )
         try:
             item.save()
@@ -155,3 +180,25 @@ def emails_send_pending(*, now: datetime, log: Callable[[str], None] | None = No
     if log:
         log(f"sent {sent} pending email(s), {failed} still failing")
     return sent
+
+
+def outbox_for_address(address: str) -> list[OutboxEmail]:
+    """The queued emails to `address` (a Query on the recipient index, then a GetItem each:
+    the index holds keys only). A guest's export shows them; an erasure deletes them."""
+    found = []
+    for key in OutboxEmail.by_recipient.query(recipient_hash(address)):
+        try:
+            found.append(OutboxEmail.get(key.messageId, consistent_read=True))
+        except DoesNotExist:
+            continue  # sent (and deleted) meanwhile
+    return found
+
+
+def outbox_delete_address(address: str) -> int:
+    """Delete every queued email to `address` (a guest's erasure); returns how many. A
+    message nobody may send any more is worth nothing kept: deleting beats blanking."""
+    deleted = 0
+    for key in OutboxEmail.by_recipient.query(recipient_hash(address)):
+        OutboxEmail(messageId=key.messageId).delete()
+        deleted += 1
+    return deleted

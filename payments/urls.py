@@ -5,6 +5,7 @@ from .api import (
     folio_views,
     invoice_views,
     night_audit_views,
+    privacy_views,
     reservation_views,
     views,
 )
@@ -144,5 +145,19 @@ api_urlpatterns += [
         "accounting/export",
         night_audit_views.AccountingExportView.as_view(),
         name="accounting-export",
+    ),
+]
+
+# A guest's right to their data: export and erase (payments.api.privacy_views).
+api_urlpatterns += [
+    path(
+        "guests/<str:profile_id>/export",
+        privacy_views.GuestExportView.as_view(),
+        name="guest-export",
+    ),
+    path(
+        "guests/<str:profile_id>/erase",
+        privacy_views.GuestEraseView.as_view(),
+        name="guest-erase",
     ),
 ]

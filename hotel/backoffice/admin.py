@@ -7,7 +7,7 @@ from bookings.extras.models import Extra
 from bookings.models import Booking, PromoCode, RatePlan, RateRule
 from hotel.admin_site import site
 
-from . import blocks, common, dashboard, guests, night_audit, rack, reports, room_desk
+from . import blocks, common, dashboard, guest_data, guests, night_audit, rack, reports, room_desk
 from .bookings import BookingAdmin
 from .extras import ExtraAdmin
 from .promo_codes import PromoCodeAdmin
@@ -157,5 +157,21 @@ site.register_page(
     name="backoffice_booking_guest",
     title="Edit guest details",
     allowed=common.may_change_bookings,
+    menu=False,
+)
+site.register_page(
+    "guests/<str:profile_id>/export/",
+    guest_data.guest_export_view,
+    name="backoffice_guest_export",
+    title="Export guest data",
+    allowed=guest_data.may_export_guest,
+    menu=False,
+)
+site.register_page(
+    "guests/<str:profile_id>/erase/",
+    guest_data.guest_erase_view,
+    name="backoffice_guest_erase",
+    title="Erase guest data",
+    allowed=guest_data.may_erase_guest,
     menu=False,
 )

@@ -57,6 +57,7 @@ from .cancel import cancel_bookings
 from .desk_confirm import confirm_paid_bookings, confirm_walk_in
 from .folio_desk import FolioDeskMixin, folio_context, folio_header_owes, transition_error
 from .guest_badges import booking_guest_context
+from .guest_data import guest_data_context
 from .registration_card import RegistrationCardMixin
 from .room_desk import booking_room_context, room_label
 
@@ -311,6 +312,7 @@ class BookingAdmin(RegistrationCardMixin, FolioDeskMixin, DynamoModelAdmin):
             **self.registration_context(obj),
             "registration_card_url": self.object_url(obj.bookingId, "registration_card"),
             **booking_guest_context(request, obj),
+            **guest_data_context(request, obj),
         }
 
     def nights_held(self, booking: Booking, *, now: datetime) -> list[dict]:

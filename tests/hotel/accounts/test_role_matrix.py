@@ -114,6 +114,8 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_guest_edit": DESK,  # POST only; GET goes back to the profile
     "backoffice_guest_merge": DESK,  # POST only; GET goes back to the profile
     "backoffice_booking_guest": DESK,
+    "backoffice_guest_export": DESK,  # a guest's data as JSON (the booking page's button)
+    "backoffice_guest_erase": frozenset({M}),  # the confirmation; POST erases
 }
 # Pages that answer every signed-in user the same way (not a permission question).
 ADMIN_SPECIAL = {"login": None, "logout": None}
@@ -248,6 +250,9 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("guest-detail", "PATCH"): DESK,
     ("guest-merge", "POST"): DESK,
     ("booking-guest", "PATCH"): DESK,
+    # A guest's data: the desk and managers export it; only managers erase it.
+    ("guest-export", "GET"): DESK,
+    ("guest-erase", "POST"): frozenset({M}),
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -580,6 +585,7 @@ def _api_request(client, name, method, route, world):
         "booking-status": {"status": "checked-in"},
         "payment-refund": {"amount": 1},
         "night-audit": {"date": "2026-01-15"},
+        "guest-erase": {"reason": "Role matrix"},  # the stay is to come: 409 once allowed
         "rate-calendar": {"roomType": "Deluxe", "ratePlan": "FLEX", "from": "2027-03-01"},
         "booking-change": {"roomId": "101"},
         "guest-merge": {"into": "GP-NONE"},  # 404 once allowed: nothing merged

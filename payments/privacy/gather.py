@@ -1,0 +1,206 @@
+"""Find everything the hotel holds about one guest, by keys and indexes only (no Scan).
+
+From the profile: the bookings it names (`bookingIds`) and those the bookings' guestEmail
+index finds for its email; for each booking its reservation, folio header and lines,
+payments, invoices, the audit entries about the booking, its payments, its invoices and its
+reservation (the audit table is keyed by "<objectType>:<objectId>"), and online check-in
+data (hooks); then the profile's own audit entries, its GuestKey items and the email
+outbox's messages to every address found (hotel.mail's recipient index).
+
+Reads per guest: 1 GetItem (profile) + 1 Query (email index) + 1 BatchGet (bookings) + per
+booking about 6 Queries/GetItems + 1 Query per audit object and per address: it grows
+with the guest's own bookings only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from pynamodb.exceptions import DoesNotExist
+
+from bookings.guests.models import GuestKey, GuestProfile
+from bookings.models import Booking
+from bookings.reservations.models import Reservation
+from hotel.audit.models import AuditEntry
+from hotel.audit.services import object_key
+from payments.folio.models import Folio, FolioLine
+from payments.invoices.models import Invoice
+from payments.models import Payment
+
+from .exceptions import GuestNotFound, GuestProfileMerged
+from .scrub import personal_strings
+
+# The audit log's object types of what a guest's data is in: bookings (a reservation's
+# stays are audited as bookings), payments, invoices, reservations and the profile
+# (bookings.guests.services audits it as "guests.profile").
+BOOKING_TYPE = "bookings.booking"
+PAYMENT_TYPE = "payments.payment"
+INVOICE_TYPE = "payments.invoice"
+RESERVATION_TYPE = "bookings.reservation"
+PROFILE_TYPES = ("guests.profile",)
+
+
+@dataclass
+class StayData:
+    """One booking and what hangs off it."""
+
+    booking: Booking
+    folio: Folio | None
+    lines: list[FolioLine]
+    payments: list[Payment]
+    invoices: list[Invoice]
+
+    @property
+    def audit_keys(self) -> list[str]:
+        keys = [object_key(BOOKING_TYPE, self.booking.bookingId)]
+        keys += [object_key(PAYMENT_TYPE, p.transactionId) for p in self.payments]
+        keys += [object_key(INVOICE_TYPE, i.number) for i in self.invoices]
+        if self.booking.reservationId:
+            keys.append(object_key(RESERVATION_TYPE, self.booking.reservationId))
+        return keys
+
+
+@dataclass
+class GuestData:
+    profile: GuestProfile
+    stays: list[StayData]
+    reservations: list[Reservation]  # those the guest booked (booker = the guest)
+    keys: list[GuestKey] = field(default_factory=list)
+
+    @property
+    def emails(self) -> set[str]:
+        found = {self.profile.email} | {s.booking.guestEmail for s in self.stays}
+        found |= {r.bookerEmail for r in self.reservations}
+        return {e.strip().lower() for e in found if e}
+
+    @property
+    def strings(self) -> frozenset[str]:
+        """Every personal string stored about the guest: what an erasure searches for."""
+        values = [self.profile.name, self.profile.email, self.profile.phone]
+        for stay in self.stays:
+            b = stay.booking
+            values += [b.guestName, b.guestEmail, b.guestPhone]
+        for r in self.reservations:
+            values += [r.bookerName, r.bookerEmail, r.bookerPhone]
+        return personal_strings(values)
+
+    @property
+    def audit_keys(self) -> list[str]:
+        keys = [object_key(t, self.profile.profileId) for t in PROFILE_TYPES]
+        for stay in self.stays:
+            keys += [k for k in stay.audit_keys if k not in keys]
+        return keys
+
+
+def profile_get(profile_id: str) -> GuestProfile:
+    """Raises GuestNotFound, GuestProfileMerged (details.mergedInto)."""
+    try:
+        profile = GuestProfile.get(profile_id, consistent_read=True)
+    except DoesNotExist:
+        raise GuestNotFound() from None
+    if profile.mergedInto:
+        raise GuestProfileMerged(details={"mergedInto": profile.mergedInto})
+    return profile
+
+
+def guest_booking_ids(profile: GuestProfile) -> list[str]:
+    """The profile's bookings and those made with its email, in that order, once each."""
+    ids = list(dict.fromkeys(profile.bookingIds or []))
+    if profile.email:
+        for booking in Booking.by_guest.query(profile.email.strip().lower()):
+            if booking.bookingId not in ids:
+                ids.append(booking.bookingId)
+    return ids
+
+
+def stay_data(booking: Booking) -> StayData:
+    try:
+        folio = Folio.get(booking.bookingId, consistent_read=True)
+    except DoesNotExist:
+        folio = None
+    return StayData(
+        booking=booking,
+        folio=folio,
+        lines=list(FolioLine.query(booking.bookingId, consistent_read=True)),
+        payments=list(Payment.by_booking.query(booking.bookingId)),
+        invoices=list(Invoice.by_booking.query(booking.bookingId)),
+    )
+
+
+def _booker_is(reservation: Reservation, profile: GuestProfile, emails: set[str]) -> bool:
+    return reservation.profileId == profile.profileId or (
+        (reservation.bookerEmail or "").lower() in emails
+    )
+
+
+def guest_keys(profile: GuestProfile) -> list[GuestKey]:
+    """The profile's GuestKey items, found from its own email, phone and name (a Query per
+    key, and per two-letter name bucket, kept when they name this profile)."""
+    found: dict[tuple[str, str], GuestKey] = {}
+    hash_keys = []
+    if profile.email:
+        hash_keys.append(f"email#{profile.email.strip().lower()}")
+    if profile.phone:
+        hash_keys.append(f"phone#{profile.phone}")
+        digits = "".join(ch for ch in profile.phone if ch.isdigit())
+        hash_keys.append(f"phone#{digits}")
+    for token in _name_tokens(profile.name):
+        hash_keys.append(f"name#{token[:2]}")
+    for hash_key in dict.fromkeys(hash_keys):
+        for key in GuestKey.query(hash_key, consistent_read=True):
+            if key.profileId == profile.profileId:
+                found[(key.key, key.sort)] = key
+    return list(found.values())
+
+
+def _name_tokens(name: str | None) -> list[str]:
+    """Lower-case words of a name, with and without accents (whichever way the profile
+    service normalised them, the two-letter bucket is one of these)."""
+
+    if not name:
+        return []
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    # bookings.guests.keys' tokens: split on spaces and dashes, letters and digits kept
+    # ("O'Brien" → "obrien"); and every run of letters, with and without accents.
+    tokens = [re.sub(r"[^0-9a-z]", "", part) for part in re.split(r"[\s\-‐-―]+", folded.lower())]
+    for text in (name.lower(), folded.lower()):
+        word = ""
+        for ch in text + " ":
+            if ch.isalnum():
+                word += ch
+            elif word:
+                tokens.append(word)
+                word = ""
+    return [t for t in dict.fromkeys(tokens) if len(t) >= 2]
+
+
+def guest_data(profile_id: str) -> GuestData:
+    """Everything about the guest (see the module docstring).
+    Raises GuestNotFound, GuestProfileMerged."""
+    profile = profile_get(profile_id)
+    ids = guest_booking_ids(profile)
+    bookings = {b.bookingId: b for b in Booking.batch_get(ids, consistent_read=True)} if ids else {}
+    stays = [stay_data(bookings[i]) for i in ids if i in bookings]
+    data = GuestData(profile=profile, stays=stays, reservations=[])
+    reservation_ids = list(
+        dict.fromkeys(s.booking.reservationId for s in stays if s.booking.reservationId)
+    )
+    if reservation_ids:
+        emails = data.emails
+        data.reservations = [
+            r
+            for r in Reservation.batch_get(reservation_ids, consistent_read=True)
+            if _booker_is(r, profile, emails)
+        ]
+    data.keys = guest_keys(profile)
+    return data
+
+
+def audit_entries(keys: list[str]) -> list[AuditEntry]:
+    """Every audit entry about the objects named (one Query per object key)."""
+    entries = []
+    for key in keys:
+        entries += list(AuditEntry.query(key, consistent_read=True))
+    return entries
