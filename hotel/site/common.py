@@ -35,12 +35,23 @@ from .offer_terms import booking_plan
 GUEST = "guest"
 # A reservation's signed link (hotel/site/checkout.py), like a booking's (bookings.links).
 RESERVATION_SALT = "hotel.site.reservation-link.v1"
+MAX_TOKEN_LENGTH = 200
 
 
 def reservation_path(reservation_id: str) -> str:
     """The reservation page's signed link: its stays together (a reference alone is a 404)."""
     token = signing.Signer(salt=RESERVATION_SALT).sign(reservation_id)
     return reverse("site-reservation", kwargs={"token": token})
+
+
+def reservation_id_from_token(token: str) -> str:
+    """The reservation id a signed link names, or 404 (a bad signature looks like none)."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise Http404("No such reservation")
+    try:
+        return signing.Signer(salt=RESERVATION_SALT).unsign(token)
+    except signing.BadSignature as exc:
+        raise Http404("No such reservation") from exc
 
 
 def site_context(request) -> dict:
