@@ -7,7 +7,7 @@ from bookings.extras.models import Extra
 from bookings.models import Booking, PromoCode, RatePlan, RateRule
 from hotel.admin_site import site
 
-from . import common, dashboard, night_audit, rack, reports, room_desk
+from . import common, dashboard, night_audit, rack, reports, reservations, room_desk
 from .bookings import BookingAdmin
 from .extras import ExtraAdmin
 from .promo_codes import PromoCodeAdmin
@@ -98,5 +98,21 @@ site.register_page(
     name="backoffice_export",
     title="CSV export",
     allowed=common.may_view_reports,
+    menu=False,
+)
+site.register_page(
+    "reservations/<str:reservation_id>/",
+    reservations.reservation_view,
+    name="backoffice_reservation",
+    title="Reservation",
+    allowed=common.may_view_bookings,
+    menu=False,
+)
+site.register_page(
+    "reservations/<str:reservation_id>/cancel/",
+    reservations.reservation_cancel_view,
+    name="backoffice_reservation_cancel",
+    title="Cancel every stay",
+    allowed=reservations.may_cancel_bookings,
     menu=False,
 )
