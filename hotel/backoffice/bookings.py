@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -58,7 +57,7 @@ from .cancel import cancel_bookings
 from .desk_confirm import confirm_paid_bookings, confirm_walk_in
 from .folio_desk import FolioDeskMixin, folio_context, folio_header_owes, transition_error
 from .registration_card import RegistrationCardMixin
-from .reservations import reservation_admin_url, reservation_context
+from .reservations import ReservationSearchMixin, reservation_context
 from .room_desk import booking_room_context, room_label
 
 SOURCE_LABELS = {"web": "Website", "api": "API", "front_desk": "Front desk"}
@@ -122,7 +121,7 @@ class EmailFilter(AttributeFilter):
 # --- bookings -------------------------------------------------------------------------------------
 
 
-class BookingAdmin(RegistrationCardMixin, FolioDeskMixin, DynamoModelAdmin):
+class BookingAdmin(ReservationSearchMixin, RegistrationCardMixin, FolioDeskMixin, DynamoModelAdmin):
     object_type = "bookings.booking"
     list_display = (
         "bookingId",
@@ -204,13 +203,6 @@ class BookingAdmin(RegistrationCardMixin, FolioDeskMixin, DynamoModelAdmin):
 
     def search_terms(self, term: str) -> set[str]:
         return {term, term.upper(), term.lower(), term.title()} - {""}
-
-    def changelist_view(self, request, extra_context=None):
-        """A reservation's reference (RS-…) in the search box opens its page."""
-        term = (request.GET.get("q") or "").strip().upper()
-        if term.startswith("RS-") and self.has_view_permission(request):
-            return redirect(reservation_admin_url(term))
-        return super().changelist_view(request, extra_context)
 
     def format_attribute(self, obj, name):
         if name in ("totalPrice", "subtotal", "tax"):

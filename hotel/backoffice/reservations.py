@@ -55,6 +55,16 @@ def _reservation(reservation_id: str) -> ReservationView:
         raise Http404("No such reservation.") from exc
 
 
+class ReservationSearchMixin:
+    """For BookingAdmin: a reservation's reference (RS-…) in the search box opens its page."""
+
+    def changelist_view(self, request, extra_context=None):
+        term = (request.GET.get("q") or "").strip().upper()
+        if term.startswith("RS-") and self.has_view_permission(request):
+            return redirect(reservation_admin_url(term))
+        return super().changelist_view(request, extra_context)
+
+
 def reservation_context(booking: Booking) -> dict:
     """For a stay's booking page: its reservation and the sibling stays (nothing for a
     booking made alone)."""
