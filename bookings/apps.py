@@ -15,6 +15,7 @@ class BookingsConfig(AppConfig):
         from . import emails  # noqa: F401
         from .capacity import stock_shift
         from .guests import handlers  # noqa: F401  (bookings linked to guest profiles)
+        from .reservations import emails as reservation_emails  # noqa: F401
         from .room_state import room_live_bookings
         from .type_usage import room_type_live_bookings
 

@@ -5,7 +5,8 @@ A guest who closes the tab before paying still has the booking: the email names 
 reference, when the hold ends and the link to pay (the signed "manage my booking" link's
 token opens the pay page). Sent from the BookingCreated event, after the write; a failed
 send is queued by hotel.mail and never undoes the hold. Staff's holds (phone bookings) and
-guests without an email get none.
+guests without an email get none. A reservation's stays get one email for them all
+(bookings/reservations/emails.py).
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ def booking_to_email(event: Event) -> Booking | None:
 @subscribe(events.BookingCreated)
 def hold_created_email(event: Event) -> None:
     booking = booking_to_email(event)
-    if booking is None or not (booking.guestHold and booking.status == PENDING):
+    if booking is None or booking.reservationId:  # a reservation's: one email for every stay
+        return
+    if not (booking.guestHold and booking.status == PENDING):
         return
     email_send(
         to=booking.guestEmail,
@@ -59,7 +62,7 @@ def hold_created_email(event: Event) -> None:
 @subscribe(events.BookingConfirmed)
 def booking_confirmed_email(event: Event) -> None:
     booking = booking_to_email(event)
-    if booking is None:
+    if booking is None or booking.reservationId:  # bookings.reservations.emails
         return
     email_send(
         to=booking.guestEmail,

@@ -40,3 +40,29 @@ def manage_path(*, booking_id: str) -> str:
 def manage_url(*, booking_id: str) -> str:
     """The absolute link for emails (settings.HOTEL_SITE_URL + the manage page)."""
     return f"{settings.HOTEL_SITE_URL}{manage_path(booking_id=booking_id)}"
+
+
+# A reservation's page (hotel/site/checkout.py): its own salt, so a booking's token never
+# opens a reservation nor the other way round.
+RESERVATION_SALT = "hotel.site.reservation-link.v1"
+
+
+def reservation_token(*, reservation_id: str) -> str:
+    """The signed token for a reservation's page: "<reference>:<signature>"."""
+    return signing.Signer(salt=RESERVATION_SALT).sign(reservation_id)
+
+
+def reservation_id_from_token(*, token: str) -> str | None:
+    """The reservation a token was signed for, or None for anything else."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    try:
+        return signing.Signer(salt=RESERVATION_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+
+
+def reservation_url(*, reservation_id: str) -> str:
+    """The reservation page's absolute link for emails (one pay link for every stay)."""
+    token = reservation_token(reservation_id=reservation_id)
+    return f"{settings.HOTEL_SITE_URL}{reverse('site-reservation', kwargs={'token': token})}"

@@ -7,7 +7,18 @@ from bookings.extras.models import Extra
 from bookings.models import Booking, PromoCode, RatePlan, RateRule
 from hotel.admin_site import site
 
-from . import blocks, common, dashboard, guest_data, guests, night_audit, rack, reports, room_desk
+from . import (
+    blocks,
+    common,
+    dashboard,
+    guest_data,
+    guests,
+    night_audit,
+    rack,
+    reports,
+    reservations,
+    room_desk,
+)
 from .bookings import BookingAdmin
 from .extras import ExtraAdmin
 from .promo_codes import PromoCodeAdmin
@@ -173,5 +184,21 @@ site.register_page(
     name="backoffice_guest_erase",
     title="Erase guest data",
     allowed=guest_data.may_erase_guest,
+    menu=False,
+)
+site.register_page(
+    "reservations/<str:reservation_id>/",
+    reservations.reservation_view,
+    name="backoffice_reservation",
+    title="Reservation",
+    allowed=common.may_view_bookings,
+    menu=False,
+)
+site.register_page(
+    "reservations/<str:reservation_id>/cancel/",
+    reservations.reservation_cancel_view,
+    name="backoffice_reservation_cancel",
+    title="Cancel every stay",
+    allowed=reservations.may_cancel_bookings,
     menu=False,
 )

@@ -59,6 +59,7 @@ from .folio_desk import FolioDeskMixin, folio_context, folio_header_owes, transi
 from .guest_badges import booking_guest_context
 from .guest_data import guest_data_context
 from .registration_card import RegistrationCardMixin
+from .reservations import ReservationSearchMixin, reservation_context
 from .room_desk import booking_room_context, room_label
 
 SOURCE_LABELS = {"web": "Website", "api": "API", "front_desk": "Front desk"}
@@ -122,7 +123,7 @@ class EmailFilter(AttributeFilter):
 # --- bookings -------------------------------------------------------------------------------------
 
 
-class BookingAdmin(RegistrationCardMixin, FolioDeskMixin, DynamoModelAdmin):
+class BookingAdmin(ReservationSearchMixin, RegistrationCardMixin, FolioDeskMixin, DynamoModelAdmin):
     object_type = "bookings.booking"
     list_display = (
         "bookingId",
@@ -313,6 +314,7 @@ class BookingAdmin(RegistrationCardMixin, FolioDeskMixin, DynamoModelAdmin):
             "registration_card_url": self.object_url(obj.bookingId, "registration_card"),
             **booking_guest_context(request, obj),
             **guest_data_context(request, obj),
+            **reservation_context(obj),
         }
 
     def nights_held(self, booking: Booking, *, now: datetime) -> list[dict]:

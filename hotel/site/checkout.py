@@ -4,7 +4,8 @@ none), then the reservation's page with its stays and what to pay.
 
 The reservation's page is reached by a signed link of its reference (like a booking's,
 bookings.links, under its own salt): no token is stored, and a reference alone reaches
-nothing. Each stay keeps its own manage link and pay page.
+nothing. The page pays every held room at once (reservation_pay.py); each stay keeps its
+own manage link, and its own pay page as the fallback for a room left unpaid.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.core import signing
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,10 +30,10 @@ from bookings.reservations.services import ReservationNotFound, reservation_crea
 from hotel.client_address import client_address
 from hotel.errors import DomainError
 
-from .common import GUEST, RESERVATION_SALT, booking_type_card, reservation_path
+from .common import GUEST, booking_type_card, reservation_id_from_token, reservation_path
 from .offer_terms import booking_plan, party_text
+from .reservation_pay import reservation_urls
 
-MAX_TOKEN_LENGTH = 200
 STAY_FIELD = re.compile(r"^stays\[(\d+)\]\.(\w+)$")
 BOOKER_FIELDS = {"booker.name": "name", "booker.email": "email", "booker.phone": "phone"}
 
@@ -109,22 +110,13 @@ def _errors_on(form, exc: DomainError, lines) -> None:
         form.add_error(None, exc.message)
 
 
-def _reservation_id(token: str) -> str:
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        raise Http404("No such reservation")
-    try:
-        return signing.Signer(salt=RESERVATION_SALT).unsign(token)
-    except signing.BadSignature as exc:
-        raise Http404("No such reservation") from exc
-
-
 @never_cache
 @require_safe
 def reservation_page(request, token: str):
     """The reservation just booked (or any time later): its reference, the booker, each stay
     with its room type, guests, plan, price and status, the total, and what to pay now."""
     try:
-        view = reservation_get(_reservation_id(token))
+        view = reservation_get(reservation_id_from_token(token))
     except ReservationNotFound as exc:
         raise Http404("No such reservation") from exc
     now = timezone.now()
@@ -148,6 +140,7 @@ def reservation_page(request, token: str):
                 "manage_url": reverse("booking-manage", kwargs={"token": link}),
             }
         )
+    payable = [s for s in stays if s["pay_url"]]
     context = {
         "reservation": view.reservation,
         "stays": stays,
@@ -155,5 +148,17 @@ def reservation_page(request, token: str):
         "currency": view.reservation.currency,
         "due": sum(s["due"] for s in stays),
         "all_confirmed": bool(stays) and all(s["confirmed"] for s in stays),
+        # One form pays every held room; a room's own pay page is the fallback once some
+        # rooms are paid and this one is left (a decline part-way, a 3-D Secure given up).
+        "payable": payable,
+        "room_links": len(payable) < len(stays),
+        "hold_until": min(
+            (s["booking"].expiresAt for s in payable if s["booking"].expiresAt), default=None
+        ),  # fmt: skip
+        "terms": "at_hotel" if payable and not any(s["due"] for s in payable) else "now",
+        "urls": reservation_urls(token),
+        "stripe_js_url": settings.STRIPE_JS_URL,
+        "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "auth_timeout": settings.HOTEL_3DS_ABANDONED_AFTER_SECONDS,
     }
     return render(request, "site/reservation.html", context)

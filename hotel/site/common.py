@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import selectors
+from bookings import links, selectors
 from bookings.booking_terms import booking_policy
 from bookings.exceptions import BookingNotFound
-from bookings.links import booking_id_from_token
+from bookings.links import booking_id_from_token, reservation_token
 from hotel.contact import hotel_contact
 from hotel.errors import NotFound
 from payments.cancellation import describe_rule
@@ -33,14 +32,20 @@ from .offer_terms import booking_plan
 
 # The actor the services record for what a guest does on the site.
 GUEST = "guest"
-# A reservation's signed link (hotel/site/checkout.py), like a booking's (bookings.links).
-RESERVATION_SALT = "hotel.site.reservation-link.v1"
 
 
 def reservation_path(reservation_id: str) -> str:
     """The reservation page's signed link: its stays together (a reference alone is a 404)."""
-    token = signing.Signer(salt=RESERVATION_SALT).sign(reservation_id)
+    token = reservation_token(reservation_id=reservation_id)
     return reverse("site-reservation", kwargs={"token": token})
+
+
+def reservation_id_from_token(token: str) -> str:
+    """The reservation id a signed link names, or 404 (a bad signature looks like none)."""
+    reservation_id = links.reservation_id_from_token(token=token)
+    if reservation_id is None:
+        raise Http404("No such reservation")
+    return reservation_id
 
 
 def site_context(request) -> dict:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import balance, cart, checkin, checkout, extras, home, manage, pay, search
+from . import balance, cart, checkin, checkout, extras, home, manage, pay, reservation_pay, search
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("cart/combination", cart.cart_fill, name="site-cart-fill"),
     path("cart/remove", cart.cart_remove, name="site-cart-remove"),
     path("reservation/<str:token>/", checkout.reservation_page, name="site-reservation"),
+    # One payment for every room of the reservation (its JS: hotel/static/hotel/reservation_pay.js).
+    path("reservation/<str:token>/pay", reservation_pay.pay, name="site-reservation-pay"),
+    path("reservation/<str:token>/status", reservation_pay.status, name="site-reservation-status"),
     # Pay for a held booking (Stripe.js), then its confirmation.
     path("booking/<str:token>/pay", pay.pay, name="booking-pay"),
     path("booking/<str:token>/status", pay.status, name="booking-pay-status"),

@@ -1,7 +1,7 @@
 """A family of five in real chromium, on a 360 px phone and a desktop: no room takes five,
 so the results offer combinations; "Book these" fills the cart, the cart shows each room's
-price and the total, one booker form books both rooms together, and the reservation's page
-shows both stays with what to pay. Nothing scrolls sideways.
+price and the total, one booker form books both rooms together, the reservation's page
+shows both stays, and one card payment there confirms both. Nothing scrolls sideways.
 
 Screenshots land in artifacts/screenshots/<test>/.
 """
@@ -9,17 +9,20 @@ Screenshots land in artifacts/screenshots/<test>/.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from bookings.models import Booking
+from bookings.reservations.services import reservation_create
+from hotel.site.common import reservation_path
+from payments.models import Payment
 from rooms.services import room_create
 from tests.hotel.site.pages import dress_type
 
 from .conftest import DESKTOP, _new_page
 from .test_extras_flow import SMALL_PHONE, fits
-from .test_guest_flow import VISA, enter_card, serve_media, stay
+from .test_guest_flow import THREE_D_SECURE, VISA, enter_card, serve_media, stay, wait_for
 
 
 @pytest.fixture
@@ -104,23 +107,68 @@ def test_a_family_of_five_books_two_rooms_in_one_go(browser, live_app, screensho
     fits(page, viewport["width"])
     screenshot(page, "03-reservation")
 
-    # Each stay is paid on its own pay page (one payment for the reservation: not yet).
-    stays.nth(0).get_by_role("link", name=re.compile(r"^Pay ")).click()
-    page.wait_for_url(re.compile(r"/booking/.+/pay$"))
+    # One payment for both rooms, from the reservation's page.
+    form = page.get_by_test_id("reservation-pay")
+    assert "Pay for 2 rooms at once" in form.inner_text()
+    assert page.get_by_role("link", name=re.compile(r"^Pay this room alone")).count() == 0
     page.locator("#card-element input").first.wait_for()
-    assert reference in page.get_by_test_id("reservation-link").inner_text()
-    fits(page, viewport["width"])
-    screenshot(page, "04-pay-first-room")
     enter_card(page, VISA)
-    page.locator("#pay-button").click()
-    page.wait_for_url(re.compile(r"/confirmation$"))
-    page.get_by_test_id("reservation-link").get_by_role("link").click()
-    page.wait_for_url(re.compile(r"/reservation/.+/$"))
-    first_stay = page.get_by_test_id("stay").nth(0)
-    assert "Confirmed" in first_stay.inner_text()
-    assert first_stay.get_by_role("link", name=re.compile(r"^Pay ")).count() == 0
-    assert page.get_by_test_id("stay").nth(1).get_by_role("link", name=re.compile(r"^Pay "))
     fits(page, viewport["width"])
-    screenshot(page, "05-reservation-one-paid")
+    screenshot(page, "04-pay-both-rooms")
+    page.get_by_role("button", name=f"Pay ₹{total // 100:,}.{total % 100:02d}").click()
+    page.get_by_role("heading", name="Your rooms are booked").wait_for()
+    stays = page.get_by_test_id("stay")
+    assert all("Confirmed" in stays.nth(n).inner_text() for n in range(2))
+    assert page.get_by_test_id("reservation-pay").count() == 0
+    for booking in bookings:  # one payment each, taken by the one form
+        fresh = Booking.get(booking.bookingId, consistent_read=True)
+        (payment,) = Payment.by_booking.query(booking.bookingId)
+        assert (fresh.status, payment.status, payment.amount) == (
+            "confirmed", "completed", booking.totalPrice,
+        )  # fmt: skip
+    fits(page, viewport["width"])
+    screenshot(page, "05-reservation-paid")
+    assert page.js_errors == []
+    context.close()
+
+
+@pytest.mark.usefixtures("family_hotel", "localstripe_webhooks")
+def test_a_3d_secure_card_is_checked_for_each_room_and_pays_both(browser, live_app, screenshot):
+    """The bank asks for 3-D Secure on every charge: the page checks the first room, waits
+    for the webhook to confirm it, then pays the second (another check) — one click."""
+    check_in, check_out = stay()
+    created = reservation_create(
+        booker={"name": "Ada Lovelace", "email": "ada@guest.test"},
+        stays=[
+            {
+                "roomType": kind,
+                "adults": 2,
+                "checkIn": date.fromisoformat(check_in),
+                "checkOut": date.fromisoformat(check_out),
+            }
+            for kind in ("Deluxe", "Standard")
+        ],  # fmt: skip
+        source="web",
+        actor="test",
+        now=datetime.now(UTC),
+    )
+    ids = created.reservation.bookingIds
+    context, page = _new_page(browser, live_app, DESKTOP)
+    page.goto(reservation_path(created.reservation.reservationId))
+    page.locator("#card-element input").first.wait_for()
+    enter_card(page, THREE_D_SECURE)
+    page.locator("#pay-button").click()
+    for n, booking_id in enumerate(ids, start=1):
+        confirm = page.get_by_role("button", name="Complete authentication")
+        confirm.wait_for()
+        assert "Your bank asks you to confirm" in page.inner_text("#pay-progress")
+        screenshot(page, f"0{n}-3ds-room-{n}")
+        assert wait_for(lambda b=booking_id: any(Payment.by_booking.query(b)))
+        confirm.click()
+    page.get_by_role("heading", name="Your rooms are booked").wait_for()
+    screenshot(page, "03-both-confirmed")
+    for booking_id in ids:
+        assert Booking.get(booking_id, consistent_read=True).status == "confirmed"
+        assert [p.status for p in Payment.by_booking.query(booking_id)] == ["completed"]
     assert page.js_errors == []
     context.close()

@@ -80,6 +80,8 @@ GUEST_TOKEN = {
     "booking/<str:token>/check-in",  # online check-in in the week before arrival
     "booking/<str:token>/confirmation",
     "reservation/<str:token>/",  # the reservation's signed link (its stays, what to pay)
+    "reservation/<str:token>/pay",  # POST: one payment for every held room (JSON)
+    "reservation/<str:token>/status",  # the page polls it between 3-D Secure and the rest
     "calendars/rooms/<str:room_id>/<str:token>.ics",
     "api/payments",  # POST with the booking's X-Booking-Token; GET is staff only
     "api/bookings/<str:booking_id>/extras",  # POST with the X-Booking-Token (or staff)

@@ -116,6 +116,8 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_booking_guest": DESK,
     "backoffice_guest_export": DESK,  # a guest's data as JSON (the booking page's button)
     "backoffice_guest_erase": frozenset({M}),  # the confirmation; POST erases
+    "backoffice_reservation": BOOKING_STAFF,  # a reservation's stays, total, booker
+    "backoffice_reservation_cancel": CANCEL,  # GET/POST: the refunds first; post=yes cancels
 }
 # Pages that answer every signed-in user the same way (not a permission question).
 ADMIN_SPECIAL = {"login": None, "logout": None}
@@ -300,6 +302,7 @@ def admin_urls(ids: dict[str, str]) -> list[tuple[str, str]]:
         url = url.replace("<str:kind>", "bookings").replace("<slug:op>", "charge")
         url = url.replace("<str:profile_id>", ids.get("profile", "GP-NONE"))
         url = url.replace("<str:booking_id>", ids["bookings_booking"])
+        url = url.replace("<str:reservation_id>", ids.get("reservation_id", "RS-X"))
         result.append((pattern.name, url))
     return result
 
@@ -329,6 +332,7 @@ def world(make_room, make_staff):
     from bookings.promo_codes import promo_code_create
     from bookings.rate_plan_services import rate_plan_create
     from bookings.rates import rate_rule_save
+    from bookings.reservations.services import reservation_create
 
     make_room(roomId="101")
     now = timezone.now()
@@ -369,7 +373,21 @@ def world(make_room, make_staff):
     )
     promo = promo_code_create(data={"code": "SPRING10", "percent": 10}, actor="t", now=now)
     extra_create(data={"code": "PARKING", "name": "Parking", "price": 1500}, actor="t", now=now)
+    reservation = reservation_create(
+        booker={"name": "Ada Booker", "email": "ada@guest.test"},
+        stays=[
+            {
+                "roomType": "Deluxe",
+                "adults": 1,
+                "checkIn": today + timedelta(days=10),
+                "checkOut": today + timedelta(days=12),
+            }
+        ],  # fmt: skip
+        actor="t",
+        now=now,
+    ).reservation
     return {
+        "reservation_id": reservation.reservationId,
         "rooms_room": "101",
         "rooms_roomtype": "Deluxe",
         "bookings_booking": booking.bookingId,
