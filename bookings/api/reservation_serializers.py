@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from bookings.booking_terms import booking_due_now
 from bookings.models import CANCELLED, CHECKED_IN, CHECKED_OUT, EXPIRED, NO_SHOW, PENDING
 from hotel.api.serializers import DayField, StrictInputSerializer
 
@@ -117,7 +118,9 @@ def reservation_body(view) -> dict:
         },
         "totalPrice": sum(b.totalPrice for b in live),
         "currency": reservation.currency,
-        "dueNow": sum(b.totalPrice if b.dueNow is None else b.dueNow for b in live),
+        # What paying the reservation takes now: the pending stays' terms (the amount
+        # POST …/payments expects); 0 once every stay is confirmed.
+        "dueNow": sum(booking_due_now(b) for b in bookings if b.status == PENDING),
         "notes": reservation.notes or "",
         "createdAt": iso(reservation.createdAt),
         "stays": [dict(s) for s in stays],

@@ -86,7 +86,12 @@ def rooming_list_parse(*, code: str, text: str) -> list[RoomingLine]:
         raise BlockReleased(f"Block {block.code} has been released.")
     if len(text.encode()) > MAX_BYTES:
         raise ValidationFailed(details={"fields": {"file": ["At most 256 KB."]}, "lines": []})
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv.Error as exc:  # e.g. a cell over the csv module's field limit
+        raise ValidationFailed(
+            details={"fields": {"file": [f"Not a readable CSV file: {exc}."]}, "lines": []}
+        ) from None
     rows = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
     if not rows:
         raise ValidationFailed(details={"fields": {"file": ["The file is empty."]}, "lines": []})
@@ -134,12 +139,12 @@ def rooming_list_parse(*, code: str, text: str) -> list[RoomingLine]:
         if line.check_in and line.check_out and line.check_out <= line.check_in:
             _problem(problems, number, "checkOut", "After checkIn.")
         adults = values.get("adults", "") or "1"
-        if not adults.isdigit() or not 1 <= int(adults) <= 12:
+        if not (adults.isascii() and adults.isdigit()) or not 1 <= int(adults) <= 12:
             _problem(problems, number, "adults", "A whole number from 1 to 12.")
         else:
             line.adults = int(adults)
         ages = values.get("childrenAges", "").replace(";", " ").replace(",", " ").split()
-        if any(not a.isdigit() or int(a) > 17 for a in ages):
+        if any(not (a.isascii() and a.isdigit()) or int(a) > 17 for a in ages):
             _problem(problems, number, "childrenAges", "Ages 0 to 17, separated by ';'.")
         else:
             line.children_ages = [int(a) for a in ages]

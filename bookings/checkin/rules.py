@@ -45,10 +45,12 @@ def normal_id_number(raw: str) -> str:
 
 
 def mask_id_number(number: str | None) -> str:
-    """What every page, card and API answer shows: "•••• 1234" (the last four only)."""
+    """What every page, card and API answer shows: "•••• 1234" — at most the last four, and
+    never more than half of a short number (a 4-character ID shows "•••• 34")."""
     if not number:
         return ""
-    return f"•••• {number[-4:]}"
+    shown = min(4, len(number) // 2)
+    return f"•••• {number[-shown:]}" if shown else "••••"
 
 
 def purge_day(*, check_out: date, retention_days: int) -> date:

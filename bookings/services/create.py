@@ -19,6 +19,7 @@ from hotel import events
 from hotel.dynamo import commit
 
 from .. import holds, stats
+from ..blocks.errors import BlockFull
 from ..blocks.services import block_refusal
 from ..clock import hotel_today
 from ..exceptions import RoomUnavailable
@@ -166,8 +167,10 @@ def booking_create(
                 reclaimed = True
                 if lapsed_holds_reclaim(room_type=kind.roomType, nights=nights, now=now):
                     continue
-            if draft.block:
-                raise block_refusal(draft.block, nights)
+            if draft.block:  # the block's own reason, unless only the pinned room was taken
+                refusal = block_refusal(draft.block, nights)
+                if not room or not isinstance(refusal, BlockFull) or refusal.details["nights"]:
+                    raise refusal
             if room:
                 raise RoomUnavailable(
                     f"Room {room.roomId} is already booked for some of these nights."

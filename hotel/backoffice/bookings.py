@@ -6,7 +6,7 @@ change of dates or room), never by editing fields. Registered in hotel/backoffic
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -26,15 +26,6 @@ from bookings.models import (
     PENDING,
     Booking,
 )
-from bookings.night_locks import (
-    HELD,
-    HOLD_EXPIRED,
-    NOT_HELD,
-    ON_HOLD,
-    RELEASED,
-    booking_night_locks,
-)
-from bookings.selectors import booking_stay_nights as stay_nights_of
 from hotel.audit.selectors import audit_for_object
 from hotel.dynamo_admin import (
     AttributeFilter,
@@ -60,7 +51,7 @@ from .guest_badges import booking_guest_context
 from .guest_data import guest_data_context
 from .registration_card import RegistrationCardMixin
 from .reservations import ReservationSearchMixin, reservation_context
-from .room_desk import booking_room_context, room_label
+from .room_desk import booking_nights_held, booking_room_context, room_label
 
 SOURCE_LABELS = {"web": "Website", "api": "API", "front_desk": "Front desk"}
 # The staff transitions as actions: target status -> (action name, past tense for messages).
@@ -72,14 +63,6 @@ TRANSITION_ACTIONS = {
     NO_SHOW: ("no_show", "Marked as no-show"),
 }
 STAY_FIELDS = ["checkIn", "checkOut", "roomId"]
-# What the room-night lock says about a night, as the booking page writes it.
-NIGHT_STATES = {
-    HELD: "Held",
-    ON_HOLD: "On hold until",
-    HOLD_EXPIRED: "Hold expired at",
-    RELEASED: "Released",
-    NOT_HELD: "Not held: sold after the hold expired",
-}
 
 
 def _day(value: str | None):
@@ -283,7 +266,7 @@ class BookingAdmin(ReservationSearchMixin, RegistrationCardMixin, FolioDeskMixin
         now = timezone.now()
         entries = audit_for_object(object_type=self.object_type, object_id=obj.bookingId, limit=20)
         return {
-            "nights_held": self.nights_held(obj, now=now),
+            "nights_held": booking_nights_held(obj, now=now),
             "price_lines": [
                 {
                     "night": _day(line.get("date")),
@@ -316,29 +299,6 @@ class BookingAdmin(ReservationSearchMixin, RegistrationCardMixin, FolioDeskMixin
             **guest_data_context(request, obj),
             **reservation_context(obj),
         }
-
-    def nights_held(self, booking: Booking, *, now: datetime) -> list[dict]:
-        """Each night of the stay and what the room-night lock says about it."""
-        if not booking.roomId:  # a unit of its type only: no room-night lock to read
-            state = f"A {booking.roomType} unit, no room yet" if can_change(booking) else "—"
-            return [
-                {"night": _day(n.isoformat()), "room": "—", "state": state, "warning": False}
-                for n in stay_nights_of(booking)
-            ]
-        rows = []
-        for lock in booking_night_locks(booking=booking, now=now):
-            state = NIGHT_STATES[lock.state]
-            if lock.until is not None:
-                state = f"{state} {format_value(lock.until)}"
-            rows.append(
-                {
-                    "night": _day(lock.night.isoformat()),
-                    "room": lock.room_id,
-                    "state": state,
-                    "warning": lock.warning,
-                }
-            )
-        return rows
 
     # --- writes through the services ------------------------------------------------------------
 

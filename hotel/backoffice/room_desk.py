@@ -18,9 +18,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from bookings import services
 from bookings.free_rooms import rooms_free_for
-from bookings.lifecycle import hold_has_lapsed
+from bookings.lifecycle import can_change, hold_has_lapsed
 from bookings.models import CHECKED_IN, CONFIRMED, PENDING, Booking
+from bookings.night_locks import (
+    HELD,
+    HOLD_EXPIRED,
+    NOT_HELD,
+    ON_HOLD,
+    RELEASED,
+    booking_night_locks,
+)
+from bookings.selectors import booking_stay_nights
 from hotel.dynamo_admin import who
+from hotel.dynamo_admin.rendering import format_day, format_value
 from hotel.errors import DomainError
 from rooms.models import HOUSEKEEPING_LABELS, Room
 
@@ -142,3 +152,38 @@ def rooms_assign_view(request):
     for miss in result.unplaced:
         messages.error(request, f"Not placed: {miss['bookingId']}: {miss['reason']}")
     return HttpResponseRedirect(target)
+
+
+# What the room-night lock says about a night, as the booking page writes it.
+NIGHT_STATES = {
+    HELD: "Held",
+    ON_HOLD: "On hold until",
+    HOLD_EXPIRED: "Hold expired at",
+    RELEASED: "Released",
+    NOT_HELD: "Not held: sold after the hold expired",
+}
+
+
+def booking_nights_held(booking: Booking, *, now) -> list[dict]:
+    """The booking page's nights: each night of the stay and what the room-night lock says
+    about it."""
+    if not booking.roomId:  # a unit of its type only: no room-night lock to read
+        state = f"A {booking.roomType} unit, no room yet" if can_change(booking) else "—"
+        return [
+            {"night": format_day(n.isoformat()), "room": "—", "state": state, "warning": False}
+            for n in booking_stay_nights(booking)
+        ]
+    rows = []
+    for lock in booking_night_locks(booking=booking, now=now):
+        state = NIGHT_STATES[lock.state]
+        if lock.until is not None:
+            state = f"{state} {format_value(lock.until)}"
+        rows.append(
+            {
+                "night": format_day(lock.night.isoformat()),
+                "room": lock.room_id,
+                "state": state,
+                "warning": lock.warning,
+            }
+        )
+    return rows

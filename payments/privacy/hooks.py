@@ -11,6 +11,7 @@ from datetime import datetime
 from pynamodb.exceptions import DoesNotExist
 
 from bookings.checkin.models import Registration
+from bookings.checkin.rules import mask_id_number
 
 # Personal attributes of a registration: blanked by an erasure (arrivalTime, checkOut and
 # the timestamps say nothing about who the guest is, and stay).
@@ -31,7 +32,7 @@ REGISTRATION_PERSONAL = (
 
 def _mask(number: str | None) -> str:
     """The ID number as every page shows it ("•••• 1234"): an export leaves the building."""
-    return f"•••• {number[-4:]}" if number else ""
+    return mask_id_number(number)
 
 
 def checkin_export(booking_id: str) -> list[dict]:

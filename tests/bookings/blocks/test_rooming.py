@@ -64,3 +64,19 @@ def test_a_good_list_books_every_line_confirmed_at_the_block_rate(make_block):
     assert stays[1].childrenAges == [4, 7]
     assert picked() == [1, 2, 1]
     assert_inventory_consistent()
+
+
+def test_digits_that_are_not_ascii_and_cells_past_the_csv_limit_are_field_errors(make_block):
+    """"²" is a digit to str.isdigit() but not to int(); a cell past the csv module's field
+    limit raises csv.Error: both are the guest list's problems, answered, never a 500."""
+    make_block(units=5, nights=3)
+    text = "guestName,adults,childrenAges\nAnn,²,\nBo,1,³\n"
+    with pytest.raises(ValidationFailed) as refused:
+        rooming.rooming_list_parse(code="WED26", text=text)
+    found = {(p["line"], p["field"]) for p in refused.value.details["lines"]}
+    assert found == {(2, "adults"), (3, "childrenAges")}
+    huge = "guestName,notes\nAnn," + "x" * 140_000 + "\n"
+    with pytest.raises(ValidationFailed) as unreadable:
+        rooming.rooming_list_parse(code="WED26", text=huge)
+    assert "file" in unreadable.value.details["fields"]
+    assert not list(Booking.scan())

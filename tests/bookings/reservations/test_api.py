@@ -217,6 +217,7 @@ def test_one_payment_pays_every_stay_and_each_bill_gets_its_share(api):
     assert [p["status"] for p in paid["payments"]] == ["completed", "completed"]
     assert sum(p["amount"] for p in paid["payments"]) == due
     assert paid["payment"]["paid"] == due and paid["payment"]["dueNow"] == 0
+    assert paid["dueNow"] == 0  # what paying the reservation takes now, like payment.dueNow
     desk = api.as_role(roles.FRONT_DESK)
     for stay_body, payment in zip(paid["stays"], paid["payments"], strict=True):
         assert payment["bookingId"] == stay_body["bookingId"]
