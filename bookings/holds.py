@@ -85,6 +85,22 @@ class SlotPicker:
             raise self.too_many()
         return random.choice(free)
 
+    def pick_many(self, count: int) -> list[str | None]:
+        """`count` different free slots (one per room of a reservation), or Nones when no cap
+        applies. Raises TooManyHolds when fewer than `count` are free."""
+        if self.cap <= 0:
+            return [None] * count
+        taken = {}
+        for item in IdempotencyKey.batch_get(self.keys, consistent_read=True):
+            if item.expiresAt > self.now:
+                taken[item.key] = item.expiresAt
+        free = [key for key in self.keys if key not in taken]
+        if len(free) < count:
+            if taken:
+                self.soonest_free = min(taken.values())
+            raise self.too_many()
+        return random.sample(free, count)
+
     def too_many(self) -> TooManyHolds:
         details: dict = {"limit": self.cap}
         if self.soonest_free is not None:

@@ -43,7 +43,7 @@ class ReservationInput(StrictInputSerializer):
         child=serializers.DictField(),
         min_length=1,
         max_length=MAX_STAYS_PARSED,
-        help_text="The rooms: at most 10 stays and 70 room-nights in one reservation.",
+        help_text="The rooms: at most 10 stays and 60 room-nights in one reservation.",
     )
     promoCode = serializers.CharField(max_length=40, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)

@@ -32,7 +32,7 @@ class ReservationListView(APIView):
     )
     def post(self, request):
         """Book every stay or none (409 ROOM_UNAVAILABLE naming `details.stays`); at most
-        10 stays and 70 room-nights (422 RESERVATION_TOO_LARGE)."""
+        10 stays and 60 room-nights (422 RESERVATION_TOO_LARGE)."""
         user = request.user
         is_staff = bool(user and user.is_authenticated and user.has_perm("bookings.add_booking"))
         data = ReservationInput(data=request.data, context={"staff": is_staff})

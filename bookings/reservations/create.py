@@ -76,7 +76,8 @@ def reservation_create(
     "checkOut": date, "guestName"? (default: the booker's), "roomId"? (pinned)}]. Each stay
     is a pending Booking (its reservationId set, the booker's email and phone, the
     reservation's guest token), priced as booking_create prices it. `guest_client` makes it
-    a guest's online hold, claiming ONE hold slot for the whole reservation.
+    a guest's online hold: each stay claims one of the client's hold slots (the cap counts
+    rooms held, whether booked alone or together).
 
     At most reservations.size.MAX_STAYS stays and MAX_ROOM_NIGHTS room-nights.
     Raises ValidationFailed (every stay's problems at once: "stays[1].checkIn"),
@@ -102,7 +103,7 @@ def reservation_create(
     token = secrets.token_urlsafe(24)
     reclaimed = False
     for _attempt in range(3 + (slots.cap if slots else 0)):
-        slot = slots.pick() if slots else None
+        picked = slots.pick_many(len(drafts)) if slots else [None] * len(drafts)
         today = hotel_today(now)
         reservation = Reservation(
             reservationId=new_reservation_id(today),
@@ -129,7 +130,7 @@ def reservation_create(
                 now=now,
                 hold_until=hold_until,
                 guest=guest,
-                slot=slot if index == 0 else None,  # the slot is claimed once, by stay 1
+                slot=picked[index],
             )
             booking.reservationId = reservation.reservationId
             bookings.append(booking)
@@ -141,7 +142,7 @@ def reservation_create(
             for b in bookings
         ]  # fmt: skip
 
-        def build(tx, reservation=reservation, bookings=bookings, entries=entries, slot=slot):
+        def build(tx, reservation=reservation, bookings=bookings, entries=entries):
             tx.save(reservation, condition=Reservation.reservationId.does_not_exist())
             change = InventoryChange()
             for draft, booking in zip(drafts, bookings, strict=True):
@@ -151,17 +152,24 @@ def reservation_create(
             change.write(tx)
             if promo:
                 promo_take(tx, promo=promo, guest_email=email, count=promo_uses)
-            if slot:
-                holds.slot_claim(
-                    tx, slot=slot, booking_id=bookings[0].bookingId, until=hold_until, now=now
-                )
+            for booking in bookings:
+                if booking.holdSlot:
+                    holds.slot_claim(
+                        tx,
+                        slot=booking.holdSlot,
+                        booking_id=booking.bookingId,
+                        until=hold_until,
+                        now=now,
+                    )
             for entry in entries:
                 tx.save(entry)
 
         if not commit(build):
             if _any_exists(reservation, bookings):
                 continue
-            if slot and slots.lost(slot, booking_id=bookings[0].bookingId):
+            if slots and any(
+                b.holdSlot and slots.lost(b.holdSlot, booking_id=b.bookingId) for b in bookings
+            ):
                 continue
             if promo and (used_up := promo_refused_why(promo, email, count=promo_uses)):
                 raise used_up

@@ -5,11 +5,12 @@ The items of a reservation's transaction:
     1 (the Reservation) + n (the stays' Bookings) + n (one audit entry per stay)
     + one unit counter per distinct (room type, night)   — at most the room-nights
     + per pinned stay: 1 room check + its nights          — staff only
-    + the promo code's use (1, or 2 with a per-guest limit) + the hold slot (1, a guest's)
+    + the promo code's use (1, or 2 with a per-guest limit)
+    + a guest's hold slots (one per stay: the per-client cap counts rooms held)
 
-The rule stated to guests: at most MAX_STAYS (10) stays and MAX_ROOM_NIGHTS (70)
-room-nights (rooms × nights, e.g. 10 rooms × 7 nights, 5 × 14, 2 × 30); at those limits
-an unpinned reservation is 1 + 10 + 10 + 70 + 2 + 1 = 94 items, so it always fits. Pinned
+The rule stated to guests: at most MAX_STAYS (10) stays and MAX_ROOM_NIGHTS (60)
+room-nights (rooms × nights, e.g. 10 rooms × 6 nights, 4 × 15, 2 × 30); at those limits
+an unpinned guest reservation is 1 + 10 + 10 + 60 + 2 + 10 = 93 items, so it always fits. Pinned
 rooms count their nights twice; the exact count (`transaction_items`) is checked too, and
 anything over 100 is refused the same way.
 """
@@ -19,16 +20,25 @@ from __future__ import annotations
 from .exceptions import ReservationTooLarge
 
 MAX_STAYS = 10
-MAX_ROOM_NIGHTS = 70
+MAX_ROOM_NIGHTS = 60
 TRANSACTION_LIMIT = 100
 
 
 def transaction_items(drafts, *, promo_items: int, slot: bool) -> int:
-    """The number of items the reservation's transaction writes or checks."""
+    """The number of items the reservation's transaction writes or checks (`slot`: a
+    guest's hold, one slot per stay)."""
     counters = {(d.kind.roomType, night) for d in drafts for night in d.nights}
     pinned = sum(1 + len(d.nights) for d in drafts if d.room is not None)
     extras = sum(len(d.chosen) * len(d.nights) for d in drafts)  # an upper bound
-    return 1 + 2 * len(drafts) + len(counters) + pinned + extras + promo_items + int(slot)
+    return (
+        1
+        + 2 * len(drafts)
+        + len(counters)
+        + pinned
+        + extras
+        + promo_items
+        + (len(drafts) if slot else 0)
+    )
 
 
 def size_check(*, stays: int, room_nights: int) -> None:

@@ -67,7 +67,7 @@ def test_a_good_list_books_every_line_confirmed_at_the_block_rate(make_block):
 
 
 def test_digits_that_are_not_ascii_and_cells_past_the_csv_limit_are_field_errors(make_block):
-    """"²" is a digit to str.isdigit() but not to int(); a cell past the csv module's field
+    """ "²" is a digit to str.isdigit() but not to int(); a cell past the csv module's field
     limit raises csv.Error: both are the guest list's problems, answered, never a 500."""
     make_block(units=5, nights=3)
     text = "guestName,adults,childrenAges\nAnn,²,\nBo,1,³\n"

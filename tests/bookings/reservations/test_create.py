@@ -154,10 +154,18 @@ def test_a_booking_made_alone_reads_as_a_one_stay_reservation(hotel):
     assert Reservation.count() == 0
 
 
-def test_a_guest_reservation_claims_one_hold_slot(hotel, reserve, settings):
-    settings.HOTEL_GUEST_HOLDS_PER_CLIENT = 1
+def test_a_guest_reservation_claims_one_hold_slot_per_room(hotel, reserve, settings):
+    """The per-client cap counts rooms held: a reservation is no way around it."""
+    from bookings.exceptions import TooManyHolds
+
+    settings.HOTEL_GUEST_HOLDS_PER_CLIENT = 3
     created = reserve(stay("Deluxe"), stay("Suite"), guest_client="203.0.113.7")
-    assert created.bookings[0].holdSlot and created.bookings[1].holdSlot is None
+    slots = [b.holdSlot for b in created.bookings]
+    assert all(slots) and len(set(slots)) == 2
+    with pytest.raises(TooManyHolds):  # one slot left, two rooms asked
+        reserve(stay("Deluxe"), stay("Suite"), guest_client="203.0.113.7")
+    assert Booking.count() == 2
+    reserve(stay("Deluxe"), guest_client="203.0.113.7")  # the last slot still holds one
 
 
 def test_a_promo_counts_one_use_per_stay_all_or_nothing(hotel, reserve):
