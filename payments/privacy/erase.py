@@ -254,6 +254,11 @@ def guest_erase(
     emails = sum(outbox_delete_address(address) for address in sorted(data.emails))
     for reservation in data.reservations:
         _erase_reservation(reservation, now)
+    # The keys before the bookings: a booking's guestEmail is what finds a merged duplicate's
+    # contact keys, so a re-run after a crash must still see it.
+    with GuestKey.batch_write() as batch:
+        for key in data.keys:
+            batch.delete(key)
     for stay in data.stays:
         _erase_booking(
             stay,
@@ -263,9 +268,6 @@ def guest_erase(
             now=now,
             request_id=request_id,
         )
-    with GuestKey.batch_write() as batch:
-        for key in data.keys:
-            batch.delete(key)
 
     counts = {
         "auditEntries": audited,
