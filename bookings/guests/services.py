@@ -8,7 +8,12 @@ Every rule two requests can race on is a condition inside one transaction:
 - a booking is linked once: the booking's profileId is set on the condition it is unset and
   the id appended to the profile's bookingIds on the condition it is not in the list;
 - a stay is counted once: a ledger item "stay#<bookingId>" is written on the condition it does
-  not exist, in the transaction that adds the stay to the profile's history.
+  not exist, in the transaction that adds the stay to the profile's history;
+- every write of a profile adds 1 to its `revision`, the partial ones (linking, unlinking,
+  counting a stay) too: the whole-item saves (staff's edits, merge) are conditional on the
+  revision they read, so a save of a stale read fails and retries instead of writing back an
+  old bookingIds (a booking linked meanwhile would vanish from the guest's history, and an
+  erasure would then miss it).
 """
 
 from __future__ import annotations
@@ -177,6 +182,7 @@ def _link(booking: Booking, profile: GuestProfile, *, now: datetime) -> bool:
                 profile,
                 actions=[
                     GuestProfile.bookingIds.set(GuestProfile.bookingIds.append([bid])),
+                    GuestProfile.revision.add(1),  # a full save read before now must fail
                     GuestProfile.updatedAt.set(now),
                 ],
                 condition=~GuestProfile.bookingIds.contains(bid)
@@ -203,7 +209,11 @@ def profile_unlink_booking(*, profile_id: str, booking_id: str, now: datetime) -
         def build(tx, profile=profile, index=index):
             tx.update(
                 profile,
-                actions=[GuestProfile.bookingIds[index].remove(), GuestProfile.updatedAt.set(now)],
+                actions=[
+                    GuestProfile.bookingIds[index].remove(),
+                    GuestProfile.revision.add(1),
+                    GuestProfile.updatedAt.set(now),
+                ],
                 condition=GuestProfile.bookingIds[index] == booking_id,
             )
 

@@ -3,10 +3,11 @@
 What changes (payments.privacy.scrub): every audit entry about the guest's profile,
 bookings, payments, invoices and reservations has its before / after / changes scrubbed;
 folio lines that quote the guest lose the quote; queued emails to the guest are deleted;
-the reservations the guest booked lose the booker; each booking is anonymised (guestName
-"Erased guest", email, phone and notes gone, so the guestEmail index forgets it) together
-with its folio header's payers, in one transaction that holds only while the stay is over
-and its bill settled; the GuestKey items are deleted; last, the profile is blanked and
+the reservations the guest booked lose the booker; the GuestKey items are deleted (found
+also through the bookings' contacts, hence before them); each booking is anonymised
+(guestName "Erased guest", email, phone and notes gone, so the guestEmail index forgets it)
+together with its folio header's payers, in one transaction that holds only while the stay
+is over and its bill settled; last, the profile is blanked and
 `erasedAt` set, with the audit entry of the erasure (the reason, scrubbed; no personal data).
 Invoices are kept whole: they are legal records (payments.invoices).
 
@@ -254,6 +255,11 @@ def guest_erase(
     emails = sum(outbox_delete_address(address) for address in sorted(data.emails))
     for reservation in data.reservations:
         _erase_reservation(reservation, now)
+    # The keys before the bookings: a booking's guestEmail is what finds a merged duplicate's
+    # contact keys, so a re-run after a crash must still see it.
+    with GuestKey.batch_write() as batch:
+        for key in data.keys:
+            batch.delete(key)
     for stay in data.stays:
         _erase_booking(
             stay,
@@ -263,9 +269,6 @@ def guest_erase(
             now=now,
             request_id=request_id,
         )
-    with GuestKey.batch_write() as batch:
-        for key in data.keys:
-            batch.delete(key)
 
     counts = {
         "auditEntries": audited,

@@ -4,7 +4,8 @@ From the profile: the bookings it names (`bookingIds`) and those the bookings' g
 index finds for its email; for each booking its reservation, folio header and lines,
 payments, invoices, the audit entries about the booking, its payments, its invoices and its
 reservation (the audit table is keyed by "<objectType>:<objectId>"), and online check-in
-data (hooks); then the profile's own audit entries, its GuestKey items and the email
+data (hooks); then the profile's own audit entries, its GuestKey items (found from its own
+contacts, its bookings' contacts and those of the profiles merged into it) and the email
 outbox's messages to every address found (hotel.mail's recipient index).
 
 Reads per guest: 1 GetItem (profile) + 1 Query (email index) + 1 BatchGet (bookings) + per
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 
 from pynamodb.exceptions import DoesNotExist
 
+from bookings.guests.keys import contact_keys, email_normalise, phone_normalise
 from bookings.guests.models import GuestKey, GuestProfile
 from bookings.models import Booking
 from bookings.reservations.models import Reservation
@@ -135,9 +137,25 @@ def _booker_is(reservation: Reservation, profile: GuestProfile, emails: set[str]
     )
 
 
-def guest_keys(profile: GuestProfile) -> list[GuestKey]:
-    """The profile's GuestKey items, found from its own email, phone and name (a Query per
-    key, and per two-letter name bucket, kept when they name this profile)."""
+def merged_profiles(profile: GuestProfile) -> list[GuestProfile]:
+    """The profiles merged into this one, from its "merge:into" audit entries (mergedFrom:
+    an id, which survives the audit scrub, so a re-run finds them too); one Query and one
+    BatchGet. A merged profile keeps its email and phone, whose keys now name this one."""
+    ids = []
+    key = object_key(PROFILE_TYPES[0], profile.profileId)
+    for entry in AuditEntry.query(key, consistent_read=True):
+        source = (entry.after or {}).get("mergedFrom") if entry.action == "merge:into" else None
+        if source and source not in ids:
+            ids.append(source)
+    return list(GuestProfile.batch_get(ids, consistent_read=True)) if ids else []
+
+
+def guest_keys(profile: GuestProfile, stays: list[StayData] = ()) -> list[GuestKey]:
+    """The profile's GuestKey items (a Query per key, and per two-letter name bucket, kept
+    when they name this profile), found from its own email, phone and name, and from the
+    contacts its bookings were made with and its merged profiles had: a merge re-points the
+    duplicate's claims ("email#<the duplicate's email>") to the target, so the target's own
+    email does not find them."""
     found: dict[tuple[str, str], GuestKey] = {}
     hash_keys = []
     if profile.email:
@@ -146,6 +164,10 @@ def guest_keys(profile: GuestProfile) -> list[GuestKey]:
         hash_keys.append(f"phone#{profile.phone}")
         digits = "".join(ch for ch in profile.phone if ch.isdigit())
         hash_keys.append(f"phone#{digits}")
+    contacts = [(s.booking.guestEmail, s.booking.guestPhone) for s in stays]
+    contacts += [(p.email, p.phone) for p in merged_profiles(profile)]
+    for email, phone in [(profile.email, profile.phone), *contacts]:
+        hash_keys += contact_keys(email=email_normalise(email), phone=phone_normalise(phone))
     for token in _name_tokens(profile.name):
         hash_keys.append(f"name#{token[:2]}")
     for hash_key in dict.fromkeys(hash_keys):
@@ -194,7 +216,7 @@ def guest_data(profile_id: str) -> GuestData:
             for r in Reservation.batch_get(reservation_ids, consistent_read=True)
             if _booker_is(r, profile, emails)
         ]
-    data.keys = guest_keys(profile)
+    data.keys = guest_keys(profile, stays)
     return data
 
 

@@ -185,3 +185,35 @@ def test_merge_refuses_itself_and_a_merged_target(room, make_booking):
     profile_merge(profile_id=pa, into=pb, actor="m", now=NOW)
     with pytest.raises(MergeRefused):
         profile_merge(profile_id=pb, into=pa, actor="m", now=NOW)
+
+
+def test_a_booking_linked_between_an_edits_read_and_save_is_kept(room, make_booking, monkeypatch):
+    """The lost update: staff's edit reads the profile, a BookingCreated handler links booking
+    B, then the edit saves the whole item. The link bumped the revision, so the stale save's
+    condition fails, the edit re-reads and B stays in the profile's history."""
+    from bookings.guests import services
+
+    a = make_booking(guest_email="ada@one.test", guest_name="Ada Lovelace").booking
+    pid = Booking.get(a.bookingId).profileId
+    b = make_booking(start=5, guest_email="ada@one.test", guest_name="Ada Lovelace").booking
+    # B as it is before its BookingCreated handler ran: not linked yet.
+    Booking.get(b.bookingId).update(actions=[Booking.profileId.remove()])
+    services.profile_unlink_booking(profile_id=pid, booking_id=b.bookingId, now=NOW)
+    assert b.bookingId not in GuestProfile.get(pid).bookingIds
+    real_get, reads = services.profile_get, []
+
+    def read_then_link(**kwargs):
+        profile = real_get(**kwargs)  # the edit's read, revision r
+        reads.append(profile.revision)
+        if len(reads) == 1:  # meanwhile the handler links B (to the same guest)
+            assert services.profile_link_booking(booking_id=b.bookingId, now=NOW) == pid
+        return profile
+
+    monkeypatch.setattr(services, "profile_get", read_then_link)
+
+    edited = profile_update(profile_id=pid, changes={"notes": "quiet room"}, actor="t", now=NOW)
+
+    assert len(reads) == 2 and reads[1] > reads[0]  # the stale save failed and was retried
+    stored = GuestProfile.get(pid)
+    assert b.bookingId in stored.bookingIds and a.bookingId in stored.bookingIds
+    assert stored.notes == "quiet room" and edited.revision == stored.revision

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from bookings.guests.merge import profile_merge
 from bookings.guests.models import GuestKey, GuestProfile
+from bookings.guests.services import profile_find_or_create
 from bookings.models import Booking
 from bookings.reservations.models import Reservation
 from hotel.audit.selectors import audit_for_object
@@ -215,3 +217,40 @@ def test_a_check_in_racing_the_erasure_stops_it_in_the_booking_transaction(make_
 def test_an_unknown_profile_is_not_found():
     with pytest.raises(GuestNotFound):
         erase(profile_id="GP-NOPE")
+
+
+def _keys_left(*needles: str) -> list[GuestKey]:
+    return [k for k in GuestKey.scan() if any(n in str(k.to_simple_dict()) for n in needles)]
+
+
+def test_erasing_a_merged_profile_deletes_the_duplicates_contact_keys_too(make_room):
+    """A merge re-points the duplicate's claims ("email#ada@home…") to the target: the
+    target's own email does not find them, its bookings' (and the duplicate's) contacts do."""
+    make_room(roomId="R-1", pricePerNight=10000)
+    home = _book("R-1", start=0, email="ada@home.test", guest_phone="+44 7700 900777")
+    work = _book("R-1", start=3, email="ada@work.test")
+    dup, keep = Booking.get(home.bookingId).profileId, Booking.get(work.bookingId).profileId
+    assert dup and keep and dup != keep
+    for booking in (home, work):
+        _move(Booking.get(booking.bookingId), "cancelled")
+    profile_merge(profile_id=dup, into=keep, actor=MANAGER, now=now())
+    assert GuestKey.get("email#ada@home.test", "#").profileId == keep  # the test can fail
+
+    erase(profile_id=keep)
+
+    left = _keys_left("ada@home.test", "ada@work.test", "+447700900777", keep, dup)
+    assert all(k.key.startswith("stay#") and k.name is None for k in left), left
+
+
+def test_erasure_finds_the_keys_of_a_merged_profile_that_had_no_bookings(make_room):
+    make_room(roomId="R-1", pricePerNight=10000)
+    work = _move(_book("R-1", start=3, email="ada@work.test"), "cancelled")
+    keep = Booking.get(work.bookingId).profileId
+    dup = profile_find_or_create(
+        name=NAME, email="ada@home.test", phone="+44 7700 900777", now=now()
+    ).profileId
+    profile_merge(profile_id=dup, into=keep, actor=MANAGER, now=now())
+
+    erase(profile_id=keep)
+
+    assert _keys_left("ada@home.test", "ada@work.test", "+447700900777", keep) == []
