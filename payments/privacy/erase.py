@@ -25,6 +25,7 @@ and the erasure stops with the same error (a re-run once it is over finishes the
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
@@ -270,6 +271,9 @@ def guest_erase(
             request_id=request_id,
         )
 
+    for duplicate in data.merged:
+        _erase_merged(duplicate, profile.profileId, now)
+
     counts = {
         "auditEntries": audited,
         "folioLines": lines,
@@ -284,11 +288,8 @@ def guest_erase(
     return _summary(data, already=False, **counts)
 
 
-def _erase_profile(data: GuestData, strings, *, reason, counts, actor, now, request_id) -> None:
-    """Blank the profile and set erasedAt, with the erasure's own audit entry, in one
-    transaction (the history's counts stay: they name nobody once the profile is blank)."""
-    profile = data.profile
-    blank = [
+def _blank_actions(now: datetime) -> list:
+    return [
         GuestProfile.name.set(ERASED_NAME),
         GuestProfile.email.remove(),
         GuestProfile.phone.remove(),
@@ -304,6 +305,20 @@ def _erase_profile(data: GuestData, strings, *, reason, counts, actor, now, requ
         GuestProfile.updatedAt.set(now),
         GuestProfile.revision.add(1),
     ]
+
+
+def _erase_merged(duplicate: GuestProfile, into: str, now: datetime) -> None:
+    """Blank a duplicate merged into the erased profile (it kept its name and contacts);
+    conditional on still being merged into it. Idempotent."""
+    with contextlib.suppress(UpdateError):
+        duplicate.update(actions=_blank_actions(now), condition=GuestProfile.mergedInto == into)
+
+
+def _erase_profile(data: GuestData, strings, *, reason, counts, actor, now, request_id) -> None:
+    """Blank the profile and set erasedAt, with the erasure's own audit entry, in one
+    transaction (the history's counts stay: they name nobody once the profile is blank)."""
+    profile = data.profile
+    blank = _blank_actions(now)
     entry = audit_entry(
         actor=actor,
         action="erase",

@@ -70,10 +70,13 @@ class GuestData:
     stays: list[StayData]
     reservations: list[Reservation]  # those the guest booked (booker = the guest)
     keys: list[GuestKey] = field(default_factory=list)
+    # Duplicates merged into the profile: they keep their contacts, erased with it.
+    merged: list[GuestProfile] = field(default_factory=list)
 
     @property
     def emails(self) -> set[str]:
         found = {self.profile.email} | {s.booking.guestEmail for s in self.stays}
+        found |= {p.email for p in self.merged}
         found |= {r.bookerEmail for r in self.reservations}
         return {e.strip().lower() for e in found if e}
 
@@ -81,6 +84,8 @@ class GuestData:
     def strings(self) -> frozenset[str]:
         """Every personal string stored about the guest: what an erasure searches for."""
         values = [self.profile.name, self.profile.email, self.profile.phone]
+        for p in self.merged:
+            values += [p.name, p.email, p.phone]
         for stay in self.stays:
             b = stay.booking
             values += [b.guestName, b.guestEmail, b.guestPhone]
@@ -91,6 +96,7 @@ class GuestData:
     @property
     def audit_keys(self) -> list[str]:
         keys = [object_key(t, self.profile.profileId) for t in PROFILE_TYPES]
+        keys += [object_key(t, p.profileId) for p in self.merged for t in PROFILE_TYPES]
         for stay in self.stays:
             keys += [k for k in stay.audit_keys if k not in keys]
         return keys
@@ -217,6 +223,7 @@ def guest_data(profile_id: str) -> GuestData:
             if _booker_is(r, profile, emails)
         ]
     data.keys = guest_keys(profile, stays)
+    data.merged = merged_profiles(profile)
     return data
 
 

@@ -240,6 +240,11 @@ def test_erasing_a_merged_profile_deletes_the_duplicates_contact_keys_too(make_r
 
     left = _keys_left("ada@home.test", "ada@work.test", "+447700900777", keep, dup)
     assert all(k.key.startswith("stay#") and k.name is None for k in left), left
+    # The duplicate kept its own name and contacts when it was merged: blanked with it, and
+    # nothing of the guest is left anywhere but the invoices (there are none here).
+    duplicate = GuestProfile.get(dup)
+    assert duplicate.email is None and duplicate.phone is None and duplicate.erasedAt
+    assert traces("ada@home.test", "ada@work.test", "+447700900777") == {}
 
 
 def test_erasure_finds_the_keys_of_a_merged_profile_that_had_no_bookings(make_room):
