@@ -77,6 +77,15 @@ class WebhookEvent:
     dispute: dict | None = None
 
 
+@dataclass(frozen=True)
+class ReusableCard:
+    """A card made reusable for several charges: a customer and the payment method (a
+    PaymentMethod or card id) attached to it. Ids only, never card data."""
+
+    customer: str
+    payment_method: str
+
+
 class PaymentProvider:
     """Base class: subclass it and point HOTEL_PAYMENT_PROVIDER at the subclass."""
 
@@ -90,19 +99,35 @@ class PaymentProvider:
         payment_method: str,
         metadata: dict[str, str],
         idempotency_key: str,
+        customer: str | None = None,
     ) -> ProviderResult:
         """Charge `amount` minor units of `currency` to `payment_method` at once.
 
         `idempotency_key` makes a retry of the same attempt return the first outcome
-        instead of charging twice. Raises PaymentDeclined, InvalidPaymentMethod,
+        instead of charging twice. `customer`: the one `payment_method` is attached to
+        (from `make_reusable`). Raises PaymentDeclined, InvalidPaymentMethod,
         PaymentGatewayError.
         """
         raise NotImplementedError
 
-    def create_and_confirm_setup(
+    def make_reusable(
         self, *, payment_method: str, metadata: dict[str, str], idempotency_key: str
+    ) -> ReusableCard:
+        """Attach the card the guest gave (a token or an unattached PaymentMethod, usable
+        only once at the provider) to a new customer, so several charges can use it.
+        Raises PaymentDeclined, InvalidPaymentMethod, PaymentGatewayError."""
+        raise NotImplementedError
+
+    def create_and_confirm_setup(
+        self,
+        *,
+        payment_method: str,
+        metadata: dict[str, str],
+        idempotency_key: str,
+        customer: str | None = None,
     ) -> ProviderResult:
         """Save `payment_method` as a guarantee to charge later off-session, taking nothing.
+        `customer`: the one it is already attached to (else a new customer is made).
 
         The result's status is SUCCEEDED (saved), REQUIRES_ACTION (3-D Secure with
         `client_secret`; `setup_status` or the webhook tells the end) or PROCESSING.

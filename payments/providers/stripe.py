@@ -37,6 +37,7 @@ from .base import (
     PaymentProvider,
     ProviderResult,
     RefundResult,
+    ReusableCard,
     WebhookEvent,
 )
 from .stripe_events import (
@@ -90,6 +91,7 @@ class StripeProvider(PaymentProvider):
         payment_method: str,
         metadata: dict[str, str],
         idempotency_key: str,
+        customer: str | None = None,
     ) -> ProviderResult:
         method = self._payment_method(payment_method)
         params = {
@@ -101,6 +103,8 @@ class StripeProvider(PaymentProvider):
             "metadata": metadata,
             "expand": ["payment_method"],
         }
+        if customer:
+            params["customer"] = customer
         intent = self._intent_create(params, idempotency_key, "create a PaymentIntent")
         status = {"succeeded": SUCCEEDED, "requires_action": REQUIRES_ACTION}.get(
             intent.status, PROCESSING
@@ -196,23 +200,75 @@ class StripeProvider(PaymentProvider):
         except stripe.StripeError as exc:
             raise _gateway_error(exc, "read a card token") from exc
 
-    # --- a card kept as a guarantee ---------------------------------------------------------
-
-    def create_and_confirm_setup(
+    def make_reusable(
         self, *, payment_method: str, metadata: dict[str, str], idempotency_key: str
-    ) -> ProviderResult:
-        """A customer (so the card can be charged off-session later) and a SetupIntent
-        confirmed with the card, in calls localstripe accepts too (it takes no
-        `confirm=True` at creation: the confirm is its own call)."""
-        method = self._payment_method(payment_method)
+    ) -> ReusableCard:
+        """A customer with the card attached: a token becomes a PaymentMethod first, then
+        it is attached (a token or an unattached PaymentMethod serves only one charge).
+        localstripe makes no PaymentMethod from a token: there the token's card is added
+        to the customer as a source (a card_ id, which a PaymentIntent takes as well)."""
         try:
             customer = self.client.v1.customers.create(
                 params={"metadata": metadata},
                 options={"idempotency_key": f"{idempotency_key}:customer"},
+            ).id
+            method = payment_method
+            if method.startswith("tok_"):
+                try:
+                    method = self.client.v1.payment_methods.create(
+                        params={"type": "card", "card": {"token": method}},
+                        options={"idempotency_key": f"{idempotency_key}:method"},
+                    ).id
+                except stripe.InvalidRequestError:  # localstripe: the token as a source
+                    card = self.client.v1.customers.payment_sources.create(
+                        customer,
+                        params={"source": method},
+                        options={"idempotency_key": f"{idempotency_key}:source"},
+                    )
+                    return ReusableCard(customer=customer, payment_method=card.id)
+            self.client.v1.payment_methods.attach(
+                method,
+                params={"customer": customer},
+                options={"idempotency_key": f"{idempotency_key}:attach"},
+            )
+        except stripe.CardError as exc:
+            raise PaymentDeclined(
+                exc.user_message or PaymentDeclined.default_message,
+                details={"declineCode": exc.code} if exc.code else None,
+            ) from exc
+        except stripe.InvalidRequestError as exc:
+            if _about_payment_method(exc) or payment_method.startswith("tok_"):
+                raise InvalidPaymentMethod() from exc
+            raise _gateway_error(exc, "attach a card to a customer") from exc
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc, "attach a card to a customer") from exc
+        return ReusableCard(customer=customer, payment_method=method)
+
+    # --- a card kept as a guarantee ---------------------------------------------------------
+
+    def create_and_confirm_setup(
+        self,
+        *,
+        payment_method: str,
+        metadata: dict[str, str],
+        idempotency_key: str,
+        customer: str | None = None,
+    ) -> ProviderResult:
+        """A customer (so the card can be charged off-session later; `customer` when the
+        card is already attached to one) and a SetupIntent confirmed with the card, in
+        calls localstripe accepts too (it takes no `confirm=True` at creation: the confirm
+        is its own call)."""
+        method = self._payment_method(payment_method)
+        try:
+            customer = customer or (
+                self.client.v1.customers.create(
+                    params={"metadata": metadata},
+                    options={"idempotency_key": f"{idempotency_key}:customer"},
+                ).id
             )
             intent = self.client.v1.setup_intents.create(
                 params={
-                    "customer": customer.id,
+                    "customer": customer,
                     "usage": "off_session",
                     "payment_method_types": ["card"],
                     "metadata": metadata,
@@ -238,7 +294,7 @@ class StripeProvider(PaymentProvider):
         if intent.status in ("requires_payment_method", "canceled"):
             message = getattr(intent.last_setup_error, "message", None)
             raise PaymentDeclined(message or None, intent_id=intent.id)
-        return self._setup_result(intent, customer=customer.id)
+        return self._setup_result(intent, customer=customer)
 
     def setup_status(self, *, intent_id: str) -> ProviderResult:
         try:

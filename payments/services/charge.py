@@ -83,8 +83,12 @@ def payment_create(
     actor: str,
     now: datetime,
     request_id: str | None = None,
+    customer: str | None = None,
 ) -> PaymentAttempt:
     """Pay what a pending booking's terms take now and confirm it.
+
+    `customer`: the provider's customer `payment_method_id` is attached to, when one card
+    pays several stays (reservation_pay); a bare token or PaymentMethod serves one charge.
 
     `amount` must be the booking's due-now amount (booking_due_now). When that is 0 (at_hotel
     terms) `amount` is 0 or None and the card is saved as a guarantee instead of charged
@@ -110,6 +114,7 @@ def payment_create(
             payment,
             payment_method_id=payment_method_id,
             key=_attempt_key(booking.bookingId, payment.attempt),
+            customer=customer,
             actor=actor,
             now=now,
             request_id=request_id,
@@ -123,6 +128,7 @@ def payment_create(
             payment_method=payment_method_id,
             metadata={"bookingId": booking.bookingId, "transactionId": payment.transactionId},
             idempotency_key=_attempt_key(booking.bookingId, payment.attempt),
+            customer=customer,
         )
     except (PaymentDeclined, InvalidPaymentMethod, PaymentGatewayError) as exc:
         payment_settle_failure(

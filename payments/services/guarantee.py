@@ -35,14 +35,16 @@ def guarantee_confirm(
     *,
     payment_method_id: str,
     key: str,
+    customer: str | None = None,
     actor: str,
     now: datetime,
     request_id: str | None = None,
 ) -> tuple[Payment, str | None]:
     """Save the card of an opened guarantee payment and settle the provider's answer.
 
-    Returns the payment and, while 3-D Secure waits for the guest, the SetupIntent's client
-    secret. Raises PaymentDeclined, InvalidPaymentMethod,
+    `customer`: the one the card is already attached to (several stays paid with one
+    card), else the provider makes one. Returns the payment and, while 3-D Secure waits
+    for the guest, the SetupIntent's client secret. Raises PaymentDeclined, InvalidPaymentMethod,
     PaymentGatewayError (the attempt is marked failed first), and what
     payment_settle_success raises.
     """
@@ -51,6 +53,7 @@ def guarantee_confirm(
             payment_method=payment_method_id,
             metadata={"bookingId": payment.bookingId, "transactionId": payment.transactionId},
             idempotency_key=key,
+            customer=customer,
         )
     except (PaymentDeclined, InvalidPaymentMethod, PaymentGatewayError) as exc:
         payment_settle_failure(

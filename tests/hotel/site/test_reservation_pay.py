@@ -1,6 +1,7 @@
 """One payment for a reservation's rooms from its page (hotel/site/reservation_pay.py):
-the one form with the sum due now, a good card confirming every stay, 3-D Secure stopping
-at the stay that asks for it (and refusing a second charge until it is settled), a decline,
+the one form with the sum due now, a good card confirming every stay (attached once to a
+customer, every intent charged with it), 3-D Secure stopping at the stay that asks for it
+(the rest payable before it is settled, never charging it twice), a decline,
 and the per-room pay links kept only for a room left unpaid. Django's test client against
 localstripe, the real clock."""
 
@@ -10,10 +11,13 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from bookings.models import Booking
 from bookings.reservations.models import Reservation
 from payments.models import Payment
+from payments.providers.stripe import StripeProvider
+from payments.services import reservation_pay
 from tests.payments.conftest import THREE_D_SECURE, VISA, sign
 
 from .pages import html
@@ -127,3 +131,85 @@ def test_the_payment_endpoints_need_the_signed_link(held):
     assert client.post(f"/reservation/{reference}/pay", {}).status_code == 404
     assert client.get(f"/reservation/{reference}:forged/status").status_code == 404
     assert client.get(f"{path}pay").status_code == 405
+
+
+@pytest.fixture
+def attach_calls(monkeypatch):
+    """Every call of the provider's make_reusable (the real one runs)."""
+    calls = []
+    real = StripeProvider.make_reusable
+
+    def spy(self, **kwargs):
+        calls.append(kwargs)
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(StripeProvider, "make_reusable", spy)
+    return calls
+
+
+def intents_of(stripe_side, booking: Booking) -> list:
+    payments = Payment.by_booking.query(booking.bookingId)
+    return [stripe_side.intent(p.stripePaymentIntentId) for p in payments]
+
+
+def test_one_card_is_attached_once_and_every_stay_charged_with_it(held, stripe_side, attach_calls):
+    """A token (or an unattached PaymentMethod) can be charged only once at Stripe: the
+    card is attached to one customer first and each stay's intent carries both."""
+    client, path, reference = held
+    due = sum(b.totalPrice for b in stays_of(reference))
+    token = stripe_side.token(VISA)
+    assert post(client, path, token, due).json()["state"] == "paid"
+    assert [c["payment_method"] for c in attach_calls] == [token]
+    intents = [i for b in stays_of(reference) for i in intents_of(stripe_side, b)]
+    assert len(intents) == 2 and all(i.status == "succeeded" for i in intents)
+    assert {(i.customer, i.payment_method) for i in intents} == {
+        (intents[0].customer, intents[0].payment_method)
+    }
+    assert intents[0].customer.startswith("cus_") and intents[0].payment_method
+
+
+def test_a_payment_method_is_attached_to_the_customer_once(held, stripe_side, attach_calls):
+    _client, _path, reference = held
+    first, second = stays_of(reference)
+    method = stripe_side.card(VISA)
+    done = reservation_pay(
+        reservation_id=reference,
+        amount=first.totalPrice + second.totalPrice,
+        currency="INR",
+        payment_method_id=method,
+        actor="guest",
+        now=timezone.now(),
+    )
+    assert [a.payment.status for a in done.attempts] == ["completed", "completed"]
+    assert len(attach_calls) == 1
+    intents = [i for b in (first, second) for i in intents_of(stripe_side, b)]
+    customer = intents[0].customer
+    assert customer.startswith("cus_")
+    assert [(i.customer, i.payment_method) for i in intents] == [(customer, method)] * 2
+    attached = stripe_side.client.v1.payment_methods.retrieve(method)
+    assert attached.customer == customer
+
+
+def test_one_stay_left_is_charged_with_the_card_as_given(held, stripe_side, attach_calls):
+    client, path, reference = held
+    first, second = stays_of(reference)
+    body = post(
+        client, path, stripe_side.token(THREE_D_SECURE), first.totalPrice + second.totalPrice
+    )
+    assert body.json()["state"] == "requires_action"
+    assert len(attach_calls) == 1
+    # Before the guest authenticates (no webhook yet) the rest is only the second stay.
+    state = client.get(f"{path}status").json()
+    assert state["due"] == second.totalPrice
+    rest = post(client, path, stripe_side.token(VISA), second.totalPrice)
+    assert rest.status_code == 200 and rest.json()["state"] == "paid"
+    assert len(attach_calls) == 1  # one stay: no customer needed
+    first, second = stays_of(reference)
+    assert (first.status, second.status) == ("pending", "confirmed")
+    (open_payment,) = Payment.by_booking.query(first.bookingId)  # not charged a second time
+    assert open_payment.status == "requires_action"
+    assert [p.status for p in Payment.by_booking.query(second.bookingId)] == ["completed"]
+    # Only the stay waiting for 3-D Secure is left: a further post is refused, not charged.
+    again = post(client, path, stripe_side.token(VISA), 0)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "PAYMENT_IN_PROGRESS"
+    assert len(list(Payment.by_booking.query(first.bookingId))) == 1
