@@ -19,8 +19,6 @@ from payments.exceptions import (
     InvalidPaymentMethod,
     InvalidWebhook,
     PaymentDeclined,
-    PaymentGatewayError,
-    PaymentGatewayUnavailable,
 )
 
 from .base import (
@@ -39,6 +37,13 @@ from .base import (
     RefundResult,
     ReusableCard,
     WebhookEvent,
+)
+from .stripe_errors import (
+    _about_payment_method,
+    _brand,
+    _cancel_intent,
+    _error_intent_id,
+    _gateway_error,
 )
 from .stripe_events import (
     charge_refunded_event,
@@ -403,61 +408,3 @@ class StripeProvider(PaymentProvider):
             raise _gateway_error(exc, "read a PaymentIntent") from exc
         metadata = intent.metadata.to_dict() if intent.metadata else {}
         return {str(k): str(v) for k, v in metadata.items()}
-
-
-def _cancel_intent(intents, intent_id: str, kind: str) -> bool:
-    """Cancel a PaymentIntent or SetupIntent (`intents`: the client's service for it); True
-    when it is cancelled, also when it already was."""
-    try:
-        intent = intents.cancel(intent_id)
-    except stripe.InvalidRequestError as exc:
-        try:  # Stripe refuses to cancel a succeeded (or already cancelled) intent.
-            status = intents.retrieve(intent_id).status
-        except stripe.StripeError:
-            raise _gateway_error(exc, f"cancel a {kind}") from exc
-        return status == "canceled"
-    except stripe.StripeError as exc:
-        raise _gateway_error(exc, f"cancel a {kind}") from exc
-    return intent.status == "canceled"
-
-
-def _brand(method) -> str | None:
-    """The card brand (or method type) of an expanded payment method; nothing else of it."""
-    if method is None or isinstance(method, str):
-        return None
-    card = getattr(method, "card", None)
-    brand = getattr(card, "brand", None) if card is not None else getattr(method, "brand", None)
-    kind = getattr(method, "type", None)
-    value = brand or kind
-    return str(value).lower() if value else None
-
-
-def _error_intent_id(exc: stripe.StripeError) -> str | None:
-    intent = getattr(exc.error, "payment_intent", None) if exc.error else None
-    if isinstance(intent, str):
-        return intent
-    return getattr(intent, "id", None)
-
-
-def _about_payment_method(exc: stripe.InvalidRequestError) -> bool:
-    param = exc.param or ""
-    return (
-        exc.http_status == 404
-        or exc.code == "resource_missing"
-        or param.startswith("payment_method")
-    )
-
-
-def _gateway_error(exc: stripe.StripeError, doing: str) -> PaymentGatewayError:
-    """Log an unexpected Stripe failure with its traceback; return the error to raise."""
-    logger.error(
-        "Stripe failed to %s: %s (HTTP %s, request %s)",
-        doing,
-        type(exc).__name__,
-        exc.http_status,
-        exc.request_id,
-        exc_info=exc,
-    )
-    if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError):
-        return PaymentGatewayUnavailable()
-    return PaymentGatewayError()
