@@ -78,6 +78,7 @@ def seed_demo_bookings(*, now: datetime, log=print, settle=None) -> int:
     room_ids = [room["roomId"] for room in demo_rooms()]
     free_from = dict.fromkeys(room_ids, today - timedelta(days=60))
     created = 0
+    arriving: set[str] = set()
     for i, (start, nights, status, lead) in enumerate(PLAN):
         check_in = today + timedelta(days=start)
         check_out = check_in + timedelta(days=nights)
@@ -123,16 +124,21 @@ def seed_demo_bookings(*, now: datetime, log=print, settle=None) -> int:
             continue
         if status not in ("cancelled", "no-show"):
             free_from[room_id] = check_out
+            if start == 0:
+                arriving.add(room_id)
         created += 1
-    _demo_housekeeping(rng, now=now)
+    _demo_housekeeping(rng, now=now, arriving=arriving)
     log(f"demo bookings for {today}: {created} created")
     return created
 
 
-def _demo_housekeeping(rng: random.Random, *, now: datetime) -> None:
-    """A few rooms to clean, inspected, out of service and out of order."""
+def _demo_housekeeping(rng: random.Random, *, now: datetime, arriving: set[str]) -> None:
+    """A few rooms to clean, inspected, out of service and out of order. Rooms a guest
+    arrives in today come last, so they stay ready: the seed would otherwise hand the front
+    desk, on some days, an arrival that it cannot check in."""
     vacant = [room.roomId for room in Room.scan() if room.status == "available"]
     rng.shuffle(vacant)
+    vacant.sort(key=lambda room_id: room_id in arriving)  # stable: arrivals last
     for state, count in HOUSEKEEPING.items():
         for room_id in vacant[:count]:
             room_set_housekeeping(room_id=room_id, state=state, actor=ACTOR, now=now)
