@@ -1,0 +1,52 @@
+"""A reservation's own bill over HTTP (/api/reservations/{reservationId}/folio…): the
+booking's bill views (folio_views) on the key RS-…, so the rules, permissions, serializers
+and idempotency are the booking bill's, not a copy. What only a stay's bill has (an extra of
+the catalog, the card on file) is refused with a 400 naming the field.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from . import folio_views
+
+
+class ReservationBill:
+    """Routes the URL's `reservation_id` to the bill views' `booking_id` (the bill's key)."""
+
+    reservation_bill = True
+
+    def dispatch(self, request, *args, **kwargs):
+        kwargs["booking_id"] = kwargs.pop("reservation_id", "")
+        return super().dispatch(request, *args, **kwargs)
+
+
+@extend_schema_view(get=extend_schema(operation_id="reservations_folio_retrieve"))
+class ReservationFolioView(ReservationBill, folio_views.FolioView):
+    """The reservation's own bill (what the booker pays for the party): folios, lines,
+    balance. Its stays' bills are each stay's /api/bookings/{bookingId}/folio."""
+
+
+@extend_schema_view(post=extend_schema(operation_id="reservations_folio_charge"))
+class ReservationFolioChargeView(ReservationBill, folio_views.FolioChargeView):
+    pass
+
+
+@extend_schema_view(post=extend_schema(operation_id="reservations_folio_payment"))
+class ReservationFolioPaymentView(ReservationBill, folio_views.FolioPaymentView):
+    pass
+
+
+@extend_schema_view(post=extend_schema(operation_id="reservations_folio_refund"))
+class ReservationFolioRefundView(ReservationBill, folio_views.FolioRefundView):
+    pass
+
+
+@extend_schema_view(post=extend_schema(operation_id="reservations_folio_allowance"))
+class ReservationFolioAllowanceView(ReservationBill, folio_views.FolioAllowanceView):
+    pass
+
+
+@extend_schema_view(post=extend_schema(operation_id="reservations_folio_reverse"))
+class ReservationFolioReverseView(ReservationBill, folio_views.FolioReverseView):
+    pass
