@@ -150,6 +150,11 @@ api_urlpatterns += [
         reservation_folio_views.ReservationFolioReverseView.as_view(),
         name="reservation-folio-reverse",
     ),
+    path(
+        "reservations/<str:reservation_id>/invoices",
+        reservation_folio_views.ReservationInvoicesView.as_view(),
+        name="reservation-invoices",
+    ),
 ]
 
 # Invoices and credit notes (payments.api.invoice_views).

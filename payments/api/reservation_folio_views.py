@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from . import folio_views
+from . import folio_views, invoice_views
 
 
 class ReservationBill:
@@ -50,3 +50,12 @@ class ReservationFolioAllowanceView(ReservationBill, folio_views.FolioAllowanceV
 @extend_schema_view(post=extend_schema(operation_id="reservations_folio_reverse"))
 class ReservationFolioReverseView(ReservationBill, folio_views.FolioReverseView):
     pass
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="reservations_invoices_list"),
+    post=extend_schema(operation_id="reservations_invoices_issue"),
+)
+class ReservationInvoicesView(ReservationBill, invoice_views.BookingInvoicesView):
+    """The reservation's own bill's invoices (issued to the booker, numbered in the same
+    series); each stay's are its booking's."""

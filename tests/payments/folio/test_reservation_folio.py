@@ -252,3 +252,35 @@ def test_the_reservation_bill_counts_in_the_business_day(api, party):
     key = f"{party.reservation.reservationId}#{dinner['lineId']}"
     lines = list(FolioLine.by_account_date.query(dinner["accountDate"]))
     assert key in {line.lineKey for line in lines}  # the night audit's report reads these
+
+
+def test_the_reservation_bill_is_invoiced_to_the_booker(api, party):
+    from django.core import mail
+
+    from tests.payments.invoices.conftest import pdf_text
+
+    reservation_id = party.reservation.reservationId
+    charge(api, party)
+    desk = api.as_role(roles.FRONT_DESK)
+    owed = desk.post(f"/api/reservations/{reservation_id}/invoices", {}, format="json")
+    assert owed.status_code == 409 and owed.json()["error"]["code"] == "BALANCE_DUE"
+    desk.post(url(party, "/payments"), {"amount": 24000, "method": "cash"}, format="json")
+    issued = desk.post(f"/api/reservations/{reservation_id}/invoices", {}, format="json")
+    assert issued.status_code == 201, issued.content
+    invoice = issued.json()
+    assert invoice["bookingId"] == reservation_id and invoice["total"] == 24000
+    assert invoice["payer"] == {"name": "Ada Booker", "email": "ada@family.test"}
+    listed = desk.get(f"/api/reservations/{reservation_id}/invoices").json()["invoices"]
+    assert [x["number"] for x in listed] == [invoice["number"]]
+    assert bill(api, party)["folios"][0]["invoice"] == invoice["number"]
+    sent = [m for m in mail.outbox if invoice["number"] in m.subject]
+    assert sent and sent[0].to == ["ada@family.test"]
+    assert f"reservation {reservation_id}" in sent[0].subject
+    pdf = desk.get(f"/api/invoices/{invoice['number']}/pdf")
+    assert pdf.status_code == 200
+    text = pdf_text(b"".join(pdf.streaming_content) if pdf.streaming else pdf.content)
+    assert "Reservation reference" in text and reservation_id in text
+    # A stay's invoices are its own; the booking route does not serve the reservation's.
+    stay_id = party.bookings[0].bookingId
+    assert desk.get(f"/api/bookings/{stay_id}/invoices").json()["invoices"] == []
+    assert desk.get(f"/api/bookings/{reservation_id}/invoices").status_code == 404
