@@ -117,6 +117,7 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_guest_export": DESK,  # a guest's data as JSON (the booking page's button)
     "backoffice_guest_erase": frozenset({M}),  # the confirmation; POST erases
     "backoffice_reservation": BOOKING_STAFF,  # a reservation's stays, total, booker
+    "backoffice_reservation_folio": BOOKING_STAFF,  # its own bill's forms: GET goes back
     "backoffice_reservation_cancel": CANCEL,  # GET/POST: the refunds first; post=yes cancels
 }
 # Pages that answer every signed-in user the same way (not a permission question).
