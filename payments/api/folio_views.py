@@ -73,11 +73,11 @@ def _params(serializer_class, request) -> dict:
     return data.validated_data
 
 
+# A view on a bill whose key is the URL's `booking_id`: a booking's (BK-…), or with
+# `reservation_bill` a reservation's own (RS-…). Each route answers only its own kind, so
+# /api/bookings/RS-…/folio is a 404 like any booking that does not exist. (A comment, not a
+# docstring: the OpenAPI descriptions would inherit it.)
 class BillView(APIView):
-    """A view on a bill whose key is the URL's `booking_id`: a booking's (BK-…), or with
-    `reservation_bill` a reservation's own (RS-…). Each route answers only its own kind, so
-    /api/bookings/RS-…/folio is a 404 like any booking that does not exist."""
-
     reservation_bill = False
 
     def initial(self, request, *args, **kwargs):

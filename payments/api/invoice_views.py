@@ -75,10 +75,9 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+# A booking's invoices; a reservation's own bill's are the same view on RS-…
+# (reservation_folio_views.ReservationInvoicesView).
 class BookingInvoicesView(BillView):
-    """A booking's invoices; a reservation's own bill's are the same view on RS-…
-    (reservation_folio_views.ReservationInvoicesView)."""
-
     permission_classes = [staff_perm(read=VIEW_PERMS, write=ISSUE_PERMS)]
 
     @extend_schema(responses=InvoiceListOutput, operation_id="bookings_invoices_list")

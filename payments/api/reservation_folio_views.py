@@ -11,9 +11,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from . import folio_views, invoice_views
 
 
+# Routes the URL's `reservation_id` to the bill views' `booking_id` (the bill's key). (A
+# comment, not a docstring: the OpenAPI descriptions of the views would inherit it.)
 class ReservationBill:
-    """Routes the URL's `reservation_id` to the bill views' `booking_id` (the bill's key)."""
-
     reservation_bill = True
 
     def dispatch(self, request, *args, **kwargs):
@@ -21,13 +21,25 @@ class ReservationBill:
         return super().dispatch(request, *args, **kwargs)
 
 
-@extend_schema_view(get=extend_schema(operation_id="reservations_folio_retrieve"))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="reservations_folio_retrieve",
+        description="The reservation's own bill (what the booker pays for the party, e.g. a "
+        "dinner for everyone): folios, lines, balance (> 0: the booker owes). The last stay "
+        "cannot check out while it owes. Each stay's bill is /api/bookings/{bookingId}/folio.",
+    )
+)
 class ReservationFolioView(ReservationBill, folio_views.FolioView):
-    """The reservation's own bill (what the booker pays for the party): folios, lines,
-    balance. Its stays' bills are each stay's /api/bookings/{bookingId}/folio."""
+    pass
 
 
-@extend_schema_view(post=extend_schema(operation_id="reservations_folio_charge"))
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="reservations_folio_charge",
+        description="A charge of the desk's own (`description`, `amount`) on the "
+        "reservation's bill; an extra of the catalog (`code` alone) goes on a stay's bill.",
+    )
+)
 class ReservationFolioChargeView(ReservationBill, folio_views.FolioChargeView):
     pass
 
@@ -53,9 +65,13 @@ class ReservationFolioReverseView(ReservationBill, folio_views.FolioReverseView)
 
 
 @extend_schema_view(
-    get=extend_schema(operation_id="reservations_invoices_list"),
+    get=extend_schema(
+        operation_id="reservations_invoices_list",
+        description="The invoices and credit notes of the reservation's own bill.",
+    ),
     post=extend_schema(operation_id="reservations_invoices_issue"),
 )
 class ReservationInvoicesView(ReservationBill, invoice_views.BookingInvoicesView):
-    """The reservation's own bill's invoices (issued to the booker, numbered in the same
-    series); each stay's are its booking's."""
+    # The reservation's own bill's invoices (issued to the booker, numbered in the same
+    # series); each stay's are its booking's.
+    pass
