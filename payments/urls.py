@@ -6,6 +6,7 @@ from .api import (
     invoice_views,
     night_audit_views,
     privacy_views,
+    reservation_folio_views,
     reservation_views,
     views,
 )
@@ -60,6 +61,11 @@ api_urlpatterns = [
         name="reservation-payments",
     ),
     path(
+        "reservations/<str:reservation_id>/change",
+        reservation_views.ReservationChangeView.as_view(),
+        name="reservation-change",
+    ),
+    path(
         "reservations/<str:reservation_id>/stays/<str:booking_id>/cancel",
         reservation_views.ReservationStayCancelView.as_view(),
         name="reservation-stay-cancel",
@@ -109,6 +115,45 @@ api_urlpatterns += [
         "bookings/<str:booking_id>/folio/split",
         folio_views.FolioSplitView.as_view(),
         name="folio-split",
+    ),
+]
+
+# A reservation's own bill (payments.api.reservation_folio_views: the bill's views on RS-…).
+api_urlpatterns += [
+    path(
+        "reservations/<str:reservation_id>/folio",
+        reservation_folio_views.ReservationFolioView.as_view(),
+        name="reservation-folio",
+    ),
+    path(
+        "reservations/<str:reservation_id>/folio/charges",
+        reservation_folio_views.ReservationFolioChargeView.as_view(),
+        name="reservation-folio-charges",
+    ),
+    path(
+        "reservations/<str:reservation_id>/folio/payments",
+        reservation_folio_views.ReservationFolioPaymentView.as_view(),
+        name="reservation-folio-payments",
+    ),
+    path(
+        "reservations/<str:reservation_id>/folio/refunds",
+        reservation_folio_views.ReservationFolioRefundView.as_view(),
+        name="reservation-folio-refunds",
+    ),
+    path(
+        "reservations/<str:reservation_id>/folio/allowances",
+        reservation_folio_views.ReservationFolioAllowanceView.as_view(),
+        name="reservation-folio-allowances",
+    ),
+    path(
+        "reservations/<str:reservation_id>/folio/lines/<str:line_id>/reverse",
+        reservation_folio_views.ReservationFolioReverseView.as_view(),
+        name="reservation-folio-reverse",
+    ),
+    path(
+        "reservations/<str:reservation_id>/invoices",
+        reservation_folio_views.ReservationInvoicesView.as_view(),
+        name="reservation-invoices",
     ),
 ]
 

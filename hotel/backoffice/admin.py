@@ -195,6 +195,14 @@ site.register_page(
     menu=False,
 )
 site.register_page(
+    "reservations/<str:reservation_id>/folio/<slug:op>/",
+    reservations.reservation_folio_view,
+    name="backoffice_reservation_folio",
+    title="Reservation bill",
+    allowed=common.may_view_bookings,  # each form checks its own role (folio_desk.OPERATIONS)
+    menu=False,
+)
+site.register_page(
     "reservations/<str:reservation_id>/cancel/",
     reservations.reservation_cancel_view,
     name="backoffice_reservation_cancel",

@@ -4,9 +4,11 @@ an invoice, check out (anyway, for managers).
 
 Every form POSTs to /admin/bookings/booking/<id>/folio/<op>/ (FolioDeskMixin.folio_view),
 which parses it, calls one payments.folio service and redirects back to the booking with a
-message (POST → redirect → GET). Who may do what: the front desk posts charges, takes
-payments and splits; managers and accountants also reverse lines and give allowances; only
-managers check out with money owed.
+message (POST → redirect → GET). A reservation's own bill is the same template and forms on
+the reservation page, posting to /admin/reservations/<id>/folio/<op>/ (folio_post: the same
+parsing and services on the key RS-…; no check-out there). Who may do what: the front desk
+posts charges, takes payments and splits; managers and accountants also reverse lines and
+give allowances; only managers check out with money owed.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import messages
+from django.contrib.admin.utils import quote as url_quote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -112,9 +115,16 @@ def _line_row(line: dict, currency: str) -> dict:
     }
 
 
-def folio_context(request, booking) -> dict:
+def booking_folio_url(booking_id: str, op: str) -> str:
+    return reverse("admin:bookings_booking_folio", args=[url_quote(booking_id), op])
+
+
+def folio_context(request, booking, *, post_url=None) -> dict:
     """The template's `bill`: folios with their lines, balances, and the forms this user
-    may use (front desk: charge, payment, split; managers and accountants: all)."""
+    may use (front desk: charge, payment, split; managers and accountants: all).
+    `booking` is the bill's owner (a Booking, or a reservation's ReservationOwner, whose
+    forms post to `post_url(op)`)."""
+    post_url = post_url or (lambda op: booking_folio_url(booking.bookingId, op))
     state = folio_sync(booking_id=booking.bookingId, now=who(request)["now"])
     bill = bill_dict(state)
     currency = bill["currency"]
@@ -133,6 +143,7 @@ def folio_context(request, booking) -> dict:
     owed = max(bill["balance"], 0)
     return {
         "folios": folios,
+        "post_urls": {op: post_url(op) for op in OPERATIONS},
         "balance": bill["balance"],
         "balance_label": balance_label(bill["balance"], currency),
         "owes": bill["balance"] > 0,
@@ -272,6 +283,20 @@ def _valid(form) -> None:
         raise ValidationFailed(f"Nothing was posted: {_errors(form)}")
 
 
+def folio_post(request, owner, op: str) -> None:
+    """Run one bill form (OPERATIONS) on the bill of `owner` (a Booking or a reservation's
+    ReservationOwner), the outcome as a message. Raises PermissionDenied."""
+    allowed = OPERATIONS.get(op)
+    if allowed is None or not allowed(request):
+        raise PermissionDenied
+    try:
+        text = _run(op, request, owner, _stored_bill(owner))
+    except DomainError as exc:
+        messages.error(request, f"{owner.bookingId}: {exc.message}")
+    else:
+        messages.success(request, f"{owner.bookingId}: {text}")
+
+
 class FolioDeskMixin:
     """BookingAdmin's bill: the folio URL, its view, and the managers' "Check out anyway"."""
 
@@ -294,17 +319,8 @@ class FolioDeskMixin:
         if not self.has_view_permission(request, booking):
             raise PermissionDenied
         back = HttpResponseRedirect(self.object_url(booking.bookingId) + "#booking-bill")
-        if request.method != "POST":
-            return back
-        allowed = OPERATIONS.get(op)
-        if allowed is None or not allowed(request):
-            raise PermissionDenied
-        try:
-            text = _run(op, request, booking, _stored_bill(booking))
-        except DomainError as exc:
-            messages.error(request, f"{booking.bookingId}: {exc.message}")
-        else:
-            messages.success(request, f"{booking.bookingId}: {text}")
+        if request.method == "POST":
+            folio_post(request, booking, op)
         return back
 
     def has_override_balance_permission(self, request) -> bool:

@@ -3,6 +3,11 @@ price, balance) with a link to its booking page, the total; and "Cancel every st
 confirmation page with each stay's refund, then payments.services.reservation_cancel (the
 service behind POST /api/reservations/{id}/cancel: booking_cancel_with_refund per stay).
 
+The reservation's own bill (what the booker pays for the party, payments.folio on the key
+RS-…) is shown with the booking page's bill template and forms (folio_desk.folio_context),
+which post to reservations/<id>/folio/<op>/ (reservation_folio_view → folio_desk.folio_post:
+the same form parsing and services, the same roles per form).
+
 Reached from a stay's booking page ("Part of reservation RS-…") and by searching RS-… in
 the booking list (BookingAdmin.changelist_view). Who may: view = bookings.view_booking,
 cancel = bookings.cancel_booking (front desk, accountant, manager; not housekeeping).
@@ -26,10 +31,12 @@ from bookings.reservations.selectors import ReservationView, reservation_get
 from hotel.dynamo_admin import who
 from hotel.errors import DomainError
 from hotel.templatetags.money import format_money
+from payments.folio.services import ReservationOwner
 from payments.selectors import booking_payment_summary
 from payments.services import booking_cancellation_preview, reservation_cancel
 
 from .common import base_context
+from .folio_desk import folio_context, folio_post
 
 
 def may_cancel_bookings(request) -> bool:
@@ -38,6 +45,12 @@ def may_cancel_bookings(request) -> bool:
 
 def reservation_admin_url(reservation_id: str) -> str:
     return reverse("admin:backoffice_reservation", kwargs={"reservation_id": reservation_id})
+
+
+def reservation_folio_url(reservation_id: str, op: str) -> str:
+    return reverse(
+        "admin:backoffice_reservation_folio", kwargs={"reservation_id": reservation_id, "op": op}
+    )
 
 
 def booking_admin_url(booking_id: str) -> str:
@@ -116,6 +129,11 @@ def reservation_view(request, reservation_id: str):
         title=f"Reservation {view.reservation.reservationId}",
         reservation=view.reservation,
         rows=rows,
+        bill=folio_context(
+            request,
+            ReservationOwner(view.reservation),
+            post_url=lambda op: reservation_folio_url(view.reservation.reservationId, op),
+        ),
         total=format_money(
             sum(b.totalPrice or 0 for b in view.bookings if b.status != "cancelled"),
             view.reservation.currency,
@@ -130,6 +148,14 @@ def reservation_view(request, reservation_id: str):
         ),
     )
     return TemplateResponse(request, "admin/backoffice/reservation.html", context)
+
+
+def reservation_folio_view(request, reservation_id: str, op: str):
+    """POST one of the bill's forms on the reservation's own bill, then back to its page."""
+    view = _reservation(reservation_id)
+    if request.method == "POST":
+        folio_post(request, ReservationOwner(view.reservation), op)
+    return redirect(reservation_admin_url(view.reservation.reservationId) + "#booking-bill")
 
 
 def reservation_cancel_view(request, reservation_id: str):

@@ -145,7 +145,10 @@ class FolioOutput(serializers.Serializer):
 
 
 class BillOutput(serializers.Serializer):
-    bookingId = serializers.CharField()
+    bookingId = serializers.CharField(allow_null=True, help_text="null on a reservation's bill.")
+    reservationId = serializers.CharField(
+        required=False, help_text="A reservation's own bill only (RS-…)."
+    )
     folios = FolioOutput(many=True)
     balance = serializers.IntegerField(help_text="> 0: the guest owes.")
     currency = serializers.CharField()

@@ -1,6 +1,11 @@
 """The bill over HTTP: read it, post a charge, take a payment, give a refund or an allowance,
 reverse a line, move lines to another folio. Staff only; a posting takes an
-Idempotency-Key so a retried request never posts twice."""
+Idempotency-Key so a retried request never posts twice.
+
+A booking's bill is /api/bookings/{bookingId}/folio…; a reservation's own bill is the same
+views under /api/reservations/{reservationId}/folio… (reservation_folio_views): BillView
+keeps each route to its kind of bill.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,19 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bookings.exceptions import BookingNotFound
+from bookings.reservations.exceptions import ReservationNotFound
 from hotel.accounts.roles import ACCOUNTANT, MANAGER
 from hotel.actor import actor_from
 from hotel.api.permissions import role_perm, staff_perm
+from hotel.errors import ValidationFailed
 from hotel.idempotency import idempotent, request_caller
 from payments.folio import desk, services
 from payments.folio.card_on_file import folio_charge_card_on_file
 from payments.folio.desk_extras import folio_charge_extra
 from payments.folio.models import CARD_ON_FILE
 from payments.folio.selectors import bill_dict, line_dict
+from payments.folio.services import is_reservation_key
 
 from .folio_serializers import (
     AllowanceInput,
@@ -64,7 +73,28 @@ def _params(serializer_class, request) -> dict:
     return data.validated_data
 
 
-class FolioView(APIView):
+# A view on a bill whose key is the URL's `booking_id`: a booking's (BK-…), or with
+# `reservation_bill` a reservation's own (RS-…). Each route answers only its own kind, so
+# /api/bookings/RS-…/folio is a 404 like any booking that does not exist. (A comment, not a
+# docstring: the OpenAPI descriptions would inherit it.)
+class BillView(APIView):
+    reservation_bill = False
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # permissions first: a stranger learns nothing
+        key = (kwargs.get("booking_id") or "")[:64]
+        if is_reservation_key(key) != self.reservation_bill:
+            if self.reservation_bill:
+                raise ReservationNotFound(f"Reservation {key} does not exist.")
+            raise BookingNotFound(f"Booking {key} does not exist.")
+
+    def stay_only(self, field: str, message: str) -> None:
+        """Refuse what only a stay's bill has (an extra's stock, the guarantee card)."""
+        if self.reservation_bill:
+            raise ValidationFailed(details={"fields": {field: [message]}})
+
+
+class FolioView(BillView):
     permission_classes = [staff_perm(read=VIEW_PERMS)]
 
     @extend_schema(responses=BillOutput, operation_id="bookings_folio_retrieve")
@@ -74,7 +104,7 @@ class FolioView(APIView):
         return Response(bill_dict(services.folio_sync(booking_id=booking_id, now=actor.now)))
 
 
-class FolioChargeView(APIView):
+class FolioChargeView(BillView):
     permission_classes = [staff_perm(read=VIEW_PERMS, write=POST_PERMS)]
 
     @extend_schema(
@@ -90,6 +120,7 @@ class FolioChargeView(APIView):
         data.is_valid(raise_exception=True)
         params = data.validated_data
         if data.extra_only:
+            self.stay_only("code", "An extra of the catalog goes on a stay's bill.")
             return _posted(
                 request,
                 "folio.charge",
@@ -118,7 +149,7 @@ class FolioChargeView(APIView):
         )
 
 
-class FolioPaymentView(APIView):
+class FolioPaymentView(BillView):
     permission_classes = [staff_perm(read=VIEW_PERMS, write=POST_PERMS)]
 
     @extend_schema(
@@ -133,6 +164,7 @@ class FolioPaymentView(APIView):
         while the provider is still processing."""
         params = _params(PaymentLineInput, request)
         if params["method"] == CARD_ON_FILE:
+            self.stay_only("method", "The card on file is a stay's guarantee; use its bill.")
             return _card_on_file(request, booking_id, params)
         return _posted(
             request,
@@ -178,7 +210,7 @@ def _card_on_file(request, booking_id: str, params: dict) -> Response:
 MONEY_BACK = role_perm(write="payments.change_payment", roles=frozenset({MANAGER, ACCOUNTANT}))
 
 
-class FolioRefundView(APIView):
+class FolioRefundView(BillView):
     permission_classes = [MONEY_BACK]
 
     @extend_schema(
@@ -204,7 +236,7 @@ class FolioRefundView(APIView):
         )
 
 
-class FolioAllowanceView(APIView):
+class FolioAllowanceView(BillView):
     permission_classes = [MONEY_BACK]
 
     @extend_schema(
@@ -230,7 +262,7 @@ class FolioAllowanceView(APIView):
         )
 
 
-class FolioReverseView(APIView):
+class FolioReverseView(BillView):
     permission_classes = [MONEY_BACK]
 
     @extend_schema(
@@ -253,7 +285,7 @@ class FolioReverseView(APIView):
         )
 
 
-class FolioSplitView(APIView):
+class FolioSplitView(BillView):
     permission_classes = [staff_perm(read=VIEW_PERMS, write=POST_PERMS)]
 
     @extend_schema(

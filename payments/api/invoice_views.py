@@ -18,16 +18,17 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings.selectors import booking_get
 from hotel.accounts.roles import ACCOUNTANT, MANAGER
 from hotel.actor import actor_from
 from hotel.api.permissions import role_perm, staff_perm
 from hotel.idempotency import idempotent, request_caller
+from payments.folio.services import bill_owner
 from payments.invoices import services
 from payments.invoices.documents import invoice_pdf
 from payments.invoices.pdf import render_pdf
 from payments.invoices.selectors import booking_invoices, invoice_dict
 
+from .folio_views import BillView
 from .invoice_serializers import CreditInput, InvoiceListOutput, InvoiceOutput, IssueInput
 
 VIEW_PERMS = ("bookings.view_booking", "payments.view_payment")
@@ -74,13 +75,15 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-class BookingInvoicesView(APIView):
+# A booking's invoices; a reservation's own bill's are the same view on RS-…
+# (reservation_folio_views.ReservationInvoicesView).
+class BookingInvoicesView(BillView):
     permission_classes = [staff_perm(read=VIEW_PERMS, write=ISSUE_PERMS)]
 
     @extend_schema(responses=InvoiceListOutput, operation_id="bookings_invoices_list")
     def get(self, request, booking_id: str):
         """The booking's invoices and credit notes, in number order."""
-        booking_get(booking_id=booking_id)
+        bill_owner(booking_id, consistent=False)  # BookingNotFound / ReservationNotFound
         return Response({"invoices": [invoice_dict(x) for x in booking_invoices(booking_id)]})
 
     @extend_schema(

@@ -1,5 +1,6 @@
 """The reservation endpoints that involve money: a reservation with its payments, the cancel
-of every stay or of one (each through the one refunding cancel, by its own policy).
+of every stay or of one (each through the one refunding cancel, by its own policy), the
+change of every stay to new dates (each through the one change).
 
 They live in payments because bookings must not import payments (payments/urls.py routes
 them; POST /api/reservations is bookings.api.reservation_views). A guest reaches a
@@ -23,11 +24,12 @@ from bookings.models import CANCEL_PERMS
 from bookings.reservations.exceptions import ReservationNotFound
 from bookings.reservations.selectors import ReservationView, reservation_get
 from hotel.actor import actor_from
-from hotel.api.serializers import StrictInputSerializer
+from hotel.api.serializers import DayField, StrictInputSerializer
 from payments.models import REQUIRES_ACTION
 from payments.selectors import booking_payment_summary
 from payments.services import (
     reservation_cancel,
+    reservation_change,
     reservation_due_now,
     reservation_pay,
     reservation_stay_cancel,
@@ -48,6 +50,16 @@ class ReservationPaymentInput(StrictInputSerializer):
     )
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", max_length=3)
     paymentMethodId = serializers.RegexField(PAYMENT_METHOD_ID)
+
+
+class ReservationChangeInput(StrictInputSerializer):
+    checkIn = DayField()
+    checkOut = DayField()
+
+    def rule_errors(self, values, errors):
+        if {"checkIn", "checkOut"} & set(errors) or values["checkOut"] > values["checkIn"]:
+            return {}
+        return {"checkOut": ["Check-out must be after check-in."]}
 
 
 def reservation_for_request(request, reservation_id: str, *, perms) -> ReservationView:
@@ -174,3 +186,35 @@ class ReservationPaymentView(APIView):
         settled = all(p["status"] not in ("pending", REQUIRES_ACTION) for p in payments)
         body = {**with_payments(done.view), "payments": payments}
         return Response(body, status=status.HTTP_201_CREATED if settled else 202)
+
+
+class ReservationChangeView(APIView):
+    permission_classes = [AllowAny]  # staff perm or guest token, checked per reservation
+
+    @extend_schema(
+        request=ReservationChangeInput,
+        parameters=TOKEN_PARAMS,
+        responses=ReservationOutput,
+        operation_id="reservations_change",
+    )
+    def post(self, request, reservation_id: str):
+        """Move every live stay to new `checkIn`/`checkOut`, each through the change
+        POST /api/bookings/{bookingId}/change makes (staff: re-priced; the guest: only what
+        the online rules allow). Not one transaction: each stay moves atomically, one after
+        the other; a stay that cannot move answers 409 STAY_NOT_CHANGED naming it
+        (details.bookingId, its own error), with the stays already moved in details.changed.
+        Calling again moves the rest. Answers the reservation and `changed`."""
+        view = reservation_for_request(request, reservation_id, perms=("bookings.change_booking",))
+        user = request.user
+        is_staff = bool(user and user.is_authenticated and user.has_perm("bookings.change_booking"))
+        data = ReservationChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        done = reservation_change(
+            reservation_id=view.reservation.reservationId,
+            check_in=params["checkIn"],
+            check_out=params["checkOut"],
+            by_guest=not is_staff,
+            **actor_from(request).as_kwargs(),
+        )
+        return Response({**with_payments(done.view), "changed": done.changed})

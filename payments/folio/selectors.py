@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .models import FIRST_FOLIO, REVERSAL, Folio, FolioLine
-from .services import FolioState, payer_of
+from .services import FolioState, ReservationOwner, payer_of
 
 
 def line_dict(line: FolioLine, *, reversed_ids: set[str]) -> dict:
@@ -37,7 +37,8 @@ def line_dict(line: FolioLine, *, reversed_ids: set[str]) -> dict:
 
 def bill_dict(state: FolioState) -> dict:
     """{"bookingId", "folios": [{"folioId", "payer", "lines", "balance", "currency",
-    "invoice"}], "balance", "currency"}: lines in posting order, per folio."""
+    "invoice"}], "balance", "currency"}: lines in posting order, per folio. A reservation's
+    own bill has "bookingId": null and its "reservationId" instead."""
     currency = state.currency
     reversed_ids = {line.reverses for line in state.lines if line.kind == REVERSAL}
     lines = sorted(state.lines, key=lambda line: line.lineId)
@@ -52,8 +53,12 @@ def bill_dict(state: FolioState) -> dict:
         ]
     else:
         folios = state.header.folios
+    if isinstance(state.booking, ReservationOwner):
+        owner = {"bookingId": None, "reservationId": state.booking.reservationId}
+    else:
+        owner = {"bookingId": state.booking.bookingId}
     return {
-        "bookingId": state.booking.bookingId,
+        **owner,
         "folios": [
             {
                 "folioId": folio["folioId"],

@@ -1,6 +1,11 @@
 """The bill's writes: bring it in line with its booking (sync), and the one read → decide →
 post loop the desk's postings (payments.folio.desk) run through.
 
+A bill is owned by a booking (one stay: its key is the booking id) or by a reservation (its
+own bill, for what the booker pays for the whole party: its key is the reservation id
+"RS-…" in the same tables). A reservation's bill has no stay to follow: no sync, only the
+desk's lines; its payer is the booker (ReservationOwner).
+
 Every write is read → decide → post conditional on the header's revision
 (payments.folio.posting); a posting that lost a race re-reads and decides again, so a
 refused reversal (the line was reversed meanwhile) is refused on what is true now. Lines are
@@ -12,7 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pynamodb.exceptions import DoesNotExist
+
 from bookings.models import EXPIRED, Booking
+from bookings.reservations.exceptions import ReservationNotFound
+from bookings.reservations.models import Reservation
 from bookings.selectors import booking_get
 from payments.selectors import payments_for_booking
 
@@ -24,11 +33,60 @@ from .posting import Posted, header_read, new_header, post_lines, with_retries
 from .stay_lines import sync_plan
 
 SYNC_ACTOR = "system:folio"
+RESERVATION_PREFIX = "RS-"
+
+
+def is_reservation_key(key: str) -> bool:
+    """Whether a bill's key is a reservation's (its own bill) rather than a booking's."""
+    return (key or "").startswith(RESERVATION_PREFIX)
+
+
+@dataclass(frozen=True)
+class ReservationOwner:
+    """A reservation as the owner of its own bill: what the bill reads of its owner (the
+    key, currency and payer) under the names a booking gives them, so the postings, the
+    serializers and the invoices serve both without a copy."""
+
+    reservation: Reservation
+    status: str = "reservation"  # never a booking status: nothing follows a stay
+
+    @property
+    def bookingId(self) -> str:
+        """The bill's key, as the tables name it (folios/folio-lines `bookingId`)."""
+        return self.reservation.reservationId
+
+    @property
+    def reservationId(self) -> str:
+        return self.reservation.reservationId
+
+    @property
+    def currency(self) -> str:
+        return self.reservation.currency
+
+    @property
+    def guestName(self) -> str:
+        """The booker pays the reservation's bill (the first folio's payer)."""
+        return self.reservation.bookerName
+
+    @property
+    def guestEmail(self) -> str | None:
+        return self.reservation.bookerEmail
+
+
+def bill_owner(key: str, *, consistent: bool = True) -> Booking | ReservationOwner:
+    """The booking or reservation that owns the bill `key`. Raises BookingNotFound,
+    ReservationNotFound."""
+    if not is_reservation_key(key):
+        return booking_get(booking_id=key, consistent=consistent)
+    try:
+        return ReservationOwner(Reservation.get(key[:64], consistent_read=consistent))
+    except DoesNotExist:
+        raise ReservationNotFound(f"Reservation {key[:64]} does not exist.") from None
 
 
 @dataclass
 class FolioState:
-    booking: Booking
+    booking: Booking | ReservationOwner  # the bill's owner (see ReservationOwner)
     header: Folio | None  # None: never opened (an expired hold nobody paid for)
     lines: list[FolioLine]
 
@@ -45,12 +103,12 @@ def folio_lines(booking_id: str) -> list[FolioLine]:
     return list(FolioLine.query(booking_id, consistent_read=True))
 
 
-def payer_of(booking: Booking) -> dict:
+def payer_of(booking: Booking | ReservationOwner) -> dict:
     return {"name": booking.guestName, "email": booking.guestEmail or ""}
 
 
 def _read(booking_id: str):
-    booking = booking_get(booking_id=booking_id, consistent=True)
+    booking = bill_owner(booking_id)
     header = header_read(booking_id)
     lines = folio_lines(booking_id) if header is not None else []
     return booking, header, lines
@@ -59,7 +117,10 @@ def _read(booking_id: str):
 def folio_sync(*, booking_id: str, now: datetime, actor: str = SYNC_ACTOR) -> FolioState:
     """Bring the bill in line with the booking and its online payments (stay_lines), opening
     it on first use, and return it. Idempotent: a bill already in line writes nothing.
-    Raises BookingNotFound."""
+    A reservation's bill follows no stay: it is read, never written here.
+    Raises BookingNotFound, ReservationNotFound."""
+    if is_reservation_key(booking_id):
+        return FolioState(*_read(booking_id))
     state: dict = {}
 
     def attempt() -> Posted | None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from bookings.selectors import booking_get
 from hotel.events import Event, subscribe
 from hotel.mail import email_send
+from payments.folio.services import bill_owner, is_reservation_key
 
 from .documents import invoice_pdf_stored
 from .models import CREDIT_NOTE
@@ -25,15 +25,16 @@ def invoice_issued_email(event: Event) -> None:
     key = invoice_pdf_stored(invoice)
     to = (invoice.payer or {}).get("email")
     if not to:
-        to = booking_get(booking_id=invoice.bookingId).guestEmail
+        to = bill_owner(invoice.bookingId, consistent=False).guestEmail  # guest or booker
     if not to:
         return  # a walk-in without an email address: the desk prints it
     noun = "Credit note" if invoice.kind == CREDIT_NOTE else "Invoice"
+    whose = "reservation" if is_reservation_key(invoice.bookingId) else "booking"
     email_send(
         to=to,
-        subject=f"{noun} {invoice.number} for booking {invoice.bookingId}",
+        subject=f"{noun} {invoice.number} for {whose} {invoice.bookingId}",
         template="invoice_issued",
-        context={"invoice": invoice, "noun": noun},
+        context={"invoice": invoice, "noun": noun, "whose": whose},
         now=event.occurred_at,
         attachments=[
             {"filename": f"{invoice.number}.pdf", "key": key, "mimetype": "application/pdf"}

@@ -74,7 +74,9 @@ def render_pdf(invoice) -> bytes:
     pdf.set_font(FONT, "B", 14)
     pdf.cell(0, 8, _title(invoice), **next_line)
     pdf.set_font(FONT, "", 10)
-    facts = [("Date", invoice.issueDate), ("Booking reference", invoice.bookingId)]
+    # A reservation's own bill is invoiced under its reference (RS-…; the column's name).
+    whose = "Reservation" if invoice.bookingId.startswith("RS-") else "Booking"
+    facts = [("Date", invoice.issueDate), (f"{whose} reference", invoice.bookingId)]
     if invoice.folioId:
         facts.append(("Folio", invoice.folioId))
     if invoice.kind == CREDIT_NOTE:

@@ -7,9 +7,10 @@ the reservations the guest booked lose the booker; the GuestKey items are delete
 also through the bookings' contacts, hence before them); each booking is anonymised
 (guestName "Erased guest", email, phone and notes gone, so the guestEmail index forgets it)
 together with its folio header's payers, in one transaction that holds only while the stay
-is over and its bill settled; last, the profile is blanked and
-`erasedAt` set, with the audit entry of the erasure (the reason, scrubbed; no personal data).
-Invoices are kept whole: they are legal records (payments.invoices).
+is over and its bill settled; the own bills of the reservations the guest booked lose their
+payer (payments.privacy.bills, before the reservation loses its booker); last, the profile
+is blanked and `erasedAt` set, with the audit entry of the erasure (the reason, scrubbed;
+no personal data). Invoices are kept whole: they are legal records (payments.invoices).
 
 Order is what makes a re-run after a crash finish the job: an item that carries a personal
 string is anonymised only after everything found through that string, and the profile
@@ -18,7 +19,8 @@ profile, so a re-run still finds bookings the email index no longer shows. A re-
 finished erasure writes nothing.
 
 Refused (nothing written) while a stay is in house (GUEST_IN_HOUSE), still to come
-(GUEST_STAY_UPCOMING) or a bill is not settled (GUEST_BALANCE_OPEN); the booking's own
+(GUEST_STAY_UPCOMING) or a bill (a stay's or a reservation's own) is not settled
+(GUEST_BALANCE_OPEN); the booking's own
 transaction re-checks status and balance, so a check-in or posting racing the erasure wins
 and the erasure stops with the same error (a re-run once it is over finishes the job).
 """
@@ -40,6 +42,7 @@ from hotel.errors import StaleObject
 from hotel.mail import outbox_delete_address
 from payments.folio.models import Folio
 
+from .bills import bill_erase, bill_refusal, payers_erased
 from .exceptions import GuestBalanceOpen, GuestInHouse, GuestStayUpcoming
 from .gather import (
     BOOKING_TYPE,
@@ -139,17 +142,6 @@ def _erase_reservation(reservation: Reservation, now: datetime) -> bool:
     raise StaleObject("The reservation keeps changing: try the erasure again.")
 
 
-def _payers(folios: list[dict], strings: frozenset[str]) -> list[dict]:
-    """The header's folios with the payers anonymised (company and tax id kept: they name a
-    business, and the invoices issued to it keep them anyway)."""
-    out = []
-    for folio in folios:
-        payer = dict(folio.get("payer") or {})
-        payer.update(name=ERASED_NAME, email="", address=None)
-        out.append({**folio, "payer": scrub(payer, strings, by_key=False)})
-    return out
-
-
 def _is_erased(stay: StayData) -> bool:
     b = stay.booking
     payers_done = stay.folio is None or all(
@@ -188,7 +180,7 @@ def _erase_booking(stay: StayData, strings, *, profile_id, actor, now, request_i
                 tx.update(
                     header,
                     actions=[
-                        Folio.folios.set(_payers(header.folios or [], strings)),
+                        Folio.folios.set(payers_erased(header.folios or [], strings)),
                         Folio.revision.add(1),
                         Folio.updatedAt.set(now),
                     ],
@@ -221,7 +213,7 @@ def _summary(data: GuestData, *, already: bool, **counts) -> dict:
         "alreadyErased": already,
         "bookings": [s.booking.bookingId for s in data.stays],
         "reservations": [r.reservationId for r in data.reservations],
-        "invoicesKept": [i.number for s in data.stays for i in s.invoices],
+        "invoicesKept": [i.number for i in data.invoices],
         **counts,
     }
 
@@ -242,8 +234,7 @@ def guest_erase(
     data = guest_data(profile_id)
     if data.profile.erasedAt is not None:  # set last: everything else is done
         return _summary(data, already=True)
-    for stay in data.stays:
-        error = _refusal(stay)
+    for error in [_refusal(s) for s in data.stays] + [bill_refusal(b) for b in data.bills]:
         if error is not None:
             raise error
     strings = data.strings
@@ -251,9 +242,11 @@ def guest_erase(
     _link_bookings(profile, [s.booking.bookingId for s in data.stays], now)
 
     audited = _scrub_audit(audit_entries(data.audit_keys), strings)
-    lines = sum(_scrub_lines(stay, strings) for stay in data.stays)
+    lines = sum(_scrub_lines(stay, strings) for stay in [*data.stays, *data.bills])
     checkin = sum(checkin_erase(s.booking.bookingId, now=now) for s in data.stays)
     emails = sum(outbox_delete_address(address) for address in sorted(data.emails))
+    for bill in data.bills:  # found through its reservation: erased before the booker
+        bill_erase(bill, strings, now=now)
     for reservation in data.reservations:
         _erase_reservation(reservation, now)
     # The keys before the bookings: a booking's guestEmail is what finds a merged duplicate's
@@ -329,7 +322,7 @@ def _erase_profile(data: GuestData, strings, *, reason, counts, actor, now, requ
             "reason": scrub_text(reason, strings),
             "bookings": [s.booking.bookingId for s in data.stays],
             "reservations": [r.reservationId for r in data.reservations],
-            "invoicesKept": [i.number for s in data.stays for i in s.invoices],
+            "invoicesKept": [i.number for i in data.invoices],
             **counts,
         },
         now=now,

@@ -8,7 +8,7 @@ from datetime import datetime
 from hotel.mail import outbox_for_address
 from payments.invoices.selectors import invoice_dict
 
-from .gather import StayData, audit_entries, guest_data
+from .gather import BillData, StayData, audit_entries, guest_data
 from .hooks import checkin_export
 
 # Never part of an export: secrets that open a booking, not data about the guest.
@@ -53,6 +53,15 @@ def _stay_dict(stay: StayData) -> dict:
     }
 
 
+def _bill_dict(bill: BillData) -> dict:
+    return {
+        "reservationId": bill.reservationId,
+        "folio": _plain(bill.folio) if bill.folio else None,
+        "folioLines": [_plain(line) for line in bill.lines],
+        "invoices": [invoice_dict(i) for i in bill.invoices],
+    }
+
+
 def guest_export(*, profile_id: str, now: datetime) -> dict:
     """Everything the hotel holds about the guest (payments.privacy.gather).
     Raises GuestNotFound, GuestProfileMerged."""
@@ -67,6 +76,7 @@ def guest_export(*, profile_id: str, now: datetime) -> dict:
         "guestKeys": [_plain(k) for k in data.keys],
         "stays": [_stay_dict(stay) for stay in data.stays],
         "reservations": [_plain(r) for r in data.reservations],
+        "reservationBills": [_bill_dict(bill) for bill in data.bills],  # the booker pays
         "auditEntries": [_plain(e) for e in audit_entries(data.audit_keys)],
         "queuedEmails": emails,
         "notes": {"invoices": INVOICE_NOTE, "payments": PAYMENT_NOTE},

@@ -4,9 +4,10 @@ From the profile: the bookings it names (`bookingIds`) and those the bookings' g
 index finds for its email; for each booking its reservation, folio header and lines,
 payments, invoices, the audit entries about the booking, its payments, its invoices and its
 reservation (the audit table is keyed by "<objectType>:<objectId>"), and online check-in
-data (hooks); then the profile's own audit entries, its GuestKey items (found from its own
-contacts, its bookings' contacts and those of the profiles merged into it) and the email
-outbox's messages to every address found (hotel.mail's recipient index).
+data (hooks); for each reservation the guest booked, its own bill (header, lines, invoices:
+the booker is its payer); then the profile's own audit entries, its GuestKey items (found
+from its own contacts, its bookings' contacts and those of the profiles merged into it) and
+the email outbox's messages to every address found (hotel.mail's recipient index).
 
 Reads per guest: 1 GetItem (profile) + 1 Query (email index) + 1 BatchGet (bookings) + per
 booking about 6 Queries/GetItems + 1 Query per audit object and per address: it grows
@@ -65,6 +66,29 @@ class StayData:
 
 
 @dataclass
+class BillData:
+    """A reservation's own bill (payments.folio: key "RS-…", the booker its payer)."""
+
+    reservationId: str
+    folio: Folio | None
+    lines: list[FolioLine]
+    invoices: list[Invoice]
+
+
+def bill_data(reservation_id: str) -> BillData:
+    try:
+        folio = Folio.get(reservation_id, consistent_read=True)
+    except DoesNotExist:
+        folio = None
+    return BillData(
+        reservationId=reservation_id,
+        folio=folio,
+        lines=list(FolioLine.query(reservation_id, consistent_read=True)) if folio else [],
+        invoices=list(Invoice.by_booking.query(reservation_id)) if folio else [],
+    )
+
+
+@dataclass
 class GuestData:
     profile: GuestProfile
     stays: list[StayData]
@@ -72,6 +96,15 @@ class GuestData:
     keys: list[GuestKey] = field(default_factory=list)
     # Duplicates merged into the profile: they keep their contacts, erased with it.
     merged: list[GuestProfile] = field(default_factory=list)
+    # The own bills of the reservations the guest booked (payers: the guest).
+    bills: list[BillData] = field(default_factory=list)
+
+    @property
+    def invoices(self) -> list[Invoice]:
+        """Every invoice about the guest: the stays' and the reservations' bills'."""
+        return [i for s in self.stays for i in s.invoices] + [
+            i for b in self.bills for i in b.invoices
+        ]
 
     @property
     def emails(self) -> set[str]:
@@ -99,6 +132,8 @@ class GuestData:
         keys += [object_key(t, p.profileId) for p in self.merged for t in PROFILE_TYPES]
         for stay in self.stays:
             keys += [k for k in stay.audit_keys if k not in keys]
+        for bill in self.bills:
+            keys += [object_key(INVOICE_TYPE, i.number) for i in bill.invoices]
         return keys
 
 
@@ -222,6 +257,7 @@ def guest_data(profile_id: str) -> GuestData:
             for r in Reservation.batch_get(reservation_ids, consistent_read=True)
             if _booker_is(r, profile, emails)
         ]
+        data.bills = [bill_data(r.reservationId) for r in data.reservations]
     data.keys = guest_keys(profile, stays)
     data.merged = merged_profiles(profile)
     return data

@@ -29,6 +29,7 @@ from .reservation_cancel import (
     reservation_cancel,
     reservation_stay_cancel,
 )
+from .reservation_change import ReservationChange, StayNotChanged, reservation_change
 from .reservation_pay import ReservationPayment, reservation_due_now, reservation_pay
 from .settlement import is_abandoned, payment_settle_success
 from .shared import PaymentDisputed, PaymentFailed, PaymentRefunded, PaymentSucceeded
@@ -51,6 +52,9 @@ __all__ = [
     "booking_cancel_with_refund",
     "ReservationCancellation",
     "reservation_cancel",
+    "reservation_change",
+    "ReservationChange",
+    "StayNotChanged",
     "reservation_stay_cancel",
     "ReservationPayment",
     "reservation_due_now",

@@ -81,11 +81,15 @@ def test_a_reservation_is_unreachable_without_its_own_token(two_bookings):
         for token in (None, "not-the-token", b.guest_token):
             headers = {"HTTP_X_BOOKING_TOKEN": token} if token else {}
             assert client.get(url, **headers).status_code == 404
-    for path in (f"{rid}/cancel", f"{rid}/stays/{stay}/cancel", f"{rid}/payments"):
+    for path in (f"{rid}/cancel", f"{rid}/stays/{stay}/cancel", f"{rid}/payments", f"{rid}/change"):
         response = client.post(f"/api/reservations/{path}", HTTP_X_BOOKING_TOKEN=b.guest_token)
         assert response.status_code == 404, path
     ok = client.get(f"/api/reservations/{rid}", HTTP_X_BOOKING_TOKEN=created.guest_token)
     assert ok.status_code == 200
+    # The reservation's own bill is staff's: not even its own token opens it.
+    for token in (b.guest_token, created.guest_token):
+        bill = client.get(f"/api/reservations/{rid}/folio", HTTP_X_BOOKING_TOKEN=token)
+        assert bill.status_code in (401, 403)
     assert Booking.get(stay, consistent_read=True).status == "pending"
 
 

@@ -89,6 +89,7 @@ GUEST_TOKEN = {
     "api/reservations/<str:reservation_id>",  # with the reservation's X-Booking-Token
     "api/reservations/<str:reservation_id>/cancel",
     "api/reservations/<str:reservation_id>/payments",
+    "api/reservations/<str:reservation_id>/change",  # every stay's change (or staff)
     "api/reservations/<str:reservation_id>/stays/<str:booking_id>/cancel",
 }
 # What housekeeping (rooms.view_room, rooms.change_room_status) may open among staff routes.

@@ -117,6 +117,7 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_guest_export": DESK,  # a guest's data as JSON (the booking page's button)
     "backoffice_guest_erase": frozenset({M}),  # the confirmation; POST erases
     "backoffice_reservation": BOOKING_STAFF,  # a reservation's stays, total, booker
+    "backoffice_reservation_folio": BOOKING_STAFF,  # its own bill's forms: GET goes back
     "backoffice_reservation_cancel": CANCEL,  # GET/POST: the refunds first; post=yes cancels
 }
 # Pages that answer every signed-in user the same way (not a permission question).
@@ -195,6 +196,7 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("reservation-cancel", "POST"): CANCEL,  # or the reservation's token
     ("reservation-stay-cancel", "POST"): CANCEL,  # or the reservation's token
     ("reservation-payments", "POST"): DESK | {ACC},  # as payment-list POST; or the token
+    ("reservation-change", "POST"): DESK,  # every stay's change; or the reservation's token
     ("payment-list", "GET"): BOOKING_STAFF,
     ("payment-list", "POST"): DESK | {ACC},  # add_payment or change_booking; or the token
     ("payment-detail", "GET"): BOOKING_STAFF,
@@ -222,6 +224,15 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("folio-refunds", "POST"): REPORTS,
     ("folio-allowances", "POST"): REPORTS,
     ("folio-reverse", "POST"): REPORTS,
+    # A reservation's own bill: the booking bill's views, so the booking bill's roles.
+    ("reservation-folio", "GET"): BOOKING_STAFF,
+    ("reservation-folio-charges", "POST"): CANCEL,
+    ("reservation-folio-payments", "POST"): CANCEL,
+    ("reservation-folio-refunds", "POST"): REPORTS,
+    ("reservation-folio-allowances", "POST"): REPORTS,
+    ("reservation-folio-reverse", "POST"): REPORTS,
+    ("reservation-invoices", "GET"): BOOKING_STAFF,
+    ("reservation-invoices", "POST"): BOOKING_STAFF,
     ("booking-invoices", "GET"): BOOKING_STAFF,
     ("booking-invoices", "POST"): BOOKING_STAFF,  # the desk and accountants issue invoices
     ("invoice-detail", "GET"): BOOKING_STAFF,
@@ -269,6 +280,7 @@ GUEST_TOKEN_ROUTES = {
     "reservation-cancel",
     "reservation-stay-cancel",
     "reservation-payments",
+    "reservation-change",
 }
 API_DOCS = {"schema", "docs"}  # public documentation, not data
 
@@ -586,7 +598,10 @@ def _api_request(client, name, method, route, world):
     )
     url = url.replace("<str:booking_id>", world["booking"].bookingId)
     # A booking made alone is a one-stay reservation (its id is its reference).
-    url = url.replace("<str:reservation_id>", world["booking"].bookingId)
+    # A reservation's own bill needs a real reservation (RS-…: a booking has none).
+    own_bill = name.startswith(("reservation-folio", "reservation-invoices"))
+    reservation = world["reservation_id"] if own_bill else None
+    url = url.replace("<str:reservation_id>", reservation or world["booking"].bookingId)
     url = url.replace("<str:rate_plan>", world["bookings_rateplan"])
     code = "PARKING" if name == "extra-detail" else world["bookings_promocode"]
     url = url.replace("<str:code>", code)
