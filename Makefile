@@ -1,7 +1,11 @@
 # Two commands matter: `make run` (the product, locally; `make dev` with auto-reload) and `make test`
 # Both install what they need first; every install step is a stamp file, so a warm run skips it.
 
-PYTHON ?= python3.11
+# Python 3.13 (Lambda's python3.13 runtime), else 3.12: the first that runs, on PATH or in pyenv's
+# versions (pyenv's shims exist for every version but only run the selected ones).
+PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) \
+  $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12); do \
+  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS := --disable-pip-version-check --no-input --quiet
@@ -12,12 +16,18 @@ ARGS ?=
 # The whole suite measures line coverage of the product code and fails under 90 %.
 COVERAGE := --cov --cov-report=term:skip-covered --cov-fail-under=90
 
-.PHONY: run dev test lint format install clean tables seed bench-availability bench-dashboard bench-folio package bench test-reliability
+.PHONY: venv-python run dev test lint format install clean tables seed bench-availability bench-dashboard bench-folio package bench test-reliability
 
-install: $(VENV)/.installed node_modules/.installed
+install: venv-python $(VENV)/.installed node_modules/.installed
+
+# A .venv made by an older Python (3.11 before the move to 3.13) is rebuilt, not reused.
+venv-python:
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	  echo "Rebuilding $(VENV): it runs $$($(PY) -V), the product needs Python 3.12 or newer"; \
+	  rm -rf $(VENV); fi
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (set PYTHON=... to override)"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Python 3.13 or 3.12 is required (or set PYTHON=...)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing the Python packages (requirements/dev.txt; log in $(VENV)/pip-install.log)"
 	@$(PY) -m pip install $(PIP_FLAGS) -r requirements/dev.txt >$(VENV)/pip-install.log 2>&1; \

@@ -100,8 +100,9 @@ def lean_venv(*, quiet: bool = True) -> Path:
     if stamp.exists() and stamp.read_text() == key:
         return LEAN_VENV
     shutil.rmtree(LEAN_VENV, ignore_errors=True)
-    python = os.environ.get("PYTHON", "python3.11")
-    run([python, "-m", "venv", "--without-pip", str(LEAN_VENV)])
+    # The development venv's own Python: the zip's compiled wheels (Pillow, …) are for it,
+    # and zappa_settings.json's runtime names the same version (tests/deploy checks it).
+    run([sys.executable, "-m", "venv", "--without-pip", str(LEAN_VENV)])
     run(
         [
             sys.executable,

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import TypeVar
 
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
 from .config import client
 
-ModelT = TypeVar("ModelT", bound=type[Model])
-
 _registry: list[type[Model]] = []
 
 
-def register(model: ModelT) -> ModelT:
+def register[ModelT: type[Model]](model: ModelT) -> ModelT:
     """Class decorator: make `sync_tables` manage this model's table."""
     if model not in _registry:
         _registry.append(model)

@@ -23,7 +23,7 @@ DEPLOYED = sorted(SETTINGS)
 @pytest.mark.parametrize("stage", DEPLOYED)
 def test_every_stage_is_safe_to_deploy(stage):
     config = iam.zappa_stage(stage)
-    assert config["runtime"] == "python3.11"
+    assert config["runtime"] == "python3.13"
     assert config["debug"] is False
     assert config["log_level"] in ("INFO", "WARNING", "ERROR")
     assert config["lambda_handler"] == "hotel.awslambda.handler"
