@@ -61,6 +61,7 @@ def runtime_env(*, home: Path, memory_mb: int = 1024) -> dict[str, str]:
         "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),
         "AWS_EXECUTION_ENV": f"AWS_Lambda_python{sys.version_info[0]}.{sys.version_info[1]}",
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "local",
@@ -123,6 +124,14 @@ class LambdaFunction:
         answer["event_path"] = event_label(event)
         self.calls.append(answer)
         return answer
+
+    def fork_call(self, event: dict) -> dict:
+        """Answer `event` from a fork of the initialised process (lambda_runner.fork_restore:
+        the local stand-in for a SnapStart restore); this process stays as it was."""
+        request = {"event": event, "function_name": FUNCTION_NAME, "fork": True}
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        return self._read()
 
     def invoke(self, event: dict) -> dict:
         """Invoke; raise if the handler raised or development modules got imported."""

@@ -91,6 +91,62 @@ def record_aws_calls(path: str) -> None:
     botocore.client.BaseClient._make_api_call = make_api_call
 
 
+def _hooks(kind: str) -> list:
+    """The SnapStart runtime hooks the code registered (none without snapshot_restore_py)."""
+    try:
+        import snapshot_restore_py
+    except ImportError:
+        return []
+    if kind == "before":
+        return snapshot_restore_py.get_before_snapshot()
+    return snapshot_restore_py.get_after_restore()
+
+
+SNAPSHOT = {"taken": False}
+
+
+def fork_restore(handler, request: dict) -> None:
+    """The nearest local stand-in for a SnapStart restore: the initialised process forks and
+    the child, like a restored copy, runs the after-restore hooks and answers one event.
+
+    The before-snapshot hooks run once, in this process, before its first fork. The child
+    writes the answer (`fork_ms`: fork -> answer; `restore_ms`: fork -> hooks done; `ms`:
+    the handler alone) and exits; this process waits for it and never handles the event. A
+    fork copies memory pages on write where Lambda restores them from a snapshot cache, so it
+    is a floor, not a forecast, of a real restore.
+    """
+    if not SNAPSHOT["taken"]:
+        for fn, args, kwargs in _hooks("before"):
+            fn(*args, **kwargs)
+        SNAPSHOT["taken"] = True
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid:
+        os.waitpid(pid, 0)
+        return
+    error = None
+    response = None
+    restored = time.perf_counter()
+    try:
+        for fn, args, kwargs in _hooks("after"):
+            fn(*args, **kwargs)
+        restored = time.perf_counter()
+        response = handler(request["event"], Context(request.get("function_name", "hotel-dev")))
+    except Exception as exc:  # noqa: BLE001 - reported to the benchmark, which fails on it
+        error = f"{type(exc).__name__}: {exc}"
+    done = time.perf_counter()
+    answer = {
+        "response": response,
+        "error": error,
+        "ms": (done - restored) * 1000,
+        "restore_ms": (restored - started) * 1000,
+        "fork_ms": (done - started) * 1000,
+    }
+    protocol.write(json.dumps(answer, default=str) + "\n")
+    protocol.flush()
+    os._exit(0)
+
+
 def main() -> None:
     if os.environ.get("LAMBDA_RECORD_AWS_CALLS"):
         record_aws_calls(os.environ["LAMBDA_RECORD_AWS_CALLS"])
@@ -101,6 +157,9 @@ def main() -> None:
     protocol.write(json.dumps({"ready": True, "import_ms": import_ms}) + "\n")
     for line in sys.stdin:
         request = json.loads(line)
+        if request.get("fork"):
+            fork_restore(handler, request)
+            continue
         event = request["event"]
         CURRENT["path"] = (
             (event.get("rawPath") or event.get("path") or "") if isinstance(event, dict) else ""

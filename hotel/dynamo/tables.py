@@ -13,15 +13,17 @@ from collections.abc import Callable, Iterable
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
-from .config import client
+from .config import client, share_connection
 
 _registry: list[type[Model]] = []
 
 
 def register[ModelT: type[Model]](model: ModelT) -> ModelT:
-    """Class decorator: make `sync_tables` manage this model's table."""
+    """Class decorator: make `sync_tables` manage this model's table, and give it the shared
+    connection (`share_connection`)."""
     if model not in _registry:
         _registry.append(model)
+        share_connection(model)
     return model
 
 

@@ -1,0 +1,111 @@
+"""Lambda SnapStart: what init prepares before the snapshot, what each restored copy refreshes.
+
+With SnapStart (prod, zappa_settings.json `snap_start`), Lambda runs the init phase once per
+published version, snapshots the initialised microVM, and starts new execution environments
+by restoring that snapshot; API Gateway calls the `snapstart` alias Zappa keeps on the newest
+version, since `$LATEST` is never snapshotted. The runtime calls the hooks registered here
+with `snapshot_restore_py` (AWS's runtime-hooks library, part of the managed runtime and
+pinned in requirements/lambda.txt for local runs).
+
+Init (`hotel.awslambda.warm_up`, every kind of init) sets Django up, imports the URL conf and
+makes the DynamoDB client every table shares. Under SnapStart init is paid once per version
+rather than once per cold start, so `prime` (only when `AWS_LAMBDA_INITIALIZATION_TYPE` is
+`snap-start`) prepares more: every URL pattern compiled, the site's and the back office's
+base templates loaded, the event bus's client made, and the payment provider when this
+function serves payments. Nothing of it touches the network.
+
+After a restore, `refresh`:
+- reseeds `random` from the OS: copies restored from one snapshot would otherwise draw the
+  same numbers, so concurrent environments would pick the same hold slots and retry with the
+  same jitter (bookings.holds, hotel.dynamo.transactions);
+- drops the HTTP connections pooled by the AWS clients: a socket opened before the snapshot
+  is dead in a restored copy (init opens none today; a future warm-up request might).
+
+What is not refreshed, on purpose: AWS credentials (SnapStart serves them through the
+container credentials endpoint, which botocore re-reads when they expire) and the secrets
+read from Secrets Manager at init (kept in the encrypted snapshot: a rotated secret reaches
+the functions with the next deploy, which publishes a new version and a new snapshot).
+`uuid.uuid4`, `secrets` and `os.urandom` draw from the kernel on every call: nothing to do.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+
+from snapshot_restore_py import register_after_restore, register_before_snapshot
+
+# Templates every page of the site or the back office extends (a missing one is skipped).
+BASE_TEMPLATES = ("site/base.html", "admin/base_site.html", "admin/backoffice/dashboard.html")
+
+
+def snapstart_init() -> bool:
+    return os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start"
+
+
+def _compile_url_patterns(resolver) -> int:
+    """Compile every URL pattern's regex now (Django compiles each on first use)."""
+    count = 0
+    for entry in resolver.url_patterns:
+        entry.pattern.regex  # noqa: B018 - compiles and caches the pattern
+        count += 1
+        if hasattr(entry, "url_patterns"):
+            count += _compile_url_patterns(entry)
+    return count
+
+
+def prime() -> None:
+    """What a request could need, made during a SnapStart init (see the module docstring)."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    from hotel.events import EventBridgeBus, get_bus
+
+    _compile_url_patterns(get_resolver())
+    for name in BASE_TEMPLATES:
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+    bus = get_bus()
+    if isinstance(bus, EventBridgeBus):
+        bus.client  # noqa: B018 - makes the boto3 client
+    if "payments.api.views" in sys.modules:  # this function serves payments
+        from payments.providers import get_provider
+
+        get_provider()
+
+
+def _aws_clients() -> list:
+    from hotel import dynamo
+    from hotel.events import EventBridgeBus, get_bus
+
+    clients = [dynamo.connection().client]
+    bus = get_bus()
+    if isinstance(bus, EventBridgeBus) and bus._client is not None:
+        clients.append(bus._client)
+    return clients
+
+
+def drop_pooled_connections() -> int:
+    """Close every pooled HTTP connection of the AWS clients (they reconnect on next use)."""
+    closed = 0
+    for client in _aws_clients():
+        session = getattr(getattr(client, "_endpoint", None), "http_session", None)
+        if session is not None and hasattr(session, "close"):
+            session.close()
+            closed += 1
+    return closed
+
+
+@register_before_snapshot
+def before_snapshot() -> None:
+    drop_pooled_connections()
+
+
+@register_after_restore
+def refresh() -> None:
+    random.seed()  # from os.urandom
+    drop_pooled_connections()
