@@ -29,14 +29,22 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results" / "cost.json"
 EVENTS = REPO / "tests" / "deploy" / "events"
 
-PRICES_AS_OF = "2025-11 (AWS public price pages, us-east-1, x86, no free tier)"
+# AWS's public list prices, us-east-1, x86, no free tier. DynamoDB on demand as cut on
+# 2024-11-01 (https://aws.amazon.com/dynamodb/pricing/on-demand/: $0.625 per million write
+# request units, $0.125 per million read request units; the model used the older $1.25 and
+# $0.25 until 2026-12); Lambda and SnapStart from https://aws.amazon.com/lambda/pricing/.
+# Written from those pages as published in 2025-2026; this machine has no internet to re-read
+# them: check them before quoting a figure.
+PRICES_AS_OF = "2026-12 (aws.amazon.com/lambda/pricing, …/dynamodb/pricing/on-demand; us-east-1)"
 PRICES = {
     "lambda_request": 0.20 / 1e6,
     "lambda_gb_second": 0.0000166667,
+    "snapstart_cache_gb_second": 0.0000015046,  # per GB-s a version's snapshot is cached
+    "snapstart_restore_gb": 0.0001397998,  # per GB restored (each new environment)
     "http_api_request": 1.00 / 1e6,  # API Gateway HTTP API (zappa "apigateway_version": "v2")
     "rest_api_request": 3.50 / 1e6,  # for comparison: REST API (v1)
-    "dynamodb_write_unit": 1.25 / 1e6,  # on-demand write request unit
-    "dynamodb_read_unit": 0.25 / 1e6,  # on-demand read request unit
+    "dynamodb_write_unit": 0.625 / 1e6,  # on-demand write request unit (since 2024-11-01)
+    "dynamodb_read_unit": 0.125 / 1e6,  # on-demand read request unit (since 2024-11-01)
     "dynamodb_storage_gb": 0.25,
     "dynamodb_pitr_gb": 0.20,
     "cloudfront_https_request": 0.0100 / 1e4,
@@ -66,8 +74,9 @@ MIX = {
 }
 ASSUMPTIONS = {
     "memory_mb": 1024,  # prod's memory_size
-    "requests_per_cold_start": 500,  # bursts beyond the one container keep_warm keeps
-    "min_cold_starts": 60,  # deploys, scale-in, the keep-warm container recycling
+    "requests_per_cold_start": 500,  # new environments (SnapStart restores) per request
+    "min_cold_starts": 60,  # deploys, scale-in, environments recycled
+    "snapstart_versions": 1,  # cached snapshots: the alias's version (prod, one function)
     "cloudfront_requests_per_dynamic": 4,  # 1 dynamic + static/media hits at the edge
     "kb_per_dynamic_response": 15,
     "kb_per_edge_response": 30,
@@ -77,8 +86,8 @@ ASSUMPTIONS = {
     "storage_gb": 1,  # DynamoDB items (+ PITR) and S3 media/static
     "waf_rules": 4,  # rate limit + 3 managed rule groups (infra/cloudfront.yaml)
     # Scheduled invocations per month (zappa_settings.json): sweeper every 5 minutes, email
-    # retry every 15, nightly stats, keep-warm every 4 minutes (prod).
-    "scheduled_invocations": 30 * 24 * 12 + 30 * 24 * 4 + 30 + 30 * 24 * 15,
+    # retry every 15, nightly stats (prod starts from snapshots: no keep-warm pings).
+    "scheduled_invocations": 30 * 24 * 12 + 30 * 24 * 4 + 30,
 }
 VOLUMES = [1_000, 100_000, 1_000_000]
 
@@ -355,8 +364,9 @@ def model(inputs: dict, requests: int, *, api: str = "http") -> dict[str, float]
     cold = max(a["min_cold_starts"], requests / a["requests_per_cold_start"])
     scheduled = a["scheduled_invocations"]
     invocations = requests + scheduled
-    # Billed duration: warm requests, cold starts (INIT is billed), scheduled jobs (the
-    # sweeper's measured duration; keep-warm pings are ~1 ms).
+    # Billed duration: warm requests, cold starts (counted as a whole cold start although a
+    # SnapStart restore bills only the restore and the request: an upper bound), scheduled
+    # jobs (the sweeper's measured duration, 5 ms for the others).
     seconds = (
         requests * mean_ms
         + cold * durations["cold_start"]
@@ -376,6 +386,12 @@ def model(inputs: dict, requests: int, *, api: str = "http") -> dict[str, float]
     return {
         "Lambda requests": invocations * p["lambda_request"],
         "Lambda compute": seconds * gb * p["lambda_gb_second"],
+        "Lambda SnapStart (cache, restores)": a["snapstart_versions"]
+        * gb
+        * 30
+        * 86400
+        * p["snapstart_cache_gb_second"]
+        + cold * gb * p["snapstart_restore_gb"],
         "API Gateway": requests * api_price,
         "DynamoDB reads": reads * p["dynamodb_read_unit"],
         "DynamoDB writes": writes * p["dynamodb_write_unit"],

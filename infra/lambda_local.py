@@ -89,7 +89,10 @@ class LambdaFunction:
         extra_path: tuple[Path, ...] = (),
     ):
         env = {**runtime_env(home=log_path.parent), "LAMBDA_TASK_ROOT": str(package), **env}
-        cmd = [sys.executable, *(["-I", "-S"] if isolated else []), str(RUNNER), str(package)]
+        # -B: Lambda's /var/task is read-only, so Python never caches the bytecode it compiles
+        # there; without it the first local run would write __pycache__ and later "cold"
+        # starts would find it (the zip's own bytecode, infra.package.add_bytecode, is used).
+        cmd = [sys.executable, "-B", *(["-I", "-S"] if isolated else []), str(RUNNER), str(package)]
         if handler:
             cmd.append(handler)
         if not isolated:

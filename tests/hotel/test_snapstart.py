@@ -1,0 +1,75 @@
+"""SnapStart's runtime hooks (hotel/snapstart.py) and the one DynamoDB client they rely on."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+
+import snapshot_restore_py
+
+from hotel import dynamo, snapstart
+from rooms.models import Room
+
+
+def test_every_table_shares_one_dynamodb_client():
+    clients = {
+        id(model._get_connection().connection.client) for model in dynamo.registered_models()
+    }
+    assert clients == {id(dynamo.connection().client)}
+
+
+def test_the_hooks_are_registered_with_the_runtime_library():
+    before = [fn for fn, _args, _kwargs in snapshot_restore_py.get_before_snapshot()]
+    after = [fn for fn, _args, _kwargs in snapshot_restore_py.get_after_restore()]
+    assert snapstart.before_snapshot in before
+    assert snapstart.refresh in after
+
+
+def _draw_in_forks(hook, count=3) -> set[int]:
+    """What `count` forks of this process draw from `random` after running `hook`."""
+    random.seed(1234)
+    frozen = random.getstate()  # what a snapshot freezes
+    drawn = set()
+    for _ in range(count):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child (coverage does not follow forks)
+            os.close(read)
+            # CPython reseeds `random` in a forked child; a restored snapshot is not a fork
+            # and keeps the frozen state.
+            random.setstate(frozen)
+            hook()
+            os.write(write, json.dumps(random.getrandbits(64)).encode())
+            os._exit(0)
+        os.close(write)
+        os.waitpid(pid, 0)
+        with os.fdopen(read) as pipe:
+            drawn.add(json.loads(pipe.read()))
+    return drawn
+
+
+def test_restored_copies_draw_their_own_random_numbers():
+    assert len(_draw_in_forks(lambda: None)) == 1  # the hazard: one sequence for every copy
+    assert len(_draw_in_forks(snapstart.refresh)) == 3
+
+
+def test_dropping_pooled_connections_leaves_the_client_usable(make_room):
+    make_room(roomId="R-POOL")
+    Room.get("R-POOL")
+    manager = dynamo.connection().client._endpoint.http_session._manager
+    assert len(manager.pools) >= 1  # the GetItem's connection is pooled
+    assert snapstart.drop_pooled_connections() >= 1
+    assert len(manager.pools) == 0
+    assert Room.get("R-POOL").roomId == "R-POOL"  # reconnects on the next call
+
+
+def test_prime_loads_what_a_snapstart_init_can_prepare(monkeypatch):
+    monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start")
+    assert snapstart.snapstart_init()
+    snapstart.prime()  # compiles the URL patterns, loads templates: must not raise
+    from django.urls import get_resolver
+
+    assert snapstart._compile_url_patterns(get_resolver()) > 100
+    monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
+    assert not snapstart.snapstart_init()
