@@ -65,8 +65,20 @@ BOTOCORE_SERVICES = {
 }
 
 
-def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, check=True, **kwargs)
+# pip repeats this for every package when a pip config names a missing find-links directory.
+PIP_NOISE = "WARNING: Location "
+
+
+def run(cmd: list[str], *, noise: str | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """Run `cmd`, failing on a non-zero exit; with `noise` (and stderr piped), print the
+    command's stderr without the lines that start with it."""
+    done = subprocess.run(cmd, **kwargs)
+    if noise is not None and done.stderr:
+        kept = [line for line in done.stderr.splitlines() if not line.startswith(noise)]
+        if kept:
+            print("\n".join(kept), file=sys.stderr)
+    done.check_returncode()
+    return done
 
 
 def _digest(paths: list[Path]) -> str:
@@ -125,7 +137,10 @@ def lean_venv(*, quiet: bool = True) -> Path:
             *(["--quiet"] if quiet else []),
             "-r",
             str(REPO / "requirements/lambda.txt"),
-        ]
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        noise=PIP_NOISE,
     )
     prune_botocore(site_packages(LEAN_VENV))
     prune_fonttools(site_packages(LEAN_VENV))

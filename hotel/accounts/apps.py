@@ -5,6 +5,5 @@ class AccountsConfig(AppConfig):
     name = "hotel.accounts"
     label = "accounts"
     verbose_name = "Staff and access"
-
-    def ready(self):
-        from . import schema  # noqa: F401  (registers the OpenAPI extension)
+    # The OpenAPI extension (schema.py) is imported by hotel.api.schema_views on the schema's
+    # first request, not here: it would pull drf-spectacular's generator into every cold start.
