@@ -79,14 +79,21 @@ def prime() -> None:
 
 
 def _aws_clients() -> list:
+    """The AWS clients made so far (none is made here): the shared DynamoDB client, any
+    table that kept a connection of its own, the event bus's."""
     from hotel import dynamo
     from hotel.events import EventBridgeBus, get_bus
 
-    clients = [dynamo.connection().client]
+    connections = [dynamo.connection()] + [
+        model._connection.connection
+        for model in dynamo.registered_models()
+        if model._connection is not None
+    ]
+    found = [getattr(connection, "_client", None) for connection in connections]
     bus = get_bus()
-    if isinstance(bus, EventBridgeBus) and bus._client is not None:
-        clients.append(bus._client)
-    return clients
+    if isinstance(bus, EventBridgeBus):
+        found.append(bus._client)
+    return list({id(client): client for client in found if client is not None}.values())
 
 
 def drop_pooled_connections() -> int:
