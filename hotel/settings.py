@@ -200,8 +200,14 @@ HOTEL_HOLD_MINUTES = int(os.environ.get("HOTEL_HOLD_MINUTES", 2880))
 # A guest's online hold (guest site, anonymous API) lasts as long as paying takes; opening a
 # payment extends it to at least this long from then (bookings.holds).
 HOTEL_GUEST_HOLD_MINUTES = int(os.environ.get("HOTEL_GUEST_HOLD_MINUTES", 20))
-# Live online holds one client address (an IPv6 /64) may have at once; 0 = no limit.
+# Live online holds one client address (an IPv6 /64) may have at once; 0 = no limit. Each
+# guest booking reads every slot of its client (bookings.holds), so the cap stays small.
 HOTEL_GUEST_HOLDS_PER_CLIENT = int(os.environ.get("HOTEL_GUEST_HOLDS_PER_CLIENT", 10))
+if not 0 <= HOTEL_GUEST_HOLDS_PER_CLIENT <= 100:
+    raise ImproperlyConfigured(
+        "HOTEL_GUEST_HOLDS_PER_CLIENT must be between 0 (no limit) and 100: every guest "
+        "booking reads that many hold slots."
+    )
 # Proxies of yours in front of the app that append to X-Forwarded-For (hotel.client_address);
 # 0 = trust REMOTE_ADDR only (right for Zappa behind CloudFront and for `make run`).
 HOTEL_TRUSTED_PROXY_HOPS = int(os.environ.get("HOTEL_TRUSTED_PROXY_HOPS", 0))

@@ -73,3 +73,12 @@ def test_media_goes_to_s3_through_django_storages_when_a_bucket_is_set():
     ).stdout.strip()
     assert run() == "django.core.files.storage.FileSystemStorage"
     assert run(HOTEL_MEDIA_BUCKET="hotel-media") == "storages.backends.s3.S3Storage"
+
+
+@pytest.mark.parametrize(("cap", "ok"), [("0", True), ("100", True), ("101", False), ("-1", False)])
+def test_the_guests_hold_cap_is_refused_outside_0_to_100(cap, ok):
+    # A cap of a million made every guest booking read a million slot keys (it hung).
+    result = load_settings(HOTEL_STAGE="test", HOTEL_GUEST_HOLDS_PER_CLIENT=cap)
+    assert (result.returncode == 0) is ok, result.stderr
+    if not ok:
+        assert "HOTEL_GUEST_HOLDS_PER_CLIENT must be between 0" in result.stderr
