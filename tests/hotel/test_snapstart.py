@@ -73,5 +73,6 @@ def test_prime_loads_what_a_snapstart_init_can_prepare(monkeypatch):
     from django.urls import get_resolver
 
     assert snapstart._compile_url_patterns(get_resolver()) > 100
+    assert [fn.__module__ for fn in snapstart._primers] == ["payments.apps"]  # its provider
     monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
     assert not snapstart.snapstart_init()
