@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
@@ -22,6 +23,7 @@ from pynamodb.models import Model
 
 from hotel.dynamo import meta, register
 
+T = TypeVar("T")
 _copies: dict[str, tuple[str, object]] = {}
 _lock = threading.Lock()
 
@@ -47,7 +49,7 @@ def stamp_token(name: str) -> str | None:
         return None
 
 
-def stamped[T](name: str, key: str, load: Callable[[], T], *, token: str | None = None) -> T:
+def stamped(name: str, key: str, load: Callable[[], T], *, token: str | None = None) -> T:
     """`load()`'s result, from this process's copy while stamp `name` is unchanged. Pass
     `token` when several copies share one read of the stamp. Nothing is kept while the stamp
     has never been written (data written around the services)."""

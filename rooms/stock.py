@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from pynamodb.transactions import TransactWrite
 
 from .models import HOUSEKEEPING_OUT_OF_ORDER, STATUS_MAINTENANCE, Room, RoomType
 
+T = TypeVar("T")
 Shifter = Callable[..., object]
 _SHIFTERS: list[Shifter] = []
 
@@ -47,7 +49,7 @@ def out_of_order_nights(room: Room) -> set[date]:
     return nights
 
 
-def stock_shift[T](
+def stock_shift(
     *,
     room_type: str,
     sellable_delta: int,

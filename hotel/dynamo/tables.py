@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
 from .config import client, share_connection
 
+ModelT = TypeVar("ModelT", bound=type[Model])
 _registry: list[type[Model]] = []
 
 
-def register[ModelT: type[Model]](model: ModelT) -> ModelT:
+def register(model: ModelT) -> ModelT:
     """Class decorator: make `sync_tables` manage this model's table, and give it the shared
     connection (`share_connection`)."""
     if model not in _registry:

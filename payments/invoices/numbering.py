@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -21,6 +22,8 @@ from hotel.dynamo import conditional_check_failed, is_transient, transact
 from hotel.errors import Conflict
 
 from .models import InvoiceCounter
+
+T = TypeVar("T")
 
 # Fifty issuers on one counter take fifty rounds at worst; a round costs a few milliseconds.
 ATTEMPTS = 80
@@ -69,7 +72,7 @@ def commit_or_lose(build: Callable[[TransactWrite], None]) -> bool:
     return True
 
 
-def race[T](attempt: Callable[[], T | None]) -> T:
+def race(attempt: Callable[[], T | None]) -> T:
     """Run a read → decide → write `attempt` until it returns something (None: lost)."""
     for n in range(ATTEMPTS):
         result = attempt()
