@@ -1,11 +1,15 @@
 # Two commands matter: `make run` (the product, locally; `make dev` with auto-reload) and `make test`
 # Both install what they need first; every install step is a stamp file, so a warm run skips it.
 
-# Python 3.13 (Lambda's python3.13 runtime), else 3.12: the first that runs, on PATH or in pyenv's
-# versions (pyenv's shims exist for every version but only run the selected ones).
-PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) \
-  $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12); do \
-  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; done)
+# Python 3.13 (Lambda's python3.13 runtime), else 3.12: the first that runs and can make a venv
+# (Debian splits ensurepip into python3.X-venv), on the PATH or in pyenv's versions, newest
+# first (pyenv's shims exist for every version but only run the selected ones). Probed once.
+ifndef PYTHON
+PYENV_VERSIONS := $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions
+PYTHON := $(shell for p in python3.13 python3.12 $$(ls -d $(PYENV_VERSIONS)/3.13*/bin/python3.13 \
+  $(PYENV_VERSIONS)/3.12*/bin/python3.12 2>/dev/null | sort -rV); do "$$p" -c \
+  'import sys, ensurepip; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; done)
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS := --disable-pip-version-check --no-input --quiet
@@ -91,14 +95,14 @@ bench-dashboard: install
 
 ## make package: the Lambda zip for STAGE (default dev), built offline from a lean runtime-only
 ## venv under build/ (infra/package.py); reused while requirements and sources are unchanged.
-package: $(VENV)/.installed
+package: venv-python $(VENV)/.installed
 	$(PY) -m infra.package --stage $(or $(STAGE),dev)
 
-lint: $(VENV)/.installed
+lint: venv-python $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: $(VENV)/.installed
+format: venv-python $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 

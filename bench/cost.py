@@ -76,7 +76,9 @@ ASSUMPTIONS = {
     "memory_mb": 1024,  # prod's memory_size
     "requests_per_cold_start": 500,  # new environments (SnapStart restores) per request
     "min_cold_starts": 60,  # deploys, scale-in, environments recycled
-    "snapstart_versions": 1,  # cached snapshots: the alias's version (prod, one function)
+    # Cached snapshots (prod, one function): the alias's version, plus, for 14 days after a
+    # deploy, its code-only twin and the previous deploy's two (a monthly deploy: about 2).
+    "snapstart_versions": 2,
     "cloudfront_requests_per_dynamic": 4,  # 1 dynamic + static/media hits at the edge
     "kb_per_dynamic_response": 15,
     "kb_per_edge_response": 30,
@@ -86,8 +88,9 @@ ASSUMPTIONS = {
     "storage_gb": 1,  # DynamoDB items (+ PITR) and S3 media/static
     "waf_rules": 4,  # rate limit + 3 managed rule groups (infra/cloudfront.yaml)
     # Scheduled invocations per month (zappa_settings.json): sweeper every 5 minutes, email
-    # retry every 15, nightly stats (prod starts from snapshots: no keep-warm pings).
-    "scheduled_invocations": 30 * 24 * 12 + 30 * 24 * 4 + 30,
+    # retry every 15, block release hourly, five daily jobs (stats, night audit, room
+    # assignment, ID erasure, check-in invitations); prod starts from snapshots: no keep-warm.
+    "scheduled_invocations": 30 * 24 * 12 + 30 * 24 * 4 + 30 * 24 + 30 * 5,
 }
 VOLUMES = [1_000, 100_000, 1_000_000]
 

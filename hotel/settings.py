@@ -367,6 +367,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Registers the bearer-token extension before generating (hotel.api.schema).
+    "DEFAULT_GENERATOR_CLASS": "hotel.api.schema.HotelSchemaGenerator",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hotel.api.schema.add_error_responses",

@@ -19,7 +19,8 @@ After a restore, `refresh`:
   same numbers, so concurrent environments would pick the same hold slots and retry with the
   same jitter (bookings.holds, hotel.dynamo.transactions);
 - drops the HTTP connections pooled by the AWS clients: a socket opened before the snapshot
-  is dead in a restored copy (init opens none today; a future warm-up request might).
+  is dead in a restored copy (the init's Secrets Manager read uses a client of its own that is
+  not kept; a future warm-up request might leave one).
 
 What is not refreshed, on purpose: AWS credentials (SnapStart serves them through the
 container credentials endpoint, which botocore re-reads when they expire) and the secrets

@@ -125,11 +125,25 @@ def fork_restore(handler, request: dict) -> None:
     started = time.perf_counter()
     pid = os.fork()
     if pid:
-        os.waitpid(pid, 0)
+        _, status = os.waitpid(pid, 0)
+        if status:  # the copy died before answering: answer for it, never leave the reader
+            failed = {"response": None, "error": f"the forked copy exited with {status}"}
+            protocol.write(json.dumps(failed) + "\n")
         return
     # A restored snapshot has the memory it was taken with; a fork does not quite: CPython
     # reseeds `random` in a forked child (os.register_at_fork). Put the frozen state back, so
     # only the after-restore hooks can make the copies differ, as in Lambda.
+    code = 1
+    try:
+        _answer_restored(handler, request, frozen, started)
+        code = 0
+    finally:
+        os._exit(code)  # whatever happened, the child never returns into the request loop
+
+
+def _answer_restored(handler, request: dict, frozen, started: float) -> None:
+    import random
+
     random.setstate(frozen)
     error = None
     response = None
@@ -154,7 +168,6 @@ def fork_restore(handler, request: dict) -> None:
     }
     protocol.write(json.dumps(answer, default=str) + "\n")
     protocol.flush()
-    os._exit(0)
 
 
 def main() -> None:

@@ -119,8 +119,8 @@ def lean_venv(*, quiet: bool = True) -> Path:
     if stamp.exists() and stamp.read_text() == key:
         return LEAN_VENV
     shutil.rmtree(LEAN_VENV, ignore_errors=True)
-    # The development venv's own Python: the zip's compiled wheels (Pillow, …) are for it,
-    # and zappa_settings.json's runtime names the same version (tests/deploy checks it).
+    # The development venv's own Python: the zip's compiled wheels (Pillow, …) are for it;
+    # build() refuses to package for a stage whose runtime names another version.
     run([sys.executable, "-m", "venv", "--without-pip", str(LEAN_VENV)])
     run(
         [
@@ -265,20 +265,18 @@ def init_modules(task: Path) -> list[Path]:
     override_zappa_settings(task, ENVIRONMENT_VARIABLES=variables)
     env = runtime_env(home=task.parent) | {"LAMBDA_TASK_ROOT": str(task)}
     done = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", TRACE],
-        cwd=task,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-I", "-S", "-c", TRACE], cwd=task, env=env, capture_output=True, text=True
     )
-    # zappa_settings.py is left as source: it was just rewritten for this run, and the bench
+    if done.returncode:
+        print(done.stderr, file=sys.stderr)
+        done.check_returncode()
+    # zappa_settings.py stays source only: it was just rewritten for this run, and the bench
     # and the deploy tests rewrite it again (an unchecked .pyc would shadow their edits).
     traced = {Path(line) for line in json.loads(done.stdout.strip().splitlines()[-1])}
     # The project's own modules all (a few hundred KB): what a first request, an error page
     # or a job imports after the init is ours more often than a library's.
     ours = {path for root in SOURCE_ROOTS[1:] for path in (task / root).rglob("*.py")}
-    return sorted(path for path in traced | ours if path.parent != task)
+    return sorted(path for path in traced | ours if path != task / "zappa_settings.py")
 
 
 def add_bytecode(zip_path: Path) -> int:
@@ -318,6 +316,14 @@ def build(stage: str = "dev", *, force: bool = False, static_bucket: str | None 
     BUILD.mkdir(exist_ok=True)
     with open(BUILD / ".package.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        runtime = iam.zappa_stage(stage)["runtime"]
+        here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        if runtime != here:
+            raise SystemExit(
+                f"The {stage} stage runs {runtime} but this venv is {here}: the zip's compiled "
+                f"libraries and bytecode would not load there. Build with {runtime} "
+                "(make: PYTHON=...) or change the stage's runtime."
+            )
         output = PACKAGES / f"{package_key(stage)}.zip"
         if output.exists() and not force and not static_bucket:
             return output

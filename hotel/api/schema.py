@@ -6,6 +6,8 @@ A drf-spectacular postprocessing hook, so no view has to repeat it: each operati
 
 from __future__ import annotations
 
+import functools
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -51,3 +53,25 @@ def add_error_responses(result, generator, request, public):
                 for status, response in ERROR_RESPONSES.items():
                     responses.setdefault(status, response)
     return result
+
+
+@functools.cache
+def _generator_class():
+    from drf_spectacular.generators import SchemaGenerator
+
+    import hotel.accounts.schema  # noqa: F401 - registers the bearer-token extension
+
+    class HotelSchemaGenerator(SchemaGenerator):
+        """drf-spectacular's generator, with the project's OpenAPI extensions registered
+        first: every way to generate the schema (/api/schema/, `manage.py spectacular`) goes
+        through DEFAULT_GENERATOR_CLASS, and none of it at cold start."""
+
+    return HotelSchemaGenerator
+
+
+def __getattr__(name: str):
+    # Built on first access (drf-spectacular imports the setting's dotted path when it
+    # generates), so importing this module for the hook does not import the generator.
+    if name == "HotelSchemaGenerator":
+        return _generator_class()
+    raise AttributeError(name)

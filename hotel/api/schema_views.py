@@ -3,8 +3,8 @@
 drf-spectacular's views pull in its whole generator (`drf_spectacular.plumbing`, which imports
 `rest_framework.test` and with it Django's test client): about 120 ms of every cold start on
 this machine, for two pages an integrator opens once. The URL conf routes to these small
-functions; the first call imports the real views, and the bearer-token extension
-(hotel.accounts.schema) that the generator must know before it describes the API.
+functions; the first call imports the real views (whose generator, settings'
+DEFAULT_GENERATOR_CLASS, registers the bearer-token extension: hotel.api.schema).
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ _views: dict[str, object] = {}
 
 
 def _view(name: str, **initkwargs):
-    if name not in _views:
-        import hotel.accounts.schema  # noqa: F401 - registers the OpenAPI extension
-
+    if name not in _views:  # the bearer-token extension comes with the generator class
         _views[name] = import_string(f"drf_spectacular.views.{name}").as_view(**initkwargs)
     return _views[name]
 

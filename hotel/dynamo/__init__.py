@@ -26,6 +26,7 @@ from .tables import (
     empty_tables,
     register,
     registered_models,
+    share_connections,
     sync_tables,
     ttl_attribute,
 )
@@ -34,6 +35,7 @@ from .transactions import (
     condition_failed_as,
     conditional_check_failed,
     is_transient,
+    new_transaction,
     transact,
 )
 
@@ -53,9 +55,11 @@ __all__ = [
     "is_transient",
     "item_key",
     "meta",
+    "new_transaction",
     "paginate",
     "register",
     "registered_models",
+    "share_connections",
     "sync_tables",
     "table_name",
     "transact",

@@ -72,12 +72,15 @@ def share_connection(model: type[Model]) -> None:
     elsewhere (a test's unreachable host) keeps its own connection.
     """
     table = model._get_connection()
-    own = {key: getattr(model.Meta, key, None) for key in ("host", "region")}
     shared_settings = _connection_settings()
-    if own != {key: shared_settings.get(key) for key in ("host", "region")}:
+    keys = (*shared_settings, "host")
+    if any(getattr(model.Meta, key, None) != shared_settings.get(key) for key in keys):
         return
     shared = connection()
-    shared.add_meta_table(table.get_meta_table())
+    if table.connection is shared:
+        return
+    if table.table_name not in shared._tables:  # PynamoDB refuses a second one
+        shared.add_meta_table(table.get_meta_table())
     table.connection = shared
 
 

@@ -33,6 +33,13 @@ def registered_models() -> list[type[Model]]:
     return list(_registry)
 
 
+def share_connections() -> None:
+    """Route every registered model through `connection()` again: after a test pointed a
+    table (or `connection()` itself) elsewhere and back."""
+    for model in _registry:
+        share_connection(model)
+
+
 def _model_spec(model: type[Model]) -> dict:
     """The CreateTable arguments PynamoDB would send for `model`."""
     schema = model._get_schema()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -45,6 +46,17 @@ def is_transient(exc: Exception) -> bool:
     )
 
 
+def new_transaction() -> TransactWrite:
+    """A TransactWrite on the shared connection with its own ClientRequestToken.
+
+    botocore retries a TransactWriteItems that timed out or lost its connection with the same
+    parameters, token included; DynamoDB then answers the retry of a transaction that did
+    commit with success instead of running it again (whose conditions would now fail, and a
+    written booking would be reported as refused). Idempotent for 10 minutes, per token.
+    """
+    return TransactWrite(connection=connection(), client_request_token=uuid.uuid4().hex)
+
+
 def transact(build: Callable[[TransactWrite], None], *, attempts: int = 6) -> None:
     """Run `build(tx)` and commit it as one TransactWriteItems, retrying on conflicts.
 
@@ -55,7 +67,7 @@ def transact(build: Callable[[TransactWrite], None], *, attempts: int = 6) -> No
     """
     for attempt in range(attempts):
         try:
-            with TransactWrite(connection=connection()) as tx:
+            with new_transaction() as tx:  # a fresh token: `build` may write other values
                 build(tx)
             return
         except TransactWriteError as exc:

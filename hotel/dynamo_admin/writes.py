@@ -14,11 +14,10 @@ from typing import Any
 
 from pynamodb.attributes import VersionAttribute
 from pynamodb.exceptions import PynamoDBException
-from pynamodb.transactions import TransactWrite
 
 from hotel.actor import actor_from
 from hotel.audit.services import audit_add
-from hotel.dynamo import condition_failed_as, connection
+from hotel.dynamo import condition_failed_as, new_transaction
 from hotel.errors import Conflict, StaleObject
 
 from .forms import label_for
@@ -45,7 +44,7 @@ class WritesMixin:
             "already exists.",
             details={"fields": {self.hash_key: ["This value is already taken."]}},
         )
-        with condition_failed_as(taken), TransactWrite(connection=connection()) as tx:
+        with condition_failed_as(taken), new_transaction() as tx:
             tx.save(obj, condition=getattr(self.model, self.hash_key).does_not_exist())
             audit_add(
                 tx,
@@ -68,7 +67,7 @@ class WritesMixin:
         after = self.snapshot(obj)
         if after == before:
             return obj
-        with condition_failed_as(StaleObject), TransactWrite(connection=connection()) as tx:
+        with condition_failed_as(StaleObject), new_transaction() as tx:
             tx.save(obj, condition=getattr(self.model, self.hash_key).exists())
             audit_add(
                 tx,
@@ -86,7 +85,7 @@ class WritesMixin:
         if self._is_stale(obj, expected_version):
             raise StaleObject()
         before = self.snapshot(obj)
-        with condition_failed_as(StaleObject), TransactWrite(connection=connection()) as tx:
+        with condition_failed_as(StaleObject), new_transaction() as tx:
             tx.delete(obj, condition=getattr(self.model, self.hash_key).exists())
             audit_add(
                 tx,

@@ -44,13 +44,15 @@ def test_every_stage_is_safe_to_deploy(stage):
 def test_prod_starts_from_snapshots_and_the_split_functions_share_its_environment():
     """SnapStart on every prod function, on a runtime that has it (3.12+), without keep_warm
     (it would warm $LATEST, which API Gateway no longer calls: Zappa routes it to the
-    `snapstart` alias) and with few versions kept (each active version's snapshot is billed)."""
+    `snapstart` alias) and with few versions kept (each active version's snapshot is billed):
+    5, since a SnapStart deploy publishes two (the code, then its configuration), so that a
+    rollback two versions back reaches the previous deploy, and the one before it."""
     for stage in ("prod", *(s for f in FUNCTIONS.values() for s in f.stages)):
         config = iam.zappa_stage(stage)
         assert config["snap_start"] == "PublishedVersions", stage
         assert config["keep_warm"] is False, stage
         assert not config.get("provisioned_concurrency"), stage  # Lambda refuses both
-        assert 2 <= config["num_retained_versions"] <= 3, stage
+        assert config["num_retained_versions"] == 5, stage
         assert not config.get("apigateway_lambda_qualifier"), stage  # Zappa's alias, not ours
         major, minor = map(int, config["runtime"].removeprefix("python").split("."))
         assert (major, minor) >= (3, 12), stage

@@ -51,3 +51,37 @@ def test_other_transaction_failures_propagate_unchanged():
     with pytest.raises(TransactWriteError) as raised, condition_failed_as(StaleObject):
         raise failure
     assert raised.value is failure
+
+
+def _put_once(token: str) -> None:
+    """One TransactWriteItems that creates an item only if it does not exist yet."""
+    from datetime import UTC, datetime
+
+    from pynamodb.transactions import TransactWrite
+
+    from hotel.dynamo import connection
+    from hotel.idempotency import IdempotencyKey
+
+    item = IdempotencyKey(
+        key="tx-token-test",
+        fingerprint="f",
+        createdAt=datetime(2026, 12, 2, tzinfo=UTC),
+        expiresAt=datetime(2026, 12, 3, tzinfo=UTC),
+    )
+    with TransactWrite(connection=connection(), client_request_token=token) as tx:
+        tx.save(item, condition=IdempotencyKey.key.does_not_exist())
+
+
+def test_a_committed_transaction_sent_again_with_its_token_is_not_run_again():
+    # What botocore does after a timeout: the same request, the same ClientRequestToken.
+    _put_once("token-a")
+    _put_once("token-a")  # DynamoDB answers success; the condition is not evaluated again
+    with pytest.raises(TransactWriteError):  # a new token: a new transaction, refused
+        _put_once("token-b")
+
+
+def test_every_transaction_gets_a_token_of_its_own():
+    from hotel.dynamo import new_transaction
+
+    tokens = {new_transaction()._client_request_token for _ in range(3)}
+    assert len(tokens) == 3 and all(tokens)

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from hotel import dynamo
 from hotel.audit.selectors import audit_for_object
 from hotel.errors import NotFound, StaleObject, ValidationFailed
 from rooms import photos, services
@@ -124,6 +125,7 @@ def test_api_answers_503_with_retry_after_when_dynamodb_is_unreachable(api, monk
     finally:
         monkeypatch.undo()
         Room._connection = None
+        dynamo.share_connections()  # back on the one client every table shares
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
     assert response["Retry-After"] == "5"

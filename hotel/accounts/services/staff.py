@@ -13,10 +13,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from pynamodb.exceptions import DoesNotExist, PutError
-from pynamodb.transactions import TransactWrite
 
 from hotel.audit.services import audit_add, audit_record
-from hotel.dynamo import condition_failed_as, connection
+from hotel.dynamo import condition_failed_as, new_transaction
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
 
 from .. import roles
@@ -104,7 +103,7 @@ def _staff_save(item: StaffAccount, before: dict, **audit) -> None:
     stale = StaleObject(
         f"Staff member {item.email} was changed by someone else meanwhile. Reload and retry."
     )
-    with condition_failed_as(stale), TransactWrite(connection=connection()) as tx:
+    with condition_failed_as(stale), new_transaction() as tx:
         tx.save(item, condition=StaffAccount.email.exists())
         audit_add(
             tx,
