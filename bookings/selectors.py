@@ -83,7 +83,7 @@ def type_quote(
 
 
 def arrivals_on(*, day: date, status: str = "confirmed") -> list[Booking]:
-    """Bookings in `status` arriving on `day`: one Query on status-checkIn-index."""
+    """Bookings in `status` arriving on `day`: one Query on status-checkIn-lean-index."""
     return list(
         Booking.by_status.query(status, range_key_condition=Booking.checkIn == day.isoformat())
     )

@@ -9,6 +9,7 @@ Nothing else in the project builds a boto3 client or a PynamoDB connection.
 - attributes: attribute types the models share (IntegerAttribute)
 - transactions: `transact` with retries on conflicts, transient failures, failed conditions
 - cursors: signed pagination tokens
+- indexes: LeanIndex, a GSI that projects little and reads whole items
 - tables: the model registry, table sync and emptying
 """
 
@@ -22,10 +23,12 @@ from .cursors import (
     item_key,
     paginate,
 )
+from .indexes import LeanIndex
 from .tables import (
     empty_tables,
     register,
     registered_models,
+    replaced_indexes,
     share_connections,
     sync_tables,
     ttl_attribute,
@@ -42,6 +45,7 @@ from .transactions import (
 __all__ = [
     "CURSOR_SALT",
     "IntegerAttribute",
+    "LeanIndex",
     "InvalidCursor",
     "LOCAL_CREDENTIALS",
     "client",
@@ -58,6 +62,7 @@ __all__ = [
     "new_transaction",
     "paginate",
     "register",
+    "replaced_indexes",
     "registered_models",
     "share_connections",
     "sync_tables",

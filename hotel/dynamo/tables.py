@@ -46,8 +46,20 @@ def _model_spec(model: type[Model]) -> dict:
     return schema
 
 
-def sync_tables(*, log: Callable[[str], None] = print) -> list[str]:
-    """Create missing tables and add missing GSIs, TTL and streams. Return what changed."""
+def replaced_indexes(model: type[Model]) -> dict[str, str]:
+    """{index: the index it replaced} (`Meta.replaced_indexes`): an index whose projection
+    changed gets a new name, because DynamoDB cannot change an index's projection."""
+    return dict(getattr(model.Meta, "replaced_indexes", {}))
+
+
+def sync_tables(*, log: Callable[[str], None] = print, drop_replaced: bool = False) -> list[str]:
+    """Create missing tables and add missing GSIs, TTL and streams. Return what changed.
+
+    An index a model's `Meta.replaced_indexes` names as replaced is deleted only with
+    `drop_replaced` (once the new index is built and the code that read the old one is gone);
+    until then it is reported. DynamoDB builds or deletes one index at a time per table, and
+    so does this: an index added is waited for (the code will query it), an index dropped is
+    left to finish in the background unless another change on its table follows."""
     changes: list[str] = []
     ddb = client()
     existing = set()
@@ -63,7 +75,9 @@ def sync_tables(*, log: Callable[[str], None] = print) -> list[str]:
             log(changes[-1])
             continue
         description = ddb.describe_table(TableName=name)["Table"]
-        have = {gsi["IndexName"] for gsi in description.get("GlobalSecondaryIndexes", [])}
+        have = {
+            g["IndexName"]: g["IndexStatus"] for g in description.get("GlobalSecondaryIndexes", [])
+        }
         schema = _model_spec(model)
         definitions = {a["AttributeName"]: a for a in schema["attribute_definitions"]}
         for gsi in schema.get("global_secondary_indexes", []):
@@ -91,6 +105,23 @@ def sync_tables(*, log: Callable[[str], None] = print) -> list[str]:
             )
             _wait_active(ddb, name)
             changes.append(f"added index {gsi['index_name']} to {name}")
+            log(changes[-1])
+        for new, old in replaced_indexes(model).items():
+            if have.get(old) in (None, "DELETING"):
+                continue
+            if not drop_replaced:
+                log(
+                    f"index {old} on {name} is replaced by {new}: drop it with "
+                    "`sync_tables --drop-replaced` once this version is live"
+                )
+                continue
+            # One index change at a time per table: wait for the previous one (a deletion
+            # included) to finish; this one finishes in the background.
+            _wait_active(ddb, name, deleting_too=True)
+            ddb.update_table(
+                TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": old}}]
+            )
+            changes.append(f"dropped index {old} from {name} (replaced by {new})")
             log(changes[-1])
         ttl_attr = ttl_attribute(model)
         if ttl_attr:
@@ -121,14 +152,19 @@ def ttl_attribute(model: type[Model]) -> str | None:
     return None
 
 
-def _wait_active(ddb, name: str) -> None:
+def _wait_active(ddb, name: str, *, deleting_too: bool = False) -> None:
+    """Until the table and its indexes are ACTIVE (`deleting_too`: and no index is still
+    being deleted), for at most a minute."""
     ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
     for _ in range(120):
         table = ddb.describe_table(TableName=name)["Table"]
-        statuses = [table["TableStatus"]] + [
-            g["IndexStatus"] for g in table.get("GlobalSecondaryIndexes", [])
+        indexes = [
+            g
+            for g in table.get("GlobalSecondaryIndexes", [])
+            if deleting_too or g["IndexStatus"] != "DELETING"
         ]
-        if all(s == "ACTIVE" for s in statuses):
+        statuses = [table["TableStatus"]] + [g["IndexStatus"] for g in indexes]
+        if all(s == "ACTIVE" for s in statuses) and not any(g.get("Backfilling") for g in indexes):
             return
         time.sleep(0.5)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import yaml
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from hotel import dynamo
 
@@ -45,7 +45,36 @@ def _projection(projection: dict) -> dict:
     return result
 
 
-def table_resource(model) -> dict:
+def index_steps(model) -> list[tuple[str, str]]:
+    """The one-index-at-a-time changes that take a table from the indexes it had to the ones
+    it has: each replacement index added, then each index it replaced dropped.
+    CloudFormation adds or deletes one GSI per table per stack update."""
+    replaced = dynamo.replaced_indexes(model)
+    return [("add", new) for new in replaced] + [("drop", old) for old in replaced.values()]
+
+
+def _indexes_at(model, indexes: list[dict], step: int | None) -> list[dict]:
+    """The model's indexes as they stand after `step` upgrade steps (None: all of them).
+    A replaced index had the same keys as its replacement and projection ALL."""
+    if step is None:
+        return indexes
+    done = index_steps(model)[:step]
+    added = {name for op, name in done if op == "add"}
+    dropped = {name for op, name in done if op == "drop"}
+    replaced = dynamo.replaced_indexes(model)
+    result = []
+    for index in indexes:
+        name = index["index_name"]
+        if name in replaced and replaced[name] not in dropped:
+            result.append(
+                index | {"index_name": replaced[name], "projection": {"ProjectionType": "ALL"}}
+            )
+        if name not in replaced or name in added:
+            result.append(index)
+    return sorted(result, key=lambda i: i["index_name"])
+
+
+def table_resource(model, step: int | None = None) -> dict:
     entity = entity_of(model)
     schema = model._get_schema()
     properties: dict = {
@@ -61,6 +90,7 @@ def table_resource(model) -> dict:
         "KeySchema": _key_schema(schema["key_schema"]),
     }
     indexes = sorted(schema.get("global_secondary_indexes", []), key=lambda i: i["index_name"])
+    indexes = _indexes_at(model, indexes, step)
     if indexes:
         properties["GlobalSecondaryIndexes"] = [
             {
@@ -139,13 +169,13 @@ def throttle_alarm(entity: str) -> dict:
     }
 
 
-def template(models) -> dict:
+def template(models, step: int | None = None) -> dict:
     resources: dict = {}
     outputs: dict = {}
     for model in sorted(models, key=entity_of):
         entity = entity_of(model)
         name = logical_id(entity)
-        resources[f"{name}Table"] = table_resource(model)
+        resources[f"{name}Table"] = table_resource(model, step)
         resources[f"{name}ThrottleAlarm"] = throttle_alarm(entity)
         outputs[f"{name}TableArn"] = {
             "Value": {"Fn::GetAtt": [f"{name}Table", "Arn"]},
@@ -191,13 +221,37 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
-def render() -> str:
-    body = yaml.dump(template(app_models()), Dumper=_Dumper, sort_keys=False, width=100)
-    return HEADER + body
+def upgrade_steps(models) -> int:
+    return max((len(index_steps(m)) for m in models), default=0)
+
+
+def render(step: int | None = None) -> str:
+    body = yaml.dump(template(app_models(), step), Dumper=_Dumper, sort_keys=False, width=100)
+    if step is None:
+        return HEADER + body
+    return (
+        HEADER
+        + f"# Upgrade step {step} of {upgrade_steps(app_models())}: see docs/deployment.md.\n"
+        + body
+    )
 
 
 class Command(BaseCommand):
     help = "Print the CloudFormation template of the DynamoDB tables (infra/tables.yaml)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--upgrade-step",
+            type=int,
+            metavar="K",
+            help="the template after K of the one-index-at-a-time steps that replace an index "
+            "(an upgrade deploys K = 1, 2, ... in turn, then the template without this option)",
+        )
+
     def handle(self, *args, **options):
-        self.stdout.write(render(), ending="")
+        step = options["upgrade_step"]
+        if step is not None and not 1 <= step <= upgrade_steps(app_models()):
+            raise CommandError(
+                f"--upgrade-step is 1 to {upgrade_steps(app_models())} for this version"
+            )
+        self.stdout.write(render(step), ending="")

@@ -16,7 +16,7 @@ from hotel.audit.models import AuditEntry
 from tests.helpers import next_link, record_reads, room_ids
 
 LIST = "/admin/bookings/booking/"
-STATUS_INDEX = ("query", "status-checkIn-index")
+STATUS_INDEX = ("query", "status-checkIn-lean-index")
 
 
 @pytest.fixture

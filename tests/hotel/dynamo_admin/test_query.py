@@ -14,7 +14,7 @@ BY_STATUS = FanOut("status", Booking.by_status, STATUSES)
 def test_a_range_on_the_index_range_key_is_the_key_condition():
     plan = plan_read(Booking, {"status": "confirmed", "checkIn": Range("2026-03-01", "2026-03-07")})
 
-    assert plan.describe() == "query:status-checkIn-index"
+    assert plan.describe() == "query:status-checkIn-lean-index"
     assert plan.hash_value == "confirmed"
     assert plan.range_condition is not None and plan.filter_condition is None
 

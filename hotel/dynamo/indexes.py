@@ -1,0 +1,151 @@
+"""Lean secondary indexes: project little, read whole items.
+
+A GSI with projection ALL stores a copy of the whole item and is rewritten on every write of
+the item, whatever changed: for a 1.2 KB booking that is 2 write units per index per write
+(4 in a transaction). An index that projects only its keys (and the few attributes its
+queries filter on) costs a ~100-byte write, and DynamoDB does not write it at all when an
+update leaves its keys and projected attributes alone (a payment recorded, a note added).
+
+`LeanIndex.query()` keeps the interface callers have always used: it queries the index
+(the filter runs there, on projected attributes), then reads the whole items from the table
+with BatchGetItem, in chunks, and yields them in index order. An item whose index keys have
+changed since the index was written (the index is eventually consistent) is skipped: it is
+found under its new keys, and a cursor built from it stays true to the index's order.
+Reads pay for this (an item per batch read instead of a slice of a query page); reads cost a
+fifth of writes, and the queries behind it are lists staff open, not the booking path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.operand import Path
+from pynamodb.indexes import GlobalSecondaryIndex
+
+BATCH_GET_LIMIT = 100  # DynamoDB's BatchGetItem limit
+
+
+def condition_attributes(condition: Any) -> set[str]:
+    """The top-level attribute names a PynamoDB condition reads."""
+    names: set[str] = set()
+    if isinstance(condition, Path):
+        names.add(condition.path[0])
+    elif isinstance(condition, Condition):
+        for value in condition.values:
+            names |= condition_attributes(value)
+    elif isinstance(condition, list | tuple):
+        for value in condition:
+            names |= condition_attributes(value)
+    return names
+
+
+class LeanIndex(GlobalSecondaryIndex):
+    """A GSI whose projection is KEYS_ONLY or INCLUDE and whose query yields whole items."""
+
+    def _index_keys(self) -> list[str]:
+        return [
+            a.attr_name for a in self.Meta.attributes.values() if a.is_hash_key or a.is_range_key
+        ]
+
+    def _projected(self) -> set[str]:
+        model = self._model
+        names = set(self._index_keys())
+        names |= {
+            a.attr_name for a in model.get_attributes().values() if a.is_hash_key or a.is_range_key
+        }
+        names |= set(self.Meta.projection.non_key_attributes or ())
+        return names
+
+    def query(  # type: ignore[override]
+        self,
+        hash_key: Any,
+        range_key_condition: Condition | None = None,
+        filter_condition: Condition | None = None,
+        consistent_read: bool = False,
+        scan_index_forward: bool | None = None,
+        limit: int | None = None,
+        last_evaluated_key: dict | None = None,
+        attributes_to_get: list[str] | None = None,
+        page_size: int | None = None,
+        rate_limit: float | None = None,
+    ) -> Iterator[Any]:
+        if attributes_to_get is not None:
+            raise ValueError(f"{self.Meta.index_name} reads whole items: no attributes_to_get")
+        missing = condition_attributes(filter_condition) - self._projected()
+        if missing:
+            # On a lean index an attribute that is not projected reads as absent: the filter
+            # would quietly drop every item. Project it (Meta.projection) or filter in code.
+            raise ValueError(
+                f"{self.Meta.index_name} does not project {sorted(missing)}: "
+                "the filter cannot run on it"
+            )
+        entries = super().query(
+            hash_key,
+            range_key_condition=range_key_condition,
+            filter_condition=filter_condition,
+            consistent_read=consistent_read,
+            scan_index_forward=scan_index_forward,
+            limit=limit,
+            last_evaluated_key=last_evaluated_key,
+            page_size=page_size,
+            rate_limit=rate_limit,
+        )
+        chunk = min(page_size or limit or BATCH_GET_LIMIT, BATCH_GET_LIMIT)
+        return WholeItems(self._whole_items(entries, chunk))
+
+    def _whole_items(self, entries: Any, chunk: int) -> Iterator[Any]:
+        batch: list[Any] = []
+        for entry in entries:
+            batch.append(entry)
+            if len(batch) == chunk:
+                yield from self._fetch(batch)
+                batch = []
+        if batch:
+            yield from self._fetch(batch)
+
+    def _fetch(self, entries: list[Any]) -> Iterator[Any]:
+        model = self._model
+        hash_name = model._hash_keyname
+        range_name = model._range_keyname
+
+        def key(item: Any) -> Any:
+            if range_name is None:
+                return getattr(item, _python_name(model, hash_name))
+            return (
+                getattr(item, _python_name(model, hash_name)),
+                getattr(item, _python_name(model, range_name)),
+            )
+
+        found = {key(item): item for item in model.batch_get([key(e) for e in entries])}
+        index_keys = [_python_name(model, name) for name in self._index_keys()]
+        for entry in entries:
+            item = found.get(key(entry))
+            if item is None:
+                continue  # deleted since the index was written
+            if any(getattr(item, n) != getattr(entry, n) for n in index_keys):
+                continue  # moved within the index since: it is read under its new keys
+            yield item
+
+
+class WholeItems:
+    """An iterator like PynamoDB's ResultIterator (`next()` as well as `next(it)`)."""
+
+    def __init__(self, items: Iterator[Any]):
+        self._items = items
+
+    def __iter__(self) -> WholeItems:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._items)
+
+    next = __next__
+
+
+def _python_name(model: Any, attr_name: str) -> str:
+    for name, attr in model.get_attributes().items():
+        if attr.attr_name == attr_name:
+            return name
+    raise KeyError(attr_name)
