@@ -58,6 +58,7 @@ class CapacityMeter:
         self.read_units = 0.0
         self.write_units = 0.0
         self.by_target: Counter[str] = Counter()
+        self.write_by_target: Counter[str] = Counter()  # the write operations' share
         self.calls: Counter[str] = Counter()
         self.items: Counter[str] = Counter()
         self.target_calls: Counter[str] = Counter()
@@ -99,12 +100,17 @@ class CapacityMeter:
         parts = [(table, entry.get("Table", {}))]
         for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
             parts += [(f"{table}/{name}", c) for name, c in entry.get(kind, {}).items()]
+        writes = operation not in READ_OPERATIONS
         if len(parts) == 1 and not parts[0][1]:
             self.by_target[table] += units  # TOTAL mode: no breakdown in the answer.
+            if writes:
+                self.write_by_target[table] += units
             return
         for target, capacity in parts:
             if capacity:
                 self.by_target[target] += float(capacity.get("CapacityUnits", 0.0))
+                if writes:
+                    self.write_by_target[target] += float(capacity.get("CapacityUnits", 0.0))
 
     # --- context manager -----------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from bench.suite_handler import (
     journey_durations,
     package_zip,
     prepare_task,
+    prod_package,
     runner_env,
     warm_latency,
 )
@@ -119,6 +120,10 @@ def print_table(r: dict) -> None:
         print(f"  {kind:<13} {cap[kind]['rcu']:>6} RCU {cap[kind]['wcu']:>6} WCU  "
               f"{r['journeyMs'][kind]:>7} ms  {cost['gbSecondsPerRequest'][kind]} GB-s "
               f"at {cost['memoryMb']} MB")  # fmt: skip
+    print("  write units by table and index (table/index), per request:")
+    for kind in JOURNEY:
+        parts = ", ".join(f"{t} {u:g}" for t, u in cap[kind].get("wcuByTarget", {}).items())
+        print(f"    {kind:<13} {parts or '-'}")
     dollars = cost["dollarsPer1000Bookings"]
     print(f"  $ per 1,000 bookings (search + booking + payment): "
           f"{cost['totalDollarsPer1000Bookings']:.4f} = "
@@ -134,6 +139,14 @@ def print_table(r: dict) -> None:
               f"{size['unzippedBytes'] / 1e6:.1f} MB unzipped ({size['source']})")  # fmt: skip
     else:
         print(f"Package: {size['source']}")
+    prod = r.get("prodPackage") or {}
+    if prod.get("zippedBytes"):
+        print(f"Package (prod, SnapStart, so no bytecode): {prod['zip']}: "
+              f"{prod['zippedBytes'] / 1e6:.1f} MB zipped; "
+              f"{prod['withStaticOnS3Bytes'] / 1e6:.1f} MB with the static files on S3 "
+              "(its staticfiles/ entries subtracted)")  # fmt: skip
+    elif prod:
+        print(f"Package (prod): not built ({prod['error']})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
 
         zipped, unzipped = sizes(zip_path)
         package.update(zip=zip_path.name, zippedBytes=zipped, unzippedBytes=unzipped)
+    prod_package_sizes = {} if args.no_build else prod_package()
     work = Path(tempfile.mkdtemp(prefix="hotel-bench-"))
     task, isolated, handler = prepare_task(zip_path, work)
     ddb = start_dynamodb_local(port=free_port(), data_dir=None)
@@ -232,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             "cost": cost,
             "warmPathLayers": layers,
             "package": package,
+            "prodPackage": prod_package_sizes,
         }
         print_table(report)
         report["totalSeconds"] = round(time.perf_counter() - started, 1)

@@ -161,6 +161,7 @@ def capacity_per_request(rooms: list[str], *, samples: int) -> dict:
     start = date.today() + timedelta(days=550)
     totals = {kind: {"read": 0.0, "write": 0.0} for kind in JOURNEY}
     targets: dict[str, dict[str, float]] = {kind: {} for kind in JOURNEY}
+    writes: dict[str, dict[str, float]] = {kind: {} for kind in JOURNEY}
     for i in range(samples + 1):
         check_in = start + timedelta(days=3 * (i // len(rooms)))
         stay = {"checkIn": check_in.isoformat(), "checkOut": str(check_in + timedelta(days=2))}
@@ -194,11 +195,15 @@ def capacity_per_request(rooms: list[str], *, samples: int) -> dict:
             for target, units in meter.by_target.items():
                 table = target.removeprefix(f"{PREFIX}-")
                 targets[kind][table] = targets[kind].get(table, 0.0) + units
+            for target, units in meter.write_by_target.items():
+                table = target.removeprefix(f"{PREFIX}-")
+                writes[kind][table] = writes[kind].get(table, 0.0) + units
     return {
         kind: {
             "rcu": round(t["read"] / samples, 2),
             "wcu": round(t["write"] / samples, 2),
             "byTarget": {k: round(v / samples, 2) for k, v in sorted(targets[kind].items())},
+            "wcuByTarget": {k: round(v / samples, 2) for k, v in sorted(writes[kind].items()) if v},
         }
         for kind, t in totals.items()
     }

@@ -3,7 +3,9 @@
 1. A lean, runtime-only virtualenv under build/.lambda-venv: requirements/lambda.txt
    (base.txt + the four packages Zappa's handler imports) installed with --no-deps, so no
    test or development package (pytest, localstripe, playwright, Zappa's CLI dependencies)
-   can reach the zip. botocore's API models are pruned to the services the app calls.
+   can reach the zip. Pruned: botocore's API models to the services the app calls, Pillow to
+   its core and WebP, translations to the site's languages, Django's unused batteries and
+   relational backends, C sources, compiled speed-ups that have a pure-Python twin.
    Rebuilt only when the requirements change (a hash in build/.lambda-venv/.key).
 2. collectstatic into STATIC_ROOT (`staticfiles/`, packaged): hashed names and their
    manifest (unhashed originals and source maps pruned). With --static-bucket (or
@@ -14,13 +16,15 @@
 4. `zappa package <stage>` run by the development venv's Zappa with VIRTUAL_ENV pointing at
    the lean venv (Zappa packs the venv it is told about, not the one it runs in), with
    `use_precompiled_packages: false`, so nothing is downloaded.
-5. Bytecode for the cold start (`add_bytecode`): the zip is unpacked, its handler imported
-   the way Lambda's init does (isolated interpreter, nothing else importable, no network),
-   and every module that import loaded gets its `__pycache__/*.cpython-XY.pyc` added to the
-   zip, with every module of the project's own packages (unchecked-hash: Lambda's read-only
-   /var/task could not write them, so without them every cold start compiled ~1,000 modules
-   again: import 3.7 s -> 1.2 s on this machine, +6 MB zipped). Library modules first used
-   later (PDF, Stripe, CSV) stay source-only.
+5. Bytecode for the cold start (`add_bytecode`), for stages without SnapStart (a SnapStart
+   stage imports once per published version, when the snapshot is taken): the zip is
+   unpacked, its handler imported the way Lambda's init does (isolated interpreter, nothing
+   else importable, no network), and every module that import loaded gets its
+   `__pycache__/*.cpython-XY.pyc` added to the zip, with every module of the project's own
+   packages (unchecked-hash: Lambda's read-only /var/task could not write them, so without
+   them every cold start compiled ~1,000 modules again: import 3.7 s -> 1.2 s on this
+   machine, +6 MB zipped). Library modules first used later (PDF, Stripe, CSV) stay
+   source-only.
 
 The zip lands in build/package/<stage>-<hash>.zip, the hash covering the requirements and
 every packaged source file, so an unchanged tree reuses it (the deploy tests rely on that).
@@ -114,7 +118,7 @@ def package_key(stage: str) -> str:
 
 def lean_venv(*, quiet: bool = True) -> Path:
     """Create (or reuse) build/lambda-venv with requirements/lambda.txt only."""
-    key = _digest(REQUIREMENTS)
+    key = _digest([*REQUIREMENTS, Path(__file__)])  # the pruning is part of it
     stamp = LEAN_VENV / ".key"
     if stamp.exists() and stamp.read_text() == key:
         return LEAN_VENV
@@ -142,8 +146,15 @@ def lean_venv(*, quiet: bool = True) -> Path:
         text=True,
         noise=PIP_NOISE,
     )
-    prune_botocore(site_packages(LEAN_VENV))
-    prune_fonttools(site_packages(LEAN_VENV))
+    site = site_packages(LEAN_VENV)
+    prune_botocore(site)
+    prune_fonttools(site)
+    prune_pillow(site)
+    prune_locales(site)
+    prune_django(site)
+    prune_build_sources(site)
+    # What the pruning kept must still import: Pillow's core and WebP (rooms/photos.py).
+    run([str(LEAN_VENV / "bin/python"), "-I", "-c", PRUNED_IMPORTS])
     stamp.write_text(key)
     return LEAN_VENV
 
@@ -165,6 +176,64 @@ def prune_fonttools(site: Path) -> None:
     for compiled in (site / "fontTools").rglob("*.so"):
         if compiled.with_name(compiled.name.split(".", 1)[0] + ".py").exists():
             compiled.unlink()
+
+
+# Pillow's extension modules the product does not use (AVIF, FreeType text, colour
+# management, Tk) and the libraries only they load: 4 MB zipped. rooms/photos.py identifies
+# JPEG, PNG, GIF and WebP uploads with the core (_imaging) and _webp.
+PILLOW_UNUSED = ("_avif", "_imagingft", "_imagingcms", "_imagingtk")
+PILLOW_UNUSED_LIBS = (
+    "libavif", "libfreetype", "libharfbuzz", "libpng16", "libbrotlidec", "libbrotlicommon",
+    "liblcms2",
+)  # fmt: skip
+# Translations kept: the languages the guest site speaks (English, German, French, Spanish);
+# the others' catalogues are 3 MB zipped.
+KEPT_LANGUAGES = ("en", "de", "fr", "es")
+# Django's batteries nothing imports (sites and admindocs stay: auth, the admin and DRF use
+# them), and
+# the relational database backends (there is no relational database).
+DJANGO_UNUSED = (
+    "contrib/flatpages", "contrib/gis", "contrib/humanize",
+    "contrib/postgres", "contrib/redirects", "contrib/sitemaps",
+    "contrib/syndication", "db/backends/mysql", "db/backends/oracle", "db/backends/postgresql",
+)  # fmt: skip
+PRUNED_IMPORTS = "import PIL._imaging, PIL._webp, django.conf.locale.de.formats, fpdf, yaml"
+
+
+def prune_pillow(site: Path) -> None:
+    for module in PILLOW_UNUSED:
+        for compiled in (site / "PIL").glob(f"{module}.*.so"):
+            compiled.unlink()
+    for lib in (site / "pillow.libs").iterdir():
+        if lib.name.startswith(tuple(f"{name}-" for name in PILLOW_UNUSED_LIBS)):
+            lib.unlink()
+
+
+def prune_locales(site: Path) -> None:
+    """Every package's `locale/<language>` directory but the kept languages' (and their
+    regional variants: es_AR falls back to es, and is kept with it)."""
+    for locale in site.rglob("locale"):
+        if not locale.is_dir():
+            continue
+        for language in locale.iterdir():
+            if language.is_dir() and language.name.split("_")[0] not in KEPT_LANGUAGES:
+                shutil.rmtree(language)
+
+
+def prune_django(site: Path) -> None:
+    for part in DJANGO_UNUSED:
+        shutil.rmtree(site / "django" / part, ignore_errors=True)
+    # PyYAML's optional libyaml binding (0.8 MB): the pure-Python parser serves
+    # export_cloudformation and drf-spectacular's YAML alike.
+    for compiled in (site / "yaml").glob("_yaml.*.so"):
+        compiled.unlink()
+
+
+def prune_build_sources(site: Path) -> None:
+    """C and Cython sources shipped beside compiled modules (fontTools, rpds, …)."""
+    for pattern in ("*.c", "*.h", "*.pyx", "*.pxd"):
+        for source in site.rglob(pattern):
+            source.unlink()
 
 
 _COLLECT = """
@@ -337,8 +406,18 @@ def build(stage: str = "dev", *, force: bool = False, static_bucket: str | None 
         for old in PACKAGES.glob(f"{stage}-*.zip"):
             old.unlink()
         zip_path = zappa_package(stage, output.with_suffix(".nopyc.zip"))
-        add_bytecode(zip_path)
+        if not snap_start(stage):
+            add_bytecode(zip_path)
         return zip_path.replace(output)
+
+
+def snap_start(stage: str) -> bool:
+    """Does `stage` run from SnapStart snapshots? Then its init (imports included) runs once
+    per published version, and restored copies import nothing: bytecode would add 6 MB to
+    the zip and save nothing after the deployment."""
+    from infra import iam
+
+    return iam.zappa_stage(stage).get("snap_start", "None") != "None"
 
 
 def sizes(zip_path: Path) -> tuple[int, int]:

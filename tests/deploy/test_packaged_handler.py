@@ -134,10 +134,20 @@ def test_the_package_holds_the_runtime_only_and_fits_lambda(lambda_zip):
     assert f"payments/providers/__pycache__/stripe.{tag}.pyc" in names  # ours: all compiled
     assert "fpdf/fpdf.py" in names
     assert f"fpdf/__pycache__/fpdf.{tag}.pyc" not in names  # a library the init never imports
+    # Pruned (infra.package): Pillow's unused extensions, other languages' catalogues,
+    # Django's unused batteries, C sources.
+    assert "PIL/_imaging.cpython-313-x86_64-linux-gnu.so".replace("313", tag[-3:]) in names
+    assert not [
+        n for n in names if n.startswith(("PIL/_avif", "PIL/_imagingft", "pillow.libs/libavif"))
+    ]
+    assert "django/conf/locale/de/LC_MESSAGES/django.mo" in names
+    assert "django/conf/locale/ja/LC_MESSAGES/django.mo" not in names
+    assert not [n for n in names if n.startswith(("django/contrib/gis/", ".hypothesis/"))]
+    assert not [n for n in names if n.endswith((".c", ".pyx"))]
     zipped = lambda_zip.stat().st_size
-    # 25 MB of code and data plus about 6 MB of bytecode for the ~1,070 modules the init
+    # 16 MB of code and data plus about 6 MB of bytecode for the ~1,070 modules the init
     # imports (infra.package.add_bytecode: the cold start's import 3.7 s -> 1.2 s here).
-    assert zipped < 32 * 1024 * 1024, f"{zipped / 1e6:.1f} MB"
+    assert zipped < 23 * 1024 * 1024, f"{zipped / 1e6:.1f} MB"
 
 
 # --- HTTP through API Gateway v1 and v2 --------------------------------------------------------
