@@ -179,9 +179,16 @@ def prune_fonttools(site: Path) -> None:
 
 
 # Pillow's extension modules the product does not use (AVIF, FreeType text, colour
-# management, Tk) and the libraries only they load: 4 MB zipped. rooms/photos.py identifies
-# JPEG, PNG, GIF and WebP uploads with the core (_imaging) and _webp.
-PILLOW_UNUSED = ("_avif", "_imagingft", "_imagingcms", "_imagingtk")
+# management, Tk, ImageMath, ImageMorph) and the libraries only they load: 4 MB zipped.
+# rooms/photos.py identifies JPEG, PNG, GIF and WebP uploads with the core and _webp.
+PILLOW_UNUSED = (
+    "_avif",
+    "_imagingft",
+    "_imagingcms",
+    "_imagingtk",
+    "_imagingmath",
+    "_imagingmorph",
+)
 PILLOW_UNUSED_LIBS = (
     "libavif", "libfreetype", "libharfbuzz", "libpng16", "libbrotlidec", "libbrotlicommon",
     "liblcms2",
@@ -196,6 +203,11 @@ DJANGO_UNUSED = (
     "contrib/flatpages", "contrib/gis", "contrib/humanize",
     "contrib/postgres", "contrib/redirects", "contrib/sitemaps",
     "contrib/syndication", "db/backends/mysql", "db/backends/oracle", "db/backends/postgresql",
+)  # fmt: skip
+# JSON Schema validation (jsonschema and what it needs): drf-spectacular imports it only to
+# validate a schema (`manage.py spectacular --validate`, the tests), never to serve one.
+SCHEMA_VALIDATION = (
+    "jsonschema", "jsonschema_specifications", "referencing", "rpds", "attr", "attrs",
 )  # fmt: skip
 PRUNED_IMPORTS = "import PIL._imaging, PIL._webp, django.conf.locale.de.formats, fpdf, yaml"
 
@@ -223,6 +235,8 @@ def prune_locales(site: Path) -> None:
 def prune_django(site: Path) -> None:
     for part in DJANGO_UNUSED:
         shutil.rmtree(site / "django" / part, ignore_errors=True)
+    for package in SCHEMA_VALIDATION:
+        shutil.rmtree(site / package, ignore_errors=True)
     # PyYAML's optional libyaml binding (0.8 MB): the pure-Python parser serves
     # export_cloudformation and drf-spectacular's YAML alike.
     for compiled in (site / "yaml").glob("_yaml.*.so"):
@@ -272,7 +286,8 @@ def prune_static(root: Path) -> None:
 
     Templates only ever link hashed names (`{% static %}` reads the manifest), so the
     unhashed originals are dead weight in the zip, and so are source maps (several MB of
-    Swagger UI and Redoc maps that only browser developer tools fetch).
+    Swagger UI and Redoc maps that only browser developer tools fetch) and the browsable
+    API's files.
     """
     manifest = json.loads((root / "staticfiles.json").read_text())
     for name, hashed in manifest["paths"].items():
@@ -280,6 +295,15 @@ def prune_static(root: Path) -> None:
             (root / name).unlink(missing_ok=True)
     for source_map in root.rglob("*.map"):
         source_map.unlink()
+    # DRF's own CSS, JavaScript and fonts serve only its browsable API, which is off (the API
+    # renders JSON only): nothing links them. 0.4 MB zipped.
+    shutil.rmtree(root / "rest_framework", ignore_errors=True)
+    manifest["paths"] = {
+        name: hashed
+        for name, hashed in manifest["paths"].items()
+        if not name.startswith("rest_framework/")
+    }
+    (root / "staticfiles.json").write_text(json.dumps(manifest))
 
 
 def zappa_package(stage: str, output: Path) -> Path:

@@ -57,6 +57,10 @@ def test_prod_starts_from_snapshots_and_the_split_functions_share_its_environmen
         major, minor = map(int, config["runtime"].removeprefix("python").split("."))
         assert (major, minor) >= (3, 12), stage
     assert "snap_start" not in iam.zappa_stage("dev")  # dev deploys often: $LATEST, no cost
+    # Bytecode only where cold starts import (infra.package.build): a snapshot imports once.
+    from infra.package import snap_start
+
+    assert [s for s in DEPLOYED if snap_start(s)] == [s for s in DEPLOYED if s != "dev"]
     prod = iam.zappa_stage("prod")
     for function in FUNCTIONS.values():
         for stage in function.stages:
