@@ -54,8 +54,10 @@ class GuestEmailIndex(LeanIndex):
 
     class Meta:
         index_name = "guestEmail-createdAt-lean-index"
+        # Not expiresAt: only the hold sweeper filters on it (status index), and a payment
+        # extends the hold: projected here, each payment would write this index once more.
         projection = IncludeProjection(
-            [a for a in INDEXED_BOOKING_ATTRIBUTES if a not in ("guestEmail",)]
+            [a for a in INDEXED_BOOKING_ATTRIBUTES if a not in ("guestEmail", "expiresAt")]
         )
 
     guestEmail = UnicodeAttribute(hash_key=True)
