@@ -20,7 +20,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, Index
 from pynamodb.models import Model
 
-from hotel.dynamo import InvalidCursor, decode_cursor, encode_cursor, item_key, paginate
+from hotel.dynamo import InvalidCursor, LeanIndex, decode_cursor, encode_cursor, item_key, paginate
 
 PART_KEY = "_part"  # in a fan-out read's cursor: which partition to resume
 
@@ -101,7 +101,7 @@ def indexes_by_hash_key(model: type[Model]) -> dict[str, list[Index]]:
         hash_name, _ = index_key_names(model, index)
         found.setdefault(hash_name, []).append(index)
     for indexes in found.values():
-        indexes.sort(key=lambda i: not isinstance(i.Meta.projection, AllProjection))
+        indexes.sort(key=lambda i: not whole_items(i))
     return found
 
 
@@ -184,7 +184,7 @@ class ReadPlan:
             items, next_cursor = paginate(
                 self.fetch, limit=limit, cursor=cursor, index=self.index, scope=scope
             )
-        if self.index is not None and not isinstance(self.index.Meta.projection, AllProjection):
+        if self.index is not None and not whole_items(self.index):
             items = hydrate(self.model, items)
         return items, next_cursor
 
@@ -223,6 +223,12 @@ def matches(item: Model, lookups: dict[str, Any]) -> bool:
         else getattr(item, name) == value
         for name, value in lookups.items()
     )
+
+
+def whole_items(index: Index) -> bool:
+    """Does a query of `index` return whole items? (projection ALL, or a LeanIndex, which
+    reads them itself)"""
+    return isinstance(index.Meta.projection, AllProjection) or isinstance(index, LeanIndex)
 
 
 def hydrate(model: type[Model], items: list[Model]) -> list[Model]:

@@ -69,6 +69,19 @@ def test_the_list_opens_on_todays_confirmed_arrivals(front_desk, rooms, book, bo
     assert b'data-read="query:status-checkIn-lean-index"' in response.content
 
 
+def test_the_list_reads_the_lean_index_s_bookings_once(front_desk, rooms, book):
+    """The status index is lean: its query fetches whole bookings itself (one BatchGetItem
+    for the page); the list must not fetch them a second time."""
+    from bench.capacity import CapacityMeter
+
+    for room in ("101", "102"):
+        book(room, start=0, status="confirmed")
+    with CapacityMeter() as meter:
+        response = front_desk.get(LIST)
+    assert response.status_code == 200 and len(room_ids(response.content)) == 2
+    assert meter.calls["BatchGetItem"] == 1
+
+
 def test_the_list_shows_the_front_desk_columns(front_desk, rooms, book):
     booking = book("101", start=0, status="confirmed", guest_name="Grace Hopper")
 
