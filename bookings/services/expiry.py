@@ -25,6 +25,8 @@ def holds_expire(*, now: datetime, log=None) -> int:
     """
     expired = 0
     for booking in Booking.by_status.query(PENDING, filter_condition=Booking.expiresAt < now):
+        if not hold_has_lapsed(booking, now):
+            continue  # Extended (a payment began) since the index was written.
         try:
             booking_transition(
                 booking_id=booking.bookingId,

@@ -8,9 +8,11 @@ update leaves its keys and projected attributes alone (a payment recorded, a not
 
 `LeanIndex.query()` keeps the interface callers have always used: it queries the index
 (the filter runs there, on projected attributes), then reads the whole items from the table
-with BatchGetItem, in chunks, and yields them in index order. An item whose index keys have
-changed since the index was written (the index is eventually consistent) is skipped: it is
-found under its new keys, and a cursor built from it stays true to the index's order.
+with BatchGetItem, in chunks, and yields them in index order. An item whose index keys differ
+from its entry is read again consistently; if they still differ it has changed since the
+index was written (the index is eventually consistent) and is skipped: it is found under its
+new keys, and a cursor built from it stays true to the index's order. A skipped entry counts
+towards `limit`, as an item a filter drops does in DynamoDB.
 Reads pay for this (an item per batch read instead of a slice of a query page); reads cost a
 fifth of writes, and the queries behind it are lists staff open, not the booking path.
 """
@@ -118,15 +120,27 @@ class LeanIndex(GlobalSecondaryIndex):
                 getattr(item, _python_name(model, range_name)),
             )
 
-        found = {key(item): item for item in model.batch_get([key(e) for e in entries])}
         index_keys = [_python_name(model, name) for name in self._index_keys()]
+
+        def agrees(item: Any, entry: Any) -> bool:
+            return item is not None and all(
+                getattr(item, n) == getattr(entry, n) for n in index_keys
+            )
+
+        found = {key(item): item for item in model.batch_get([key(e) for e in entries])}
+        # An eventually consistent read may be older than the index entry (a booking the
+        # index already lists as checked in, read as still confirmed): such items are read
+        # again, consistently, before they are taken for moved or deleted.
+        doubtful = [key(e) for e in entries if not agrees(found.get(key(e)), e)]
+        if doubtful:
+            found.update(
+                (key(item), item) for item in model.batch_get(doubtful, consistent_read=True)
+            )
         for entry in entries:
             item = found.get(key(entry))
-            if item is None:
-                continue  # deleted since the index was written
-            if any(getattr(item, n) != getattr(entry, n) for n in index_keys):
-                continue  # moved within the index since: it is read under its new keys
-            yield item
+            if agrees(item, entry):
+                yield item
+            # else: deleted, or moved within the index since: it is read under its new keys
 
 
 class WholeItems:

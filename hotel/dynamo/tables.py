@@ -118,6 +118,9 @@ def sync_tables(*, log: Callable[[str], None] = print, drop_replaced: bool = Fal
             # One index change at a time per table: wait for the previous one (a deletion
             # included) to finish; this one finishes in the background.
             _wait_active(ddb, name, deleting_too=True)
+            if not _index_ready(ddb, name, new):
+                log(f"index {old} on {name} kept: its replacement {new} is not built yet")
+                continue
             ddb.update_table(
                 TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": old}}]
             )
@@ -150,6 +153,15 @@ def ttl_attribute(model: type[Model]) -> str | None:
         if isinstance(attr, TTLAttribute):
             return attr.attr_name
     return None
+
+
+def _index_ready(ddb, name: str, index: str) -> bool:
+    """Is `index` on table `name` ACTIVE and done backfilling (queries can use it)?"""
+    table = ddb.describe_table(TableName=name)["Table"]
+    return any(
+        g["IndexName"] == index and g["IndexStatus"] == "ACTIVE" and not g.get("Backfilling")
+        for g in table.get("GlobalSecondaryIndexes", [])
+    )
 
 
 def _wait_active(ddb, name: str, *, deleting_too: bool = False) -> None:

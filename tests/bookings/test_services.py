@@ -105,6 +105,25 @@ def test_sweeper_ignores_live_holds_and_is_idempotent(room, make_booking, bus):
     assert "BookingExpired" in [e.name for e in bus.events]
 
 
+def test_sweeper_spares_a_hold_extended_after_the_index_was_read(room, make_booking, monkeypatch):
+    """The index may still show an expiry a payment has just pushed back: the sweeper judges
+    the booking it read from the table, not the index's copy."""
+    booking = make_booking().booking
+    late = booking.expiresAt + timedelta(seconds=1)
+    Booking.get(booking.bookingId).update(
+        actions=[Booking.expiresAt.set(late + timedelta(hours=1))]
+    )
+    stale = Booking.by_status.query  # as if the index still had the old expiry
+
+    def lagging(hash_key, **kwargs):
+        kwargs.pop("filter_condition", None)
+        return stale(hash_key, **kwargs)
+
+    monkeypatch.setattr(Booking.by_status, "query", lagging)
+    assert services.holds_expire(now=late) == 0
+    assert Booking.get(booking.bookingId).status == "pending"
+
+
 ALLOWED = [
     ("pending", "confirmed"),
     ("pending", "cancelled"),

@@ -162,3 +162,55 @@ def test_the_cloudformation_upgrade_changes_one_index_per_step():
     ]
     for before, after in zip(steps, steps[1:], strict=False):
         assert len(set(before) ^ set(after)) == 1  # CloudFormation: one GSI per update
+
+
+def test_the_old_index_is_kept_while_its_replacement_is_not_built(monkeypatch):
+    """--drop-replaced never leaves a table without the index its queries need: with the
+    replacement's creation still pending (here: never sent), the old index stays."""
+    real = dynamo.client()
+    name = Jar.Meta.table_name
+    keys = [
+        {"AttributeName": "shelf", "KeyType": "HASH"},
+        {"AttributeName": "rank", "KeyType": "RANGE"},
+    ]
+    real.create_table(
+        TableName=name,
+        AttributeDefinitions=[
+            {"AttributeName": "jarId", "AttributeType": "S"},
+            {"AttributeName": "shelf", "AttributeType": "S"},
+            {"AttributeName": "rank", "AttributeType": "N"},
+        ],
+        KeySchema=[{"AttributeName": "jarId", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "shelf-rank-index",
+                "KeySchema": keys,
+                "Projection": {"ProjectionType": "ALL"},
+            },
+        ],  # fmt: skip
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+    class Building:
+        """The real client, except that index creations are not sent (still building)."""
+
+        def __getattr__(self, attr):
+            return getattr(real, attr)
+
+        def update_table(self, **kwargs):
+            if "Create" in kwargs.get("GlobalSecondaryIndexUpdates", [{}])[0]:
+                return {}
+            return real.update_table(**kwargs)
+
+    monkeypatch.setattr(tables, "client", Building)
+    dynamo.register(Jar)
+    logged: list[str] = []
+    try:
+        changes = dynamo.sync_tables(log=logged.append, drop_replaced=True)
+        table = real.describe_table(TableName=name)["Table"]
+    finally:
+        tables._registry.remove(Jar)
+        real.delete_table(TableName=name)
+    assert [g["IndexName"] for g in table["GlobalSecondaryIndexes"]] == ["shelf-rank-index"]
+    assert not [c for c in changes if c.startswith("dropped")]
+    assert any("kept" in line and "not built yet" in line for line in logged)
