@@ -87,38 +87,42 @@ def test_a_write_that_changes_nothing_projected_does_not_touch_the_index(jars):
     assert meter.by_target[index] == 2  # a key changed: delete + put
 
 
-def test_sync_drops_a_replaced_index_only_when_told():
-    """A table that still has the index projecting ALL (next to its lean replacement, as the
-    upgrade's first steps leave it) keeps it until --drop-replaced: the code that reads it
-    may still be live. (Adding a missing index is tests/hotel/test_tables.py's.)"""
-    ddb = dynamo.client()
-    name = Jar.Meta.table_name
+def create_jars_table(ddb, *, lean_too: bool) -> None:
+    """The jars table as an older version made it: the index projecting ALL, and (`lean_too`)
+    its lean replacement beside it, as the upgrade's first steps leave it."""
     keys = [
         {"AttributeName": "shelf", "KeyType": "HASH"},
         {"AttributeName": "rank", "KeyType": "RANGE"},
     ]
+    indexes = [
+        {"IndexName": "shelf-rank-index", "KeySchema": keys,
+         "Projection": {"ProjectionType": "ALL"}},
+    ]  # fmt: skip
+    if lean_too:
+        indexes.append(
+            {"IndexName": "shelf-rank-lean-index", "KeySchema": keys,
+             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["colour"]}}
+        )  # fmt: skip
     ddb.create_table(
-        TableName=name,
+        TableName=Jar.Meta.table_name,
         AttributeDefinitions=[
             {"AttributeName": "jarId", "AttributeType": "S"},
             {"AttributeName": "shelf", "AttributeType": "S"},
             {"AttributeName": "rank", "AttributeType": "N"},
         ],
         KeySchema=[{"AttributeName": "jarId", "KeyType": "HASH"}],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "shelf-rank-index",
-                "KeySchema": keys,
-                "Projection": {"ProjectionType": "ALL"},
-            },
-            {
-                "IndexName": "shelf-rank-lean-index",
-                "KeySchema": keys,
-                "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["colour"]},
-            },
-        ],  # fmt: skip
+        GlobalSecondaryIndexes=indexes,
         BillingMode="PAY_PER_REQUEST",
     )
+
+
+def test_sync_drops_a_replaced_index_only_when_told():
+    """A table that still has the index projecting ALL (next to its lean replacement, as the
+    upgrade's first steps leave it) keeps it until --drop-replaced: the code that reads it
+    may still be live. (Adding a missing index is tests/hotel/test_tables.py's.)"""
+    ddb = dynamo.client()
+    name = Jar.Meta.table_name
+    create_jars_table(ddb, lean_too=True)
     dynamo.register(Jar)
     logged: list[str] = []
 
@@ -169,27 +173,7 @@ def test_the_old_index_is_kept_while_its_replacement_is_not_built(monkeypatch):
     replacement's creation still pending (here: never sent), the old index stays."""
     real = dynamo.client()
     name = Jar.Meta.table_name
-    keys = [
-        {"AttributeName": "shelf", "KeyType": "HASH"},
-        {"AttributeName": "rank", "KeyType": "RANGE"},
-    ]
-    real.create_table(
-        TableName=name,
-        AttributeDefinitions=[
-            {"AttributeName": "jarId", "AttributeType": "S"},
-            {"AttributeName": "shelf", "AttributeType": "S"},
-            {"AttributeName": "rank", "AttributeType": "N"},
-        ],
-        KeySchema=[{"AttributeName": "jarId", "KeyType": "HASH"}],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "shelf-rank-index",
-                "KeySchema": keys,
-                "Projection": {"ProjectionType": "ALL"},
-            },
-        ],  # fmt: skip
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_jars_table(real, lean_too=False)
 
     class Building:
         """The real client, except that index creations are not sent (still building)."""
