@@ -175,4 +175,8 @@ def value_bytes(value: dict) -> int:
         return 3 + sum(1 + value_bytes(v) for v in raw)
     if kind in ("NULL", "BOOL"):
         return 1
+    if kind == "B":
+        return len(raw)
+    if kind in ("SS", "BS"):
+        return sum(len(v.encode() if isinstance(v, str) else v) for v in raw)
     return len(str(raw))

@@ -4,7 +4,8 @@ A hold a guest makes online (the guest site, an anonymous API call) lasts
 HOTEL_GUEST_HOLD_MINUTES (20) — as long as paying takes; a hold staff make (a phone
 booking) keeps HOTEL_HOLD_MINUTES (48 h). Opening a payment on a held booking extends the
 hold (booking, nights and slot, in one transaction) to at least HOTEL_GUEST_HOLD_MINUTES
-from then (booking_hold_extend, called by payments).
+from then (hold_extension, folded into the transaction that opens a payment;
+booking_hold_extend on its own).
 
 The cap — at most HOTEL_GUEST_HOLDS_PER_CLIENT live holds per client address (an IPv6 /64)
 — is a row of slots: items `bookings.hold-slot:<client hash>:<n>`, n < cap, in the
@@ -135,48 +136,88 @@ def slot_release(booking: Booking) -> None:
         )
 
 
+@dataclass(frozen=True)
+class HoldExtension:
+    """What keeps a live hold live while a payment runs: the booking's expiry, its nights'
+    and its slot's, all moved to `until`. Written inside the caller's transaction (the
+    payment's opening: payments.services.charge) or alone (booking_hold_extend)."""
+
+    booking_id: str
+    until: datetime
+    nights: tuple[RoomNight, ...]
+    slot: str | None
+
+    def booking_actions(self, now: datetime) -> list:
+        return [Booking.expiresAt.set(self.until), Booking.updatedAt.set(now)]
+
+    @staticmethod
+    def booking_condition(now: datetime):
+        """The hold is still running (with the caller's condition that it is pending)."""
+        return Booking.expiresAt > now
+
+    def add_others(self, tx: TransactWrite) -> None:
+        """The nights and the slot, each still this booking's."""
+        epoch = int(self.until.timestamp())
+        for night in self.nights:
+            tx.update(
+                night,
+                actions=[RoomNight.holdExpiresAt.set(epoch)],
+                condition=RoomNight.bookingId == self.booking_id,
+            )
+        if self.slot:
+            tx.update(
+                IdempotencyKey(key=self.slot),
+                actions=[IdempotencyKey.expiresAt.set(self.until)],
+                condition=IdempotencyKey.fingerprint == self.booking_id,
+            )
+
+
+def hold_extension(booking: Booking, *, now: datetime) -> HoldExtension | None:
+    """The extension a payment opened now needs on `booking`: None when the booking is not
+    a hold or its hold already lasts HOTEL_GUEST_HOLD_MINUTES from now. Raises HoldExpired
+    if the hold has ended."""
+    if booking.status != PENDING:
+        return None  # The payment code says what a non-pending booking means.
+    if not hold_is_live(booking, now):
+        raise HoldExpired(f"The hold on {booking.bookingId} has expired; please book again.")
+    until = guest_hold_until(now)
+    if booking.expiresAt >= until:
+        return None
+    return HoldExtension(
+        booking_id=booking.bookingId,
+        until=until,
+        nights=tuple(_room_nights_held(booking)),
+        slot=booking.holdSlot,
+    )
+
+
 def booking_hold_extend(*, booking_id: str, now: datetime) -> Booking:
     """A payment is being opened on a held booking: keep the hold live while it runs.
 
     The hold (booking, its nights and its slot) is extended in one transaction to at least
     HOTEL_GUEST_HOLD_MINUTES from now; a hold that already lasts longer is left alone. Only
     a live hold is extended. Returns the booking as it now is. Raises BookingNotFound,
-    HoldExpired (the hold ended, or its nights were lost).
+    HoldExpired (the hold ended, or its nights were lost). A single payment folds the same
+    extension into the transaction that opens it (hold_extension); this serves the
+    reservation's payment, which extends every stay before the first charge.
     """
     for _attempt in range(3):
         booking = booking_get(booking_id=booking_id, consistent=True)
-        if booking.status != PENDING:
-            return booking  # The payment code says what a non-pending booking means.
-        if not hold_is_live(booking, now):
-            raise HoldExpired(f"The hold on {booking_id} has expired; please book again.")
-        until = guest_hold_until(now)
-        if booking.expiresAt >= until:
+        extension = hold_extension(booking, now=now)
+        if extension is None:
             return booking
-        epoch = int(until.timestamp())
-        nights = _room_nights_held(booking)
 
-        def build(tx, booking=booking, nights=nights, until=until, epoch=epoch):
+        def build(tx, booking=booking, extension=extension):
             tx.update(
                 booking,
-                actions=[Booking.expiresAt.set(until), Booking.updatedAt.set(now)],
-                condition=(Booking.status == PENDING) & (Booking.expiresAt > now),
+                actions=extension.booking_actions(now),
+                condition=(Booking.status == PENDING) & extension.booking_condition(now),
             )
-            for night in nights:
-                tx.update(
-                    night,
-                    actions=[RoomNight.holdExpiresAt.set(epoch)],
-                    condition=RoomNight.bookingId == booking.bookingId,
-                )
-            if booking.holdSlot:
-                tx.update(
-                    IdempotencyKey(key=booking.holdSlot),
-                    actions=[IdempotencyKey.expiresAt.set(until)],
-                    condition=IdempotencyKey.fingerprint == booking.bookingId,
-                )
+            extension.add_others(tx)
 
         if not commit(build):
             continue  # The booking changed (paid, cancelled, changed dates): re-read.
-        booking.expiresAt = until
+        booking.expiresAt = extension.until
         return booking
     raise HoldExpired(f"The hold on {booking_id} could not be extended.")
 

@@ -16,9 +16,10 @@ from pynamodb.attributes import (
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
-from hotel.dynamo import IntegerAttribute, LeanIndex, meta, register
+from hotel.dynamo import IntegerAttribute, LeanIndex, PackedJSONAttribute, meta, register
 
 from .labels import rate_rule_label
+from .snapshot_packing import SNAPSHOT_DICTIONARIES
 
 # --- the booking lifecycle ---------------------------------------------------------------------
 PENDING = "pending"
@@ -109,7 +110,8 @@ class Booking(Model):
     subtotal = IntegerAttribute()
     tax = IntegerAttribute()
     currency = UnicodeAttribute()
-    nightly = JSONAttribute()  # [{"date", "amount", "rule"}]
+    # The price snapshot (nightly, terms, extras) is packed: bookings.snapshot_packing.
+    nightly = PackedJSONAttribute(dictionaries=SNAPSHOT_DICTIONARIES)  # [{"date", "amount", …}]
     # What the stay was sold under (None on bookings made before rate plans: FLEX, adults =
     # guests, the hotel's policy; migrate_rates fills them in).
     ratePlan = UnicodeAttribute(null=True)
@@ -119,11 +121,11 @@ class Booking(Model):
     discount = IntegerAttribute(null=True)  # minor units the promo took off the room price
     cityTax = IntegerAttribute(null=True)
     dueNow = IntegerAttribute(null=True)  # what the payment terms take at booking
-    terms = JSONAttribute(null=True)  # the snapshot: bookings.terms
+    terms = PackedJSONAttribute(null=True, dictionaries=SNAPSHOT_DICTIONARIES)  # bookings.terms
     # Extras sold with the stay (bookings.extras): [{"key", "code", "name", "unitPrice",
     # "quantity", "taxCategory", "unit", "date"?}] as the bill posts them; their sum, tax
     # included, is extrasTotal (not in totalPrice, which stays the room stay's price).
-    extras = JSONAttribute(null=True)
+    extras = PackedJSONAttribute(null=True, dictionaries=SNAPSHOT_DICTIONARIES)
     extrasTotal = IntegerAttribute(null=True)
     source = UnicodeAttribute(default="api")
     notes = UnicodeAttribute(default="")

@@ -6,14 +6,14 @@ Every PynamoDB model takes its `Meta` from `meta(entity)` and registers itself w
 Nothing else in the project builds a boto3 client or a PynamoDB connection.
 
 - config: settings, table names, model `Meta`, the shared connection and client
-- attributes: attribute types the models share (IntegerAttribute)
+- attributes: attribute types the models share (IntegerAttribute, PackedJSONAttribute)
 - transactions: `transact` with retries on conflicts, transient failures, failed conditions
 - cursors: signed pagination tokens
 - indexes: LeanIndex, a GSI that projects little and reads whole items
 - tables: the model registry, table sync and emptying
 """
 
-from .attributes import IntegerAttribute
+from .attributes import IntegerAttribute, PackedJSONAttribute
 from .config import LOCAL_CREDENTIALS, client, connection, meta, table_name
 from .cursors import (
     CURSOR_SALT,
@@ -45,6 +45,7 @@ from .transactions import (
 __all__ = [
     "CURSOR_SALT",
     "IntegerAttribute",
+    "PackedJSONAttribute",
     "LeanIndex",
     "InvalidCursor",
     "LOCAL_CREDENTIALS",

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from bookings.booking_terms import booking_due_now, booking_payment_terms
 from bookings.clock import hotel_today
 from bookings.exceptions import HoldExpired
-from bookings.holds import booking_hold_extend
+from bookings.holds import hold_extension
 from bookings.lifecycle import hold_is_live
 from bookings.models import PENDING as BOOKING_PENDING
 from bookings.models import Booking
@@ -107,8 +107,9 @@ def payment_create(
         raise amount_mismatch(
             booking, f"Booking {booking_id} takes {due} {booking.currency} (minor units) now."
         )
-    booking_hold_extend(booking_id=booking.bookingId, now=now)  # the hold outlasts the payment
-    payment = _payment_open(booking, amount=due, actor=actor, now=now, request_id=request_id)
+    payment = _payment_open(
+        booking, amount=due, actor=actor, now=now, request_id=request_id, extend_hold=True
+    )
     if payment.is_guarantee:
         payment, secret = guarantee_confirm(
             payment,
@@ -200,11 +201,25 @@ def _attempt_key(booking_id: str, attempt: int) -> str:
 
 
 def _payment_open(
-    booking: Booking, *, amount: int | None = None, actor: str, now: datetime, request_id
+    booking: Booking,
+    *,
+    amount: int | None = None,
+    actor: str,
+    now: datetime,
+    request_id,
+    extend_hold: bool = False,
+    retry: bool = True,
 ) -> Payment:
     """Write the pending payment of `amount` (default: what the booking takes now; a
-    guarantee when it is 0) and claim its attempt number in one transaction."""
+    guarantee when it is 0) and claim its attempt number in one transaction; with
+    `extend_hold`, the booking's hold is extended in it too, so that it outlasts the payment
+    (bookings.holds.hold_extension). Raises HoldExpired if the hold has ended.
+
+    A race lost while extending the hold (its nights moved meanwhile, a change of the
+    booking) is tried once more from a fresh read; a race lost to another attempt then
+    shows as that attempt in flight."""
     amount = booking_due_now(booking) if amount is None else amount
+    extension = hold_extension(booking, now=now) if extend_hold else None
     earlier = payments_for_booking(booking_id=booking.bookingId)
     in_flight = [p for p in earlier if p.status == PENDING and p.createdAt > now - IN_FLIGHT]
     if in_flight:
@@ -247,7 +262,7 @@ def _payment_open(
             now=now,
             request_id=request_id,
         )
-        mark_open(tx, booking, payment)  # pending at this price, or nothing is written
+        mark_open(tx, booking, payment, extension)  # pending at this price, or nothing
 
     def lost_race() -> PaymentInProgress:
         """Why the booking cannot be paid now (raised), else: another attempt took this
@@ -255,8 +270,22 @@ def _payment_open(
         _payable_booking_at(booking.bookingId, amount=payment.amount, now=now)
         return PaymentInProgress()
 
-    with condition_failed_as(lost_race):
-        transact(build)
+    try:
+        with condition_failed_as(lost_race):
+            transact(build)
+    except PaymentInProgress:
+        if extension is None or not retry:
+            raise
+        fresh = _payable_booking(booking.bookingId, now=now)
+        return _payment_open(
+            fresh,
+            amount=amount,
+            actor=actor,
+            now=now,
+            request_id=request_id,
+            extend_hold=True,
+            retry=False,
+        )
     return payment
 
 

@@ -34,6 +34,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from bookings.booking_terms import due_now_condition
 from bookings.exceptions import BookingNotFound, HoldExpired, InvalidTransition, PriceChanged
+from bookings.holds import HoldExtension
 from bookings.models import CANCELLED as BOOKING_CANCELLED
 from bookings.models import CHECKED_IN, CHECKED_OUT, NO_SHOW, Booking
 from bookings.models import CONFIRMED as BOOKING_CONFIRMED
@@ -76,19 +77,26 @@ logger = logging.getLogger(__name__)
 CANCELLABLE = (PENDING, REQUIRES_ACTION)
 
 
-def mark_open(tx, booking: Booking, payment: Payment) -> None:
+def mark_open(
+    tx, booking: Booking, payment: Payment, extension: HoldExtension | None = None
+) -> None:
     """Add `payment` to the booking's open payments, conditional on the booking still being
-    pending and taking the payment's amount now (due_now_condition) at the booking's price.
-    Bumps the booking's version (no condition on it)."""
-    tx.update(
-        booking,
-        actions=[Booking.openPayments.add({payment.transactionId})],
-        condition=(Booking.status == BOOKING_PENDING)
+    pending and taking the payment's amount now (due_now_condition) at the booking's price;
+    with `extension` (bookings.holds.hold_extension), its hold is extended in the same
+    write, conditional on it still running. Bumps the booking's version (no condition on
+    it)."""
+    actions = [Booking.openPayments.add({payment.transactionId})]
+    condition = (
+        (Booking.status == BOOKING_PENDING)
         & due_now_condition(payment.amount)
         & (Booking.totalPrice == booking.totalPrice)
-        & (Booking.currency == payment.currency),
-        add_version_condition=False,
+        & (Booking.currency == payment.currency)
     )
+    if extension is not None:
+        actions += extension.booking_actions(payment.createdAt)
+        condition &= extension.booking_condition(payment.createdAt)
+        extension.add_others(tx)
+    tx.update(booking, actions=actions, condition=condition, add_version_condition=False)
 
 
 def mark_closed(tx, payment: Payment) -> None:

@@ -5,11 +5,15 @@ from datetime import timedelta
 
 import pytest
 
+from bench.capacity import CapacityMeter
 from bookings.exceptions import HoldExpired
 from bookings.holds import booking_hold_extend
 from bookings.models import Booking, RoomNight
 from bookings.services import booking_create
 from hotel.idempotency import IdempotencyKey
+from payments.exceptions import AmountMismatch
+from payments.models import Payment
+from payments.services import charge
 from tests.payments.test_api import body
 
 from .conftest import THREE_D_SECURE, now, stay_start
@@ -64,3 +68,51 @@ def test_a_longer_hold_is_left_alone_and_an_ended_one_is_not_revived(room, make_
     with pytest.raises(HoldExpired):
         booking_hold_extend(booking_id=ended.booking.bookingId, now=later)
     assert Booking.get(ended.booking.bookingId).expiresAt == ended.booking.expiresAt
+
+
+def test_the_extension_is_written_with_the_payment_or_not_at_all(room):
+    """Opening a payment and extending its hold are one transaction: a payment refused at
+    the last moment (the stay was re-priced meanwhile) leaves the hold as it was."""
+    created = guest_hold(minutes_ago=18)
+    stale = Booking.get(created.booking.bookingId, consistent_read=True)
+    Booking.get(stale.bookingId).update(  # re-priced meanwhile: it takes 1.00 more now
+        actions=[Booking.totalPrice.add(100), Booking.dueNow.set(stale.dueNow + 100)]
+    )
+
+    with pytest.raises(AmountMismatch):
+        charge._payment_open(stale, actor="guest", now=now(), request_id=None, extend_hold=True)
+
+    booking = Booking.get(stale.bookingId, consistent_read=True)
+    assert booking.expiresAt == stale.expiresAt and not booking.openPayments
+    assert {n.holdExpiresAt for n in RoomNight.query("R-1")} == {int(stale.expiresAt.timestamp())}
+    assert Payment.count() == 0
+
+
+def test_a_payment_opened_on_a_short_hold_costs_one_transaction(room):
+    created = guest_hold(minutes_ago=18)
+    booking = Booking.get(created.booking.bookingId, consistent_read=True)
+    with CapacityMeter() as meter:
+        payment = charge._payment_open(
+            booking, actor="guest", now=now(), request_id=None, extend_hold=True
+        )
+    assert meter.calls["TransactWriteItems"] == 1
+    after = Booking.get(booking.bookingId, consistent_read=True)
+    assert after.openPayments == {payment.transactionId} and after.expiresAt > booking.expiresAt
+
+
+def test_a_race_lost_to_a_change_that_leaves_the_amount_due_is_tried_again(room):
+    """The booking changed between the read and the write (here its total, not what it
+    takes now): the opening is tried once more from a fresh read, and succeeds."""
+    created = guest_hold(minutes_ago=18)
+    stale = Booking.get(created.booking.bookingId, consistent_read=True)
+    Booking.get(stale.bookingId).update(actions=[Booking.totalPrice.add(100)])
+
+    with CapacityMeter() as meter:
+        payment = charge._payment_open(
+            stale, actor="guest", now=now(), request_id=None, extend_hold=True
+        )
+
+    assert meter.calls["TransactWriteItems"] == 2  # refused, then written
+    after = Booking.get(stale.bookingId, consistent_read=True)
+    assert after.openPayments == {payment.transactionId} and after.expiresAt > stale.expiresAt
+    assert payment.attempt == 1 and Payment.count() == 1

@@ -22,6 +22,7 @@ from payments.folio.desk import folio_charge
 from payments.invoices.services import invoice_issue
 from payments.services import payment_create
 from tests.helpers import settle_bill
+from tests.stored import stored_text
 
 from ..conftest import TOTAL, now, stay_start
 
@@ -214,7 +215,7 @@ def traces(*needles: str) -> dict[str, int]:
         table = model.Meta.table_name
         for page in client.get_paginator("scan").paginate(TableName=table):
             for item in page["Items"]:
-                text = str(item).lower()
+                text = f"{item} {stored_text(model, item)}".lower()
                 if any(n in text for n in needles):
                     found[model.__name__] = found.get(model.__name__, 0) + 1
     return found
