@@ -106,10 +106,10 @@ def test_next_links_walk_every_room_exactly_once(admin_client, make_room, small_
     assert pages == 3
 
 
-@pytest.mark.parametrize(
-    "cursor", ["not-a-cursor!", "e30", encode_cursor({"nope": {"S": "x"}}), "%%%"]
-)
+@pytest.mark.parametrize("cursor", ["not-a-cursor!", "e30", "signed-wrong-key", "%%%"])
 def test_an_invalid_cursor_shows_a_message_and_the_first_page(admin_client, make_room, cursor):
+    if cursor == "signed-wrong-key":  # signed here, not at collection: the signature has a
+        cursor = encode_cursor({"nope": {"S": "x"}})  # timestamp, and xdist workers compare ids
     make_room(roomId="101")
 
     response = admin_client.get(LIST, {"cursor": cursor})
