@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from bookings.booking_terms import booking_due_now, booking_payment_terms
 from bookings.clock import hotel_today
-from bookings.exceptions import HoldExpired
+from bookings.exceptions import HoldExpired, PriceChanged
 from bookings.holds import hold_extension
 from bookings.lifecycle import hold_is_live
 from bookings.models import PENDING as BOOKING_PENDING
@@ -215,9 +215,9 @@ def _payment_open(
     `extend_hold`, the booking's hold is extended in it too, so that it outlasts the payment
     (bookings.holds.hold_extension). Raises HoldExpired if the hold has ended.
 
-    A race lost while extending the hold (its nights moved meanwhile, a change of the
-    booking) is tried once more from a fresh read; a race lost to another attempt then
-    shows as that attempt in flight."""
+    A race lost while extending the hold (its nights moved meanwhile) is tried once more
+    from a fresh read, if the booking still costs what it did (else PriceChanged); a race
+    lost to another attempt then shows as that attempt in flight."""
     amount = booking_due_now(booking) if amount is None else amount
     extension = hold_extension(booking, now=now) if extend_hold else None
     earlier = payments_for_booking(booking_id=booking.bookingId)
@@ -277,6 +277,11 @@ def _payment_open(
         if extension is None or not retry:
             raise
         fresh = _payable_booking(booking.bookingId, now=now)
+        if (fresh.totalPrice, fresh.currency) != (booking.totalPrice, booking.currency):
+            raise PriceChanged(  # what the guest was shown is not what it costs now
+                f"Booking {booking.bookingId} was re-priced meanwhile; nothing was charged.",
+                details={"totalPrice": fresh.totalPrice, "currency": fresh.currency},
+            ) from None
         return _payment_open(
             fresh,
             amount=amount,

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from bench.capacity import CapacityMeter
-from bookings.exceptions import HoldExpired
+from bookings.exceptions import HoldExpired, PriceChanged
 from bookings.holds import booking_hold_extend
 from bookings.models import Booking, RoomNight
 from bookings.services import booking_create
@@ -100,12 +100,36 @@ def test_a_payment_opened_on_a_short_hold_costs_one_transaction(room):
     assert after.openPayments == {payment.transactionId} and after.expiresAt > booking.expiresAt
 
 
-def test_a_race_lost_to_a_change_that_leaves_the_amount_due_is_tried_again(room):
-    """The booking changed between the read and the write (here its total, not what it
-    takes now): the opening is tried once more from a fresh read, and succeeds."""
+def test_a_stay_re_priced_meanwhile_is_not_paid_even_when_the_amount_due_is_the_same(room):
+    """The total changed between the read and the write (what it takes now did not): the
+    payment is refused (BOOKING_PRICE_CHANGED), not opened on a price the guest never saw."""
     created = guest_hold(minutes_ago=18)
     stale = Booking.get(created.booking.bookingId, consistent_read=True)
     Booking.get(stale.bookingId).update(actions=[Booking.totalPrice.add(100)])
+
+    with pytest.raises(PriceChanged):
+        charge._payment_open(stale, actor="guest", now=now(), request_id=None, extend_hold=True)
+
+    after = Booking.get(stale.bookingId, consistent_read=True)
+    assert not after.openPayments and after.expiresAt == stale.expiresAt
+    assert Payment.count() == 0
+
+
+def test_a_race_lost_to_the_nights_moving_is_tried_again_from_a_fresh_read(room, monkeypatch):
+    """The hold's nights changed between the read and the write (here one of them is let
+    go, as a move to another room does): the opening is tried once more from a fresh read,
+    and succeeds when the booking still costs what it did."""
+    created = guest_hold(minutes_ago=18)
+    stale = Booking.get(created.booking.bookingId, consistent_read=True)
+    read_nights = charge.hold_extension
+
+    def then_a_night_moves(booking, *, now):
+        extension = read_nights(booking, now=now)
+        if extension and len(extension.nights) == 2:
+            extension.nights[0].delete()
+        return extension
+
+    monkeypatch.setattr(charge, "hold_extension", then_a_night_moves)
 
     with CapacityMeter() as meter:
         payment = charge._payment_open(
