@@ -81,6 +81,15 @@ def print_table(r: dict) -> None:
          cold["baseline"]["firstRequestMs"],
          ratio(cold["app"]["firstRequestMs"], cold["baseline"]["firstRequestMs"])),
     ]  # fmt: skip
+    split = cold.get("roomsFunction")
+    if split:
+        rows += [
+            ("cold start, rooms function of the split deployment (own URL conf)",
+             split["totalMs"], cold["baseline"]["totalMs"],
+             ratio(split["totalMs"], cold["baseline"]["totalMs"])),
+            ("  of which import ms", split["importMs"], cold["baseline"]["importMs"],
+             ratio(split["importMs"], cold["baseline"]["importMs"])),
+        ]  # fmt: skip
     restore = r.get("forkRestore")
     if restore:
         rows += [

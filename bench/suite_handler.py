@@ -137,13 +137,22 @@ def runner_env(endpoint: str, stripe: str, work: Path, memory_mb: int) -> dict[s
 
 
 def cold_starts(task, env, work, *, runs: int, isolated: bool) -> dict:
-    """Fresh process -> import -> one `GET /api/rooms/{id}`; app and baseline interleaved."""
+    """Fresh process -> import -> one `GET /api/rooms/{id}`; app and baseline interleaved,
+    and the app as the split deployment's rooms function (HOTEL_FUNCTION=rooms: its own URL
+    conf, hotel/function_urls.py)."""
     event = v2_event(f"/api/rooms/{BENCH_ROOM}")
-    samples: dict[str, list[dict]] = {"app": [], "baseline": []}
+    samples: dict[str, list[dict]] = {"app": [], "roomsFunction": [], "baseline": []}
+    envs = {"roomsFunction": {**env, "HOTEL_FUNCTION": "rooms"}}
     for i in range(runs):
-        order = [("app", APP_HANDLER), ("baseline", BASELINE_HANDLER)]
+        order = [
+            ("app", APP_HANDLER),
+            ("roomsFunction", APP_HANDLER),
+            ("baseline", BASELINE_HANDLER),
+        ]
         for name, handler in order if i % 2 == 0 else order[::-1]:
-            fn = _handler(task, handler, env, work / f"cold-{name}.log", isolated=isolated)
+            fn = _handler(
+                task, handler, envs.get(name, env), work / f"cold-{name}.log", isolated=isolated
+            )
             answer = _call(fn, event)
             total = (time.perf_counter() - fn.started) * 1000
             fn.stop()

@@ -6,27 +6,18 @@ from .api import (
     checkin_views,
     extra_views,
     guest_views,
-    out_of_order_views,
     rate_plan_views,
     reservation_views,
     views,
 )
+from .api.out_of_order_urls import urlpatterns as out_of_order_urlpatterns
 from .api.rate_calendar_views import RateCalendarView
 from .calendars import room_calendar_view
 
 api_urlpatterns = [
     # Before rooms/<room_id>: "availability" is not a room.
     path("rooms/availability", views.AvailabilityView.as_view(), name="rooms-availability"),
-    path(
-        "rooms/<str:room_id>/out-of-order",
-        out_of_order_views.RoomOutOfOrderView.as_view(),
-        name="room-out-of-order",
-    ),
-    path(
-        "rooms/<str:room_id>/out-of-order/<str:period_id>",
-        out_of_order_views.RoomOutOfOrderDetailView.as_view(),
-        name="room-out-of-order-detail",
-    ),
+    *out_of_order_urlpatterns,
     path("bookings", views.BookingListView.as_view(), name="booking-list"),
     path(
         "bookings/<str:booking_id>/room",

@@ -13,6 +13,10 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from hotel import lazy_imports
+
+lazy_imports.defer()  # PyYAML and requests load on first use, not at every cold start
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 STAGES = ("local", "test", "dev", "prod")
@@ -124,7 +128,16 @@ MIDDLEWARE = [
     "hotel.middleware.ApiErrorMiddleware",
 ]
 
-ROOT_URLCONF = "hotel.urls"
+# The split deployment's functions (infra/functions.py) route only their part of the API, so
+# their init imports only their own views (hotel/function_urls.py); "all" and "bookings" (the
+# default route: pages, admin, every API) take the whole URL conf.
+HOTEL_FUNCTION = os.environ.get("HOTEL_FUNCTION", "all")
+FUNCTION_URLCONFS = {"rooms": "hotel.urls_rooms", "payments": "hotel.urls_payments"}
+if HOTEL_FUNCTION not in ("all", "bookings", *FUNCTION_URLCONFS):
+    raise ImproperlyConfigured(
+        f"HOTEL_FUNCTION {HOTEL_FUNCTION!r}: all, bookings, rooms or payments"
+    )
+ROOT_URLCONF = FUNCTION_URLCONFS.get(HOTEL_FUNCTION, "hotel.urls")
 WSGI_APPLICATION = "hotel.wsgi.application"
 
 TEMPLATES = [

@@ -46,13 +46,13 @@ FUNCTIONS: dict[str, Function] = {
         # room type's live stays, before a delete) and rooms.stock the shifter of the nights'
         # counters (bookings.capacity: a room or an overbooking limit changes what a type
         # can sell); a registry is not an import, so the modules are named here.
+        # Its URL conf (HOTEL_FUNCTION=rooms) holds rooms' API and a room's out-of-order
+        # periods, which bookings serves under /api/rooms/ (bookings.api.out_of_order_urls).
         entry=(
-            "rooms.urls",
+            "hotel.urls_rooms",
             "bookings.room_state",
             "bookings.type_usage",
             "bookings.capacity",
-            # /api/rooms/{id}/out-of-order is served here (routes) from bookings' URL conf.
-            "bookings.api.out_of_order_views",
         ),
         routes=("/api/rooms", "/api/rooms/*", "/api/room-types", "/api/room-types/*"),
         stages=("prod_rooms",),
@@ -60,7 +60,7 @@ FUNCTIONS: dict[str, Function] = {
     ),
     "payments": Function(
         name="payments",
-        entry=("payments.urls",),
+        entry=("hotel.urls_payments",),  # its URL conf (HOTEL_FUNCTION=payments)
         routes=(
             "/api/payments",
             "/api/payments/*",

@@ -3,7 +3,6 @@ Views parse, call bookings.services (assign), render."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,6 +10,7 @@ from rest_framework.views import APIView
 from bookings import services
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
+from hotel.api.schema_hints import extend_schema
 
 from .serializers import BookingOutput, BookingRoomInput, RoomAssignmentInput, RoomAssignmentOutput
 

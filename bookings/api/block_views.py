@@ -5,7 +5,6 @@ service, render."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import parsers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +13,7 @@ from bookings.blocks import rooming, selectors, services
 from hotel.actor import actor_from
 from hotel.api.parsers import JSONParser
 from hotel.api.permissions import staff_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.api.serializers import parse_query
 from hotel.errors import ValidationFailed
 

@@ -4,7 +4,6 @@ service, render; the rules are bookings.checkin's."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -13,6 +12,7 @@ from rest_framework.views import APIView
 from bookings.checkin.rules import mask_id_number, registration_clean
 from bookings.checkin.services import registration_get, registration_submit
 from hotel.actor import actor_from
+from hotel.api.schema_hints import extend_schema
 from hotel.api.serializers import StrictInputSerializer
 from hotel.errors import NotFound
 

@@ -4,7 +4,6 @@ time the stay is live). Views parse, call a service, render."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,6 +13,7 @@ from bookings.extras import catalog
 from bookings.extras.booking import booking_extras_add
 from hotel.actor import actor_from
 from hotel.api.permissions import role_perm
+from hotel.api.schema_hints import extend_schema
 
 from .access import TOKEN_PARAMS, booking_for_request
 from .extra_serializers import (

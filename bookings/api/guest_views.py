@@ -3,7 +3,7 @@ Views parse, call one bookings.guests service or selector, render."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,6 +13,7 @@ from bookings.guests.selectors import guest_search, profile_get
 from bookings.guests.services import profile_update
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.errors import ValidationFailed
 
 from .guest_serializers import (

@@ -3,7 +3,6 @@ counters and the room-night markers move with it (bookings.out_of_order)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,6 +10,7 @@ from rest_framework.views import APIView
 from bookings import out_of_order
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.api.serializers import DayField, StrictInputSerializer
 
 # Who sets a room's state (front desk, housekeeping, managers) books its repairs too.

@@ -5,7 +5,7 @@ call bookings.rate_calendar, render."""
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from bookings import rate_calendar
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.api.serializers import DayField, StrictInputSerializer, domain_field_errors
 
 # Who reads bookings reads the rates they were sold at; only managers change them.

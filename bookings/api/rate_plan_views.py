@@ -3,7 +3,6 @@ plans, only managers the codes. Views parse, call a service, render."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +12,7 @@ from bookings.rate_reads import rate_plans_all
 from hotel.accounts import roles
 from hotel.actor import actor_from
 from hotel.api.permissions import role_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.errors import ValidationFailed
 
 from .rate_plan_serializers import (

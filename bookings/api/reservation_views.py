@@ -6,7 +6,7 @@ Reading, cancelling and paying a reservation involve money: payments.api.reserva
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from bookings.reservations.selectors import ReservationView
 from bookings.reservations.services import reservation_create
 from hotel.actor import actor_from
+from hotel.api.schema_hints import extend_schema
 from hotel.client_address import client_address
 from hotel.idempotency import idempotent, request_caller
 

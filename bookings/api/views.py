@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ from bookings.booking_terms import payment_terms_summary
 from bookings.offers import guests_from
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.api.serializers import invalid_cursor, parse_query
 from hotel.client_address import client_address
 from hotel.dynamo import InvalidCursor

@@ -57,14 +57,27 @@ def add_error_responses(result, generator, request, public):
 
 @functools.cache
 def _generator_class():
+    from django.urls import get_resolver
     from drf_spectacular.generators import SchemaGenerator
 
     import hotel.accounts.schema  # noqa: F401 - registers the bearer-token extension
 
+    from .schema_hints import apply_pending
+
     class HotelSchemaGenerator(SchemaGenerator):
         """drf-spectacular's generator, with the project's OpenAPI extensions registered
-        first: every way to generate the schema (/api/schema/, `manage.py spectacular`) goes
-        through DEFAULT_GENERATOR_CLASS, and none of it at cold start."""
+        and the views' schema decorations applied first (hotel.api.schema_hints): every way
+        to generate the schema (/api/schema/, `manage.py spectacular`) goes through
+        DEFAULT_GENERATOR_CLASS, and none of it at cold start."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            get_resolver(self.urlconf).url_patterns  # noqa: B018 - imports every view
+            apply_pending()
+
+        def create_view(self, *args, **kwargs):
+            apply_pending()  # a view imported since (another URL conf): nothing, usually
+            return super().create_view(*args, **kwargs)
 
     return HotelSchemaGenerator
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -25,6 +24,7 @@ from bookings.models import CANCEL_PERMS, CANCELLED, CHECKED_IN, CHECKED_OUT
 from hotel.accounts.roles import MANAGER
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.errors import ValidationFailed
 from payments.folio.changes import folio_change_quote
 from payments.selectors import booking_payment_summary

@@ -10,7 +10,7 @@ keeps each route to its kind of bill.
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +20,7 @@ from bookings.reservations.exceptions import ReservationNotFound
 from hotel.accounts.roles import ACCOUNTANT, MANAGER
 from hotel.actor import actor_from
 from hotel.api.permissions import role_perm, staff_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.errors import ValidationFailed
 from hotel.idempotency import idempotent, request_caller
 from payments.folio import desk, services

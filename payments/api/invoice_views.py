@@ -13,7 +13,7 @@ import hashlib
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from hotel.accounts.roles import ACCOUNTANT, MANAGER
 from hotel.actor import actor_from
 from hotel.api.permissions import role_perm, staff_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.idempotency import idempotent, request_caller
 from payments.folio.services import bill_owner
 from payments.invoices import services

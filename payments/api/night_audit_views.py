@@ -7,13 +7,14 @@ from datetime import date
 
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.api.serializers import StrictInputSerializer
 from hotel.errors import ValidationFailed
 from payments.night_audit.export import accounting_export_csv, daily_report_csv

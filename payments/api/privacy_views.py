@@ -9,13 +9,13 @@ GUEST_IN_HOUSE / GUEST_STAY_UPCOMING / GUEST_BALANCE_OPEN.
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hotel.actor import actor_from
 from hotel.api.permissions import role_perm, staff_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.api.serializers import StrictInputSerializer
 from payments.privacy.access import ERASE_PERM, ERASE_ROLES, EXPORT_PERM
 from payments.privacy.erase import guest_erase

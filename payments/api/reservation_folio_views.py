@@ -6,7 +6,7 @@ the catalog, the card on file) is refused with a 400 naming the field.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from hotel.api.schema_hints import extend_schema, extend_schema_view
 
 from . import folio_views, invoice_views
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -24,6 +23,7 @@ from bookings.models import CANCEL_PERMS
 from bookings.reservations.exceptions import ReservationNotFound
 from bookings.reservations.selectors import ReservationView, reservation_get
 from hotel.actor import actor_from
+from hotel.api.schema_hints import extend_schema
 from hotel.api.serializers import DayField, StrictInputSerializer
 from payments.models import REQUIRES_ACTION
 from payments.selectors import booking_payment_summary

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
+from hotel.api.schema_hints import extend_schema
 from hotel.errors import ValidationFailed
 from rooms import room_type_services as services
 from rooms.room_types import room_type_get, room_types_all

@@ -65,7 +65,11 @@ def test_prod_starts_from_snapshots_and_the_split_functions_share_its_environmen
     for function in FUNCTIONS.values():
         for stage in function.stages:
             config = iam.zappa_stage(stage)
-            assert config["environment_variables"] == prod["environment_variables"], stage
+            env = dict(config["environment_variables"])
+            # Each split function says which it is: its URL conf (hotel/function_urls.py).
+            assert env.pop("HOTEL_FUNCTION") == function.name, stage
+            assert env == prod["environment_variables"], stage
+    assert "HOTEL_FUNCTION" not in prod["environment_variables"]  # one function: every route
 
 
 @pytest.mark.parametrize("stage", DEPLOYED)

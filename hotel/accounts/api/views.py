@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -11,6 +10,7 @@ from rest_framework.views import APIView
 
 from hotel.accounts.services import api_token_issue, api_token_revoke, staff_authenticate
 from hotel.accounts.tokens import BearerTokenAuthentication
+from hotel.api.schema_hints import extend_schema
 from hotel.api.serializers import StrictInputSerializer
 from hotel.errors import DomainError
 

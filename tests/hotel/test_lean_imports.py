@@ -1,0 +1,65 @@
+"""A cold start imports what a request needs: PyYAML and requests load on first use
+(hotel.lazy_imports), drf-spectacular's generator when the schema is made
+(hotel.api.schema_hints), and nothing of either is lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from hotel.api import schema_hints
+
+REPO = Path(__file__).resolve().parents[2]
+PROBE = """
+import json, sys
+import django
+django.setup()
+from django.urls import get_resolver
+get_resolver().url_patterns
+at_start = {m: m in sys.modules and type(sys.modules[m]).__name__ != "_Deferred"
+            for m in ("yaml", "requests", "charset_normalizer", "drf_spectacular.openapi",
+                      "rest_framework.test", "django.test")}
+from rest_framework.compat import yaml
+dumped = yaml.safe_dump({"a": [1, 2]})
+import requests
+session = requests.Session.__name__
+print(json.dumps({"atStart": at_start, "dumped": dumped, "session": session,
+                  "realYaml": type(sys.modules["yaml"]).__name__,
+                  "pending": len(__import__("hotel.api.schema_hints").api.schema_hints._pending)}))
+"""
+
+
+def test_a_fresh_process_defers_yaml_requests_and_the_schema_generator():
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HOTEL_STAGE": "test"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["atStart"] == dict.fromkeys(seen["atStart"], False)
+    assert seen["dumped"] == "a:\n- 1\n- 2\n" and seen["session"] == "Session"
+    assert seen["realYaml"] == "module"  # the real module replaced its stand-in
+    assert seen["pending"] > 50  # every view's decorations, noted and not yet applied
+
+
+def test_the_schema_generator_applies_every_noted_decoration():
+    generator = import_string(settings.SPECTACULAR_SETTINGS["DEFAULT_GENERATOR_CLASS"])
+    schema = generator().get_schema(request=None, public=True)
+    assert schema_hints._pending == []
+    operations = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
+    # From extend_schema on a method, on a view class, and through extend_schema_view.
+    assert {"reservations_create", "bookings_online_check_in", "reservations_folio_payment"} <= (
+        operations
+    )
