@@ -13,10 +13,6 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from hotel import lazy_imports
-
-lazy_imports.defer()  # PyYAML and requests load on first use, not at every cold start
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 STAGES = ("local", "test", "dev", "prod")
@@ -508,3 +504,9 @@ USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
 
 # The admin's stock checks expect django.contrib.sessions; our session engine lives in DynamoDB.
 SILENCED_SYSTEM_CHECKS = ["admin.E410"]
+
+# Last, once the settings above exist: DRF's compat module without PyYAML and requests, which
+# it would import at every cold start for features the project does not use.
+from hotel.lazy_imports import drf_without_optional_libraries  # noqa: E402
+
+drf_without_optional_libraries()

@@ -40,7 +40,9 @@ def extend_schema(*args: Any, **kwargs: Any) -> Callable[[F], F]:
 
 def extend_schema_view(**kwargs: Any) -> Callable[[F], F]:
     """drf_spectacular.utils.extend_schema_view, applied by apply_pending (its values are
-    this module's extend_schema: they are noted when it runs, and applied in the same pass)."""
+    this module's extend_schema: they are noted when it runs, and applied in the same pass,
+    after every decoration noted before it; a view class that subclasses one decorated this
+    way should be decorated with the library's own decorators instead)."""
     return _noting("extend_schema_view", (), kwargs)
 
 
@@ -51,7 +53,8 @@ def apply_pending() -> int:
     applied = 0
     with _lock:
         while _pending:
-            target, name, args, kwargs = _pending.pop(0)
+            target, name, args, kwargs = _pending[0]
             getattr(utils, name)(*args, **kwargs)(target)
+            del _pending[0]  # only once applied: a failure is raised, and retried next time
             applied += 1
     return applied
