@@ -65,3 +65,24 @@ def settle_bill(booking_id: str, *, method: str = "cash") -> int:
             now=now,
         )
     return max(balance, 0)
+
+
+def fresh_python(code: str, *args: str, **env: str):
+    """Run `code` in a new interpreter of this venv, from the repository, with `env` added to
+    this process's environment; the CompletedProcess (text output, not checked). For what
+    only a fresh process shows: what start-up imports, settings read at import."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env={**os.environ, "PYTHONPATH": str(repo), **env},
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import runpy
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from django.urls import clear_url_caches
 
 from infra.functions import FUNCTIONS, function_for_path
 from infra.lambda_local import LambdaFunction, override_zappa_settings
+from tests.helpers import fresh_python
 from tests.rooms.test_api import assert_error
 
 from .conftest import load_event
@@ -75,16 +74,7 @@ print(json.dumps({"urlconf": settings.ROOT_URLCONF, "modules": sorted(sys.module
 
 def probe(function: str, paths: list[str]) -> dict:
     """A fresh interpreter set up as `function`: its URL conf, its modules, what it serves."""
-    env = {**os.environ, "HOTEL_FUNCTION": function, "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(paths)],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = fresh_python(PROBE, json.dumps(paths), HOTEL_FUNCTION=function)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -118,16 +108,7 @@ def test_a_split_function_serves_its_routes_and_imports_only_its_own_views(funct
 def test_the_whole_conf_is_the_default_and_an_unknown_function_is_refused():
     assert probe("bookings", ["/admin/"])["urlconf"] == "hotel.urls"
     assert probe("all", ["/"])["urlconf"] == "hotel.urls"
-    env = {**os.environ, "HOTEL_FUNCTION": "room", "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = fresh_python("import django; django.setup()", HOTEL_FUNCTION="room")
     assert done.returncode != 0 and "HOTEL_FUNCTION 'room'" in done.stderr
 
 

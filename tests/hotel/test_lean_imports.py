@@ -5,15 +5,13 @@ extras (hotel.lazy_imports), drf-spectacular's generator only when the schema is
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from hotel.api import schema_hints
+from tests.helpers import fresh_python
 
 REPO = Path(__file__).resolve().parents[2]
 PROBE = """
@@ -36,16 +34,7 @@ print(json.dumps({"atStart": at_start, "dumped": yaml.safe_dump({"a": [1, 2]}),
 
 
 def test_a_fresh_process_defers_yaml_requests_and_the_schema_generator():
-    env = {**os.environ, "PYTHONPATH": str(REPO), "HOTEL_STAGE": "test"}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = fresh_python(PROBE, HOTEL_STAGE="test")
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["atStart"] == dict.fromkeys(seen["atStart"], False)
