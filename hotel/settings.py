@@ -466,6 +466,14 @@ HOTEL_SITE_URL = (
 HOTEL_LOOKUP_MAX_FAILURES = int(os.environ.get("HOTEL_LOOKUP_MAX_FAILURES", 10))
 HOTEL_LOOKUP_LOCKOUT_SECONDS = int(os.environ.get("HOTEL_LOOKUP_LOCKOUT_SECONDS", 15 * 60))
 
+# --- Outbound HTTP (hotel/outbound.py): iCalendar feeds and webhooks staff register ----------
+# On, those fetches may reach loopback, private and link-local addresses: a calendar server on
+# this machine in the local and test stages. Never in the cloud, where it would open the
+# metadata service and the VPC to whoever may register a URL.
+HOTEL_OUTBOUND_ALLOW_PRIVATE = env_bool("HOTEL_OUTBOUND_ALLOW_PRIVATE", not IS_CLOUD)
+if IS_CLOUD and HOTEL_OUTBOUND_ALLOW_PRIVATE:
+    raise ImproperlyConfigured(f"HOTEL_OUTBOUND_ALLOW_PRIVATE must be off in the {STAGE} stage.")
+
 # --- Logging, caching headers and tracing (deployment) ---------------------------------------
 # One line per record. HOTEL_LOG_FORMAT=json (the cloud stages' default) writes JSON objects
 # with time, level, logger, message, request id, stage and Lambda function name; "plain" is
