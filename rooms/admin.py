@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from hotel.admin_site import site
 from hotel.dynamo_admin import AttributeFilter, DynamoModelAdmin, action, display, who
@@ -14,7 +14,7 @@ from hotel.errors import DomainError
 from hotel.templatetags.money import format_money
 
 from . import admin_views, photos, services
-from .admin_forms import GalleryForm, thumbnail
+from .admin_forms import CALENDAR_PERMISSION, GalleryForm, calendar_feed_row, thumbnail
 from .calendar_tokens import room_calendar_path
 from .models import (
     HOUSEKEEPING_LABELS,
@@ -26,9 +26,6 @@ from .models import (
 )
 from .room_type_admin import RoomTypeAdmin
 from .room_types import room_type_choices
-
-# Who sees a room's iCal feed URL on its page (a manager's decision to share it).
-CALENDAR_PERMISSION = "rooms.share_room_calendar"
 
 
 class RoomAdmin(DynamoModelAdmin):
@@ -113,23 +110,13 @@ class RoomAdmin(DynamoModelAdmin):
     def form_rows(self, request, form, obj, *, can_change):
         rows = super().form_rows(request, form, obj, can_change=can_change)
         if obj is not None and request.user.has_perm(CALENDAR_PERMISSION):
-            url = request.build_absolute_uri(room_calendar_path(obj.roomId))
             rows.append(
-                {
-                    "name": "calendar_feed",
-                    "label": "Calendar feed (iCal)",
-                    "readonly": True,
-                    "contents": format_html(
-                        '<input type="text" readonly value="{}" class="vLargeTextField" '
-                        'id="calendar-feed" aria-label="iCal feed address of room {}">'
-                        '<div class="help">Paste this address into an OTA or channel manager '
-                        "calendar (Airbnb, Booking.com…) to block the nights this room is "
-                        "booked. It lists dates only, no guest data; anyone with the address "
-                        "can read them, so share it only with the channel.</div>",
-                        url,
-                        obj.roomId,
-                    ),
-                }
+                calendar_feed_row(
+                    request,
+                    path=room_calendar_path(obj.roomId),
+                    subject=f"room {obj.roomId}",
+                    blocks="this room is booked",
+                )
             )
         return rows
 

@@ -1,4 +1,5 @@
-"""Admin forms shared by rooms and room types: a photo gallery with removal and upload."""
+"""Admin forms shared by rooms and room types: a photo gallery with removal and upload, and
+the address of the iCal feed a manager shares with a channel."""
 
 from __future__ import annotations
 
@@ -11,9 +12,33 @@ from hotel.errors import ValidationFailed
 
 from .photos import room_photo_validate
 
+# Who sees a room's or a room type's iCal feed URL on its page (a manager's decision to share it).
+CALENDAR_PERMISSION = "rooms.share_room_calendar"
+
 
 def thumbnail(name: str):
     return format_html('<img src="{}" alt="" class="dynamo-thumb">', default_storage.url(name))
+
+
+def calendar_feed_row(request, *, path: str, subject: str, blocks: str) -> dict:
+    """The read-only change-form row with a feed's address (rooms.calendar_tokens): `subject`
+    names what the feed is of ("room 101"), `blocks` which nights it blocks."""
+    return {
+        "name": "calendar_feed",
+        "label": "Calendar feed (iCal)",
+        "readonly": True,
+        "contents": format_html(
+            '<input type="text" readonly value="{}" class="vLargeTextField" '
+            'id="calendar-feed" aria-label="iCal feed address of {}">'
+            '<div class="help">Paste this address into an OTA or channel manager '
+            "calendar (Airbnb, Booking.com…) to block the nights {}. It lists dates only, "
+            "no guest data; anyone with the address can read them, so share it only with the "
+            "channel.</div>",
+            request.build_absolute_uri(path),
+            subject,
+            blocks,
+        ),
+    }
 
 
 class GalleryForm(DynamoForm):

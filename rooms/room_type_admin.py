@@ -15,7 +15,8 @@ from hotel.dynamo_admin.forms import MoneyField
 from hotel.templatetags.money import format_money
 
 from . import room_type_services as services
-from .admin_forms import GalleryForm, thumbnail
+from .admin_forms import CALENDAR_PERMISSION, GalleryForm, calendar_feed_row, thumbnail
+from .calendar_tokens import room_type_calendar_path
 
 
 class RoomTypeAdmin(DynamoModelAdmin):
@@ -94,6 +95,19 @@ class RoomTypeAdmin(DynamoModelAdmin):
         if obj is not None and self.has_change_permission(request, obj):
             return [f for f in fields if f != "photo_gallery"]
         return fields
+
+    def form_rows(self, request, form, obj, *, can_change):
+        rows = super().form_rows(request, form, obj, can_change=can_change)
+        if obj is not None and request.user.has_perm(CALENDAR_PERMISSION):
+            rows.append(
+                calendar_feed_row(
+                    request,
+                    path=room_type_calendar_path(obj.roomType),
+                    subject=f"room type {obj.roomType}",
+                    blocks="on which no room of this type is left to sell",
+                )
+            )
+        return rows
 
     @display(description="Photos")
     def photo_gallery(self, room_type):
