@@ -13,6 +13,7 @@ class BookingsConfig(AppConfig):
         from rooms.usage import room_in_use_check_register, room_type_in_use_check_register
 
         from . import emails  # noqa: F401
+        from .channels import models as channel_models  # noqa: F401  (their tables)
         from .capacity import stock_shift
         from .guests import handlers  # noqa: F401  (bookings linked to guest profiles)
         from .reservations import emails as reservation_emails  # noqa: F401

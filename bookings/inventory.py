@@ -164,10 +164,22 @@ class InventoryChange:
     def __init__(self) -> None:
         self._sold: dict[tuple[str, date], int] = {}
         self._picked: dict[tuple[str, str, date], int] = {}
+        self._forced: set[tuple[str, date]] = set()
 
     def take(
-        self, room_type: str, nights: Iterable[date], *, block: str | None = None
+        self,
+        room_type: str,
+        nights: Iterable[date],
+        *,
+        block: str | None = None,
+        beyond_ceiling: bool = False,
     ) -> InventoryChange:
+        """A unit of `room_type` for each night. `beyond_ceiling`: a stay another channel
+        already sold (bookings.channels), taken even on a full night — conditional only on
+        the counter existing; the caller tries without it first and flags the overbooking."""
+        nights = list(nights)
+        if beyond_ceiling:
+            self._forced.update((room_type, night) for night in nights)
         return self._add(room_type, nights, +1, block)
 
     def release(
@@ -197,7 +209,9 @@ class InventoryChange:
         for (room_type, night), delta in sorted(sold.items()):
             if not delta:
                 continue
-            if delta == 1:
+            if delta > 0 and (room_type, night) in self._forced:
+                condition = InventoryNight.sold.exists()
+            elif delta == 1:
                 condition = InventoryNight.sold < InventoryNight.ceiling
             elif delta > 1:
                 ceiling = read[(room_type, night)]

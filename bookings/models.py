@@ -33,7 +33,8 @@ STATUSES = (PENDING, CONFIRMED, CHECKED_IN, CHECKED_OUT, CANCELLED, NO_SHOW, EXP
 # Statuses whose nights are held in the room-night table.
 LIVE_STATUSES = frozenset({PENDING, CONFIRMED, CHECKED_IN})
 
-SOURCES = ("web", "api", "front_desk")
+SOURCES = ("web", "api", "front_desk")  # what API clients and staff may set
+CHANNEL_SOURCE = "channel"  # a stay imported from an OTA's calendar (bookings.channels)
 # Staff who may cancel a booking (always through the refunding cancel, payments.services.cancel):
 # those who change bookings, and accountants, who hold only the cancel.
 CANCEL_PERMS = ("bookings.change_booking", "bookings.cancel_booking")
@@ -156,6 +157,9 @@ class Booking(Model):
     blockCode = UnicodeAttribute(null=True)
     profileId = UnicodeAttribute(null=True)
     preCheckedInAt = UTCDateTimeAttribute(null=True)
+    # The OTA calendar it was imported from (source "channel"; bookings.channels): the
+    # channel's sync moves and releases it, staff resolve it when it is flagged overbooked.
+    channelId = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     by_guest = GuestEmailIndex()

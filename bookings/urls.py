@@ -3,6 +3,7 @@ from django.urls import path
 from .api import (
     assign_views,
     block_views,
+    channel_views,
     checkin_views,
     extra_views,
     guest_views,
@@ -12,7 +13,7 @@ from .api import (
 )
 from .api.out_of_order_urls import urlpatterns as out_of_order_urlpatterns
 from .api.rate_calendar_views import RateCalendarView
-from .calendars import room_calendar_view
+from .calendars import room_calendar_view, room_type_calendar_view
 
 api_urlpatterns = [
     # Before rooms/<room_id>: "availability" is not a room.
@@ -63,6 +64,17 @@ api_urlpatterns = [
         guest_views.GuestMergeView.as_view(),
         name="guest-merge",
     ),
+    path("channels", channel_views.ChannelListView.as_view(), name="channel-list"),
+    path(
+        "channels/<str:channel_id>",
+        channel_views.ChannelDetailView.as_view(),
+        name="channel-detail",
+    ),
+    path(
+        "channels/<str:channel_id>/sync",
+        channel_views.ChannelSyncView.as_view(),
+        name="channel-sync",
+    ),
     path("blocks", block_views.BlockListView.as_view(), name="block-list"),
     path("blocks/<str:code>", block_views.BlockDetailView.as_view(), name="block-detail"),
     path("blocks/<str:code>/release", block_views.BlockReleaseView.as_view(), name="block-release"),
@@ -75,12 +87,17 @@ api_urlpatterns = [
     # so do reservations/<reservation_id> (detail, cancel).
 ]
 
-# Outside /api/: the per-room iCal feed that OTA calendars import (bookings/calendars.py). The
-# guest pages are the site's (hotel/site/urls.py).
+# Outside /api/: the per-room and per-type iCal feeds that OTA calendars import
+# (bookings/calendars.py). The guest pages are the site's (hotel/site/urls.py).
 urlpatterns = [
     path(
         "calendars/rooms/<str:room_id>/<str:token>.ics",
         room_calendar_view,
         name="room-calendar",
+    ),
+    path(
+        "calendars/room-types/<str:room_type>/<str:token>.ics",
+        room_type_calendar_view,
+        name="room-type-calendar",
     ),
 ]

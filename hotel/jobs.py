@@ -107,3 +107,10 @@ def domain_event(event, context=None) -> dict:
         )
     )
     return {"dispatched": event["detail-type"]}
+
+
+def sync_channels(event=None, context=None) -> dict:
+    """Every quarter of an hour: fetch every active OTA calendar and reconcile its stays
+    (`manage.py sync_channels`). A failed fetch changes nothing; a channel already being
+    synchronised (staff's "sync now") is skipped."""
+    return _command("sync_channels")

@@ -20,8 +20,16 @@ ROLE_LABELS = {
 
 ROLE_GRANTS: dict[str, frozenset[str]] = {
     MANAGER: frozenset({"*"}),
+    # The desk sees the OTA calendars and syncs them now; managers register and change them.
     FRONT_DESK: frozenset(
-        {"rooms.view_room", "rooms.change_room_status", "bookings.*", "payments.view_payment"}
+        {
+            "rooms.view_room",
+            "rooms.change_room_status",
+            "bookings.*",
+            "payments.view_payment",
+            "channels.view_channel",
+            "channels.sync_channel",
+        }
     ),
     HOUSEKEEPING: frozenset({"rooms.view_room", "rooms.change_room_status"}),
     # Accountants cancel (the refunding cancel, payments.services.cancel) to settle a refund

@@ -83,6 +83,7 @@ GUEST_TOKEN = {
     "reservation/<str:token>/pay",  # POST: one payment for every held room (JSON)
     "reservation/<str:token>/status",  # the page polls it between 3-D Secure and the rest
     "calendars/rooms/<str:room_id>/<str:token>.ics",
+    "calendars/room-types/<str:room_type>/<str:token>.ics",
     "api/payments",  # POST with the booking's X-Booking-Token; GET is staff only
     "api/bookings/<str:booking_id>/extras",  # POST with the X-Booking-Token (or staff)
     "api/bookings/<str:booking_id>/online-check-in",  # POST: the token; GET: staff or token
@@ -198,6 +199,7 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "url": "no-such-page/",
         "number": world.get("invoice", "2026-000001"),  # an invoice (staff only)
         "profile_id": world.get("profile", "GP-NONE"),  # a guest profile (staff only)
+        "channel_id": world.get("channel", "CH-NONE"),  # an OTA calendar (staff only)
     }
 
     def object_id(model_route: str) -> str:

@@ -1,0 +1,1 @@
+"""OTA channels: external calendars (iCal) imported into a room type's inventory."""

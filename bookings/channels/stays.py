@@ -1,0 +1,267 @@
+"""External stays: what an event of an OTA's calendar becomes here.
+
+A reservation on a channel is a **confirmed booking** of the channel's room type (source
+"channel", no price — the OTA collected it —, no guest data beyond the feed's summary) that
+takes a unit of each night exactly like any other booking, in one transaction with the
+ChannelEvent item that remembers its UID (conditional on the UID being new: a sync run twice,
+or by two workers, imports it once).
+
+The stay is already sold elsewhere, so the hotel cannot refuse it: when the type has no unit
+left on some night, it is taken beyond the inventory's ceiling (InventoryChange
+`beyond_ceiling`), flagged "overbooked" on the booking and on the event, and counted on the
+channel for the dashboard; staff resolve it (move a guest, cancel the other booking). The
+nightly counter then shows sold > ceiling, which only such a flagged stay can cause.
+
+A moved event moves the stay (its units, and its room's nights unless the room no longer
+fits: the room is then unassigned for the assigner to place again); a vanished one is
+cancelled and gives everything back. Each is one transaction with the event item.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from django.conf import settings
+
+from hotel import events
+from hotel.dynamo import commit
+
+from .. import stats
+from ..clock import hotel_today
+from ..exceptions import InvalidTransition
+from ..inventory import InventoryChange
+from ..lifecycle import holds_nights
+from ..models import CANCELLED, CHANNEL_SOURCE, CONFIRMED, Booking
+from ..pricing import stay_nights
+from ..selectors import booking_nights
+from ..services.common import (
+    booking_audit,
+    booking_read,
+    booking_snapshot,
+    event_detail,
+    hash_token,
+)
+from ..services.create import new_booking_id
+from ..services.stay import stay_prepare, stay_release, stay_take
+from .feed import FeedEvent
+from .models import Channel, ChannelEvent
+
+OVERBOOKED = "overbooked"
+ACTOR = "system:channel-sync"
+
+
+def _flag(channel: Channel, now: datetime) -> dict:
+    return {
+        "flag": OVERBOOKED,
+        "detail": f"Sold on {channel.name} while no unit was left here: resolve by hand.",
+        "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "by": ACTOR,
+    }
+
+
+def _guest_name(channel: Channel, event: FeedEvent) -> str:
+    return f"{channel.name}: {event.summary or 'reserved'}"[:100]
+
+
+def external_stay_create(
+    *, channel: Channel, event: FeedEvent, now: datetime
+) -> tuple[ChannelEvent, Booking | None] | None:
+    """Import `event`: a confirmed stay that takes its units (beyond the ceiling if need
+    be, flagged), or, for a closure the channel does not import, only the event item.
+    None when the UID was imported meanwhile (another sync)."""
+    stay = event.kind == "reservation" or channel.importClosures
+    nights = stay_nights(event.check_in, event.check_out)
+    if stay:
+        stay_prepare(room_type=channel.roomType, nights=nights)
+    for forced in (False, True):
+        item = ChannelEvent(
+            channelId=channel.channelId,
+            uid=event.uid,
+            kind=event.kind,
+            checkIn=event.check_in.isoformat(),
+            checkOut=event.check_out.isoformat(),
+            summary=event.summary,
+            createdAt=now,
+            updatedAt=now,
+        )
+        booking = _new_booking(channel, event, now) if stay else None
+        if booking is not None:
+            item.bookingId = booking.bookingId
+            if forced:
+                item.overbooked = True
+                booking.flags = [_flag(channel, now)]
+        entry = booking_audit(booking, "create", None, ACTOR, now, None) if booking else None
+
+        def build(tx, item=item, booking=booking, entry=entry, forced=forced):
+            tx.save(item, condition=ChannelEvent.uid.does_not_exist())
+            if booking is not None:
+                tx.save(booking, condition=Booking.bookingId.does_not_exist())
+                change = InventoryChange().take(channel.roomType, nights, beyond_ceiling=forced)
+                change.write(tx)
+                tx.save(entry)
+
+        if commit(build):
+            if booking is not None:
+                _published(booking, now, events.BookingCreated, events.BookingConfirmed)
+            return item, booking
+        if _event_get(channel.channelId, event.uid) is not None or not stay:
+            return None
+    raise InvalidTransition(f"Could not import {event.uid}: the nights' counters are missing.")
+
+
+def external_stay_move(
+    *, channel: Channel, held: ChannelEvent, event: FeedEvent, now: datetime
+) -> Booking | None:
+    """Move the stay of `held` to the event's dates: its units, and its room's nights while
+    the room is free for the new ones (otherwise the room is unassigned, for the assigner to
+    place again), beyond the ceiling (flagged) when no unit is left. None when there was no
+    live stay (the event item alone moves) or the event changed meanwhile (another sync)."""
+    booking = booking_read(held.bookingId) if held.bookingId else None
+    if booking is None or not holds_nights(booking):
+        _event_update(held, event, now)
+        return None
+    new_nights = stay_nights(event.check_in, event.check_out)
+    stay_prepare(room_type=booking.roomType, nights=new_nights)
+    attempts = [(False, True), (False, False), (True, False)]
+    for forced, keep_room in attempts if booking.roomId else attempts[1:]:
+        booking = booking_read(booking.bookingId)  # the version this attempt writes over
+        if not holds_nights(booking):
+            return None
+        before = booking_snapshot(booking)
+        old_nights = stay_nights(
+            date.fromisoformat(booking.checkIn), date.fromisoformat(booking.checkOut)
+        )
+        owned = booking_nights(booking=booking)
+        room = booking.roomId if keep_room else None
+        # One operation per item: a kept room gives back only the nights it leaves and
+        # takes only those it did not hold.
+        give_back = [n for n in owned if not room or date.fromisoformat(n.night) not in new_nights]
+        kept = {date.fromisoformat(n.night) for n in owned} if room else set()
+        booking.checkIn, booking.checkOut = event.check_in.isoformat(), event.check_out.isoformat()
+        booking.updatedAt = now
+        if not room:
+            booking.roomId, booking.roomPinned = None, None
+        if forced and not any(f.get("flag") == OVERBOOKED for f in booking.flags or []):
+            booking.flags = [*(booking.flags or []), _flag(channel, now)]
+        entry = booking_audit(booking, "change", before, ACTOR, now, None)
+        held.checkIn, held.checkOut = booking.checkIn, booking.checkOut
+        held.summary, held.updatedAt = event.summary, now
+        if forced:
+            held.overbooked = True
+
+        def build(tx, booking=booking, entry=entry, forced=forced, room=room, old=old_nights,
+                  give_back=give_back, kept=kept):  # fmt: skip
+            change = InventoryChange()
+            stay_release(
+                tx, room_type=booking.roomType, unit_nights=old, room_nights=give_back,
+                change=change,
+            )  # fmt: skip
+            change.take(booking.roomType, new_nights, beyond_ceiling=forced)
+            stay_take(
+                tx,
+                room_type=booking.roomType,
+                unit_nights=[],
+                room_id=room,
+                room_nights=[n for n in new_nights if n not in kept],
+                booking_id=booking.bookingId,
+                hold_until=None,
+                now=now,
+                change=change,
+            )
+            change.write(tx)
+            tx.save(held)  # conditional on the event's version, as the booking on its own
+            tx.save(booking)
+            tx.save(entry)
+
+        if commit(build):
+            stats.booking_stats_project_safely(booking_id=booking.bookingId, now=now)
+            events.publish(
+                events.BookingChanged,
+                **event_detail(booking),
+                previous=before,
+                roomType=booking.roomType,
+                previousRoomType=booking.roomType,
+            )
+            return booking
+        current = _event_get(held.channelId, held.uid)
+        if current is None or current.version != held.version:
+            return None  # Another sync moved or released it.
+    raise InvalidTransition(f"Could not move {booking.bookingId}; the next sync tries again.")
+
+
+def external_stay_release(*, held: ChannelEvent, now: datetime) -> Booking | None:
+    """The event left the feed: cancel its stay (its units and room nights given back) and
+    forget the event, in one transaction. None when there was no live stay to cancel."""
+    booking = booking_read(held.bookingId) if held.bookingId else None
+    if booking is None or not holds_nights(booking):
+
+        def forget(tx):
+            tx.delete(held)
+
+        commit(forget)
+        return None
+    before = booking_snapshot(booking)
+    room_nights = booking_nights(booking=booking)
+    booking.status, booking.updatedAt, booking.cancelledAt = CANCELLED, now, now
+    entry = booking_audit(booking, "cancel", before, ACTOR, now, None)
+    nights = stay_nights(date.fromisoformat(booking.checkIn), date.fromisoformat(booking.checkOut))
+
+    def build(tx):
+        tx.delete(held)  # conditional on the event's version
+        tx.save(booking)  # conditional on its version: a check-in meanwhile fails it
+        stay_release(tx, room_type=booking.roomType, unit_nights=nights, room_nights=room_nights)
+        tx.save(entry)
+
+    if not commit(build):
+        return None  # Changed meanwhile (checked in, moved): the next sync looks again.
+    _published(booking, now, events.BookingCancelled)
+    return booking
+
+
+def _new_booking(channel: Channel, event: FeedEvent, now: datetime) -> Booking:
+    return Booking(
+        bookingId=new_booking_id(hotel_today(now)),
+        roomType=channel.roomType,
+        checkIn=event.check_in.isoformat(),
+        checkOut=event.check_out.isoformat(),
+        status=CONFIRMED,
+        guestName=_guest_name(channel, event),
+        guests=1,
+        adults=1,
+        totalPrice=0,
+        subtotal=0,
+        tax=0,
+        currency=settings.HOTEL_CURRENCY,
+        nightly=[],
+        source=CHANNEL_SOURCE,
+        channelId=channel.channelId,
+        notes=f"Imported from {channel.name} (event {event.uid[:80]}).",
+        guestTokenHash=hash_token(secrets.token_urlsafe(24)),
+        createdAt=now,
+        updatedAt=now,
+    )
+
+
+def _event_update(held: ChannelEvent, event: FeedEvent, now: datetime) -> None:
+    """An event without a live stay (a closure kept as a record): new dates only."""
+    held.checkIn, held.checkOut = event.check_in.isoformat(), event.check_out.isoformat()
+    held.summary, held.updatedAt = event.summary, now
+
+    def build(tx):
+        tx.save(held)  # conditional on the event's version
+
+    commit(build)
+
+
+def _event_get(channel_id: str, uid: str, *, consistent: bool = True) -> ChannelEvent | None:
+    try:
+        return ChannelEvent.get(channel_id, uid, consistent_read=consistent)
+    except ChannelEvent.DoesNotExist:
+        return None
+
+
+def _published(booking: Booking, now: datetime, *names: str) -> None:
+    stats.booking_stats_project_safely(booking_id=booking.bookingId, now=now)
+    for name in names:
+        events.publish(name, **event_detail(booking))
