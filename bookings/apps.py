@@ -13,8 +13,8 @@ class BookingsConfig(AppConfig):
         from rooms.usage import room_in_use_check_register, room_type_in_use_check_register
 
         from . import emails  # noqa: F401
-        from .channels import models as channel_models  # noqa: F401  (their tables)
         from .capacity import stock_shift
+        from .channels import models as channel_models  # noqa: F401  (their tables)
         from .guests import handlers  # noqa: F401  (bookings linked to guest profiles)
         from .reservations import emails as reservation_emails  # noqa: F401
         from .room_state import room_live_bookings

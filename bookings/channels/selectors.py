@@ -8,6 +8,8 @@ from .models import Channel, ChannelEvent
 
 def channel_get(channel_id: str, *, consistent: bool = False) -> Channel:
     """Raises ChannelNotFound."""
+    if not isinstance(channel_id, str) or not 1 <= len(channel_id) <= 40:
+        raise ChannelNotFound()
     try:
         return Channel.get(channel_id, consistent_read=consistent)
     except Channel.DoesNotExist:

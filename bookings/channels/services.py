@@ -5,17 +5,16 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from hotel.outbound import OutboundRefused, check_url
-
 from hotel.audit.services import audit_add
 from hotel.dynamo import commit
 from hotel.errors import ValidationFailed
+from hotel.outbound import OutboundRefused, check_url
 from rooms.room_types import room_types_all
 
 from ..services.common import booking_audit, booking_read, booking_snapshot
 from .feed import CHANNELS
 from .models import Channel, ChannelEvent
-from .selectors import channel_get
+from .selectors import channel_events, channel_get
 from .stays import OVERBOOKED
 
 # What a channel's name or URL says about how it writes its calendar (feed.classify).
@@ -141,10 +140,14 @@ def channel_conflict_resolve(
     """Staff resolved an overbooked import (moved a guest, cancelled the other booking):
     the flag leaves the event and its booking, audited. Raises ChannelNotFound."""
     channel = channel_get(channel_id)
+    if not isinstance(uid, str) or not 1 <= len(uid) <= 255:
+        raise ValidationFailed(details={"fields": {"uid": ["No such event."]}})
     try:
         event = ChannelEvent.get(channel_id, uid, consistent_read=True)
     except ChannelEvent.DoesNotExist:
         raise ValidationFailed(details={"fields": {"uid": ["No such event."]}}) from None
+    if not event.overbooked:
+        return event  # resolved already (by someone else, or twice): nothing to count
     event.overbooked = None
     booking = booking_read(event.bookingId) if event.bookingId else None
     before = booking_snapshot(booking) if booking else None
@@ -153,18 +156,16 @@ def channel_conflict_resolve(
         booking.updatedAt = now
 
     def build(tx):
-        tx.save(event)
+        tx.save(event)  # conditional on the version read: resolved once
         if booking is not None:
             tx.save(booking)
             tx.save(booking_audit(booking, "flag-resolved:overbooked", before, actor, now,
                                   request_id))  # fmt: skip
-        tx.update(
-            channel,
-            actions=[Channel.overbooked.set(max(0, (channel.overbooked or 1) - 1))],
-            add_version_condition=False,
-        )
 
     commit(build, refused=lambda: ValidationFailed("The booking changed meanwhile; reload it."))
+    # The dashboard's count, recounted from the events (consistent): never lowered twice.
+    left = sum(1 for e in channel_events(channel.channelId) if e.overbooked and e.bookingId)
+    channel.update(actions=[Channel.overbooked.set(left)], add_version_condition=False)
     return event
 
 

@@ -29,10 +29,10 @@ from hotel.dynamo import commit
 
 from .. import stats
 from ..clock import hotel_today
-from ..exceptions import InvalidTransition
+from ..exceptions import BookingNotFound, InvalidTransition
 from ..inventory import InventoryChange
 from ..lifecycle import holds_nights
-from ..models import CANCELLED, CHANNEL_SOURCE, CONFIRMED, Booking
+from ..models import CANCELLED, CHANNEL_SOURCE, CHECKED_IN, CONFIRMED, PENDING, Booking
 from ..pricing import stay_nights
 from ..selectors import booking_nights
 from ..services.common import (
@@ -48,6 +48,12 @@ from .feed import FeedEvent
 from .models import Channel, ChannelEvent
 
 OVERBOOKED = "overbooked"
+
+
+class StayUnderWay(InvalidTransition):
+    """The channel dropped a stay whose guest is in the house (or left): kept, reported."""
+
+
 ACTOR = "system:channel-sync"
 
 
@@ -110,6 +116,16 @@ def external_stay_create(
     raise InvalidTransition(f"Could not import {event.uid}: the nights' counters are missing.")
 
 
+def _stay_of(held: ChannelEvent) -> Booking | None:
+    """The booking the event became, or None (a closure, or a booking deleted since)."""
+    if not held.bookingId:
+        return None
+    try:
+        return booking_read(held.bookingId)
+    except BookingNotFound:
+        return None
+
+
 def external_stay_move(
     *, channel: Channel, held: ChannelEvent, event: FeedEvent, now: datetime
 ) -> Booking | None:
@@ -117,14 +133,21 @@ def external_stay_move(
     the room is free for the new ones (otherwise the room is unassigned, for the assigner to
     place again), beyond the ceiling (flagged) when no unit is left. None when there was no
     live stay (the event item alone moves) or the event changed meanwhile (another sync)."""
-    booking = booking_read(held.bookingId) if held.bookingId else None
+    booking = _stay_of(held)
     if booking is None or not holds_nights(booking):
         _event_update(held, event, now)
         return None
     new_nights = stay_nights(event.check_in, event.check_out)
     stay_prepare(room_type=booking.roomType, nights=new_nights)
-    attempts = [(False, True), (False, False), (True, False)]
-    for forced, keep_room in attempts if booking.roomId else attempts[1:]:
+    # A guest in the house keeps the room (beyond the ceiling if need be); otherwise a room
+    # taken for the new nights is given up before the type is overbooked.
+    if booking.status == CHECKED_IN:
+        attempts = [(False, True), (True, True)]
+    elif booking.roomId:
+        attempts = [(False, True), (False, False), (True, True), (True, False)]
+    else:
+        attempts = [(False, False), (True, False)]
+    for forced, keep_room in attempts:
         booking = booking_read(booking.bookingId)  # the version this attempt writes over
         if not holds_nights(booking):
             return None
@@ -193,7 +216,11 @@ def external_stay_move(
 def external_stay_release(*, held: ChannelEvent, now: datetime) -> Booking | None:
     """The event left the feed: cancel its stay (its units and room nights given back) and
     forget the event, in one transaction. None when there was no live stay to cancel."""
-    booking = booking_read(held.bookingId) if held.bookingId else None
+    booking = _stay_of(held)
+    if booking is not None and booking.status not in (CONFIRMED, PENDING):
+        raise StayUnderWay(
+            f"{booking.bookingId} is {booking.status}: the channel dropped it; staff decide."
+        )
     if booking is None or not holds_nights(booking):
 
         def forget(tx):

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
 
 from django.conf import settings
-from hotel.outbound import OutboundFailed, OutboundRefused, http_get
 from pynamodb.exceptions import UpdateError
 
-from hotel.errors import DomainError
+from hotel.errors import DomainError, ServiceUnavailable
+from hotel.outbound import OutboundFailed, OutboundRefused, http_get
 
 from ..clock import hotel_today
 from .errors import ChannelInactive, ChannelSyncRunning
@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 
 LEASE_SECONDS = 300
 MAX_FEED_BYTES = 5_000_000  # a 365-day feed of a busy unit is ~100 KB
-FETCH_TIMEOUT = 15.0
+FETCH_TIMEOUT = 8.0
+JOB_BUDGET_SECONDS = 15.0  # the scheduled run starts no sync after this (Lambda's 30 s)
 MAX_PROBLEMS = 20
 
 
@@ -73,18 +74,29 @@ def channel_sync(*, channel_id: str, now: datetime, confirm_empty: bool = False)
     channel = channel_get(channel_id, consistent=True)
     if not channel.active:
         raise ChannelInactive()
-    _lease_take(channel)
+    lease = _lease_take(channel)
     try:
         return _sync(channel, now=now, confirm_empty=confirm_empty)
+    except Exception as failure:
+        logger.exception("The sync of channel %s failed", channel.channelId)
+        _record(channel, now=now, error="The sync failed unexpectedly; it will be retried.")
+        raise ServiceUnavailable("The sync failed; try again in a minute.") from failure
     finally:
-        _lease_drop(channel)
+        _lease_drop(channel, lease)
 
 
 def channels_sync_due(*, now: datetime) -> dict[str, dict]:
     """The scheduled job: sync every active channel; {channelId: result} (a channel whose
     sync is running elsewhere is skipped)."""
-    results = {}
-    for channel in Channel.scan(Channel.active == True):  # noqa: E712  (a few items)
+    results, started = {}, time.monotonic()
+    channels = Channel.scan(Channel.active == True)  # noqa: E712  (a few items)
+    # The least recently synchronised first: a run cut short by its budget leaves the
+    # others to the next run, never the same ones.
+    for channel in sorted(
+        channels, key=lambda c: c.lastSyncAt.timestamp() if c.lastSyncAt else 0.0
+    ):
+        if time.monotonic() - started > JOB_BUDGET_SECONDS:
+            break
         try:
             results[channel.channelId] = channel_sync(
                 channel_id=channel.channelId, now=now
@@ -119,6 +131,12 @@ def _sync(channel: Channel, *, now: datetime, confirm_empty: bool) -> SyncResult
     ]
     items = {e.uid: e for e in holding}
     plan = plan_sync(held, feed.events, today=hotel_today(now), confirm_empty=confirm_empty)
+    if feed.problems and plan.release:
+        # An event the feed could not read may be one of the stays it would release.
+        result.errors.append(
+            f"{len(plan.release)} stay(s) not released: the calendar has unreadable events."
+        )
+        plan = replace(plan, release=(), unchanged=(*plan.unchanged, *plan.release))
     result.unchanged, result.held_back = len(plan.unchanged), plan.held_back
     for gone in plan.release:
         item = items[gone.uid]
@@ -156,14 +174,17 @@ def _each(result: SyncResult, uid: str, call):
         return call()
     except DomainError as error:
         result.errors.append(f'Event "{uid[:60]}": {error}')
-        return None
+    except Exception:  # e.g. a stay too long for one transaction: the others go on
+        logger.exception("Event %s of a channel could not be applied", uid[:60])
+        result.errors.append(f'Event "{uid[:60]}": could not be applied; the next sync retries.')
+    return None
 
 
 def _day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _lease_take(channel: Channel) -> None:
+def _lease_take(channel: Channel) -> int:
     now = int(time.time())
     try:
         channel.update(
@@ -175,12 +196,18 @@ def _lease_take(channel: Channel) -> None:
         if error.cause_response_code == "ConditionalCheckFailedException":
             raise ChannelSyncRunning() from None
         raise
+    return now + LEASE_SECONDS
 
 
-def _lease_drop(channel: Channel) -> None:
+def _lease_drop(channel: Channel, lease: int) -> None:
+    """Give back this sync's lease (not a later sync's, taken after this one's lapsed)."""
     try:
-        channel.update(actions=[Channel.syncLeaseUntil.remove()], add_version_condition=False)
-    except UpdateError:  # the lease lapses on its own
+        channel.update(
+            actions=[Channel.syncLeaseUntil.remove()],
+            condition=Channel.syncLeaseUntil == lease,
+            add_version_condition=False,
+        )
+    except UpdateError:  # lapsed and taken by another sync, or unreachable: it lapses
         logger.warning("Could not drop the sync lease of %s", channel.channelId)
 
 

@@ -1,6 +1,6 @@
 """The back office on the admin site: the bookings, rate-rule, rate-plan, promo-code
-and extras admins and the pages (dashboard, check-in/out, rack, reports, CSV exports), each with the
-permission that guards it. hotel.admin_site autodiscovers this module.
+and extras admins and the pages (dashboard, check-in/out, rack, channels, reports, CSV
+exports), each with the permission that guards it. hotel.admin_site autodiscovers this module.
 """
 
 from bookings.extras.models import Extra
@@ -9,6 +9,7 @@ from hotel.admin_site import site
 
 from . import (
     blocks,
+    channels,
     common,
     dashboard,
     guest_data,
@@ -93,6 +94,32 @@ site.register_page(
     name="backoffice_block",
     title="Group block",
     allowed=common.may_change_bookings,
+    menu=False,
+)
+site.register_page(
+    "channels/",
+    channels.channels_view,
+    name="backoffice_channels",
+    title="Channels",
+    description="OTA calendars (Airbnb, Booking.com, Vrbo) imported per room type: last sync, "
+    "sync now, stays sold twice; managers register calendars.",
+    allowed=channels.may_view_channels,
+    order=28,
+)
+site.register_page(
+    "channels/channel/",
+    channels.channel_view,
+    name="backoffice_channel",
+    title="Channel",
+    allowed=channels.may_view_channels,
+    menu=False,
+)
+site.register_page(
+    "channels/sync/",
+    channels.channel_sync_view,
+    name="backoffice_channel_sync",
+    title="Sync a channel",
+    allowed=channels.may_sync_channels,
     menu=False,
 )
 site.register_page(

@@ -25,6 +25,7 @@ from hotel.dynamo_admin.charts import Bar, bar_chart, meter
 from hotel.errors import DomainError
 
 from .balances import arrival_balances, departure_balances
+from .channel_alerts import channel_alerts_context
 from .common import (
     admin_site,
     base_context,
@@ -142,6 +143,7 @@ def dashboard_view(request):
                 1 for b in [*desk.arrivals, *desk.held_arrivals] if not b.roomId
             ),
         )
+    context.update(channel_alerts_context(request, today=today))
     context.update(_occupancy_context(kpis))
     if kpis.period is not None:
         context.update(_period_context(kpis, form=form, start=start, end=end))

@@ -259,3 +259,50 @@ def test_a_stay_under_way_extended_on_the_channel_takes_its_new_nights(calendars
     assert (stay.checkIn, stay.checkOut) == (day(-1).isoformat(), day(3).isoformat())
     assert sold(-1) == 1 and sold(2) == 1
     assert_inventory_consistent()
+
+
+def test_resolving_a_conflict_twice_keeps_the_other_one_flagged(calendars, make_room):
+    make_room(roomId="R-1", capacity=2, pricePerNight=10000)  # one Deluxe
+    channel = register(calendars.put("/a.ics", ics(("one", 5, 2, RESERVED))))
+    sync(channel)  # takes the only unit
+    calendars.put("/a.ics", ics(("one", 5, 2, RESERVED), ("two", 5, 1, RESERVED),
+                                ("three", 6, 1, RESERVED)))  # fmt: skip
+    assert sync(channel).overbooked == 2
+    for _ in range(2):
+        channel_services.channel_conflict_resolve(
+            channel_id=channel.channelId, uid="two", actor="m@staff.test", now=timezone.now()
+        )
+    assert channel_get(channel.channelId, consistent=True).overbooked == 1
+    assert [e.uid for _c, e in channel_conflicts()] == ["three"]
+
+
+def test_a_checked_in_guest_dropped_by_the_channel_is_kept(calendars, rooms):
+    channel = register(calendars.put("/a.ics", ics(("here", 0, 2, RESERVED))))
+    sync(channel)
+    stay = channel_bookings(channel)["here"]
+    services.booking_room_set(
+        booking_id=stay.bookingId, room_id="R-1", pinned=False, actor="desk@staff.test",
+        now=timezone.now(),
+    )  # fmt: skip
+    services.booking_transition(
+        booking_id=stay.bookingId, to_status="checked-in", actor="desk@staff.test",
+        now=timezone.now(),
+    )  # fmt: skip
+    calendars.put("/a.ics", ics(("other", 9, 1, RESERVED)))
+    result = sync(channel)
+    assert result.released == 0 and any("checked-in" in e for e in result.errors)
+    kept = Booking.get(stay.bookingId, consistent_read=True)
+    assert kept.status == "checked-in" and kept.roomId == "R-1"
+    assert_inventory_consistent()
+
+
+def test_an_unreadable_event_releases_nothing(calendars, rooms):
+    channel = register(calendars.put("/a.ics", ics(("a1", 5, 2, RESERVED), ("a2", 9, 1, RESERVED))))
+    sync(channel)
+    broken = ics(("a2", 9, 1, RESERVED)).replace(
+        "END:VCALENDAR", "BEGIN:VEVENT\r\nSUMMARY:Reserved\r\nEND:VEVENT\r\nEND:VCALENDAR"
+    )  # a1 gone, and an event without UID (it could be a1)
+    calendars.put("/a.ics", broken)
+    result = sync(channel)
+    assert result.released == 0 and result.errors
+    assert all(b.status == CONFIRMED for b in channel_bookings(channel).values())

@@ -106,6 +106,9 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_rates": BOOKING_STAFF,  # the grid; its bulk form (POST) is the managers'
     "backoffice_blocks": DESK,  # group blocks: list and create
     "backoffice_block": DESK,  # one block (GET without a code goes back to the list)
+    "backoffice_channels": DESK,  # OTA calendars; POST registers one (managers)
+    "backoffice_channel": DESK,  # one channel (GET without an id goes back to the list)
+    "backoffice_channel_sync": DESK,  # POST only; GET goes back to the list
     "backoffice_housekeeping": ROOM_STATUS,
     "backoffice_reports": REPORTS,
     "backoffice_export": REPORTS,
@@ -149,6 +152,9 @@ BACKOFFICE_POSTS = {
     "backoffice_guest_edit": DESK,  # an empty form: a message, nothing saved
     "backoffice_guest_merge": DESK,  # an empty form: a message, nothing merged
     "backoffice_block": DESK,
+    "backoffice_channels": frozenset({M}),  # registers a calendar
+    "backoffice_channel": frozenset({M}),  # marks a stay sold twice resolved
+    "backoffice_channel_sync": DESK,
 }
 # The booking page's bill forms (hotel/backoffice/folio_desk.py): op -> roles that may post.
 FOLIO_POSTS = {
@@ -247,6 +253,12 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("booking-extras", "POST"): DESK,  # or the guest's token
     ("booking-online-check-in", "POST"): NONE,  # the guest's token only
     ("booking-online-check-in", "GET"): BOOKING_STAFF,  # masked; or the guest's token
+    # OTA calendars: the desk reads and syncs them; managers register and change them.
+    ("channel-list", "GET"): DESK,
+    ("channel-list", "POST"): frozenset({M}),
+    ("channel-detail", "GET"): DESK,
+    ("channel-detail", "PATCH"): frozenset({M}),
+    ("channel-sync", "POST"): DESK,
     # Group blocks: the desk and managers (bookings.*).
     ("block-list", "GET"): DESK,
     ("block-list", "POST"): DESK,
@@ -548,6 +560,15 @@ def test_admin_actions_by_role(world, make_staff, role):
             "backoffice_guest_edit": (f"/admin/guests/{world['profile']}/edit/", {}),
             "backoffice_guest_merge": (f"/admin/guests/{world['profile']}/merge/", {}),
             "backoffice_block": ("/admin/blocks/block/?code=NOPE", {"action": "release"}),
+            "backoffice_channels": (
+                "/admin/channels/",
+                {"name": "Matrix", "url": "http://127.0.0.1:9/m.ics", "roomType": "Deluxe"},
+            ),
+            "backoffice_channel": (
+                "/admin/channels/channel/?id=CH-NOPE",
+                {"action": "resolve", "uid": "x"},
+            ),
+            "backoffice_channel_sync": ("/admin/channels/sync/", {"id": "CH-NOPE"}),
             "backoffice_rates": (
                 "/admin/rates/",
                 {
