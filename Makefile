@@ -93,6 +93,11 @@ bench-folio: install
 bench-dashboard: install
 	$(PY) -m bench.dashboard $(ARGS)
 
+## make bench-channels: capacity units of an OTA calendar sync (a year's feed) and of the
+## availability feed (GET /api/ari) in full and with changedSince.
+bench-channels: install
+	$(PY) -m bench.channels $(ARGS)
+
 ## make package: the Lambda zip for STAGE (default dev), built offline from a lean runtime-only
 ## venv under build/ (infra/package.py); reused while requirements and sources are unchanged.
 package: venv-python $(VENV)/.installed

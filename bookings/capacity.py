@@ -27,7 +27,7 @@ from rooms.models import RoomType
 from rooms.room_types import room_type_get, room_types_forget
 
 from .clock import hotel_today
-from .inventory import inventory_read, stock_unlocked
+from .inventory import counter_changed, inventory_read, stock_unlocked
 from .models import InventoryNight
 from .selectors import bookings_of_type_on
 from .services.expiry import lapsed_holds_reclaim
@@ -133,7 +133,7 @@ def _existing_nights(room_type: str, *, start: date, now: datetime) -> list[Inve
 
 def _step(item: InventoryNight, kind: str, delta: int) -> bool:
     """One unit up or down on one night; a step down only if the night keeps what it sold."""
-    actions = [InventoryNight.ceiling.add(delta)]
+    actions = [InventoryNight.ceiling.add(delta), *counter_changed()]
     if kind == "sellable":
         actions.append(InventoryNight.sellable.add(delta))
     condition = None

@@ -34,6 +34,13 @@ from .models import InventoryNight
 WAIT_SECONDS = 8.0  # how long a booking waits for a capacity change to finish
 
 
+def counter_changed() -> list:
+    """The action every write of a counter adds: when it changed (epoch seconds), which the
+    availability feed's `changedSince` filters on (bookings.ari). Same item: no extra write
+    unit."""
+    return [InventoryNight.changedAt.set(int(time.time()))]
+
+
 def inventory_key(room_type: str, night: date) -> tuple[str, str]:
     """(month, slot): the item's key."""
     return night.strftime("%Y-%m"), f"{night.isoformat()}#{room_type}"
@@ -144,6 +151,7 @@ def _create(tx: TransactWrite, kind: RoomType, missing: list[date]) -> None:
             sellable=sellable,
             ceiling=max(0, sellable + (kind.overbookingLimit or 0)),
             outOfOrder=0,
+            changedAt=int(time.time()),
         )
         tx.save(item, condition=InventoryNight.slot.does_not_exist())
 
@@ -222,7 +230,7 @@ class InventoryChange:
                 condition = InventoryNight.sold >= -delta
             tx.update(
                 InventoryNight(*inventory_key(room_type, night)),
-                actions=[InventoryNight.sold.add(delta)],
+                actions=[InventoryNight.sold.add(delta), *counter_changed()],
                 condition=condition,
             )
         for item, delta, condition in blocks:

@@ -13,6 +13,7 @@ reaches the new code; `make run` runs it at start-up, before the server).
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -116,6 +117,7 @@ def inventory_migrate(*, now: datetime, log: Callable[[str], None] = print) -> M
             sellable=sellable,
             ceiling=max(0, sellable + (limit or 0)),
             outOfOrder=0,
+            changedAt=int(time.time()),
         ).save()
         written += 1
     months: dict[str, set[str]] = defaultdict(set)

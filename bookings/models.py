@@ -215,6 +215,9 @@ class InventoryNight(Model):
     sellable = IntegerAttribute()  # rooms of the type in service that night
     ceiling = IntegerAttribute()  # sellable + overbooking limit: `sold` never passes it
     outOfOrder = IntegerAttribute(default=0)  # rooms taken out of order for this night
+    # When it last changed (epoch seconds), set by every write of it: the availability
+    # feed's `changedSince` (bookings.ari). Same item: no extra write unit.
+    changedAt = IntegerAttribute(null=True)
 
 
 @register

@@ -29,7 +29,7 @@ from rooms.stock import in_service
 
 from .clock import hotel_today
 from .exceptions import RoomUnavailable
-from .inventory import inventory_key, nights_ensure
+from .inventory import counter_changed, inventory_key, nights_ensure
 from .models import InventoryNight, RoomNight
 from .pricing import stay_nights
 from .room_state import OUT_OF_ORDER
@@ -102,6 +102,7 @@ def room_out_of_order_add(
                         InventoryNight.sellable.add(-1),
                         InventoryNight.ceiling.add(-1),
                         InventoryNight.outOfOrder.add(1),
+                        *counter_changed(),
                     ],
                     condition=InventoryNight.sold < InventoryNight.sellable,
                 )
@@ -195,6 +196,7 @@ def room_out_of_order_remove(
                     InventoryNight.sellable.add(1),
                     InventoryNight.ceiling.add(1),
                     InventoryNight.outOfOrder.add(-1),
+                    *counter_changed(),
                 ],
                 condition=InventoryNight.outOfOrder >= 1,
             )

@@ -16,7 +16,7 @@ from datetime import datetime
 from pynamodb.exceptions import PutError
 
 from hotel.stamps import stamp_bump
-from rooms.room_types import CATALOG
+from rooms.room_types import CATALOG, PRICING
 
 from .extras.models import Extra
 from .models import PROMO_ITEM, PromoCode, RatePlan
@@ -124,6 +124,7 @@ def seed_demo_rates(*, now: datetime, log: Callable[[str], None]) -> None:
             pass
     if added:
         stamp_bump(CATALOG)
+        stamp_bump(PRICING)
     log(
         f"{added} rate plans, promo codes and extras added" if added else "rate plans already there"
     )

@@ -22,7 +22,7 @@ from datetime import datetime
 from pynamodb.exceptions import PutError, UpdateError
 
 from hotel.stamps import stamp_bump
-from rooms.room_types import CATALOG
+from rooms.room_types import CATALOG, PRICING
 
 from .booking_terms import booking_terms_snapshot
 from .models import Booking, RatePlan, RateRule
@@ -47,6 +47,7 @@ def rates_migrate(*, now: datetime, log: Callable[[str], None] = lambda _: None)
         flex.save(condition=RatePlan.ratePlan.does_not_exist())
         report.default_plan_stored = True
         stamp_bump(CATALOG)
+        stamp_bump(PRICING)
     except PutError:
         pass  # already stored (maybe edited): left as it is
     log(f"Default plan {DEFAULT_PLAN}: {'stored' if report.default_plan_stored else 'present'}")

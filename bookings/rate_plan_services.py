@@ -24,7 +24,7 @@ from hotel.audit.services import audit_add
 from hotel.dynamo import commit
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
 from hotel.stamps import stamp_bump
-from rooms.room_types import CATALOG
+from rooms.room_types import CATALOG, PRICING
 
 from . import rate_plan_checks as checks
 from .models import CHANNELS, RatePlan
@@ -232,6 +232,7 @@ def _write(
         commit(build, refused=refused)
     finally:
         stamp_bump(CATALOG)  # searches reload their copy of the plans
+        stamp_bump(PRICING)
     return plan
 
 
@@ -353,3 +354,4 @@ def rate_plan_delete(
         commit(build, refused=refused)
     finally:
         stamp_bump(CATALOG)
+        stamp_bump(PRICING)

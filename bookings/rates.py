@@ -16,7 +16,7 @@ from hotel.audit.services import audit_add
 from hotel.dynamo import commit
 from hotel.errors import NotFound, StaleObject, ValidationFailed
 from hotel.stamps import stamp_bump
-from rooms.room_types import CATALOG, room_type_choices, room_type_code_error
+from rooms.room_types import CATALOG, PRICING, room_type_choices, room_type_code_error
 
 from .models import RateRule
 from .pricing import FIXED, PERCENT
@@ -215,6 +215,7 @@ def rate_rule_save(
 
     commit(build, refused=lambda: _stale(rule.ruleId))
     stamp_bump(CATALOG)  # searches reload their copy of the rules
+    stamp_bump(PRICING)
     return rule
 
 
@@ -248,3 +249,4 @@ def rate_rule_delete(
 
     commit(build, refused=lambda: _stale(rule_id))
     stamp_bump(CATALOG)
+    stamp_bump(PRICING)

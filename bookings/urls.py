@@ -11,6 +11,7 @@ from .api import (
     reservation_views,
     views,
 )
+from .api.ari_views import AriView
 from .api.out_of_order_urls import urlpatterns as out_of_order_urlpatterns
 from .api.rate_calendar_views import RateCalendarView
 from .calendars import room_calendar_view, room_type_calendar_view
@@ -64,6 +65,7 @@ api_urlpatterns = [
         guest_views.GuestMergeView.as_view(),
         name="guest-merge",
     ),
+    path("ari", AriView.as_view(), name="ari"),
     path("channels", channel_views.ChannelListView.as_view(), name="channel-list"),
     path(
         "channels/<str:channel_id>",

@@ -22,6 +22,10 @@ from .models import ROOM_TYPES, RoomType
 
 MAX_CODE_LENGTH = 40
 CATALOG = "catalog"  # the stamp of room types, rooms and rate rules (hotel.stamps)
+# What derived prices and availability depend on beyond the counters and the calendar days
+# (types, rooms, rate rules, plans): a change answers the availability feed's next
+# `changedSince` poll in full (bookings.ari). Not bumped by calendar edits or bookings.
+PRICING = "pricing"
 
 
 def room_type_get(*, code: str, consistent: bool = False) -> RoomType:
@@ -75,6 +79,7 @@ def room_types_for_sale() -> list[dict]:
 def room_types_forget() -> None:
     """After a write of a type, a room or a type's counts: every process reloads."""
     stamp_bump(CATALOG)
+    stamp_bump(PRICING)
 
 
 def room_type_choices(

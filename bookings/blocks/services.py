@@ -25,7 +25,13 @@ from hotel.errors import NotFound, StaleObject, ValidationFailed
 from rooms.room_types import room_type_get
 
 from ..clock import hotel_today
-from ..inventory import block_night_key, inventory_key, inventory_read, nights_ensure
+from ..inventory import (
+    block_night_key,
+    counter_changed,
+    inventory_key,
+    inventory_read,
+    nights_ensure,
+)
 from ..models import InventoryNight
 from ..pricing import Quote, price_stay, stay_nights
 from ..rate_reads import DEFAULT_PLAN, city_tax_terms, hotel_policy, rate_plan_get
@@ -177,7 +183,7 @@ def block_create(
                 read = counters[(kind.roomType, night)]
                 tx.update(
                     InventoryNight(*inventory_key(kind.roomType, night)),
-                    actions=[InventoryNight.sold.add(units_per_night)],
+                    actions=[InventoryNight.sold.add(units_per_night), *counter_changed()],
                     condition=(InventoryNight.ceiling == read.ceiling)
                     & (InventoryNight.sold <= read.ceiling - units_per_night),
                 )
@@ -294,7 +300,7 @@ def _night_release(night: BlockNight, *, now: datetime) -> bool:
             if unpicked:
                 tx.update(
                     InventoryNight(*inventory_key(night.roomType, date.fromisoformat(night.night))),
-                    actions=[InventoryNight.sold.add(-unpicked)],
+                    actions=[InventoryNight.sold.add(-unpicked), *counter_changed()],
                     condition=InventoryNight.sold >= unpicked,
                 )
 

@@ -253,6 +253,7 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     ("booking-extras", "POST"): DESK,  # or the guest's token
     ("booking-online-check-in", "POST"): NONE,  # the guest's token only
     ("booking-online-check-in", "GET"): BOOKING_STAFF,  # masked; or the guest's token
+    ("ari", "GET"): BOOKING_STAFF,  # availability and rates (and API keys' availability:read)
     # OTA calendars: the desk reads and syncs them; managers register and change them.
     ("channel-list", "GET"): DESK,
     ("channel-list", "POST"): frozenset({M}),
