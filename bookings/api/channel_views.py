@@ -4,6 +4,7 @@ list, register, read with its events, change, sync. Views parse, call one servic
 from __future__ import annotations
 
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -95,9 +96,11 @@ class ChannelSyncView(APIView):
     def post(self, request, channel_id: str):
         data = ChannelSyncInput(data=request.data or {})
         data.is_valid(raise_exception=True)
+        confirm_empty = data.validated_data.get("confirmEmpty", False)
+        if confirm_empty and not request.user.has_perm("channels.change_channel"):
+            # Releasing every stay an empty calendar dropped is a manager's decision.
+            raise PermissionDenied("Only a manager may release what an empty calendar dropped.")
         result = channel_sync(
-            channel_id=channel_id,
-            now=actor_from(request).now,
-            confirm_empty=data.validated_data.get("confirmEmpty", False),
+            channel_id=channel_id, now=actor_from(request).now, confirm_empty=confirm_empty
         )
         return Response(result.as_dict())

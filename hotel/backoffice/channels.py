@@ -191,6 +191,7 @@ def channels_view(request):
         rows=[_row(c, names) for c in selectors.channels_list()],
         form=form,
         can_sync=may_sync_channels(request),
+        can_release=may_change_channels(request),
         sync_url=reverse("admin:backoffice_channel_sync"),
     )
     return TemplateResponse(request, "admin/backoffice/channels.html", context)
@@ -281,7 +282,8 @@ def channel_sync_view(request):
         result = channel_sync(
             channel_id=channel.channelId,
             now=timezone.now(),
-            confirm_empty=request.POST.get("confirm_empty") == "1",
+            # Releasing every stay an empty calendar dropped is a manager's decision.
+            confirm_empty=request.POST.get("confirm_empty") == "1" and may_change_channels(request),
         )
     except DomainError as exc:  # running elsewhere, switched off, gone
         messages.error(request, f"{channel.name}: {exc.message}")

@@ -101,3 +101,23 @@ def test_the_desk_syncs_but_does_not_register(api, calendars, deluxe, make_staff
     assert again.status_code == 403
     housekeeping = api.as_role(roles.HOUSEKEEPING)
     assert housekeeping.get("/api/channels").status_code == 403
+
+
+def test_only_a_manager_releases_what_an_empty_calendar_dropped(api, calendars, deluxe):
+    manager = api.as_role(roles.MANAGER)
+    url = calendars.put("/a.ics", ics(("x", 3, 1, "Reserved")))
+    channel = manager.post(
+        "/api/channels", {"name": "Airbnb", "url": url, "roomType": "Deluxe"}, format="json"
+    ).json()
+    manager.post(f"/api/channels/{channel['channelId']}/sync")
+    calendars.put("/a.ics", ics())
+    desk = api.as_role(roles.FRONT_DESK)
+    path = f"/api/channels/{channel['channelId']}/sync"
+    assert desk.post(path, {"confirmEmpty": True}, format="json").status_code == 403
+    held = desk.post(path, format="json")
+    assert held.status_code == 200, held.content
+    assert held.json()["heldBack"] is True and held.json()["released"] == 0
+    manager = api.as_role(roles.MANAGER)  # the fixture's one client, signed in again
+    released = manager.post(path, {"confirmEmpty": True}, format="json")
+    assert released.status_code == 200, released.content
+    assert released.json()["released"] == 1
