@@ -306,3 +306,40 @@ def test_an_unreadable_event_releases_nothing(calendars, rooms):
     result = sync(channel)
     assert result.released == 0 and result.errors
     assert all(b.status == CONFIRMED for b in channel_bookings(channel).values())
+
+
+@pytest.mark.parametrize(
+    ("name", "prodid", "events", "stays", "closures"),
+    [
+        (
+            "Booking.com",
+            "-//admin.booking.com//EN",
+            [("b1@booking.com", 4, 2, "CLOSED - Not available"),
+             ("b2@booking.com", 9, 3, "CLOSED - Not available")],
+            2,
+            0,
+        ),
+        (
+            "VRBO",
+            "-//HomeAway.com, Inc.//EN",
+            [("v1", 4, 2, "Reserved - Jane D"), ("v2", 9, 3, "Blocked")],
+            1,
+            1,
+        ),
+        (
+            "Airbnb",
+            "-//Airbnb Inc//Hosting Calendar 1.0//EN",
+            [("a1", 4, 2, "Reserved"), ("a2", 9, 3, "Airbnb (Not available)")],
+            1,
+            1,
+        ),
+    ],
+)  # fmt: skip
+def test_each_channel_tells_stays_from_closures_its_own_way(
+    calendars, rooms, name, prodid, events, stays, closures
+):
+    channel = register(calendars.put("/c.ics", ics(*events, prodid=prodid)), name=name)
+    result = sync(channel)
+    assert (result.created, result.closures) == (stays, closures)
+    assert len(channel_bookings(channel)) == stays
+    assert_inventory_consistent()
