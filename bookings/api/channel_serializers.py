@@ -74,6 +74,7 @@ class ChannelEventOutput(serializers.Serializer):
     summary = serializers.CharField()
     bookingId = serializers.CharField(allow_null=True)
     overbooked = serializers.BooleanField(allow_null=True)
+    echo = serializers.BooleanField(allow_null=True)
 
 
 class ChannelDetailOutput(ChannelOutput):
@@ -87,6 +88,10 @@ class ChannelSyncOutput(serializers.Serializer):
     unchanged = serializers.IntegerField()
     closures = serializers.IntegerField(help_text="Closures recorded without taking a unit.")
     overbooked = serializers.IntegerField(help_text="Stays imported beyond the inventory.")
+    echoes = serializers.IntegerField(
+        help_text="Booking.com events on nights already full here, kept without a unit (likely "
+        "the echo of this hotel's own calendar); imported as soon as a unit is free."
+    )
     heldBack = serializers.BooleanField(
         help_text="The calendar listed nothing: nothing was released (sync with confirmEmpty)."
     )

@@ -76,6 +76,10 @@ class ChannelEvent(Model):
     bookingId = UnicodeAttribute(null=True)  # None: a closure not imported as a stay
     # Taken beyond the inventory's ceiling: the night was already sold here; staff resolve it.
     overbooked = BooleanAttribute(null=True)
+    # A channel that writes stays and closures alike (Booking.com) listed it on nights with
+    # no unit left here: most likely the echo of the hotel's own sold-out export, so no unit
+    # is taken; each sync imports it as a stay as soon as a unit is free (a real stay).
+    echo = BooleanAttribute(null=True)
     createdAt = UTCDateTimeAttribute()
     updatedAt = UTCDateTimeAttribute()
     version = VersionAttribute()  # every write is conditional on the version it read

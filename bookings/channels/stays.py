@@ -30,7 +30,7 @@ from hotel.dynamo import commit
 from .. import stats
 from ..clock import hotel_today
 from ..exceptions import BookingNotFound, InvalidTransition
-from ..inventory import InventoryChange
+from ..inventory import InventoryChange, inventory_read
 from ..lifecycle import holds_nights
 from ..models import CANCELLED, CHANNEL_SOURCE, CHECKED_IN, CONFIRMED, PENDING, Booking
 from ..pricing import stay_nights
@@ -48,6 +48,8 @@ from .feed import FeedEvent
 from .models import Channel, ChannelEvent
 
 OVERBOOKED = "overbooked"
+# Channels whose calendars write stays and closures alike (bookings.channels.feed.classify).
+BLIND_CHANNELS = ("booking",)
 
 
 class StayUnderWay(InvalidTransition):
@@ -113,6 +115,8 @@ def external_stay_create(
             return item, booking
         if _event_get(channel.channelId, event.uid) is not None or not stay:
             return None
+        if not forced and channel.kind in BLIND_CHANNELS and _all_full(channel.roomType, nights):
+            return _echo_record(channel, event, now)
     raise InvalidTransition(f"Could not import {event.uid}: the nights' counters are missing.")
 
 
@@ -124,6 +128,65 @@ def _stay_of(held: ChannelEvent) -> Booking | None:
         return booking_read(held.bookingId)
     except BookingNotFound:
         return None
+
+
+def _all_full(room_type: str, nights: list[date]) -> bool:
+    """No unit left on any of the nights (consistent read of their counters)."""
+    counters = inventory_read(
+        first=nights[0], last=nights[-1], room_type=room_type, consistent=True
+    )
+    return all(
+        (item := counters.get((room_type, night))) is not None and item.sold >= item.ceiling
+        for night in nights
+    )
+
+
+def _echo_record(channel: Channel, event: FeedEvent, now: datetime):
+    """Keep the event without taking a unit, marked `echo` (see ChannelEvent.echo)."""
+    item = ChannelEvent(
+        channelId=channel.channelId,
+        uid=event.uid,
+        kind=event.kind,
+        checkIn=event.check_in.isoformat(),
+        checkOut=event.check_out.isoformat(),
+        summary=event.summary,
+        echo=True,
+        createdAt=now,
+        updatedAt=now,
+    )
+
+    def build(tx):
+        tx.save(item, condition=ChannelEvent.uid.does_not_exist())
+
+    return (item, None) if commit(build) else None
+
+
+def external_stay_adopt(*, channel: Channel, held: ChannelEvent, now: datetime) -> Booking | None:
+    """An event kept as a likely echo, still listed: import it as a stay now if a unit is
+    free on each of its nights (then it was a real stay); None while none is."""
+    event = FeedEvent(
+        uid=held.uid,
+        check_in=date.fromisoformat(held.checkIn),
+        check_out=date.fromisoformat(held.checkOut),
+        kind=held.kind,
+        summary=held.summary,
+    )
+    nights = stay_nights(event.check_in, event.check_out)
+    stay_prepare(room_type=channel.roomType, nights=nights)
+    booking = _new_booking(channel, event, now)
+    held.bookingId, held.echo, held.updatedAt = booking.bookingId, None, now
+    entry = booking_audit(booking, "create", None, ACTOR, now, None)
+
+    def build(tx):
+        tx.save(held)  # conditional on the event's version
+        tx.save(booking, condition=Booking.bookingId.does_not_exist())
+        InventoryChange().take(channel.roomType, nights).write(tx)
+        tx.save(entry)
+
+    if not commit(build):
+        return None
+    _published(booking, now, events.BookingCreated, events.BookingConfirmed)
+    return booking
 
 
 def external_stay_move(

@@ -33,7 +33,12 @@ from .feed import FeedUnreadable, read_feed
 from .models import Channel
 from .plan import Held, plan_sync
 from .selectors import channel_events, channel_get
-from .stays import external_stay_create, external_stay_move, external_stay_release
+from .stays import (
+    external_stay_adopt,
+    external_stay_create,
+    external_stay_move,
+    external_stay_release,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +57,7 @@ class SyncResult:
     unchanged: int = 0
     closures: int = 0  # closures recorded without taking a unit
     overbooked: int = 0  # stays imported beyond the inventory by this sync
+    echoes: int = 0  # kept without a unit: listed on nights already full (stays.BLIND_CHANNELS)
     held_back: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -63,6 +69,7 @@ class SyncResult:
             "unchanged": self.unchanged,
             "closures": self.closures,
             "overbooked": self.overbooked,
+            "echoes": self.echoes,
             "heldBack": self.held_back,
             "errors": list(self.errors),
         }
@@ -147,13 +154,21 @@ def _sync(channel: Channel, *, now: datetime, confirm_empty: bool) -> SyncResult
         move = partial(external_stay_move, channel=channel, held=item, event=event, now=now)
         if _each(result, event.uid, lambda m=move: m() or True):
             result.updated += 1
+    for kept in plan.unchanged:
+        item = items[kept.uid]
+        if item.echo and not item.bookingId and kept.check_in >= hotel_today(now):
+            adopt = partial(external_stay_adopt, channel=channel, held=item, now=now)
+            if _each(result, kept.uid, adopt):
+                result.created += 1
     for event in plan.create:
         create = partial(external_stay_create, channel=channel, event=event, now=now)
         made = _each(result, event.uid, create)
         if not made:
             continue  # imported meanwhile by another sync, or refused (an error line)
         item, booking = made
-        if booking is None:
+        if booking is None and item.echo:
+            result.echoes += 1
+        elif booking is None:
             result.closures += 1
         else:
             result.created += 1

@@ -308,6 +308,8 @@ def sync_messages(result: SyncResult, *, name: str, failed: bool) -> list[tuple[
     )
     if result.closures:
         counts += f", {result.closures} closure(s) recorded"
+    if result.echoes:
+        counts += f", {result.echoes} kept as likely echoes of this hotel's calendar"
     out = [(messages.SUCCESS, f"{counts} ({name}).")]
     if result.overbooked:
         out.append(

@@ -343,3 +343,48 @@ def test_each_channel_tells_stays_from_closures_its_own_way(
     assert (result.created, result.closures) == (stays, closures)
     assert len(channel_bookings(channel)) == stays
     assert_inventory_consistent()
+
+
+def test_booking_com_on_nights_already_full_is_an_echo_until_a_unit_frees(calendars, make_room):
+    make_room(roomId="R-1", capacity=2, pricePerNight=10000)  # one Deluxe
+    web = services.booking_create(
+        room_type="Deluxe", check_in=day(5), check_out=day(7), guests=1,
+        guest_name="Web Guest", guest_email="web@guest.test", actor="guest",
+        now=timezone.now(),
+    )  # fmt: skip
+    closed = ics(
+        ("c1@booking.com", 5, 2, "CLOSED - Not available"), prodid="-//admin.booking.com//EN"
+    )
+    channel = register(calendars.put("/b.ics", closed), name="Booking.com")
+    first = sync(channel)
+    # Every night was full here: most likely this hotel's own sold-out export echoed back.
+    assert (first.created, first.echoes, first.overbooked) == (0, 1, 0)
+    assert channel_bookings(channel) == {} and sold(5) == 1
+    [event] = channel_events(channel.channelId)
+    assert event.echo is True and event.bookingId is None
+    assert sync(channel).created == 0  # still full: still kept without a unit
+    services.booking_transition(
+        booking_id=web.booking.bookingId, to_status="cancelled", actor="desk@staff.test",
+        now=timezone.now(),
+    )  # fmt: skip
+    freed = sync(channel)  # a unit is free and Booking.com still lists it: a real stay
+    assert freed.created == 1
+    assert channel_bookings(channel)["c1@booking.com"].status == CONFIRMED
+    assert sold(5) == 1
+    assert_inventory_consistent()
+
+
+def test_booking_com_on_nights_partly_free_is_a_stay_flagged_if_need_be(calendars, make_room):
+    make_room(roomId="R-1", capacity=2, pricePerNight=10000)
+    services.booking_create(
+        room_type="Deluxe", check_in=day(5), check_out=day(6), guests=1,
+        guest_name="Web Guest", guest_email="web@guest.test", actor="guest",
+        now=timezone.now(),
+    )  # fmt: skip
+    closed = ics(
+        ("c2@booking.com", 5, 3, "CLOSED - Not available"), prodid="-//admin.booking.com//EN"
+    )
+    channel = register(calendars.put("/b.ics", closed), name="Booking.com")
+    result = sync(channel)
+    assert (result.created, result.echoes, result.overbooked) == (1, 0, 1)
+    assert_inventory_consistent()
