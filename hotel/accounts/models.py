@@ -13,6 +13,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from pynamodb.attributes import (
     BooleanAttribute,
+    ListAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -98,6 +99,25 @@ class ApiToken(Model):
             cls(tokenHash=item.tokenHash).delete()
             count += 1
         return count
+
+
+@register
+class ApiKey(Model):
+    """An integrator's scoped API key (hotel.accounts.services.api_keys). The key is
+    `hkey_<keyId>_<secret>`; only the secret's SHA-256 is stored, so a table leak reveals
+    no usable key. Revoked keys stay, for the audit trail and the list."""
+
+    Meta = meta("api-keys")
+
+    keyId = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    scopes = ListAttribute(of=UnicodeAttribute, default=list)
+    secretHash = UnicodeAttribute()
+    createdAt = UTCDateTimeAttribute()
+    createdBy = UnicodeAttribute()
+    revokedAt = UTCDateTimeAttribute(null=True)
+    revokedBy = UnicodeAttribute(null=True)
+    lastUsedAt = UTCDateTimeAttribute(null=True)  # written at most once a minute
 
 
 class StaffUser(AbstractBaseUser):

@@ -1,12 +1,15 @@
-"""OpenAPI: every operation documents the one error shape (hotel.api.responses.error_body).
+"""OpenAPI: every operation documents the one error shape (hotel.api.responses.error_body)
+and, where an integrator's API key can call it, the scope it needs (hotel.api.scopes).
 
-A drf-spectacular postprocessing hook, so no view has to repeat it: each operation gains a
-`4XX` response (and `503` for DynamoDB outages) whose body is the `Error` component.
+drf-spectacular postprocessing hooks, so no view has to repeat them: each operation gains a
+`4XX` response (and `503` for DynamoDB outages) whose body is the `Error` component, and
+`x-scopes` where a key may call it.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -52,6 +55,32 @@ def add_error_responses(result, generator, request, public):
                 responses = operation.setdefault("responses", {})
                 for status, response in ERROR_RESPONSES.items():
                     responses.setdefault(status, response)
+    return result
+
+
+def add_key_scopes(result, generator, request, public):
+    """drf-spectacular POSTPROCESSING_HOOKS entry: each operation an API key can reach gets
+    `x-scopes` (the scope it needs, from hotel.api.scopes) and a line saying so; the others
+    lose the apiKeyAuth alternative of their security (hotel.accounts.schema)."""
+    from django.urls import Resolver404, resolve
+
+    from .scopes import scope_for
+
+    for path, path_item in result.get("paths", {}).items():
+        try:  # any value fills a parameter: the URL name is what counts
+            match = resolve(re.sub(r"\{[^}/]+\}", "0", path), getattr(generator, "urlconf", None))
+        except Resolver404:
+            match = None
+        for method, operation in path_item.items():
+            if method not in _METHODS:
+                continue
+            scope = scope_for(match.view_name if match else None, method)
+            if scope:
+                operation["x-scopes"] = [scope]
+                note = f"API keys: needs the `{scope}` scope."
+                operation["description"] = f"{operation.get('description', '')}\n\n{note}".strip()
+            elif operation.get("security"):
+                operation["security"] = [s for s in operation["security"] if "apiKeyAuth" not in s]
     return result
 
 
