@@ -19,7 +19,10 @@ class BookingsConfig(AppConfig):
         from .reservations import emails as reservation_emails  # noqa: F401
         from .room_state import room_live_bookings
         from .type_usage import room_type_live_bookings
+        from .webhooks import booking_webhooks_register
 
         room_in_use_check_register(room_live_bookings)
         room_type_in_use_check_register(room_type_live_bookings)
         stock_shifter_register(stock_shift)
+        # Which booking events integrators get as signed webhooks (hotel.webhooks).
+        booking_webhooks_register()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ class Event:
     name: str
     detail: dict
     occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Unique per event, the same however often it is delivered: EventBridge's own id when the
+    # event comes back from the bus (hotel.jobs.domain_event). Handlers deduplicate on it.
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 Handler = Callable[[Event], None]

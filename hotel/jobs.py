@@ -104,9 +104,17 @@ def domain_event(event, context=None) -> dict:
             name=event["detail-type"],
             detail=event["detail"],
             occurred_at=occurred or timezone.now(),
+            **({"id": str(event["id"])} if event.get("id") else {}),
         )
     )
     return {"dispatched": event["detail-type"]}
+
+
+def send_webhooks(event=None, context=None) -> dict:
+    """Every minute: retry the webhook deliveries that are due (`manage.py send_webhooks`);
+    the first attempt of each left when its event was handled. Claims make overlapping runs
+    safe."""
+    return _command("send_webhooks")
 
 
 def sync_channels(event=None, context=None) -> dict:

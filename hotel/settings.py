@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "hotel",
     "hotel.accounts",
     "hotel.audit",
+    "hotel.webhooks",  # outbound webhooks; the apps below register their event types
     "rooms",
     "bookings",
     "payments",
@@ -182,6 +183,9 @@ LOGIN_REDIRECT_URL = "admin:index"
 LOGIN_MAX_FAILURES = int(os.environ.get("HOTEL_LOGIN_MAX_FAILURES", 5))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("HOTEL_LOGIN_LOCKOUT_SECONDS", 15 * 60))
 API_TOKEN_TTL_SECONDS = int(os.environ.get("HOTEL_API_TOKEN_TTL_SECONDS", 12 * 3600))
+# Requests per minute per integrator's API key, counted before each is served (429 beyond);
+# 0 = no limit.
+HOTEL_API_KEY_RATE = int(os.environ.get("HOTEL_API_KEY_RATE", 120))
 
 # Demo account: created by `make run` in the local stage only.
 HOTEL_DEMO_EMAIL = os.environ.get("HOTEL_DEMO_EMAIL", "manager@demo.hotel")
@@ -381,6 +385,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hotel.api.schema.add_error_responses",
+        "hotel.api.schema.add_key_scopes",  # each operation's API key scope (x-scopes)
     ],
 }
 

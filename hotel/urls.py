@@ -4,11 +4,13 @@ from django.urls import include, path
 
 from bookings.urls import api_urlpatterns as bookings_api
 from bookings.urls import urlpatterns as bookings_urls
+from hotel.accounts.api.key_views import ApiKeyDetailView, ApiKeyListView
 from hotel.accounts.api.views import TokenView
 from hotel.admin_site import site
 from hotel.api import schema_views
 from hotel.site.urls import urlpatterns as site_pages
 from hotel.views import healthz
+from hotel.webhooks.api.urls import api_urlpatterns as webhooks_api
 from payments.urls import api_urlpatterns as payments_api
 from payments.urls import urlpatterns as payments_urls
 from rooms.urls import api_urlpatterns as rooms_api
@@ -16,9 +18,12 @@ from rooms.urls import urlpatterns as rooms_urls
 
 api_urlpatterns = [
     path("auth/token", TokenView.as_view(), name="auth-token"),
+    path("api-keys", ApiKeyListView.as_view(), name="api-key-list"),
+    path("api-keys/<str:key_id>", ApiKeyDetailView.as_view(), name="api-key-detail"),
     *bookings_api,
     *payments_api,
     *rooms_api,
+    *webhooks_api,
     path("schema/", schema_views.schema, name="schema"),  # imported on first use
     path("docs/", schema_views.docs, name="docs"),
 ]

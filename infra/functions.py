@@ -74,7 +74,8 @@ FUNCTIONS: dict[str, Function] = {
         name="bookings",
         # The default route: bookings API, availability, guest pages, the admin, health;
         # plus the scheduled jobs and the domain events EventBridge delivers (whose
-        # subscribers live in bookings.emails and payments.emails and run in this function).
+        # subscribers live in bookings.emails and payments.emails and run in this function;
+        # so do the webhook renderers bookings.webhooks and payments.webhooks register).
         # bookings.capacity runs for the admin's room and room-type writes (rooms.stock).
         entry=(
             "hotel.urls",
@@ -82,6 +83,8 @@ FUNCTIONS: dict[str, Function] = {
             "hotel.jobs",
             "bookings.emails",
             "payments.emails",
+            "bookings.webhooks",
+            "payments.webhooks",
             "bookings.capacity",
         ),
         # Availability is a bookings read although it sits under /api/rooms/.

@@ -200,6 +200,9 @@ def concrete(route: str, world: dict, *, signed: bool = False) -> str:
         "number": world.get("invoice", "2026-000001"),  # an invoice (staff only)
         "profile_id": world.get("profile", "GP-NONE"),  # a guest profile (staff only)
         "channel_id": world.get("channel", "CH-NONE"),  # an OTA calendar (staff only)
+        "key_id": "AK-0000000000000000",  # an integrator's API key (managers only)
+        "webhook_id": "WH-NONE",  # an integrator's webhook (managers only)
+        "delivery_id": "none",  # one of its deliveries
     }
 
     def object_id(model_route: str) -> str:

@@ -171,6 +171,11 @@ PUBLIC = "public"
 API: dict[tuple[str, str], str | frozenset[str]] = {
     ("auth-token", "POST"): PUBLIC,
     ("auth-token", "DELETE"): ALL,  # any signed-in bearer revokes its own token
+    # Integrators' API keys (accounts.view_apikey / change_apikey): managers only.
+    ("api-key-list", "GET"): frozenset({M}),
+    ("api-key-list", "POST"): frozenset({M}),
+    ("api-key-detail", "GET"): frozenset({M}),
+    ("api-key-detail", "DELETE"): frozenset({M}),
     ("rooms-availability", "POST"): PUBLIC,
     ("room-list", "GET"): PUBLIC,
     ("room-list", "POST"): frozenset({M}),
@@ -279,6 +284,14 @@ API: dict[tuple[str, str], str | frozenset[str]] = {
     # A guest's data: the desk and managers export it; only managers erase it.
     ("guest-export", "GET"): DESK,
     ("guest-erase", "POST"): frozenset({M}),
+    # Integrators' webhooks (webhooks.change_webhook): managers only, reads included.
+    ("webhook-list", "GET"): frozenset({M}),
+    ("webhook-list", "POST"): frozenset({M}),
+    ("webhook-detail", "GET"): frozenset({M}),
+    ("webhook-detail", "PATCH"): frozenset({M}),
+    ("webhook-detail", "DELETE"): frozenset({M}),
+    ("webhook-deliveries", "GET"): frozenset({M}),
+    ("webhook-delivery-replay", "POST"): frozenset({M}),
 }
 # Routes that let a guest in with the booking's token: others get 404, never 401/403.
 GUEST_TOKEN_ROUTES = {
@@ -631,6 +644,7 @@ def _api_request(client, name, method, route, world):
     url = url.replace("<str:number>", "2026-000001")  # none issued: 404 once allowed
     url = url.replace("<str:day>", "2026-01-15")
     url = url.replace("<str:profile_id>", world["profile"])
+    url = url.replace("<str:webhook_id>", "WH-NONE").replace("<str:delivery_id>", "none")
     if name == "guest-list":
         url += "?q=ada"
     if name == "accounting-export":

@@ -171,7 +171,7 @@ def test_a_failed_sync_changes_nothing_and_shows_the_error_with_the_last_good_on
     assert 'data-testid="channel-failure"' in board and "Airbnb: the last sync failed" in board
 
 
-def test_an_empty_calendar_releases_nothing_until_a_manager_syncs_and_releases(client_for, deluxe, feeds):
+def test_an_empty_calendar_waits_for_a_manager_to_sync_and_release(client_for, deluxe, feeds):
     channel = register(feeds.put("/a.ics", ics(("a1", 5, 2, "Reserved"))))
     desk = client_for(roles.FRONT_DESK)
     sync(desk, channel)

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from hotel.webhooks.sending import webhooks_send_due
+
+
+class Command(BaseCommand):
+    help = (
+        "Retry the webhook deliveries that are due (the first attempt leaves when the event "
+        "is handled; run every minute on a schedule)."
+    )
+
+    def handle(self, *args, **options):
+        webhooks_send_due(now=timezone.now(), log=self.stdout.write)

@@ -1,0 +1,125 @@
+"""Failed attempts: retried by the job on its schedule (a clock passed in, no sleeping),
+replayed by hand with the same event id, and a webhook that fails for 24 hours switched off
+with an email to the managers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.core import mail
+
+from hotel.accounts import roles
+from hotel.webhooks.models import WebhookSubscription
+from hotel.webhooks.publish import webhooks_wait_idle
+from hotel.webhooks.sending import next_attempt_at, webhooks_send_due
+
+from .conftest import deliveries
+
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def test_the_schedule_backs_off_and_ends_24_hours_after_the_event():
+    at, tries = T0, []
+    for attempts in range(1, 12):
+        at = next_attempt_at(created_at=T0, attempts=attempts, now=at)
+        if at is None:
+            break
+        tries.append(at - T0)
+    minutes = [int(t.total_seconds() // 60) for t in tries]
+    assert minutes == [1, 6, 36, 156, 456, 1056, 1440]  # 1 min, 5, 30, 2 h, 5 h, 10 h, 24 h
+
+
+def test_a_failing_receiver_is_retried_on_the_schedule_until_it_answers(
+    receiver, subscribe, booked
+):
+    receiver.status = 500
+    webhook = subscribe(receiver.url)
+    booked()
+    receiver.wait_for(1)
+    webhooks_wait_idle()
+    (first,) = deliveries(webhook["webhookId"])
+    assert (first.status, first.attempts, first.lastStatusCode) == ("pending", 1, 500)
+    assert first.nextAttemptAt - first.lastAttemptAt == timedelta(minutes=1)
+
+    early = webhooks_send_due(now=first.lastAttemptAt + timedelta(seconds=30))
+    second_at = first.lastAttemptAt + timedelta(seconds=61)
+    webhooks_send_due(now=second_at)
+    (second,) = deliveries(webhook["webhookId"])
+    third_at = second_at + timedelta(minutes=5, seconds=1)
+    webhooks_send_due(now=third_at)
+    receiver.status = 200
+    fourth_at = third_at + timedelta(minutes=30, seconds=1)
+    done = webhooks_send_due(now=fourth_at)
+
+    assert early["due"] == 0
+    assert second.attempts == 2 and second.nextAttemptAt == second_at + timedelta(minutes=5)
+    assert done == {"due": 1, "sent": 1, "skipped": 0}
+    requests = receiver.wait_for(4)
+    assert len(requests) == 4
+    assert len({r.body for r in requests}) == 1  # the same event id and body every time
+    assert [r.headers["Hotel-Delivery-Attempt"] for r in requests] == ["1", "2", "3", "4"]
+    (last,) = deliveries(webhook["webhookId"])
+    assert (last.status, last.attempts, last.lastStatusCode) == ("delivered", 4, 200)
+    assert last.deliveredAt == fourth_at and last.nextAttemptAt is None and last.queue is None
+    healthy = WebhookSubscription.get(webhook["webhookId"])
+    assert healthy.failingSince is None and healthy.lastSuccessAt == fourth_at
+    assert webhooks_send_due(now=fourth_at + timedelta(days=1))["due"] == 0
+
+
+def test_replay_sends_the_same_event_again(manager_api, receiver, subscribe, booked):
+    webhook = subscribe(receiver.url)
+    booked()
+    (original,) = receiver.wait_for(1)
+    webhooks_wait_idle()
+    (delivery,) = deliveries(webhook["webhookId"])
+
+    response = manager_api.post(
+        f"/api/webhooks/{webhook['webhookId']}/deliveries/{delivery.deliveryId}/replay"
+    )
+    missing = manager_api.post(f"/api/webhooks/{webhook['webhookId']}/deliveries/nope/replay")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "delivered" and response.json()["attempts"] == 2
+    first, again = receiver.wait_for(2)
+    assert again.json["id"] == original.json["id"] and again.body == original.body
+    assert again.headers["Hotel-Signature"] != "" and again.headers["Hotel-Delivery-Attempt"] == "2"
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "DELIVERY_NOT_FOUND"
+
+
+def test_24_hours_of_failures_switch_the_webhook_off_and_email_the_managers(
+    manager, manager_api, make_staff, receiver, subscribe, booked
+):
+    desk = make_staff(roles.FRONT_DESK)
+    receiver.status = 503
+    webhook = subscribe(receiver.url)
+    booked()
+    receiver.wait_for(1)
+    webhooks_wait_idle()
+    (first,) = deliveries(webhook["webhookId"])
+    mail.outbox.clear()
+
+    webhooks_send_due(now=first.lastAttemptAt + timedelta(hours=12))  # still within 24 h
+    still = WebhookSubscription.get(webhook["webhookId"])
+    webhooks_send_due(now=first.lastAttemptAt + timedelta(hours=24, minutes=1))
+
+    assert still.active and still.failingSince == first.lastAttemptAt
+    off = WebhookSubscription.get(webhook["webhookId"])
+    assert off.active is False and "24 hours" in off.disabledReason
+    # One email to each manager (this one, and the one who subscribed), none to the desk.
+    assert sorted(e.to[0] for e in mail.outbox) == sorted([manager.email, manager_api.user.email])
+    assert desk.email not in {e.to[0] for e in mail.outbox}
+    email = mail.outbox[0]
+    assert webhook["webhookId"] in email.subject
+    assert receiver.url in email.body and "HTTP 503" in email.body
+    (given_up,) = deliveries(webhook["webhookId"])
+    assert (given_up.status, given_up.attempts, given_up.queue) == ("failed", 3, None)
+    receiver.status = 200
+    booked()  # a switched-off webhook gets nothing new
+    webhooks_wait_idle()
+    assert len(receiver.wait_for(4, timeout=0.5)) == 3
+    on = manager_api.patch(f"/api/webhooks/{webhook['webhookId']}", {"active": True}, format="json")
+    assert on.json()["active"] and on.json()["failingSince"] is None
+    assert on.json()["disabledReason"] is None
+    booked()  # switched on again: delivered
+    assert len(receiver.wait_for(4)) == 4
