@@ -183,7 +183,12 @@ class BookingListView(APIView):
     )
     def post(self, request):
         user = request.user
-        is_staff = bool(user and user.is_authenticated and user.has_perm("bookings.add_booking"))
+        # An integrator's API key books as an API client, not as staff: its holds are short
+        # and capped per key (bookings.holds), and it sells only what API clients are offered.
+        key = getattr(user, "key_id", None)
+        is_staff = not key and bool(
+            user and user.is_authenticated and user.has_perm("bookings.add_booking")
+        )
         data = BookingInput(data=request.data, context={"staff": is_staff})
         data.is_valid(raise_exception=True)
         params = data.validated_data
@@ -211,7 +216,9 @@ class BookingListView(APIView):
                 source=source,
                 **actor.as_kwargs(),
                 # Anyone but staff makes a guest's online hold: short, capped per client.
-                guest_client=None if is_staff else client_address(request),
+                guest_client=None
+                if is_staff
+                else (f"apikey:{key}" if key else client_address(request)),
             )
             body = _created_body(created.booking)
             body["guestToken"] = created.guest_token

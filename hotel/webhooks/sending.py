@@ -138,6 +138,9 @@ def delivery_attempt(
         return _finish(delivery, now=now, error="The webhook was deleted.", give_up=True)
     if not (webhook.active or manual):
         return _finish(delivery, now=now, error="The webhook is switched off.", give_up=True)
+    if not manual and delivery.eventType not in (webhook.events or ()):
+        # Unsubscribed since (perhaps with the URL changed to another party): not sent.
+        return _finish(delivery, now=now, error="No longer subscribed.", give_up=True)
     body = zlib.decompress(delivery.body)
     try:
         secret = webhook_secret_of(webhook)

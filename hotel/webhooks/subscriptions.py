@@ -232,7 +232,9 @@ def webhooks_for_type(event_type: str) -> list[WebhookSubscription]:
     token = stamp_token(STAMP)
     if token is None:
         return []
-    webhooks = stamped(STAMP, "all", lambda: list(WebhookSubscription.scan()), token=token)
+    webhooks = stamped(
+        STAMP, "all", lambda: list(WebhookSubscription.scan(consistent_read=True)), token=token
+    )
     return [w for w in webhooks if w.active and event_type in w.events]
 
 

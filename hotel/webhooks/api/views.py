@@ -12,6 +12,7 @@ from hotel.api.permissions import staff_perm
 from hotel.api.schema_hints import extend_schema
 from hotel.api.serializers import invalid_cursor, parse_query
 from hotel.dynamo import InvalidCursor
+from hotel.errors import ValidationFailed
 from hotel.webhooks import sending, subscriptions, types
 
 from .serializers import (
@@ -30,6 +31,41 @@ PERMISSION = "webhooks.change_webhook"  # managers; the API keys' scope webhooks
 WEBHOOK_PERMS = staff_perm(read=PERMISSION, write=PERMISSION)
 
 
+# An API key (scope webhooks:manage) subscribes only to what its other scopes let it read:
+# a webhook delivers the full object. It sees and changes only the subscriptions it made.
+_TYPE_SCOPES = (("booking.", "bookings:read"), ("guest.", "bookings:read"),
+                ("payment.", "folio:write"), ("folio.", "folio:write"))  # fmt: skip
+
+
+def _key_name(request) -> str | None:
+    """`apikey:<id>` for an API key's request (hotel.accounts.tokens.ApiKeyUser), else None."""
+    user = request.user
+    return user.get_username() if getattr(user, "key_id", None) else None
+
+
+def _key_types_check(request, events) -> None:
+    """ValidationFailed on `events` naming the types the key's scopes do not read."""
+    if not _key_name(request):
+        return
+    scopes = request.user.scopes
+    refused = [
+        e for e in events or () if any(e.startswith(p) and s not in scopes for p, s in _TYPE_SCOPES)
+    ]
+    if refused:
+        raise ValidationFailed(
+            details={"fields": {"events": [f"This key may not receive: {', '.join(refused)}."]}}
+        )
+
+
+def _own(request, webhook_id: str):
+    """The webhook, if the caller may see it (a key: only its own). Raises WebhookNotFound."""
+    webhook = subscriptions.webhook_get(webhook_id=webhook_id)
+    key = _key_name(request)
+    if key and webhook.createdBy != key:
+        raise subscriptions.WebhookNotFound()
+    return webhook
+
+
 def _parsed(serializer_class, request) -> dict:
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
@@ -42,6 +78,8 @@ class WebhookListView(APIView):
     @extend_schema(responses=WebhookListOutput, operation_id="webhooks_list")
     def get(self, request):
         webhooks = subscriptions.webhooks_list()
+        if key := _key_name(request):
+            webhooks = [w for w in webhooks if w.createdBy == key]
         return Response(
             {
                 "webhooks": WebhookOutput(webhooks, many=True).data,
@@ -56,6 +94,7 @@ class WebhookListView(APIView):
     def post(self, request):
         """Subscribe a URL to event types; the answer's `secret` is shown this once."""
         v = _parsed(WebhookInput, request)
+        _key_types_check(request, v["events"])
         webhook, secret = subscriptions.webhook_create(
             url=v["url"],
             events=v["events"],
@@ -74,7 +113,7 @@ class WebhookDetailView(APIView):
 
     @extend_schema(responses=WebhookOutput, operation_id="webhooks_get")
     def get(self, request, webhook_id: str):
-        return Response(WebhookOutput(subscriptions.webhook_get(webhook_id=webhook_id)).data)
+        return Response(WebhookOutput(_own(request, webhook_id)).data)
 
     @extend_schema(
         request=WebhookPatchInput,
@@ -84,6 +123,8 @@ class WebhookDetailView(APIView):
     def patch(self, request, webhook_id: str):
         """Change it; `rotateSecret: true` answers the new `secret` once."""
         v = _parsed(WebhookPatchInput, request)
+        _own(request, webhook_id)
+        _key_types_check(request, v.get("events"))
         rotate = v.pop("rotateSecret", False)
         webhook, secret = subscriptions.webhook_update(
             webhook_id=webhook_id,
@@ -98,6 +139,7 @@ class WebhookDetailView(APIView):
 
     @extend_schema(responses={204: None}, operation_id="webhooks_delete")
     def delete(self, request, webhook_id: str):
+        _own(request, webhook_id)
         subscriptions.webhook_delete(webhook_id=webhook_id, **actor_from(request).as_kwargs())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -113,6 +155,7 @@ class WebhookDeliveriesView(APIView):
     def get(self, request, webhook_id: str):
         """The delivery log, newest first (kept 30 days)."""
         query = parse_query(DeliveryListQuery, request)
+        _own(request, webhook_id)
         try:
             deliveries, token = sending.deliveries_list(
                 webhook_id=webhook_id, limit=query["limit"], cursor=query.get("nextToken")
@@ -131,6 +174,7 @@ class WebhookDeliveryReplayView(APIView):
     @extend_schema(request=None, responses=DeliveryOutput, operation_id="webhooks_replay")
     def post(self, request, webhook_id: str, delivery_id: str):
         """Send the delivery again now (the same event id and body) and answer how it went."""
+        _own(request, webhook_id)
         delivery = sending.delivery_replay(
             webhook_id=webhook_id, delivery_id=delivery_id, now=actor_from(request).now
         )

@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from bookings.models import Booking
 from hotel.accounts import roles
 from hotel.accounts.models import ApiKey
 from hotel.accounts.services import (
@@ -217,6 +218,37 @@ def test_a_key_is_the_actor_of_what_it_does(make_room):
     assert response.status_code == 201, response.json()
     actors = {entry.actor for entry in AuditEntry.scan()}
     assert f"apikey:{_key_id(key)}" in actors
+    # A key books as an API client, not as staff: a short hold, capped per key.
+    booking = Booking.get(response.json()["bookingId"], consistent_read=True)
+    assert booking.guestHold is True
+
+
+def test_a_key_subscribes_only_to_what_it_may_read_and_sees_only_its_own_webhooks(as_manager):
+    theirs = as_manager.post(
+        "/api/webhooks", {"url": "http://127.0.0.1:9/hook", "events": ["booking.created"]},
+        format="json",
+    )  # fmt: skip
+    assert theirs.status_code == 201, theirs.content
+    client = key_client(new_key("webhooks:manage"))
+    refused = client.post(
+        "/api/webhooks", {"url": "http://127.0.0.1:9/k", "events": ["booking.created"]},
+        format="json",
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "events" in refused.json()["error"]["details"]["fields"]
+    assert client.get("/api/webhooks").json()["count"] == 0
+    other = theirs.json()["webhookId"]
+    assert client.get(f"/api/webhooks/{other}").status_code == 404
+    assert client.patch(f"/api/webhooks/{other}", {"url": "http://127.0.0.1:9/x"},
+                        format="json").status_code == 404  # fmt: skip
+    assert client.post(f"/api/webhooks/{other}/deliveries/D-1/replay").status_code == 404
+    reader = key_client(new_key("webhooks:manage", "bookings:read"))
+    mine = reader.post(
+        "/api/webhooks", {"url": "http://127.0.0.1:9/k", "events": ["booking.created"]},
+        format="json",
+    )  # fmt: skip
+    assert mine.status_code == 201, mine.content
+    assert reader.get("/api/webhooks").json()["count"] == 1
 
 
 # --- the rate -------------------------------------------------------------------------------
