@@ -11,7 +11,7 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -29,6 +29,18 @@ BookingChanged = "BookingChanged"
 GuestCheckedIn = "GuestCheckedIn"
 GuestCheckedOut = "GuestCheckedOut"
 BookingNoShow = "BookingNoShow"
+
+
+# The key of a retry's detail (hotel.jobs.domain_event): {"eventId", "handlers"}.
+RETRY_KEY = "hotelRetry"
+
+
+class HandlersFailed(Exception):
+    """Some handlers of an event failed; raised so that the event is delivered again."""
+
+    def __init__(self, handlers: list[str], message: str = ""):
+        super().__init__(message or f"Event handlers failed: {', '.join(handlers)}")
+        self.handlers = handlers
 
 
 @dataclass(frozen=True)
@@ -57,13 +69,24 @@ def subscribe(*names: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def dispatch(event: Event) -> None:
-    """Run the subscribed handlers; one failing handler does not stop the others."""
+def handler_name(handler: Handler) -> str:
+    return f"{handler.__module__}.{handler.__qualname__}"
+
+
+def dispatch(event: Event, *, only: Collection[str] | None = None) -> list[str]:
+    """Run the subscribed handlers (those named in `only`, when given); one failing handler
+    does not stop the others. Returns the names of the handlers that failed (logged)."""
+    failed = []
     for handler in list(_handlers.get(event.name, ())):
+        name = handler_name(handler)
+        if only is not None and name not in only:
+            continue
         try:
             handler(event)
         except Exception:
-            logger.exception("Event handler %s failed for %s", handler.__qualname__, event.name)
+            logger.exception("Event handler %s failed for %s", name, event.name)
+            failed.append(name)
+    return failed
 
 
 class EventBus:
@@ -112,6 +135,15 @@ class EventBridgeBus(EventBus):
             return
         if result.get("FailedEntryCount"):
             logger.error("EventBridge rejected %s: %s", event.name, result.get("Entries"))
+
+    def retry(self, event: Event, handlers: list[str]) -> None:
+        """Put `event` back on the bus for `handlers` only (the others did their part): the
+        same id and time, the names under RETRY_KEY. Raises when the bus does not take it."""
+        detail = {**event.detail, RETRY_KEY: {"eventId": event.id, "handlers": handlers}}
+        entry = self.entry(Event(name=event.name, detail=detail, occurred_at=event.occurred_at))
+        result = self.client.put_events(Entries=[entry])
+        if result.get("FailedEntryCount"):
+            raise HandlersFailed(handlers, f"EventBridge rejected the retry: {result['Entries']}")
 
 
 class RecordingBus(InProcessBus):

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from datetime import datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 logger = logging.getLogger("hotel.jobs")
+
+RETRY_PAUSE = 1.0  # seconds before a failed handler of a domain event is tried again
 
 
 def _command(name: str, *args: str) -> dict:
@@ -90,31 +93,54 @@ def is_domain_event(event) -> bool:
 
 
 def domain_event(event, context=None) -> dict:
-    """Run the in-process subscribers (guest emails, projections) for one EventBridge event.
+    """Run the in-process subscribers (guest emails, webhooks) for one EventBridge event.
 
     In the cloud, services publish to EventBridge instead of calling handlers directly; a rule
     on the bus (`source: hotel`) invokes the function with the event, and this dispatches it.
-    Handlers are idempotent, so EventBridge's at-least-once delivery is fine.
-    """
-    from hotel.events import Event, dispatch
 
+    A failing handler must not lose its work, and the others must not repeat theirs (a guest
+    email is not idempotent). Handlers that failed are tried once more after RETRY_PAUSE; those
+    still failing are put back on the bus as a retry of this event that names only them (the
+    same event id, so the webhook deliveries stay keyed on it). A retry that fails again raises
+    HandlersFailed: Lambda tries the invocation twice more, with its own backoff, and then
+    hands it to the on-failure destination, the dead-letter queue (infra/events.yaml).
+    If the bus refuses the retry, this raises too and the whole event runs again.
+    """
+    from hotel.events import RETRY_KEY, Event, HandlersFailed, dispatch, get_bus
+
+    detail = dict(event["detail"])
+    retry = detail.pop(RETRY_KEY, None)
+    only = retry.get("handlers") if isinstance(retry, dict) else None
+    event_id = retry.get("eventId") if isinstance(retry, dict) else event.get("id")
     occurred: datetime | None = parse_datetime(event.get("time") or "")
-    dispatch(
-        Event(
-            name=event["detail-type"],
-            detail=event["detail"],
-            occurred_at=occurred or timezone.now(),
-            **({"id": str(event["id"])} if event.get("id") else {}),
-        )
+    handled = Event(
+        name=event["detail-type"],
+        detail=detail,
+        occurred_at=occurred or timezone.now(),
+        **({"id": str(event_id)} if event_id else {}),
     )
+    failed = dispatch(handled, only=only)
+    if failed:
+        time.sleep(RETRY_PAUSE)
+        failed = dispatch(handled, only=failed)
+    if failed:
+        bus = get_bus()
+        if only is not None or not hasattr(bus, "retry"):
+            raise HandlersFailed(failed)
+        bus.retry(handled, failed)
+        logger.warning("Handlers %s of %s failed; put back on the bus", failed, handled.id)
+        return {"dispatched": event["detail-type"], "retrying": failed}
     return {"dispatched": event["detail-type"]}
 
 
 def send_webhooks(event=None, context=None) -> dict:
     """Every minute: retry the webhook deliveries that are due (`manage.py send_webhooks`);
     the first attempt of each left when its event was handled. Claims make overlapping runs
-    safe."""
-    return _command("send_webhooks")
+    safe. No attempt starts that could not finish before the invocation's own timeout."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if remaining is None:
+        return _command("send_webhooks")
+    return _command("send_webhooks", f"--seconds-left={remaining() / 1000:.1f}")
 
 
 def sync_channels(event=None, context=None) -> dict:

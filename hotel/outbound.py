@@ -9,14 +9,15 @@ by hop, never by urllib3; credential headers are dropped when the origin changes
 HOTEL_OUTBOUND_ALLOW_PRIVATE (on in local/test only) lets a calendar server on the machine in.
 
 Each hop has one deadline for connect, headers and body: every read waits at most what is
-left. Only a server dripping its headers byte by byte can stretch a hop (urllib3 times each
-read, not the header block); the Lambda's own timeout ends such a call.
+left, and a watchdog shuts the sockets when it passes (a server dripping its headers byte by
+byte would otherwise stretch the hop: urllib3 times each read, not the header block).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -87,7 +88,10 @@ def http_get(
     for _hop in range(MAX_REDIRECTS + 1):
         target = _target(url, allow)
         deadline = time.monotonic() + timeout
-        with _exchange(target, "GET", headers=sent, body=None, timeout=timeout) as response:
+        with _exchange(target, "GET", headers=sent, body=None, timeout=timeout) as (
+            response,
+            watchdog,
+        ):
             status = response.status
             if status in REDIRECT_STATUSES:
                 location = response.headers.get("Location")
@@ -96,7 +100,7 @@ def http_get(
             elif status >= 400:
                 raise OutboundFailed(f"HTTP {status} from {target.host}")
             else:
-                return _read_body(response, target, max_bytes, timeout, deadline)
+                return _read_body(response, target, max_bytes, timeout, deadline, watchdog)
         next_url = urljoin(url, location.strip())
         if urlsplit(next_url)[:2] != urlsplit(url)[:2]:
             sent = {k: v for k, v in sent.items() if k.lower() not in _CREDENTIAL_HEADERS}
@@ -119,10 +123,13 @@ def http_post(
     target = _target(url, _allowed(allow_private))
     deadline = time.monotonic() + timeout
     sent = {"User-Agent": POST_USER_AGENT, **headers}
-    with _exchange(target, "POST", headers=sent, body=body, timeout=timeout) as response:
+    with _exchange(target, "POST", headers=sent, body=body, timeout=timeout) as (response, _):
         snippet = b""
-        with suppress(HTTPError, OSError):
-            snippet = _wait_until(response, deadline).read(POST_SNIPPET_BYTES)
+        with suppress(HTTPError, OSError):  # each read waits only until the deadline
+            while len(snippet) < POST_SNIPPET_BYTES and (
+                chunk := _wait_until(response, deadline).read1(POST_SNIPPET_BYTES - len(snippet))
+            ):
+                snippet += chunk
         return response.status, snippet
 
 
@@ -199,34 +206,79 @@ def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip.is_global and not (special or ip.is_reserved or ip.is_unspecified)
 
 
+class _Watchdog:
+    """Shuts the call's sockets when its time is up. urllib3 times each read, not the whole
+    answer, so a server dripping its headers byte by byte could hold a call for as long as it
+    likes; this ends it at `seconds`, and `fired` says why it ended (an answer cut short by it
+    is a timeout, never a complete answer)."""
+
+    def __init__(self, seconds: float):
+        self.fired = False
+        self._connections: list = []
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def watch(self, pool: urllib3.HTTPConnectionPool) -> urllib3.HTTPConnectionPool:
+        make = pool._new_conn  # every connection the pool opens for this call
+
+        def tracked():
+            connection = make()
+            self._connections.append(connection)
+            return connection
+
+        pool._new_conn = tracked  # type: ignore[method-assign]
+        return pool
+
+    def _fire(self) -> None:
+        self.fired = True
+        for connection in self._connections:
+            if (sock := getattr(connection, "sock", None)) is not None:
+                with suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+
+
 @contextmanager
 def _exchange(
     target: _Target, method: str, *, headers: dict, body: bytes | None, timeout: float
-) -> Iterator[urllib3.BaseHTTPResponse]:
+) -> Iterator[tuple[urllib3.BaseHTTPResponse, _Watchdog]]:
     """Send one request to the checked addresses in turn (the next only when one refuses the
-    connection); yield the response, its headers read; close everything after."""
+    connection); yield the response, its headers read, and the call's watchdog (all of it,
+    connect, headers and body, ends at `timeout`); close everything after."""
     refused: Exception | None = None
-    for address in target.addresses:
-        pool = _pool(target, address, timeout)
-        sent = {**headers, "Host": target.host_header}
-        try:
-            response = pool.urlopen(
-                method, target.path, body=body, headers=sent, redirect=False, preload_content=False
-            )
-        except NewConnectionError as exc:
-            pool.close()
-            refused = exc
-            continue
-        except HTTPError as exc:
-            pool.close()
-            raise _failure(exc, target, timeout) from exc
-        try:
-            yield response
-        finally:
-            response.close()
-            pool.close()
-        return
-    raise _failure(refused, target, timeout)
+    with _Watchdog(timeout) as watchdog:
+        for address in target.addresses:
+            pool = watchdog.watch(_pool(target, address, timeout))
+            sent = {**headers, "Host": target.host_header}
+            try:
+                response = pool.urlopen(
+                    method,
+                    target.path,
+                    body=body,
+                    headers=sent,
+                    redirect=False,
+                    preload_content=False,
+                )
+            except NewConnectionError as exc:
+                pool.close()
+                refused = exc
+                continue
+            except HTTPError as exc:
+                pool.close()
+                raise _failure(TimeoutError() if watchdog.fired else exc, target, timeout) from exc
+            try:
+                yield response, watchdog
+            finally:
+                response.close()
+                pool.close()
+            return
+        raise _failure(TimeoutError() if watchdog.fired else refused, target, timeout)
 
 
 def _pool(target: _Target, address: str, timeout: float) -> urllib3.HTTPConnectionPool:
@@ -239,7 +291,9 @@ def _pool(target: _Target, address: str, timeout: float) -> urllib3.HTTPConnecti
     )
 
 
-def _read_body(response, target: _Target, max_bytes: int, timeout: float, deadline: float):
+def _read_body(
+    response, target: _Target, max_bytes: int, timeout: float, deadline: float, watchdog
+) -> bytes:
     too_big = OutboundFailed(f"The answer from {target.host} is larger than {_size(max_bytes)}")
     length = response.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > max_bytes:
@@ -251,7 +305,9 @@ def _read_body(response, target: _Target, max_bytes: int, timeout: float, deadli
             if len(body) > max_bytes:
                 raise too_big
     except (HTTPError, OSError) as exc:
-        raise _failure(exc, target, timeout) from exc
+        raise _failure(TimeoutError() if watchdog.fired else exc, target, timeout) from exc
+    if watchdog.fired:  # the end of the body may be the watchdog's doing: not an answer
+        raise _failure(TimeoutError(), target, timeout)
     return bytes(body)
 
 

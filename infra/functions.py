@@ -340,6 +340,8 @@ def capabilities_of(function: Function) -> dict[str, bool]:
     modules = modules_of(function)
     return {
         "events": _mentions(modules - {"hotel.events"}, ("events.publish(",)),
+        # Receives the domain events (hotel.jobs.domain_event): dead-letters what fails.
+        "event_handler": "hotel.jobs" in modules,
         "email": "hotel.mail" in modules,
         "media": _mentions(modules, ("default_storage",)),
     }

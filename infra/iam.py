@@ -89,6 +89,15 @@ def policy(function: Function) -> dict:
                 "Resource": ["arn:aws:events:${region}:${account}:event-bus/${event_bus}"],
             }
         )
+    if caps.get("event_handler"):
+        statements.append(
+            {  # Lambda's on-failure destination for domain events (infra/events.yaml)
+                "Sid": "DeadLetteredEvents",
+                "Effect": "Allow",
+                "Action": ["sqs:SendMessage"],
+                "Resource": ["arn:aws:sqs:${region}:${account}:${event_bus}-events-dlq"],
+            }
+        )
     if caps["email"]:
         statements.append(
             {

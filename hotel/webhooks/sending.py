@@ -3,7 +3,8 @@
 An attempt first claims its delivery with a conditional update (the `dueAt` it saw, or no
 attempt in flight), which also counts the attempt and leases the delivery for LEASE seconds:
 the first attempt's thread, the every-minute job and a manager's replay can race for the same
-delivery and only one sends; an attempt that dies mid-way is retried when its lease ends.
+delivery and only one sends; an attempt that dies mid-way counts as failed once its lease
+ends (`_cut_off_closed`).
 Deliveries are therefore at least once: receivers deduplicate on the event id.
 
 A 2xx answer delivers; any other answer, a timeout, a network error or a refused address is
@@ -47,6 +48,7 @@ LEASE = 120  # seconds an attempt holds its delivery: beyond TIMEOUT and the wri
 SNIPPET_CHARS = 500
 JOB_WORKERS = 4
 JOB_BUDGET = 20.0  # seconds the job starts attempts for (a Lambda's timeout is 30 s)
+FINISH = 5.0  # seconds an attempt needs beyond TIMEOUT: its claim and its outcome's writes
 
 
 class DeliveryNotFound(NotFound):
@@ -105,8 +107,9 @@ def delivery_claim(
     model = WebhookDelivery
     if due_at is None:
         condition = model.sendingUntil.does_not_exist() | (model.sendingUntil < epoch(now))
-    else:
+    else:  # due, and no attempt left its lease behind (cut off: _cut_off_closed)
         condition = (model.status == PENDING) & (model.dueAt == due_at)
+        condition &= model.sendingUntil.does_not_exist()
     item = WebhookDelivery(webhookId=webhook_id, deliveryId=delivery_id)
     try:
         item.update(
@@ -121,9 +124,46 @@ def delivery_claim(
         )
     except UpdateError as exc:
         if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if due_at is not None:
+                _cut_off_closed(webhook_id=webhook_id, delivery_id=delivery_id, now=now)
             return None
         raise
     return item
+
+
+def _cut_off_closed(*, webhook_id: str, delivery_id: str, now: datetime) -> bool:
+    """Count an attempt that never wrote its outcome as a failed one: the backoff after it,
+    or, past the 24 h, giving up. Such an attempt (its Lambda ran out of time, its process
+    died) leaves its lease in `sendingUntil`; once the lease is over the next claim finds it
+    here, instead of sending at once and again every LEASE seconds, forever. True if this
+    closed it (a claim that lost to another attempt or replay finds a live lease: nothing)."""
+    model = WebhookDelivery
+    try:
+        seen = model.get(webhook_id, delivery_id, consistent_read=True)
+    except DoesNotExist:
+        return False
+    if seen.status != PENDING or seen.sendingUntil is None or seen.sendingUntil >= epoch(now):
+        return False
+    error = "The attempt did not finish: no outcome was written before its lease ran out."
+    retry = next_attempt_at(created_at=seen.createdAt, attempts=seen.attempts, now=now)
+    actions = [model.sendingUntil.remove(), model.lastError.set(error)]
+    if retry is not None:
+        actions += [model.nextAttemptAt.set(retry), model.dueAt.set(epoch(retry))]
+    else:
+        actions += [model.status.set(FAILED), model.queue.remove(), model.dueAt.remove()]
+        actions.append(model.nextAttemptAt.remove())
+    try:
+        seen.update(
+            actions=actions,
+            condition=(model.attempts == seen.attempts) & (model.sendingUntil == seen.sendingUntil),
+        )
+    except UpdateError as exc:
+        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return False
+        raise
+    logger.warning("Delivery %s: attempt %s was cut off", seen, seen.attempts)
+    webhook_failed(webhook_id=webhook_id, now=now, error=error)
+    return True
 
 
 def delivery_attempt(
@@ -262,20 +302,27 @@ def delivery_replay(*, webhook_id: str, delivery_id: str, now: datetime) -> Webh
     return delivery_attempt(claimed, now=now, manual=True)
 
 
-def webhooks_send_due(*, now: datetime, limit: int = 500, log=None) -> dict:
+def webhooks_send_due(
+    *, now: datetime, limit: int = 500, log=None, seconds_left: float | None = None
+) -> dict:
     """The job (every minute): attempt every delivery due by `now`, JOB_WORKERS at a time,
-    starting attempts for JOB_BUDGET seconds; what is left waits for the next run. Returns
-    {"due", "sent", "skipped"} (skipped: another worker had it, or out of time)."""
+    starting attempts for JOB_BUDGET seconds, and only while one can finish before the
+    invocation ends (`seconds_left`: the Lambda's remaining time; an attempt may take TIMEOUT
+    and FINISH more); what is left waits for the next run. Returns {"due", "sent",
+    "skipped"} (skipped: another worker had it, or out of time)."""
+    started = time.monotonic()
+    start_by = started + JOB_BUDGET
+    if seconds_left is not None:
+        start_by = min(start_by, started + seconds_left - TIMEOUT - FINISH)
     due = [
         (entry.webhookId, entry.deliveryId, entry.dueAt)
         for entry in WebhookDelivery.due.query(
             DUE, WebhookDelivery.dueAt <= epoch(now), limit=limit
         )
     ]
-    started = time.monotonic()
 
     def send(key) -> bool:
-        if time.monotonic() - started > JOB_BUDGET:
+        if time.monotonic() > start_by:
             return False
         return delivery_send(webhook_id=key[0], delivery_id=key[1], due_at=key[2], now=now)
 

@@ -65,6 +65,14 @@ class Handler(BaseHTTPRequestHandler):
                     break
                 self.wfile.write(b"x")
                 self.wfile.flush()
+        elif path == "/drip-headers":  # the status line, then a header byte every 0.1 s
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(50):
+                if stop.wait(0.1):
+                    break
+                self.wfile.write(b"x")
+                self.wfile.flush()
+            self.wfile.write(b"\r\nContent-Length: 4\r\n\r\nlate")
         elif path == "/endless":  # no Content-Length, up to 200 MB
             self.send_response(200)
             self.end_headers()
@@ -84,6 +92,15 @@ class Handler(BaseHTTPRequestHandler):
         self.server.seen.append((self.path, body, dict(self.headers)))
         if self.path == "/hook":
             self.answer(202, b"y" * 5000)
+        elif self.path == "/drip-hook":  # 200 at once, then a byte of body every 0.1 s
+            self.send_response(200)
+            self.send_header("Content-Length", "50")
+            self.end_headers()
+            for _ in range(50):
+                if self.server.stop.wait(0.1):
+                    break
+                self.wfile.write(b"y")
+                self.wfile.flush()
         else:
             self.answer(302, Location="/hook")
 
@@ -340,7 +357,7 @@ def test_credentials_are_not_sent_on_to_another_origin(server):
     ]
 
 
-@pytest.mark.parametrize("path", ["/slow", "/drip"])
+@pytest.mark.parametrize("path", ["/slow", "/drip", "/drip-headers"])
 def test_a_slow_server_fails_within_about_the_timeout(server, path):
     started = time.monotonic()
     with pytest.raises(OutboundFailed, match=r"No answer from 127\.0\.0\.1 within 0\.5 s"):
@@ -383,6 +400,15 @@ def test_post_returns_the_status_and_the_start_of_the_body(server):
     assert body == b'{"event": "booking.created"}'
     assert headers["Content-Type"] == "application/json"
     assert headers["User-Agent"] == outbound.POST_USER_AGENT
+
+
+def test_post_reads_a_dripping_answer_only_until_its_deadline(server):
+    started = time.monotonic()
+    status, snippet = http_post(
+        server.url("/drip-hook"), body=b"{}", headers={}, timeout=0.5, allow_private=True
+    )
+    assert status == 200 and 0 < len(snippet) < 50  # what came before the deadline
+    assert time.monotonic() - started < 3  # the server would take 5 s
 
 
 def test_post_returns_a_redirect_as_is_without_following_it(server):

@@ -10,5 +10,16 @@ class Command(BaseCommand):
         "is handled; run every minute on a schedule)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seconds-left",
+            type=float,
+            default=None,
+            help="Time left to run (a Lambda's remaining time): no attempt starts that could "
+            "not finish within it.",
+        )
+
     def handle(self, *args, **options):
-        webhooks_send_due(now=timezone.now(), log=self.stdout.write)
+        webhooks_send_due(
+            now=timezone.now(), log=self.stdout.write, seconds_left=options["seconds_left"]
+        )

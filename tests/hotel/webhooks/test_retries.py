@@ -11,7 +11,14 @@ from django.core import mail
 from hotel.accounts import roles
 from hotel.webhooks.models import WebhookSubscription
 from hotel.webhooks.publish import webhooks_wait_idle
-from hotel.webhooks.sending import next_attempt_at, webhooks_send_due
+from hotel.webhooks.sending import (
+    FINISH,
+    LEASE,
+    TIMEOUT,
+    delivery_claim,
+    next_attempt_at,
+    webhooks_send_due,
+)
 
 from .conftest import deliveries
 
@@ -123,3 +130,92 @@ def test_24_hours_of_failures_switch_the_webhook_off_and_email_the_managers(
     assert on.json()["disabledReason"] is None
     booked()  # switched on again: delivered
     assert len(receiver.wait_for(4)) == 4
+
+
+def failed_once(receiver, subscribe, booked):
+    receiver.status = 500
+    webhook = subscribe(receiver.url)
+    booked()
+    receiver.wait_for(1)
+    webhooks_wait_idle()
+    (first,) = deliveries(webhook["webhookId"])
+    assert (first.status, first.attempts) == ("pending", 1)
+    return webhook, first
+
+
+def test_an_attempt_cut_off_counts_as_failed_and_backs_off(receiver, subscribe, booked):
+    webhook, first = failed_once(receiver, subscribe, booked)
+    cut_at = first.nextAttemptAt + timedelta(seconds=1)
+    # The job claims attempt 2 and its Lambda runs out of time: no outcome is written.
+    claimed = delivery_claim(
+        webhook_id=first.webhookId, delivery_id=first.deliveryId, due_at=first.dueAt, now=cut_at
+    )
+    assert claimed is not None and claimed.attempts == 2
+
+    during = webhooks_send_due(now=cut_at + timedelta(seconds=LEASE - 1))
+    after = cut_at + timedelta(seconds=LEASE + 1)
+    closing = webhooks_send_due(now=after)
+    (closed,) = deliveries(webhook["webhookId"])
+
+    assert during["due"] == 0  # leased
+    assert closing == {"due": 1, "sent": 0, "skipped": 1}  # not sent again at once
+    assert len(receiver.wait_for(2, timeout=0.5)) == 1
+    assert closed.status == "pending" and closed.attempts == 2 and closed.sendingUntil is None
+    assert "did not finish" in closed.lastError
+    assert closed.nextAttemptAt == after + timedelta(minutes=5)  # the backoff after attempt 2
+    assert closed.dueAt == int(closed.nextAttemptAt.timestamp())
+    assert WebhookSubscription.get(webhook["webhookId"]).lastFailureAt == after
+
+    receiver.status = 200
+    assert webhooks_send_due(now=closed.nextAttemptAt)["sent"] == 1
+    (done,) = deliveries(webhook["webhookId"])
+    assert (done.status, done.attempts) == ("delivered", 3)
+
+
+def test_an_attempt_cut_off_after_the_24_hours_gives_up(receiver, subscribe, booked):
+    webhook, first = failed_once(receiver, subscribe, booked)
+    last_try = first.createdAt + timedelta(hours=24)
+    claimed = delivery_claim(
+        webhook_id=first.webhookId, delivery_id=first.deliveryId, due_at=first.dueAt, now=last_try
+    )
+    assert claimed is not None
+
+    webhooks_send_due(now=last_try + timedelta(seconds=LEASE + 1))
+
+    (given_up,) = deliveries(webhook["webhookId"])
+    assert given_up.status == "failed" and given_up.queue is None and given_up.dueAt is None
+    assert webhooks_send_due(now=last_try + timedelta(days=1))["due"] == 0
+    assert len(receiver.wait_for(2, timeout=0.5)) == 1
+
+
+def test_the_job_starts_no_attempt_that_could_not_finish_in_the_time_left(
+    receiver, subscribe, booked
+):
+    webhook, first = failed_once(receiver, subscribe, booked)
+    due_at = first.nextAttemptAt
+
+    short = webhooks_send_due(now=due_at, seconds_left=TIMEOUT + FINISH - 1)
+    untouched = deliveries(webhook["webhookId"])[0]
+    roomy = webhooks_send_due(now=due_at, seconds_left=TIMEOUT + FINISH + 10)
+
+    assert short == {"due": 1, "sent": 0, "skipped": 1}
+    assert untouched.attempts == 1 and untouched.sendingUntil is None  # not even claimed
+    assert roomy["sent"] == 1 and len(receiver.wait_for(2)) == 2
+
+
+def test_the_lambda_job_passes_its_remaining_time(receiver, subscribe, booked, monkeypatch):
+    from django.utils import timezone
+
+    from hotel import jobs
+
+    webhook, first = failed_once(receiver, subscribe, booked)
+    monkeypatch.setattr(timezone, "now", lambda: first.nextAttemptAt)
+
+    class Context:  # what Lambda passes to a handler
+        def get_remaining_time_in_millis(self):
+            return 9_000
+
+    answer = jobs.send_webhooks({}, Context())
+
+    assert "1 due, 0 attempted, 1 skipped" in answer["output"]
+    assert deliveries(webhook["webhookId"])[0].attempts == 1
