@@ -129,7 +129,7 @@ def ari_feed(
                 )
         if not sold:  # no plan sells it to channels: the units alone
             for day in dates or _dates(start, end):
-                left = _units(kind, day, counters)
+                left = units_left(counters, kind, [day])
                 days[day.isoformat()] = {
                     "date": day.isoformat(),
                     "available": left,
@@ -170,10 +170,6 @@ def _plan_days(kind, plan, start, end, dates, calendar, counters, book) -> list[
             counters=counters, rules=book.rules,
         )  # fmt: skip
     return found
-
-
-def _units(kind, day: date, counters) -> int:
-    return units_left(counters, kind, [day])
 
 
 def _changed(since: datetime, counters, calendar) -> dict[str, set[date]]:

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bookings.api.rate_calendar_views import RestrictionsOutput
 from bookings.ari import ari_feed
 from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
@@ -30,17 +31,9 @@ class AriQuery(StrictInputSerializer):
     )
 
 
-class AriPlanOutput(serializers.Serializer):
+class AriPlanOutput(RestrictionsOutput):
     ratePlan = serializers.CharField()
     price = serializers.IntegerField(help_text="One night for the plan's standard occupancy.")
-    minStay = serializers.IntegerField(allow_null=True)
-    maxStay = serializers.IntegerField(allow_null=True)
-    minStayThrough = serializers.IntegerField(allow_null=True)
-    closedToArrival = serializers.BooleanField(allow_null=True)
-    closedToDeparture = serializers.BooleanField(allow_null=True)
-    stopSell = serializers.BooleanField(allow_null=True)
-    minAdvance = serializers.IntegerField(allow_null=True)
-    maxAdvance = serializers.IntegerField(allow_null=True)
 
 
 class AriDayOutput(serializers.Serializer):

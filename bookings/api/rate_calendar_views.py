@@ -78,10 +78,10 @@ def _fields(values: dict) -> dict:
     return {name: values[name] for name in rate_calendar.FIELDS if name in values}
 
 
-class CalendarDayOutput(serializers.Serializer):
-    date = serializers.DateField()
-    price = serializers.IntegerField(help_text="One night for the plan's base occupancy.")
-    priceSource = serializers.ChoiceField(choices=["calendar", "derived"])
+class RestrictionsOutput(serializers.Serializer):
+    """A plan's restrictions on one day (bookings.rate_calendar.FIELDS less the price), as the
+    rate calendar and the ARI feed (bookings.api.ari_views) show them; null: none set."""
+
     minStay = serializers.IntegerField(allow_null=True)
     maxStay = serializers.IntegerField(allow_null=True)
     minStayThrough = serializers.IntegerField(allow_null=True)
@@ -90,6 +90,12 @@ class CalendarDayOutput(serializers.Serializer):
     stopSell = serializers.BooleanField(allow_null=True)
     minAdvance = serializers.IntegerField(allow_null=True)
     maxAdvance = serializers.IntegerField(allow_null=True)
+
+
+class CalendarDayOutput(RestrictionsOutput):
+    date = serializers.DateField()
+    price = serializers.IntegerField(help_text="One night for the plan's base occupancy.")
+    priceSource = serializers.ChoiceField(choices=["calendar", "derived"])
     unitsLeft = serializers.IntegerField()
 
 
