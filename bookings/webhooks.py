@@ -1,6 +1,7 @@
 """The bookings domain's webhooks: which of its events integrators get, and the booking each
 carries — the whole booking as the API renders it (bookings.api.serializers.BookingOutput)
-and its `version`, so a receiver that gets two out of order keeps the higher one. Registered
+and its `version`, so a receiver that gets two out of order keeps the higher one; each
+delivery is filed under the booking's id (a guest's erasure finds it by it). Registered
 from BookingsConfig.ready(); the machinery is the platform's (hotel.webhooks)."""
 
 from __future__ import annotations
@@ -38,4 +39,6 @@ def booking_webhook_data(event: Event) -> dict | None:
 
 def booking_webhooks_register() -> None:
     for domain_event, webhook_type in BOOKING_WEBHOOKS.items():
-        webhook_event_register(domain_event, type=webhook_type, render=booking_webhook_data)
+        webhook_event_register(
+            domain_event, type=webhook_type, render=booking_webhook_data, subject="bookingId"
+        )

@@ -37,6 +37,11 @@ def invoice_webhook_data(event: Event) -> dict | None:
 
 
 def payment_webhooks_register() -> None:
-    webhook_event_register(PaymentSucceeded, type="payment.succeeded", render=payment_webhook_data)
-    webhook_event_register(PaymentRefunded, type="payment.refunded", render=payment_webhook_data)
-    webhook_event_register(InvoiceIssued, type="folio.invoice_issued", render=invoice_webhook_data)
+    # Filed under the bill's id (a booking's, or a reservation's "RS-…" for its own bill),
+    # which a guest's erasure finds the deliveries by: an invoice names its payer.
+    for domain_event, name, render in (
+        (PaymentSucceeded, "payment.succeeded", payment_webhook_data),
+        (PaymentRefunded, "payment.refunded", payment_webhook_data),
+        (InvoiceIssued, "folio.invoice_issued", invoice_webhook_data),
+    ):
+        webhook_event_register(domain_event, type=name, render=render, subject="bookingId")

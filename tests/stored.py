@@ -1,10 +1,12 @@
 """Stored items as text, for the tests that search every table for what must not be there
 (card data, an erased guest's name): packed attributes (hotel.dynamo.PackedJSONAttribute)
-are unpacked first, so nothing hides from the search inside compressed bytes."""
+are unpacked first, and any other binary value that is zlib-compressed (a webhook delivery's
+body) is inflated, so nothing hides from the search inside compressed bytes."""
 
 from __future__ import annotations
 
 import json
+import zlib
 
 from hotel.dynamo import PackedJSONAttribute
 
@@ -21,6 +23,11 @@ def stored_text(model, item: dict) -> str:
     def readable(name: str, value: dict):
         if name in packed and "B" in value:
             return {"unpacked": packed[name].deserialize(value["B"])}
+        if isinstance(value, dict) and isinstance(value.get("B"), bytes):
+            try:
+                return {"inflated": zlib.decompress(value["B"]).decode("utf-8", "replace")}
+            except zlib.error:
+                return value
         return value
 
     return json.dumps(

@@ -7,6 +7,7 @@ from datetime import UTC
 from rest_framework import serializers
 
 from bookings.channels.feed import CHANNELS
+from bookings.channels.limits import MAX_STAY_NIGHTS
 from hotel.api.serializers import StrictInputSerializer
 
 _STAMP = {"format": "%Y-%m-%dT%H:%M:%SZ", "default_timezone": UTC}
@@ -59,11 +60,24 @@ class ChannelOutput(serializers.Serializer):
     problems = serializers.ListField(child=serializers.CharField(), allow_null=True)
     heldBack = serializers.BooleanField(allow_null=True)
     overbooked = serializers.IntegerField(allow_null=True)
+    tooLong = serializers.IntegerField(
+        allow_null=True, help_text="Events too long for one booking that staff have to handle."
+    )
 
 
 class ChannelListOutput(serializers.Serializer):
     channels = ChannelOutput(many=True)
     count = serializers.IntegerField()
+
+
+class TooLongOutput(serializers.Serializer):
+    checkIn = serializers.CharField(help_text="The dates the channel asked for.")
+    checkOut = serializers.CharField()
+    nights = serializers.IntegerField()
+    maxNights = serializers.IntegerField(help_text="The most one booking can hold.")
+    at = serializers.CharField(help_text="When a sync flagged it.")
+    resolvedAt = serializers.CharField(required=False, help_text="When staff handled it.")
+    resolvedBy = serializers.CharField(required=False)
 
 
 class ChannelEventOutput(serializers.Serializer):
@@ -75,6 +89,11 @@ class ChannelEventOutput(serializers.Serializer):
     bookingId = serializers.CharField(allow_null=True)
     overbooked = serializers.BooleanField(allow_null=True)
     echo = serializers.BooleanField(allow_null=True)
+    tooLong = TooLongOutput(
+        allow_null=True,
+        help_text="More nights than one booking holds: not imported (or, for an imported stay, "
+        "not moved to these dates) until the channel changes them; book it by hand or split it.",
+    )
 
 
 class ChannelDetailOutput(ChannelOutput):
@@ -91,6 +110,12 @@ class ChannelSyncOutput(serializers.Serializer):
     echoes = serializers.IntegerField(
         help_text="Booking.com events on nights already full here, kept without a unit (likely "
         "the echo of this hotel's own calendar); imported as soon as a unit is free."
+    )
+    tooLong = serializers.IntegerField(
+        help_text="Events flagged by this sync: longer than the hotel sells "
+        f"(HOTEL_MAX_STAY_NIGHTS) or one transaction holds ({MAX_STAY_NIGHTS} nights). Nothing "
+        "is taken for them and they are not tried again until the channel changes their "
+        "dates; staff book them by hand or split them."
     )
     heldBack = serializers.BooleanField(
         help_text="The calendar listed nothing: nothing was released (sync with confirmEmpty)."

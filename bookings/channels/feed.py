@@ -52,6 +52,11 @@ class FeedEvent:
 class Feed:
     events: tuple[FeedEvent, ...]  # sorted by (check_in, uid), one per UID
     problems: tuple[str, ...]  # one short line per event skipped, and why
+    # Who the skipped events are: their UIDs, and how many had none that could be read. A
+    # stay whose UID is skipped is still listed (never released); an event without a UID
+    # could be any stay, so none is released (bookings.channels.sync).
+    skipped_uids: frozenset[str] = frozenset()
+    unidentified: int = 0
 
 
 class FeedUnreadable(Exception):
@@ -91,8 +96,10 @@ def read_feed(raw: bytes, *, channel: str, time_zone: str) -> Feed:
     events: list[FeedEvent] = []
     problems: list[str] = []
     claimed: set[str] = set()
+    skipped: set[str] = set()
+    unidentified = 0
     for position, component in enumerate(_vevents(raw), start=1):
-        label = f"Event #{position}"
+        label, uid = f"Event #{position}", None
         try:
             uid = _uid(component)
             label = f'Event "{_short(uid)}"'
@@ -102,10 +109,14 @@ def read_feed(raw: bytes, *, channel: str, time_zone: str) -> Feed:
                 raise _Skipped("its UID appears more than once; only the first is used")
             claimed.add(uid)
             events.append(_event(component, uid=uid, channel=channel, zone=zone))
-        except _Skipped as skipped:
-            problems.append(f"{label}: {skipped}.")
+        except _Skipped as why:
+            problems.append(f"{label}: {why}.")
+            if uid is None:
+                unidentified += 1
+            else:
+                skipped.add(uid)
     events.sort(key=lambda e: (e.check_in, e.uid))
-    return Feed(events=tuple(events), problems=tuple(problems))
+    return Feed(tuple(events), tuple(problems), frozenset(skipped), unidentified)
 
 
 def _check_channel(channel: str) -> None:

@@ -44,14 +44,17 @@ class Channel(Model):
     lastSyncAt = UTCDateTimeAttribute(null=True)
     lastError = UnicodeAttribute(null=True)  # None after a good sync
     lastGoodSyncAt = UTCDateTimeAttribute(null=True)
-    # {"created", "updated", "released", "unchanged", "closures", "overbooked"} of the last
-    # good sync, and the problems its feed had (events skipped, at most 20 lines).
+    # {"created", "updated", "released", "unchanged", "closures", "overbooked", "echoes",
+    # "tooLong", "heldBack", "errors"} of the last good sync (sync.SyncResult), and the
+    # problems its feed had (events skipped, at most 20 lines).
     lastCounts = JSONAttribute(null=True)
     problems = JSONAttribute(null=True)
     # The feed listed nothing while the hotel holds future stays from it: nothing was
     # released; staff confirm (sync with confirmEmpty) or the feed comes back.
     heldBack = BooleanAttribute(null=True)
     overbooked = NumberAttribute(null=True)  # imported stays beyond the inventory, for staff
+    # Events too long for one transaction that staff have still to book by hand (too_long).
+    tooLong = NumberAttribute(null=True)
     # One sync at a time per channel: epoch seconds until which a sync holds it.
     syncLeaseUntil = NumberAttribute(null=True)
     version = VersionAttribute()
@@ -72,6 +75,7 @@ class ChannelEvent(Model):
     kind = UnicodeAttribute()  # reservation | closure
     checkIn = UnicodeAttribute()  # YYYY-MM-DD
     checkOut = UnicodeAttribute()
+    # The feed's SUMMARY: some channels write the guest's name in it ("Reserved - Jane Doe").
     summary = UnicodeAttribute(default="")
     bookingId = UnicodeAttribute(null=True)  # None: a closure not imported as a stay
     # Taken beyond the inventory's ceiling: the night was already sold here; staff resolve it.
@@ -80,6 +84,12 @@ class ChannelEvent(Model):
     # no unit left here: most likely the echo of the hotel's own sold-out export, so no unit
     # is taken; each sync imports it as a stay as soon as a unit is free (a real stay).
     echo = BooleanAttribute(null=True)
+    # More nights than one transaction holds (bookings.channels.limits): not imported, or
+    # the stay not moved; {"checkIn", "checkOut", "nights", "maxNights", "at"} the channel
+    # asked for, and "resolvedAt", "resolvedBy" once staff handled it (too_long).
+    tooLong = JSONAttribute(null=True)
+    # When a guest's erasure blanked `summary` (bookings.channels.erasure); None: never.
+    erasedAt = UTCDateTimeAttribute(null=True)
     createdAt = UTCDateTimeAttribute()
     updatedAt = UTCDateTimeAttribute()
     version = VersionAttribute()  # every write is conditional on the version it read

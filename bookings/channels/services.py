@@ -1,4 +1,5 @@
-"""Registering channels (OTA calendars), changing them, and resolving their conflicts."""
+"""Registering channels (OTA calendars), changing them, and resolving their conflicts (stays
+sold twice, events too long for one booking)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from hotel.errors import ValidationFailed
 from hotel.outbound import OutboundRefused, check_url
 from rooms.room_types import room_types_all
 
+from ..clock import hotel_today
 from ..services.common import booking_audit, booking_read, booking_snapshot
 from .feed import CHANNELS
 from .models import Channel, ChannelEvent
 from .selectors import channel_events, channel_get
 from .stays import OVERBOOKED
+from .too_long import too_long_pending
 
 # What a channel's name or URL says about how it writes its calendar (feed.classify).
 _HINTS = (("airbnb", "airbnb"), ("booking", "booking"), ("vrbo", "vrbo"), ("homeaway", "vrbo"))
@@ -139,13 +142,7 @@ def channel_conflict_resolve(
 ) -> ChannelEvent:
     """Staff resolved an overbooked import (moved a guest, cancelled the other booking):
     the flag leaves the event and its booking, audited. Raises ChannelNotFound."""
-    channel = channel_get(channel_id)
-    if not isinstance(uid, str) or not 1 <= len(uid) <= 255:
-        raise ValidationFailed(details={"fields": {"uid": ["No such event."]}})
-    try:
-        event = ChannelEvent.get(channel_id, uid, consistent_read=True)
-    except ChannelEvent.DoesNotExist:
-        raise ValidationFailed(details={"fields": {"uid": ["No such event."]}}) from None
+    channel, event = _event_of(channel_id, uid)
     if not event.overbooked:
         return event  # resolved already (by someone else, or twice): nothing to count
     event.overbooked = None
@@ -167,6 +164,45 @@ def channel_conflict_resolve(
     left = sum(1 for e in channel_events(channel.channelId) if e.overbooked and e.bookingId)
     channel.update(actions=[Channel.overbooked.set(left)], add_version_condition=False)
     return event
+
+
+def channel_too_long_resolve(
+    *, channel_id: str, uid: str, actor: str, now: datetime, request_id=None
+) -> ChannelEvent:
+    """Staff booked an event too long for one booking by hand (or split it): its flag leaves
+    the dashboard, audited. The sync still does not import those dates (too_long); dates
+    changed by the channel are planned afresh. Raises ChannelNotFound, ValidationFailed."""
+    channel, event = _event_of(channel_id, uid)
+    if not too_long_pending(event, today=hotel_today(now)):
+        return event  # handled already, or nothing to handle
+    before = dict(event.tooLong)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    event.tooLong = {**before, "resolvedAt": stamp, "resolvedBy": actor}
+
+    def build(tx):
+        tx.save(event)  # conditional on the version read: handled once
+        audit_add(
+            tx, actor=actor, action="flag-resolved:tooLong", object_type="bookings.channel",
+            object_id=channel.channelId, before={"uid": uid, "tooLong": before},
+            after={"uid": uid, "tooLong": event.tooLong}, now=now, request_id=request_id,
+        )  # fmt: skip
+
+    commit(build, refused=lambda: ValidationFailed("The event changed meanwhile; reload it."))
+    today = hotel_today(now)
+    left = sum(1 for e in channel_events(channel.channelId) if too_long_pending(e, today=today))
+    channel.update(actions=[Channel.tooLong.set(left)], add_version_condition=False)
+    return event
+
+
+def _event_of(channel_id: str, uid: str) -> tuple[Channel, ChannelEvent]:
+    """Raises ChannelNotFound, ValidationFailed (no such event)."""
+    channel = channel_get(channel_id)
+    if not isinstance(uid, str) or not 1 <= len(uid) <= 255:
+        raise ValidationFailed(details={"fields": {"uid": ["No such event."]}})
+    try:
+        return channel, ChannelEvent.get(channel_id, uid, consistent_read=True)
+    except ChannelEvent.DoesNotExist:
+        raise ValidationFailed(details={"fields": {"uid": ["No such event."]}}) from None
 
 
 def _snapshot(channel: Channel) -> dict:

@@ -14,7 +14,8 @@ nightly counter then shows sold > ceiling, which only such a flagged stay can ca
 
 A moved event moves the stay (its units, and its room's nights unless the room no longer
 fits: the room is then unassigned for the assigner to place again); a vanished one is
-cancelled and gives everything back. Each is one transaction with the event item.
+cancelled and gives everything back. Each is one transaction with the event item; an event
+too long for one (bookings.channels.limits) is flagged for staff instead (too_long).
 """
 
 from __future__ import annotations
@@ -32,7 +33,15 @@ from ..clock import hotel_today
 from ..exceptions import BookingNotFound, InvalidTransition
 from ..inventory import InventoryChange, inventory_read
 from ..lifecycle import holds_nights
-from ..models import CANCELLED, CHANNEL_SOURCE, CHECKED_IN, CONFIRMED, PENDING, Booking
+from ..models import (
+    CANCELLED,
+    CHANNEL_SOURCE,
+    CHECKED_IN,
+    CONFIRMED,
+    EXPIRED,
+    PENDING,
+    Booking,
+)
 from ..pricing import stay_nights
 from ..selectors import booking_nights
 from ..services.common import (
@@ -45,6 +54,7 @@ from ..services.common import (
 from ..services.create import new_booking_id
 from ..services.stay import stay_prepare, stay_release, stay_take
 from .feed import FeedEvent
+from .limits import TRANSACTION_LIMIT, StayTooLong, move_items
 from .models import Channel, ChannelEvent
 
 OVERBOOKED = "overbooked"
@@ -195,7 +205,8 @@ def external_stay_move(
     """Move the stay of `held` to the event's dates: its units, and its room's nights while
     the room is free for the new ones (otherwise the room is unassigned, for the assigner to
     place again), beyond the ceiling (flagged) when no unit is left. None when there was no
-    live stay (the event item alone moves) or the event changed meanwhile (another sync)."""
+    live stay (the event item alone moves) or the event changed meanwhile (another sync).
+    Raises StayTooLong when no way of moving it fits one transaction (limits.move_items)."""
     booking = _stay_of(held)
     if booking is None or not holds_nights(booking):
         _event_update(held, event, now)
@@ -210,6 +221,7 @@ def external_stay_move(
         attempts = [(False, True), (False, False), (True, True), (True, False)]
     else:
         attempts = [(False, False), (True, False)]
+    tried = False
     for forced, keep_room in attempts:
         booking = booking_read(booking.bookingId)  # the version this attempt writes over
         if not holds_nights(booking):
@@ -224,6 +236,11 @@ def external_stay_move(
         # takes only those it did not hold.
         give_back = [n for n in owned if not room or date.fromisoformat(n.night) not in new_nights]
         kept = {date.fromisoformat(n.night) for n in owned} if room else set()
+        taken = [n for n in new_nights if n not in kept] if room else []
+        if move_items(old=old_nights, new=new_nights, room_nights_left=len(give_back),
+                      room_nights_taken=len(taken)) > TRANSACTION_LIMIT:  # fmt: skip
+            continue  # DynamoDB would refuse it outright: the next way, or flagged
+        tried = True
         booking.checkIn, booking.checkOut = event.check_in.isoformat(), event.check_out.isoformat()
         booking.updatedAt = now
         if not room:
@@ -232,12 +249,12 @@ def external_stay_move(
             booking.flags = [*(booking.flags or []), _flag(channel, now)]
         entry = booking_audit(booking, "change", before, ACTOR, now, None)
         held.checkIn, held.checkOut = booking.checkIn, booking.checkOut
-        held.summary, held.updatedAt = event.summary, now
+        held.summary, held.updatedAt, held.tooLong = _summary(held, event), now, None
         if forced:
             held.overbooked = True
 
         def build(tx, booking=booking, entry=entry, forced=forced, room=room, old=old_nights,
-                  give_back=give_back, kept=kept):  # fmt: skip
+                  give_back=give_back, taken=taken):  # fmt: skip
             change = InventoryChange()
             stay_release(
                 tx, room_type=booking.roomType, unit_nights=old, room_nights=give_back,
@@ -249,7 +266,7 @@ def external_stay_move(
                 room_type=booking.roomType,
                 unit_nights=[],
                 room_id=room,
-                room_nights=[n for n in new_nights if n not in kept],
+                room_nights=taken,
                 booking_id=booking.bookingId,
                 hold_until=None,
                 now=now,
@@ -273,14 +290,18 @@ def external_stay_move(
         current = _event_get(held.channelId, held.uid)
         if current is None or current.version != held.version:
             return None  # Another sync moved or released it.
+    if not tried:
+        raise StayTooLong(f"Moving {booking.bookingId} needs more than one transaction.")
     raise InvalidTransition(f"Could not move {booking.bookingId}; the next sync tries again.")
 
 
 def external_stay_release(*, held: ChannelEvent, now: datetime) -> Booking | None:
     """The event left the feed: cancel its stay (its units and room nights given back) and
-    forget the event, in one transaction. None when there was no live stay to cancel."""
+    forget the event, in one transaction. None when there was no live stay to cancel (a
+    stay staff cancelled already: the event is forgotten). Raises StayUnderWay for a stay
+    that is under way or over: staff decide."""
     booking = _stay_of(held)
-    if booking is not None and booking.status not in (CONFIRMED, PENDING):
+    if booking is not None and booking.status not in (CONFIRMED, PENDING, CANCELLED, EXPIRED):
         raise StayUnderWay(
             f"{booking.bookingId} is {booking.status}: the channel dropped it; staff decide."
         )
@@ -307,6 +328,11 @@ def external_stay_release(*, held: ChannelEvent, now: datetime) -> Booking | Non
         return None  # Changed meanwhile (checked in, moved): the next sync looks again.
     _published(booking, now, events.BookingCancelled)
     return booking
+
+
+def _summary(held: ChannelEvent, event: FeedEvent) -> str:
+    """The feed's summary, unless the guest was erased: it may carry their name (VRBO)."""
+    return "" if held.erasedAt else event.summary
 
 
 def _new_booking(channel: Channel, event: FeedEvent, now: datetime) -> Booking:
@@ -336,7 +362,7 @@ def _new_booking(channel: Channel, event: FeedEvent, now: datetime) -> Booking:
 def _event_update(held: ChannelEvent, event: FeedEvent, now: datetime) -> None:
     """An event without a live stay (a closure kept as a record): new dates only."""
     held.checkIn, held.checkOut = event.check_in.isoformat(), event.check_out.isoformat()
-    held.summary, held.updatedAt = event.summary, now
+    held.summary, held.updatedAt = _summary(held, event), now
 
     def build(tx):
         tx.save(held)  # conditional on the event's version

@@ -10,7 +10,9 @@ A fetch that fails, is refused (hotel.outbound: private addresses in the cloud) 
 something that is not a calendar **changes nothing**: the error is recorded on the channel
 next to its last good sync. A feed that suddenly lists nothing while the hotel holds future
 stays from it releases nothing until staff confirm (`confirm_empty`): an OTA's empty answer
-is more often an outage than every guest cancelling at once (bookings.channels.plan).
+is more often an outage than every guest cancelling at once (bookings.channels.plan). An
+event too long for one transaction is flagged for staff once (`tooLong`) and not tried
+again while the channel lists the same dates (bookings.channels.too_long).
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from hotel.outbound import OutboundFailed, OutboundRefused, http_get
 
 from ..clock import hotel_today
 from .errors import ChannelInactive, ChannelSyncRunning
-from .feed import FeedUnreadable, read_feed
-from .models import Channel
+from .feed import FeedEvent, FeedUnreadable, read_feed
+from .limits import StayTooLong, stay_limit
+from .models import Channel, ChannelEvent
 from .plan import Held, plan_sync
 from .selectors import channel_events, channel_get
 from .stays import (
@@ -39,6 +42,7 @@ from .stays import (
     external_stay_move,
     external_stay_release,
 )
+from .too_long import external_stay_flag, external_stay_unflag, too_long_pending, too_long_range
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +62,7 @@ class SyncResult:
     closures: int = 0  # closures recorded without taking a unit
     overbooked: int = 0  # stays imported beyond the inventory by this sync
     echoes: int = 0  # kept without a unit: listed on nights already full (stays.BLIND_CHANNELS)
+    too_long: int = 0  # flagged by this sync: more nights than one transaction holds (limits)
     held_back: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -70,6 +75,7 @@ class SyncResult:
             "closures": self.closures,
             "overbooked": self.overbooked,
             "echoes": self.echoes,
+            "tooLong": self.too_long,
             "heldBack": self.held_back,
             "errors": list(self.errors),
         }
@@ -133,29 +139,52 @@ def _sync(channel: Channel, *, now: datetime, confirm_empty: bool) -> SyncResult
             check_out=_day(e.checkOut),
             kind=e.kind,
             booking_id=e.bookingId,
+            too_long=too_long_range(e),
         )
         for e in holding
     ]
     items = {e.uid: e for e in holding}
-    plan = plan_sync(held, feed.events, today=hotel_today(now), confirm_empty=confirm_empty)
-    if feed.problems and plan.release:
-        # An event the feed could not read may be one of the stays it would release.
+    plan = plan_sync(
+        held,
+        feed.events,
+        today=hotel_today(now),
+        confirm_empty=confirm_empty,
+        import_closures=bool(channel.importClosures),
+        max_nights=stay_limit(),
+    )
+    # A stay whose event the feed lists but could not use is still listed: kept. An event
+    # without a readable UID may be any of the stays: then none is released.
+    kept = tuple(
+        gone for gone in plan.release if feed.unidentified or gone.uid in feed.skipped_uids
+    )
+    if kept:
         result.errors.append(
-            f"{len(plan.release)} stay(s) not released: the calendar has unreadable events."
+            f"{len(kept)} stay(s) not released: the calendar has unreadable events."
         )
-        plan = replace(plan, release=(), unchanged=(*plan.unchanged, *plan.release))
+        release = tuple(gone for gone in plan.release if gone not in kept)
+        plan = replace(plan, release=release, unchanged=(*plan.unchanged, *kept))
     result.unchanged, result.held_back = len(plan.unchanged), plan.held_back
     for gone in plan.release:
         item = items[gone.uid]
         if _each(result, gone.uid, lambda i=item: external_stay_release(held=i, now=now)):
             result.released += 1
     for old, event in plan.move:
-        item = items[old.uid]
-        move = partial(external_stay_move, channel=channel, held=item, event=event, now=now)
-        if _each(result, event.uid, lambda m=move: m() or True):
-            result.updated += 1
+        move = partial(_move, channel=channel, held=items[old.uid], event=event, now=now)
+        outcome = _each(result, event.uid, move)
+        result.updated += outcome == "moved"
+        result.too_long += outcome == "too long"
+    for old, event in plan.too_long:
+        item = items[old.uid] if old else None
+        flag = partial(
+            external_stay_flag, channel_id=channel.channelId, held=item, event=event, now=now
+        )
+        result.too_long += bool(_each(result, event.uid, flag))
+    for settled in plan.settled:
+        _each(result, settled.uid, partial(external_stay_unflag, held=items[settled.uid], now=now))
     for kept in plan.unchanged:
         item = items[kept.uid]
+        if item.tooLong:
+            continue  # flagged: not tried again until the channel changes its dates
         if item.echo and not item.bookingId and kept.check_in >= hotel_today(now):
             adopt = partial(external_stay_adopt, channel=channel, held=item, now=now)
             if _each(result, kept.uid, adopt):
@@ -182,6 +211,18 @@ def _sync(channel: Channel, *, now: datetime, confirm_empty: bool) -> SyncResult
     return result
 
 
+def _move(*, channel: Channel, held: ChannelEvent, event: FeedEvent, now: datetime) -> str:
+    """Move the held stay to the event's dates; "moved", or "too long" when that cannot be
+    one transaction (flagged, the stay kept as it is), or "" when the event changed
+    meanwhile."""
+    try:
+        external_stay_move(channel=channel, held=held, event=event, now=now)
+    except StayTooLong:
+        flagged = external_stay_flag(channel_id=channel.channelId, held=held, event=event, now=now)
+        return "too long" if flagged else ""
+    return "moved"
+
+
 def _each(result: SyncResult, uid: str, call):
     """Run one event's change; a refusal (e.g. DynamoDB busy) becomes an error line and the
     next sync tries again."""
@@ -189,7 +230,7 @@ def _each(result: SyncResult, uid: str, call):
         return call()
     except DomainError as error:
         result.errors.append(f'Event "{uid[:60]}": {error}')
-    except Exception:  # e.g. a stay too long for one transaction: the others go on
+    except Exception:  # e.g. DynamoDB unreachable: the others go on
         logger.exception("Event %s of a channel could not be applied", uid[:60])
         result.errors.append(f'Event "{uid[:60]}": could not be applied; the next sync retries.')
     return None
@@ -239,9 +280,9 @@ def _record(
     if error is not None:
         actions.append(Channel.lastError.set(error[:500]))
     else:
-        overbooked = sum(
-            1 for e in channel_events(channel.channelId) if e.overbooked and e.bookingId
-        )
+        held = channel_events(channel.channelId)
+        overbooked = sum(1 for e in held if e.overbooked and e.bookingId)
+        too_long = sum(1 for e in held if too_long_pending(e, today=hotel_today(now)))
         actions += [
             Channel.lastError.remove(),
             Channel.lastGoodSyncAt.set(now),
@@ -249,5 +290,6 @@ def _record(
             Channel.problems.set((problems or [])[:MAX_PROBLEMS]),
             Channel.heldBack.set(bool(result and result.held_back)),
             Channel.overbooked.set(overbooked),
+            Channel.tooLong.set(too_long),
         ]
     channel.update(actions=actions, add_version_condition=False)

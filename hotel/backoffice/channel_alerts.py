@@ -1,6 +1,7 @@
 """The dashboard's attention box for OTA channels: stays sold twice (imported while the
-type had no room left) and channels whose last sync failed, each linking to its channel's
-page. One Scan of the (few) channels, and one Query per channel that counts conflicts.
+type had no room left), events too long for one booking (not imported: staff book them by
+hand or split them) and channels whose last sync failed, each linking to its channel's page.
+One Scan of the (few) channels, and one Query per channel that counts conflicts.
 """
 
 from __future__ import annotations
@@ -9,18 +10,19 @@ from datetime import date
 
 from django.utils import formats, timezone
 
-from bookings.channels.selectors import channel_conflicts, channels_list
+from bookings.channels.selectors import channel_alerts, channels_list
 
-from .channels import channel_url, may_view_channels, stay_label, type_names
+from .channels import channel_url, may_view_channels, stay_label, too_long_text, type_names
 
 
 def channel_alerts_context(request, *, today: date) -> dict:
-    """{"channel_conflicts": [...], "channel_failures": [...]} for the dashboard; empty for
-    staff who do not see channels."""
+    """{"channel_conflicts": [...], "channel_too_long": [...], "channel_failures": [...]} for
+    the dashboard; empty for staff who do not see channels."""
     if not may_view_channels(request):
         return {}
     channels = channels_list()
     names = type_names() if any(c.overbooked for c in channels) else {}
+    sold_twice, flagged = channel_alerts(channels, today=today)
     conflicts = [
         {
             "url": channel_url(channel.channelId),
@@ -28,7 +30,15 @@ def channel_alerts_context(request, *, today: date) -> dict:
             "booking_id": e.bookingId,
             "room_type": names.get(channel.roomType, channel.roomType),
         }
-        for channel, e in channel_conflicts(channels)
+        for channel, e in sold_twice
+    ]
+    too_long = [
+        {
+            "url": channel_url(channel.channelId),
+            "name": channel.name,
+            "text": too_long_text(e, today=today),
+        }
+        for channel, e in flagged
     ]
     failures = [
         {
@@ -41,7 +51,11 @@ def channel_alerts_context(request, *, today: date) -> dict:
         for c in channels
         if c.lastError and c.active  # a channel switched off is not synced: old news
     ]
-    return {"channel_conflicts": conflicts, "channel_failures": failures}
+    return {
+        "channel_conflicts": conflicts,
+        "channel_too_long": too_long,
+        "channel_failures": failures,
+    }
 
 
 def _moment(value) -> str:

@@ -1,7 +1,8 @@
 """OTA channels in the back office: the list with each calendar's last sync and (for
 managers) the register form, a channel's page with the events it imported, and the "Sync
 now" button. The desk reads and syncs (channels.view_channel, channels.sync_channel);
-managers register calendars and mark sold-twice stays resolved (channels.change_channel).
+managers register calendars, mark sold-twice stays resolved and events too long for one
+booking handled (channels.change_channel).
 The rules are bookings.channels' services: these views parse, call one and render.
 """
 
@@ -21,8 +22,10 @@ from django.utils.http import urlencode
 from bookings.channels import selectors, services
 from bookings.channels.errors import ChannelNotFound
 from bookings.channels.feed import CHANNELS, MAX_UID
-from bookings.channels.models import Channel
+from bookings.channels.limits import stay_limit
+from bookings.channels.models import Channel, ChannelEvent
 from bookings.channels.sync import SyncResult, channel_sync
+from bookings.channels.too_long import too_long_pending
 from bookings.clock import hotel_today
 from bookings.models import Booking
 from hotel.dynamo_admin import who
@@ -80,7 +83,25 @@ def counts_label(counts: dict | None) -> str:
     ]
     if counts.get("closures"):
         parts.append(f"{counts['closures']} closure(s) recorded")
+    if counts.get("tooLong"):
+        parts.append(f"{counts['tooLong']} too long")
     return " · ".join(parts)
+
+
+def too_long_text(event: ChannelEvent, *, today: date) -> str:
+    """What staff read about an event too long for one booking, and what to do."""
+    flag = event.tooLong
+    dates = stay_label(flag["checkIn"], flag["checkOut"], today=today)
+    asked = f"{dates} ({flag['nights']} nights)"
+    limit = flag.get("maxNights") or stay_limit()
+    too_long = f"more than {limit} nights, too long for one booking"
+    if event.bookingId:
+        held = stay_label(event.checkIn, event.checkOut, today=today)
+        return (
+            f"stay {held} (booking {event.bookingId}) moved on the channel to {asked}: "
+            f"{too_long}. The stay was kept as it was: change it by hand or split it."
+        )
+    return f"stay {asked}: {too_long}. Nothing was taken for it: book it by hand or split it."
 
 
 def type_names() -> dict[str, str]:
@@ -235,6 +256,8 @@ def channel_view(request):
                 "first": day_label(date.fromisoformat(e.checkIn)),
                 "nights": (date.fromisoformat(e.checkOut) - date.fromisoformat(e.checkIn)).days,
                 "booking_url": booking_admin.object_url(e.bookingId) if e.bookingId else None,
+                "too_long": e.tooLong and too_long_text(e, today=today),
+                "too_long_pending": too_long_pending(e, today=today),
             }
             for e in events
         ],
@@ -246,24 +269,29 @@ def channel_view(request):
     return TemplateResponse(request, "admin/backoffice/channel.html", context)
 
 
+_RESOLVE = {
+    "resolve": (services.channel_conflict_resolve, "Marked resolved"),
+    "handled": (services.channel_too_long_resolve, "Marked handled"),
+}
+
+
 def _resolve(request, channel: Channel) -> None:
-    if request.POST.get("action") != "resolve":
+    if request.POST.get("action") not in _RESOLVE:
         messages.error(request, "Choose what to do.")
         return
+    resolve, done = _RESOLVE[request.POST["action"]]
     uid = request.POST.get("uid", "")
     if not uid or len(uid) > MAX_UID:
         messages.error(request, "No such event.")
         return
     try:
-        event = services.channel_conflict_resolve(
-            channel_id=channel.channelId, uid=uid, **who(request)
-        )
+        event = resolve(channel_id=channel.channelId, uid=uid, **who(request))
     except DomainError as exc:
         problems = [p for ps in (exc.details.get("fields") or {}).values() for p in ps]
         messages.error(request, " ".join(problems) or exc.message)
     else:
         label = stay_label(event.checkIn, event.checkOut, today=hotel_today(timezone.now()))
-        messages.success(request, f"Marked resolved: the {channel.name} stay {label}.")
+        messages.success(request, f"{done}: the {channel.name} stay {label}.")
 
 
 def channel_sync_view(request):
@@ -311,6 +339,15 @@ def sync_messages(result: SyncResult, *, name: str, failed: bool) -> list[tuple[
     if result.echoes:
         counts += f", {result.echoes} kept as likely echoes of this hotel's calendar"
     out = [(messages.SUCCESS, f"{counts} ({name}).")]
+    if result.too_long:
+        out.append(
+            (
+                messages.WARNING,
+                f"{result.too_long} stay(s) are longer than {stay_limit()} nights, too long "
+                "for one booking: not imported, or not moved to those dates. Book them by hand "
+                "or split them (see the channel's page).",
+            )
+        )
     if result.overbooked:
         out.append(
             (

@@ -12,5 +12,6 @@ events becomes which webhook type and how to render the event's object
   and its first attempt leaves at once (a background thread locally, inline in the cloud)
 - sending: one attempt through hotel.outbound, the retry schedule, replay, the job
 - alerts: the managers' email when a subscription is disabled
+- erasure: a guest's erasure replaces the bodies of the deliveries about the guest's objects
 - api: the managers' REST endpoints (/api/webhooks…)
 """

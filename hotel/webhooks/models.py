@@ -8,7 +8,9 @@ A delivery (`webhook-deliveries`) is one event for one subscription, keyed by (w
 deliveryId) where deliveryId is the event's time and id: the handler writes it on the
 condition that it does not exist, so an event handled twice is delivered once, and a Query
 lists a subscription's log in time order. It keeps the exact body sent (deflated), so every
-retry and replay sends the same bytes; DynamoDB's TTL removes it after 30 days. While an
+retry and replay sends the same bytes; DynamoDB's TTL removes it after 30 days. Its
+`subject` names the object whose data the body carries (a booking's id): a guest's erasure
+finds the guest's deliveries by it and replaces their bodies (hotel.webhooks.erasure). While an
 attempt is due it carries `queue` and `dueAt`, the keys of a sparse index the job queries
 (no Scan); a delivered or abandoned one drops them and leaves the index.
 """
@@ -86,6 +88,11 @@ class WebhookDelivery(Model):
     eventId = UnicodeAttribute()  # evt_…: the payload's id, the same for every subscription
     eventType = UnicodeAttribute()  # booking.created, …
     body = BinaryAttribute(legacy_encoding=False)  # the exact JSON sent, zlib-compressed
+    # The id of the object whose data the body carries (the type's `subject` field, e.g. the
+    # booking's bookingId; a reservation's bill: its RS-… id). None: it carries nobody's.
+    subject = UnicodeAttribute(null=True)
+    # Set when an erasure replaced the body (hotel.webhooks.erasure): never sent again as it was.
+    erasedAt = UTCDateTimeAttribute(null=True)
     status = UnicodeAttribute(default=PENDING)  # STATUSES
     attempts = IntegerAttribute(default=0)
     lastStatusCode = IntegerAttribute(null=True)  # None: no HTTP answer (refused, timeout)

@@ -53,11 +53,15 @@ _in_flight: set[Future] = set()
 _lock = threading.Lock()
 
 
-def webhook_event_register(domain_event: str, *, type: str, render: types.Render) -> None:
+def webhook_event_register(
+    domain_event: str, *, type: str, render: types.Render, subject: str | None = None
+) -> None:
     """Deliver `domain_event` to the subscriptions of webhook type `type` (booking.created),
     with `render(event)` as the payload's `data`: the whole object as the API shows it, with
-    its `version` (None: the object is gone, nothing is sent). Idempotent."""
-    types.type_register(name=type, domain_event=domain_event, render=render)
+    its `version` (None: the object is gone, nothing is sent). `subject`: the field of that
+    object naming whose personal data it carries (e.g. "bookingId"), which each delivery is
+    filed under for a guest's erasure. Idempotent."""
+    types.type_register(name=type, domain_event=domain_event, render=render, subject=subject)
     subscribe(domain_event)(webhook_event_handle)
 
 
@@ -77,9 +81,12 @@ def webhook_event_handle(event: Event) -> None:
         return
     now = timezone.now()
     body = payload(event=event, event_type=kind.name, data=data)
+    subject = str(data[kind.subject]) if kind.subject and data.get(kind.subject) else None
     created = []
     for webhook in webhooks:
-        delivery = delivery_create(webhook, event=event, event_type=kind.name, body=body, now=now)
+        delivery = delivery_create(
+            webhook, event=event, event_type=kind.name, body=body, now=now, subject=subject
+        )
         if delivery is not None:
             created.append(delivery)
     if created:
@@ -102,10 +109,17 @@ def payload(*, event: Event, event_type: str, data: dict) -> bytes:
 
 
 def delivery_create(
-    webhook: WebhookSubscription, *, event: Event, event_type: str, body: bytes, now: datetime
+    webhook: WebhookSubscription,
+    *,
+    event: Event,
+    event_type: str,
+    body: bytes,
+    now: datetime,
+    subject: str | None = None,
 ) -> WebhookDelivery | None:
-    """Write the delivery of `event` to `webhook`, due now; None when it exists already (the
-    event was handled before)."""
+    """Write the delivery of `event` to `webhook`, due now, filed under `subject` (the id of
+    the object whose data `body` carries); None when it exists already (the event was
+    handled before)."""
     moment = event.occurred_at.astimezone(UTC)
     delivery = WebhookDelivery(
         webhookId=webhook.webhookId,
@@ -113,6 +127,7 @@ def delivery_create(
         eventId=event_id(event),
         eventType=event_type,
         body=zlib.compress(body),
+        subject=subject,
         status=PENDING,
         attempts=0,
         createdAt=now,

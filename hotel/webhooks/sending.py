@@ -28,6 +28,7 @@ from hotel.dynamo import paginate
 from hotel.errors import Conflict, NotFound
 from hotel.outbound import OutboundFailed, OutboundRefused, http_post
 
+from .erasure import ERASED_ERROR
 from .models import DELIVERED, DUE, FAILED, PENDING, WebhookDelivery
 from .signing import SIGNATURE_HEADER, SigningKeyGone, signature_header
 from .subscriptions import (
@@ -181,6 +182,8 @@ def delivery_attempt(
     if not manual and delivery.eventType not in (webhook.events or ()):
         # Unsubscribed since (perhaps with the URL changed to another party): not sent.
         return _finish(delivery, now=now, error="No longer subscribed.", give_up=True)
+    if delivery.erasedAt is not None:  # its object's personal data is gone (.erasure)
+        return _finish(delivery, now=now, error=ERASED_ERROR, give_up=True)
     body = zlib.decompress(delivery.body)
     try:
         secret = webhook_secret_of(webhook)

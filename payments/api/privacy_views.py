@@ -40,6 +40,8 @@ class EraseOutput(serializers.Serializer):
     emails = serializers.IntegerField(required=False)
     guestKeys = serializers.IntegerField(required=False)
     checkIn = serializers.IntegerField(required=False)
+    webhookDeliveries = serializers.IntegerField(required=False)
+    channelEvents = serializers.IntegerField(required=False)
 
 
 class GuestExportView(APIView):

@@ -3,6 +3,10 @@
 What changes (payments.privacy.scrub): every audit entry about the guest's profile,
 bookings, payments, invoices and reservations has its before / after / changes scrubbed;
 folio lines that quote the guest lose the quote; queued emails to the guest are deleted;
+the webhook deliveries about the guest's bookings and the own bills of the reservations the
+guest booked get a body that says it was erased, and a pending one is given up
+(hotel.webhooks.erasure); the channel events the bookings were imported from lose their
+summary, which may carry the guest's name (bookings.channels.erasure);
 the reservations the guest booked lose the booker; the GuestKey items are deleted (found
 also through the bookings' contacts, hence before them); each booking is anonymised
 (guestName "Erased guest", email, phone and notes gone, so the guestEmail index forgets it)
@@ -15,8 +19,13 @@ no personal data). Invoices are kept whole: they are legal records (payments.inv
 Order is what makes a re-run after a crash finish the job: an item that carries a personal
 string is anonymised only after everything found through that string, and the profile
 (whose email finds the bookings) last. The first step copies every booking id found onto the
-profile, so a re-run still finds bookings the email index no longer shows. A re-run of a
-finished erasure writes nothing.
+profile, so a re-run still finds bookings the email index no longer shows. The webhook
+deliveries and channel events are found through ids the erasure never removes (a delivery's
+subject: a booking's id, or a reservation's for its bill; an event's channel and bookingId),
+but a reservation may be found only through its booker's email (and with it its bill's
+deliveries): so both come before the reservations lose the booker. A re-run of a finished
+erasure writes nothing; a re-run of an interrupted one skips the deliveries and events
+already erased.
 
 Refused (nothing written) while a stay is in house (GUEST_IN_HOUSE), still to come
 (GUEST_STAY_UPCOMING) or a bill (a stay's or a reservation's own) is not settled
@@ -32,6 +41,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
+from bookings.channels.erasure import channel_summaries_erase
 from bookings.guests.models import GuestKey, GuestProfile
 from bookings.models import CANCELLED, CHECKED_IN, CHECKED_OUT, EXPIRED, NO_SHOW, Booking
 from bookings.reservations.models import Reservation
@@ -40,6 +50,7 @@ from hotel.audit.services import audit_entry
 from hotel.dynamo import commit
 from hotel.errors import StaleObject
 from hotel.mail import outbox_delete_address
+from hotel.webhooks.erasure import deliveries_forget
 from payments.folio.models import Folio
 
 from .bills import bill_erase, bill_refusal, payers_erased
@@ -228,7 +239,8 @@ def guest_erase(
 ) -> dict:
     """Erase the guest's personal data everywhere but the invoices (module docstring) and
     return what was done: {profileId, erasedAt, alreadyErased, bookings, reservations,
-    invoicesKept, auditEntries, folioLines, emails, guestKeys, checkIn}.
+    invoicesKept, auditEntries, folioLines, emails, guestKeys, checkIn, webhookDeliveries,
+    channelEvents}.
     Raises GuestNotFound, GuestProfileMerged, GuestInHouse, GuestStayUpcoming,
     GuestBalanceOpen (nothing written when the first read already shows it)."""
     data = guest_data(profile_id)
@@ -245,6 +257,11 @@ def guest_erase(
     lines = sum(_scrub_lines(stay, strings) for stay in [*data.stays, *data.bills])
     checkin = sum(checkin_erase(s.booking.bookingId, now=now) for s in data.stays)
     emails = sum(outbox_delete_address(address) for address in sorted(data.emails))
+    # Found through the bookings' and the bills' ids: before the reservations lose the booker
+    # (a reservation is found through it, hence its bill's deliveries).
+    subjects = {s.booking.bookingId for s in data.stays} | {b.reservationId for b in data.bills}
+    deliveries = deliveries_forget(subjects=subjects, now=now)
+    channel_events = channel_summaries_erase(bookings=[s.booking for s in data.stays], now=now)
     for bill in data.bills:  # found through its reservation: erased before the booker
         bill_erase(bill, strings, now=now)
     for reservation in data.reservations:
@@ -273,6 +290,8 @@ def guest_erase(
         "emails": emails,
         "guestKeys": len(data.keys),
         "checkIn": checkin,
+        "webhookDeliveries": deliveries,
+        "channelEvents": channel_events,
     }
     _erase_profile(
         data, strings, reason=reason, counts=counts, actor=actor, now=now, request_id=request_id

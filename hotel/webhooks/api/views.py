@@ -29,12 +29,11 @@ from .serializers import (
 
 PERMISSION = "webhooks.change_webhook"  # managers; the API keys' scope webhooks:manage
 WEBHOOK_PERMS = staff_perm(read=PERMISSION, write=PERMISSION)
+# An answer that shows a secret (its only copy) is kept by no cache on the way.
+SECRET_CACHE_CONTROL = "no-store"
 
-
-# An API key (scope webhooks:manage) subscribes only to what its other scopes let it read:
-# a webhook delivers the full object. It sees and changes only the subscriptions it made.
-_TYPE_SCOPES = (("booking.", "bookings:read"), ("guest.", "bookings:read"),
-                ("payment.", "folio:write"), ("folio.", "folio:write"))  # fmt: skip
+# An API key (scope webhooks:manage) subscribes only to what its other scopes let it read
+# (hotel.webhooks.types.TYPE_SCOPES), and sees and changes only the subscriptions it made.
 
 
 def _key_name(request) -> str | None:
@@ -47,10 +46,7 @@ def _key_types_check(request, events) -> None:
     """ValidationFailed on `events` naming the types the key's scopes do not read."""
     if not _key_name(request):
         return
-    scopes = request.user.scopes
-    refused = [
-        e for e in events or () if any(e.startswith(p) and s not in scopes for p, s in _TYPE_SCOPES)
-    ]
+    refused = types.types_outside(events or (), scopes=request.user.scopes)
     if refused:
         raise ValidationFailed(
             details={"fields": {"events": [f"This key may not receive: {', '.join(refused)}."]}}
@@ -105,6 +101,7 @@ class WebhookListView(APIView):
             {**WebhookOutput(webhook).data, "secret": secret}, status=status.HTTP_201_CREATED
         )
         response["Location"] = request.build_absolute_uri(f"/api/webhooks/{webhook.webhookId}")
+        response["Cache-Control"] = SECRET_CACHE_CONTROL
         return response
 
 
@@ -133,9 +130,11 @@ class WebhookDetailView(APIView):
             **actor_from(request).as_kwargs(),
         )
         body = dict(WebhookOutput(webhook).data)
-        if secret:
-            body["secret"] = secret
-        return Response(body)
+        if not secret:
+            return Response(body)
+        response = Response({**body, "secret": secret})
+        response["Cache-Control"] = SECRET_CACHE_CONTROL
+        return response
 
     @extend_schema(responses={204: None}, operation_id="webhooks_delete")
     def delete(self, request, webhook_id: str):

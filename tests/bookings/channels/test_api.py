@@ -121,3 +121,24 @@ def test_only_a_manager_releases_what_an_empty_calendar_dropped(api, calendars, 
     released = manager.post(path, {"confirmEmpty": True}, format="json")
     assert released.status_code == 200, released.content
     assert released.json()["released"] == 1
+
+
+def test_an_event_too_long_for_one_booking_is_answered_as_flagged(api, calendars, deluxe):
+    client = api.as_role(roles.MANAGER)
+    url = calendars.put("/a.ics", ics(("long", 5, 120, "Reserved")))
+    channel = client.post(
+        "/api/channels", {"name": "Airbnb", "url": url, "roomType": "Deluxe"}, format="json"
+    ).json()
+    path = f"/api/channels/{channel['channelId']}"
+    result = client.post(f"{path}/sync", format="json").json()
+    assert (result["tooLong"], result["created"], result["errors"]) == (1, 0, [])
+    assert client.post(f"{path}/sync", format="json").json()["tooLong"] == 0
+    detail = client.get(path).json()
+    assert detail["tooLong"] == 1 and detail["lastCounts"]["tooLong"] == 0
+    [event] = detail["events"]
+    assert event["bookingId"] is None
+    assert (event["tooLong"]["nights"], event["tooLong"]["maxNights"]) == (120, 30)
+    assert "resolvedAt" not in event["tooLong"]
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    sync_output = schema["components"]["schemas"]["ChannelSyncOutput"]
+    assert "tooLong" in sync_output["required"]

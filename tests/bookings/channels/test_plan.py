@@ -183,6 +183,68 @@ def test_a_uid_twice_in_either_input_is_refused():
         plan([], [listed("a", 1), listed("a", 5)])
 
 
+# Events too long for one transaction (limits.MAX_STAY_NIGHTS, 48 nights).
+
+
+def flagged(uid: str, start: int, nights: int, refused: tuple[int, int], booking=True) -> Held:
+    first, last = refused
+    return Held(
+        uid, day(start), day(start + nights), RESERVATION, f"B-{uid}" if booking else None,
+        too_long=(day(first), day(last)),
+    )  # fmt: skip
+
+
+def test_an_event_longer_than_the_limit_is_flagged_not_created_and_the_limit_is_created():
+    long, edge = listed("a", 3, nights=49), listed("b", 3, nights=48)
+
+    assert plan([], [long, edge]) == SyncPlan((edge,), (), (), (), False, ((None, long),))
+
+
+def test_a_long_closure_takes_nothing_unless_closures_are_imported():
+    closed = listed("a", 3, nights=120, kind=CLOSURE)
+
+    assert plan([], [closed]).create == (closed,)
+    imported = plan_sync([], [closed], today=TODAY, import_closures=True)
+    assert imported.create == () and imported.too_long == ((None, closed),)
+
+
+def test_a_stay_moved_or_extended_too_long_is_kept_and_flagged():
+    stay, longer = held("a", 3), listed("a", 3, nights=60)
+    here, stays_on = held("h", -2, nights=4), listed("h", -2, nights=60)
+
+    result = plan([stay, here], [longer, stays_on])
+
+    assert result.too_long == ((here, stays_on), (stay, longer))
+    assert (result.move, result.release, result.unchanged) == ((), (), ())
+
+
+def test_dates_refused_once_are_not_planned_again():
+    stay = flagged("a", 3, 2, refused=(3, 63))
+    alone = flagged("b", 5, 60, refused=(5, 65), booking=False)
+
+    result = plan([stay, alone], [listed("a", 3, nights=60), listed("b", 5, nights=60)])
+
+    assert result == SyncPlan((), (), (), (stay, alone), held_back=False)
+
+
+def test_a_flag_without_a_stay_is_planned_afresh_when_its_dates_change():
+    alone = flagged("b", 5, 60, refused=(5, 65), booking=False)
+    shorter, still_long = listed("b", 5, nights=10), listed("b", 5, nights=50)
+
+    assert plan([alone], [shorter]) == SyncPlan((shorter,), (), (alone,), (), held_back=False)
+    assert plan([alone], [still_long]).too_long == ((alone, still_long),)
+    assert plan([alone], [listed("c", 9)]).release == (alone,)  # gone: forgotten
+
+
+def test_a_flagged_stay_is_settled_when_its_event_is_back_to_its_dates():
+    stay = flagged("a", 3, 2, refused=(3, 63))
+
+    result = plan([stay], [listed("a", 3)])
+
+    assert (result.unchanged, result.settled) == ((stay,), (stay,))
+    assert plan([stay], [listed("a", 4)]).move == ((stay, listed("a", 4)),)
+
+
 # The property: applying the plan to what the hotel holds gives what the feed says, except
 # for what has started (kept as it is) — or nothing changes when the plan was held back.
 

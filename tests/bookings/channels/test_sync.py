@@ -308,6 +308,51 @@ def test_an_unreadable_event_releases_nothing(calendars, rooms):
     assert all(b.status == CONFIRMED for b in channel_bookings(channel).values())
 
 
+def test_an_event_skipped_with_its_uid_keeps_its_stay_and_releases_the_others(calendars, rooms):
+    url = calendars.put(
+        "/a.ics", ics(("a1", 5, 2, RESERVED), ("a2", 9, 1, RESERVED), ("a3", 12, 1, RESERVED))
+    )
+    channel = register(url)
+    sync(channel)
+    first = channel_bookings(channel)["a1"]
+    # a1 cancelled on the channel; a2 now spans 400 nights (skipped, its UID read): a2 is
+    # still listed, so its stay is kept, and a1's is released as usual.
+    calendars.put("/a.ics", ics(("a2", 9, 400, RESERVED), ("a3", 12, 1, RESERVED)))
+
+    result = sync(channel)
+
+    assert result.released == 1
+    assert result.errors == [
+        'Event "a2": 400 nights, more than 365.',
+        "1 stay(s) not released: the calendar has unreadable events.",
+    ]
+    stays = channel_bookings(channel)
+    assert Booking.get(first.bookingId, consistent_read=True).status == "cancelled"
+    assert set(stays) == {"a2", "a3"}
+    assert stays["a2"].status == CONFIRMED and stays["a3"].status == CONFIRMED
+    assert_inventory_consistent()
+
+
+def test_a_stay_staff_cancelled_then_dropped_by_the_channel_is_forgotten_quietly(calendars, rooms):
+    from django.utils import timezone
+
+    from bookings.services.transition import booking_cancel
+
+    channel = register(calendars.put("/a.ics", ics(("a1", 5, 2, RESERVED), ("a2", 9, 1, RESERVED))))
+    sync(channel)
+    stay = channel_bookings(channel)["a1"]
+    booking_cancel(booking_id=stay.bookingId, actor="desk@staff.test", now=timezone.now())
+    calendars.put("/a.ics", ics(("a2", 9, 1, RESERVED)))
+
+    dropped = sync(channel)
+    again = sync(channel)
+
+    assert dropped.errors == [] and again.errors == []  # not "staff decide" at every sync
+    assert set(channel_bookings(channel)) == {"a2"}
+    assert Booking.get(stay.bookingId, consistent_read=True).status == "cancelled"
+    assert_inventory_consistent()
+
+
 @pytest.mark.parametrize(
     ("name", "prodid", "events", "stays", "closures"),
     [

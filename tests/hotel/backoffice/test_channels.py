@@ -299,3 +299,42 @@ def test_the_dashboard_box_is_only_for_staff_who_see_channels(client_for, deluxe
 
     assert 'id="channel-alerts"' not in accountant
     assert 'id="channel-alerts"' in desk
+
+
+def test_a_stay_too_long_for_one_booking_is_shown_until_a_manager_marks_it_handled(
+    client_for, deluxe, feeds, monkeypatch
+):
+    channel = register(feeds.put("/a.ics", ics(("long", 5, 120, "Reserved"))))
+    desk = client_for(roles.FRONT_DESK)
+
+    _, synced = sync(desk, channel, next="channel")
+
+    assert synced[0] == "Synchronised: 0 created, 0 moved, 0 released (Airbnb)."
+    assert "longer than 30 nights, too long for one booking" in synced[1] and len(synced) == 2
+    dates = stay_label(day(5).isoformat(), day(125).isoformat(), today=day(0))
+    page = desk.get(f"{DETAIL}?id={channel.channelId}").content.decode()
+    assert 'data-testid="too-long"' in page and "Mark handled" not in page
+    assert f"Stay {dates} (120 nights): more than 30 nights" in page
+    assert "1 too long" in desk.get(LIST).content.decode()
+    channel_reads = record_reads(monkeypatch, Channel)
+    event_reads = record_reads(monkeypatch, ChannelEvent)
+    board = desk.get(DASHBOARD).content.decode()
+    assert channel_reads == [("scan", None)] and event_reads == [("query", None)]
+    alert = re.search(r'data-testid="channel-too-long">(.*?)</li>', board, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", "", alert).split()) == (
+        f"Too long: Airbnb stay {dates} (120 nights): more than 30 nights, too long for one "
+        "booking. Nothing was taken for it: book it by hand or split it."
+    )
+    _, again = sync(desk, channel)  # not tried again: no error, no second warning
+    assert again == ["Synchronised: 0 created, 0 moved, 0 released (Airbnb)."]
+
+    manager = client_for(roles.MANAGER)
+    assert "Mark handled" in manager.get(f"{DETAIL}?id={channel.channelId}").content.decode()
+    handled = manager.post(f"{DETAIL}?id={channel.channelId}", {"action": "handled", "uid": "long"})
+
+    assert said(handled) == [f"Marked handled: the Airbnb stay {dates}."]
+    assert 'data-testid="channel-too-long"' not in desk.get(DASHBOARD).content.decode()
+    page = desk.get(f"{DETAIL}?id={channel.channelId}").content.decode()
+    assert "Too long (handled)" in page and f"Handled by {manager.user.email}." in page
+    entry = audit_for_object(object_type="bookings.channel", object_id=channel.channelId)[0]
+    assert entry.action == "flag-resolved:tooLong" and entry.actor == manager.user.email

@@ -99,3 +99,20 @@ def test_only_managers_see_or_change_webhooks(api, subscribe, receiver):
     assert desk.get("/api/webhooks").status_code == 403
     assert desk.get(f"/api/webhooks/{made['webhookId']}/deliveries").status_code == 403
     assert desk.delete(f"/api/webhooks/{made['webhookId']}").status_code == 403
+
+
+def test_the_answers_that_show_a_secret_are_not_stored_by_any_cache(manager_api, receiver):
+    created = manager_api.post(
+        "/api/webhooks", {"url": receiver.url, "events": ["booking.created"]}, format="json"
+    )
+    url = f"/api/webhooks/{created.json()['webhookId']}"
+    rotated = manager_api.patch(url, {"rotateSecret": True}, format="json")
+    changed = manager_api.patch(url, {"description": "CRM"}, format="json")
+    read = manager_api.get(url)
+
+    assert created.status_code == 201 and "secret" in created.json()
+    assert created["Cache-Control"] == "no-store"
+    assert rotated.status_code == 200 and "secret" in rotated.json()
+    assert rotated["Cache-Control"] == "no-store"
+    # Without a secret the API's usual private answer (hotel.middleware.CacheControlMiddleware).
+    assert changed["Cache-Control"] == read["Cache-Control"] == "private, no-cache"
