@@ -1,7 +1,9 @@
 """Domain events through one bus interface: in-process locally, EventBridge in the cloud.
 
 Services publish only after their write succeeded; a failing publish or handler is
-logged and never undoes the write. Handlers must be idempotent (events can repeat).
+logged and never undoes the write. Events can repeat (EventBridge delivers at least once):
+handlers deduplicate on the event's id where they can (webhook deliveries); in the cloud a
+failed handler is retried alone (hotel.jobs.domain_event), so the others do not repeat.
 The bus is chosen by `settings.HOTEL_EVENT_BUS` (a dotted path).
 """
 
@@ -77,7 +79,13 @@ def dispatch(event: Event, *, only: Collection[str] | None = None) -> list[str]:
     """Run the subscribed handlers (those named in `only`, when given); one failing handler
     does not stop the others. Returns the names of the handlers that failed (logged)."""
     failed = []
-    for handler in list(_handlers.get(event.name, ())):
+    handlers = list(_handlers.get(event.name, ()))
+    if only is not None:
+        unknown = set(only) - {handler_name(h) for h in handlers}
+        if unknown:  # renamed by a deploy while the retry waited: its work would be lost
+            logger.error("No handler %s for %s (%s)", sorted(unknown), event.name, event.id)
+            failed += sorted(unknown)
+    for handler in handlers:
         name = handler_name(handler)
         if only is not None and name not in only:
             continue
@@ -136,10 +144,12 @@ class EventBridgeBus(EventBus):
         if result.get("FailedEntryCount"):
             logger.error("EventBridge rejected %s: %s", event.name, result.get("Entries"))
 
-    def retry(self, event: Event, handlers: list[str]) -> None:
+    def retry(self, event: Event, handlers: list[str], *, hop: int = 1) -> None:
         """Put `event` back on the bus for `handlers` only (the others did their part): the
-        same id and time, the names under RETRY_KEY. Raises when the bus does not take it."""
-        detail = {**event.detail, RETRY_KEY: {"eventId": event.id, "handlers": handlers}}
+        same id and time, the names and the `hop` under RETRY_KEY. Raises when the bus does
+        not take it."""
+        retry = {"eventId": event.id, "handlers": handlers, "hop": hop}
+        detail = {**event.detail, RETRY_KEY: retry}
         entry = self.entry(Event(name=event.name, detail=detail, occurred_at=event.occurred_at))
         result = self.client.put_events(Entries=[entry])
         if result.get("FailedEntryCount"):

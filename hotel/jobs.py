@@ -21,6 +21,9 @@ from django.utils.dateparse import parse_datetime
 logger = logging.getLogger("hotel.jobs")
 
 RETRY_PAUSE = 1.0  # seconds before a failed handler of a domain event is tried again
+RETRY_ROOM = 12.0  # seconds the second try may need (a webhook handler's inline sends)
+RETRY_HOPS = 3  # times a domain event's retry is narrowed and put back on the bus
+PUT_TRIES = 3  # PutEvents calls for one retry before the invocation fails
 
 
 def _command(name: str, *args: str) -> dict:
@@ -99,19 +102,24 @@ def domain_event(event, context=None) -> dict:
     on the bus (`source: hotel`) invokes the function with the event, and this dispatches it.
 
     A failing handler must not lose its work, and the others must not repeat theirs (a guest
-    email is not idempotent). Handlers that failed are tried once more after RETRY_PAUSE; those
-    still failing are put back on the bus as a retry of this event that names only them (the
-    same event id, so the webhook deliveries stay keyed on it). A retry that fails again raises
-    HandlersFailed: Lambda tries the invocation twice more, with its own backoff, and then
-    hands it to the on-failure destination, the dead-letter queue (infra/events.yaml).
-    If the bus refuses the retry, this raises too and the whole event runs again.
+    email is not idempotent). Handlers that failed are tried once more after RETRY_PAUSE (when
+    the invocation has the time); those still failing are put back on the bus as a retry of
+    this event that names only them (the same event id and time, so webhook deliveries stay
+    keyed on them). A retry whose handlers all fail again raises HandlersFailed: Lambda
+    invokes that same retry twice more, with its own backoff, then hands it to the on-failure
+    destination, the dead-letter queue (infra/events.yaml); nothing that succeeded runs again.
+    A retry of which only some fail is narrowed again on the bus (at most RETRY_HOPS times).
+    If the bus refuses a retry (after PUT_TRIES), this raises and Lambda runs the invocation
+    again, repeating the handlers that had succeeded: the one case an email can go twice.
     """
     from hotel.events import RETRY_KEY, Event, HandlersFailed, dispatch, get_bus
 
     detail = dict(event["detail"])
     retry = detail.pop(RETRY_KEY, None)
-    only = retry.get("handlers") if isinstance(retry, dict) else None
-    event_id = retry.get("eventId") if isinstance(retry, dict) else event.get("id")
+    retry = retry if isinstance(retry, dict) else None
+    only = retry.get("handlers") if retry else None
+    hops = int(retry.get("hop", 1)) if retry and only is not None else 0
+    event_id = (retry or {}).get("eventId") or event.get("id")
     occurred: datetime | None = parse_datetime(event.get("time") or "")
     handled = Event(
         name=event["detail-type"],
@@ -120,17 +128,30 @@ def domain_event(event, context=None) -> dict:
         **({"id": str(event_id)} if event_id else {}),
     )
     failed = dispatch(handled, only=only)
-    if failed:
+    if failed and _seconds_left(context) > RETRY_PAUSE + RETRY_ROOM:
         time.sleep(RETRY_PAUSE)
         failed = dispatch(handled, only=failed)
-    if failed:
-        bus = get_bus()
-        if only is not None or not hasattr(bus, "retry"):
-            raise HandlersFailed(failed)
-        bus.retry(handled, failed)
-        logger.warning("Handlers %s of %s failed; put back on the bus", failed, handled.id)
-        return {"dispatched": event["detail-type"], "retrying": failed}
-    return {"dispatched": event["detail-type"]}
+    if not failed:
+        return {"dispatched": event["detail-type"]}
+    bus = get_bus()
+    narrower = only is None or set(failed) < set(only)
+    if not (narrower and hops < RETRY_HOPS and hasattr(bus, "retry")):
+        raise HandlersFailed(failed)  # exactly these run again: Lambda's retries, then the DLQ
+    for put in range(PUT_TRIES):
+        try:
+            bus.retry(handled, failed, hop=hops + 1)
+            break
+        except Exception:
+            if put == PUT_TRIES - 1:
+                raise
+            time.sleep(0.2 * (put + 1))
+    logger.warning("Handlers %s of %s failed; put back on the bus", failed, handled.id)
+    return {"dispatched": event["detail-type"], "retrying": failed}
+
+
+def _seconds_left(context) -> float:
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return remaining() / 1000 if remaining else float("inf")
 
 
 def send_webhooks(event=None, context=None) -> dict:

@@ -123,9 +123,14 @@ def http_post(
     target = _target(url, _allowed(allow_private))
     deadline = time.monotonic() + timeout
     sent = {"User-Agent": POST_USER_AGENT, **headers}
-    with _exchange(target, "POST", headers=sent, body=body, timeout=timeout) as (response, _):
+    with _exchange(target, "POST", headers=sent, body=body, timeout=timeout) as (
+        response,
+        watchdog,
+    ):
+        if watchdog.fired:  # headers ended by the watchdog, not by the server: no answer
+            raise _failure(TimeoutError(), target, timeout)
         snippet = b""
-        with suppress(HTTPError, OSError):  # each read waits only until the deadline
+        with suppress(HTTPError, OSError, ValueError):  # each read waits until the deadline
             while len(snippet) < POST_SNIPPET_BYTES and (
                 chunk := _wait_until(response, deadline).read1(POST_SNIPPET_BYTES - len(snippet))
             ):
@@ -234,7 +239,9 @@ class _Watchdog:
         for connection in self._connections:
             if (sock := getattr(connection, "sock", None)) is not None:
                 with suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+                    # The plain socket's shutdown: an SSLSocket's own would unwrap it under
+                    # a read in progress (ValueError there instead of a clean end).
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
     def __enter__(self) -> _Watchdog:
         self._timer.start()
@@ -254,6 +261,8 @@ def _exchange(
     refused: Exception | None = None
     with _Watchdog(timeout) as watchdog:
         for address in target.addresses:
+            if watchdog.fired:
+                break
             pool = watchdog.watch(_pool(target, address, timeout))
             sent = {**headers, "Host": target.host_header}
             try:

@@ -35,6 +35,9 @@ class Held:
     booking_id: str | None  # None: a closure not imported as a stay
     # The feed's dates refused as too long (limits): not tried again while it lists them.
     too_long: tuple[date, date] | None = None
+    # Staff marked that flag handled (they booked those dates by hand): whatever the feed
+    # does with the event later is theirs to follow, never imported beside their booking.
+    handled: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,9 @@ def plan_sync(
         if _refused_again(stay, event):
             unchanged.append(stay)  # staff were told once; the feed must change it first
         elif stay.too_long and stay.booking_id is None and event is not None:
-            # Flagged without a stay, and the feed changed it: planned afresh.
-            if event.kind == stay.kind and over(event):
+            # Flagged without a stay, and the feed changed it: planned afresh, unless staff
+            # booked it by hand (flagged again, to adjust their booking).
+            if stay.handled or (event.kind == stay.kind and over(event)):
                 too_long.append((stay, event))
             else:
                 release.append(stay)

@@ -140,6 +140,7 @@ def _sync(channel: Channel, *, now: datetime, confirm_empty: bool) -> SyncResult
             kind=e.kind,
             booking_id=e.bookingId,
             too_long=too_long_range(e),
+            handled=any((e.tooLong or {}).get(k) for k in ("resolvedAt", "byHand")),
         )
         for e in holding
     ]

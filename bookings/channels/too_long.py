@@ -50,6 +50,13 @@ def external_stay_flag(
         "maxNights": stay_limit(),
         "at": now.strftime(_STAMP),
     }
+    before = (held.tooLong or {}) if held is not None else {}
+    if (
+        held is not None
+        and not held.bookingId
+        and (before.get("resolvedAt") or before.get("byHand"))
+    ):
+        flag["byHand"] = True  # staff booked the earlier dates by hand: they adjust it
     if held is None:
         item = ChannelEvent(
             channelId=channel_id,

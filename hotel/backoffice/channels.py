@@ -95,6 +95,11 @@ def too_long_text(event: ChannelEvent, *, today: date) -> str:
     asked = f"{dates} ({flag['nights']} nights)"
     limit = flag.get("maxNights") or stay_limit()
     too_long = f"more than {limit} nights, too long for one booking"
+    if flag.get("byHand"):
+        return (
+            f"stay booked by hand, changed on the channel to {asked}: adjust the booking made "
+            "by hand, then mark it handled. Nothing was imported."
+        )
     if event.bookingId:
         held = stay_label(event.checkIn, event.checkOut, today=today)
         return (

@@ -20,6 +20,7 @@ import logging
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
@@ -28,7 +29,6 @@ from hotel.dynamo import paginate
 from hotel.errors import Conflict, NotFound
 from hotel.outbound import OutboundFailed, OutboundRefused, http_post
 
-from .erasure import ERASED_ERROR
 from .models import DELIVERED, DUE, FAILED, PENDING, WebhookDelivery
 from .signing import SIGNATURE_HEADER, SigningKeyGone, signature_header
 from .subscriptions import (
@@ -55,6 +55,11 @@ FINISH = 5.0  # seconds an attempt needs beyond TIMEOUT: its claim and its outco
 class DeliveryNotFound(NotFound):
     code = "DELIVERY_NOT_FOUND"
     default_message = "No such delivery."
+
+
+class DeliveryErased(Conflict):
+    code = "DELIVERY_ERASED"
+    default_message = "The personal data this delivery carried was erased: it is not sent again."
 
 
 class DeliveryInProgress(Conflict):
@@ -183,7 +188,12 @@ def delivery_attempt(
         # Unsubscribed since (perhaps with the URL changed to another party): not sent.
         return _finish(delivery, now=now, error="No longer subscribed.", give_up=True)
     if delivery.erasedAt is not None:  # its object's personal data is gone (.erasure)
-        return _finish(delivery, now=now, error=ERASED_ERROR, give_up=True)
+        with suppress(UpdateError):  # give back the lease; nothing else changes
+            delivery.update(
+                actions=[WebhookDelivery.sendingUntil.remove()],
+                condition=WebhookDelivery.attempts == delivery.attempts,
+            )
+        return delivery
     body = zlib.decompress(delivery.body)
     try:
         secret = webhook_secret_of(webhook)
@@ -234,7 +244,7 @@ def _finish(
     webhook_active: bool = True,
 ) -> WebhookDelivery:
     """Write the attempt's outcome, if the delivery is still this attempt's (a lease that
-    ran out may have passed it to another)."""
+    ran out may have passed it to another) and was not erased meanwhile."""
     model = WebhookDelivery
     actions = [model.sendingUntil.remove()]
     if not give_up:  # something was attempted (give_up: nothing was sent this time)
@@ -262,8 +272,11 @@ def _finish(
         actions += [model.queue.remove(), model.dueAt.remove(), model.nextAttemptAt.remove()]
         if error is not None:
             actions.append(model.status.set(FAILED))
+    # Still this attempt's, and not erased meanwhile (the erasure gave it up: the outcome,
+    # perhaps quoting the old body, is not written over its record).
+    condition = (model.attempts == delivery.attempts) & model.erasedAt.does_not_exist()
     try:
-        delivery.update(actions=actions, condition=model.attempts == delivery.attempts)
+        delivery.update(actions=actions, condition=condition)
     except UpdateError as exc:
         if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
             raise
@@ -296,9 +309,10 @@ def delivery_replay(*, webhook_id: str, delivery_id: str, now: datetime) -> Webh
     """Send the delivery again now, the same event id and body (whatever its status; also
     while its webhook is switched off, to test a mended receiver). On failure it keeps its
     retry schedule while its 24 h last. Raises WebhookNotFound, DeliveryNotFound,
-    DeliveryInProgress."""
+    DeliveryErased, DeliveryInProgress."""
     webhook_get(webhook_id=webhook_id)
-    delivery_get(webhook_id=webhook_id, delivery_id=delivery_id)
+    if delivery_get(webhook_id=webhook_id, delivery_id=delivery_id).erasedAt is not None:
+        raise DeliveryErased(details={"deliveryId": delivery_id})
     claimed = delivery_claim(webhook_id=webhook_id, delivery_id=delivery_id, due_at=None, now=now)
     if claimed is None:
         raise DeliveryInProgress(details={"deliveryId": delivery_id})

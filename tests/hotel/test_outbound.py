@@ -92,6 +92,13 @@ class Handler(BaseHTTPRequestHandler):
         self.server.seen.append((self.path, body, dict(self.headers)))
         if self.path == "/hook":
             self.answer(202, b"y" * 5000)
+        elif self.path == "/drip-headers":  # "200", then its headers a byte every 0.1 s
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(50):
+                if self.server.stop.wait(0.1):
+                    break
+                self.wfile.write(b"x")
+                self.wfile.flush()
         elif self.path == "/drip-hook":  # 200 at once, then a byte of body every 0.1 s
             self.send_response(200)
             self.send_header("Content-Length", "50")
@@ -409,6 +416,13 @@ def test_post_reads_a_dripping_answer_only_until_its_deadline(server):
     )
     assert status == 200 and 0 < len(snippet) < 50  # what came before the deadline
     assert time.monotonic() - started < 3  # the server would take 5 s
+
+
+def test_a_post_whose_headers_drip_past_the_deadline_is_a_timeout_not_a_200(server):
+    with pytest.raises(OutboundFailed, match=r"No answer from 127\.0\.0\.1 within 0\.5 s"):
+        http_post(
+            server.url("/drip-headers"), body=b"{}", headers={}, timeout=0.5, allow_private=True
+        )
 
 
 def test_post_returns_a_redirect_as_is_without_following_it(server):

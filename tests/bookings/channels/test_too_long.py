@@ -196,3 +196,28 @@ def test_a_manager_marks_a_too_long_event_handled(calendars, rooms):
     again = sync(channel)  # still not imported: staff booked it by hand
     assert (again.created, again.too_long, again.errors) == (0, 0, [])
     assert channel_bookings(channel) == {}
+
+
+def test_a_handled_event_the_channel_changes_is_flagged_again_never_imported(calendars, rooms):
+    from hotel.backoffice.channels import too_long_text
+
+    channel = register(calendars.put("/a.ics", ics(("long", 5, 120, RESERVED))))
+    sync(channel)
+    channel_services.channel_too_long_resolve(
+        channel_id=channel.channelId, uid="long", actor="m@staff.test", now=timezone.now()
+    )  # staff booked it by hand
+    calendars.put("/a.ics", ics(("long", 5, 10, RESERVED)))  # now short enough to import
+
+    result = sync(channel)
+
+    assert (result.created, result.too_long, result.errors) == (0, 1, [])
+    assert channel_bookings(channel) == {} and sold(5) == 0  # not beside the hand booking
+    flagged = event(channel, "long")
+    assert flagged.tooLong["byHand"] and not flagged.tooLong.get("resolvedAt")
+    assert flagged.tooLong["nights"] == 10
+    assert "adjust the booking made by hand" in too_long_text(flagged, today=day(0))
+    assert channel_get(channel.channelId, consistent=True).tooLong == 1
+    assert sync(channel).too_long == 0  # told once
+    calendars.put("/a.ics", ics(("long", 6, 9, RESERVED)))  # changed again, not yet handled
+    assert (sync(channel).created, channel_bookings(channel)) == (0, {})
+    assert event(channel, "long").tooLong["byHand"]

@@ -91,6 +91,31 @@ def test_an_erased_delivery_is_not_sent_by_a_replay(receiver, subscribe, booked,
         f"/api/webhooks/{webhook['webhookId']}/deliveries/{delivery.deliveryId}/replay"
     )
 
-    assert replay.status_code == 200, replay.json()
-    assert replay.json()["lastError"] == ERASED_ERROR
+    assert replay.status_code == 409, replay.json()
+    assert replay.json()["error"]["code"] == "DELIVERY_ERASED"
     assert len(receiver.wait_for(2, timeout=0.5)) == 1  # nothing left again
+
+
+def test_an_attempt_in_flight_during_the_erasure_writes_no_outcome_over_it(
+    receiver, subscribe, booked
+):
+    from hotel.webhooks.sending import delivery_attempt, delivery_claim
+
+    receiver.status, receiver.answer = 500, f"no thanks, {NAME}".encode()
+    webhook = subscribe(receiver.url)
+    booking = booked(guest_name=NAME, guest_email=EMAIL)
+    receiver.wait_for(1)
+    webhooks_wait_idle()
+    (first,) = deliveries(webhook["webhookId"])
+    at = first.nextAttemptAt
+    claimed = delivery_claim(
+        webhook_id=first.webhookId, delivery_id=first.deliveryId, due_at=first.dueAt, now=at
+    )
+    deliveries_forget(subjects={booking.bookingId}, now=at)  # while attempt 2 is out
+
+    delivery_attempt(claimed, now=at)  # its body was read before: it leaves, and fails
+
+    (after,) = deliveries(webhook["webhookId"])
+    assert (after.status, after.lastError) == ("failed", ERASED_ERROR)
+    assert after.responseSnippet is None and after.queue is None and after.dueAt is None
+    assert NAME not in zlib.decompress(after.body).decode()

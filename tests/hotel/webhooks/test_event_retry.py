@@ -139,6 +139,7 @@ def test_a_handler_still_failing_is_put_back_on_the_bus_for_itself_alone(
     assert detail[RETRY_KEY] == {
         "eventId": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
         "handlers": [WEBHOOK_HANDLER],
+        "hop": 1,
     }
     assert entry["DetailType"] == events.BookingConfirmed and entry["Source"] == "hotel"
 
@@ -175,6 +176,39 @@ def test_a_retry_that_fails_again_raises_so_lambda_retries_and_dead_letters(
     assert mail.outbox == []  # the retry runs only the handler that failed
 
 
+def test_a_retry_of_which_some_handlers_succeed_is_narrowed_not_repeated(
+    receiver, subscribe, booked, bridge, flaky_delivery_writes
+):
+    subscribe(receiver.url, events=["booking.confirmed"])
+    booking = booked(guest_email="ana@example.com")
+    mail.outbox.clear()
+    bridge.switch_on()
+    email = "bookings.emails.booking_confirmed_email"
+    retry = confirmed_event(booking.bookingId)
+    retry["detail"][RETRY_KEY] = {"eventId": retry["id"], "handlers": [email, WEBHOOK_HANDLER]}
+    flaky_delivery_writes(2)
+    bridge.expect_put()
+
+    answer = jobs.domain_event(retry)  # the email goes; the webhook fails twice
+
+    assert answer["retrying"] == [WEBHOOK_HANDLER] and len(mail.outbox) == 1
+    narrowed = json.loads(bridge.put[0]["Detail"])[RETRY_KEY]
+    assert narrowed["handlers"] == [WEBHOOK_HANDLER] and narrowed["hop"] == 2
+    jobs.domain_event(bridge.bridged())
+    assert len(mail.outbox) == 1 and len(receiver.wait_for(1)) == 1
+
+
+def test_a_retry_naming_a_handler_that_no_longer_exists_is_not_called_done(bridge):
+    retry = confirmed_event("BK-GONE")
+    retry["detail"][RETRY_KEY] = {"eventId": retry["id"], "handlers": ["bookings.old.gone"]}
+    bridge.switch_on()
+
+    with pytest.raises(HandlersFailed) as raised:
+        jobs.domain_event(retry)
+
+    assert raised.value.handlers == ["bookings.old.gone"] and bridge.put == []
+
+
 def test_when_the_bus_refuses_the_retry_the_invocation_fails(
     receiver, subscribe, booked, monkeypatch, flaky_delivery_writes, settings
 ):
@@ -185,11 +219,12 @@ def test_when_the_bus_refuses_the_retry_the_invocation_fails(
     booking = booked()
     monkeypatch.setattr(events, "get_bus", lambda: refusing.bus)
     flaky_delivery_writes(2)
-    refusing.expect_put()
+    for _ in range(jobs.PUT_TRIES):
+        refusing.expect_put()
 
     with refusing.stubber, pytest.raises(HandlersFailed):
         jobs.domain_event(confirmed_event(booking.bookingId))
-    assert len(refusing.put) == 1
+    assert len(refusing.put) == jobs.PUT_TRIES  # tried again before giving up
 
 
 def test_dispatch_reports_failures_and_runs_only_the_named_handlers(monkeypatch):
