@@ -4,6 +4,10 @@ A first request claims the key with a conditional put; its response is stored on
 key. A retry with the same body replays that response; with a different body it is
 refused (422); while the first is still in flight the retry gets 409.
 
+DynamoDB may write and not answer: the claim carries a `claimId`, so botocore's retry of
+the put finds the key its own; a claim whose put failed, or whose request failed, is
+released; a response that cannot be stored is still given (a retry then gets 409).
+
 Keys are scoped to the caller (Stripe's habit: a key belongs to whoever sent it): a staff
 member's keys are theirs alone, a holder of a secret (a guest's booking token) shares keys
 only with that secret, anonymous callers share one space. The table stores only a SHA-256 of
@@ -15,15 +19,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from pynamodb.attributes import JSONAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, PynamoDBException
 from pynamodb.models import Model
 
-from hotel.dynamo import IntegerAttribute, meta, register
+from hotel.dynamo import IntegerAttribute, is_transient, meta, register
 from hotel.errors import Conflict, DomainError
+
+logger = logging.getLogger(__name__)
 
 KEY_TTL = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
@@ -45,6 +53,9 @@ class IdempotencyKey(Model):
     body = JSONAttribute(null=True)
     createdAt = UTCDateTimeAttribute()
     expiresAt = TTLAttribute()
+    # The request that claimed the key: botocore retries a put whose answer was lost, and
+    # that retry must find the key its own, not another request's in flight.
+    claimId = UnicodeAttribute(null=True)
 
 
 ANONYMOUS = "anonymous"
@@ -97,28 +108,53 @@ def idempotent(
         fingerprint=fingerprint(payload),
         createdAt=now,
         expiresAt=now + KEY_TTL,
+        claimId=uuid.uuid4().hex,
     )
     try:
         item.save(condition=IdempotencyKey.key.does_not_exist())
     except PutError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
+            if is_transient(exc):  # unanswered, yet maybe written: free the key for a retry
+                _release(item)
             raise
-        return _replay(item)
+        replayed = _replay(item)
+        if replayed is not None:
+            return replayed
     try:
         status, body = call()
     except Exception:
-        item.delete()  # Errors are not cached: the same key may be retried.
+        _release(item)  # Errors are not cached: the same key may be retried.
         raise
     stored = {name: value for name, value in body.items() if name not in secret_fields}
-    item.update(actions=[IdempotencyKey.statusCode.set(status), IdempotencyKey.body.set(stored)])
+    try:
+        item.update(
+            actions=[IdempotencyKey.statusCode.set(status), IdempotencyKey.body.set(stored)]
+        )
+    except PynamoDBException as exc:
+        if not is_transient(exc):
+            raise
+        # What `call` did is done: answer it. A retry of this key finds it in flight (409).
+        logger.warning("Could not store the answer of idempotency key %s", item.key)
     return status, body
 
 
-def _replay(claim: IdempotencyKey) -> tuple[int, dict]:
+def _release(claim: IdempotencyKey) -> None:
+    """Delete `claim` if it is there (best effort: a failure is logged, and the caller's own
+    error is the one that propagates)."""
+    try:
+        claim.delete(condition=IdempotencyKey.claimId == claim.claimId)
+    except PynamoDBException:
+        logger.warning("Could not release idempotency key %s", claim.key)
+
+
+def _replay(claim: IdempotencyKey) -> tuple[int, dict] | None:
+    """The answer stored for `claim`'s key; None when the key holds `claim` itself."""
     try:
         stored = IdempotencyKey.get(claim.key, consistent_read=True)
     except DoesNotExist as exc:  # The first request failed and released the key meanwhile.
         raise Conflict("The first request with this Idempotency-Key failed; retry.") from exc
+    if stored.claimId == claim.claimId:
+        return None
     if stored.fingerprint != claim.fingerprint:
         raise IdempotencyKeyReused()
     if stored.statusCode is None:

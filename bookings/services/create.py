@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from hotel import events
 from hotel.dynamo import commit
@@ -154,9 +154,20 @@ def booking_create(
             draft_take(tx, draft, booking, hold_until=hold_until, now=now)
             tx.save(entry)
 
-        if not commit(build):
-            if _booking_exists(booking.bookingId):
-                continue
+        try:
+            written = commit(build)
+        except TransactWriteError:  # unanswered, throttled: maybe written, its answer lost
+            if _token_hash_of(booking.bookingId) != booking.guestTokenHash:
+                raise
+            written = True
+        if not written:
+            owner = _token_hash_of(booking.bookingId)
+            if owner is not None and owner != booking.guestTokenHash:
+                continue  # the id is another booking's
+            # Our own write after all: its answer was lost, and sent again after a conflict
+            # (with a new token) it failed its own conditions.
+            written = owner is not None
+        if not written:
             if slot and slots.lost(slot, booking_id=booking.bookingId):
                 continue
             if draft.promo and (used_up := promo_refused_why(draft.promo, booking.guestEmail)):
@@ -187,9 +198,10 @@ def booking_create(
     raise RuntimeError("Could not allocate a booking id")  # pragma: no cover
 
 
-def _booking_exists(booking_id: str) -> bool:
+def _token_hash_of(booking_id: str) -> str | None:
+    """The guest token hash of the booking stored under `booking_id`, None if there is none."""
     try:
-        Booking.get(booking_id, attributes_to_get=["bookingId"])
+        stored = Booking.get(booking_id, consistent_read=True, attributes_to_get=["guestTokenHash"])
     except DoesNotExist:
-        return False
-    return True
+        return None
+    return stored.guestTokenHash

@@ -2,7 +2,8 @@
 
 `transact` retries the collisions DynamoDB reports for concurrent transactions;
 `is_transient` says which failures are worth a retry (or a 503); a condition that really
-failed becomes the caller's domain error with `condition_failed_as`.
+failed becomes the caller's domain error with `condition_failed_as`. Importing it mends
+PynamoDB's `cause_response_code` for causes without a DynamoDB answer (see below).
 """
 
 from __future__ import annotations
@@ -14,17 +15,34 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from botocore.exceptions import ConnectionError as BotoConnectionError
-from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
-from pynamodb.exceptions import TransactWriteError
+from botocore.exceptions import HTTPClientError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from .config import connection
+
+
+def _cause_error(exc: PynamoDBException) -> dict:
+    return (getattr(exc.cause, "response", None) or {}).get("Error", {})
+
+
+# PynamoDB 6.1 reads `cause.response` as a dict, but botocore's HTTPClientError (a read
+# timeout, a connection closed before the answer) carries `response = None`: every
+# `exc.cause_response_code` then raised AttributeError — a 500 where DynamoDB merely did not
+# answer (a 503). Read here, it is None, as for any other cause without an error code.
+PynamoDBException.cause_response_code = property(  # type: ignore[method-assign]
+    lambda exc: _cause_error(exc).get("Code")
+)
+PynamoDBException.cause_response_message = property(  # type: ignore[method-assign]
+    lambda exc: _cause_error(exc).get("Message")
+)
 
 _THROTTLED = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
     "RequestLimitExceeded",
     "InternalServerError",
+    "ServiceUnavailable",
 }
 
 
@@ -37,10 +55,14 @@ def _is_transaction_conflict(exc: Exception) -> bool:
 
 def is_transient(exc: Exception) -> bool:
     """True for failures worth a retry: DynamoDB unreachable, throttled, or a transaction
-    that collided with another one (as opposed to a condition that really failed)."""
+    that collided with another one (as opposed to a condition that really failed).
+
+    Unreachable covers botocore's ConnectionError (refused, connect timeout) and its
+    HTTPClientError: a read timeout, and a connection closed before the answer
+    (ConnectionClosedError), which is no ConnectionError."""
     cause = getattr(exc, "cause", None)
     return (
-        isinstance(cause, BotoConnectionError | ConnectTimeoutError | ReadTimeoutError)
+        isinstance(cause, BotoConnectionError | HTTPClientError)
         or getattr(exc, "cause_response_code", None) in _THROTTLED
         or _is_transaction_conflict(exc)
     )

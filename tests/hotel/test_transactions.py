@@ -7,9 +7,15 @@ failure of the transaction propagates as it was, and a block that succeeds raise
 from __future__ import annotations
 
 import pytest
-from pynamodb.exceptions import TransactWriteError
+from botocore.exceptions import (
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+from pynamodb.exceptions import GetError, PutError, TransactWriteError
 
-from hotel.dynamo import condition_failed_as, transact
+from hotel.dynamo import condition_failed_as, is_transient, transact
 from hotel.errors import Conflict, StaleObject
 from rooms.models import Room
 
@@ -85,3 +91,27 @@ def test_every_transaction_gets_a_token_of_its_own():
 
     tokens = {new_transaction()._client_request_token for _ in range(3)}
     assert len(tokens) == 3 and all(tokens)
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        ConnectionClosedError(endpoint_url="http://ddb"),  # closed before the answer
+        ReadTimeoutError(endpoint_url="http://ddb"),
+        EndpointConnectionError(endpoint_url="http://ddb"),
+        ConnectTimeoutError(endpoint_url="http://ddb"),
+    ],
+    ids=type,
+)
+def test_dynamodb_not_answering_is_transient_however_the_connection_failed(cause):
+    assert is_transient(GetError("Failed to get item", cause))
+    assert is_transient(TransactWriteError("Failed to write transaction items", cause))
+
+
+@pytest.mark.parametrize(
+    "cause", [ConnectionClosedError(endpoint_url="http://ddb"), ReadTimeoutError(endpoint_url="x")]
+)
+def test_an_error_without_a_dynamodb_answer_has_no_response_code(cause):
+    # botocore sets `response = None` on these; PynamoDB 6.1 raised AttributeError reading it.
+    assert PutError("Failed to put item", cause).cause_response_code is None
+    assert PutError("Failed to put item", cause).cause_response_message is None
