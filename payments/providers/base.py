@@ -168,6 +168,12 @@ class PaymentProvider:
         """Give back `amount` minor units of a succeeded payment. Raises PaymentGatewayError."""
         raise NotImplementedError
 
+    def refunds(self, *, intent_id: str) -> list[RefundResult]:
+        """The refunds of a payment that count (succeeded or pending), oldest first,
+        wherever they were made (ours, the provider's dashboard); none while the payment has
+        not succeeded. Raises PaymentGatewayError."""
+        raise NotImplementedError
+
     def cancel(self, *, intent_id: str) -> bool:
         """Cancel a payment that has not succeeded (e.g. one waiting for 3-D Secure), so it
         can never take money. True if it is cancelled now (or was already); False if it

@@ -48,6 +48,7 @@ from .stripe_errors import (
 from .stripe_events import (
     charge_refunded_event,
     dispute_created_event,
+    intent_refunds,
     refuse_future,
     setup_event,
 )
@@ -353,6 +354,9 @@ class StripeProvider(PaymentProvider):
             amount=refund.amount,
             status="succeeded" if refund.status == "succeeded" else "pending",
         )
+
+    def refunds(self, *, intent_id: str) -> list[RefundResult]:
+        return intent_refunds(self.client, intent_id)
 
     # --- cancelling an attempt that has not succeeded ---------------------------------------
 

@@ -1,6 +1,7 @@
 """Stripe webhook objects turned into provider-neutral events (payments.providers.base):
 a refunded Charge, a Dispute, a SetupIntent's end. The PaymentIntent events are parsed by
-StripeProvider.parse_webhook itself."""
+StripeProvider.parse_webhook itself. And the refunds of an intent, read back from Stripe
+when its `charge.refunded` arrives (an event may be late: Stripe's list is the truth)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import time
 
 import stripe
 
-from .base import PAYMENT_DISPUTED, PAYMENT_REFUNDED, WebhookEvent
+from .base import PAYMENT_DISPUTED, PAYMENT_REFUNDED, RefundResult, WebhookEvent
+from .stripe_errors import _gateway_error
 
 logger = logging.getLogger("payments.stripe")
 
@@ -85,3 +87,26 @@ def refuse_future(signature: str, tolerance: int) -> None:
         raise stripe.SignatureVerificationError(
             f"Timestamp outside the tolerance zone ({timestamp})", signature
         )
+
+
+def intent_refunds(client: stripe.StripeClient, intent_id: str) -> list[RefundResult]:
+    """The PaymentIntent's refunds that count (succeeded or pending), oldest first; none
+    while it has not succeeded (an intent that took no money has nothing to refund)."""
+    try:
+        if client.v1.payment_intents.retrieve(intent_id).status != "succeeded":
+            return []
+        listed = client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
+        refunds = list(listed.auto_paging_iter())
+    except stripe.StripeError as exc:
+        raise _gateway_error(exc, "list a payment's refunds") from exc
+    refunds.reverse()  # Stripe lists the newest first
+    refunds.sort(key=lambda refund: refund.created or 0)
+    return [
+        RefundResult(
+            refund_id=refund.id,
+            amount=refund.amount,
+            status="succeeded" if refund.status == "succeeded" else "pending",
+        )
+        for refund in refunds
+        if refund.status in ("succeeded", "pending")
+    ]

@@ -55,6 +55,7 @@ from .shared import (
 logger = logging.getLogger(__name__)
 
 WEBHOOK_EVENT_TTL = timedelta(days=30)
+REFUND_NOT_COUNTED = ("failed", "canceled", "cancelled")  # as the bill counts them (stay_lines)
 
 
 def payment_webhook_handle(*, payload: bytes, signature: str | None, now: datetime) -> str:
@@ -124,6 +125,10 @@ def _webhook_apply(event: WebhookEvent, *, now: datetime) -> str:
             now=now,
         )
         return "failed"
+    return _webhook_succeeded(payment, event, now=now)
+
+
+def _webhook_succeeded(payment: Payment, event: WebhookEvent, *, now: datetime) -> str:
     if payment.status not in OPEN_STATUSES:
         return "no-op"
     try:
@@ -155,27 +160,37 @@ def _webhook_setup(payment: Payment, *, now: datetime) -> str:
 
 def _webhook_refunded(payment: Payment, event: WebhookEvent, *, now: datetime) -> str:
     """A refund made at the provider (its dashboard, or ours coming back): bring
-    refundedAmount up to the charge's `amount_refunded`. Never lowers it and never counts
-    a refund twice (ours is reserved before the provider is asked, so it is no-op here)."""
+    refundedAmount up to what the provider has refunded, one record per provider refund.
+    Never lowers it and never counts a refund twice (ours is reserved before the provider is
+    asked, so it is a no-op here).
+
+    Events come late, twice and out of order: one whose `amount_refunded` is not above
+    what is recorded is stale (a no-op); a newer one is a cue to read the provider's refunds
+    back, so every order of events records the same refunds. A refund the provider lists
+    proves the charge succeeded: when its event overtakes the success's, the payment is
+    settled first as the success would settle it, so that the refund is not lost (the late
+    success is then a no-op)."""
+    if payment.status in OPEN_STATUSES and not payment.is_guarantee:
+        intent_id = payment.stripePaymentIntentId or event.intent_id
+        if not get_provider().refunds(intent_id=intent_id):
+            return "no-op"  # the provider took no money, or has refunded none of it
+        if _webhook_succeeded(payment, event, now=now) != "completed":
+            return "refunded"  # refunded in full automatically: the booking could not be kept
+        payment = reload(payment)
     for attempt in range(3):
-        total = min(event.amount_refunded or 0, payment.amount)
         if (
             payment.status not in (*REFUNDABLE_STATUSES, REFUNDED)
-            or total <= payment.refundedAmount
+            or min(event.amount_refunded or 0, payment.amount) <= payment.refundedAmount
         ):
             return "no-op"
+        added = _refunds_unrecorded(payment, event, now=now)  # not empty: the event is newer
         before = payment_snapshot(payment)
         previous = payment.refundedAmount
-        payment.refundedAmount = total
-        payment.status = REFUNDED if total == payment.amount else PARTIALLY_REFUNDED
-        payment.refunds = [
-            *(payment.refunds or []),
-            {
-                **refund_record(amount=total - previous, now=now, actor=WEBHOOK_ACTOR),
-                "status": "succeeded",
-                "source": "provider",
-            },
-        ]
+        payment.refundedAmount = previous + sum(record["amount"] for record in added)
+        payment.status = (
+            REFUNDED if payment.refundedAmount == payment.amount else PARTIALLY_REFUNDED
+        )
+        payment.refunds = [*(payment.refunds or []), *added]
         payment.updatedAt = now
         saved = payment_save(
             payment,
@@ -192,11 +207,48 @@ def _webhook_refunded(payment: Payment, event: WebhookEvent, *, now: datetime) -
         events.publish(
             PaymentRefunded,
             **event_detail(payment),
-            amountRefunded=total - previous,
+            amountRefunded=payment.refundedAmount - previous,
             external=True,
         )
         return "refunded"
     return "no-op"  # pragma: no cover
+
+
+def _refunds_unrecorded(payment: Payment, event: WebhookEvent, *, now: datetime) -> list[dict]:
+    """Records of the refunds the provider made that the payment does not hold yet, each
+    with the provider's id, oldest first, bringing refundedAmount up to the larger of the
+    provider's total and the event's (never past the amount paid). A record without an id
+    (ours while the provider was asked) stands for a provider refund of its amount; what
+    the provider does not list yet is one record without an id."""
+    records = payment.refunds or []
+    known = {record.get("refundId") for record in records if record.get("refundId")}
+    unnamed = [
+        int(record["amount"])
+        for record in records
+        if not record.get("refundId") and record.get("status") not in REFUND_NOT_COUNTED
+    ]
+    listed = get_provider().refunds(intent_id=payment.stripePaymentIntentId)
+    target = min(max(event.amount_refunded or 0, sum(r.amount for r in listed)), payment.amount)
+    room = target - payment.refundedAmount
+    added = []
+    for refund in listed:
+        if refund.refund_id in known:
+            continue
+        if refund.amount in unnamed:
+            unnamed.remove(refund.amount)
+            continue
+        if refund.amount > room:
+            break
+        added.append(_provider_record(refund.amount, now, refund.refund_id, refund.status))
+        room -= refund.amount
+    if room > 0:
+        added.append(_provider_record(room, now, None, "succeeded"))
+    return added
+
+
+def _provider_record(amount: int, now: datetime, refund_id: str | None, status: str) -> dict:
+    record = refund_record(amount=amount, now=now, actor=WEBHOOK_ACTOR)
+    return {**record, "refundId": refund_id, "status": status, "source": "provider"}
 
 
 def _webhook_disputed(payment: Payment, event: WebhookEvent, *, now: datetime) -> str:

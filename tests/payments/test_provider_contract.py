@@ -98,6 +98,24 @@ def test_partial_then_full_refund(provider, stripe_side):
     assert sorted(r.amount for r in stripe_side.refunds_for(intent_id)) == [2500, 7500]
 
 
+def test_the_refunds_of_a_payment_are_listed_with_their_ids(provider, stripe_side):
+    intent_id = charge(provider, amount=10000).intent_id
+    assert provider.refunds(intent_id=intent_id) == []
+    ours = provider.refund(intent_id=intent_id, amount=2500, idempotency_key=uuid.uuid4().hex)
+    dashboard = stripe_side.client.v1.refunds.create(
+        params={"payment_intent": intent_id, "amount": 1000}
+    )
+    listed = provider.refunds(intent_id=intent_id)
+    assert sorted((r.refund_id, r.amount, r.status) for r in listed) == sorted(
+        [(ours.refund_id, 2500, "succeeded"), (dashboard.id, 1000, "succeeded")]
+    )
+
+
+def test_a_payment_that_took_no_money_lists_no_refunds(provider, stripe_side):
+    intent_id = charge(provider, stripe_side.card(THREE_D_SECURE)).intent_id
+    assert provider.refunds(intent_id=intent_id) == []
+
+
 def test_refunding_an_unknown_payment_is_a_gateway_error(provider):
     with pytest.raises(PaymentGatewayError):
         provider.refund(intent_id="pi_unknown", amount=100, idempotency_key=uuid.uuid4().hex)
