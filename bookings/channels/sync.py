@@ -42,7 +42,13 @@ from .stays import (
     external_stay_move,
     external_stay_release,
 )
-from .too_long import external_stay_flag, external_stay_unflag, too_long_pending, too_long_range
+from .too_long import (
+    external_stay_flag,
+    external_stay_unflag,
+    too_long_handled,
+    too_long_pending,
+    too_long_range,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +146,7 @@ def _sync(channel: Channel, *, now: datetime, confirm_empty: bool) -> SyncResult
             kind=e.kind,
             booking_id=e.bookingId,
             too_long=too_long_range(e),
-            handled=any((e.tooLong or {}).get(k) for k in ("resolvedAt", "byHand")),
+            handled=too_long_handled(e),
         )
         for e in holding
     ]

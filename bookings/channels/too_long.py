@@ -29,6 +29,13 @@ def too_long_range(held: ChannelEvent) -> tuple[date, date] | None:
     return date.fromisoformat(flag["checkIn"]), date.fromisoformat(flag["checkOut"])
 
 
+def too_long_handled(held: ChannelEvent) -> bool:
+    """Staff booked the flagged dates by hand (marked handled now, or before a later change
+    was flagged again): the event is theirs to follow, never imported beside that booking."""
+    flag = held.tooLong or {}
+    return bool(flag.get("resolvedAt") or flag.get("byHand"))
+
+
 def too_long_pending(held: ChannelEvent, *, today: date) -> bool:
     """Flagged, not marked handled, and its dates not all past: staff still have to act."""
     flag = held.tooLong or {}
@@ -50,12 +57,7 @@ def external_stay_flag(
         "maxNights": stay_limit(),
         "at": now.strftime(_STAMP),
     }
-    before = (held.tooLong or {}) if held is not None else {}
-    if (
-        held is not None
-        and not held.bookingId
-        and (before.get("resolvedAt") or before.get("byHand"))
-    ):
+    if held is not None and not held.bookingId and too_long_handled(held):
         flag["byHand"] = True  # staff booked the earlier dates by hand: they adjust it
     if held is None:
         item = ChannelEvent(
