@@ -32,3 +32,45 @@ def app_server(_tables, tmp_path_factory):
     server = start_gunicorn(port=free_port(), env=suite_env(), workers=2, threads=4, log_path=log)
     yield server
     server.stop()
+
+
+class ReliabilityReport:
+    """What the reliability tests measured, printed as one table at the end of the run
+    (`make test-reliability`, and `make test`): per section (storm, crash points, DynamoDB
+    faults, webhooks, fuzzing, …) the figures each test added, in the order they came."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str]] = []
+
+    def add(self, section: str, label: str, value) -> None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = f"{value:,}"
+        self.rows.append((section, label, str(value)))
+
+    def table(self) -> str:
+        if not self.rows:
+            return ""
+        width = max(len(label) for _s, label, _v in self.rows)
+        lines, section = [], None
+        for name, label, value in self.rows:
+            if name != section:
+                lines.append(f"{name}:")
+                section = name
+            lines.append(f"  {label:<{width}}  {value}")
+        return "\n".join(lines)
+
+
+_REPORT = ReliabilityReport()
+
+
+@pytest.fixture(scope="session")
+def reliability_report() -> ReliabilityReport:
+    """The run's report table: `reliability_report.add(section, label, value)`."""
+    return _REPORT
+
+
+def pytest_terminal_summary(terminalreporter):
+    table = _REPORT.table()
+    if table:  # Under xdist each worker keeps its own rows (and prints none): run it serially.
+        terminalreporter.section("reliability summary")
+        terminalreporter.write_line(table)
