@@ -118,10 +118,13 @@ def live_bookings_between(
 ) -> list[Booking]:
     """Live bookings (an unexpired hold, confirmed, in house) with a night in [start, end),
     assigned or not, of one type or all: one Query per live status on the status index
-    (arrivals from MAX_STAY_NIGHTS before `start`), in arrival order."""
+    (arrivals from MAX_STAY_NIGHTS before `start`), in arrival order, each booking once.
+
+    The status partitions are read one after another: a booking whose status changed between
+    two reads (a hold paid meanwhile) is found in both; the later read (higher version) wins."""
     low = (start - timedelta(days=settings.HOTEL_MAX_STAY_NIGHTS)).isoformat()
     high = (end - timedelta(days=1)).isoformat()
-    found: list[Booking] = []
+    found: dict[str, Booking] = {}
     for status in (PENDING, CONFIRMED, CHECKED_IN):
         condition = Booking.checkOut > start.isoformat()
         if room_type is not None:
@@ -131,16 +134,21 @@ def live_bookings_between(
             range_key_condition=Booking.checkIn.between(low, high),
             filter_condition=condition,
         ):
+            seen = found.get(booking.bookingId)
+            if seen is not None and (seen.version or 0) > (booking.version or 0):
+                continue
             if status != PENDING or hold_is_live(booking, now):
-                found.append(booking)
-    return sorted(found, key=lambda b: (b.checkIn, b.bookingId))
+                found[booking.bookingId] = booking
+            else:
+                found.pop(booking.bookingId, None)
+    return sorted(found.values(), key=lambda b: (b.checkIn, b.bookingId))
 
 
 def bookings_of_type_on(*, room_type: str, night: date) -> list[str]:
     """The references of the bookings that hold a unit of `room_type` on `night` (lapsed holds
-    included: they hold it until the sweeper releases it)."""
+    included: they hold it until the sweeper releases it), each once (live_bookings_between)."""
     low = (night - timedelta(days=settings.HOTEL_MAX_STAY_NIGHTS)).isoformat()
-    refs = []
+    refs: list[str] = []
     for status in (PENDING, CONFIRMED, CHECKED_IN):
         refs += [
             b.bookingId
@@ -150,6 +158,7 @@ def bookings_of_type_on(*, room_type: str, night: date) -> list[str]:
                 filter_condition=(Booking.checkOut > night.isoformat())
                 & (Booking.roomType == room_type),
             )
+            if b.bookingId not in refs
         ]
     return refs
 

@@ -167,3 +167,26 @@ def test_bookings_list_pages_filters_and_never_repeats(hotel):
     assert [b.bookingId for b in pending] == [b.bookingId for b in made]
     assert [b.bookingId for b in by_guest] == [other.bookingId]
     assert {b.bookingId for b in early} == {made[0].bookingId, made[1].bookingId}
+
+
+def test_a_booking_paid_between_two_status_reads_is_listed_once(make_room, monkeypatch):
+    """The status partitions are read one after another: a hold confirmed between the
+    pending and the confirmed reads is in both answers, and the assigner refused the run
+    (500 'booking ids must be unique', found by the reliability storm)."""
+    room = make_room().roomId
+    held = book(room)
+    confirmed = booking_transition(
+        booking_id=held.bookingId, to_status="confirmed", actor="test", now=T
+    )
+    real_query = type(confirmed).by_status.query
+
+    def both_partitions(status, **kwargs):
+        if status == "pending":  # the pending read came first and still saw the hold
+            yield held
+        else:
+            yield from real_query(status, **kwargs)
+
+    monkeypatch.setattr(type(confirmed).by_status, "query", both_partitions)
+    found = selectors.live_bookings_between(start=day(7), end=day(9), now=T)
+    assert [(b.bookingId, b.status) for b in found] == [(held.bookingId, "confirmed")]
+    assert selectors.bookings_of_type_on(room_type="Deluxe", night=day(7)) == [held.bookingId]
