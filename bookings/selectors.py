@@ -184,11 +184,17 @@ def booking_stay_nights(booking: Booking) -> list[date]:
 
 def booking_nights(*, booking: Booking) -> list[RoomNight]:
     """The room-night items that this booking holds right now (an expired hold may have
-    lost some)."""
+    lost some). Read consistently: the writes that release them (cancel, move, change) give
+    back exactly these, so a night written a moment ago and missed by an eventually
+    consistent read would stay held by a cancelled booking for ever."""
     if not booking.roomId:
         return []  # No room assigned: it holds units of its type only.
     keys = [(booking.roomId, n.isoformat()) for n in booking_stay_nights(booking)]
-    return [n for n in RoomNight.batch_get(keys) if n.bookingId == booking.bookingId]
+    return [
+        n
+        for n in RoomNight.batch_get(keys, consistent_read=True)
+        if n.bookingId == booking.bookingId
+    ]
 
 
 def bookings_list(
