@@ -20,7 +20,7 @@ ARGS ?=
 # The whole suite measures line coverage of the product code and fails under 90 %.
 COVERAGE := --cov --cov-report=term:skip-covered --cov-fail-under=90
 
-.PHONY: venv-python run dev test lint format install clean tables seed bench-availability bench-dashboard bench-folio package bench test-reliability
+.PHONY: venv-python run dev test lint format install clean tables seed bench-availability bench-dashboard bench-folio package bench test-reliability restore-drill
 
 install: venv-python $(VENV)/.installed node_modules/.installed
 
@@ -78,6 +78,12 @@ bench: install
 ## (tests/reliability, marker `reliability`; `make test ARGS="-m 'not reliability'"` skips them).
 test-reliability: install
 	$(PY) -m pytest tests/reliability -m reliability -q $(ARGS)
+
+## make restore-drill: export every table of `make run`'s DynamoDB Local, import it under a new
+## prefix, check_integrity on the copy, serve a canary booking from it, clean up
+## (docs/operations.md "Restore drill").
+restore-drill: install
+	$(PY) -m devtools.restore_drill $(ARGS)
 
 ## make bench-availability: 200 rooms in 5 types, 2,000 then 20,000 bookings in DynamoDB Local; the
 ## room-type search's RCU, latency and searches/s under gunicorn, with FLEX only and with 5 and 10
