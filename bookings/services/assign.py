@@ -27,7 +27,7 @@ from ..exceptions import HoldExpired, InvalidTransition, RoomUnavailable
 from ..free_rooms import ready_order
 from ..inventory import InventoryChange
 from ..lifecycle import hold_has_lapsed, night_is_held
-from ..models import CHECKED_IN, CONFIRMED, PENDING, Booking, RoomNight
+from ..models import CHECKED_IN, CONFIRMED, LIVE_STATUSES, PENDING, Booking, RoomNight
 from ..selectors import booking_nights, booking_stay_nights, live_bookings_between
 from .change import booking_change
 from .common import (
@@ -133,7 +133,12 @@ def _room_write(
     booking: Booking, room_id: str | None, *, pinned: bool, actor: str, now: datetime, rid=None
 ) -> bool:
     """The booking in `room_id` (None: no room), its room nights following, in one
-    transaction. False when a night of the new room is taken (nothing written)."""
+    transaction, on the condition that its status is still the live one it was read with.
+    False when a night of the new room is taken, or the booking is no longer live (nothing
+    written: a booking cancelled between the assigner's plan and this write would otherwise
+    get room nights that nothing ever releases)."""
+    if booking.status not in LIVE_STATUSES:
+        return False
     old = booking_nights(booking=booking)
     nights = booking_stay_nights(booking)
     before = booking_snapshot(booking)
@@ -298,6 +303,8 @@ def _assign_type(code, *, start, end, actor, now, rid, out: AssignmentResult) ->
     ]
     for booking_id, room_id, from_room in targets:
         booking = booking_read(booking_id)
+        if booking.status not in LIVE_STATUSES:
+            continue  # cancelled (or expired) since the plan was made: nothing to place
         if booking.roomId is None and _room_write(
             booking, room_id, pinned=False, actor=actor, now=now, rid=rid
         ):
