@@ -225,3 +225,21 @@ def localstripe_webhooks(live_app):
     register(PAYMENT_WEBHOOK_EVENTS)
     yield
     register([])
+
+
+@pytest.fixture(scope="session")
+def reliability_report():
+    """The reliability summary (tests/reliability/report.py): `.add(section, label, value)`;
+    a row labelled "5xx" counts toward the run's total."""
+    from tests.reliability.report import report
+
+    return report()
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.reliability.report import report
+
+    table = report().table()
+    if table:
+        terminalreporter.section("reliability summary")
+        terminalreporter.write_line(table)
