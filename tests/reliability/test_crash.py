@@ -25,7 +25,9 @@ BEFORE, AFTER = 200, 60
 KILL_AFTER_ANSWERS = 40
 
 
-def test_kill_9_mid_load_leaves_every_answered_booking_whole(make_room, tmp_path):
+def test_kill_9_mid_load_leaves_every_answered_booking_whole(
+    make_room, tmp_path, reliability_report
+):
     rooms = [make_room(roomId=f"R-CRASH-{i:02d}").roomId for i in range(ROOMS)]
     first = (datetime.now(UTC) + timedelta(days=60)).date()
     attempts = plan_attempts(
@@ -63,3 +65,8 @@ def test_kill_9_mid_load_leaves_every_answered_booking_whole(make_room, tmp_path
     assert set(outcome.statuses) <= {201, 409}, outcome.statuses
     assert outcome.statuses[201] > answered_before.get(201, 0), "nothing booked after restart"
     assert inventory_violations(outcome.created) == []
+    reliability_report.add(
+        "crash points",
+        f"kill -9 mid-load ({outcome.transport_errors} requests cut off)",
+        "restart; every answered booking whole",
+    )

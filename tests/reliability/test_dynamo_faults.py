@@ -191,7 +191,9 @@ def faulty_server(make_room, tmp_path):
     proxy.stop()
 
 
-def test_dynamodb_faults_answer_503_or_retry_and_never_half_write(faulty_server, capsys):
+def test_dynamodb_faults_answer_503_or_retry_and_never_half_write(
+    faulty_server, capsys, reliability_report
+):
     server, proxy, rooms = faulty_server
     first = (datetime.now(UTC) + timedelta(days=30)).date()
     log = Log()
@@ -222,6 +224,22 @@ def test_dynamodb_faults_answer_503_or_retry_and_never_half_write(faulty_server,
     assert {b: status[b] for b in log.paid if status[b] not in (CONFIRMED, CANCELLED)} == {}
     assert {b: status[b] for b in log.cancelled if status[b] != CANCELLED} == {}
     assert {b: n for b, n in charges.items() if n > 1} == {}  # never charged twice
+    _summarise(reliability_report, log, proxy)
+
+
+def _summarise(report, log: Log, proxy: FaultProxy) -> None:
+    section = f"DynamoDB faults ({RATE:.0%} of the app's DynamoDB requests spoilt)"
+    kinds = Counter()
+    for (kind, _operation), n in proxy.faults.items():
+        kinds[kind] += n
+    report.add(section, "requests to DynamoDB", proxy.requests.total())
+    report.add(section, "faults injected", ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    classes = Counter()
+    for (_operation, status), n in log.answers.items():
+        classes["503 + Retry-After" if status == 503 else f"{status // 100}xx"] += n
+    report.add(section, "answers", ", ".join(f"{k} {n:,}" for k, n in sorted(classes.items())))
+    report.add(section, "half-written bookings, double charges", 0)
+    report.add(section, "5xx", classes.get("5xx", 0))
 
 
 def _charges(booking_ids: set[str]) -> Counter:
