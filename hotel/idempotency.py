@@ -8,6 +8,15 @@ DynamoDB may write and not answer: the claim carries a `claimId`, so botocore's 
 the put finds the key its own; a claim whose put failed, or whose request failed, is
 released; a response that cannot be stored is still given (a retry then gets 409).
 
+A request that dies holding its key (a crash, a timeout of the function) leaves it without
+an answer: once the key's lease (HOTEL_IDEMPOTENCY_LEASE_SECONDS, longer than any request
+runs) is over, a retry takes the key over. An endpoint whose work is one transaction marks
+the key in it (`recover` given: `Claim.mark(tx, ref)` with what it made, e.g. a booking id),
+so the retry answers from that (`recover(ref)`) when the dead request's work was done, and
+does the work when it was not; the mark's condition (the key still the request's own) makes
+a request whose key was taken over fail instead of doing the work twice. An endpoint that
+does not mark runs again: its service must refuse a repeat (a paid booking is not paid again).
+
 Keys are scoped to the caller (Stripe's habit: a key belongs to whoever sent it): a staff
 member's keys are theirs alone, a holder of a secret (a guest's booking token) shares keys
 only with that secret, anonymous callers share one space. The table stores only a SHA-256 of
@@ -22,8 +31,10 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from pynamodb.attributes import JSONAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, PynamoDBException
 from pynamodb.models import Model
@@ -56,6 +67,30 @@ class IdempotencyKey(Model):
     # The request that claimed the key: botocore retries a put whose answer was lost, and
     # that retry must find the key its own, not another request's in flight.
     claimId = UnicodeAttribute(null=True)
+    # What the request made (Claim.mark), written in its own transaction: a retry after the
+    # request died answers from it (`recover`).
+    ref = UnicodeAttribute(null=True)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The key a request holds while it runs (given to `call` when `recover` is)."""
+
+    item: IdempotencyKey
+
+    def mark(self, tx, ref: str) -> None:
+        """In the request's own transaction: note `ref` (what it makes) on the key,
+        conditional on the key still being this request's."""
+        tx.update(
+            self.item,
+            actions=[IdempotencyKey.ref.set(ref)],
+            condition=IdempotencyKey.claimId == self.item.claimId,
+        )
+
+
+def lease() -> timedelta:
+    """How long a key without an answer counts as in flight; then its request is dead."""
+    return timedelta(seconds=settings.HOTEL_IDEMPOTENCY_LEASE_SECONDS)
 
 
 ANONYMOUS = "anonymous"
@@ -87,12 +122,16 @@ def idempotent(
     key: str,
     payload,
     now: datetime,
-    call: Callable[[], tuple[int, dict]],
+    call: Callable[..., tuple[int, dict]],
     caller: str = ANONYMOUS,
     secret_fields: tuple[str, ...] = ("guestToken",),
+    recover: Callable[[str], tuple[int, dict]] | None = None,
 ) -> tuple[int, dict]:
     """Run `call` once per (scope, caller, key); replay its (status, body) for identical
     retries by the same caller, without `secret_fields` (never stored).
+
+    With `recover`, `call(claim)` gets the Claim to mark in its transaction, and a retry
+    after the request died answers `recover(ref)` (module docstring).
 
     Raises IdempotencyKeyReused (different body), Conflict (first request in flight),
     or whatever `call` raises (the key is then released so the client can retry).
@@ -117,14 +156,19 @@ def idempotent(
             if is_transient(exc):  # unanswered, yet maybe written: free the key for a retry
                 _release(item)
             raise
-        replayed = _replay(item)
+        replayed = _replay(item, now=now, recover=recover, secret_fields=secret_fields)
         if replayed is not None:
             return replayed
     try:
-        status, body = call()
+        status, body = call(Claim(item)) if recover is not None else call()
     except Exception:
         _release(item)  # Errors are not cached: the same key may be retried.
         raise
+    return _answer(item, status, body, secret_fields=secret_fields)
+
+
+def _answer(item: IdempotencyKey, status: int, body: dict, *, secret_fields) -> tuple[int, dict]:
+    """Store the answer on the key (best effort) and give it."""
     stored = {name: value for name, value in body.items() if name not in secret_fields}
     try:
         item.update(
@@ -133,7 +177,8 @@ def idempotent(
     except PynamoDBException as exc:
         if not is_transient(exc):
             raise
-        # What `call` did is done: answer it. A retry of this key finds it in flight (409).
+        # What `call` did is done: answer it. A retry of this key finds it in flight (409)
+        # until the lease is over, then answers from the mark.
         logger.warning("Could not store the answer of idempotency key %s", item.key)
     return status, body
 
@@ -147,8 +192,11 @@ def _release(claim: IdempotencyKey) -> None:
         logger.warning("Could not release idempotency key %s", claim.key)
 
 
-def _replay(claim: IdempotencyKey) -> tuple[int, dict] | None:
-    """The answer stored for `claim`'s key; None when the key holds `claim` itself."""
+def _replay(
+    claim: IdempotencyKey, *, now: datetime, recover, secret_fields
+) -> tuple[int, dict] | None:
+    """The answer stored for `claim`'s key (or recovered from the mark of a request that
+    died); None when the key holds `claim` itself (or now does: taken over)."""
     try:
         stored = IdempotencyKey.get(claim.key, consistent_read=True)
     except DoesNotExist as exc:  # The first request failed and released the key meanwhile.
@@ -157,9 +205,28 @@ def _replay(claim: IdempotencyKey) -> tuple[int, dict] | None:
         return None
     if stored.fingerprint != claim.fingerprint:
         raise IdempotencyKeyReused()
-    if stored.statusCode is None:
-        raise Conflict(
-            "A request with this Idempotency-Key is still being processed; retry shortly.",
-            code="IDEMPOTENCY_IN_PROGRESS",
+    if stored.statusCode is not None:
+        return stored.statusCode, stored.body
+    if stored.createdAt > now - lease():
+        raise _in_progress()
+    if stored.ref is not None and recover is not None:  # the dead request's work was done
+        return _answer(claim, *recover(stored.ref), secret_fields=secret_fields)
+    try:  # nothing was made (or nothing says so): this request does the work
+        claim.save(
+            condition=(IdempotencyKey.claimId == stored.claimId)
+            & IdempotencyKey.statusCode.does_not_exist()
+            & IdempotencyKey.ref.does_not_exist()
         )
-    return stored.statusCode, stored.body
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise _in_progress() from exc  # another retry took it over first
+        raise
+    logger.warning("Idempotency key %s taken over from a request that died", claim.key)
+    return None
+
+
+def _in_progress() -> Conflict:
+    return Conflict(
+        "A request with this Idempotency-Key is still being processed; retry shortly.",
+        code="IDEMPOTENCY_IN_PROGRESS",
+    )

@@ -67,6 +67,14 @@ def night_audit_nightly(event=None, context=None) -> dict:
     return _command("night_audit")
 
 
+def reconcile_payments(event=None, context=None) -> dict:
+    """Every 10 minutes: settle payments still open 10 minutes after they were opened from
+    what the provider says (`manage.py reconcile_payments`): money taken whose answer and
+    webhook were both lost (a crash between the charge and its record) ends recorded.
+    Idempotent with the webhooks and with itself."""
+    return _command("reconcile_payments")
+
+
 def erase_expired_ids(event=None, context=None) -> dict:
     """Daily: erase the ID documents and signatures of online check-ins whose retention
     (HOTEL_ID_RETENTION_DAYS after check-out) is over. Idempotent."""

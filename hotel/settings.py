@@ -224,6 +224,10 @@ if not 0 <= HOTEL_GUEST_HOLDS_PER_CLIENT <= 100:
 # Proxies of yours in front of the app that append to X-Forwarded-For (hotel.client_address);
 # 0 = trust REMOTE_ADDR only (right for Zappa behind CloudFront and for `make run`).
 HOTEL_TRUSTED_PROXY_HOPS = int(os.environ.get("HOTEL_TRUSTED_PROXY_HOPS", 0))
+# An Idempotency-Key whose request has not answered after this long belongs to a request that
+# died (a crash, a timeout): a retry takes it over (hotel.idempotency). Longer than any request
+# runs (Lambda's timeout_seconds, gunicorn's timeout).
+HOTEL_IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("HOTEL_IDEMPOTENCY_LEASE_SECONDS", 120))
 # Longest stay; one booking's nights + the booking must fit one DynamoDB transaction (100 items).
 HOTEL_MAX_STAY_NIGHTS = min(int(os.environ.get("HOTEL_MAX_STAY_NIGHTS", 30)), 45)
 # Days after check-out that a guest's ID document (type, number) and signature from online

@@ -195,7 +195,7 @@ class BookingListView(APIView):
         source = params.get("source") if is_staff and params.get("source") else "api"
         actor = actor_from(request)
 
-        def create() -> tuple[int, dict]:
+        def create(claim=None) -> tuple[int, dict]:
             created = services.booking_create(
                 room_id=params.get("roomId"),
                 room_type=params.get("roomType"),
@@ -219,6 +219,7 @@ class BookingListView(APIView):
                 guest_client=None
                 if is_staff
                 else (f"apikey:{key}" if key else client_address(request)),
+                also=(lambda tx, booking: claim.mark(tx, booking.bookingId)) if claim else None,
             )
             body = _created_body(created.booking)
             body["guestToken"] = created.guest_token
@@ -234,6 +235,10 @@ class BookingListView(APIView):
                 call=create,
                 caller=request_caller(request),
                 secret_fields=("guestToken",),  # handed out once; a replay comes without it
+                recover=lambda booking_id: (  # made by a request that died before answering
+                    status.HTTP_201_CREATED,
+                    _created_body(selectors.booking_get(booking_id=booking_id, consistent=True)),
+                ),
             )
         else:
             code, body = create()

@@ -10,10 +10,12 @@ transaction (bookings.holds). Events and the stats projection follow the write.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from hotel import events
 from hotel.dynamo import commit
@@ -79,6 +81,7 @@ def booking_create(
     channel: str | None = None,
     extras: list[dict] | None = None,
     block_code: str | None = None,
+    also: Callable[[TransactWrite, Booking], None] | None = None,
 ) -> CreatedBooking:
     """Hold a unit of `room_type` for a stay (`roomId` None: the product assigns a room
     later), or pin `room_id` (a unit of its type and that room's nights): a pending booking
@@ -100,6 +103,8 @@ def booking_create(
     Raises ValidationFailed, StayTooLong, NotFound (room), TooManyGuests,
     StayRuleViolation, RoomUnavailable, TooManyHolds, PromoUsedUp, ExtraSoldOut,
     BlockFull, BlockReleased.
+    `also(tx, booking)` adds the caller's writes to the booking's transaction (an
+    Idempotency-Key's mark, hotel.idempotency).
     """
     draft = stay_draft(
         room_id=room_id,
@@ -153,6 +158,8 @@ def booking_create(
                 )
             draft_take(tx, draft, booking, hold_until=hold_until, now=now)
             tx.save(entry)
+            if also is not None:
+                also(tx, booking)
 
         try:
             written = commit(build)
@@ -164,8 +171,8 @@ def booking_create(
             owner = _token_hash_of(booking.bookingId)
             if owner is not None and owner != booking.guestTokenHash:
                 continue  # the id is another booking's
-            # Our own write after all: its answer was lost, and sent again after a conflict
-            # (with a new token) it failed its own conditions.
+            # Our own write after all, its answer lost and a resend refused by its own
+            # conditions (transact resends with the same token, so only a last defence).
             written = owner is not None
         if not written:
             if slot and slots.lost(slot, booking_id=booking.bookingId):

@@ -1,9 +1,12 @@
 """Writes of several items at once, and telling failures apart.
 
-`transact` retries the collisions DynamoDB reports for concurrent transactions;
-`is_transient` says which failures are worth a retry (or a 503); a condition that really
-failed becomes the caller's domain error with `condition_failed_as`. Importing it mends
-PynamoDB's `cause_response_code` for causes without a DynamoDB answer (see below).
+`transact` retries the collisions DynamoDB reports for concurrent transactions, and a
+transaction whose answer was lost, always as the same request with the same
+ClientRequestToken (so one that did commit is answered as done, never run again and refused
+by its own conditions); `is_transient` says which failures are worth a retry (or a 503); a
+condition that really failed becomes the caller's domain error with `condition_failed_as`.
+Importing it mends PynamoDB's `cause_response_code` for causes without a DynamoDB answer
+(see below).
 """
 
 from __future__ import annotations
@@ -68,15 +71,29 @@ def is_transient(exc: Exception) -> bool:
     )
 
 
+# After botocore's own attempts all went unanswered or throttled, `transact` sends the same
+# request once more if this much time (seconds) has not passed since the first: DynamoDB
+# answers a transaction that did commit with success, and runs one that did not. Past it
+# (read timeouts), a DynamoDB that keeps failing is the caller's 503 in good time.
+RESEND_WITHIN = 8.0
+
+
 def new_transaction() -> TransactWrite:
     """A TransactWrite on the shared connection with its own ClientRequestToken.
 
     botocore retries a TransactWriteItems that timed out or lost its connection with the same
     parameters, token included; DynamoDB then answers the retry of a transaction that did
     commit with success instead of running it again (whose conditions would now fail, and a
-    written booking would be reported as refused). Idempotent for 10 minutes, per token.
+    written booking would be reported as refused). Idempotent for 10 minutes, per token; a
+    token whose transaction failed (a conflict, a condition) runs again when sent again.
     """
     return TransactWrite(connection=connection(), client_request_token=uuid.uuid4().hex)
+
+
+def _send(tx: TransactWrite) -> None:
+    """Send `tx`'s request (again): leaving its context commits it, items and token as built."""
+    with tx:
+        pass
 
 
 def transact(build: Callable[[TransactWrite], None], *, attempts: int = 6) -> None:
@@ -84,18 +101,34 @@ def transact(build: Callable[[TransactWrite], None], *, attempts: int = 6) -> No
 
     Concurrent transactions on the same items are cancelled with TransactionConflict
     rather than queued; a short jittered retry lets one of them win and the others
-    then fail on their conditions. `build` must be safe to call more than once.
-    Raises TransactWriteError (conditions failed, or conflicts outlasted the retries).
+    then fail on their conditions. When botocore's attempts all failed for want of an
+    answer (unreachable, throttled), the request is sent once more (RESEND_WITHIN).
+
+    `build` is called once, and every retry is the very same request with the same
+    ClientRequestToken: an earlier attempt may have committed with its answer lost (botocore
+    retries the same request, and a conflict or a throttle may be all the retry hears), and
+    DynamoDB answers the same token with that success; a new request would fail its own
+    conditions (a cancel refused as "already cancelled", a room as taken).
+    Raises TransactWriteError (conditions failed, or conflicts outlasted the retries, or
+    DynamoDB did not answer).
     """
+    tx = new_transaction()
+    build(tx)
+    started, resent = time.monotonic(), False
     for attempt in range(attempts):
         try:
-            with new_transaction() as tx:  # a fresh token: `build` may write other values
-                build(tx)
+            _send(tx)
             return
         except TransactWriteError as exc:
-            if attempt == attempts - 1 or not _is_transaction_conflict(exc):
+            if attempt == attempts - 1:
                 raise
-            time.sleep(random.uniform(0.005, 0.02 * 2**attempt))
+            if _is_transaction_conflict(exc):
+                time.sleep(random.uniform(0.005, 0.02 * 2**attempt))
+            elif not resent and is_transient(exc) and time.monotonic() - started < RESEND_WITHIN:
+                resent = True
+                time.sleep(random.uniform(0.02, 0.1))
+            else:
+                raise
 
 
 def conditional_check_failed(exc: TransactWriteError) -> bool:

@@ -74,30 +74,50 @@ class PaymentListView(APIView):
             folio_pay_balance if params.get("purpose") == "balance" else services.payment_create
         )
 
-        def pay() -> tuple[int, dict]:
+        marks = create is services.payment_create  # the payment's transaction marks the key
+
+        def pay(claim=None) -> tuple[int, dict]:
+            also = {"also": lambda tx, p: claim.mark(tx, p.transactionId)} if claim else {}
             attempt = create(
                 booking_id=params["bookingId"],
                 amount=params.get("amount"),
                 currency=params["currency"],
                 payment_method_id=params["paymentMethodId"],
                 **actor.as_kwargs(),
+                **also,
             )
             body = dict(PaymentOutput(attempt.payment).data)
             if attempt.payment.status == REQUIRES_ACTION and attempt.client_secret:
                 body["clientSecret"] = attempt.client_secret
-            settled = attempt.payment.status not in ("pending", REQUIRES_ACTION)
-            return (status.HTTP_201_CREATED if settled else status.HTTP_202_ACCEPTED), body
+            return _payment_status(attempt.payment), body
 
         key = request.headers.get("Idempotency-Key")
         if key:
             code, body = idempotent(
-                scope="payments.create", key=key, payload=request.data, now=actor.now, call=pay
+                scope="payments.create",
+                key=key,
+                payload=request.data,
+                now=actor.now,
+                call=pay,
+                recover=_payment_recovered if marks else None,
             )
         else:
             code, body = pay()
         response = Response(body, status=code)
         response["Location"] = request.build_absolute_uri(f"/api/payments/{body['transactionId']}")
         return response
+
+
+def _payment_status(payment) -> int:
+    settled = payment.status not in ("pending", REQUIRES_ACTION)
+    return status.HTTP_201_CREATED if settled else status.HTTP_202_ACCEPTED
+
+
+def _payment_recovered(transaction_id: str) -> tuple[int, dict]:
+    """The answer for a payment whose request died before answering: the payment as it is
+    now (settled meanwhile by the webhook or the reconcile job, or still open)."""
+    payment = selectors.payment_get(transaction_id=transaction_id, consistent=True)
+    return _payment_status(payment), dict(PaymentOutput(payment).data)
 
 
 class PaymentDetailView(APIView):

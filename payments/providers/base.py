@@ -14,6 +14,7 @@ provider logs those with a traceback), `InvalidWebhook` for a bad signature or b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 # ProviderResult.status values
 SUCCEEDED = "succeeded"
@@ -75,6 +76,21 @@ class WebhookEvent:
     message: str | None = None
     amount_refunded: int | None = None
     dispute: dict | None = None
+
+
+@dataclass(frozen=True)
+class IntentState:
+    """Where a charge stands at the provider (for reconciling what the hotel recorded):
+    status SUCCEEDED (the money was taken), REQUIRES_ACTION, PROCESSING or FAILED (it can
+    never take money any more: declined, cancelled); the hotel's `metadata`."""
+
+    intent_id: str
+    status: str
+    amount: int
+    currency: str
+    metadata: dict = field(default_factory=dict)
+    brand: str | None = None
+    message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +198,17 @@ class PaymentProvider:
 
     def parse_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:
         """Verify the signature of a webhook body and parse it. Raises InvalidWebhook."""
+        raise NotImplementedError
+
+    def payment_state(self, *, intent_id: str) -> IntentState | None:
+        """Where the charge `intent_id` stands now; None if the provider does not know it.
+        Raises PaymentGatewayError."""
+        raise NotImplementedError
+
+    def payment_find(self, *, transaction_id: str, created_at: datetime) -> IntentState | None:
+        """The charge made for the hotel's `transaction_id` (in its metadata) around
+        `created_at`, when the hotel never learned its id (the process died while asking):
+        a succeeded one first; None if there is none. Raises PaymentGatewayError."""
         raise NotImplementedError
 
     def payment_metadata(self, *, intent_id: str) -> dict[str, str]:

@@ -52,6 +52,7 @@ from .stripe_events import (
     refuse_future,
     setup_event,
 )
+from .stripe_lookup import StripeLookups
 
 logger = logging.getLogger("payments.stripe")
 
@@ -68,7 +69,7 @@ WEBHOOK_TOLERANCE_SECONDS = 300
 HTTP_TIMEOUT_SECONDS = 20  # below the Lambda timeout, so a slow Stripe ends in a clean 503
 
 
-class StripeProvider(PaymentProvider):
+class StripeProvider(StripeLookups, PaymentProvider):
     name = "stripe"
 
     def __init__(

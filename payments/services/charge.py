@@ -21,8 +21,11 @@ the provider's ids and the card brand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from pynamodb.transactions import TransactWrite
 
 from bookings.booking_terms import booking_due_now, booking_payment_terms
 from bookings.clock import hotel_today
@@ -84,8 +87,12 @@ def payment_create(
     now: datetime,
     request_id: str | None = None,
     customer: str | None = None,
+    also: Callable[[TransactWrite, Payment], None] | None = None,
 ) -> PaymentAttempt:
     """Pay what a pending booking's terms take now and confirm it.
+
+    `also(tx, payment)` adds the caller's writes to the transaction that opens the payment
+    (an Idempotency-Key's mark, hotel.idempotency).
 
     `customer`: the provider's customer `payment_method_id` is attached to, when one card
     pays several stays (reservation_pay); a bare token or PaymentMethod serves one charge.
@@ -108,7 +115,13 @@ def payment_create(
             booking, f"Booking {booking_id} takes {due} {booking.currency} (minor units) now."
         )
     payment = _payment_open(
-        booking, amount=due, actor=actor, now=now, request_id=request_id, extend_hold=True
+        booking,
+        amount=due,
+        actor=actor,
+        now=now,
+        request_id=request_id,
+        extend_hold=True,
+        also=also,
     )
     if payment.is_guarantee:
         payment, secret = guarantee_confirm(
@@ -209,6 +222,7 @@ def _payment_open(
     request_id,
     extend_hold: bool = False,
     retry: bool = True,
+    also: Callable[[TransactWrite, Payment], None] | None = None,
 ) -> Payment:
     """Write the pending payment of `amount` (default: what the booking takes now; a
     guarantee when it is 0) and claim its attempt number in one transaction; with
@@ -263,6 +277,8 @@ def _payment_open(
             request_id=request_id,
         )
         mark_open(tx, booking, payment, extension)  # pending at this price, or nothing
+        if also is not None:
+            also(tx, payment)
 
     def lost_race() -> PaymentInProgress:
         """Why the booking cannot be paid now (raised), else: another attempt took this
@@ -290,6 +306,7 @@ def _payment_open(
             request_id=request_id,
             extend_hold=True,
             retry=False,
+            also=also,
         )
     return payment
 

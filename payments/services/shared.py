@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import logging
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from hotel.audit.services import audit_add
 from hotel.dynamo import conditional_check_failed, transact
 
+from ..exceptions import PaymentNotFound
 from ..models import Payment
 from ..selectors import payment_get
 
@@ -130,10 +131,35 @@ def refund_record(*, amount: int, now, actor: str) -> dict:
 
 
 def refund_record_done(payment: Payment, *, refund_id: str, status: str) -> None:
-    """Note the provider's refund id on the last refund record. Best effort: the money moved."""
-    refunds = list(payment.refunds or [])
-    refunds[-1] = {**refunds[-1], "refundId": refund_id, "status": status}
+    """Note the provider's refund id on the last refund record. Best effort: the money moved.
+
+    The write is conditional on the refund records being those reserved (not on the
+    payment's version: nothing else it says matters here). When it fails — or its answer was
+    lost, and botocore's retry of the write that did happen finds the records changed —
+    the stored records are read back: the refund is reported unrecorded only if it is."""
+    reserved = list(payment.refunds or [])
+    done = [*reserved[:-1], {**reserved[-1], "refundId": refund_id, "status": status}]
     try:
-        payment.update(actions=[Payment.refunds.set(refunds)])
-    except Exception:  # The refund happened; only its id is not recorded.
+        payment.update(
+            actions=[Payment.refunds.set(done)],
+            condition=Payment.refunds == reserved,
+            add_version_condition=False,
+        )
+    except Exception:  # The refund happened; only its id may not be recorded.
+        if _refund_recorded(payment, done):
+            return
         logger.exception("Could not record refund %s on %s", refund_id, payment.transactionId)
+
+
+def _refund_recorded(payment: Payment, done: list[dict]) -> bool:
+    """Whether the stored payment's refund records hold `done[-1]` where it belongs (then
+    `payment` takes the stored records and version). False when it cannot be read."""
+    try:
+        stored = reload(payment)
+    except (PynamoDBException, PaymentNotFound):
+        return False
+    records = list(stored.refunds or [])
+    if len(records) < len(done) or records[len(done) - 1] != done[-1]:
+        return False
+    payment.refunds, payment.version = records, stored.version
+    return True

@@ -61,10 +61,12 @@ REFUND_NOT_COUNTED = ("failed", "canceled", "cancelled")  # as the bill counts t
 def payment_webhook_handle(*, payload: bytes, signature: str | None, now: datetime) -> str:
     """Verify, de-duplicate and apply one provider webhook. Returns the outcome.
 
-    Each event id is recorded once with a conditional write: a replay answers
-    "duplicate" and changes nothing. Handling is idempotent besides, so events that
-    arrive out of order or twice end in the same state. If handling fails the record is
-    removed again so the provider's retry is not mistaken for a replay.
+    Each event id is recorded once with a conditional write: a replay of an event handled
+    to the end (its outcome noted) answers "duplicate" and changes nothing. Handling is
+    idempotent besides, so events that arrive out of order or twice end in the same state.
+    If handling fails the record is removed again so the provider's retry is not mistaken
+    for a replay; if the process dies while handling, the record stays without an outcome
+    and the provider's retry handles the event again.
     Raises InvalidWebhook (nothing is written).
     """
     event = get_provider().parse_webhook(payload=payload, signature=signature)
@@ -77,9 +79,11 @@ def payment_webhook_handle(*, payload: bytes, signature: str | None, now: dateti
     try:
         record.save(condition=ProcessedWebhookEvent.eventId.does_not_exist())
     except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        if _handled(event.id):
             return "duplicate"
-        raise
+        logger.warning("Webhook event %s was not handled to the end: handling it again", event.id)
     try:
         outcome = _webhook_apply(event, now=now)
     except Exception:
@@ -90,6 +94,15 @@ def payment_webhook_handle(*, payload: bytes, signature: str | None, now: dateti
     except Exception:  # The event was handled; the note is cosmetic.
         logger.exception("Could not note the outcome of webhook event %s", event.id)
     return outcome
+
+
+def _handled(event_id: str) -> bool:
+    """Whether the recorded event was handled to the end (its outcome noted)."""
+    try:
+        record = ProcessedWebhookEvent.get(event_id, consistent_read=True)
+    except DoesNotExist:
+        return False  # handled and failed meanwhile: its record was removed
+    return record.outcome is not None
 
 
 ACTED_ON = (

@@ -1,8 +1,9 @@
 """booking_create when DynamoDB loses the answer to the booking's transaction.
 
 The write happened; the client (botocore) never heard. Whatever follows — botocore's retries
-used up, or `transact` sending it again with a new token after a conflict, which then fails
-its own conditions — the booking is answered as made, once, and nothing else is taken.
+used up, or a conflict on its retry — the booking is answered as made, once, and nothing else
+is taken (`transact` sends the same request with the same token again; the service also
+recognises its own booking by the guest token hash).
 A fault-injecting proxy (tests/reliability/fault_proxy.py) sits between this process and
 DynamoDB Local and spoils the booking's transaction as planned.
 """
@@ -68,7 +69,8 @@ def test_a_booking_whose_answer_was_lost_is_answered_as_made_once(proxy, where, 
 
 
 def test_a_booking_never_written_still_fails_as_unavailable_for_now(proxy):
-    _plan(proxy, "drop_before", "throttling", "drop_before")
+    # Every attempt: botocore's three, and the same three again when `transact` resends.
+    _plan(proxy, *("drop_before", "throttling", "drop_before") * 2)
     with pytest.raises(TransactWriteError) as raised:
         _book(room_id="R-1")
     assert is_transient(raised.value)  # a 503: the client may retry

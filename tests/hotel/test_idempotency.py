@@ -78,3 +78,75 @@ def test_a_claim_dynamodb_never_answers_is_a_transient_failure(proxy):
         _run(calls)
     assert is_transient(raised.value) and calls == []
     assert _run(calls) == (201, {"id": 1})  # the claim written on the way was released
+
+
+# --- a request that died holding its key (tests/reliability/test_crash_points.py end to end) ---
+
+
+def _dead_claim(key: str, *, ref: str | None = None) -> None:
+    """The key as a request left it when the process was killed mid-way."""
+    from datetime import timedelta
+
+    from hotel.idempotency import _storage_key, fingerprint, lease
+
+    at = NOW - lease() - timedelta(seconds=1)
+    IdempotencyKey(
+        key=_storage_key("test", "anonymous", key),
+        fingerprint=fingerprint({"a": 1}),
+        createdAt=at,
+        expiresAt=at + timedelta(hours=24),
+        claimId="dead",
+        ref=ref,
+    ).save()
+
+
+def _marking(calls: list[str], *, recovered: list[str]):
+    from hotel.dynamo import commit
+
+    def call(claim):
+        calls.append(claim.item.claimId)
+        commit(lambda tx: claim.mark(tx, "made-2"))
+        return 201, {"id": "made-2"}
+
+    def recover(ref):
+        recovered.append(ref)
+        return 201, {"id": ref}
+
+    return call, recover
+
+
+def test_a_dead_requests_key_is_taken_over_after_its_lease_and_the_work_done_once():
+    _dead_claim("k-dead")
+    calls, recovered = [], []
+    call, recover = _marking(calls, recovered=recovered)
+    run = {"scope": "test", "key": "k-dead", "payload": {"a": 1}, "now": NOW}
+
+    assert idempotent(**run, call=call, recover=recover) == (201, {"id": "made-2"})
+    assert idempotent(**run, call=call, recover=recover) == (201, {"id": "made-2"})  # replayed
+    assert len(calls) == 1 and recovered == []
+
+
+def test_a_dead_requests_work_is_answered_from_its_mark_not_done_again():
+    _dead_claim("k-made", ref="made-1")
+    calls, recovered = [], []
+    call, recover = _marking(calls, recovered=recovered)
+    run = {"scope": "test", "key": "k-made", "payload": {"a": 1}, "now": NOW}
+
+    assert idempotent(**run, call=call, recover=recover) == (201, {"id": "made-1"})
+    assert idempotent(**run, call=call, recover=recover) == (201, {"id": "made-1"})
+    assert calls == [] and recovered == ["made-1"]  # the second answer was stored
+
+
+def test_a_request_whose_key_was_taken_over_cannot_mark_it():
+    from hotel.dynamo import commit
+    from hotel.idempotency import Claim, _storage_key
+
+    _dead_claim("k-zombie")
+    calls, recovered = [], []
+    call, recover = _marking(calls, recovered=recovered)
+    idempotent(scope="test", key="k-zombie", payload={"a": 1}, now=NOW, call=call, recover=recover)
+    zombie = IdempotencyKey(key=_storage_key("test", "anonymous", "k-zombie"), claimId="dead")
+
+    # The dead request's transaction (had it run on) fails with its mark: it makes nothing.
+    assert commit(lambda tx: Claim(zombie).mark(tx, "made-3")) is False
+    assert IdempotencyKey.get(zombie.key).ref == "made-2"

@@ -19,6 +19,11 @@ requests, does one of these instead:
 `plan(operation, *kinds, matching=…)` queues faults for the next requests of `operation`
 (whose body contains `matching`, e.g. a table name; None: one forwarded untouched), drawn
 before the random ones: a scripted sequence for a focused test.
+`on_request(operation, action, after=…, matching=…, nth=…)` runs `action()` once, at the nth
+next matching request: before forwarding it (DynamoDB never sees it) or, with `after`, once
+DynamoDB has answered and before the answer goes back; the connection is then closed
+unanswered (`unhook()` forgets hooks not run). A crash test's `action` SIGKILLs the app server
+(test_crash_points.py): a crash at an exact point of a request.
 `faults` counts what was injected by (kind, operation), `requests` every request by operation.
 """
 
@@ -31,7 +36,7 @@ import random
 import socket
 import threading
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -93,6 +98,7 @@ class FaultProxy:
         self.requests: Counter[str] = Counter()
         self.stopped = threading.Event()
         self._planned: list[tuple[str, bytes, deque[str | None]]] = []
+        self._hooks: list[list] = []  # [operation, matching, after, action, ran, nth]
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -122,6 +128,41 @@ class FaultProxy:
         `matching`, in order (None: no fault)."""
         with self._lock:
             self._planned.append((operation, matching.encode(), deque(kinds)))
+
+    def on_request(
+        self,
+        operation: str,
+        action: Callable[[], object],
+        *,
+        after: bool = False,
+        matching: str = "",
+        nth: int = 1,
+    ) -> threading.Event:
+        """Run `action()` once, at the `nth` next request of `operation` whose body contains
+        `matching` (the ones before it pass untouched): before forwarding it, or (`after`)
+        once DynamoDB answered it, before the answer goes back; then close the connection
+        unanswered. The Event is set once `action` has run."""
+        ran = threading.Event()
+        with self._lock:
+            self._hooks.append([operation, matching.encode(), after, action, ran, nth])
+        return ran
+
+    def unhook(self) -> None:
+        """Forget the hooks that have not run."""
+        with self._lock:
+            self._hooks.clear()
+
+    def _hook(self, operation: str, body: bytes):
+        """The hook this request triggers (taken off the list), or None."""
+        with self._lock:
+            for hook in self._hooks:
+                if hook[0] == operation and hook[1] in body:
+                    hook[5] -= 1
+                    if hook[5] == 0:
+                        self._hooks.remove(hook)
+                        return hook
+                    return None
+        return None
 
     def choose(self, operation: str, body: bytes = b"") -> tuple[str | None, random.Random]:
         """Count the request; return the fault to inject (None: forward it) and a generator
@@ -193,6 +234,10 @@ class _Handler(BaseHTTPRequestHandler):
         proxy: FaultProxy = self.server.proxy  # type: ignore[attr-defined]
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         operation = self.headers.get("X-Amz-Target", "").rpartition(".")[2] or self.command
+        hook = proxy._hook(operation, body)
+        if hook is not None:
+            self._hooked(proxy, hook, body)
+            return
         kind, rng = proxy.choose(operation, body)
         if kind in ("throughput", "throttling", "conflict"):
             error = json.dumps(fault_error(kind, body, rng)).encode()
@@ -213,6 +258,19 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(*answer)
 
     do_GET = do_POST
+
+    def _hooked(self, proxy: FaultProxy, hook, body: bytes) -> None:
+        _operation, _matching, after, action, ran, _nth = hook
+        with proxy._lock:
+            proxy.requests[_operation] += 1
+        if after:
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                proxy.forward(self.command, self.path, self.headers, body)
+        try:
+            action()
+        finally:
+            ran.set()
+            self._drop()
 
     def _answer(self, status: int, headers, body: bytes) -> None:
         try:
