@@ -186,9 +186,9 @@ def _trails(found: dict[str, list[str]]) -> str:
         out.append(f"audit trail of {booking_id}:")
         for e in AuditEntry.query(object_key("bookings.booking", booking_id)):
             b, a = e.before or {}, e.after or {}
-            out.append(f"  {e.entryId} {e.action} by {e.actor}: {b.get('status')} {b.get('roomId')} "
-                       f"{b.get('checkIn')}..{b.get('checkOut')} -> {a.get('status')} {a.get('roomId')} "
-                       f"{a.get('checkIn')}..{a.get('checkOut')}")  # fmt: skip
+            was = f"{b.get('status')} {b.get('roomId')} {b.get('checkIn')}..{b.get('checkOut')}"
+            now = f"{a.get('status')} {a.get('roomId')} {a.get('checkIn')}..{a.get('checkOut')}"
+            out.append(f"  {e.entryId} {e.action} by {e.actor}: {was} -> {now}")
     return "\n".join(out)
 
 
