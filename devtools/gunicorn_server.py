@@ -66,6 +66,10 @@ def start_gunicorn(
         "60",
         "--graceful-timeout",
         "5",
+        # Longer than any test client's pause between requests: a kept-alive socket the
+        # server closes (2 s by default) while a client sends on it is reset.
+        "--keep-alive",
+        "20",
         "--access-logfile",
         "-" if log_path else "/dev/null",
         "--error-logfile",
