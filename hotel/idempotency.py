@@ -15,7 +15,11 @@ the key in it (`recover` given: `Claim.mark(tx, ref)` with what it made, e.g. a 
 so the retry answers from that (`recover(ref)`) when the dead request's work was done, and
 does the work when it was not; the mark's condition (the key still the request's own) makes
 a request whose key was taken over fail instead of doing the work twice. An endpoint that
-does not mark runs again: its service must refuse a repeat (a paid booking is not paid again).
+does not mark cannot tell whether the dead request did its work: its key is taken over only
+if running the work again is harmless (`rerun_safe`: e.g. an invoice, whose issue carries a
+key of its own); otherwise the retry gets 409 IDEMPOTENCY_KEY_UNFINISHED — read what the
+request was to change, and send a new key if it is not there — never a second charge or a
+second posting.
 
 Keys are scoped to the caller (Stripe's habit: a key belongs to whoever sent it): a staff
 member's keys are theirs alone, a holder of a secret (a guest's booking token) shares keys
@@ -126,12 +130,14 @@ def idempotent(
     caller: str = ANONYMOUS,
     secret_fields: tuple[str, ...] = ("guestToken",),
     recover: Callable[[str], tuple[int, dict]] | None = None,
+    rerun_safe: bool = False,
 ) -> tuple[int, dict]:
     """Run `call` once per (scope, caller, key); replay its (status, body) for identical
     retries by the same caller, without `secret_fields` (never stored).
 
     With `recover`, `call(claim)` gets the Claim to mark in its transaction, and a retry
-    after the request died answers `recover(ref)` (module docstring).
+    after the request died answers `recover(ref)` (module docstring). Without it, the key of a
+    request that died is taken over only when `rerun_safe`.
 
     Raises IdempotencyKeyReused (different body), Conflict (first request in flight),
     or whatever `call` raises (the key is then released so the client can retry).
@@ -156,7 +162,9 @@ def idempotent(
             if is_transient(exc):  # unanswered, yet maybe written: free the key for a retry
                 _release(item)
             raise
-        replayed = _replay(item, now=now, recover=recover, secret_fields=secret_fields)
+        replayed = _replay(
+            item, now=now, recover=recover, secret_fields=secret_fields, rerun_safe=rerun_safe
+        )
         if replayed is not None:
             return replayed
     try:
@@ -193,7 +201,7 @@ def _release(claim: IdempotencyKey) -> None:
 
 
 def _replay(
-    claim: IdempotencyKey, *, now: datetime, recover, secret_fields
+    claim: IdempotencyKey, *, now: datetime, recover, secret_fields, rerun_safe: bool = False
 ) -> tuple[int, dict] | None:
     """The answer stored for `claim`'s key (or recovered from the mark of a request that
     died); None when the key holds `claim` itself (or now does: taken over)."""
@@ -211,6 +219,13 @@ def _replay(
         raise _in_progress()
     if stored.ref is not None and recover is not None:  # the dead request's work was done
         return _answer(claim, *recover(stored.ref), secret_fields=secret_fields)
+    if recover is None and not rerun_safe:
+        raise Conflict(
+            "The first request with this Idempotency-Key stopped before answering, and what "
+            "it did cannot be told from here: read what it was to change, and send a new key "
+            "if the change is not there.",
+            code="IDEMPOTENCY_KEY_UNFINISHED",
+        )
     try:  # nothing was made (or nothing says so): this request does the work
         claim.save(
             condition=(IdempotencyKey.claimId == stored.claimId)
@@ -218,11 +233,22 @@ def _replay(
             & IdempotencyKey.ref.does_not_exist()
         )
     except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise _in_progress() from exc  # another retry took it over first
-        raise
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        # Another retry took it over first — or this put was written and its answer lost,
+        # and botocore's retry found its own claim: then the key is ours.
+        if _holder(claim.key) != claim.claimId:
+            raise _in_progress() from exc
     logger.warning("Idempotency key %s taken over from a request that died", claim.key)
     return None
+
+
+def _holder(key: str) -> str | None:
+    """The claimId now holding `key` (None: gone)."""
+    try:
+        return IdempotencyKey.get(key, consistent_read=True).claimId
+    except DoesNotExist:
+        return None
 
 
 def _in_progress() -> Conflict:

@@ -49,11 +49,16 @@ _THROTTLED = {
 }
 
 
+# Why DynamoDB cancels a transaction that a short retry may commit: another transaction held
+# an item, or an item's partition was throttled (reasons per item, in a 400, not a 503).
+_RETRY_REASONS = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+
+
 def _is_transaction_conflict(exc: Exception) -> bool:
     if getattr(exc, "cause_response_code", None) == "TransactionInProgressException":
         return True
-    reasons = [r.code for r in (getattr(exc, "cancellation_reasons", None) or []) if r is not None]
-    return "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
+    reasons = {r.code for r in (getattr(exc, "cancellation_reasons", None) or []) if r is not None}
+    return bool(reasons & _RETRY_REASONS) and "ConditionalCheckFailed" not in reasons
 
 
 def is_transient(exc: Exception) -> bool:

@@ -63,6 +63,7 @@ def _issued(request, scope: str, call) -> Response:
             now=actor_from(request).now,
             call=run,
             caller=caller,
+            rerun_safe=True,  # the issue itself is once per issue_key
         )
     else:
         code, body = run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -18,11 +20,13 @@ from hotel.actor import actor_from
 from hotel.api.permissions import staff_perm
 from hotel.api.schema_hints import extend_schema
 from hotel.api.serializers import parse_query
-from hotel.idempotency import idempotent
+from hotel.idempotency import idempotent, request_caller
 from payments import selectors, services
 from payments.cancellation import describe_rule
+from payments.exceptions import PaymentGatewayError
 from payments.folio.online import folio_pay_balance
 from payments.models import REQUIRES_ACTION
+from payments.services.reconcile import payment_reconcile
 
 from .serializers import (
     CancellationQuoteOutput,
@@ -74,9 +78,9 @@ class PaymentListView(APIView):
             folio_pay_balance if params.get("purpose") == "balance" else services.payment_create
         )
 
-        marks = create is services.payment_create  # the payment's transaction marks the key
-
         def pay(claim=None) -> tuple[int, dict]:
+            # The transaction that opens the payment marks the key (a retry after the
+            # request died answers that payment, never charges a second time).
             also = {"also": lambda tx, p: claim.mark(tx, p.transactionId)} if claim else {}
             attempt = create(
                 booking_id=params["bookingId"],
@@ -99,7 +103,8 @@ class PaymentListView(APIView):
                 payload=request.data,
                 now=actor.now,
                 call=pay,
-                recover=_payment_recovered if marks else None,
+                caller=request_caller(request, held_secret=request.headers.get("X-Booking-Token")),
+                recover=_payment_recovered,
             )
         else:
             code, body = pay()
@@ -115,8 +120,14 @@ def _payment_status(payment) -> int:
 
 def _payment_recovered(transaction_id: str) -> tuple[int, dict]:
     """The answer for a payment whose request died before answering: the payment as it is
-    now (settled meanwhile by the webhook or the reconcile job, or still open)."""
+    now — settled meanwhile by the webhook or the reconcile job, or, still open, asked at the
+    provider first (the dead request may have been charged and not recorded it)."""
     payment = selectors.payment_get(transaction_id=transaction_id, consistent=True)
+    if payment.status == "pending":
+        # The provider cannot say now: the payment as it is (the job asks again).
+        with contextlib.suppress(PaymentGatewayError):
+            payment_reconcile(payment, now=timezone.now())
+        payment = selectors.payment_get(transaction_id=transaction_id, consistent=True)
     return _payment_status(payment), dict(PaymentOutput(payment).data)
 
 

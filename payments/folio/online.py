@@ -11,6 +11,7 @@ confirms nothing (the booking is confirmed already); the bill's sync posts its l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from bookings.models import CHECKED_IN, CONFIRMED
@@ -35,6 +36,7 @@ def folio_pay_balance(
     actor: str,
     now: datetime,
     request_id: str | None = None,
+    also: Callable | None = None,
 ) -> PaymentAttempt:
     """Charge the bill's balance (`amount` must be it; None = it) to the guest's card.
 
@@ -63,7 +65,13 @@ def folio_pay_balance(
             details={"expected": {"amount": balance, "currency": state.currency}},
         )
     payment = on_bill_open(
-        booking, amount=amount, purpose=BALANCE, actor=actor, now=now, request_id=request_id
+        booking,
+        amount=amount,
+        purpose=BALANCE,
+        actor=actor,
+        now=now,
+        request_id=request_id,
+        also=also,  # e.g. the Idempotency-Key's mark
     )
 
     def ask(key: str):

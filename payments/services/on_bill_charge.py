@@ -53,11 +53,16 @@ def on_bill_open(
     now: datetime,
     request_id: str | None = None,
     claim_key: str | None = None,
+    also: Callable | None = None,
 ) -> Payment:
     """Write the pending payment of `amount` for `purpose` with its attempt claim (and
-    `claim_key`'s, if given) in one transaction. Raises PaymentInProgress (another attempt
-    is in flight or took the number), AlreadyCharged (`claim_key` was taken)."""
+    `claim_key`'s, if given; `also(tx, payment)`'s writes) in one transaction. Raises
+    PaymentInProgress (another attempt is in flight or took the number, or one whose request
+    died cannot be settled yet), AlreadyCharged (`claim_key` was taken, or a payment whose
+    request died was found taken at the provider: the bill moved)."""
     earlier = payments_for_booking(booking_id=booking.bookingId)
+    if _settle_unanswered(earlier, now=now):
+        earlier = payments_for_booking(booking_id=booking.bookingId)
     # In flight: just opened, or waiting for the guest's 3-D Secure (until abandoned) — a
     # second payment of the same balance meanwhile would take it twice.
     in_flight = [
@@ -108,6 +113,8 @@ def on_bill_open(
         for claim in claims:
             tx.save(claim, condition=IdempotencyKey.key.does_not_exist())
         tx.save(payment, condition=Payment.transactionId.does_not_exist())
+        if also is not None:
+            also(tx, payment)
         audit_add(
             tx,
             actor=actor,
@@ -128,6 +135,40 @@ def on_bill_open(
     with condition_failed_as(lost_race):
         transact(build)
     return payment
+
+
+def _settle_unanswered(earlier: list[Payment], *, now: datetime) -> bool:
+    """Ask the provider about this bill's payments left pending past IN_FLIGHT (their request
+    died between the charge and its record, or before asking) before another is opened: a
+    second charge of the same balance meanwhile would take it twice. True if one settled.
+    Raises AlreadyCharged (one was taken: the balance moved), PaymentInProgress (the
+    provider cannot say yet)."""
+    from .reconcile import (  # reconcile settles through modules that import this one
+        COMPLETED_NOW,
+        FAILED_NOW,
+        REFUNDED_NOW,
+        RELEASED,
+        SETTLED,
+        UNSENT,
+        payment_reconcile,
+    )
+
+    settled = False
+    for stale in [p for p in earlier if p.status == PENDING and p.createdAt <= now - IN_FLIGHT]:
+        try:
+            outcome = payment_reconcile(stale, now=now)
+        except PaymentGatewayError as exc:
+            raise PaymentInProgress(details={"transactionId": stale.transactionId}) from exc
+        if outcome == COMPLETED_NOW:
+            raise AlreadyCharged(
+                "A payment of this bill whose request stopped before answering was taken at "
+                "the provider; it is on the bill now. Read the bill again.",
+                details={"transactionId": stale.transactionId},
+            )
+        if outcome not in (UNSENT, SETTLED, FAILED_NOW, REFUNDED_NOW, RELEASED):
+            raise PaymentInProgress(details={"transactionId": stale.transactionId})
+        settled = True
+    return settled
 
 
 def _claimed(key: str) -> bool:

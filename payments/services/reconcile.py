@@ -51,6 +51,11 @@ logger = logging.getLogger(__name__)
 RECONCILE_ACTOR = "system:payment-reconcile"
 OLDER_THAN = timedelta(minutes=10)  # the synchronous answer and the first webhook are long done
 LOOKBACK = timedelta(days=3)  # as long as Stripe retries a webhook; older ones are staff's
+MAX_PER_RUN = 200  # provider lookups per run (every 10 minutes): the rest wait for the next
+# A payment this job found unsent is asked about again for an hour (a charge the provider
+# reports late), then left to its webhook: not one provider search per run for three days.
+UNSENT_RECHECK = timedelta(hours=1)
+UNSENT_MESSAGE = "The payment never reached the provider; nothing was charged."
 
 # Outcomes, per payment
 COMPLETED_NOW = "completed"
@@ -89,11 +94,17 @@ def payments_reconcile(
     for payment in open_payments(now=now, older_than=older_than, lookback=lookback):
         if payment.transactionId in seen:
             continue  # moved from one status to another by this run
+        if len(seen) >= MAX_PER_RUN:
+            logger.warning("reconcile_payments: %s payments checked; the rest next run", len(seen))
+            break
         seen.add(payment.transactionId)
         try:
             outcome = payment_reconcile(payment, now=now)
         except PaymentGatewayError:
             logger.warning("Could not reconcile %s: the provider failed", payment.transactionId)
+            outcome = ERROR
+        except Exception:  # one payment's surprise must not stop the others' reconciling
+            logger.exception("Could not reconcile %s", payment.transactionId)
             outcome = ERROR
         result.add(outcome, payment.transactionId)
     return result
@@ -108,7 +119,15 @@ def open_payments(
         for payment in Payment.by_status.query(status, range_key_condition=window):
             if status == FAILED and (payment.is_guarantee or provider_intent_id(payment)):
                 continue  # the provider answered (declined): its webhooks tell the rest
+            if status == FAILED and _unsent_long_ago(payment, now=now):
+                continue
             yield payment
+
+
+def _unsent_long_ago(payment: Payment, *, now: datetime) -> bool:
+    return payment.failureMessage == UNSENT_MESSAGE and (
+        payment.updatedAt is None or payment.updatedAt < now - UNSENT_RECHECK
+    )
 
 
 def payment_reconcile(payment: Payment, *, now: datetime) -> str:
@@ -194,7 +213,7 @@ def _fail_unsent(payment: Payment, *, now: datetime) -> str:
     (its webhook, a later run) still settles it."""
     before = payment_snapshot(payment)
     payment.status = FAILED
-    payment.failureMessage = "The payment never reached the provider; nothing was charged."
+    payment.failureMessage = UNSENT_MESSAGE
     payment.updatedAt = now
     saved = payment_save(
         payment,

@@ -150,3 +150,37 @@ def test_a_request_whose_key_was_taken_over_cannot_mark_it():
     # The dead request's transaction (had it run on) fails with its mark: it makes nothing.
     assert commit(lambda tx: Claim(zombie).mark(tx, "made-3")) is False
     assert IdempotencyKey.get(zombie.key).ref == "made-2"
+
+
+def test_a_dead_request_that_marks_nothing_is_not_run_again_unless_that_is_harmless():
+    """No mark, no telling whether the dead request posted its charge: the retry is refused
+    (the client reads the bill and sends a new key), never run a second time."""
+    _dead_claim("k-unmarked")
+    calls: list[int] = []
+    with pytest.raises(Conflict) as refused:
+        _run(calls, key="k-unmarked")
+    assert refused.value.code == "IDEMPOTENCY_KEY_UNFINISHED" and calls == []
+
+    def call():
+        calls.append(1)
+        return 201, {"id": len(calls)}
+
+    run = {"scope": "test", "key": "k-unmarked", "payload": {"a": 1}, "now": NOW}
+    assert idempotent(**run, call=call, rerun_safe=True) == (201, {"id": 1})
+    assert idempotent(**run, call=call, rerun_safe=True) == (201, {"id": 1})  # replayed
+    assert calls == [1]
+
+
+def test_a_takeover_whose_answer_was_lost_is_still_the_requests_own(proxy):
+    """botocore resends the takeover's conditional put after its answer was lost: the put
+    fails on the claim it wrote itself, and the request goes on (not 409 for a day)."""
+    _dead_claim("k-lost-takeover")
+    proxy.plan("PutItem", None, "drop_after", matching=KEYS)  # the claim, then the takeover
+    calls, recovered = [], []
+    call, recover = _marking(calls, recovered=recovered)
+    run = {"scope": "test", "key": "k-lost-takeover", "payload": {"a": 1}, "now": NOW}
+
+    assert idempotent(**run, call=call, recover=recover) == (201, {"id": "made-2"})
+    assert proxy.faults[("drop_after", "PutItem")] == 1
+    assert idempotent(**run, call=call, recover=recover) == (201, {"id": "made-2"})
+    assert len(calls) == 1 and recovered == []

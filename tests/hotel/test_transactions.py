@@ -115,3 +115,24 @@ def test_an_error_without_a_dynamodb_answer_has_no_response_code(cause):
     # botocore sets `response = None` on these; PynamoDB 6.1 raised AttributeError reading it.
     assert PutError("Failed to put item", cause).cause_response_code is None
     assert PutError("Failed to put item", cause).cause_response_message is None
+
+
+def test_a_transaction_cancelled_for_a_throttled_item_is_retried_not_a_500():
+    """DynamoDB cancels a transaction whose item's partition is throttled with a 400 whose
+    reason is ThrottlingError: retried like a conflict, and transient if it lasts."""
+    from hotel import dynamo
+    from hotel.stamps import Stamp
+    from tests.reliability.fault_proxy import FaultProxy, dynamodb_through
+
+    stamp = Stamp(name="throttled", token="t-1")
+    with FaultProxy(dynamo.connection().host) as proxy, dynamodb_through(proxy):
+        proxy.plan("TransactWriteItems", "throttled_cancel", "throttled_cancel")
+        transact(lambda tx: tx.save(stamp, condition=Stamp.name.does_not_exist()))
+        assert proxy.faults[("throttled_cancel", "TransactWriteItems")] == 2
+        proxy.plan("TransactWriteItems", *["throttled_cancel"] * 6)
+        with pytest.raises(TransactWriteError) as lasting:
+            transact(
+                lambda tx: tx.condition_check(Stamp, "throttled", condition=Stamp.name.exists())
+            )
+    assert Stamp.get("throttled", consistent_read=True).token == "t-1"
+    assert is_transient(lasting.value)

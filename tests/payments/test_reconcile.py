@@ -192,3 +192,41 @@ def test_a_webhook_whose_handling_died_is_handled_again_on_the_retry(make_bookin
     assert deliver(payload) == "completed"  # the provider's retry
     assert deliver(payload) == "duplicate"  # handled to the end now
     assert stored(attempt.payment).status == COMPLETED
+
+
+def test_a_payment_found_unsent_is_asked_about_for_an_hour_not_for_three_days(make_booking):
+    booking, t0 = make_booking().booking, now()
+    payment = opened(booking, t0)
+    assert payments_reconcile(now=t0 + LATER).outcomes == {"unsent": [payment.transactionId]}
+    # A charge the provider reports late is still looked for a while (one search a run)...
+    assert payments_reconcile(now=t0 + LATER + timedelta(minutes=10)).outcomes == {
+        "waiting": [payment.transactionId]
+    }
+    # ...then left to its webhook: not one provider search every 10 minutes for three days.
+    assert payments_reconcile(now=t0 + LATER + timedelta(hours=2)).checked == 0
+
+
+def test_a_run_asks_about_at_most_its_share_and_one_failure_stops_no_other(
+    make_booking, monkeypatch
+):
+    from payments.services import reconcile
+
+    t0 = now()
+    first = opened(make_booking(start=0).booking, t0)
+    second = opened(make_booking(start=5).booking, t0)
+    asked = []
+
+    def flaky(payment, *, now):
+        asked.append(payment.transactionId)
+        if len(asked) == 1:
+            raise RuntimeError("a surprise in one payment's settling")
+        return reconcile.UNSENT
+
+    monkeypatch.setattr(reconcile, "payment_reconcile", flaky)
+    result = payments_reconcile(now=t0 + LATER)
+    assert sorted(asked) == sorted([first.transactionId, second.transactionId])
+    assert result.count("error") == 1 and result.count("unsent") == 1
+
+    monkeypatch.setattr(reconcile, "MAX_PER_RUN", 1)
+    asked.clear()
+    assert payments_reconcile(now=t0 + LATER).checked == 1  # the rest next run

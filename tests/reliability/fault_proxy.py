@@ -61,12 +61,12 @@ def fault_error(kind: str, body: bytes, rng: random.Random) -> dict:
         }
     items = len(json.loads(body or b"{}").get("TransactItems") or [None])
     conflicted = rng.randrange(items)
-    reasons = [
-        {"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"}
-        if i == conflicted
-        else {"Code": "None"}
-        for i in range(items)
-    ]
+    reason = (  # "throttled_cancel" (planned only): one item's partition was throttled
+        {"Code": "ThrottlingError", "Message": "Throughput exceeds the current capacity."}
+        if kind == "throttled_cancel"
+        else {"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"}
+    )
+    reasons = [reason if i == conflicted else {"Code": "None"} for i in range(items)]
     codes = ", ".join(r["Code"] for r in reasons)
     return {
         "__type": f"{_DDB}TransactionCanceledException",
@@ -239,7 +239,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._hooked(proxy, hook, body)
             return
         kind, rng = proxy.choose(operation, body)
-        if kind in ("throughput", "throttling", "conflict"):
+        if kind in ("throughput", "throttling", "conflict", "throttled_cancel"):
             error = json.dumps(fault_error(kind, body, rng)).encode()
             headers = [("Content-Type", "application/x-amz-json-1.0")]
             self._answer(400, [*headers, ("x-amzn-RequestId", f"fault-{rng.random()}")], error)
