@@ -7,10 +7,11 @@ provider and disputes are recorded here.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
 
 from bookings.exceptions import HoldExpired, PriceChanged
 from bookings.services import booking_flag
@@ -87,10 +88,13 @@ def payment_webhook_handle(*, payload: bytes, signature: str | None, now: dateti
     try:
         outcome = _webhook_apply(event, now=now)
     except Exception:
-        record.delete()
+        # Not a record another delivery of the event (handled alongside) completed meanwhile.
+        with contextlib.suppress(DeleteError):
+            record.delete(condition=ProcessedWebhookEvent.outcome.does_not_exist())
         raise
-    try:
-        record.update(actions=[ProcessedWebhookEvent.outcome.set(outcome)])
+    record.outcome = outcome
+    try:  # the whole record (its expiry too), were it deleted by a failed delivery meanwhile
+        record.save()
     except Exception:  # The event was handled; the note is cosmetic.
         logger.exception("Could not note the outcome of webhook event %s", event.id)
     return outcome

@@ -5,6 +5,8 @@ import itertools
 import json
 from datetime import timedelta
 
+import pytest
+
 from bookings.models import Booking, RoomNight
 from bookings.services import holds_expire
 from hotel.audit.selectors import audit_for_object
@@ -206,3 +208,39 @@ def test_a_success_after_the_sweep_is_refunded_when_the_nights_were_sold(make_bo
     assert (stored.status, stored.refundedAmount) == ("refunded", TOTAL)
     assert [r.amount for r in stripe_side.refunds_for(payment.stripePaymentIntentId)] == [TOTAL]
     assert {n.bookingId for n in RoomNight.query(booking.roomId)} == {other.bookingId}
+
+
+def test_a_delivery_handled_alongside_a_failed_one_keeps_its_whole_record(monkeypatch):
+    """Two deliveries of one event at once: one fails and removes the record, the other
+    completes. The record ends whole (type and expiry: DynamoDB's TTL still removes it),
+    not an outcome alone that would never expire; and a failure after a completion does not
+    remove the completed record."""
+    from payments.models import ProcessedWebhookEvent
+    from payments.services import webhooks
+
+    payload = json.dumps({"id": "evt_twice", "object": "event", "type": "charge.updated"}).encode()
+    real_apply = webhooks._webhook_apply
+
+    def other_delivery_failed_meanwhile(event, *, now):
+        ProcessedWebhookEvent("evt_twice").delete()
+        return real_apply(event, now=now)
+
+    monkeypatch.setattr(webhooks, "_webhook_apply", other_delivery_failed_meanwhile)
+    assert deliver(payload) == "ignored"
+    record = ProcessedWebhookEvent.get("evt_twice", consistent_read=True)
+    assert (record.outcome, record.type) == ("ignored", "charge.updated")
+    assert record.expiresAt is not None
+
+    record.outcome = None
+    record.save()  # handled alongside by a delivery still running...
+
+    def completes_first(event, *, now):  # ...which notes its outcome before this one fails
+        ProcessedWebhookEvent("evt_twice").update(
+            actions=[ProcessedWebhookEvent.outcome.set("ignored")]
+        )
+        raise RuntimeError("this delivery's handling failed")
+
+    monkeypatch.setattr(webhooks, "_webhook_apply", completes_first)
+    with pytest.raises(RuntimeError):
+        deliver(payload)
+    assert ProcessedWebhookEvent.get("evt_twice", consistent_read=True).outcome == "ignored"
