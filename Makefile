@@ -18,7 +18,8 @@ PIP_FLAGS := --disable-pip-version-check --no-input --quiet
 PIP_NOISE := ^WARNING: Location .* is ignored: it is neither a file nor a directory
 ARGS ?=
 # The whole suite measures line coverage of the product code and fails under 90 %.
-COVERAGE := --cov --cov-report=term:skip-covered --cov-fail-under=90
+COVERAGE_REPORT := --cov-report=term:skip-covered --cov-fail-under=90
+TEST_WORKERS ?= 2
 
 .PHONY: venv-python run dev test lint format install clean tables seed bench-availability bench-dashboard bench-folio package bench test-reliability restore-drill
 
@@ -65,9 +66,21 @@ dev: install
 	@$(PY) -m devtools.run --reload
 
 ## make test: lint, then the whole pytest suite against an in-memory DynamoDB Local on a free port
-## (with a coverage gate; `make test ARGS=...` runs a part, without it).
+## with a coverage gate: the tests in TEST_WORKERS processes (pytest-xdist, each with its own
+## tables), then the reliability suite in one (its storm and kills measure the machine alone).
+## `make test ARGS=...` runs a part, in one process, without the gate.
 test: install $(CHROMIUM) lint
-	HOTEL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(if $(ARGS),$(ARGS),$(COVERAGE))
+ifdef ARGS
+	HOTEL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(ARGS)
+else
+	@echo "== tests, $(TEST_WORKERS) processes"
+	@HOTEL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -m "not reliability" -n $(TEST_WORKERS) \
+		--cov --cov-report= ; first=$$?; \
+	echo "== reliability suite, one process"; \
+	HOTEL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -m reliability --cov --cov-append \
+		$(COVERAGE_REPORT); second=$$?; \
+	test $$first -eq 0 -a $$second -eq 0
+endif
 
 ## make bench: cold start, warm latency, throughput (gunicorn), cost and package size, each as a
 ## ratio to a plain boto3 handler measured in the same run (bench/suite.py; under 5 minutes).
@@ -75,9 +88,10 @@ bench: install
 	$(PY) -m bench.suite $(ARGS)
 
 ## make test-reliability: contention storm, kill -9, outages, API fuzzing, security walk
-## (tests/reliability, marker `reliability`; `make test ARGS="-m 'not reliability'"` skips them).
-test-reliability: install
-	$(PY) -m pytest tests/reliability -m reliability -q $(ARGS)
+## (marker `reliability`, with the Stripe webhook orderings and the restore drill; prints the
+## summary table; `make test ARGS="-m 'not reliability'"` skips them).
+test-reliability: install $(CHROMIUM)
+	HOTEL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -m reliability -q $(ARGS)
 
 ## make restore-drill: export every table of `make run`'s DynamoDB Local, import it under a new
 ## prefix, check_integrity on the copy, serve a canary booking from it, clean up

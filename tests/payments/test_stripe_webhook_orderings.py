@@ -14,6 +14,7 @@ import itertools
 import json
 import time
 
+import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -252,6 +253,7 @@ def deliveries(draw, n: int) -> list[tuple[int, bool]]:
     return draw(st.permutations(copies))
 
 
+@pytest.mark.reliability  # a row of the reliability summary (make test-reliability)
 @settings(
     max_examples=25,
     deadline=None,
