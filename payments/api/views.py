@@ -25,7 +25,7 @@ from payments import selectors, services
 from payments.cancellation import describe_rule
 from payments.exceptions import PaymentGatewayError
 from payments.folio.online import folio_pay_balance
-from payments.models import REQUIRES_ACTION
+from payments.models import PENDING, REQUIRES_ACTION
 from payments.services.reconcile import payment_reconcile
 
 from .serializers import (
@@ -123,7 +123,7 @@ def _payment_recovered(transaction_id: str) -> tuple[int, dict]:
     now — settled meanwhile by the webhook or the reconcile job, or, still open, asked at the
     provider first (the dead request may have been charged and not recorded it)."""
     payment = selectors.payment_get(transaction_id=transaction_id, consistent=True)
-    if payment.status == "pending":
+    if payment.status == PENDING:
         # The provider cannot say now: the payment as it is (the job asks again).
         with contextlib.suppress(PaymentGatewayError):
             payment_reconcile(payment, now=timezone.now())
