@@ -6,6 +6,8 @@ failure of the transaction propagates as it was, and a block that succeeds raise
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from botocore.exceptions import (
     ConnectionClosedError,
@@ -59,9 +61,9 @@ def test_other_transaction_failures_propagate_unchanged():
     assert raised.value is failure
 
 
-def _put_once(token: str) -> None:
+def _put_once(token: str, at) -> None:
     """One TransactWriteItems that creates an item only if it does not exist yet."""
-    from datetime import UTC, datetime
+    from datetime import timedelta
 
     from pynamodb.transactions import TransactWrite
 
@@ -69,10 +71,7 @@ def _put_once(token: str) -> None:
     from hotel.idempotency import IdempotencyKey
 
     item = IdempotencyKey(
-        key="tx-token-test",
-        fingerprint="f",
-        createdAt=datetime(2026, 12, 2, tzinfo=UTC),
-        expiresAt=datetime(2026, 12, 3, tzinfo=UTC),
+        key="tx-token-test", fingerprint="f", createdAt=at, expiresAt=at + timedelta(days=1)
     )
     with TransactWrite(connection=connection(), client_request_token=token) as tx:
         tx.save(item, condition=IdempotencyKey.key.does_not_exist())
@@ -80,10 +79,14 @@ def _put_once(token: str) -> None:
 
 def test_a_committed_transaction_sent_again_with_its_token_is_not_run_again():
     # What botocore does after a timeout: the same request, the same ClientRequestToken.
-    _put_once("token-a")
-    _put_once("token-a")  # DynamoDB answers success; the condition is not evaluated again
+    from datetime import UTC, datetime
+
+    at = datetime.now(UTC)  # not a fixed day: DynamoDB Local's TTL removes a key past it
+    first, other = uuid.uuid4().hex, uuid.uuid4().hex  # tokens are remembered for 10 minutes
+    _put_once(first, at)
+    _put_once(first, at)  # DynamoDB answers success; the condition is not evaluated again
     with pytest.raises(TransactWriteError):  # a new token: a new transaction, refused
-        _put_once("token-b")
+        _put_once(other, at)
 
 
 def test_every_transaction_gets_a_token_of_its_own():

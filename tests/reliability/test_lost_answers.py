@@ -305,8 +305,13 @@ class TokenProxy(FaultProxy):
         return super().choose(operation, body)
 
 
+# One time for every key (a request sent again must be the same), not a fixed day: DynamoDB
+# Local's TTL removes a key whose expiry has passed within seconds.
+_KEYS_AT = datetime.now(UTC)
+
+
 def _key(name: str) -> IdempotencyKey:
-    at = datetime(2026, 12, 2, tzinfo=UTC)
+    at = _KEYS_AT
     return IdempotencyKey(key=name, fingerprint="f", createdAt=at, expiresAt=at + timedelta(days=1))
 
 
