@@ -14,7 +14,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from hotel.dynamo import IntegerAttribute, meta, register
@@ -91,6 +91,27 @@ class StatusIndex(GlobalSecondaryIndex):
     createdAt = UTCDateTimeAttribute(range_key=True)
 
 
+# A refund reserved on a payment (its record's status REFUND_REQUESTED) until the provider's
+# answer is noted on it; the marker `refundOwed` = OWED while one is.
+REFUND_REQUESTED = "requested"
+OWED = "owed"
+
+
+class RefundOwedIndex(GlobalSecondaryIndex):
+    """Payments with a refund reserved that the provider has not answered yet, oldest first.
+    Sparse and keys only: a payment is in it from the reservation to the provider's answer
+    (a cancel's refund is reserved in the cancel's own transaction), so a process that dies
+    in between leaves it here for reconcile_payments to complete (payments.services.
+    refunds_owed)."""
+
+    class Meta:
+        index_name = "refundOwed-refundOwedSince-index"
+        projection = KeysOnlyProjection()
+
+    refundOwed = UnicodeAttribute(hash_key=True)
+    refundOwedSince = IntegerAttribute(range_key=True)
+
+
 @register
 class Payment(Model):
     Meta = meta("payments")
@@ -112,6 +133,9 @@ class Payment(Model):
     purpose = UnicodeAttribute(null=True)  # None (the booking's own payment) | PURPOSES
     refundedAmount = IntegerAttribute(default=0)
     refunds = JSONAttribute(default=list)  # [{"refundId", "amount", "at", "actor", "status"}]
+    # OWED and the epoch second of the oldest refund still REFUND_REQUESTED; else absent.
+    refundOwed = UnicodeAttribute(null=True)
+    refundOwedSince = IntegerAttribute(null=True)
     failureMessage = UnicodeAttribute(null=True)
     # Set when the cardholder disputes the charge: {"id", "amount", "reason", "status", "at"}
     dispute = JSONAttribute(null=True)
@@ -123,6 +147,7 @@ class Payment(Model):
 
     by_booking = BookingIndex()
     by_status = StatusIndex()
+    refunds_owed = RefundOwedIndex()
 
     def __str__(self) -> str:
         return self.transactionId

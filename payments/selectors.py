@@ -88,11 +88,12 @@ def cancellation_policy():
 
 def booking_amount_paid(*, booking_id: str) -> int:
     """What the guest has paid for a booking and not had back (minor units)."""
-    return sum(
-        p.amount - p.refundedAmount
-        for p in payments_for_booking(booking_id=booking_id)
-        if p.status in REFUNDABLE_STATUSES
-    )
+    return amount_paid(payments_for_booking(booking_id=booking_id))
+
+
+def amount_paid(payments: list[Payment]) -> int:
+    """What `payments` took and have not given back (minor units)."""
+    return sum(p.amount - p.refundedAmount for p in payments if p.status in REFUNDABLE_STATUSES)
 
 
 def cancellation_quote_for(booking: Booking, *, paid: int, now: datetime) -> CancellationQuote:

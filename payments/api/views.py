@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -23,10 +21,8 @@ from hotel.api.serializers import parse_query
 from hotel.idempotency import idempotent, request_caller
 from payments import selectors, services
 from payments.cancellation import describe_rule
-from payments.exceptions import PaymentGatewayError
 from payments.folio.online import folio_pay_balance
-from payments.models import PENDING, REQUIRES_ACTION
-from payments.services.reconcile import payment_reconcile
+from payments.models import REQUIRES_ACTION
 
 from .serializers import (
     CancellationQuoteOutput,
@@ -119,15 +115,8 @@ def _payment_status(payment) -> int:
 
 
 def _payment_recovered(transaction_id: str) -> tuple[int, dict]:
-    """The answer for a payment whose request died before answering: the payment as it is
-    now — settled meanwhile by the webhook or the reconcile job, or, still open, asked at the
-    provider first (the dead request may have been charged and not recorded it)."""
-    payment = selectors.payment_get(transaction_id=transaction_id, consistent=True)
-    if payment.status == PENDING:
-        # The provider cannot say now: the payment as it is (the job asks again).
-        with contextlib.suppress(PaymentGatewayError):
-            payment_reconcile(payment, now=timezone.now())
-        payment = selectors.payment_get(transaction_id=transaction_id, consistent=True)
+    """The answer for a payment whose request died before answering (payment_recovered)."""
+    payment = services.payment_recovered(transaction_id=transaction_id, now=timezone.now())
     return _payment_status(payment), dict(PaymentOutput(payment).data)
 
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from pynamodb.transactions import TransactWrite
+
 from bookings.models import CHECKED_IN, CONFIRMED
 from payments.exceptions import AmountMismatch, BookingNotPayable
-from payments.models import BALANCE, COMPLETED
+from payments.models import BALANCE, COMPLETED, Payment
 from payments.providers import get_provider
 from payments.services import PaymentAttempt
 from payments.services.on_bill_charge import on_bill_charge, on_bill_open
@@ -36,7 +38,7 @@ def folio_pay_balance(
     actor: str,
     now: datetime,
     request_id: str | None = None,
-    also: Callable | None = None,
+    also: Callable[[TransactWrite, Payment], None] | None = None,
 ) -> PaymentAttempt:
     """Charge the bill's balance (`amount` must be it; None = it) to the guest's card.
 

@@ -1,7 +1,8 @@
 """Payment writes, one module per use case: charge a booking (charge), settle the provider's
 answer and refund automatically (settlement), refund (refund), cancel a booking with its
 refund (cancel), the provider's webhooks (webhooks), a guest's date change (change), open
-payments settled from the provider's state when both answers were lost (reconcile).
+payments settled from the provider's state when both answers were lost (reconcile), refunds
+whose provider answer was lost completed (refunds_owed).
 
 The public service functions are exposed here; each module's docstring says why it is built
 the way it is.
@@ -24,7 +25,7 @@ from .cancel import (
 from .change import booking_change_by_guest
 from .charge import PaymentAttempt, payment_create
 from .guarantee import guarantee_refresh
-from .reconcile import Reconciled, payments_reconcile
+from .reconcile import Reconciled, payment_recovered, payments_reconcile
 from .refund import payment_refund
 from .reservation_cancel import (
     ReservationCancellation,
@@ -70,6 +71,7 @@ __all__ = [
     "payment_refund",
     "payment_settle_success",
     "payment_webhook_handle",
+    "payment_recovered",
     "payments_reconcile",
     "Reconciled",
     "refuse_plain_cancel_of_paid",

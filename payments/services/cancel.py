@@ -9,8 +9,11 @@ service, which passes `refund_handled=True`, cancels it.
 
 Staff holding OVERRIDE_PERMISSION (managers, accountants) may refund another amount than
 the policy's, 0 to what was paid, with a reason; the decision is audited on the booking in
-the same transaction as the cancel. The refund goes through the provider after the cancel
-(a failed refund never undoes it) and the guest's email names the amount.
+the same transaction as the cancel. The refund is reserved on its payments in that
+transaction too (owed: payments.services.refunds_owed), then asked of the provider after the
+cancel: a refund the provider refuses never undoes the cancel (it is noted for staff), and
+one whose process dies first is completed by reconcile_payments. The guest's email names the
+amount.
 """
 
 from __future__ import annotations
@@ -30,15 +33,18 @@ from hotel.audit.services import audit_add
 from hotel.errors import Conflict, ValidationFailed
 
 from ..cancellation import CancellationQuote
+from ..exceptions import PaymentGatewayError
 from ..models import REFUNDABLE_STATUSES, Payment
 from ..selectors import (
+    amount_paid,
     booking_amount_paid,
     booking_cancellation_quote,
     cancellation_quote_for,
     payment_get,
     payments_for_booking,
 )
-from .refund import payment_refund
+from .refund import payment_refund, refund_reserve, refund_send
+from .shared import OBJECT_TYPE as PAYMENT_OBJECT
 from .shared import payment_save, payment_snapshot
 
 logger = logging.getLogger(__name__)
@@ -174,7 +180,8 @@ def booking_cancel_with_refund(
     # What was paid is read before the booking: a concurrent cancel refunds only after its
     # write, so whoever still finds the booking cancellable also finds the money unrefunded
     # and loses at the conditional write (409), never at the override's bound (400).
-    paid = booking_amount_paid(booking_id=booking_id)
+    payments = payments_for_booking(booking_id=booking_id)
+    paid = amount_paid(payments)
     try:
         booking = Booking.get(booking_id, consistent_read=True)
     except DoesNotExist as exc:
@@ -194,6 +201,11 @@ def booking_cancel_with_refund(
         reason = _override_validate(refund_amount, reason, paid=quote.paid, currency=quote.currency)
     else:
         reason = (reason or "").strip()[:MAX_REASON] or None
+    refund = refund_amount if overridden else quote.refund
+    # The refund is reserved on its payments in the cancel's own transaction (owed until
+    # the provider answers): a process that dies after the cancel leaves it for
+    # reconcile_payments to complete (refunds_owed), never lost.
+    reserved = _refunds_reserve(payments, refund, actor=actor, now=now)
     record_decision = None
     if quote.paid > 0 or overridden:
         decided = {
@@ -217,6 +229,19 @@ def booking_cancel_with_refund(
                 now=now,
                 request_id=request_id,
             )
+            for payment, _part, previous in reserved:
+                tx.save(payment, condition=Payment.status == previous["status"])
+                audit_add(
+                    tx,
+                    actor=actor,
+                    action="refund",
+                    object_type=PAYMENT_OBJECT,
+                    object_id=payment.transactionId,
+                    before=previous["snapshot"],
+                    after=payment_snapshot(payment),
+                    now=now,
+                    request_id=request_id,
+                )
 
     booking = booking_transition(
         booking_id=booking_id,
@@ -229,14 +254,19 @@ def booking_cancel_with_refund(
     )
     # Read again after the cancel: a payment that completed between the quote and the
     # cancel is counted (none can complete for a cancelled booking).
-    paid = booking_amount_paid(booking_id=booking_id)
+    reserved_total = sum(part for _payment, part, _previous in reserved)
+    paid = booking_amount_paid(booking_id=booking_id) + reserved_total
     if paid != quote.paid:
         quote = cancellation_quote_for(booking, paid=paid, now=now)
     refund = refund_amount if overridden else quote.refund
     status = NOTHING_TO_REFUND
-    if refund > 0:
+    if reserved:
+        status = _reserved_refunds_send(
+            reserved, booking_id=booking_id, actor=actor, now=now, request_id=request_id
+        )
+    if refund > reserved_total and status != REFUND_FAILED:
         status = _cancellation_refund(
-            booking, amount=refund, actor=actor, now=now, request_id=request_id
+            booking, amount=refund - reserved_total, actor=actor, now=now, request_id=request_id
         )
     events.publish(
         CancellationSettled,
@@ -256,6 +286,44 @@ def booking_cancel_with_refund(
         policy_refund=quote.refund,
         overridden=overridden,
     )
+
+
+def _refunds_reserve(payments: list[Payment], amount: int, *, actor, now) -> list:
+    """Reserve `amount` over the refundable payments, oldest first, each read again
+    consistently (the booking's index lags): [(payment, part, what refund_send needs)]."""
+    fresh = [
+        payment_get(transaction_id=p.transactionId, consistent=True)
+        for p in payments
+        if p.status in REFUNDABLE_STATUSES
+    ]
+    return [
+        (payment, part, refund_reserve(payment, amount=part, actor=actor, now=now))
+        for payment, part in refund_split(fresh, amount)
+    ]
+
+
+def _reserved_refunds_send(reserved, *, booking_id: str, actor, now, request_id) -> str:
+    """Ask the provider for the refunds the cancel reserved, each on its own. Never raises:
+    a refund the provider refused is undone and noted on its payment for staff; any other
+    failure leaves it owed (reconcile_payments completes it)."""
+    failed = False
+    for payment, part, previous in reserved:
+        try:
+            refund_send(
+                payment, amount=part, previous=previous, actor=actor, now=now, request_id=request_id
+            )
+        except Exception as exc:
+            logger.exception(
+                "Cancellation refund of %s %s on %s failed; booking %s stays cancelled",
+                part,
+                payment.currency,
+                payment.transactionId,
+                booking_id,
+            )
+            if isinstance(exc, PaymentGatewayError):
+                _note_refund_failed(payment.transactionId, amount=part, actor=actor, now=now)
+            failed = True
+    return REFUND_FAILED if failed else REFUNDED_NOW
 
 
 def _cancellation_refund(booking: Booking, *, amount: int, actor, now, request_id) -> str:

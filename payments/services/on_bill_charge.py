@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from pynamodb.transactions import TransactWrite
+
 from bookings.models import Booking
 from hotel.audit.services import audit_add
 from hotel.dynamo import condition_failed_as, transact
@@ -53,7 +55,7 @@ def on_bill_open(
     now: datetime,
     request_id: str | None = None,
     claim_key: str | None = None,
-    also: Callable | None = None,
+    also: Callable[[TransactWrite, Payment], None] | None = None,
 ) -> Payment:
     """Write the pending payment of `amount` for `purpose` with its attempt claim (and
     `claim_key`'s, if given; `also(tx, payment)`'s writes) in one transaction. Raises

@@ -17,6 +17,9 @@ idempotent with a late webhook, with the synchronous answer and with itself:
   mark on the booking removed;
 - the provider still waits (3-D Secure, processing): left for the webhook or the next run.
 
+Then it completes the refunds reserved on a payment whose provider answer was never noted
+(refunds_owed: a process that died after a cancel or a refund was written).
+
 The candidates come from the payments' status index (pending, awaiting 3-D Secure, and failed
 without a provider id, i.e. a gateway error whose charge may have gone through), opened
 between LOOKBACK and `older_than` ago: a few Queries, never a Scan.
@@ -24,6 +27,7 @@ between LOOKBACK and `older_than` ago: a few Queries, never a Scan.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterator
@@ -37,7 +41,10 @@ from ..models import COMPLETED, FAILED, OPEN_STATUSES, PENDING, REQUIRES_ACTION,
 from ..providers import get_provider
 from ..providers.base import FAILED as PROVIDER_FAILED
 from ..providers.base import SUCCEEDED, IntentState
+from ..selectors import payment_get
 from .guarantee import guarantee_refresh
+from .refunds_owed import OUTCOMES as REFUND_OUTCOMES
+from .refunds_owed import refunds_owed_complete
 from .settlement import (
     mark_closed,
     payment_settle_failure,
@@ -80,7 +87,12 @@ class Reconciled:
 
     @property
     def checked(self) -> int:
-        return sum(len(ids) for ids in self.outcomes.values())
+        """Open payments looked at (refunds owed are counted apart: refunds)."""
+        return sum(len(ids) for o, ids in self.outcomes.items() if o not in REFUND_OUTCOMES)
+
+    @property
+    def refunds(self) -> int:
+        return sum(len(ids) for o, ids in self.outcomes.items() if o in REFUND_OUTCOMES)
 
     def count(self, outcome: str) -> int:
         return len(self.outcomes.get(outcome, ()))
@@ -107,6 +119,7 @@ def payments_reconcile(
             logger.exception("Could not reconcile %s", payment.transactionId)
             outcome = ERROR
         result.add(outcome, payment.transactionId)
+    refunds_owed_complete(now=now, older_than=older_than, add=result.add)
     return result
 
 
@@ -180,6 +193,19 @@ def payment_reconcile(payment: Payment, *, now: datetime) -> str:
         )
         return FAILED_NOW
     return WAITING
+
+
+def payment_recovered(*, transaction_id: str, now: datetime) -> Payment:
+    """A payment whose request died before answering, as it is now: settled meanwhile by the
+    webhook or this job, or, still pending, asked at the provider first (the dead request
+    may have been charged and not recorded it). A provider that cannot say now leaves it as
+    it is (the job asks again). Raises PaymentNotFound."""
+    payment = payment_get(transaction_id=transaction_id, consistent=True)
+    if payment.status == PENDING:
+        with contextlib.suppress(PaymentGatewayError):
+            payment_reconcile(payment, now=now)
+        payment = payment_get(transaction_id=transaction_id, consistent=True)
+    return payment
 
 
 def _guarantee(payment: Payment, *, now: datetime) -> str:

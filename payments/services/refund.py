@@ -23,6 +23,7 @@ from .shared import (
     is_money,
     payment_save,
     payment_snapshot,
+    refund_owed_mark,
     refund_record,
     refund_record_done,
 )
@@ -68,21 +69,11 @@ def payment_refund(
             f"At most {remaining} {payment.currency} (minor units) can still be refunded.",
             details={"refundable": remaining, "currency": payment.currency},
         )
-    previous = {
-        "status": payment.status,
-        "refundedAmount": payment.refundedAmount,
-        "refunds": list(payment.refunds or []),
-        "version": payment.version,
-    }
-    before = payment_snapshot(payment)
-    payment.refundedAmount += amount
-    payment.status = REFUNDED if payment.refundedAmount == payment.amount else PARTIALLY_REFUNDED
-    payment.refunds = [*previous["refunds"], refund_record(amount=amount, now=now, actor=actor)]
-    payment.updatedAt = now
+    previous = refund_reserve(payment, amount=amount, actor=actor, now=now)
     if not payment_save(
         payment,
         action="refund",
-        before=before,
+        before=previous["snapshot"],
         actor=actor,
         now=now,
         request_id=request_id,
@@ -91,18 +82,55 @@ def payment_refund(
         raise StaleObject(
             "The payment changed while the refund was prepared; reload and try again."
         )
+    refund_send(
+        payment, amount=amount, previous=previous, actor=actor, now=now, request_id=request_id
+    )
+    return payment
+
+
+def refund_reserve(payment: Payment, *, amount: int, actor: str, now: datetime) -> dict:
+    """Reserve a refund of `amount` on `payment` (in memory: the caller writes it, with its
+    audit entry from the returned "snapshot"): counted in refundedAmount, a record
+    REFUND_REQUESTED, the owed marker set. Returns what refund_send needs to undo it."""
+    previous = {
+        "status": payment.status,
+        "refundedAmount": payment.refundedAmount,
+        "refunds": list(payment.refunds or []),
+        "refundOwed": payment.refundOwed,
+        "refundOwedSince": payment.refundOwedSince,
+        "snapshot": payment_snapshot(payment),
+    }
+    payment.refundedAmount += amount
+    payment.status = REFUNDED if payment.refundedAmount == payment.amount else PARTIALLY_REFUNDED
+    payment.refunds = [*previous["refunds"], refund_record(amount=amount, now=now, actor=actor)]
+    payment.updatedAt = now
+    refund_owed_mark(payment, now=now)
+    return previous
+
+
+def refund_send(
+    payment: Payment, *, amount: int, previous: dict, actor: str, now: datetime, request_id=None
+) -> None:
+    """Ask the provider for the refund reserved (and written) last on `payment`, note its id
+    and publish PaymentRefunded; if the provider fails, undo the reservation and raise
+    PaymentGatewayError. A process that dies in between leaves the reservation owed:
+    reconcile_payments completes it (refunds_owed), under the same idempotency key."""
     try:
         refund = get_provider().refund(
             intent_id=payment.stripePaymentIntentId,
             amount=amount,
-            idempotency_key=f"payments.refund:{transaction_id}:{len(payment.refunds)}",
+            idempotency_key=refund_idempotency_key(payment.transactionId, len(payment.refunds)),
         )
     except PaymentGatewayError:
         _refund_undo(payment, previous=previous, actor=actor, now=now, request_id=request_id)
         raise
     refund_record_done(payment, refund_id=refund.refund_id, status=refund.status)
     events.publish(PaymentRefunded, **event_detail(payment), amountRefunded=amount)
-    return payment
+
+
+def refund_idempotency_key(transaction_id: str, number: int) -> str:
+    """The provider's idempotency key of a payment's refund record `number` (1, 2, …)."""
+    return f"payments.refund:{transaction_id}:{number}"
 
 
 def _refund_undo(payment: Payment, *, previous: dict, actor, now, request_id) -> None:
@@ -110,6 +138,8 @@ def _refund_undo(payment: Payment, *, previous: dict, actor, now, request_id) ->
     payment.status = previous["status"]
     payment.refundedAmount = previous["refundedAmount"]
     payment.refunds = previous["refunds"]
+    payment.refundOwed = previous["refundOwed"]
+    payment.refundOwedSince = previous["refundOwedSince"]
     payment.updatedAt = now
     try:
         payment_save(

@@ -67,6 +67,7 @@ from .shared import (
     event_detail,
     payment_save,
     payment_snapshot,
+    refund_owed_mark,
     refund_record,
     refund_record_done,
     reload,
@@ -388,6 +389,7 @@ def _refund_unconfirmable(payment: Payment, *, intent_id: str, reason: Exception
         *(payment.refunds or []),
         refund_record(amount=payment.amount, now=now, actor=AUTO_REFUND),
     ]
+    refund_owed_mark(payment, now=now)  # a death before Stripe's answer: refunds_owed
     saved = payment_save(  # Reserve first: of two concurrent settlers only one refunds.
         payment,
         action="refund:automatic",
@@ -414,6 +416,7 @@ def _refund_unconfirmable(payment: Payment, *, intent_id: str, reason: Exception
         payment.status = COMPLETED
         payment.refundedAmount = 0
         payment.refunds = payment.refunds[:-1]
+        payment.refundOwed = payment.refundOwedSince = None
         payment.completedAt = now
         payment.failureMessage = f"{why}; the automatic refund failed: refund this payment."
         payment_save(

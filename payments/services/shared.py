@@ -19,7 +19,7 @@ from hotel.audit.services import audit_add
 from hotel.dynamo import conditional_check_failed, transact
 
 from ..exceptions import PaymentNotFound
-from ..models import Payment
+from ..models import OWED, REFUND_REQUESTED, Payment
 from ..selectors import payment_get
 
 logger = logging.getLogger(__name__)
@@ -126,8 +126,23 @@ def refund_record(*, amount: int, now, actor: str) -> dict:
         "amount": amount,
         "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "actor": actor,
-        "status": "requested",
+        "status": REFUND_REQUESTED,
     }
+
+
+def refund_owed_mark(payment: Payment, *, now) -> None:
+    """Mark `payment` as owing the provider's answer to a refund (its RefundOwedIndex keys),
+    keeping the time of the oldest one still owed."""
+    payment.refundOwed = OWED
+    if payment.refundOwedSince is None:
+        payment.refundOwedSince = int(now.timestamp())
+
+
+def owed_actions(records: list[dict]) -> list:
+    """The update actions that drop the owed marker once no refund in `records` waits."""
+    if any(record.get("status") == REFUND_REQUESTED for record in records):
+        return []
+    return [Payment.refundOwed.remove(), Payment.refundOwedSince.remove()]
 
 
 def refund_record_done(payment: Payment, *, refund_id: str, status: str) -> None:
@@ -141,7 +156,7 @@ def refund_record_done(payment: Payment, *, refund_id: str, status: str) -> None
     done = [*reserved[:-1], {**reserved[-1], "refundId": refund_id, "status": status}]
     try:
         payment.update(
-            actions=[Payment.refunds.set(done)],
+            actions=[Payment.refunds.set(done), *owed_actions(done)],
             condition=Payment.refunds == reserved,
             add_version_condition=False,
         )

@@ -137,9 +137,8 @@ def test_3d_secure_passed_while_its_webhook_was_lost_completes(make_booking, str
     assert Booking.get(booking.bookingId, consistent_read=True).status == CONFIRMED
 
 
-def test_young_payments_are_left_and_candidates_come_from_the_status_index(
-    make_booking, monkeypatch
-):
+def test_young_payments_are_left_and_candidates_come_from_two_indexes(make_booking, monkeypatch):
+    """Open payments from the status index, refunds owed from the sparse owed index."""
     booking, t0 = make_booking().booking, now()
     payment = opened(booking, t0)
     reads = record_reads(monkeypatch, Payment)
@@ -147,7 +146,10 @@ def test_young_payments_are_left_and_candidates_come_from_the_status_index(
     assert payments_reconcile(now=t0 + OLDER_THAN - timedelta(minutes=1)).checked == 0
 
     assert reads and {kind for kind, _ in reads} == {"query"}
-    assert {index for _, index in reads} == {"status-createdAt-index"}
+    assert {index for _, index in reads} == {
+        "status-createdAt-index",
+        "refundOwed-refundOwedSince-index",
+    }
     assert stored(payment).status == PENDING
 
 

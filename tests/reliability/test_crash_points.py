@@ -243,14 +243,50 @@ def test_date_change_committed_then_killed(rig, point):
     )
 
 
-# --- 6: a cancel with its refund --------------------------------------------------------------
+# --- 6, 7: a cancel with its refund --------------------------------------------------------------
+
+
+def _paid_booking(rig: Rig) -> tuple[str, dict]:
+    booking = _book(rig, _stay(days=60))
+    token = {"X-Booking-Token": booking["guestToken"]}
+    paid = rig.call("POST", "/api/payments", json=_pay_body(booking), headers=token)
+    assert paid.status_code == 201, paid.text
+    return booking["bookingId"], token
+
+
+def _reconcile() -> str:
+    out = io.StringIO()
+    call_command("reconcile_payments", "--minutes", "0", stdout=out)  # the 10-minute job
+    return out.getvalue()
+
+
+def test_cancel_committed_then_killed_before_the_provider_is_asked(rig, point):
+    booking_id, token = _paid_booking(rig)
+    armed = rig.kill_at(TX, matching="cancel:refund", after=True)  # the cancel's transaction
+    run_killed(
+        rig, armed, lambda: rig.send("POST", f"/api/bookings/{booking_id}/cancel", headers=token)
+    )
+    rig.restart()
+    assert money_at_stripe(booking_id).refunded == 0  # the provider was never asked
+    [owed] = Payment.by_booking.query(booking_id)
+    assert owed.refundOwed == "owed" and owed.refundedAmount == owed.amount
+
+    job = _reconcile()
+
+    assert f"refund-sent: {owed.transactionId}" in job, job
+    seen = rig.call("GET", f"/api/bookings/{booking_id}", headers=token)
+    assert seen.status_code == 200 and seen.json()["status"] == CANCELLED
+    assert money_at_stripe(booking_id).refunded == owed.amount
+    point.done(
+        "cancel with refund: committed, killed before the provider was asked",
+        "booking cancelled and its refund reserved (owed) in the same transaction; nothing "
+        "refunded at the provider",
+        f"reconcile_payments job made the refund owed ({_money_agrees(rig, booking_id)})",
+    )
 
 
 def test_cancel_refunded_then_killed_before_the_refund_id_is_recorded(rig, point):
-    booking = _book(rig, _stay(days=60))
-    booking_id, token = booking["bookingId"], {"X-Booking-Token": booking["guestToken"]}
-    paid = rig.call("POST", "/api/payments", json=_pay_body(booking), headers=token)
-    assert paid.status_code == 201, paid.text
+    booking_id, token = _paid_booking(rig)
     armed = rig.kill_at("UpdateItem", matching='"re_')  # the refund id, noted after Stripe's
     run_killed(
         rig, armed, lambda: rig.send("POST", f"/api/bookings/{booking_id}/cancel", headers=token)
@@ -263,15 +299,19 @@ def test_cancel_refunded_then_killed_before_the_refund_id_is_recorded(rig, point
     [payment] = Payment.by_booking.query(booking_id)
     assert payment.refundedAmount == payment.amount
     assert [r["refundId"] for r in payment.refunds] == [None]  # reserved, id never noted
+    job = _reconcile()
+    assert f"refund-found: {payment.transactionId}" in job, job
+    [payment] = Payment.by_booking.query(booking_id)
+    assert payment.refunds[0]["refundId"].startswith("re_") and payment.refundOwed is None
     point.done(
         "cancel with refund: refunded, killed before the refund's record",
         "booking cancelled, the provider refunded; the refund's id was never noted",
-        "nothing needed: the refund was reserved on the payment before the provider was "
-        f"asked ({_money_agrees(rig, booking_id)})",
+        "the refund was reserved before the provider was asked; reconcile_payments found it "
+        f"at the provider and noted its id ({_money_agrees(rig, booking_id)})",
     )
 
 
-# --- 7: the night audit -----------------------------------------------------------------------
+# --- 8: the night audit -----------------------------------------------------------------------
 
 
 def _at(day: date, hour: int) -> datetime:

@@ -17,6 +17,7 @@ from payments.services.reconcile import (
     WAITING,
     payments_reconcile,
 )
+from payments.services.refunds_owed import OUTCOMES as REFUND_OUTCOMES
 
 LISTED = (COMPLETED_NOW, REFUNDED_NOW, FAILED_NOW, UNSENT, RELEASED, MISMATCH)  # with their ids
 SHOWN = (*LISTED, WAITING, SETTLED, ERROR)
@@ -26,7 +27,8 @@ class Command(BaseCommand):
     help = (
         "Settle payments still open some minutes after they were opened from what the "
         "provider says (money it took is recorded, declines and attempts it never saw "
-        "marked failed); idempotent with the webhooks and with itself (run on a schedule)."
+        "marked failed), then complete the refunds reserved whose provider answer was never "
+        "noted; idempotent with the webhooks and with itself (run on a schedule)."
     )
 
     def add_arguments(self, parser):
@@ -52,5 +54,12 @@ class Command(BaseCommand):
         counts = ", ".join(f"{name} {result.count(name)}" for name in SHOWN)
         self.stdout.write(f"reconciled {result.checked} open payment(s): {counts}")
         for outcome in LISTED:
+            if result.outcomes.get(outcome):
+                self.stdout.write(f"  {outcome}: {', '.join(result.outcomes[outcome])}")
+        if not result.refunds:
+            return
+        counts = ", ".join(f"{name} {result.count(name)}" for name in REFUND_OUTCOMES)
+        self.stdout.write(f"refunds owed: {result.refunds} ({counts})")
+        for outcome in REFUND_OUTCOMES:
             if result.outcomes.get(outcome):
                 self.stdout.write(f"  {outcome}: {', '.join(result.outcomes[outcome])}")
