@@ -7,10 +7,12 @@ Screenshots land in artifacts/screenshots/<test>/.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bookings.extras.catalog import extra_create
 from bookings.models import Booking
@@ -44,6 +46,13 @@ def catalog():
 
 
 def fits(page, width) -> None:
+    """No horizontal scrolling once the page has loaded and laid out (a page still
+    rendering after a form's redirect once measured 808 px with no element past 360)."""
+    page.wait_for_load_state("load")
+    with contextlib.suppress(PlaywrightTimeout):  # then measured and reported below
+        page.wait_for_function(
+            "w => document.documentElement.scrollWidth <= w", arg=width, timeout=3000
+        )
     scroll = page.evaluate("document.documentElement.scrollWidth")
     wide = page.evaluate(
         """w => [...document.querySelectorAll('body *')]
