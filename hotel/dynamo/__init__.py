@@ -40,6 +40,7 @@ from .transactions import (
     is_transient,
     new_transaction,
     transact,
+    transaction_room,
 )
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "share_connections",
     "sync_tables",
     "table_name",
+    "transaction_room",
     "transact",
     "ttl_attribute",
 ]

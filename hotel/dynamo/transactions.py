@@ -95,6 +95,20 @@ def new_transaction() -> TransactWrite:
     return TransactWrite(connection=connection(), client_request_token=uuid.uuid4().hex)
 
 
+MAX_TRANSACT_ITEMS = 100  # DynamoDB's limit on the items of one TransactWriteItems
+
+
+def transaction_room(tx: TransactWrite) -> int:
+    """How many more items `tx` can take before DynamoDB's limit."""
+    held = (
+        len(tx._put_items)
+        + len(tx._update_items)
+        + len(tx._delete_items)
+        + len(tx._condition_check_items)
+    )
+    return MAX_TRANSACT_ITEMS - held
+
+
 def _send(tx: TransactWrite) -> None:
     """Send `tx`'s request (again): leaving its context commits it, items and token as built."""
     with tx:

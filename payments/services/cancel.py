@@ -30,6 +30,7 @@ from bookings.models import CANCELLED, Booking
 from bookings.services import booking_transition
 from hotel import events
 from hotel.audit.services import audit_add
+from hotel.dynamo import transaction_room
 from hotel.errors import Conflict, ValidationFailed
 
 from ..cancellation import CancellationQuote
@@ -43,7 +44,7 @@ from ..selectors import (
     payment_get,
     payments_for_booking,
 )
-from .refund import payment_refund, refund_reserve, refund_send
+from .refund import RefundLeftOwed, payment_refund, refund_reserve, refund_send
 from .shared import OBJECT_TYPE as PAYMENT_OBJECT
 from .shared import payment_save, payment_snapshot
 
@@ -171,16 +172,18 @@ def booking_cancel_with_refund(
 
     The caller checks that the actor may override (may_override_refund). The decision
     (policy and refunded amounts, reason) is audited on the booking in the cancel's
-    transaction. The refund is made after the cancel; one that fails does not undo the
-    cancellation: it is logged, noted on the payment for staff (`failureMessage`, audited)
-    and reported as REFUND_FAILED. The guest's cancellation email names the refund.
+    transaction, and so is the refund's reservation on the payments (refunds_owed), when
+    the stay's items leave room for it. The provider is asked after the cancel; a refund it
+    refuses does not undo the cancellation: it is logged, noted on the payment for staff
+    (`failureMessage`, audited) and reported as REFUND_FAILED. The guest's cancellation
+    email names the refund.
     Raises BookingNotFound, InvalidTransition (cannot be cancelled), ValidationFailed
     (the override).
     """
     # What was paid is read before the booking: a concurrent cancel refunds only after its
     # write, so whoever still finds the booking cancellable also finds the money unrefunded
     # and loses at the conditional write (409), never at the override's bound (400).
-    payments = payments_for_booking(booking_id=booking_id)
+    payments = _payments_read(booking_id)
     paid = amount_paid(payments)
     try:
         booking = Booking.get(booking_id, consistent_read=True)
@@ -204,8 +207,13 @@ def booking_cancel_with_refund(
     refund = refund_amount if overridden else quote.refund
     # The refund is reserved on its payments in the cancel's own transaction (owed until
     # the provider answers): a process that dies after the cancel leaves it for
-    # reconcile_payments to complete (refunds_owed), never lost.
-    reserved = _refunds_reserve(payments, refund, actor=actor, now=now)
+    # reconcile_payments to complete (refunds_owed), never lost. Unless the stay's own
+    # items leave no room for them (a 45-night stay with extras): then refunded after.
+    reserved = [
+        (payment, part, refund_reserve(payment, amount=part, actor=actor, now=now))
+        for payment, part in refund_split(payments, refund)
+    ]
+    in_cancel: list = []  # the reservations the cancel's transaction wrote
     record_decision = None
     if quote.paid > 0 or overridden:
         decided = {
@@ -229,7 +237,8 @@ def booking_cancel_with_refund(
                 now=now,
                 request_id=request_id,
             )
-            for payment, _part, previous in reserved:
+            in_cancel[:] = reserved if transaction_room(tx) >= 2 * len(reserved) else []
+            for payment, _part, previous in in_cancel:
                 tx.save(payment, condition=Payment.status == previous["status"])
                 audit_add(
                     tx,
@@ -254,19 +263,26 @@ def booking_cancel_with_refund(
     )
     # Read again after the cancel: a payment that completed between the quote and the
     # cancel is counted (none can complete for a cancelled booking).
-    reserved_total = sum(part for _payment, part, _previous in reserved)
-    paid = booking_amount_paid(booking_id=booking_id) + reserved_total
+    # Consistent reads: the booking's index may not show the reservations yet.
+    reserved_total = sum(part for _payment, part, _previous in in_cancel)
+    payments = _payments_read(booking_id)
+    paid = amount_paid(payments) + reserved_total
     if paid != quote.paid:
         quote = cancellation_quote_for(booking, paid=paid, now=now)
     refund = refund_amount if overridden else quote.refund
     status = NOTHING_TO_REFUND
-    if reserved:
+    if in_cancel:
         status = _reserved_refunds_send(
-            reserved, booking_id=booking_id, actor=actor, now=now, request_id=request_id
+            in_cancel, booking_id=booking_id, actor=actor, now=now, request_id=request_id
         )
     if refund > reserved_total and status != REFUND_FAILED:
         status = _cancellation_refund(
-            booking, amount=refund - reserved_total, actor=actor, now=now, request_id=request_id
+            booking,
+            payments,
+            amount=refund - reserved_total,
+            actor=actor,
+            now=now,
+            request_id=request_id,
         )
     events.publish(
         CancellationSettled,
@@ -288,20 +304,6 @@ def booking_cancel_with_refund(
     )
 
 
-def _refunds_reserve(payments: list[Payment], amount: int, *, actor, now) -> list:
-    """Reserve `amount` over the refundable payments, oldest first, each read again
-    consistently (the booking's index lags): [(payment, part, what refund_send needs)]."""
-    fresh = [
-        payment_get(transaction_id=p.transactionId, consistent=True)
-        for p in payments
-        if p.status in REFUNDABLE_STATUSES
-    ]
-    return [
-        (payment, part, refund_reserve(payment, amount=part, actor=actor, now=now))
-        for payment, part in refund_split(fresh, amount)
-    ]
-
-
 def _reserved_refunds_send(reserved, *, booking_id: str, actor, now, request_id) -> str:
     """Ask the provider for the refunds the cancel reserved, each on its own. Never raises:
     a refund the provider refused is undone and noted on its payment for staff; any other
@@ -320,15 +322,26 @@ def _reserved_refunds_send(reserved, *, booking_id: str, actor, now, request_id)
                 payment.transactionId,
                 booking_id,
             )
-            if isinstance(exc, PaymentGatewayError):
+            if isinstance(exc, PaymentGatewayError) and not isinstance(exc, RefundLeftOwed):
                 _note_refund_failed(payment.transactionId, amount=part, actor=actor, now=now)
             failed = True
     return REFUND_FAILED if failed else REFUNDED_NOW
 
 
-def _cancellation_refund(booking: Booking, *, amount: int, actor, now, request_id) -> str:
-    """Refund `amount` over the booking's paid payments, oldest first. Never raises."""
-    split = refund_split(payments_for_booking(booking_id=booking.bookingId), amount)
+def _payments_read(booking_id: str) -> list[Payment]:
+    """The booking's payments, each read consistently (its index lags behind writes)."""
+    return [
+        payment_get(transaction_id=p.transactionId, consistent=True)
+        for p in payments_for_booking(booking_id=booking_id)
+    ]
+
+
+def _cancellation_refund(
+    booking: Booking, payments: list[Payment], *, amount: int, actor, now, request_id
+) -> str:
+    """Refund `amount` over `payments` (the booking's, as read), oldest first. Never
+    raises."""
+    split = refund_split(payments, amount)
     left = amount
     for payment, part in split:
         try:

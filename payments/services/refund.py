@@ -11,6 +11,8 @@ import logging
 from datetime import datetime
 
 from hotel import events
+from hotel.audit.services import audit_add
+from hotel.dynamo import transact
 from hotel.errors import StaleObject, ValidationFailed
 
 from ..exceptions import PaymentGatewayError, PaymentNotRefundable, RefundTooLarge
@@ -18,6 +20,7 @@ from ..models import PARTIALLY_REFUNDED, REFUNDABLE_STATUSES, REFUNDED, Payment
 from ..providers import get_provider
 from ..selectors import payment_get
 from .shared import (
+    OBJECT_TYPE,
     PaymentRefunded,
     event_detail,
     is_money,
@@ -108,47 +111,89 @@ def refund_reserve(payment: Payment, *, amount: int, actor: str, now: datetime) 
     return previous
 
 
+class RefundLeftOwed(PaymentGatewayError):
+    """The provider failed and the reservation could not be undone: the refund stays owed
+    (reconcile_payments asks for it again); nobody should refund it by hand meanwhile."""
+
+
 def refund_send(
     payment: Payment, *, amount: int, previous: dict, actor: str, now: datetime, request_id=None
 ) -> None:
     """Ask the provider for the refund reserved (and written) last on `payment`, note its id
     and publish PaymentRefunded; if the provider fails, undo the reservation and raise
-    PaymentGatewayError. A process that dies in between leaves the reservation owed:
-    reconcile_payments completes it (refunds_owed), under the same idempotency key."""
+    PaymentGatewayError (RefundLeftOwed when it could not be undone). A process that dies in
+    between leaves the reservation owed: reconcile_payments completes it (refunds_owed),
+    under the same idempotency key."""
+    record = payment.refunds[-1]
     try:
         refund = get_provider().refund(
             intent_id=payment.stripePaymentIntentId,
             amount=amount,
-            idempotency_key=refund_idempotency_key(payment.transactionId, len(payment.refunds)),
+            idempotency_key=refund_idempotency_key(payment.transactionId, record),
         )
-    except PaymentGatewayError:
-        _refund_undo(payment, previous=previous, actor=actor, now=now, request_id=request_id)
+    except PaymentGatewayError as exc:
+        if not _refund_undo(
+            payment, previous=previous, actor=actor, now=now, request_id=request_id
+        ):
+            raise RefundLeftOwed(
+                "The provider failed and the refund stays owed: it is asked for again "
+                "automatically."
+            ) from exc
         raise
     refund_record_done(payment, refund_id=refund.refund_id, status=refund.status)
     events.publish(PaymentRefunded, **event_detail(payment), amountRefunded=amount)
 
 
-def refund_idempotency_key(transaction_id: str, number: int) -> str:
-    """The provider's idempotency key of a payment's refund record `number` (1, 2, …)."""
-    return f"payments.refund:{transaction_id}:{number}"
+def refund_idempotency_key(transaction_id: str, record: dict) -> str:
+    """The provider's idempotency key of one refund record: the payment and the record's
+    time (a record undone never lends its key to the next one)."""
+    return f"payments.refund:{transaction_id}:{record['at']}:{record['amount']}"
 
 
-def _refund_undo(payment: Payment, *, previous: dict, actor, now, request_id) -> None:
+def _refund_undo(payment: Payment, *, previous: dict, actor, now, request_id) -> bool:
+    """Undo the reservation the provider failed, with its audit entry, on the condition
+    that the refund records are still those reserved (not on the version: another write
+    meanwhile must not keep a refund nobody made). False when it could not be undone."""
+    reserved = list(payment.refunds or [])
     before = payment_snapshot(payment)
+    actions = [
+        Payment.status.set(previous["status"]),
+        Payment.refundedAmount.set(previous["refundedAmount"]),
+        Payment.refunds.set(previous["refunds"]),
+        Payment.updatedAt.set(now),
+    ]
+    if previous["refundOwed"] is None:
+        actions += [Payment.refundOwed.remove(), Payment.refundOwedSince.remove()]
+    after = {**before, "status": previous["status"], "refundedAmount": previous["refundedAmount"]}
+
+    def build(tx):
+        tx.update(
+            payment,
+            actions=actions,
+            condition=Payment.refunds == reserved,
+            add_version_condition=False,
+        )
+        audit_add(
+            tx,
+            actor=actor,
+            action="refund:failed",
+            object_type=OBJECT_TYPE,
+            object_id=payment.transactionId,
+            before=before,
+            after=after,
+            now=now,
+            request_id=request_id,
+        )
+
+    try:
+        transact(build)
+    except Exception:  # Keep the provider's error as the one raised.
+        logger.exception("Could not undo the refund reservation on %s", payment.transactionId)
+        return False
     payment.status = previous["status"]
     payment.refundedAmount = previous["refundedAmount"]
     payment.refunds = previous["refunds"]
     payment.refundOwed = previous["refundOwed"]
     payment.refundOwedSince = previous["refundOwedSince"]
     payment.updatedAt = now
-    try:
-        payment_save(
-            payment,
-            action="refund:failed",
-            before=before,
-            actor=actor,
-            now=now,
-            request_id=request_id,
-        )
-    except Exception:  # Keep the provider's error as the one raised.
-        logger.exception("Could not undo the refund reservation on %s", payment.transactionId)
+    return True

@@ -42,31 +42,42 @@ OUTCOMES = (REFUND_SENT, REFUND_FOUND, REFUND_ERROR)
 
 
 def refunds_owed(*, now: datetime, older_than: timedelta) -> list[Payment]:
-    """The payments owed a refund's answer since at least `older_than` ago, oldest first."""
+    """The payments owed a refund's answer since at least `older_than` ago, oldest first
+    (as the index has them: refund_owed_complete reads each again)."""
     cutoff = int((now - older_than).timestamp())
-    entries = Payment.refunds_owed.query(
-        OWED, range_key_condition=Payment.refundOwedSince <= cutoff
+    return list(
+        Payment.refunds_owed.query(OWED, range_key_condition=Payment.refundOwedSince <= cutoff)
     )
-    return [reload(entry) for entry in entries]
 
 
 def refunds_owed_complete(*, now: datetime, older_than: timedelta, add) -> None:
     """Complete every refund owed longer than `older_than`; `add(outcome, transaction_id)`
     counts each record's outcome (REFUND_SENT, REFUND_FOUND, REFUND_ERROR)."""
-    for payment in refunds_owed(now=now, older_than=older_than):
+    for entry in refunds_owed(now=now, older_than=older_than):
         try:
-            for outcome in refund_owed_complete(payment):
-                add(outcome, payment.transactionId)
+            outcomes = refund_owed_complete(reload(entry), before=now - older_than)
         except Exception:  # one payment's surprise must not stop the others
-            logger.exception("Could not complete the refunds owed on %s", payment.transactionId)
-            add(REFUND_ERROR, payment.transactionId)
+            logger.exception("Could not complete the refunds owed on %s", entry.transactionId)
+            outcomes = [REFUND_ERROR]
+        for outcome in outcomes:
+            add(outcome, entry.transactionId)
 
 
-def refund_owed_complete(payment: Payment) -> list[str]:
-    """Complete the requested refund records of one payment; an outcome per record."""
+def refund_owed_complete(payment: Payment, *, before: datetime) -> list[str]:
+    """Complete the requested refund records of one payment made before `before` (a younger
+    one may still be in its request); an outcome per record."""
     reserved = list(payment.refunds or [])
     records = list(reserved)
-    waiting = [i for i, record in enumerate(records) if record.get("status") == REFUND_REQUESTED]
+    stamp = before.strftime("%Y-%m-%dT%H:%M:%SZ")  # the records' own format: compared as text
+    waiting = [
+        i
+        for i, record in enumerate(records)
+        if record.get("status") == REFUND_REQUESTED and str(record.get("at", "")) <= stamp
+    ]
+    if not waiting:
+        if payment.refundOwed and not any(r.get("status") == REFUND_REQUESTED for r in records):
+            _records_save(payment, reserved=reserved, records=records)  # drop a stale marker
+        return []
     provider = get_provider()
     known = {record.get("refundId") for record in records if record.get("refundId")}
     unnamed = [
@@ -86,7 +97,7 @@ def refund_owed_complete(payment: Payment) -> list[str]:
                 made = provider.refund(
                     intent_id=payment.stripePaymentIntentId,
                     amount=amount,
-                    idempotency_key=refund_idempotency_key(payment.transactionId, index + 1),
+                    idempotency_key=refund_idempotency_key(payment.transactionId, records[index]),
                 )
             except PaymentGatewayError:
                 logger.warning("Refund owed on %s: the provider failed", payment.transactionId)
@@ -95,7 +106,7 @@ def refund_owed_complete(payment: Payment) -> list[str]:
             outcomes.append(REFUND_SENT)
         records[index] = {**records[index], "refundId": made.refund_id, "status": made.status}
         completed += amount
-    if records != reserved or not waiting:
+    if records != reserved:
         _records_save(payment, reserved=reserved, records=records)
     if completed:
         events.publish(

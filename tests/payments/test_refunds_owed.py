@@ -203,7 +203,52 @@ def test_a_cancel_and_a_desk_refund_at_once_never_refund_more_than_was_paid(
         outcomes = [f.exception() or "ok" for f in futures]
 
     assert all(o == "ok" or isinstance(o, Conflict) for o in outcomes), outcomes
+    assert "ok" in outcomes  # one of them went through
     stored = _stored(payment)
     assert stored.refundedAmount <= TOTAL and stored.refundOwed is None
     assert sum(_provider_refunds(stripe_side, payment)) == stored.refundedAmount
     assert sum(int(r["amount"]) for r in stored.refunds) == stored.refundedAmount
+
+
+def test_a_cancel_whose_transaction_has_no_room_left_refunds_after_it(
+    make_booking, stripe_side, monkeypatch
+):
+    """A long stay with extras fills the cancel's transaction (DynamoDB takes 100 items):
+    the refund is then reserved and made after the cancel, as before refunds were owed."""
+    created = make_booking()
+    payment = pay(created)
+    monkeypatch.setattr(cancel, "transaction_room", lambda tx: 1)  # a payment needs 2
+
+    done = booking_cancel_with_refund(
+        booking_id=created.booking.bookingId, actor="guest", now=now()
+    )
+
+    assert done.refund_status == cancel.REFUNDED_NOW
+    stored = _stored(payment)
+    assert (stored.refundedAmount, stored.refundOwed) == (TOTAL, None)
+    assert _provider_refunds(stripe_side, payment) == [TOTAL]
+
+
+def test_a_refused_refund_that_cannot_be_undone_stays_owed_and_is_not_noted_for_staff(
+    make_booking, stripe_side, monkeypatch
+):
+    """No "refund this payment" note while the job will ask for it again: staff refunding
+    it by hand as well would refund it twice."""
+    created = make_booking()
+    payment = pay(created)
+
+    def refused(self, **kwargs):
+        raise PaymentGatewayError()
+
+    monkeypatch.setattr(StripeProvider, "refund", refused)
+    monkeypatch.setattr(refund, "_refund_undo", lambda payment, **kwargs: False)
+    done = booking_cancel_with_refund(
+        booking_id=created.booking.bookingId, actor="guest", now=now()
+    )
+    monkeypatch.undo()
+
+    assert done.refund_status == cancel.REFUND_FAILED
+    stored = _stored(payment)
+    assert (stored.refundOwed, stored.failureMessage) == (OWED, None)
+    assert payments_reconcile(now=now() + LATER).outcomes[REFUND_SENT] == [payment.transactionId]
+    assert _provider_refunds(stripe_side, payment) == [TOTAL]
