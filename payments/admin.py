@@ -37,6 +37,7 @@ from .models import (
     Payment,
 )
 from .selectors import payments_for_booking
+from .services.refund import RefundLeftOwed
 
 logger = logging.getLogger(__name__)
 
@@ -283,6 +284,9 @@ class PaymentAdmin(DynamoModelAdmin):
                 else exc.message
             )
             self.message_user(request, f"Nothing was refunded: {message}", messages.ERROR)
+        except RefundLeftOwed as exc:
+            logger.exception("Refund of %s left owed", payment.transactionId)
+            self.message_user(request, exc.message, messages.WARNING)
         except PaymentGatewayError as exc:
             logger.exception("Refund of %s failed at the provider", payment.transactionId)
             self.message_user(

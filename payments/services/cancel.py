@@ -352,7 +352,7 @@ def _cancellation_refund(
                 now=now,
                 request_id=request_id,
             )
-        except Exception:
+        except Exception as exc:
             logger.exception(
                 "Cancellation refund of %s %s on %s failed; booking %s stays cancelled",
                 part,
@@ -360,7 +360,8 @@ def _cancellation_refund(
                 payment.transactionId,
                 booking.bookingId,
             )
-            _note_refund_failed(payment.transactionId, amount=left, actor=actor, now=now)
+            if not isinstance(exc, RefundLeftOwed):  # owed: the job makes it
+                _note_refund_failed(payment.transactionId, amount=left, actor=actor, now=now)
             return REFUND_FAILED
         left -= part
     if left > 0:  # The payments changed since the quote; staff must look.

@@ -26,6 +26,7 @@ from .shared import (
     is_money,
     payment_save,
     payment_snapshot,
+    refund_idempotency_key,
     refund_owed_mark,
     refund_record,
     refund_record_done,
@@ -115,6 +116,12 @@ class RefundLeftOwed(PaymentGatewayError):
     """The provider failed and the reservation could not be undone: the refund stays owed
     (reconcile_payments asks for it again); nobody should refund it by hand meanwhile."""
 
+    code = "REFUND_PENDING"
+    default_message = (
+        "The payment provider failed; the refund stays recorded and is asked for again "
+        "automatically. Do not refund it again."
+    )
+
 
 def refund_send(
     payment: Payment, *, amount: int, previous: dict, actor: str, now: datetime, request_id=None
@@ -135,19 +142,10 @@ def refund_send(
         if not _refund_undo(
             payment, previous=previous, actor=actor, now=now, request_id=request_id
         ):
-            raise RefundLeftOwed(
-                "The provider failed and the refund stays owed: it is asked for again "
-                "automatically."
-            ) from exc
+            raise RefundLeftOwed() from exc
         raise
     refund_record_done(payment, refund_id=refund.refund_id, status=refund.status)
     events.publish(PaymentRefunded, **event_detail(payment), amountRefunded=amount)
-
-
-def refund_idempotency_key(transaction_id: str, record: dict) -> str:
-    """The provider's idempotency key of one refund record: the payment and the record's
-    time (a record undone never lends its key to the next one)."""
-    return f"payments.refund:{transaction_id}:{record['at']}:{record['amount']}"
 
 
 def _refund_undo(payment: Payment, *, previous: dict, actor, now, request_id) -> bool:

@@ -11,7 +11,7 @@ requested:
 - the provider lists a refund of the same amount that no record names: the refund was made,
   its id is noted (the answer was lost);
 - else the refund is asked for now, under the idempotency key the first request used
-  (refund.refund_idempotency_key), so a request that reached the provider is not made twice;
+  (shared.refund_idempotency_key), so a request that reached the provider is not made twice;
 - a provider that fails leaves it owed for the next run.
 
 The records are written with a condition that they are those read, so a late answer of the
@@ -30,8 +30,13 @@ from hotel import events
 from ..exceptions import PaymentGatewayError
 from ..models import OWED, REFUND_REQUESTED, Payment
 from ..providers import get_provider
-from .refund import refund_idempotency_key
-from .shared import PaymentRefunded, event_detail, owed_actions, reload
+from .shared import (
+    PaymentRefunded,
+    event_detail,
+    owed_actions,
+    refund_idempotency_key,
+    reload,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -67,6 +67,7 @@ from .shared import (
     event_detail,
     payment_save,
     payment_snapshot,
+    refund_idempotency_key,
     refund_owed_mark,
     refund_record,
     refund_record_done,
@@ -405,7 +406,7 @@ def _refund_unconfirmable(payment: Payment, *, intent_id: str, reason: Exception
         refund = get_provider().refund(
             intent_id=intent_id,
             amount=payment.amount,
-            idempotency_key=f"payments.autorefund:{payment.transactionId}",
+            idempotency_key=refund_idempotency_key(payment.transactionId, payment.refunds[-1]),
         )
     except PaymentGatewayError:
         logger.error(

@@ -12,6 +12,7 @@ in a transaction of its own adds the entry itself (audit_add, OBJECT_TYPE, payme
 from __future__ import annotations
 
 import logging
+import uuid
 
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
@@ -127,7 +128,15 @@ def refund_record(*, amount: int, now, actor: str) -> dict:
         "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "actor": actor,
         "status": REFUND_REQUESTED,
+        "key": uuid.uuid4().hex,  # the provider's idempotency key: this record's alone
     }
+
+
+def refund_idempotency_key(transaction_id: str, record: dict) -> str:
+    """The provider's idempotency key of one refund record: its own random `key` (two
+    records of one payment never share one, even made in the same second for the same
+    amount, and a record undone never lends it to the next)."""
+    return f"payments.refund:{transaction_id}:{record.get('key') or record['at']}"
 
 
 def refund_owed_mark(payment: Payment, *, now) -> None:
@@ -146,35 +155,42 @@ def owed_actions(records: list[dict]) -> list:
 
 
 def refund_record_done(payment: Payment, *, refund_id: str, status: str) -> None:
-    """Note the provider's refund id on the last refund record. Best effort: the money moved.
+    """Note the provider's refund id on the refund record reserved last on `payment`. Best
+    effort: the money moved (an id never noted is found by refunds_owed).
 
-    The write is conditional on the refund records being those reserved (not on the
-    payment's version: nothing else it says matters here). When it fails — or its answer was
-    lost, and botocore's retry of the write that did happen finds the records changed —
-    the stored records are read back: the refund is reported unrecorded only if it is."""
-    reserved = list(payment.refunds or [])
-    done = [*reserved[:-1], {**reserved[-1], "refundId": refund_id, "status": status}]
-    try:
-        payment.update(
-            actions=[Payment.refunds.set(done), *owed_actions(done)],
-            condition=Payment.refunds == reserved,
-            add_version_condition=False,
-        )
-    except Exception:  # The refund happened; only its id may not be recorded.
-        if _refund_recorded(payment, done):
+    The write is conditional on the refund records being those read (not on the payment's
+    version: nothing else it says matters here). When it fails — another refund reserved
+    meanwhile, or its own answer was lost and botocore's retry finds the records changed —
+    the stored records are read back and the record, found by its key, is noted there: it
+    is reported unrecorded only if it is."""
+    mine = (payment.refunds or [])[-1]
+    for _attempt in range(3):
+        records = list(payment.refunds or [])
+        at = _record_index(records, mine)
+        if at is None or records[at].get("refundId") == refund_id:
+            return  # gone (undone meanwhile), or noted by the write whose answer was lost
+        done = [*records[:at], {**records[at], "refundId": refund_id, "status": status}]
+        done += records[at + 1 :]
+        try:
+            payment.update(
+                actions=[Payment.refunds.set(done), *owed_actions(done)],
+                condition=Payment.refunds == records,
+                add_version_condition=False,
+            )
             return
-        logger.exception("Could not record refund %s on %s", refund_id, payment.transactionId)
+        except Exception:  # noqa: BLE001 - read back and try again
+            try:
+                stored = reload(payment)
+            except (PynamoDBException, PaymentNotFound):
+                break
+            payment.refunds, payment.version = stored.refunds, stored.version
+            payment.refundOwed, payment.refundOwedSince = stored.refundOwed, stored.refundOwedSince
+    logger.error("Could not record refund %s on %s", refund_id, payment.transactionId)
 
 
-def _refund_recorded(payment: Payment, done: list[dict]) -> bool:
-    """Whether the stored payment's refund records hold `done[-1]` where it belongs (then
-    `payment` takes the stored records and version). False when it cannot be read."""
-    try:
-        stored = reload(payment)
-    except (PynamoDBException, PaymentNotFound):
-        return False
-    records = list(stored.refunds or [])
-    if len(records) < len(done) or records[len(done) - 1] != done[-1]:
-        return False
-    payment.refunds, payment.version = records, stored.version
-    return True
+def _record_index(records: list[dict], mine: dict) -> int | None:
+    """Where `mine` is among `records`: by its key (records made before keys: equal)."""
+    for index, record in enumerate(records):
+        if (mine.get("key") and record.get("key") == mine.get("key")) or record == mine:
+            return index
+    return None

@@ -20,6 +20,7 @@ from payments.providers.stripe import StripeProvider
 from payments.services import booking_cancel_with_refund, cancel, payment_refund, refund
 from payments.services.reconcile import OLDER_THAN, payments_reconcile
 from payments.services.refunds_owed import REFUND_ERROR, REFUND_FOUND, REFUND_SENT
+from payments.services.shared import refund_idempotency_key, refund_record
 
 from . import test_services
 from .conftest import THREE_D_SECURE, TOTAL, now
@@ -252,3 +253,12 @@ def test_a_refused_refund_that_cannot_be_undone_stays_owed_and_is_not_noted_for_
     assert (stored.refundOwed, stored.failureMessage) == (OWED, None)
     assert payments_reconcile(now=now() + LATER).outcomes[REFUND_SENT] == [payment.transactionId]
     assert _provider_refunds(stripe_side, payment) == [TOTAL]
+
+
+def test_two_refunds_of_one_payment_in_one_second_have_their_own_idempotency_keys():
+    """Stripe answers a key it has seen with its first refund: two records sharing one
+    (same payment, same second, same amount) would record one refund twice."""
+    first, second = (refund_record(amount=5000, now=now(), actor="desk") for _ in range(2))
+    keys = {refund_idempotency_key("TXN-1", record) for record in (first, second)}
+    assert len(keys) == 2
+    assert refund_idempotency_key("TXN-1", first) == refund_idempotency_key("TXN-1", first)
