@@ -15,7 +15,12 @@ from hotel.audit.services import audit_add
 from hotel.dynamo import transact
 from hotel.errors import StaleObject, ValidationFailed
 
-from ..exceptions import PaymentGatewayError, PaymentNotRefundable, RefundTooLarge
+from ..exceptions import (
+    PaymentGatewayError,
+    PaymentGatewayUnavailable,
+    PaymentNotRefundable,
+    RefundTooLarge,
+)
 from ..models import PARTIALLY_REFUNDED, REFUNDABLE_STATUSES, REFUNDED, Payment
 from ..providers import get_provider
 from ..selectors import payment_get
@@ -127,8 +132,9 @@ def refund_send(
     payment: Payment, *, amount: int, previous: dict, actor: str, now: datetime, request_id=None
 ) -> None:
     """Ask the provider for the refund reserved (and written) last on `payment`, note its id
-    and publish PaymentRefunded; if the provider fails, undo the reservation and raise
-    PaymentGatewayError (RefundLeftOwed when it could not be undone). A process that dies in
+    and publish PaymentRefunded; if the provider refuses, undo the reservation and raise
+    PaymentGatewayError. RefundLeftOwed when it could not be undone, or when the provider
+    could not be reached or was busy (whether it refunded is unknown). A process that dies in
     between leaves the reservation owed: reconcile_payments completes it (refunds_owed),
     under the same idempotency key."""
     record = payment.refunds[-1]
@@ -138,6 +144,10 @@ def refund_send(
             amount=amount,
             idempotency_key=refund_idempotency_key(payment.transactionId, record),
         )
+    except PaymentGatewayUnavailable as exc:
+        # Unreachable (a timeout: the refund may be made) or rate limited: nothing to undo
+        # on a guess; the reservation stays owed and reconcile_payments settles it.
+        raise RefundLeftOwed() from exc
     except PaymentGatewayError as exc:
         if not _refund_undo(
             payment, previous=previous, actor=actor, now=now, request_id=request_id

@@ -14,11 +14,12 @@ from django.core.management import call_command
 
 from bookings.models import CANCELLED, Booking
 from hotel.errors import Conflict
-from payments.exceptions import PaymentGatewayError
+from payments.exceptions import PaymentGatewayError, PaymentGatewayUnavailable
 from payments.models import OWED, REFUND_REQUESTED, REFUNDED, Payment
 from payments.providers.stripe import StripeProvider
 from payments.services import booking_cancel_with_refund, cancel, payment_refund, refund
 from payments.services.reconcile import OLDER_THAN, payments_reconcile
+from payments.services.refund import RefundLeftOwed
 from payments.services.refunds_owed import REFUND_ERROR, REFUND_FOUND, REFUND_SENT
 from payments.services.shared import refund_idempotency_key, refund_record
 
@@ -262,3 +263,32 @@ def test_two_refunds_of_one_payment_in_one_second_have_their_own_idempotency_key
     keys = {refund_idempotency_key("TXN-1", record) for record in (first, second)}
     assert len(keys) == 2
     assert refund_idempotency_key("TXN-1", first) == refund_idempotency_key("TXN-1", first)
+
+
+@pytest.mark.parametrize("made", [False, True], ids=["not-made", "made-then-timed-out"])
+def test_a_refund_whose_provider_did_not_answer_stays_owed_and_is_settled_once(
+    make_booking, stripe_side, monkeypatch, made
+):
+    """A timeout says nothing of whether Stripe refunded: the reservation is not undone on a
+    guess (the desk would be told to refund it again); the job settles it either way."""
+    created = make_booking()
+    payment = pay(created)
+    real = StripeProvider.refund
+
+    def unreachable(self, **kwargs):
+        if made:
+            real(self, **kwargs)  # Stripe refunded; its answer never came back
+        raise PaymentGatewayUnavailable()
+
+    monkeypatch.setattr(StripeProvider, "refund", unreachable)
+    with pytest.raises(RefundLeftOwed) as raised:
+        payment_refund(transaction_id=payment.transactionId, amount=6000, actor="desk", now=now())
+    monkeypatch.undo()
+    assert raised.value.code == "REFUND_PENDING"
+    owed = _stored(payment)
+    assert (owed.refundedAmount, owed.refundOwed, owed.failureMessage) == (6000, OWED, None)
+
+    outcome = REFUND_FOUND if made else REFUND_SENT
+    assert payments_reconcile(now=now() + LATER).outcomes[outcome] == [payment.transactionId]
+    assert _provider_refunds(stripe_side, payment) == [6000]
+    assert _stored(payment).refundOwed is None
