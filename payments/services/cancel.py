@@ -314,16 +314,12 @@ def _reserved_refunds_send(reserved, *, booking_id: str, actor, now, request_id)
             refund_send(
                 payment, amount=part, previous=previous, actor=actor, now=now, request_id=request_id
             )
-        except Exception as exc:
-            logger.exception(
-                "Cancellation refund of %s %s on %s failed; booking %s stays cancelled",
-                part,
-                payment.currency,
-                payment.transactionId,
-                booking_id,
+        except Exception as exc:  # noqa: BLE001 - logged by _refund_failed
+            # Refused: undone, staff must refund it. Anything else: the reservation stands.
+            refused = isinstance(exc, PaymentGatewayError) and not isinstance(exc, RefundLeftOwed)
+            _refund_failed(
+                payment, part, booking_id, owed=part if refused else None, actor=actor, now=now
             )
-            if isinstance(exc, PaymentGatewayError) and not isinstance(exc, RefundLeftOwed):
-                _note_refund_failed(payment.transactionId, amount=part, actor=actor, now=now)
             failed = True
     return REFUND_FAILED if failed else REFUNDED_NOW
 
@@ -352,22 +348,31 @@ def _cancellation_refund(
                 now=now,
                 request_id=request_id,
             )
-        except Exception as exc:
-            logger.exception(
-                "Cancellation refund of %s %s on %s failed; booking %s stays cancelled",
-                part,
-                payment.currency,
-                payment.transactionId,
-                booking.bookingId,
-            )
-            if not isinstance(exc, RefundLeftOwed):  # owed: the job makes it
-                _note_refund_failed(payment.transactionId, amount=left, actor=actor, now=now)
+        except Exception as exc:  # noqa: BLE001 - logged by _refund_failed
+            owed = None if isinstance(exc, RefundLeftOwed) else left  # owed: the job makes it
+            _refund_failed(payment, part, booking.bookingId, owed=owed, actor=actor, now=now)
             return REFUND_FAILED
         left -= part
     if left > 0:  # The payments changed since the quote; staff must look.
         logger.error("Cancellation of %s left %s unrefunded", booking.bookingId, left)
         return REFUND_FAILED
     return REFUNDED_NOW
+
+
+def _refund_failed(
+    payment: Payment, part: int, booking_id: str, *, owed: int | None, actor: str, now
+) -> None:
+    """Log a cancellation refund that failed (called from its except block); with `owed`,
+    note on the payment for staff that this much is still to refund."""
+    logger.exception(
+        "Cancellation refund of %s %s on %s failed; booking %s stays cancelled",
+        part,
+        payment.currency,
+        payment.transactionId,
+        booking_id,
+    )
+    if owed is not None:
+        _note_refund_failed(payment.transactionId, amount=owed, actor=actor, now=now)
 
 
 def _note_refund_failed(transaction_id: str, *, amount: int, actor: str, now) -> None:
