@@ -23,6 +23,8 @@ from payments.invoices.selectors import booking_invoices
 from tests.browser.conftest import DESKTOP, _new_page
 from tests.browser.test_backoffice import sign_in
 
+from .conftest import page_width
+
 DOCS_IMAGE = Path(__file__).resolve().parents[2] / "docs" / "img" / "admin-folio.jpg"
 PHONE_360 = {"width": 360, "height": 800}
 
@@ -92,7 +94,7 @@ def test_the_desk_checks_a_walk_in_in_posts_extras_takes_cash_and_checks_out(
         else:  # the bill fits the phone: its tables scroll inside it, the page does not
             box = page.locator("#booking-bill").bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1
-            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            assert page_width(page) <= viewport["width"]
 
         assert page.locator("#payment_amount").input_value() == "820.00"  # prefilled
         page.select_option("#payment_method", "cash")

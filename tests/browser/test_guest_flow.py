@@ -22,6 +22,8 @@ from rooms.photos import room_add_photo
 from rooms.services import room_create
 from tests.hotel.site.pages import dress_type
 
+from .conftest import page_width
+
 VISA = "4242424242424242"
 DECLINED = "4000000000000341"  # localstripe: the token is fine, the charge is declined
 THREE_D_SECURE = "4000002760003184"  # localstripe: always asks for 3-D Secure
@@ -341,7 +343,7 @@ def test_the_main_flow_works_on_a_phone(
     search_and_book(page, screenshot)
     screenshot(page, "04-pay")
     # Nothing wider than the screen: no sideways scrolling on a phone.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(page) <= 390
     enter_card(page, VISA)
     page.get_by_role("button", name="Pay ₹10,080.00").click()
     page.get_by_role("heading", name="Your booking is confirmed").wait_for()
@@ -349,7 +351,7 @@ def test_the_main_flow_works_on_a_phone(
     page.get_by_role("link", name="Manage my booking").first.click()
     page.get_by_test_id("status").wait_for()
     screenshot(page, "06-manage")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(page) <= 390
     assert page.js_errors == []
 
 

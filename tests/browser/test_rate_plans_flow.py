@@ -20,7 +20,7 @@ from hotel.stamps import stamp_bump
 from payments.models import Payment
 from rooms.room_types import CATALOG
 
-from .conftest import DESKTOP, _new_page
+from .conftest import DESKTOP, _new_page, page_width
 
 # ruff: noqa: F811
 from .test_guest_flow import VISA, enter_card, hotel_rooms, serve_media, stay  # noqa: F401
@@ -116,7 +116,7 @@ def test_a_guest_books_a_non_refundable_offer_with_a_child_and_a_promo_code(
     assert "with SPRING10" in offer.inner_text()
     assert deluxe.locator("[data-testid=offer]").first.get_attribute("data-plan") == "NONREF"
     assert "R-10" not in page.content()  # no room ids on a guest page
-    assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
+    assert page_width(page) <= SMALL_PHONE["width"]
     screenshot(page, "02-results-phone")
     desktop_context, desktop = _new_page(browser, live_app, DESKTOP)
     serve_media(desktop)
@@ -132,7 +132,7 @@ def test_a_guest_books_a_non_refundable_offer_with_a_child_and_a_promo_code(
     page.fill("#id_guest_name", "Ada Lovelace")
     page.fill("#id_guest_email", "ada@guest.test")
     assert page.input_value("#id_promo_code") == "SPRING10"
-    assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
+    assert page_width(page) <= SMALL_PHONE["width"]
     screenshot(page, "03-details")
     page.get_by_role("button", name=re.compile("Hold this room")).click()
     page.wait_for_url(re.compile(r"/booking/.+/pay$"))
@@ -149,7 +149,7 @@ def test_a_guest_books_a_non_refundable_offer_with_a_child_and_a_promo_code(
     page.get_by_role("heading", name="Your booking is confirmed").wait_for()
     assert "Non-refundable" in page.get_by_test_id("plan").inner_text()
     assert page.get_by_test_id("paid").inner_text().startswith(money(total))
-    assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
+    assert page_width(page) <= SMALL_PHONE["width"]
     screenshot(page, "05-confirmation")
     (payment,) = Payment.by_booking.query(booking.bookingId)
     assert payment.amount == total == Booking.get(booking.bookingId).totalPrice
