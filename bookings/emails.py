@@ -17,6 +17,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from hotel import events
 from hotel.events import Event, subscribe
+from hotel.languages import in_language
 from hotel.mail import email_send
 
 from .links import manage_token
@@ -24,8 +25,11 @@ from .models import PENDING, Booking
 
 
 def pay_url(booking: Booking) -> str:
+    """The pay page's absolute link, in the booking's language (/de/… for German)."""
     token = manage_token(booking_id=booking.bookingId)
-    return f"{settings.HOTEL_SITE_URL}{reverse('booking-pay', kwargs={'token': token})}"
+    with in_language(booking.language):
+        path = reverse("booking-pay", kwargs={"token": token})
+    return f"{settings.HOTEL_SITE_URL}{path}"
 
 
 def booking_to_email(event: Event) -> Booking | None:
@@ -47,7 +51,6 @@ def hold_created_email(event: Event) -> None:
         return
     email_send(
         to=booking.guestEmail,
-        subject=f"Booking {booking.bookingId} is held for you: pay to confirm",
         template="hold_created",
         context={
             "booking": booking,
@@ -56,6 +59,7 @@ def hold_created_email(event: Event) -> None:
             "expires": booking.expiresAt,
         },
         now=event.occurred_at,
+        language=booking.language,
     )
 
 
@@ -66,8 +70,8 @@ def booking_confirmed_email(event: Event) -> None:
         return
     email_send(
         to=booking.guestEmail,
-        subject=f"Booking {booking.bookingId} confirmed: {booking.checkIn} to {booking.checkOut}",
         template="booking_confirmed",
         context={"booking": booking, "nights": len(booking.nightly or [])},
         now=event.occurred_at,
+        language=booking.language,
     )

@@ -130,6 +130,9 @@ class Booking(Model):
     extrasTotal = IntegerAttribute(null=True)
     source = UnicodeAttribute(default="api")
     notes = UnicodeAttribute(default="")
+    # The guest's language (settings.LANGUAGES): the site's when booked there, the API's
+    # `language`; every email about the stay is written in it. None: the site's default.
+    language = UnicodeAttribute(null=True)
     guestTokenHash = UnicodeAttribute()
     createdAt = UTCDateTimeAttribute()
     updatedAt = UTCDateTimeAttribute()

@@ -34,6 +34,7 @@ from pynamodb.models import Model
 
 from hotel.contact import hotel_contact
 from hotel.dynamo import IntegerAttribute, meta, register
+from hotel.languages import in_language
 
 logger = logging.getLogger("hotel.mail")
 
@@ -97,22 +98,30 @@ def _message(*, to: list[str], subject: str, text: str, html: str | None, attach
 def email_send(
     *,
     to: str,
-    subject: str,
     template: str,
     context: dict,
     now: datetime,
+    subject: str | None = None,
+    language: str | None = None,
     attachments: list[dict] | None = None,
 ) -> bool:
     """Render `emails/<template>.txt` and `.html` and send them to `to`, with `attachments`
     ([{"filename", "key", "mimetype"}]: files in the default storage). Never raises.
 
+    Written in `language` (hotel.languages: a guest's booking keeps it; None: the default):
+    the words, the dates, the money and the links. The subject is
+    `emails/<template>_subject.txt` rendered the same way, unless `subject` is given.
+
     Returns True when the backend accepted the message; on failure the message is logged
     and queued in the outbox for `emails_send_pending`.
     """
-    context = {**hotel_contact(), **context}
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
-    subject = " ".join(subject.split())  # a header must not contain line breaks
+    with in_language(language):
+        context = {**hotel_contact(), **context}
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+        if subject is None:
+            subject = render_to_string(f"emails/{template}_subject.txt", context)
+        subject = " ".join(str(subject).split())  # a header must not contain line breaks
     try:
         _message(to=[to], subject=subject, text=text, html=html, attachments=attachments).send()
         return True

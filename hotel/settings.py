@@ -116,6 +116,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: from the URL's prefix on the guest site, English elsewhere; an unprefixed
+    # guest page sends a guest who chose (cookie) or prefers (Accept-Language) another
+    # language to its translation.
+    "django.middleware.locale.LocaleMiddleware",
+    "hotel.site.language.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,6 +153,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hotel.site.common.site_context",
+                "django.template.context_processors.i18n",
+                "hotel.site.language.language_context",
             ],
         },
     },
@@ -292,7 +299,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 AWS_SES_REGION_NAME = os.environ.get("AWS_SES_REGION_NAME") or DYNAMODB["region"]
 AWS_SES_REGION_ENDPOINT = f"email.{AWS_SES_REGION_NAME}.amazonaws.com"
 
-LANGUAGE_CODE = "en-us"
+# The guest site, its emails and error pages speak four languages (docs/languages.md); the
+# back office and the API speak English. English pages keep their paths, the others are under
+# /de/, /fr/, /es/ (hotel.site.urls, i18n_patterns); hotel.site.language picks the guest's.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The guest's choice, remembered for a year (set by the language switcher, /i18n/setlang/).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = IS_CLOUD
 TIME_ZONE = os.environ.get("HOTEL_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.urls import include, path
 
@@ -8,6 +9,7 @@ from hotel.accounts.api.key_views import ApiKeyDetailView, ApiKeyListView
 from hotel.accounts.api.views import TokenView
 from hotel.admin_site import site
 from hotel.api import schema_views
+from hotel.site.language import language_switch
 from hotel.site.urls import urlpatterns as site_pages
 from hotel.views import healthz
 from hotel.webhooks.api.urls import api_urlpatterns as webhooks_api
@@ -33,7 +35,12 @@ urlpatterns = [
     path("admin/", site.urls),
     path("api/", include(api_urlpatterns)),
     *payments_urls,  # webhooks/stripe
-    *site_pages,  # the guest site: home, search, book, pay, find and manage a booking
+    # The language switcher (a link on every guest page): remembers the choice in a cookie and
+    # goes to the same page in that language.
+    path("language", language_switch, name="site-language"),
+    # The guest site: home, search, book, pay, find and manage a booking. English at /, the
+    # other languages under /de/, /fr/, /es/ (settings.LANGUAGES).
+    *i18n_patterns(*site_pages, prefix_default_language=False),
     *bookings_urls,
     *rooms_urls,  # calendars/rooms/<room>/<token>.ics (the per-room iCal feed)
 ]

@@ -51,8 +51,11 @@ PACKAGES = BUILD / "package"
 STATIC_ROOT = REPO / "staticfiles"
 REQUIREMENTS = [REPO / "requirements/base.txt", REPO / "requirements/lambda.txt"]
 # What goes into the zip from the repository (zappa_settings.json's exclude lists the rest).
-SOURCE_ROOTS = ["manage.py", "hotel", "rooms", "bookings", "payments", "templates"]
-SOURCE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".json", ".svg", ".png", ".jpg", ".ttf"}
+# (The zip's name digests these; locale/ holds the guest site's compiled catalogs, .mo.)
+SOURCE_ROOTS = ["manage.py", "hotel", "rooms", "bookings", "payments", "templates", "locale"]
+SOURCE_SUFFIXES = {
+    *(".py", ".html", ".txt", ".css", ".js", ".json", ".svg", ".png", ".jpg", ".ttf", ".mo"),
+}
 # botocore API models the app needs: DynamoDB (PynamoDB), EventBridge (hotel.events), SES
 # (django-ses), S3 (django-storages), Secrets Manager (hotel.secrets), and the credential
 # chain's STS/SSO. Everything else in botocore/data (about 25 MB) is removed.

@@ -27,7 +27,6 @@ def booking_cancelled_email(event: Event) -> None:
     detail = event.detail
     email_send(
         to=booking.guestEmail,
-        subject=f"Booking {booking.bookingId} cancelled",
         template="booking_cancelled",
         context={
             "booking": booking,
@@ -39,6 +38,7 @@ def booking_cancelled_email(event: Event) -> None:
             "overridden": detail.get("overridden", False),
         },
         now=event.occurred_at,
+        language=booking.language,
     )
 
 
@@ -52,10 +52,10 @@ def refund_issued_email(event: Event) -> None:
     amount = detail.get("amountRefunded") or detail["refundedAmount"]
     email_send(
         to=booking.guestEmail,
-        subject=f"Refund for booking {booking.bookingId}",
         template="refund_issued",
         context={"booking": booking, "amount": amount, "currency": detail["currency"]},
         now=event.occurred_at,
+        language=booking.language,
     )
 
 
@@ -72,9 +72,6 @@ def booking_changed_email(*, booking_id: str, previous: dict, money, now) -> Non
         return
     email_send(
         to=booking.guestEmail,
-        subject=(
-            f"Your booking {booking.bookingId} changed: {booking.checkIn} to {booking.checkOut}"
-        ),
         template="booking_changed",
         context={
             "booking": booking,
@@ -86,4 +83,5 @@ def booking_changed_email(*, booking_id: str, previous: dict, money, now) -> Non
             "balance": money.balance if money else None,
         },
         now=now,
+        language=booking.language,
     )

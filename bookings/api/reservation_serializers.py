@@ -6,11 +6,12 @@ rules (bookings.reservations.create), so a client sees every stay's problem in o
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework import serializers
 
 from bookings.booking_terms import booking_due_now
 from bookings.models import CANCELLED, CHECKED_IN, CHECKED_OUT, EXPIRED, NO_SHOW, PENDING
-from hotel.api.serializers import DayField, StrictInputSerializer
+from hotel.api.serializers import DayField, StrictInputSerializer, language_field
 
 from .serializers import BookingOutput, children_ages_field, iso, stay_errors
 
@@ -47,6 +48,7 @@ class ReservationInput(StrictInputSerializer):
     )
     promoCode = serializers.CharField(max_length=40, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    language = language_field()
 
     def rule_errors(self, values, errors):
         found: dict[str, list[str]] = {}
@@ -83,6 +85,7 @@ class ReservationOutput(serializers.Serializer):
     currency = serializers.CharField()
     dueNow = serializers.IntegerField(help_text="What the live stays' terms ask up front.")
     notes = serializers.CharField()
+    language = serializers.CharField(help_text="The booker's: every email is written in it.")
     createdAt = serializers.CharField()
     stays = ReservationStayOutput(many=True)
 
@@ -122,6 +125,7 @@ def reservation_body(view) -> dict:
         # POST …/payments expects); 0 once every stay is confirmed.
         "dueNow": sum(booking_due_now(b) for b in bookings if b.status == PENDING),
         "notes": reservation.notes or "",
+        "language": reservation.language or settings.LANGUAGE_CODE,
         "createdAt": iso(reservation.createdAt),
         "stays": [dict(s) for s in stays],
     }

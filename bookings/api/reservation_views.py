@@ -49,6 +49,7 @@ class ReservationListView(APIView):
                 source="api",
                 promo_code=params.get("promoCode") or None,
                 notes=params.get("notes", ""),
+                language=params.get("language"),
                 channel=None if is_staff else "api",
                 **actor.as_kwargs(),
                 # Anyone but staff makes a guest's online hold: short, one slot per client.

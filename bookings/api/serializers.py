@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -12,7 +13,12 @@ from bookings.exceptions import StayTooLong
 from bookings.models import SOURCES, STATUSES
 from bookings.offers import promo_refusal
 from bookings.rate_reads import DEFAULT_PLAN, promo_get
-from hotel.api.serializers import DayField, StrictInputSerializer, domain_field_errors
+from hotel.api.serializers import (
+    DayField,
+    StrictInputSerializer,
+    domain_field_errors,
+    language_field,
+)
 from rooms.api.serializers import RoomOutput
 
 from .extra_serializers import BookingExtrasFields, extras_errors, extras_request_field
@@ -167,6 +173,7 @@ class BookingInput(StrictInputSerializer):
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     source = serializers.ChoiceField(choices=SOURCES, required=False)
     extras = extras_request_field()
+    language = language_field()
 
     def rule_errors(self, values, errors):
         found = stay_errors(values, errors)
@@ -360,8 +367,14 @@ class BookingOutput(BookingExtrasFields):
     nightly = NightlyOutput(many=True)
     source = serializers.CharField()
     notes = serializers.CharField()
+    language = serializers.SerializerMethodField(
+        help_text="The guest's language: every email about the stay is written in it."
+    )
     createdAt = serializers.SerializerMethodField()
     expiresAt = serializers.SerializerMethodField()
+
+    def get_language(self, booking) -> str:
+        return booking.language or settings.LANGUAGE_CODE
 
     def get_roomPinned(self, booking) -> bool:
         return bool(booking.roomPinned)

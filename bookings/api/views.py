@@ -207,6 +207,7 @@ class BookingListView(APIView):
                 rate_plan=params.get("ratePlan"),
                 promo_code=params.get("promoCode") or None,
                 block_code=params.get("blockCode") or None,
+                language=params.get("language"),
                 channel=None if is_staff else "api",
                 extras=[dict(e) for e in params.get("extras") or ()] or None,
                 guest_name=params["guestName"],

@@ -24,6 +24,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from hotel.audit.services import audit_entry
 from hotel.dynamo import commit
 from hotel.errors import Conflict, ValidationFailed
+from hotel.languages import in_language
 from hotel.mail import email_send
 
 from ..clock import hotel_today
@@ -235,16 +236,14 @@ def invitations_send(*, now: datetime, log: Callable[[str], None] | None = None)
             if exc.cause_response_code == "ConditionalCheckFailedException":
                 continue
             raise
+        with in_language(booking.language):  # the link too: /de/… for German
+            link = manage_url(booking_id=booking.bookingId)
         email_send(
             to=booking.guestEmail,
-            subject=f"Check in online for your stay on {booking.checkIn} ({booking.bookingId})",
             template="online_check_in",
-            context={
-                "booking": booking,
-                "nights": len(booking.nightly or []),
-                "link": manage_url(booking_id=booking.bookingId),
-            },
+            context={"booking": booking, "nights": len(booking.nightly or []), "link": link},
             now=now,
+            language=booking.language,
         )
         sent += 1
     if log:

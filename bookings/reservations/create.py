@@ -20,6 +20,7 @@ from pynamodb.exceptions import DoesNotExist
 from hotel import events
 from hotel.dynamo import commit
 from hotel.errors import DomainError, NotFound, ValidationFailed
+from hotel.languages import guest_language
 
 from .. import holds, stats
 from ..clock import hotel_today
@@ -69,6 +70,7 @@ def reservation_create(
     channel: str | None = None,
     notes: str = "",
     promo_code: str | None = None,
+    language: str | None = None,
 ) -> CreatedReservation:
     """Hold every stay of a reservation for `booker` ({"name", "email", "phone"?}), or none.
 
@@ -83,6 +85,7 @@ def reservation_create(
     Raises ValidationFailed (every stay's problems at once: "stays[1].checkIn"),
     ReservationTooLarge, RoomUnavailable (details.stays: the stays that cannot be had;
     nothing is held), TooManyHolds, PromoUsedUp, and a stay's own refusals (details.stays).
+    `language`: the booker's (hotel.languages), kept on the reservation and every stay.
     """
     if not isinstance(stays, list) or not stays or not all(isinstance(s, dict) for s in stays):
         raise ValidationFailed(details={"fields": {"stays": ["Give at least one stay."]}})
@@ -116,6 +119,7 @@ def reservation_create(
             currency=currency,
             source=source,
             notes=notes or "",
+            language=guest_language(language),
             createdAt=now,
             updatedAt=now,
         )
@@ -131,6 +135,7 @@ def reservation_create(
                 hold_until=hold_until,
                 guest=guest,
                 slot=picked[index],
+                language=language,
             )
             booking.reservationId = reservation.reservationId
             bookings.append(booking)

@@ -23,6 +23,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from hotel import events
 from hotel.events import Event, subscribe
 from hotel.idempotency import IdempotencyKey
+from hotel.languages import in_language
 from hotel.mail import email_send
 
 from ..links import reservation_url
@@ -69,6 +70,17 @@ def email_claim(key: str, *, reservation_id: str, now: datetime) -> bool:
     return True
 
 
+def reservation_language(reservation: Reservation, stays: list[Booking]) -> str | None:
+    """The booker's language: the reservation's, else its first stay's (None: English)."""
+    return reservation.language or next((s.language for s in stays if s.language), None)
+
+
+def reservation_link(reservation: Reservation, language: str | None) -> str:
+    """The reservation page's absolute link, in the booker's language (/de/… for German)."""
+    with in_language(language):
+        return reservation_url(reservation_id=reservation.reservationId)
+
+
 def stay_lines(stays: list[Booking]) -> list[dict]:
     return [{"booking": s, "nights": len(s.nightly or [])} for s in stays]
 
@@ -90,19 +102,19 @@ def reservation_held_email(event: Event) -> None:
     ):
         return
     expires = min(s.expiresAt for s in held if s.expiresAt)
+    language = reservation_language(reservation, stays)
     email_send(
         to=reservation.bookerEmail,
-        subject=f"Reservation {reservation.reservationId}: {len(held)} "
-        f"room{'s' if len(held) != 1 else ''} held for you, pay to confirm",
         template="reservation_held",
         context={
             "reservation": reservation,
             "stays": stay_lines(held),
             "total": sum(s.totalPrice or 0 for s in held),
-            "pay_url": reservation_url(reservation_id=reservation.reservationId),
+            "pay_url": reservation_link(reservation, language),
             "expires": expires,
         },
         now=now,
+        language=language,
     )
 
 
@@ -134,17 +146,17 @@ def reservation_confirmed_email(event: Event) -> None:
         if not email_claim(first, reservation_id=rid, now=now):
             return
         email_claim(this, reservation_id=rid, now=now)
+    language = reservation_language(reservation, stays)
     email_send(
         to=reservation.bookerEmail,
-        subject=f"Reservation {reservation.reservationId} confirmed: {len(confirmed)} "
-        f"room{'s' if len(confirmed) != 1 else ''}",
         template="reservation_confirmed",
         context={
             "reservation": reservation,
             "stays": stay_lines(confirmed),
             "left": [s for s in stays if s.status != CONFIRMED],
             "total": sum(s.totalPrice or 0 for s in confirmed),
-            "url": reservation_url(reservation_id=reservation.reservationId),
+            "url": reservation_link(reservation, language),
         },
         now=now,
+        language=language,
     )

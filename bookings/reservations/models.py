@@ -35,6 +35,7 @@ class Reservation(Model):
     source = UnicodeAttribute(default="api")
     blockCode = UnicodeAttribute(null=True)  # booked from a group block
     profileId = UnicodeAttribute(null=True)  # the booker's guest profile
+    language = UnicodeAttribute(null=True)  # the booker's (bookings.models.Booking.language)
     notes = UnicodeAttribute(default="")
     createdAt = UTCDateTimeAttribute()
     updatedAt = UTCDateTimeAttribute()

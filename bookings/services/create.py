@@ -81,6 +81,7 @@ def booking_create(
     channel: str | None = None,
     extras: list[dict] | None = None,
     block_code: str | None = None,
+    language: str | None = None,
     also: Callable[[TransactWrite, Booking], None] | None = None,
 ) -> CreatedBooking:
     """Hold a unit of `room_type` for a stay (`roomId` None: the product assigns a room
@@ -103,6 +104,7 @@ def booking_create(
     Raises ValidationFailed, StayTooLong, NotFound (room), TooManyGuests,
     StayRuleViolation, RoomUnavailable, TooManyHolds, PromoUsedUp, ExtraSoldOut,
     BlockFull, BlockReleased.
+    `language`: the guest's (hotel.languages); every email about the stay is written in it.
     `also(tx, booking)` adds the caller's writes to the booking's transaction (an
     Idempotency-Key's mark, hotel.idempotency).
     """
@@ -147,6 +149,7 @@ def booking_create(
             hold_until=hold_until,
             guest=guest,
             slot=slot,
+            language=language,
         )
         entry = booking_audit(booking, "create", None, actor, now, request_id)
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from pynamodb.transactions import TransactWrite
 
 from hotel.errors import NotFound, ValidationFailed
+from hotel.languages import guest_language
 from rooms.models import Room, RoomType
 
 from ..blocks.models import Block
@@ -206,8 +207,10 @@ def draft_booking(
     hold_until: datetime,
     guest: bool,
     slot: str | None,
+    language: str | None = None,
 ) -> Booking:
-    """The pending Booking of a drafted stay (not saved)."""
+    """The pending Booking of a drafted stay (not saved), written to the guest in `language`
+    (a code of settings.LANGUAGES; anything else is the default)."""
     booking = Booking(
         bookingId=booking_id,
         roomId=draft.room.roomId if draft.room else None,
@@ -227,6 +230,7 @@ def draft_booking(
         guestHold=True if guest else None,
         holdSlot=slot,
         blockCode=draft.block.code if draft.block else None,
+        language=guest_language(language),
         **draft.priced,
         **draft.guest_fields,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.fields import SkipField, get_error_detail
@@ -25,6 +26,18 @@ class DayField(serializers.DateField):
         if message:
             raise serializers.ValidationError(message, code="out_of_range")
         return day
+
+
+def language_field():
+    """`language`: the guest's, one of settings.LANGUAGES (default: the site's); every email
+    about the stay is written in it (hotel.languages)."""
+    return serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="The guest's language for every email about the stay: "
+        + ", ".join(code for code, _name in settings.LANGUAGES)
+        + f" (default {settings.LANGUAGE_CODE}).",
+    )
 
 
 class StrictInputSerializer(serializers.Serializer):

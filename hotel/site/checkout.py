@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -72,6 +72,7 @@ def cart_book(request, form, cart, *, lines, promo, now):
             channel="web",
             notes=data["notes"],
             promo_code=promo.code if promo else None,
+            language=translation.get_language(),
         )
     except DomainError as exc:
         _errors_on(form, exc, lines)

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -317,6 +317,7 @@ def _create(request, form, *, kind, quote, promo, now, extras=None):
             request_id=getattr(request, "request_id", None),
             guest_client=client_address(request),
             extras=extras or None,
+            language=translation.get_language(),
         )
     except DomainError as exc:  # no unit left, a restriction, the promo used up, a hold cap
         for problem in extras_problems(exc):  # an extra sold out meanwhile, too many

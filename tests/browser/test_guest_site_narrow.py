@@ -11,6 +11,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import translation
 
 from bookings.links import manage_path
 from bookings.services import booking_create
@@ -73,14 +74,19 @@ def guest_pages(manage: str) -> dict[str, str]:
 
 
 @pytest.mark.usefixtures("hotel_rooms")
+@pytest.mark.parametrize("language", ["en", "de"])  # German: the longest words
 def test_every_guest_page_fits_a_360px_phone_with_a_long_hotel_name(
-    small_phone, live_app, long_name, screenshot
+    small_phone, live_app, long_name, screenshot, language
 ):
     page = small_phone
     serve_media(page)
     manage = a_booking()
+    prefix = "" if language == "en" else f"/{language}"
+    with translation.override(language):
+        book_now_name = translation.gettext("Book now")
     for step, url in guest_pages(manage).items():
-        page.goto(url)
+        page.goto(prefix + url)
+        assert page.evaluate("document.documentElement.lang") == language, step
         assert LONG_NAME in page.locator(".brand").inner_text(), step
         widths = page.evaluate(
             "[document.documentElement.scrollWidth, window.innerWidth,"
@@ -88,8 +94,10 @@ def test_every_guest_page_fits_a_360px_phone_with_a_long_hotel_name(
         )
         screenshot(page, step)
         assert widths[0] <= widths[1] == SMALL_PHONE["width"], (step, widths)
-        book_now = page.get_by_role("link", name="Book now")
+        book_now = page.get_by_role("link", name=book_now_name, exact=True)
         assert book_now.is_visible(), step
+        switch = page.get_by_test_id("language-switch").bounding_box()
+        assert switch["x"] >= 0 and switch["x"] + switch["width"] <= SMALL_PHONE["width"], step
         box = book_now.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= SMALL_PHONE["width"], (step, box)
     assert page.js_errors == []

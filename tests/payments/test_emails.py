@@ -7,11 +7,14 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.utils import translation
 
 from bookings.models import Booking
 from bookings.services import booking_create
 from hotel.mail import MAX_ATTEMPTS, OutboxEmail, emails_send_pending
+from hotel.templatetags.dates import format_day
 from payments.services import booking_cancel_with_refund, payment_create, payment_refund
+from rooms.room_type_services import room_type_update
 
 from .conftest import TOTAL, now, stay_start
 
@@ -39,15 +42,37 @@ def created(make_booking):
 
 def test_a_successful_payment_sends_the_confirmation(created):
     booking = created.booking
+    room_type_update(code=booking.roomType, data={"name": "Harbour Double"}, actor="t", now=now())
     pay(booking.bookingId)
     [message] = mail.outbox
     assert message.to == ["ada@guest.test"]
     assert booking.bookingId in message.subject and "confirmed" in message.subject
-    for text in (booking.checkIn, booking.checkOut, booking.roomType, "₹224.00", "Ada Guest"):
+    # Days as a guest reads them (the locale's DATE_FORMAT), never the stored ISO string.
+    check_in, check_out = format_day(booking.checkIn), format_day(booking.checkOut)
+    assert f"{check_in} to {check_out}" in message.subject
+    for text in (check_in, check_out, "Harbour Double", "₹224.00", "Ada Guest"):
         assert text in message.body
-    assert "R-1" not in message.body  # the room type, never the room's id
+    assert booking.checkIn not in message.body and booking.checkOut not in message.body
+    # The room type's name: never the room's id, nor the type's code.
+    assert "R-1" not in message.body and booking.roomType not in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and booking.bookingId in html and "₹224.00" in html
+    assert "Harbour Double" in html and booking.roomType not in html
+    assert '<html lang="en">' in html and "Dear Ada Guest," in html
+
+
+def test_the_confirmation_is_written_in_the_guests_language(created):
+    booking = created.booking
+    booking.update(actions=[Booking.language.set("de")])
+    pay(booking.bookingId)
+    [message] = mail.outbox
+    with translation.override("de"):
+        check_in = format_day(booking.checkIn)
+    assert check_in in message.subject and check_in in message.body
+    assert "/de/booking/" in message.body  # the manage link opens the German page
+    html, _ = message.alternatives[0]
+    assert '<html lang="de">' in html and check_in in html and 'href="http' in html
+    assert translation.get_language() == "en"  # the email's language does not leak
 
 
 def test_no_email_before_payment(created):

@@ -45,7 +45,8 @@
     return;
   }
   var stripe = window.Stripe(form.dataset.stripeKey);
-  var card = stripe.elements().create("card", { hidePostalCode: true });
+  // Stripe writes its card field's words and errors in the page's language.
+  var card = stripe.elements({ locale: document.documentElement.lang || "auto" }).create("card", { hidePostalCode: true });
   card.mount("#card-element");
   card.on("change", function (event) {
     if (event && event.error) showError(event.error.message);

@@ -14,6 +14,7 @@ from django.core import mail
 from hotel.accounts import roles
 from hotel.audit.selectors import audit_for_object
 from hotel.events import Event
+from hotel.templatetags.dates import format_day
 from payments.folio.changes import settle_changed_booking
 from payments.models import COMPLETED, PARTIALLY_REFUNDED, Payment
 
@@ -83,7 +84,8 @@ def test_a_longer_stay_is_quoted_first_and_leaves_the_difference_owed(api, paid)
     assert after["balance"] == NIGHT
     assert live_nights(after) == [day(booking, 0), day(booking, 1), day(booking, 2)]
     [email] = changed_emails(booking.bookingId)
-    assert new_out in email.body and "Left to pay: ₹112.00" in email.body
+    assert format_day(new_out) in email.body and "Left to pay: ₹112.00" in email.body
+    assert new_out not in email.body  # the day as a guest reads it, not the ISO string
     assert "(was ₹224.00)" in email.body
 
 
@@ -106,7 +108,7 @@ def test_a_shorter_stay_refunds_the_dropped_night_through_the_provider(api, paid
     assert [(x["amount"], x["method"]) for x in refunds] == [(NIGHT, "card")]
     assert live_nights(after) == [day(booking, 0)]
     [email] = changed_emails(booking.bookingId)
-    assert "Refunded:   ₹112.00 to your card" in email.body
+    assert "Refunded: ₹112.00 to your card" in email.body
     assert "Left to pay: nothing" in email.body
 
     # The event again (a retried delivery): nothing more is refunded, one more email at most.

@@ -1,0 +1,31 @@
+"""The languages the hotel speaks to guests (settings.LANGUAGES): the guest site, its error
+pages and every email to a guest. The back office and the API speak English.
+
+A booking keeps its guest's language (`Booking.language`): booked on the site, the page's;
+through the API, its `language` field. Everything written to the guest later, whoever causes
+it (staff's change, the night audit, a webhook), is written in that language.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
+
+
+def guest_language(value: str | None) -> str | None:
+    """A language worth keeping: one of settings.LANGUAGES other than the default (a regional
+    variant such as "de-AT" counts as "de"), else None (the default needs no storage)."""
+    if not value:
+        return None
+    code = str(value).strip().lower().replace("_", "-").split("-")[0]
+    if code in LANGUAGE_CODES and code != settings.LANGUAGE_CODE:
+        return code
+    return None
+
+
+def in_language(code: str | None):
+    """A context manager: translate, format dates and money, and reverse URLs in `code` (a
+    booking's language; None or an unknown code: the default)."""
+    return translation.override(guest_language(code) or settings.LANGUAGE_CODE)

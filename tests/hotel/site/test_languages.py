@@ -1,0 +1,210 @@
+"""The guest site in four languages: each under its own URL, chosen from the browser or the
+switcher and remembered, money and days written the language's way, and the guest's language
+kept on the booking. The back office and the API stay English."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.utils import translation
+
+from bookings.models import Booking
+from bookings.reservations.models import Reservation
+from hotel.languages import guest_language
+from hotel.templatetags.money import format_money
+
+from .pages import guest_form, html, stay
+
+BOOK = "/book/Standard/"
+
+LANGUAGES = ("de", "fr", "es")
+
+
+@pytest.fixture
+def standard(make_room):
+    return make_room(roomId="R-1", roomType="Standard", capacity=2, pricePerNight=450000)
+
+
+def translated(text: str, language: str) -> str:
+    with translation.override(language):
+        return translation.gettext(text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_prefixed_page_is_in_its_language(client, standard, language):
+    page = html(client.get(f"/{language}/"))
+    assert f'<html lang="{language}">' in page
+    words = translated("Find your room", language)
+    assert words != "Find your room"  # the catalog has it
+    assert words in page and "Find your room" not in page
+    # Links stay in the language: the search form and the menu point under the prefix.
+    assert f'href="/{language}/booking/find"' in page
+    assert f'action="/{language}/search"' in page
+
+
+def test_english_keeps_its_paths_and_every_page_names_its_translations(client, standard):
+    response = client.get("/search", {**stay(), "guests": 2})
+    page = html(response)
+    assert response.status_code == 200 and '<html lang="en">' in page
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)"', page))
+    assert set(alternates) == {"en", "de", "fr", "es"}
+    assert alternates["de"].startswith("http://testserver/de/search?")
+    assert alternates["en"].startswith("http://testserver/search?")
+    assert "check_in=" in alternates["fr"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("de-DE,de;q=0.9,en;q=0.8", "/de/"), ("fr-CA", "/fr/"), ("es;q=0.9, en;q=0.5", "/es/")],
+)
+def test_a_browser_that_prefers_another_language_is_sent_to_it(client, standard, header, expected):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=header)
+    assert response.status_code == 302 and response["Location"] == expected
+    assert "private" in response["Cache-Control"]
+    assert {"accept-language", "cookie"} <= {v.strip().lower() for v in response["Vary"].split(",")}
+
+
+def test_english_or_an_unknown_language_stays_put(client, standard):
+    for header in ("en-GB,en;q=0.9", "ja-JP", ""):
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE=header)
+        assert response.status_code == 200, header
+
+
+def test_the_switcher_remembers_the_choice_and_keeps_the_page(client, standard):
+    query = "check_in=2030-01-02&check_out=2030-01-04&guests=2"
+    page = html(client.get(f"/search?{query}"))
+    switch = re.search(r'<a href="([^"]+)" hreflang="es"', page).group(1).replace("&amp;", "&")
+    response = client.get(switch)
+    assert response.status_code == 302
+    assert response["Location"] == f"/es/search?{query}"
+    assert response.cookies["django_language"].value == "es"
+    # Remembered: an English address now opens the Spanish page, whatever the browser says.
+    again = client.get("/booking/find", HTTP_ACCEPT_LANGUAGE="de")
+    assert again.status_code == 302 and again["Location"] == "/es/booking/find"
+    # Back to English: the cookie says so, and the English pages stay English.
+    back = client.get("/language?lang=en&next=/es/booking/find")
+    assert back["Location"] == "/booking/find"
+    assert client.get("/booking/find", HTTP_ACCEPT_LANGUAGE="de").status_code == 200
+
+
+def test_the_switcher_refuses_what_it_does_not_know(client):
+    assert client.get("/language?lang=xx&next=/").status_code == 400
+    assert (
+        client.get("/language", {"lang": "de", "next": "https://evil.test/"})["Location"] == "/de/"
+    )
+    assert client.post("/language?lang=de").status_code == 405
+
+
+def test_the_back_office_and_the_api_stay_english(client, standard):
+    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 200 and '<html lang="en"' in html(response)
+    api = client.get("/api/rooms/NOPE", HTTP_ACCEPT_LANGUAGE="de")
+    assert api.status_code in (401, 404)
+    assert api["Content-Type"].startswith("application/json")
+    assert client.get("/api/rooms", HTTP_ACCEPT_LANGUAGE="fr").status_code != 302
+
+
+def test_an_unknown_page_gets_the_error_page_in_its_language(client):
+    response = client.get("/de/no-such-page")
+    assert response.status_code == 404
+    page = html(response)
+    assert '<html lang="de">' in page
+    assert translated("Page not found", "de") in page or "Seite" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "₹5,040.00"),
+        ("de", "5.040,00\u00a0₹"),
+        ("fr", "5\u00a0040,00\u00a0₹"),
+        ("es", "5\u00a0040,00\u00a0₹"),
+    ],
+)
+def test_money_is_written_the_languages_way(language, expected):
+    with translation.override(language):
+        assert format_money(504000, "INR") == expected
+        assert format_money(-1250, "EUR").startswith("-")
+        assert not re.search(r"\d[.,]\d\d(\D|$)", format_money(1500, "JPY"))  # no cents
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Fri 27 Nov 2026"),
+        ("de", "Fr., 27. November 2026"),
+        ("fr", "ven 27 novembre 2026"),
+        ("es", "vie 27 de noviembre de 2026"),
+    ],
+)
+def test_days_are_written_the_languages_way(language, expected):
+    from hotel.templatetags.dates import format_day
+
+    with translation.override(language):
+        assert format_day(date(2026, 11, 27)) == expected
+
+
+def test_a_booking_made_on_a_german_page_keeps_german(client, standard):
+    response = client.post("/de" + BOOK, guest_form())
+    assert response.status_code == 302
+    match = re.fullmatch(r"/de/booking/(BK-\d{8}-[A-Z0-9]{8}):[\w-]+/pay", response["Location"])
+    assert match, response["Location"]
+    assert Booking.get(match.group(1)).language == "de"
+    english = client.post(BOOK, guest_form(guest_email="en@guest.test", **stay(offset=60)))
+    booking_id = re.search(r"(BK-\d{8}-[A-Z0-9]{8})", english["Location"]).group(1)
+    assert Booking.get(booking_id).language is None  # the default needs no storage
+
+
+def test_the_api_takes_the_guests_language_and_refuses_one_it_does_not_speak(api, standard):
+    dates = stay()
+    body = {
+        "roomType": "Standard",
+        "checkIn": dates["check_in"],
+        "checkOut": dates["check_out"],
+        "adults": 2,
+        "guestName": "Jean Guest",
+        "guestEmail": "jean@guest.test",
+        "language": "fr",
+    }
+    created = api.post("/api/bookings", body, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["language"] == "fr"
+    assert Booking.get(created.json()["bookingId"]).language == "fr"
+    refused = api.post(
+        "/api/bookings", {**body, "language": "tlh", "adults": 0}, format="json"
+    ).json()
+    assert set(refused["error"]["details"]["fields"]) >= {"language", "adults"}
+    plain = api.post("/api/bookings", {**body, "language": None}, format="json")
+    assert plain.status_code == 400  # null is not a language
+    default = {k: v for k, v in body.items() if k != "language"}
+    later = stay(offset=60)
+    default.update(checkIn=later["check_in"], checkOut=later["check_out"])
+    made = api.post("/api/bookings", {**default, "guestEmail": "x@guest.test"}, format="json")
+    assert made.json()["language"] == "en"
+
+
+def test_a_reservation_keeps_the_bookers_language(api, standard, make_room):
+    make_room(roomId="R-2", roomType="Standard", capacity=2, pricePerNight=450000)
+    dates = stay()
+    stay_body = {"roomType": "Standard", "checkIn": dates["check_in"],
+                 "checkOut": dates["check_out"], "adults": 1}  # fmt: skip
+    created = api.post(
+        "/api/reservations",
+        {"booker": {"name": "Ana", "email": "ana@guest.test"}, "stays": [stay_body] * 2,
+         "language": "es"},
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["language"] == "es" and [s["language"] for s in body["stays"]] == ["es", "es"]
+    assert Reservation.get(body["reservationId"]).language == "es"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("de", "de"), ("de-AT", "de"), ("FR_ca", "fr"), ("en", None), ("ja", None), (None, None)],
+)
+def test_guest_language_keeps_only_a_language_worth_storing(value, expected):
+    assert guest_language(value) == expected
