@@ -53,3 +53,34 @@ def free_until(check_in: date, policy: tuple[CancellationRule, ...], zone: str) 
         return None
     day = check_in - timedelta(days=last_free)
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(zone))
+
+
+@dataclass(frozen=True)
+class PolicyWindow:
+    """Cancelling on a day from `first` to `last` (hotel days, both included; None: open
+    ended) gives back `refund_percent` of what was paid."""
+
+    first: date | None
+    last: date | None
+    refund_percent: int
+
+
+def policy_windows(check_in: date, policy: tuple[CancellationRule, ...]) -> list[PolicyWindow]:
+    """The policy as dated windows for a stay arriving `check_in`, earliest first (the same
+    days payments.cancellation.cancellation_quote counts: check-in minus today). Neighbouring
+    rules with the same percent merge; the days after the last rule, arrival day included
+    unless a 0-day rule covers it, refund nothing."""
+    windows: list[PolicyWindow] = []
+    first = None
+    for rule in policy:  # longest notice first
+        last = check_in - timedelta(days=rule.days_before)
+        if windows and windows[-1].refund_percent == rule.refund_percent:
+            windows[-1] = PolicyWindow(windows[-1].first, last, rule.refund_percent)
+        else:
+            windows.append(PolicyWindow(first, last, rule.refund_percent))
+        first = last + timedelta(days=1)
+    if not windows or windows[-1].refund_percent:
+        windows.append(PolicyWindow(first, None, 0))
+    else:
+        windows[-1] = PolicyWindow(windows[-1].first, None, 0)
+    return windows

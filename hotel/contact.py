@@ -1,20 +1,27 @@
-"""How guests reach the hotel (HOTEL_PHONE, HOTEL_ADDRESS, HOTEL_EMAIL): the template context
-of the guest site's pages and of every email."""
+"""How guests reach the hotel and when they arrive and leave: the template context of the
+guest site's pages and of every email, from the hotel's page (hotel.profile; the settings'
+HOTEL_NAME, HOTEL_PHONE, HOTEL_ADDRESS and HOTEL_EMAIL until a manager saves it), in the
+active language."""
 
 from __future__ import annotations
 
 import re
 
-from django.conf import settings
+from hotel.profile import hotel_profile
 
 
-def hotel_contact() -> dict[str, str]:
-    phone = settings.HOTEL_PHONE.strip()
+def hotel_contact(*, read: bool = True) -> dict:
+    """`read=False`: from this process's copy only (an error page when DynamoDB failed)."""
+    profile = hotel_profile(read=read)
+    phone = profile.phone.strip()
     return {
-        "hotel_name": settings.HOTEL_NAME,
+        "hotel_name": profile.name,
         "hotel_phone": phone,
         # tel: links take digits and a leading +; spaces, dots and brackets are dropped.
         "hotel_phone_uri": "tel:" + re.sub(r"(?!^\+)[^\d]", "", phone) if phone else "",
-        "hotel_address": settings.HOTEL_ADDRESS.strip(),
-        "hotel_email": settings.HOTEL_EMAIL.strip(),
+        "hotel_address": profile.address.strip(),
+        "hotel_email": profile.email.strip(),
+        "check_in_from": profile.check_in_from,
+        "check_out_until": profile.check_out_until,
+        "hotel": profile,
     }

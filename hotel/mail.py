@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -121,7 +122,8 @@ def email_send(
         html = render_to_string(f"emails/{template}.html", context)
         if subject is None:
             subject = render_to_string(f"emails/{template}_subject.txt", context)
-        subject = " ".join(str(subject).split())  # a header must not contain line breaks
+        # A header must not contain line breaks; a no-break space (French: before ":") stays.
+        subject = " ".join(re.split(r"[ \t\r\n]+", str(subject).strip()))
     try:
         _message(to=[to], subject=subject, text=text, html=html, attachments=attachments).send()
         return True

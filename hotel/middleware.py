@@ -7,7 +7,6 @@ import logging
 import re
 import uuid
 
-from django.conf import settings
 from django.shortcuts import render
 from pynamodb.exceptions import PynamoDBException
 
@@ -66,10 +65,11 @@ class ApiErrorMiddleware:
     def _page_unavailable(request):
         """A page whose data store did not answer: 503 in the site's look, try again shortly."""
         logger.warning("DynamoDB unavailable on %s (request %s)", request.path, request.request_id)
+        request.dynamo_down = True  # the hotel's page from this process's copy (hotel.contact)
         response = render(
             request,
             "site/503.html",
-            {"hotel_name": settings.HOTEL_NAME, "request_id": request.request_id},
+            {"request_id": request.request_id},
             status=503,
         )
         response["Retry-After"] = "5"

@@ -9,6 +9,7 @@ from hotel.accounts.api.key_views import ApiKeyDetailView, ApiKeyListView
 from hotel.accounts.api.views import TokenView
 from hotel.admin_site import site
 from hotel.api import schema_views
+from hotel.site import seo
 from hotel.site.language import language_switch
 from hotel.site.urls import urlpatterns as site_pages
 from hotel.views import healthz
@@ -38,6 +39,8 @@ urlpatterns = [
     # The language switcher (a link on every guest page): remembers the choice in a cookie and
     # goes to the same page in that language.
     path("language", language_switch, name="site-language"),
+    path("sitemap.xml", seo.sitemap, name="sitemap"),
+    path("robots.txt", seo.robots, name="robots"),
     # The guest site: home, search, book, pay, find and manage a booking. English at /, the
     # other languages under /de/, /fr/, /es/ (settings.LANGUAGES).
     *i18n_patterns(*site_pages, prefix_default_language=False),

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from bookings.cancellation_terms import CancellationRule, InvalidPolicy, parse_policy
 
 __all__ = ["CancellationRule", "InvalidPolicy", "parse_policy"]
@@ -53,23 +56,77 @@ def cancellation_quote(
 
 
 def describe_rule(rule: CancellationRule, policy: tuple[CancellationRule, ...]) -> str:
-    """The rule in words, with the window it covers in `policy` (sorted as parse_policy does)."""
+    """The rule in words, with the window it covers in `policy` (sorted as parse_policy does),
+    in the active language (English for the API and the back office)."""
     longer = [r.days_before for r in policy if r.days_before > rule.days_before]
     until = min(longer) - 1 if longer else None
     low = rule.days_before
-    if until is None:
-        when = "any time before arrival" if low == 0 else f"{low} or more days before arrival"
+    if until is None and low == 0:
+        when = "any"
+    elif until is None:
+        when = "from"
     elif until == low == 0:
-        when = "on the day of arrival"
+        when = "arrival"
     elif until == low:
-        when = f"{low} day{'s' if low > 1 else ''} before arrival"
+        when = "day"
     else:
-        when = f"{low} to {until} days before arrival"
-    if rule.refund_percent == 100:
-        return f"Full refund when cancelled {when}."
-    if rule.refund_percent == 0:
-        return f"No refund when cancelled {when}."
-    return f"{rule.refund_percent} % refund when cancelled {when}."
+        when = "range"
+    kind = {100: "full", 0: "none"}.get(rule.refund_percent, "part")
+    values = {"n": low, "m": until, "percent": rule.refund_percent}
+    return _rule_sentence(kind, when, low) % values
+
+
+def _rule_sentence(kind: str, when: str, days: int) -> str:
+    """Whole sentences, so that each language orders its own words."""
+    if kind == "full":
+        return {
+            "any": lambda: _("Full refund when cancelled any time before arrival."),
+            "from": lambda: ngettext(
+                "Full refund when cancelled %(n)s or more days before arrival.",
+                "Full refund when cancelled %(n)s or more days before arrival.",
+                days,
+            ),
+            "arrival": lambda: _("Full refund when cancelled on the day of arrival."),
+            "day": lambda: ngettext(
+                "Full refund when cancelled %(n)s day before arrival.",
+                "Full refund when cancelled %(n)s days before arrival.",
+                days,
+            ),
+            "range": lambda: _("Full refund when cancelled %(n)s to %(m)s days before arrival."),
+        }[when]()
+    if kind == "none":
+        return {
+            "any": lambda: _("No refund when cancelled any time before arrival."),
+            "from": lambda: ngettext(
+                "No refund when cancelled %(n)s or more days before arrival.",
+                "No refund when cancelled %(n)s or more days before arrival.",
+                days,
+            ),
+            "arrival": lambda: _("No refund when cancelled on the day of arrival."),
+            "day": lambda: ngettext(
+                "No refund when cancelled %(n)s day before arrival.",
+                "No refund when cancelled %(n)s days before arrival.",
+                days,
+            ),
+            "range": lambda: _("No refund when cancelled %(n)s to %(m)s days before arrival."),
+        }[when]()
+    return {
+        "any": lambda: _("%(percent)s %% refund when cancelled any time before arrival."),
+        "from": lambda: ngettext(
+            "%(percent)s %% refund when cancelled %(n)s or more days before arrival.",
+            "%(percent)s %% refund when cancelled %(n)s or more days before arrival.",
+            days,
+        ),
+        "arrival": lambda: _("%(percent)s %% refund when cancelled on the day of arrival."),
+        "day": lambda: ngettext(
+            "%(percent)s %% refund when cancelled %(n)s day before arrival.",
+            "%(percent)s %% refund when cancelled %(n)s days before arrival.",
+            days,
+        ),
+        "range": lambda: _(
+            "%(percent)s %% refund when cancelled %(n)s to %(m)s days before arrival."
+        ),
+    }[when]()
 
 
 def policy_sentences(text: str) -> list[str]:
@@ -80,5 +137,5 @@ def policy_sentences(text: str) -> list[str]:
     except InvalidPolicy:
         return [text]
     if not rules:
-        return ["No refund once booked."]
+        return [_("No refund once booked.")]
     return [describe_rule(rule, rules) for rule in rules]

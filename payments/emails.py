@@ -1,5 +1,6 @@
 """Guest emails about money, sent from domain events: booking cancelled (with its refund),
-refund issued, booking changed (sent by payments.folio.changes once the bill is settled).
+refund issued, booking changed (sent by payments.folio.changes once the bill is settled),
+and the thank-you after check-out with the stay's invoice.
 The booking's own emails (held, confirmed) are bookings.emails'.
 
 Handlers run after the write that published the event; `email_send` never raises and
@@ -13,9 +14,13 @@ from pynamodb.exceptions import DoesNotExist
 
 from bookings.emails import booking_to_email
 from bookings.models import Booking
+from hotel import events
 from hotel.events import Event, subscribe
 from hotel.mail import email_send
 
+from .invoices.documents import invoice_pdf_stored
+from .invoices.models import INVOICE
+from .invoices.selectors import booking_invoices
 from .services import CancellationSettled, PaymentRefunded
 
 
@@ -84,4 +89,33 @@ def booking_changed_email(*, booking_id: str, previous: dict, money, now) -> Non
         },
         now=now,
         language=booking.language,
+    )
+
+
+@subscribe(events.GuestCheckedOut)
+def thank_you_email(event: Event) -> None:
+    """After check-out: thank the guest, in their language, with the stay's invoice attached
+    (the latest one not cancelled by a credit note; none issued: where to ask for it)."""
+    booking = booking_to_email(event)
+    if booking is None:
+        return
+    issued = [
+        i
+        for i in booking_invoices(booking.bookingId)
+        if i.kind == INVOICE and i.sequence and not i.creditedBy
+    ]
+    invoice = issued[-1] if issued else None
+    attachments = None
+    if invoice is not None:
+        key = invoice_pdf_stored(invoice)
+        attachments = [
+            {"filename": f"{invoice.number}.pdf", "key": key, "mimetype": "application/pdf"}
+        ]
+    email_send(
+        to=booking.guestEmail,
+        template="thank_you",
+        context={"booking": booking, "invoice": invoice},
+        now=event.occurred_at,
+        language=booking.language,
+        attachments=attachments,
     )

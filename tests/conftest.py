@@ -22,6 +22,7 @@ from devtools.services import localstripe_webhook_register
 from hotel import dynamo
 from hotel.accounts import roles
 from hotel.accounts.services import api_token_issue, staff_create
+from hotel.profile import profile_forget
 from rooms.models import Room
 from rooms.room_types import room_types_forget
 from rooms.services import room_create
@@ -44,6 +45,7 @@ def _empty_tables(_tables):
     copy of one (the room types' list)."""
     dynamo.empty_tables()
     room_types_forget()
+    profile_forget()
 
 
 @pytest.fixture

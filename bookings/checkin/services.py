@@ -4,7 +4,8 @@
   conditional on the booking still being confirmed and not checked in at the desk.
 - ids_erase_due: the daily erasure of ID documents and signatures whose retention is over
   (a Query per due day on the sparse purgeDay index; idempotent).
-- invitations_send: the email two days before arrival, once per booking (a conditional
+- invitations_send: the pre-arrival email two days before arrival (with the online check-in
+  link), once per booking (a conditional
   marker on the registration item, written before the send).
 
 The ID number never leaves this module unmasked except on the item itself: audit entries,
@@ -217,15 +218,17 @@ def _erase_one(booking_id: str, *, day: str, today: date, now: datetime) -> str:
 
 
 def invitations_send(*, now: datetime, log: Callable[[str], None] | None = None) -> int:
-    """Email every confirmed booking arriving in INVITE_DAYS_BEFORE days its link to check in
-    online: the arrival day's confirmed bookings are one Query on the status-checkIn index.
-    Each booking's marker (`invitedAt`) is written on the condition that it is not there yet,
-    before the send: a re-run, or two runs at once, send nothing twice (a failed send is
-    retried from the outbox by hotel.mail). Returns how many were invited."""
+    """The pre-arrival email, to every confirmed booking arriving in INVITE_DAYS_BEFORE days:
+    when the room is ready and when to leave (the hotel's page), how to get there, and the
+    link to check in online (or, for a guest who already has, to the booking). The arrival
+    day's confirmed bookings are one Query on the status-checkIn index. Each booking's marker
+    (`invitedAt`) is written on the condition that it is not there yet, before the send: a
+    re-run, or two runs at once, send nothing twice (a failed send is retried from the
+    outbox by hotel.mail). Returns how many were sent."""
     day = (hotel_today(now) + timedelta(days=INVITE_DAYS_BEFORE)).isoformat()
     sent = 0
     for booking in Booking.by_status.query(CONFIRMED, Booking.checkIn == day):
-        if not booking.guestEmail or booking.preCheckedInAt:
+        if not booking.guestEmail:
             continue
         try:
             Registration(bookingId=booking.bookingId).update(
@@ -240,12 +243,17 @@ def invitations_send(*, now: datetime, log: Callable[[str], None] | None = None)
             link = manage_url(booking_id=booking.bookingId)
         email_send(
             to=booking.guestEmail,
-            template="online_check_in",
-            context={"booking": booking, "nights": len(booking.nightly or []), "link": link},
+            template="pre_arrival",
+            context={
+                "booking": booking,
+                "nights": len(booking.nightly or []),
+                "link": link,
+                "checked_in_online": bool(booking.preCheckedInAt),
+            },
             now=now,
             language=booking.language,
         )
         sent += 1
     if log:
-        log(f"Online check-in invitations sent: {sent} (arrivals on {day})")
+        log(f"Pre-arrival emails sent: {sent} (arrivals on {day})")
     return sent

@@ -4,6 +4,7 @@
 being rendered (reverse() gives /de/… under hotel.languages.in_language).
 `{{ booking|room_type_name }}`: the name guests know the booking's room type by, never the
 hotel's code for it.
+`{% booking_terms booking as terms %}`: its cancellation deadlines, charges and no-show fee.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ from __future__ import annotations
 import logging
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
 from pynamodb.exceptions import PynamoDBException
 
 from bookings.links import manage_url as _manage_url
+from bookings.policy_words import booking_terms as _booking_terms
 from rooms.room_types import room_types_all
 
 register = template.Library()
@@ -23,6 +28,21 @@ logger = logging.getLogger(__name__)
 @register.simple_tag
 def manage_url(booking) -> str:
     return _manage_url(booking_id=booking.bookingId)
+
+
+@register.simple_tag
+def site_home() -> str:
+    """`{% site_home as url %}`: the guest site's home page, absolute, in the language being
+    rendered (/de/ for German)."""
+    return f"{settings.HOTEL_SITE_URL}{reverse('home')}"
+
+
+@register.simple_tag
+def booking_terms(booking) -> list[str]:
+    """`{% booking_terms booking as terms %}`: the stay's dated terms (cancellation deadlines,
+    what is charged when, what a no-show costs; bookings.policy_words), in the language
+    being rendered and as of now."""
+    return _booking_terms(booking, now=timezone.now())
 
 
 @register.filter

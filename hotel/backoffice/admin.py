@@ -14,6 +14,7 @@ from . import (
     dashboard,
     guest_data,
     guests,
+    hotel_page,
     night_audit,
     rack,
     reports,
@@ -58,6 +59,16 @@ site.register_page(
     title="Run night audit",
     allowed=night_audit.may_run_audit,
     menu=False,
+)
+site.register_page(
+    "hotel-page/",
+    hotel_page.hotel_page_view,
+    name="backoffice_hotel_page",
+    title="Hotel page",
+    description="What guests see: the hotel's contact, check-in and check-out times, house "
+    "rules, how to get here and facilities, in every guest language.",
+    allowed=hotel_page.may_edit_hotel_page,
+    order=90,
 )
 site.register_page(
     "rack/",

@@ -51,7 +51,8 @@ def reservation_id_from_token(token: str) -> str:
 def site_context(request) -> dict:
     """Template context of every guest page (a context processor): the hotel's name and how
     to reach it."""
-    return hotel_contact()
+    # An error page about DynamoDB (hotel.site.errors, hotel.middleware) does not ask it again.
+    return hotel_contact(read=not getattr(request, "dynamo_down", False))
 
 
 def guest_booking(token: str):

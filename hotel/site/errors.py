@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.shortcuts import render
 
 from hotel.api.responses import response_for
@@ -14,16 +13,17 @@ def page_not_found(request, exception=None):
     """handler404: the site's look for pages; the JSON error shape for /api/."""
     if is_api_path(request):
         return response_for(NoSuchEndpoint(), request)
-    return render(request, "site/404.html", {"hotel_name": settings.HOTEL_NAME}, status=404)
+    return render(request, "site/404.html", status=404)
 
 
 def server_error(request):
     """handler500: renders without touching DynamoDB (it may be what failed)."""
     if is_api_path(request):
         return response_for(InternalError(), request)
+    request.dynamo_down = True  # the hotel's page from this process's copy (hotel.contact)
     return render(
         request,
         "site/500.html",
-        {"hotel_name": settings.HOTEL_NAME, "request_id": getattr(request, "request_id", "")},
+        {"request_id": getattr(request, "request_id", "")},
         status=500,
     )

@@ -21,6 +21,7 @@ from bookings.exceptions import BookingNotFound, LookupLocked
 from bookings.lifecycle import can_cancel, can_change, can_pay, hold_has_lapsed, status_label
 from bookings.links import manage_path
 from bookings.models import PENDING
+from bookings.policy_words import booking_terms
 from hotel.errors import DomainError
 from hotel.templatetags.money import format_money
 from payments.cancellation import describe_rule
@@ -35,7 +36,7 @@ from payments.services import booking_cancel_with_refund, booking_change_by_gues
 
 from .balance import balance_context
 from .checkin import manage_check_in_context
-from .common import GUEST, guest_booking, policy_lines, stay_context
+from .common import GUEST, guest_booking, stay_context
 from .extras import manage_extras_context
 from .forms import ChangeDatesForm, LookupForm, add_domain_errors
 
@@ -94,6 +95,7 @@ def manage(request, token: str):
             "payment_rows": [(p, GUEST_STATUS_LABELS.get(p.status, p.status)) for p in payments],
             "summary": payment_summary(payments, currency=booking.currency, booking=booking),
             "status_label": status_label(booking.status, guest=True),
+            "terms": booking_terms(booking, now=now),
             "can_pay": can_pay(booking, now),
             "can_cancel": can_cancel(booking),
             "can_change": can_change(booking, now),
@@ -149,7 +151,7 @@ def cancel(request, token: str):
             "token": token,
             "quote": quote,
             "rule": describe_rule(quote.rule, policy) if quote.rule else None,
-            "policy": policy_lines(booking),
+            "policy": booking_terms(booking, now=now),
         },
     )
 

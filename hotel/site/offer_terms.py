@@ -21,7 +21,6 @@ from bookings.cancellation_terms import InvalidPolicy, free_until, parse_policy
 from bookings.clock import hotel_today
 from bookings.rate_reads import hotel_policy
 from bookings.rate_terms import AT_HOTEL, DEPOSIT, PlanTerms
-from payments.cancellation import policy_sentences
 
 
 def _last_minute(day: date) -> str:
@@ -117,5 +116,4 @@ def booking_plan(booking, now: datetime) -> dict:
         "code": booking.ratePlan or "FLEX",
         "name": name,
         "cancellation": "" if cancellation.casefold() == name.casefold() else cancellation,
-        "policy": policy_sentences(policy),
     }

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bookings.booking_terms import booking_due_now, booking_payment_terms
 from bookings.lifecycle import can_pay
 from bookings.models import CONFIRMED
+from bookings.policy_words import booking_terms
 from hotel.api.responses import response_for
 from hotel.errors import DomainError, ValidationFailed
 from payments.api.serializers import PAYMENT_METHOD_ID
@@ -36,7 +37,7 @@ from payments.models import CANCELLED, FAILED, PENDING, REFUNDED, REQUIRES_ACTIO
 from payments.selectors import payment_summary, payments_for_booking
 from payments.services import guarantee_refresh, is_abandoned, payment_create
 
-from .common import GUEST, guest_booking, policy_lines, stay_context
+from .common import GUEST, guest_booking, stay_context
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def pay(request, token: str):
             **stay_context(booking),
             "token": token,
             "urls": urls,
-            "policy": policy_lines(booking),
+            "policy": booking_terms(booking, now=timezone.now()),
             **terms_context(booking),
             "stripe_js_url": settings.STRIPE_JS_URL,
             "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
@@ -221,5 +222,6 @@ def confirmation(request, token: str):
             "settling": settling,
             "summary": payment_summary(payments, currency=booking.currency),
             "card": next((p.paymentMethod for p in reversed(payments) if p.paymentMethod), None),
+            "terms": booking_terms(booking, now=now),
         },
     )

@@ -24,12 +24,12 @@ from bookings import availability, services
 from bookings.clock import hotel_today
 from bookings.links import manage_token
 from bookings.offers import Guests, promo_refusal
+from bookings.policy_words import quote_terms
 from bookings.rate_reads import promo_get
 from bookings.stay_pricing import quote_request
 from hotel.client_address import client_address
 from hotel.errors import DomainError, NotFound
 from hotel.templatetags.money import format_money
-from payments.cancellation import policy_sentences
 from rooms.room_types import room_type_get
 from rooms.selectors import room_get
 
@@ -346,7 +346,7 @@ def _book_context(form, stay, *, kind, quote, quote_error, now) -> dict:
             plan=quote.plan,
             lines=quote_lines(quote),
             per_night=per_night(quote),
-            policy=policy_sentences(quote.plan.cancellation),
+            policy=quote_terms(quote, now=now),
             cancellation=cancellation_text(
                 quote.plan.cancellation, check_in=quote.check_in, now=now
             ),

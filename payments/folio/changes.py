@@ -193,8 +193,11 @@ def settle_changed_booking(event: Event) -> None:
         logger.exception("The refund after the change of %s failed: the credit stays", booking_id)
         money = None
     if guest_visible(event.detail):
+        was = dict(previous)
+        if event.detail.get("previousRoomType"):  # the email says "(was <the old type>)"
+            was["roomType"] = event.detail["previousRoomType"]
         booking_changed_email(
-            booking_id=booking_id, previous=previous, money=money, now=event.occurred_at
+            booking_id=booking_id, previous=was, money=money, now=event.occurred_at
         )
 
 

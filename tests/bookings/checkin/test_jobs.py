@@ -114,9 +114,34 @@ def test_an_invited_guest_who_checks_in_keeps_the_invitation_marker(confirmed, f
     assert item.invitedAt == NOW and item.submittedAt == NOW
 
 
-def test_a_guest_who_already_checked_in_online_is_not_invited(confirmed, form):
+def test_a_guest_who_already_checked_in_online_gets_the_pre_arrival_email_without_the_invite(
+    confirmed, form
+):
     booking = confirmed(start=-5)
     registration_submit(booking_id=booking.bookingId, data=form, actor="guest", now=NOW)
     mail.outbox.clear()
-    assert invitations_send(now=NOW) == 0
-    assert mail.outbox == []
+    assert invitations_send(now=NOW) == 1
+    (message,) = mail.outbox
+    assert message.subject.startswith("See you on") and booking.bookingId in message.subject
+    assert "You have checked in online" in message.body
+    assert "Save time at the desk" not in message.body
+    assert invitations_send(now=NOW) == 0  # still once
+
+
+def test_the_pre_arrival_email_says_when_the_room_is_ready_and_how_to_get_there(confirmed):
+    from hotel.profile import profile_save
+
+    profile_save(
+        data={"name": "Harbour View Hotel", "address": "1 Harbour Road", "checkInFrom": "15:00",
+              "checkOutUntil": "10:30", "directions": "Take the ferry to the jetty."},
+        version=None, actor="mgr", now=NOW,
+    )  # fmt: skip
+    confirmed(start=-5)
+    mail.outbox.clear()
+    invitations_send(now=NOW)
+    (message,) = mail.outbox
+    assert "Your room is ready from 15:00; on the day you leave, please check out by 10:30." in (
+        message.body
+    )
+    assert "Take the ferry to the jetty." in message.body and "1 Harbour Road" in message.body
+    assert "Check in online" in message.body

@@ -103,6 +103,7 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_rooms_assign": DESK,  # POST only; GET goes back to the dashboard
     "backoffice_booking_room": DESK,  # POST only; GET goes back to the booking
     "backoffice_rack": BOOKING_STAFF,
+    "backoffice_hotel_page": frozenset({M}),  # the hotel's page guests see
     "backoffice_rates": BOOKING_STAFF,  # the grid; its bulk form (POST) is the managers'
     "backoffice_blocks": DESK,  # group blocks: list and create
     "backoffice_block": DESK,  # one block (GET without a code goes back to the list)

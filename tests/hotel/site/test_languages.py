@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from bookings.models import Booking
 from bookings.reservations.models import Reservation
@@ -208,3 +208,41 @@ def test_a_reservation_keeps_the_bookers_language(api, standard, make_room):
 )
 def test_guest_language_keeps_only_a_language_worth_storing(value, expected):
     assert guest_language(value) == expected
+
+
+def test_the_manage_page_states_the_terms_as_dates_in_the_guests_language(client, standard):
+    from datetime import timedelta
+
+    from bookings.links import manage_path
+    from bookings.services import booking_create
+    from hotel.templatetags.dates import format_day
+
+    dates = stay()
+    check_in = date.fromisoformat(dates["check_in"])
+    created = booking_create(
+        room_type="Standard",
+        check_in=check_in,
+        check_out=date.fromisoformat(dates["check_out"]),
+        guests=2,
+        guest_name="Lena Gast",
+        guest_email="lena@guest.test",
+        source="web",
+        actor="guest",
+        now=timezone.now(),
+        language="de",
+    )
+    page = html(client.get("/de" + manage_path(booking_id=created.booking.bookingId)))
+    terms = re.search(r'<ul data-testid="terms">(.*?)</ul>', page, re.S).group(1)
+    with translation.override("de"):
+        deadline = format_day(check_in - timedelta(days=7))
+        free = translation.gettext("Free cancellation until %(when)s.").split("%(when)s")[0]
+    assert free.strip() and free.strip() != "Free cancellation until"
+    assert free in terms and deadline.split(",")[-1].strip() in terms
+    assert "23:59" in terms and "10.080,00" in terms  # the stay, written the German way
+
+
+def test_a_german_page_does_not_leave_german_behind_in_the_thread(client, standard):
+    from django.urls import reverse
+
+    assert client.get("/de/").status_code == 200
+    assert translation.get_language() == "en" and reverse("home") == "/"

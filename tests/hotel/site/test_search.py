@@ -7,12 +7,13 @@ Guests book room types: one result per type with a unit left, a hold on a unit o
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 import pytest
 from django.core.files import File
 from django.test import Client
+from django.utils.formats import date_format
 
 from bookings.links import manage_path
 from bookings.models import Booking
@@ -150,7 +151,13 @@ def test_book_page_shows_the_type_quote_policy_and_hold_time(client, room):
     assert "Harbour Double" in page and "1 queen · 22 m² · Up to 2 guests" in page
     assert "₹10,080.00" in page and "Taxes (12 %)" in page
     assert "₹5,040.00 per night, taxes included" in page
-    assert "Full refund when cancelled 7 or more days before arrival." in page
+    # The policy as dates (the hotel's 7:100,2:50,0:0; days end at 23:59, the hotel's time).
+    check_in = date.fromisoformat(stay()["check_in"])
+    free = datetime.combine(check_in - timedelta(days=7), time(23, 59))
+    assert f"Free cancellation until {date_format(free, 'DATETIME_FORMAT')} (UTC)." in page
+    assert f"From {date_format(check_in - timedelta(days=1), 'DATE_FORMAT')}: no refund." in page
+    assert "The whole stay, ₹10,080.00, is charged when you book." in page
+    assert "(a no-show) costs ₹10,080.00, 100 % of the stay." in page
     assert "We hold the room for 20 minutes while you pay" in page  # HOTEL_GUEST_HOLD_MINUTES
     assert 'name="csrfmiddlewaretoken"' in page
 
