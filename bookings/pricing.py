@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import ngettext
 
 from hotel.errors import DomainError
@@ -202,10 +204,13 @@ def city_tax_on(
 
 
 def _room_label(plan_name: str, nights: int) -> str:
-    return ngettext("%(plan)s, %(n)d night", "%(plan)s, %(n)d nights", nights) % {
-        "plan": plan_name,
-        "n": nights,
-    }
+    """The room line's label, in the default language: a booking stores its lines (terms),
+    which the back office and the API read; the guest site writes its own (quote_lines)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return ngettext("%(plan)s, %(n)d night", "%(plan)s, %(n)d nights", nights) % {
+            "plan": plan_name,
+            "n": nights,
+        }
 
 
 def price_stay(

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 PROFILE_ID = "HOTEL"
 PROFILE_TTL = 30.0  # seconds a process keeps its copy
+FAILED_RETRY = 5.0  # seconds before a failed read is tried again
 TRANSLATED = ("description", "houseRules", "directions", "facilities")
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 LIMITS = {"description": 2000, "houseRules": 4000, "directions": 2000}
@@ -103,7 +104,12 @@ def profile_item(*, cached: bool = True, read: bool = True) -> HotelProfile | No
         if not cached:
             raise
         logger.warning("Could not read the hotel page; using the last copy or the settings")
-        return _copy[1] if _copy is not None else None
+        old = _copy[1] if _copy is not None else None
+        # Ask again in FAILED_RETRY seconds, not on every page of a brownout.
+        _copy = (time.monotonic() - PROFILE_TTL + FAILED_RETRY, old)
+        return old
+    if not cached:
+        return item  # the editor's own read: never the copy guests are served
     _copy = (time.monotonic(), item)
     return item
 
@@ -215,6 +221,8 @@ def profile_save(
     current = profile_item(cached=False)
     if (current.version if current else None) != version:
         raise StaleObject()
+    # `current` is this call's own read (profile_item(cached=False) keeps no copy), so a
+    # refused save leaves nothing half-applied where guests' pages read it.
     before = _snapshot(current)
     item = current or HotelProfile(profileId=PROFILE_ID)
     for key, value in clean.items():
@@ -236,6 +244,8 @@ def profile_save(
             request_id=request_id,
         )
 
-    commit(build, refused=StaleObject)
-    profile_forget()
+    try:
+        commit(build, refused=StaleObject)
+    finally:
+        profile_forget()
     return profile_item(cached=False)

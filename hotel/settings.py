@@ -119,7 +119,7 @@ MIDDLEWARE = [
     # The language: from the URL's prefix on the guest site, English elsewhere; an unprefixed
     # guest page sends a guest who chose (cookie) or prefers (Accept-Language) another
     # language to its translation.
-    "django.middleware.locale.LocaleMiddleware",
+    "hotel.site.language.SiteLocaleMiddleware",
     "hotel.site.language.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

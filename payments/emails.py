@@ -13,7 +13,9 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist
 
 from bookings.emails import booking_to_email
-from bookings.models import Booking
+from bookings.models import CHECKED_IN, CONFIRMED, PENDING, Booking
+from bookings.reservations.emails import email_claim
+from bookings.reservations.selectors import reservation_get
 from hotel import events
 from hotel.events import Event, subscribe
 from hotel.mail import email_send
@@ -22,6 +24,8 @@ from .invoices.documents import invoice_pdf_stored
 from .invoices.models import INVOICE
 from .invoices.selectors import booking_invoices
 from .services import CancellationSettled, PaymentRefunded
+
+STILL_STAYING = (PENDING, CONFIRMED, CHECKED_IN)  # a reservation's stays yet to leave
 
 
 @subscribe(CancellationSettled)
@@ -94,28 +98,47 @@ def booking_changed_email(*, booking_id: str, previous: dict, money, now) -> Non
 
 @subscribe(events.GuestCheckedOut)
 def thank_you_email(event: Event) -> None:
-    """After check-out: thank the guest, in their language, with the stay's invoice attached
-    (the latest one not cancelled by a credit note; none issued: where to ask for it)."""
+    """After check-out: thank the guest, in their language, with the stay's invoices attached
+    (those not cancelled by a credit note; none issued: where to ask for one). A
+    reservation's booker is thanked once, when its last stay leaves, with every stay's
+    invoices and the reservation's own bill's."""
     booking = booking_to_email(event)
     if booking is None:
         return
+    keys = [booking.bookingId]
+    language = booking.language
+    if booking.reservationId:
+        view = reservation_get(booking.reservationId, consistent=True)
+        if any(b.status in STILL_STAYING for b in view.bookings):
+            return  # the last stay to leave sends it
+        if not email_claim(
+            f"email:thank-you:{booking.reservationId}",
+            reservation_id=booking.reservationId,
+            now=event.occurred_at,
+        ):
+            return  # two stays left at once: the other one sent it
+        keys = [booking.reservationId, *(b.bookingId for b in view.bookings)]
+        language = view.reservation.language or language
     issued = [
         i
-        for i in booking_invoices(booking.bookingId)
+        for key in keys
+        for i in booking_invoices(key)
         if i.kind == INVOICE and i.sequence and not i.creditedBy
     ]
-    invoice = issued[-1] if issued else None
-    attachments = None
-    if invoice is not None:
-        key = invoice_pdf_stored(invoice)
-        attachments = [
-            {"filename": f"{invoice.number}.pdf", "key": key, "mimetype": "application/pdf"}
-        ]
+    attachments = [
+        {"filename": f"{i.number}.pdf", "key": invoice_pdf_stored(i), "mimetype": "application/pdf"}
+        for i in issued
+    ]
     email_send(
         to=booking.guestEmail,
         template="thank_you",
-        context={"booking": booking, "invoice": invoice},
+        context={
+            "booking": booking,
+            "invoice": issued[-1] if issued else None,
+            "invoices": issued,
+            "numbers": ", ".join(i.number for i in issued),
+        },
         now=event.occurred_at,
-        language=booking.language,
-        attachments=attachments,
+        language=language,
+        attachments=attachments or None,
     )

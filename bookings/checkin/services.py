@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from hotel.audit.services import audit_entry
@@ -59,12 +60,12 @@ def registration_get(*, booking_id: str) -> Registration | None:
 def check_in_refusal(booking: Booking, *, now: datetime) -> str | None:
     """Why the guest may not check in online now, or None when they may."""
     if booking.status != CONFIRMED or booking.checkedInAt:
-        return "Online check-in is open for confirmed bookings before arrival only."
+        return _("Online check-in is open for confirmed bookings before arrival only.")
     today, check_in = hotel_today(now), date.fromisoformat(booking.checkIn)
     if not window_open(today=today, check_in=check_in):
         if today < check_in:
-            return "Online check-in opens 7 days before arrival."
-        return "Online check-in has closed: please check in at the desk."
+            return _("Online check-in opens 7 days before arrival.")
+        return _("Online check-in has closed: please check in at the desk.")
     return None
 
 
@@ -224,10 +225,15 @@ def invitations_send(*, now: datetime, log: Callable[[str], None] | None = None)
     day's confirmed bookings are one Query on the status-checkIn index. Each booking's marker
     (`invitedAt`) is written on the condition that it is not there yet, before the send: a
     re-run, or two runs at once, send nothing twice (a failed send is retried from the
-    outbox by hotel.mail). Returns how many were sent."""
-    day = (hotel_today(now) + timedelta(days=INVITE_DAYS_BEFORE)).isoformat()
+    outbox by hotel.mail). Tomorrow's arrivals not yet sent it (booked since) get it too.
+    Returns how many were sent."""
+    today = hotel_today(now)
+    day = (today + timedelta(days=INVITE_DAYS_BEFORE)).isoformat()
+    # Tomorrow's too: a stay booked (or moved) in the last two days still gets it, once.
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    arriving = Booking.by_status.query(CONFIRMED, Booking.checkIn.between(tomorrow, day))
     sent = 0
-    for booking in Booking.by_status.query(CONFIRMED, Booking.checkIn == day):
+    for booking in arriving:
         if not booking.guestEmail:
             continue
         try:

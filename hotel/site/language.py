@@ -20,7 +20,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -71,6 +73,20 @@ def preferred_language(request) -> str:
     return translation.get_language_from_request(request, check_path=False)
 
 
+class SiteLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, except under a URL conf without the guest site's
+    i18n_patterns (the split deployment's rooms and payments functions serve only the API):
+    there Django would follow the browser's language; the API is English everywhere."""
+
+    def process_request(self, request):
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        if not is_language_prefix_patterns_used(urlconf)[0]:
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            return
+        super().process_request(request)
+
+
 class PreferredLanguageMiddleware:
     """Send a guest's GET of an unprefixed (English) page to its translation when the guest
     chose, or the browser prefers, another language the site speaks.
@@ -109,7 +125,10 @@ def _languages(request) -> list[dict]:
     """The switcher's and the search engines' view of the page: each language with the link
     that switches to it and the page's address in it (hreflang alternates)."""
     current = translation.get_language()
-    page = request.get_full_path()
+    # A page no URL answers (a 404) has no translations: the switcher goes home, and no
+    # alternates are named (a path such as //other.host/x must not become a link off-site).
+    resolved = getattr(request, "resolver_match", None) is not None
+    page = request.get_full_path() if resolved else "/"
     switch = reverse("site-language")
     languages = []
     for code, name in settings.LANGUAGES:
@@ -119,7 +138,7 @@ def _languages(request) -> list[dict]:
                 "code": code,
                 "name": name,
                 "current": code == current,
-                "alternate": request.build_absolute_uri(address),
+                "alternate": request.build_absolute_uri(address) if resolved else None,
                 "switch": f"{switch}?lang={code}&next={quote(page, safe='/')}",
             }
         )

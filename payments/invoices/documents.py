@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import translation
 
 from .models import Invoice, invoice_pdf_key
 from .pdf import render_pdf
@@ -25,7 +27,10 @@ def invoice_pdf_stored(invoice: Invoice) -> str:
         year=invoice.year, number=invoice.number, booking_id=invoice.bookingId
     )
     if not default_storage.exists(key):
-        default_storage.save(key, ContentFile(render_pdf(invoice)))
+        # A legal document: written in the default language whatever the request's is.
+        with translation.override(settings.LANGUAGE_CODE):
+            pdf = render_pdf(invoice)
+        default_storage.save(key, ContentFile(pdf))
     return key
 
 

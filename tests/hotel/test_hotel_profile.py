@@ -193,3 +193,35 @@ def test_an_error_page_in_an_outage_does_not_ask_dynamodb(client, monkeypatch):
     request = RequestFactory().get("/somewhere")
     response = server_error(request)
     assert response.status_code == 500
+
+
+def test_a_refused_save_leaves_guests_the_page_as_it_was():
+    first = saved()
+    assert hotel_profile().phone == "+34 952 000 111"  # this process's copy
+    profile_save(data=profile_data(phone="+34 1"), version=first.version, actor="a", now=NOW)
+    assert hotel_profile().phone == "+34 1"
+    with pytest.raises(StaleObject):
+        profile_save(data=profile_data(phone="+34 2"), version=first.version, actor="b", now=NOW)
+    assert hotel_profile().phone == "+34 1"
+    assert profile_item().phone == "+34 1"
+
+
+def test_a_failed_read_keeps_the_old_copy_and_waits_before_asking_again(monkeypatch):
+    from pynamodb.exceptions import GetError
+
+    import hotel.profile as profile_module
+
+    saved()
+    profile_forget()
+    assert hotel_profile().name == "Casa del Puerto"
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        raise GetError("down")
+
+    monkeypatch.setattr(HotelProfile, "get", failing)
+    monkeypatch.setattr(profile_module, "PROFILE_TTL", 0.0)  # the copy is old
+    assert hotel_profile().name == "Casa del Puerto"
+    assert hotel_profile().name == "Casa del Puerto"
+    assert len(calls) == 1  # the second page did not ask again within FAILED_RETRY

@@ -145,3 +145,11 @@ def test_the_pre_arrival_email_says_when_the_room_is_ready_and_how_to_get_there(
     )
     assert "Take the ferry to the jetty." in message.body and "1 Harbour Road" in message.body
     assert "Check in online" in message.body
+
+
+def test_a_stay_booked_for_tomorrow_still_gets_the_pre_arrival_email_once(confirmed):
+    booking = confirmed(start=-6)  # arriving the day after NOW: booked too late for +2
+    mail.outbox.clear()
+    assert invitations_send(now=NOW) == 1
+    assert booking.bookingId in mail.outbox[0].subject
+    assert invitations_send(now=NOW) == 0

@@ -246,3 +246,24 @@ def test_a_german_page_does_not_leave_german_behind_in_the_thread(client, standa
 
     assert client.get("/de/").status_code == 200
     assert translation.get_language() == "en" and reverse("home") == "/"
+
+
+def test_the_split_functions_api_is_english_whatever_the_browser_says(client, settings):
+    settings.ROOT_URLCONF = "hotel.urls_payments"  # the payments function's conf: no pages
+    response = client.get("/api/payments", HTTP_ACCEPT_LANGUAGE="de")
+    assert response["Content-Language"] == "en"
+    settings.ROOT_URLCONF = "hotel.urls"
+    assert client.get("/api/payments", HTTP_ACCEPT_LANGUAGE="de")["Content-Language"] == "en"
+
+
+def test_what_a_booking_stores_stays_in_the_default_language(client, standard):
+    response = client.post("/de" + BOOK, guest_form())
+    booking_id = re.search(r"(BK-\d{8}-[A-Z0-9]{8})", response["Location"]).group(1)
+    (room,) = [line for line in Booking.get(booking_id).terms["lines"] if line["kind"] == "room"]
+    assert room["label"].endswith("2 nights")  # the back office and the API read it
+
+
+def test_a_page_nobody_answers_names_no_translations(client):
+    page = html(client.get("//evil.test/x"))
+    assert "evil.test" not in page and 'rel="alternate"' not in page
+    assert 'href="/language?lang=de&amp;next=/"' in page

@@ -62,3 +62,37 @@ def test_the_thanks_are_in_the_guests_language(stay):
     assert expected != "Need an invoice? Reply to this email and we will send it."
     assert expected in sent.body and '<html lang="de">' in sent.alternatives[0][0]
     assert "/de/" in sent.body  # the link back is the German site
+
+
+def test_a_reservations_booker_is_thanked_once_when_the_last_stay_leaves(make_room):
+    from datetime import timedelta
+
+    from bookings.clock import hotel_today
+    from bookings.reservations.create import reservation_create
+
+    make_room(roomId="R-1", pricePerNight=5000)
+    make_room(roomId="R-2", pricePerNight=5000)
+    now = timezone.now()
+    today = hotel_today(now)
+    stay_body = {"roomType": "Deluxe", "adults": 1, "checkIn": today,
+                 "checkOut": today + timedelta(days=2)}  # fmt: skip
+    created = reservation_create(
+        booker={"name": "Ana Booker", "email": "ana@guest.test"},
+        stays=[dict(stay_body), dict(stay_body)],
+        actor=DESK,
+        now=now,
+        language="es",
+    )
+    ids = [b.bookingId for b in created.bookings]
+    for booking_id in ids:
+        for status in ("confirmed", "checked-in"):
+            booking_transition(booking_id=booking_id, to_status=status, actor=DESK, now=now)
+        settle(booking_id)
+    mail.outbox.clear()
+    check_out(ids[0])
+    assert [m for m in mail.outbox if "ana@guest.test" in m.to] == []  # one stay still in
+    check_out(ids[1])
+    (sent,) = [m for m in mail.outbox if "ana@guest.test" in m.to]
+    assert '<html lang="es">' in sent.alternatives[0][0]
+    check_out_again = [m for m in mail.outbox if "ana@guest.test" in m.to]
+    assert len(check_out_again) == 1
