@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
 
@@ -22,7 +24,10 @@ def day_range_error(day: date) -> str | None:
     """A message when `day` is outside the window, else None."""
     if day_in_range(day):
         return None
-    return f"Choose a date between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}."
+    return _("Choose a date between %(a)s and %(b)s.") % {
+        "a": EARLIEST_DAY.isoformat(),
+        "b": LATEST_DAY.isoformat(),
+    }
 
 
 def clamp_day(day: date, *, margin_days: int = 0) -> date:

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from ..rate_terms import AT_HOTEL, DEPOSIT, percent_of
 from .models import NIGHTLY_UNITS, PER_PERSON_PER_NIGHT
 
@@ -56,13 +58,13 @@ def extra_price(extra, nights: int, persons: int, quantity: int | None = None) -
 def quantity_problem(extra, *, quantity: int, persons: int) -> str | None:
     """Why `quantity` of `extra` cannot be sold to this party, or None."""
     if quantity < 1:
-        return "At least 1."
+        return _("At least 1.")
     if extra.unit == PER_PERSON_PER_NIGHT and quantity > persons:
-        return f"At most {persons}: one per guest of the booking."
+        return _("At most %(n)s: one per guest of the booking.") % {"n": persons}
     if quantity > MAX_QUANTITY:
-        return f"At most {MAX_QUANTITY}."
+        return _("At most %(n)s.") % {"n": MAX_QUANTITY}
     if extra.dailyStock is not None and quantity > extra.dailyStock:
-        return f"At most {extra.dailyStock} a day."
+        return _("At most %(n)s a day.") % {"n": extra.dailyStock}
     return None
 
 

@@ -267,3 +267,20 @@ def test_a_page_nobody_answers_names_no_translations(client):
     page = html(client.get("//evil.test/x"))
     assert "evil.test" not in page and 'rel="alternate"' not in page
     assert 'href="/language?lang=de&amp;next=/"' in page
+
+
+def test_the_booking_rules_speak_the_pages_language_and_the_api_stays_english(
+    client, api, standard
+):
+    past = {"check_in": "2020-01-01", "check_out": "2020-01-03", "guests": 2}
+    german = translated("Check-in cannot be in the past.", "de")
+    assert german in html(client.get("/de/search", past))
+    refused = api.post(
+        "/api/bookings",
+        {"roomType": "Standard", "checkIn": stay()["check_in"], "checkOut": stay()["check_in"],
+         "adults": 2, "guestName": "X", "guestEmail": "x@guest.test"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="de",
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "Check-out must be after check-in." in str(refused.json())
