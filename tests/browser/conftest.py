@@ -51,9 +51,26 @@ def browser(_playwright):
 
 def page_width(page) -> int:
     """The page's scroll width once it has loaded: layout forced while a stylesheet is still
-    on its way (after a redirect, a JS navigation) is unstyled, 808 px on a 360 px phone."""
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth")
+    on its way (after a redirect, a JS navigation) is unstyled, 808 px on a 360 px phone.
+
+    Measured inside one evaluate that first checks the document is complete and styled, and
+    tried again when it is not, or when a navigation (the confirmation page refreshes itself
+    while a payment settles) replaced the document mid-measure."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _attempt in range(50):
+        page.wait_for_load_state("load")
+        try:
+            width = page.evaluate(
+                "document.readyState === 'complete' && document.styleSheets.length"
+                " ? document.documentElement.scrollWidth : -1"
+            )
+        except PlaywrightError:  # the document went away under the measure
+            width = -1
+        if width >= 0:
+            return width
+        page.wait_for_timeout(100)
+    raise AssertionError("the page never finished loading with its stylesheet")
 
 
 def _new_page(browser, live_app, viewport):
