@@ -61,6 +61,11 @@ PUBLIC: dict[str, set[str]] = {
     "cart/combination": {"POST"},  # a combination's "Book these"
     "cart/remove": {"POST"},
     "admin/logout/": {"POST"},  # signing nobody out is harmless
+    # The language switcher (a cookie with the guest's choice; 400 without a language it
+    # knows), and what search engines read.
+    "language": {"GET"},
+    "sitemap.xml": {"GET"},
+    "robots.txt": {"GET"},
     "admin/(?P<url>.*)$": set(),  # the admin's catch-all: a redirect to the login
 }
 # Reachable with a booking's guest token or signed link only; the tests below call them with
