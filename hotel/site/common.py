@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import links, selectors
-from bookings.booking_terms import booking_policy
 from bookings.exceptions import BookingNotFound
 from bookings.links import booking_id_from_token, reservation_token
 from hotel.contact import hotel_contact
@@ -108,8 +107,8 @@ def stay_context(booking) -> dict:
     }
 
 
-def policy_lines(booking=None) -> list[str]:
-    """The cancellation policy, one sentence per rule: the one `booking` was sold with, or
-    the hotel's."""
-    policy = booking_policy(booking) if booking is not None else cancellation_policy()
+def policy_lines() -> list[str]:
+    """The hotel's cancellation policy, one sentence per rule (the home page). A booking's
+    own terms are dated sentences: bookings.policy_words."""
+    policy = cancellation_policy()
     return [describe_rule(rule, policy) for rule in policy]
