@@ -1,9 +1,11 @@
 """Booking a reservation of several stays: one transaction, all or nothing."""
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
 
+from bookings.clock import hotel_today
 from bookings.exceptions import RoomUnavailable
 from bookings.inventory import inventory_read
 from bookings.models import Booking
@@ -13,7 +15,7 @@ from bookings.reservations.services import reservation_get
 from bookings.reservations.size import MAX_ROOM_NIGHTS, MAX_STAYS, TRANSACTION_LIMIT
 from bookings.services import booking_create, guest_token_matches
 from hotel.errors import ValidationFailed
-from tests.bookings.conftest import day
+from tests.bookings.conftest import D, day
 from tests.conftest import NOW
 from tests.invariants import assert_inventory_consistent
 
@@ -159,13 +161,22 @@ def test_a_guest_reservation_claims_one_hold_slot_per_room(hotel, reserve, setti
     from bookings.exceptions import TooManyHolds
 
     settings.HOTEL_GUEST_HOLDS_PER_CLIENT = 3
-    created = reserve(stay("Deluxe"), stay("Suite"), guest_client="203.0.113.7")
+    # Real time: a slot lives until its hold ends (a TTL), and DynamoDB Local deletes an item
+    # whose TTL has passed on the wall clock, so a slot claimed at the fixed NOW could vanish
+    # mid-test.
+    now = datetime.now(UTC)
+    start = (hotel_today(now) - D).days + 30
+
+    def guest(*stays):
+        return reserve(*stays, guest_client="203.0.113.7", now=now)
+
+    created = guest(stay("Deluxe", start=start), stay("Suite", start=start))
     slots = [b.holdSlot for b in created.bookings]
     assert all(slots) and len(set(slots)) == 2
     with pytest.raises(TooManyHolds):  # one slot left, two rooms asked
-        reserve(stay("Deluxe"), stay("Suite"), guest_client="203.0.113.7")
+        guest(stay("Deluxe", start=start), stay("Suite", start=start))
     assert Booking.count() == 2
-    reserve(stay("Deluxe"), guest_client="203.0.113.7")  # the last slot still holds one
+    guest(stay("Deluxe", start=start))  # the last slot still holds one
 
 
 def test_a_promo_counts_one_use_per_stay_all_or_nothing(hotel, reserve):
