@@ -275,6 +275,7 @@ class RatePlan(Model):
     ratePlan = UnicodeAttribute(hash_key=True)  # the code, e.g. "FLEX", "NONREF"
     name = UnicodeAttribute()
     description = UnicodeAttribute(default="")
+    translations = JSONAttribute(null=True)  # {"de": {"name": …}}: the name per guest language
     roomTypes = ListAttribute(of=UnicodeAttribute, default=list)  # empty: every type, also later
     active = BooleanAttribute(default=True)
     channels = ListAttribute(of=UnicodeAttribute, default=list)  # of CHANNELS

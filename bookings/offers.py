@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hotel.errors import ValidationFailed
+from hotel.languages import translated
 from rooms.models import RoomType
 
 from .cancellation_terms import InvalidPolicy, free_until, parse_policy
@@ -53,15 +54,16 @@ def guests_from(
 
 
 def occupancy_error(kind: RoomType, guests: Guests) -> str | None:
-    """Why `kind` cannot hold these guests, or None."""
+    """Why `kind` cannot hold these guests, or None (naming it in the active language)."""
     adults = guests.adults + (len(guests.children_ages) - guests.children)
+    name = translated(kind, "name")
     if guests.count > kind.maxGuests:
-        return _("A %(name)s takes up to %(n)d guests.") % {"name": kind.name, "n": kind.maxGuests}
+        return _("A %(name)s takes up to %(n)d guests.") % {"name": name, "n": kind.maxGuests}
     if kind.maxAdults and adults > kind.maxAdults:
-        return _("A %(name)s takes up to %(n)d adults.") % {"name": kind.name, "n": kind.maxAdults}
+        return _("A %(name)s takes up to %(n)d adults.") % {"name": name, "n": kind.maxAdults}
     if guests.children > (kind.maxChildren or 0) and guests.children > kind.maxGuests - adults:
         return _("A %(name)s takes up to %(n)d children.") % {
-            "name": kind.name,
+            "name": name,
             "n": kind.maxChildren or 0,
         }
     return None

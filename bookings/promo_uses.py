@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.utils.translation import gettext as _
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
@@ -98,15 +99,16 @@ def promo_refused_why(
     promo: PromoCode, guest_email: str | None, count: int = 1
 ) -> PromoUsedUp | None:
     """After a refused booking transaction: the promo's limit, if that is what refused it
-    (`count` uses wanted at once)."""
+    (`count` uses wanted at once). The words are in the active language: a guest page's,
+    English for the API."""
     try:
         fresh = PromoCode.get(promo.code, PROMO_ITEM, consistent_read=True)
     except DoesNotExist:
-        return PromoUsedUp("This promo code no longer exists.")
+        return PromoUsedUp(_("This promo code no longer exists."))
     if fresh.active is False:
-        return PromoUsedUp("This promo code is no longer active.")
+        return PromoUsedUp(_("This promo code is no longer active."))
     if fresh.maxUses is not None and (fresh.uses or 0) + count > fresh.maxUses:
-        return PromoUsedUp()
+        return PromoUsedUp(_("This promo code has been used up."))
     guest = _guest_item(guest_email) if fresh.perGuest else None
     if guest:
         try:
@@ -114,5 +116,5 @@ def promo_refused_why(
         except DoesNotExist:
             return None
         if (mine.uses or 0) + count > fresh.perGuest:
-            return PromoUsedUp("You have already used this promo code.")
+            return PromoUsedUp(_("You have already used this promo code."))
     return None

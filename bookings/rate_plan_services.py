@@ -24,6 +24,7 @@ from hotel.audit.services import audit_add
 from hotel.dynamo import commit
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
 from hotel.stamps import stamp_bump
+from hotel.translations import translations_check
 from rooms.room_types import CATALOG, PRICING
 
 from . import rate_plan_checks as checks
@@ -47,8 +48,13 @@ EDITABLE = (
     "occupancy",
     "included",
     "sortOrder",
+    "translations",
 )
-# A new plan's values for what the request leaves out (and what a PUT resets).
+# What guests read of a plan, per guest language ({field: max length}); its description is
+# the staff's (the guest pages do not show it).
+TRANSLATED = {"name": 80}
+# A new plan's values for what the request leaves out (and what a PUT resets; not its
+# translations, which a PUT without them keeps: clients that predate them must not erase them).
 DEFAULTS: dict[str, Any] = {
     "description": "",
     "roomTypes": [],
@@ -125,6 +131,9 @@ def rate_plan_validate(*, data: dict, creating: bool, current: RatePlan | None =
             errors[name] = problems
         else:
             cleaned[name] = value
+    if "translations" in data:
+        cleaned["translations"], problems = translations_check(data["translations"], TRANSLATED)
+        errors.update(problems)
     _check_payment(data, current, cleaned, errors)
     if code == DEFAULT_PLAN:
         if cleaned.get("roomTypes"):

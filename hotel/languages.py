@@ -29,3 +29,38 @@ def in_language(code: str | None):
     """A context manager: translate, format dates and money, and reverse URLs in `code` (a
     booking's language; None or an unknown code: the default)."""
     return translation.override(guest_language(code) or settings.LANGUAGE_CODE)
+
+
+def translated(item, field: str, code: str | None = None) -> str:
+    """`item`'s `field` in language `code` (default: the active one): its `translations`
+    ({"de": {"name": …}}, what staff entered per guest language) or, where that is empty, the
+    default language's own attribute. For staff content: room types, rate plans, extras."""
+    code = code or translation.get_language() or settings.LANGUAGE_CODE
+    code = code.split("-")[0]
+    if code != settings.LANGUAGE_CODE:
+        words = (getattr(item, "translations", None) or {}).get(code) or {}
+        value = words.get(field)
+        if value:
+            return value
+    return getattr(item, field)
+
+
+def translations_clean(given, fields: dict[str, int]) -> tuple[dict, dict]:
+    """Staff's per-language words, checked: `given` {"de": {"name": …}}, `fields` {name: max
+    length}. Returns (translations without empty words, errors {"name_de": [...]})."""
+    clean, errors = {}, {}
+    given = given if isinstance(given, dict) else {}
+    for code in LANGUAGE_CODES:
+        if code == settings.LANGUAGE_CODE:
+            continue
+        words = given.get(code) if isinstance(given.get(code), dict) else {}
+        kept = {}
+        for field, limit in fields.items():
+            value = str(words.get(field) or "").strip()
+            if len(value) > limit:
+                errors[f"{field}_{code}"] = [f"At most {limit} characters."]
+            elif value:
+                kept[field] = value
+        if kept:
+            clean[code] = kept
+    return clean, errors

@@ -8,6 +8,7 @@ import re
 import uuid
 
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from pynamodb.exceptions import PynamoDBException
 
 from hotel.api.responses import is_expected, response_for
@@ -80,6 +81,20 @@ class ApiErrorMiddleware:
 
 API_CACHE_CONTROL = "private, no-cache"
 HTML_CACHE_SECONDS = 60
+# Set on a response whose Vary: Cookie says only "the language cookie chose it" (vary_on_language).
+_LANGUAGE_COOKIE_ONLY = "_hotel_cookie_vary_is_language"
+
+
+def vary_on_language(response) -> None:
+    """Add `Vary: Accept-Language, Cookie` to a response that another language cookie or
+    browser language would have been sent elsewhere from (the guest site's unprefixed pages:
+    hotel.site.language), so that a shared cache keys it on them. That alone does not make
+    it personal: CacheControlMiddleware still shares it unless something else varies on the
+    cookie (a view's own Vary: Cookie, the session)."""
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",")}
+    if "cookie" not in vary:
+        setattr(response, _LANGUAGE_COOKIE_ONLY, True)
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
 
 
 class LogContextMiddleware:
@@ -102,8 +117,9 @@ class CacheControlMiddleware:
     """Set Cache-Control where the view did not, so CloudFront and browsers cache safely.
 
     API, webhook and health responses: `private, no-cache`. A plain HTML page (GET, 200, no
-    cookie set, not varying on Cookie): `public, max-age=60`. Anything else: `private,
-    no-cache`. Static files carry their own (a year, immutable, for hashed names).
+    cookie set, not varying on Cookie other than for the language: vary_on_language):
+    `public, max-age=60`. Anything else: `private, no-cache`. Static files carry their own
+    (a year, immutable, for hashed names).
     """
 
     def __init__(self, get_response):
@@ -120,11 +136,16 @@ class CacheControlMiddleware:
         if is_api_path(request) or request.path_info.startswith("/webhooks/"):
             return API_CACHE_CONTROL
         vary = {v.strip().lower() for v in response.get("Vary", "").split(",")}
+        session = getattr(request, "session", None)
+        personal = "cookie" in vary and (
+            not getattr(response, _LANGUAGE_COOKIE_ONLY, False)
+            or getattr(session, "accessed", False)  # its Vary: Cookie came with the language's
+        )
         shareable_page = (
             request.method in ("GET", "HEAD")
             and response.status_code == 200
             and response.get("Content-Type", "").startswith("text/html")
             and not response.cookies
-            and "cookie" not in vary
+            and not personal
         )
         return f"public, max-age={HTML_CACHE_SECONDS}" if shareable_page else API_CACHE_CONTROL

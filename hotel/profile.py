@@ -33,6 +33,7 @@ from pynamodb.models import Model
 from hotel.audit.services import audit_add
 from hotel.dynamo import commit, meta, register
 from hotel.errors import StaleObject, ValidationFailed
+from hotel.images import photo_view
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,11 @@ class HotelProfile(Model):
     directions = UnicodeAttribute(default="")
     facilities = ListAttribute(of=UnicodeAttribute, default=list)
     translations = JSONAttribute(null=True)  # {"de": {"description": …, …}}
+    # The photo gallery (storage names in order; each one's facts and words: hotel.images)
+    # and the map image ({"name": …, facts, "alt": {…}}): hotel.profile_media.
+    photos = ListAttribute(of=UnicodeAttribute, default=list)
+    gallery = JSONAttribute(null=True)
+    mapImage = JSONAttribute(null=True)
     updatedAt = UTCDateTimeAttribute(null=True)
     updatedBy = UnicodeAttribute(null=True)
     version = VersionAttribute()
@@ -81,6 +87,8 @@ class Profile:
     house_rules: list[str] = field(default_factory=list)
     directions: str = ""
     facilities: list[str] = field(default_factory=list)
+    photos: list[dict] = field(default_factory=list)  # hotel.images.photo_view, in order
+    map: dict | None = None
 
 
 _copy: tuple[float, HotelProfile | None] | None = None
@@ -112,6 +120,19 @@ def profile_item(*, cached: bool = True, read: bool = True) -> HotelProfile | No
         return item  # the editor's own read: never the copy guests are served
     _copy = (time.monotonic(), item)
     return item
+
+
+def profile_stand_in() -> dict:
+    """The page's fields before a manager saved one: the settings' (what the editor starts
+    from, and the demo's contact)."""
+    return {
+        "name": settings.HOTEL_NAME,
+        "address": settings.HOTEL_ADDRESS,
+        "phone": settings.HOTEL_PHONE,
+        "email": settings.HOTEL_EMAIL,
+        "checkInFrom": "14:00",
+        "checkOutUntil": "11:00",
+    }
 
 
 def profile_forget() -> None:
@@ -156,6 +177,11 @@ def hotel_profile(language: str | None = None, *, read: bool = True) -> Profile:
         house_rules=_lines(text("houseRules")),
         directions=text("directions"),
         facilities=list(facilities or []),
+        photos=[
+            photo_view(name, (item.gallery or {}).get(name), fallback_alt=item.name)
+            for name in item.photos or []
+        ],
+        map=photo_view(item.mapImage["name"], item.mapImage) if item.mapImage else None,
     )
 
 
@@ -229,23 +255,32 @@ def profile_save(
         setattr(item, key, value)
     item.updatedAt, item.updatedBy = now, actor
 
+    profile_write(item, action="update" if current else "create", before=before,
+                  after=_snapshot(item), actor=actor, now=now, request_id=request_id)  # fmt: skip
+    return profile_item(cached=False)
+
+
+def profile_write(
+    item: HotelProfile,
+    *,
+    action: str,
+    before: dict | None,
+    after: dict,
+    actor: str,
+    now: datetime,
+    request_id: str | None,
+) -> None:
+    """Save the profile item with its audit entry in one transaction, conditional on the
+    version it was read at (PynamoDB's VersionAttribute; still absent for a new one): over a
+    newer one it raises StaleObject. Every process's copy is dropped after."""
+
     def build(tx):
-        # PynamoDB's version condition: the item is still the one read (or still absent).
         tx.save(item)
-        audit_add(
-            tx,
-            actor=actor,
-            action="update" if current else "create",
-            object_type="hotel.profile",
-            object_id=PROFILE_ID,
-            before=before,
-            after=_snapshot(item),
-            now=now,
-            request_id=request_id,
-        )
+        audit_add(tx, actor=actor, action=action, object_type="hotel.profile",
+                  object_id=PROFILE_ID, before=before, after=after, now=now,
+                  request_id=request_id)  # fmt: skip
 
     try:
         commit(build, refused=StaleObject)
     finally:
         profile_forget()
-    return profile_item(cached=False)

@@ -156,7 +156,8 @@ def lean_venv(*, quiet: bool = True) -> Path:
     prune_locales(site)
     prune_django(site)
     prune_build_sources(site)
-    # What the pruning kept must still import: Pillow's core and WebP (rooms/photos.py).
+    # What the pruning kept must still work: Pillow's core and WebP (hotel/images.py checks
+    # an upload, turns it upright and writes its resized WebP copies).
     run([str(LEAN_VENV / "bin/python"), "-I", "-c", PRUNED_IMPORTS])
     stamp.write_text(key)
     return LEAN_VENV
@@ -183,7 +184,8 @@ def prune_fonttools(site: Path) -> None:
 
 # Pillow's extension modules the product does not use (AVIF, FreeType text, colour
 # management, Tk, ImageMath, ImageMorph) and the libraries only they load: 4 MB zipped.
-# rooms/photos.py identifies JPEG, PNG, GIF and WebP uploads with the core and _webp.
+# hotel/images.py identifies JPEG, PNG, GIF and WebP uploads and writes WebP copies with the
+# core and _webp.
 PILLOW_UNUSED = (
     "_avif",
     "_imagingft",
@@ -212,7 +214,13 @@ DJANGO_UNUSED = (
 SCHEMA_VALIDATION = (
     "jsonschema", "jsonschema_specifications", "referencing", "rpds", "attr", "attrs",
 )  # fmt: skip
-PRUNED_IMPORTS = "import PIL._imaging, PIL._webp, django.conf.locale.de.formats, fpdf, yaml"
+PRUNED_IMPORTS = (
+    "import PIL._imaging, PIL._webp, django.conf.locale.de.formats, fpdf, yaml, io\n"
+    "from PIL import Image, ImageOps\n"  # what hotel/images.py does with an upload:
+    "b = io.BytesIO(); Image.new('RGB', (64, 40)).save(b, 'JPEG'); b.seek(0)\n"
+    "i = ImageOps.exif_transpose(Image.open(b)); i.load()\n"
+    "i.resize((32, 20), Image.Resampling.LANCZOS).save(io.BytesIO(), 'WEBP', quality=80)"
+)
 
 
 def prune_pillow(site: Path) -> None:

@@ -23,8 +23,18 @@ class PaymentDeclined(PaymentError):
     code = "PAYMENT_DECLINED"
     default_message = "Your card was declined."
 
-    def __init__(self, message: str | None = None, *, intent_id: str | None = None, **kwargs):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        intent_id: str | None = None,
+        reason: str | None = None,
+        **kwargs,
+    ):
         self.intent_id = intent_id
+        # The provider's own reason ("insufficient_funds", "expired_card"…): what a guest
+        # page words in the guest's language (the message is the provider's English).
+        self.reason = reason
         super().__init__(message, **kwargs)
 
 

@@ -136,7 +136,10 @@ class Payment(Model):
     # OWED and the epoch second of the oldest refund still REFUND_REQUESTED; else absent.
     refundOwed = UnicodeAttribute(null=True)
     refundOwedSince = IntegerAttribute(null=True)
-    failureMessage = UnicodeAttribute(null=True)
+    failureMessage = UnicodeAttribute(null=True)  # English, for staff (and the API)
+    # The provider's reason for a refusal ("insufficient_funds", "expired_card"…): what the
+    # guest's page words in the guest's language (hotel.site.refusals).
+    failureCode = UnicodeAttribute(null=True)
     # Set when the cardholder disputes the charge: {"id", "amount", "reason", "status", "at"}
     dispute = JSONAttribute(null=True)
     createdBy = UnicodeAttribute()

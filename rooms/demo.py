@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -10,13 +11,21 @@ from pynamodb.exceptions import DoesNotExist
 
 from hotel.errors import Conflict
 
+from .gallery import room_type_add_photo
 from .models import Room
 from .photos import room_add_photo
-from .room_type_services import room_type_add_photo, room_type_create
+from .room_type_services import room_type_create
 from .room_types import room_type_get
 from .services import room_create
 
 PHOTOS = Path(__file__).resolve().parent / "demo_photos"
+
+
+# Each type's gallery, in order: [file, {"alt": {"en": …, "de": …}, "caption": {…}}].
+GALLERIES = json.loads((PHOTOS / "galleries.json").read_text(encoding="utf-8"))
+# Each type's view and its words in the other guest languages.
+WORDS = json.loads((PHOTOS / "words.json").read_text(encoding="utf-8"))
+
 
 # type: (capacity, price per night in minor units, amenities, description)
 ROOM_TYPES = {
@@ -88,6 +97,7 @@ def demo_room_types() -> list[dict]:
                 "amenities": amenities,
                 "basePrice": price,
                 "sortOrder": order,
+                **WORDS[code],
             }
         )
     return types
@@ -105,11 +115,15 @@ def seed_demo_room_types(*, now: datetime, log=print) -> int:
         else:
             created += 1
         if not room_type_get(code=data["roomType"], consistent=True).photos:
-            name = f"{data['roomType'].lower()}.jpg"
-            with open(PHOTOS / name, "rb") as fh:
-                room_type_add_photo(
-                    code=data["roomType"], upload=File(fh, name=name), actor="demo-seed", now=now
-                )
+            for name, words in GALLERIES[data["roomType"]]:
+                with open(PHOTOS / name, "rb") as fh:
+                    room_type_add_photo(
+                        code=data["roomType"],
+                        upload=File(fh, name=name),
+                        words=words,
+                        actor="demo-seed",
+                        now=now,
+                    )
     log(f"demo room types: {created} created, {len(ROOM_TYPES) - created} already there")
     return created
 

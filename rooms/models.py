@@ -123,7 +123,14 @@ class RoomType(Model):
     name = UnicodeAttribute()
     description = UnicodeAttribute(default="")
     photos = ListAttribute(of=UnicodeAttribute, default=list)  # storage names, in order
+    # Staff's words per guest language, {"de": {"name": …, "description": …}}; an empty one
+    # shows the attributes above (hotel.languages.translated).
+    translations = JSONAttribute(null=True)
+    # Per photo (by storage name): size, resized copies, alt text and caption per language
+    # (hotel.images; rooms.gallery).
+    gallery = JSONAttribute(null=True)
     beds = UnicodeAttribute(default="")  # "1 king", "2 singles"
+    view = UnicodeAttribute(default="")  # "Sea view", "Garden view"
     sizeM2 = IntegerAttribute(null=True)
     maxAdults = IntegerAttribute()
     maxChildren = IntegerAttribute(default=0)

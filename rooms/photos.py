@@ -4,40 +4,21 @@ in the cloud), named in the room's item by storage name, removed with it."""
 from __future__ import annotations
 
 import uuid
-import warnings
 from datetime import datetime
-from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 
-from hotel.errors import NotFound, ValidationFailed
+from hotel.errors import NotFound
+from hotel.images import image_validate
 
 from .models import Room
 from .services import _get, _write_change, room_snapshot
 
-PHOTO_TYPES = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-}
-
 
 def room_photo_validate(upload) -> str:
-    """Check an upload is a photo the hotel takes; return its file suffix.
-
-    Type, size, a readable image and a sane pixel count (a PNG may declare 40,000 x 40,000
-    in a few bytes: Pillow's decompression-bomb limit, Image.MAX_IMAGE_PIXELS). Reads only
-    the header and verifies the file; nothing is written. Raises ValidationFailed on `photo`.
-    """
-    suffix = PurePosixPath(upload.name or "").suffix.lower()
-    if suffix not in PHOTO_TYPES:
-        raise ValidationFailed(details={"fields": {"photo": ["Upload a JPEG, PNG or WebP image."]}})
-    if upload.size > settings.ROOM_PHOTO_MAX_BYTES:
-        raise ValidationFailed(details={"fields": {"photo": ["The photo is larger than 5 MB."]}})
-    _check_image(upload)
-    return suffix
+    """Check an upload is a photo the hotel takes (hotel.images.image_validate); return its
+    file suffix. Raises ValidationFailed on `photo`."""
+    return image_validate(upload, "photo")
 
 
 def room_add_photo(
@@ -74,28 +55,3 @@ def room_remove_photo(
     )
     default_storage.delete(name)
     return room
-
-
-def _check_image(upload) -> None:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        upload.seek(0)
-        with warnings.catch_warnings():
-            # Above MAX_IMAGE_PIXELS Pillow only warns (an error from twice that): refuse both.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                width, height = image.size
-                if width * height > Image.MAX_IMAGE_PIXELS:
-                    raise Image.DecompressionBombError(f"{width} x {height} pixels")
-                image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationFailed(
-            details={"fields": {"photo": ["The image has too many pixels for a room photo."]}}
-        ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationFailed(
-            details={"fields": {"photo": ["The file is not a readable image."]}}
-        ) from exc
-    finally:
-        upload.seek(0)

@@ -12,20 +12,24 @@ from django.utils.html import format_html_join
 
 from hotel.dynamo_admin import DynamoModelAdmin, display, who
 from hotel.dynamo_admin.forms import MoneyField
+from hotel.dynamo_admin.translations import TranslatedFieldsMixin
 from hotel.templatetags.money import format_money
 
+from . import gallery
 from . import room_type_services as services
 from .admin_forms import CALENDAR_PERMISSION, GalleryForm, calendar_feed_row, thumbnail
 from .calendar_tokens import room_type_calendar_path
+from .gallery_admin import GalleryPageMixin
 
 
-class RoomTypeAdmin(DynamoModelAdmin):
+class RoomTypeAdmin(TranslatedFieldsMixin, GalleryPageMixin, DynamoModelAdmin):
     object_type = services.AUDIT_TYPE
     verbose_name = "room type"
     list_display = (
         "roomType",
         "name",
         "beds",
+        "view",
         "sizeM2",
         "maxGuests",
         "basePrice",
@@ -64,11 +68,13 @@ class RoomTypeAdmin(DynamoModelAdmin):
         "roomType": "Letters, digits, hyphens and underscores, e.g. Deluxe. It cannot change "
         "later; rooms name their type by it.",
         "beds": "As guests read it, e.g. 1 king or 2 singles.",
+        "view": "What the windows look onto, e.g. Sea view (empty: not shown).",
         "amenities": "What is included, separated by commas, e.g. WiFi, AC, Balcony.",
         "sortOrder": "Lower numbers come first on the hotel's page.",
         "overbookingLimit": "Units sold beyond the rooms in service each night (0: none).",
     }
     form = GalleryForm
+    translated_fields = services.TRANSLATED  # "Name (Deutsch)"… after each English field
     audit_money_fields = ("basePrice",)
 
     def __init__(self, model, admin_site):
@@ -133,8 +139,8 @@ class RoomTypeAdmin(DynamoModelAdmin):
     def save_extra(self, request, obj, form, *, add):
         names = form.cleaned_data.get("remove_photos") or []
         if names:
-            obj = services.room_type_remove_photos(code=obj.roomType, names=names, **who(request))
+            obj = gallery.room_type_remove_photos(code=obj.roomType, names=names, **who(request))
         upload = form.cleaned_data.get("photo")
         if upload:
-            obj = services.room_type_add_photo(code=obj.roomType, upload=upload, **who(request))
+            obj = gallery.room_type_add_photo(code=obj.roomType, upload=upload, **who(request))
         return obj

@@ -10,19 +10,18 @@ never races the counters a room's write moves meanwhile.
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 
 from hotel.audit.services import audit_add
 from hotel.dynamo import condition_failed_as, transact
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
+from hotel.images import image_delete
+from hotel.translations import translations_check
 
 from .models import RoomType
-from .photos import room_photo_validate
 from .room_types import room_type_get, room_types_forget
 from .services import _amenities_error, _int_range
 from .stock import stock_shift
@@ -30,13 +29,13 @@ from .usage import room_type_users
 
 ROOM_TYPE_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 AUDIT_TYPE = "rooms.roomtype"  # the audit log's object type for a room type
-MAX_PHOTOS = 20
 REQUIRED_ON_CREATE = ("roomType", "name", "maxAdults", "maxGuests", "basePrice")
 # What staff edit, in the order the audit shows it; the rest of the item is the system's.
 EDITABLE = (
     "name",
     "description",
     "beds",
+    "view",
     "sizeM2",
     "maxAdults",
     "maxChildren",
@@ -46,7 +45,14 @@ EDITABLE = (
     "currency",
     "sortOrder",
     "overbookingLimit",
+    "translations",
 )
+TRANSLATED = {
+    "name": 80,
+    "description": 2000,
+    "beds": 80,
+    "view": 80,
+}  # per guest language: {field: max length}
 
 
 def _text(value: Any, low: int, high: int) -> str | None:
@@ -62,6 +68,7 @@ _RULES: dict[str, Any] = {
     "name": lambda v: _text(v, 1, 80),
     "description": lambda v: _text(v, 0, 2000),
     "beds": lambda v: _text(v, 0, 80),
+    "view": lambda v: _text(v, 0, 80),
     "sizeM2": lambda v: None if v is None else _int_range(v, 1, 1000),
     "maxAdults": lambda v: _int_range(v, 1, 20),
     "maxChildren": lambda v: _int_range(v, 0, 20),
@@ -110,6 +117,9 @@ def room_type_validate(*, data: dict, creating: bool, current: RoomType | None =
             cleaned[name] = value.strip()
         else:
             cleaned[name] = value
+    if "translations" in data:
+        cleaned["translations"], problems = translations_check(data["translations"], TRANSLATED)
+        errors.update(problems)
     if creating:
         cleaned.setdefault("currency", settings.HOTEL_CURRENCY)
         cleaned.setdefault("maxChildren", 0)
@@ -143,6 +153,7 @@ def room_type_snapshot(room_type: RoomType) -> dict:
         "roomType": room_type.roomType,
         **{name: _copy(getattr(room_type, name)) for name in EDITABLE},
         "photos": list(room_type.photos or []),
+        **({"gallery": room_type.gallery} if room_type.gallery else {}),
     }
 
 
@@ -349,7 +360,7 @@ def room_type_delete(
     finally:
         room_types_forget()
     for name in room_type.photos or []:
-        default_storage.delete(name)
+        image_delete(name, (room_type.gallery or {}).get(name))
 
 
 def _in_use(code: str, *, rooms: int, bookings: list[str]) -> Conflict:
@@ -369,53 +380,3 @@ def _in_use(code: str, *, rooms: int, bookings: list[str]) -> Conflict:
     return Conflict(
         message, code="ROOM_TYPE_IN_USE", details={"rooms": rooms, "bookings": bookings}
     )
-
-
-# --- the gallery ---------------------------------------------------------------------------------
-
-
-def room_type_add_photo(
-    *, code: str, upload, actor: str, now: datetime, request_id: str | None = None
-) -> RoomType:
-    """Store an uploaded photo (checked as a room's) and add it at the end of the gallery.
-    Raises NotFound, ValidationFailed (type, size, unreadable image, too many photos)."""
-    suffix = room_photo_validate(upload)
-    room_type = room_type_get(code=code, consistent=True)
-    if len(room_type.photos or []) >= MAX_PHOTOS:
-        raise ValidationFailed(
-            details={"fields": {"photo": [f"A room type has at most {MAX_PHOTOS} photos."]}}
-        )
-    name = default_storage.save(f"room-types/{code}/{uuid.uuid4().hex[:12]}{suffix}", upload)
-    try:
-        return _write(
-            room_type,
-            {"photos": [*(room_type.photos or []), name]},
-            action="add_photo",
-            actor=actor,
-            now=now,
-            request_id=request_id,
-        )
-    except Exception:
-        default_storage.delete(name)
-        raise
-
-
-def room_type_remove_photos(
-    *, code: str, names: list[str], actor: str, now: datetime, request_id: str | None = None
-) -> RoomType:
-    """Take photos out of the gallery and out of storage. Raises NotFound, StaleObject."""
-    room_type = room_type_get(code=code, consistent=True)
-    photos = list(room_type.photos or [])
-    if not names or any(name not in photos for name in names):
-        raise NotFound("That photo does not belong to this room type.")
-    room_type = _write(
-        room_type,
-        {"photos": [p for p in photos if p not in names]},
-        action="remove_photo",
-        actor=actor,
-        now=now,
-        request_id=request_id,
-    )
-    for name in names:
-        default_storage.delete(name)
-    return room_type

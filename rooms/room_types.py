@@ -12,10 +12,12 @@ import contextlib
 from datetime import datetime
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.utils.translation import gettext
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from hotel.errors import NotFound, ValidationFailed
+from hotel.images import photo_view
+from hotel.languages import translated
 from hotel.stamps import stamp_bump, stamped
 
 from .models import ROOM_TYPES, RoomType
@@ -57,19 +59,21 @@ def _load() -> list[RoomType]:
 
 def room_types_for_sale() -> list[dict]:
     """What the hotel's page shows of each type that has rooms (cached list): its presented
-    fields and its photos' URLs, first the large one. No room ids, no counts."""
+    fields (the words in the active language, hotel.languages.translated) and its photos'
+    URLs, first the large one. No room ids, no counts."""
     return [
         {
             "code": t.roomType,
-            "name": t.name or t.roomType,
-            "description": t.description,
-            "beds": t.beds,
+            "name": translated(t, "name") or t.roomType,
+            "description": translated(t, "description"),
+            "beds": translated(t, "beds"),
+            "view": translated(t, "view"),
             "sizeM2": t.sizeM2,
             "maxGuests": t.maxGuests,
             "amenities": list(t.amenities or []),
             "basePrice": t.basePrice,
             "currency": t.currency,
-            "photos": [default_storage.url(name) for name in t.photos or []],
+            "photos": room_type_photos(t),
         }
         for t in room_types_all(cached=True)
         if t.roomCount
@@ -85,11 +89,11 @@ def room_types_forget() -> None:
 def room_type_choices(
     *, first_version: bool = False, for_sale: bool = False
 ) -> list[tuple[str, str]]:
-    """(code, name) of every type in the guests' order (cached list); `first_version`: also
-    the first version's codes not created yet (a room may still name them); `for_sale`:
-    only the types that have rooms."""
+    """(code, name in the active language) of every type in the guests' order (cached list);
+    `first_version`: also the first version's codes not created yet (a room may still name
+    them); `for_sale`: only the types that have rooms."""
     types = [t for t in room_types_all(cached=True) if t.roomCount or not for_sale]
-    choices = [(t.roomType, t.name or t.roomType) for t in types]
+    choices = [(t.roomType, translated(t, "name") or t.roomType) for t in types]
     if first_version:
         have = {t.roomType for t in types}
         choices += [(code, code) for code in ROOM_TYPES if code not in have]
@@ -155,3 +159,20 @@ def _grown(room_type: RoomType, capacity: int) -> RoomType:
         )
         room_types_forget()
     return room_type
+
+
+def room_type_photos(room_type: RoomType, *, name: str | None = None) -> list[dict]:
+    """The gallery as the guest site shows it, in the active language (hotel.images
+    photo_view); a photo without alt text is described by the type's `name` and its place."""
+    gallery = room_type.gallery or {}
+    name = name or translated(room_type, "name") or room_type.roomType
+    return [
+        photo_view(
+            stored,
+            gallery.get(stored),
+            fallback_alt=gettext("The %(t)s") % {"t": name}
+            if index == 0
+            else gettext("The %(t)s, photo %(n)s") % {"t": name, "n": index + 1},
+        )
+        for index, stored in enumerate(room_type.photos or [])
+    ]

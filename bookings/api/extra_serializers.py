@@ -10,11 +10,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bookings.extras.booking import extras_choose
-from bookings.extras.catalog import DEFAULTS, extra_validate
+from bookings.extras.catalog import DEFAULTS, TRANSLATED, extra_validate
 from bookings.extras.models import UNITS
 from bookings.extras.pricing import MAX_QUANTITY
 from bookings.rate_reads import DEFAULT_PLAN
-from hotel.api.serializers import StrictInputSerializer
+from hotel.api.serializers import StrictInputSerializer, TranslationsOutput, translations_input
 
 from .rate_plan_serializers import _rules
 
@@ -33,6 +33,7 @@ class ExtraOutput(serializers.Serializer):
     dailyStock = serializers.IntegerField(allow_null=True, help_text="null: unlimited.")
     active = serializers.BooleanField()
     sortOrder = serializers.IntegerField()
+    translations = TranslationsOutput()
     revision = serializers.IntegerField()
     lastUpdated = serializers.DateTimeField(allow_null=True, **_STAMP)
 
@@ -49,6 +50,7 @@ class PublicExtraOutput(serializers.Serializer):
     price = serializers.IntegerField(help_text="Minor units per unit, tax included.")
     unit = serializers.ChoiceField(choices=UNITS)
     includedIn = serializers.SerializerMethodField()
+    translations = TranslationsOutput()
 
     def get_includedIn(self, extra) -> list[str]:
         return list(extra.includedIn or [])
@@ -77,6 +79,7 @@ class ExtraInput(StrictInputSerializer):
     dailyStock = serializers.IntegerField(required=False, allow_null=True)
     active = serializers.BooleanField(required=False)
     sortOrder = serializers.IntegerField(required=False)
+    translations = translations_input(TRANSLATED)
 
     def rule_errors(self, values, errors):
         return _rules(extra_validate, DEFAULTS, "code", values, self.context)

@@ -11,9 +11,15 @@ from rest_framework import serializers
 from bookings.promo_codes import DEFAULTS as PROMO_DEFAULTS
 from bookings.promo_codes import promo_code_validate
 from bookings.rate_plan_services import DEFAULTS as PLAN_DEFAULTS
+from bookings.rate_plan_services import TRANSLATED as PLAN_TRANSLATED
 from bookings.rate_plan_services import rate_plan_validate
 from bookings.rate_reads import DEFAULT_PLAN
-from hotel.api.serializers import StrictInputSerializer, domain_field_errors
+from hotel.api.serializers import (
+    StrictInputSerializer,
+    TranslationsOutput,
+    domain_field_errors,
+    translations_input,
+)
 
 _STAMP = {"format": "%Y-%m-%dT%H:%M:%SZ", "default_timezone": UTC}
 
@@ -68,6 +74,7 @@ class RatePlanOutput(serializers.Serializer):
     )
     included = IncludedShape(many=True, allow_null=True)
     sortOrder = serializers.IntegerField()
+    translations = TranslationsOutput()
     isDefault = serializers.SerializerMethodField(help_text="FLEX: cannot be deleted.")
     revision = serializers.IntegerField(help_text="Send back as `If-Match` to update safely.")
     lastUpdated = serializers.DateTimeField(**_STAMP)
@@ -102,6 +109,7 @@ class RatePlanInput(StrictInputSerializer):
     occupancy = serializers.JSONField(required=False, allow_null=True)
     included = serializers.JSONField(required=False, allow_null=True)
     sortOrder = serializers.IntegerField(required=False)
+    translations = translations_input(PLAN_TRANSLATED)
 
     def rule_errors(self, values, errors):
         return _rules(rate_plan_validate, PLAN_DEFAULTS, "ratePlan", values, self.context)

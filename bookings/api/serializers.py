@@ -115,6 +115,7 @@ class AvailableTypeOutput(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     beds = serializers.CharField()
+    view = serializers.CharField()
     sizeM2 = serializers.IntegerField(allow_null=True)
     maxAdults = serializers.IntegerField()
     maxChildren = serializers.IntegerField()

@@ -127,6 +127,7 @@ def _type_offer_body(request, offer) -> dict:
         "name": kind.name,
         "description": kind.description or "",
         "beds": kind.beds or "",
+        "view": kind.view or "",
         "sizeM2": kind.sizeM2,
         "maxAdults": kind.maxAdults,
         "maxChildren": kind.maxChildren or 0,

@@ -18,6 +18,7 @@ from hotel.audit.services import audit_add
 from hotel.dynamo import commit
 from hotel.errors import Conflict, NotFound, StaleObject, ValidationFailed
 from hotel.taxes import tax_rates
+from hotel.translations import translations_check
 
 from ..rate_reads import rate_plans_all
 from .models import UNITS, Extra
@@ -37,7 +38,11 @@ EDITABLE = (
     "dailyStock",
     "active",
     "sortOrder",
+    "translations",
 )
+TRANSLATED = {"name": 120, "description": 1000}  # per guest language: {field: max length}
+# What the request leaves out on create (and what a PUT resets; not the translations, which
+# a PUT without them keeps: clients that predate them must not erase them).
 DEFAULTS: dict[str, Any] = {
     "description": "",
     "unit": "per_item",
@@ -114,6 +119,9 @@ def extra_validate(*, data: dict, creating: bool, current: Extra | None = None) 
     check("includedIn", _plans)
     check("dailyStock", lambda v: (v, None if v is None else _int(v, 0, MAX_STOCK)))
     check("sortOrder", lambda v: (v, _int(v, -10_000, 10_000)))
+    if "translations" in data:
+        cleaned["translations"], problems = translations_check(data["translations"], TRANSLATED)
+        errors.update(problems)
     if errors:
         raise ValidationFailed("Some fields of the extra are invalid.", details={"fields": errors})
     return cleaned

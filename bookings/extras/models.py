@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -31,6 +32,7 @@ class Extra(Model):
     code = UnicodeAttribute(hash_key=True)  # upper case, e.g. "BREAKFAST"
     name = UnicodeAttribute()
     description = UnicodeAttribute(default="")
+    translations = JSONAttribute(null=True)  # {"de": {"name": …, "description": …}}
     price = IntegerAttribute()  # minor units per unit, tax included
     unit = UnicodeAttribute(default=PER_ITEM)
     taxCategory = UnicodeAttribute(default="standard")

@@ -14,6 +14,7 @@ from hotel.errors import NotFound, ValidationFailed
 
 from .. import stats
 from ..blocks.errors import BlockBookingChange
+from ..checkin.invitation import invitation_forget, invitation_read
 from ..clock import hotel_today
 from ..exceptions import HoldExpired, InvalidTransition, PaymentOpen, RoomUnavailable
 from ..extras.moves import ExtrasMove
@@ -145,6 +146,10 @@ def _booking_change_once(
     extras = ExtrasMove(booking.extras, check_in=new_in, check_out=new_out)
     read_version = booking.version
     before = booking_snapshot(booking)
+    # A new arrival day: the pre-arrival email sent for the old one is forgotten in the same
+    # write, so the job sends it again before the new one (bookings.checkin.invitation).
+    moved_in = new_in.isoformat() != booking.checkIn
+    invited = invitation_read(booking.bookingId) if moved_in else None
     old_type = booking.roomType
     hold_until = booking.expiresAt if booking.status == PENDING else None
     # Keep the room the product chose if it is free for the new nights, else give it up
@@ -202,6 +207,8 @@ def _booking_change_once(
             )
             change.write(tx)
             extras.apply(tx)
+            if moved_in:
+                invitation_forget(tx, booking_id=booking.bookingId, invited_at=invited)
             tx.save(entry)
 
         if commit(build):
@@ -214,8 +221,10 @@ def _booking_change_once(
                 previousRoomType=old_type,
             )
             return booking
-        if booking_read(booking.bookingId).version != read_version:
-            raise _BookingMoved()
+        if booking_read(booking.bookingId).version != read_version or (
+            moved_in and invitation_read(booking.bookingId) != invited
+        ):
+            raise _BookingMoved()  # or the pre-arrival email went out meanwhile
         if (sold_out := extras.sold_out()) is not None:
             raise sold_out
     if target:

@@ -2,8 +2,8 @@
 
 `{% manage_url booking %}`: the signed, absolute "manage my booking" link, in the language
 being rendered (reverse() gives /de/… under hotel.languages.in_language).
-`{{ booking|room_type_name }}`: the name guests know the booking's room type by, never the
-hotel's code for it.
+`{{ booking|room_type_name }}`: the name guests know the booking's room type by, in the
+language being rendered, never the hotel's code for it.
 `{% booking_terms booking as terms %}`: its cancellation deadlines, charges and no-show fee.
 """
 
@@ -19,6 +19,7 @@ from pynamodb.exceptions import PynamoDBException
 
 from bookings.links import manage_url as _manage_url
 from bookings.policy_words import booking_terms as _booking_terms
+from hotel.languages import translated
 from rooms.room_types import room_types_all
 
 register = template.Library()
@@ -47,7 +48,8 @@ def booking_terms(booking) -> list[str]:
 
 @register.filter
 def room_type_name(value) -> str:
-    """The display name of a booking's room type (`value`: a booking, or a type's code).
+    """The display name of a booking's room type (`value`: a booking, or a type's code), in
+    the language being rendered (staff's translation, else the default language's name).
 
     Read from this process's copy of the room types (rooms.room_types, cached while the
     catalog stamp is unchanged: one small read per use, not one per type). A type that is
@@ -58,7 +60,7 @@ def room_type_name(value) -> str:
         return ""
     code = str(code)
     try:
-        names = {t.roomType: t.name for t in room_types_all(cached=True)}
+        names = {t.roomType: translated(t, "name") for t in room_types_all(cached=True)}
     except PynamoDBException:
         logger.exception("Could not read the room types; the email names type %s by code", code)
         return code

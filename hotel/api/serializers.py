@@ -40,6 +40,39 @@ def language_field():
     )
 
 
+def translations_input(fields: dict[str, int]):
+    """`translations`: staff's words per guest language, checked by the service
+    (hotel.translations: problems named `translations.de.name`)."""
+    others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    return serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text=f"Per guest language ({', '.join(others)}): "
+        + ", ".join(f"{name} (at most {limit} characters)" for name, limit in fields.items())
+        + ', e.g. {"de": {"name": "…"}}. An empty or missing word shows the default '
+        f"language's ({settings.LANGUAGE_CODE}). Given, it replaces every translation; null or "
+        "{} removes them; left out (also by a PUT), they are kept.",
+    )
+
+
+class TranslationsOutput(serializers.DictField):
+    """An item's `translations` ({} when it has none), read-only."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", 'Per guest language, e.g. {"de": {"name": "…"}}; {} when none.'
+        )
+        super().__init__(
+            child=serializers.DictField(child=serializers.CharField()),
+            source="*",
+            read_only=True,
+            **kwargs,
+        )
+
+    def to_representation(self, value):
+        return super().to_representation(getattr(value, "translations", None) or {})
+
+
 class StrictInputSerializer(serializers.Serializer):
     """Every problem of a request in one answer.
 

@@ -14,6 +14,7 @@ from . import (
     dashboard,
     guest_data,
     guests,
+    hotel_media,
     hotel_page,
     night_audit,
     rack,
@@ -69,6 +70,14 @@ site.register_page(
     "rules, how to get here and facilities, in every guest language.",
     allowed=hotel_page.may_edit_hotel_page,
     order=90,
+)
+site.register_page(
+    "hotel-page/photos/",
+    hotel_media.hotel_media_view,
+    name="backoffice_hotel_media",
+    title="Hotel page: photos and map",
+    allowed=hotel_page.may_edit_hotel_page,
+    menu=False,
 )
 site.register_page(
     "rack/",

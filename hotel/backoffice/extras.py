@@ -12,7 +12,8 @@ from bookings.extras.models import UNITS, Extra
 from bookings.rate_reads import rate_plans_all
 from hotel.dynamo_admin import DynamoModelAdmin, display, who
 from hotel.dynamo_admin.changelist import ListedChangeList
-from hotel.dynamo_admin.forms import VERSION_FIELD, DynamoForm, MoneyField, build_form_class
+from hotel.dynamo_admin.forms import VERSION_FIELD, DynamoForm, MoneyField
+from hotel.dynamo_admin.translations import TranslatedFieldsMixin
 from hotel.errors import NotFound
 from hotel.templatetags.money import format_money
 
@@ -76,7 +77,7 @@ class ExtraForm(DynamoForm):
 
     def extra_data(self) -> dict:
         data = self.cleaned_data
-        extra = {name: data.get(name) for name in services.EDITABLE}
+        extra = {name: data.get(name) for name in services.EDITABLE if name in self.fields}
         extra["description"] = data.get("description") or ""
         extra["includedIn"] = list(data.get("includedIn") or [])
         extra["sortOrder"] = data.get("sortOrder") or 0
@@ -85,7 +86,7 @@ class ExtraForm(DynamoForm):
         return extra
 
 
-class ExtraAdmin(DynamoModelAdmin):
+class ExtraAdmin(TranslatedFieldsMixin, DynamoModelAdmin):
     object_type = services.AUDIT_TYPE
     verbose_name = "extra"
     changelist_class = ListedChangeList
@@ -93,6 +94,8 @@ class ExtraAdmin(DynamoModelAdmin):
     search_fields = ("code", "name")
     search_help_text = "Part of a code or name."
     labels = {"lastUpdated": "Last updated"}
+    form = ExtraForm
+    translated_fields = services.TRANSLATED  # "Name (Deutsch)"… after each English field
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
@@ -174,20 +177,15 @@ class ExtraAdmin(DynamoModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else ("code", "lastUpdated")
 
-    def get_form(self, request, obj=None):
-        return build_form_class(
-            base=ExtraForm,
-            model=self.model,
-            editable=[],
-            field_for=lambda name, attr: None,
-            versioned=obj is not None,
-        )
+    def get_editable_fields(self, request, obj=None):
+        return []  # ExtraForm declares every field; none is generated from an attribute
 
     def get_initial(self, request, obj=None):
-        return {} if obj is None else ExtraForm.initial_for(obj)
+        initial = super().get_initial(request, obj)  # the translations' fields
+        return initial if obj is None else {**initial, **ExtraForm.initial_for(obj)}
 
     def get_form_data(self, request, form, obj=None):
-        return form.extra_data()
+        return {**form.extra_data(), **super().get_form_data(request, form, obj)}
 
     # --- writes through bookings.extras.catalog
 

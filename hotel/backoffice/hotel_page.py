@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from hotel.dynamo_admin import who
 from hotel.errors import DomainError, ValidationFailed
-from hotel.profile import LIMITS, TRANSLATED, profile_item, profile_save
+from hotel.profile import LIMITS, TRANSLATED, profile_item, profile_save, profile_stand_in
 
 from .common import base_context
 
@@ -83,14 +83,7 @@ class HotelPageForm(forms.Form):
 def _initial() -> dict:
     item = profile_item(cached=False)
     if item is None:
-        return {
-            "name": settings.HOTEL_NAME,
-            "address": settings.HOTEL_ADDRESS,
-            "phone": settings.HOTEL_PHONE,
-            "email": settings.HOTEL_EMAIL,
-            "checkInFrom": "14:00",
-            "checkOutUntil": "11:00",
-        }
+        return profile_stand_in()
     initial = {
         key: getattr(item, key)
         for key in ("name", "address", "phone", "email", "checkInFrom", "checkOutUntil")
@@ -130,8 +123,15 @@ def hotel_page_view(request):
                 return HttpResponseRedirect(reverse("admin:backoffice_hotel_page"))
     else:
         form = HotelPageForm(initial=_initial())
+    stored = profile_item(cached=False)
     return TemplateResponse(
         request,
         "admin/backoffice/hotel_page.html",
-        base_context(request, title="Hotel page", form=form, home_url=reverse("home")),
+        base_context(
+            request,
+            title="Hotel page",
+            form=form,
+            home_url=reverse("home"),
+            photo_count=len(stored.photos or []) if stored else None,
+        ),
     )

@@ -17,7 +17,8 @@ from bookings.rate_reads import DEFAULT_PLAN, rate_plan_get, rate_plans_all
 from bookings.rate_terms import FIXED, PERCENT
 from hotel.dynamo_admin import DynamoModelAdmin, display, who
 from hotel.dynamo_admin.changelist import ListedChangeList
-from hotel.dynamo_admin.forms import VERSION_FIELD, DynamoForm, MoneyField, build_form_class
+from hotel.dynamo_admin.forms import VERSION_FIELD, DynamoForm, MoneyField
+from hotel.dynamo_admin.translations import TranslatedFieldsMixin
 from hotel.templatetags.money import format_money
 from rooms.room_types import room_type_choices
 
@@ -183,7 +184,7 @@ class RatePlanForm(DynamoForm):
         return plan
 
 
-class RatePlanAdmin(DynamoModelAdmin):
+class RatePlanAdmin(TranslatedFieldsMixin, DynamoModelAdmin):
     object_type = services.AUDIT_TYPE
     verbose_name = "rate plan"
     changelist_class = ListedChangeList
@@ -201,6 +202,8 @@ class RatePlanAdmin(DynamoModelAdmin):
     search_help_text = "Part of a plan's code or name."
     labels = {"ratePlan": "Code", "sortOrder": "Sort order", "lastUpdated": "Last updated"}
     choices = {"payment": PAYMENT_LABELS}
+    form = RatePlanForm
+    translated_fields = services.TRANSLATED  # "Name (Deutsch)"… after the English name
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
@@ -273,20 +276,15 @@ class RatePlanAdmin(DynamoModelAdmin):
             return ["ratePlan", *names, "lastUpdated"]
         return ["ratePlan", *services.EDITABLE, "lastUpdated"]
 
-    def get_form(self, request, obj=None):
-        return build_form_class(
-            base=RatePlanForm,
-            model=self.model,
-            editable=[],
-            field_for=lambda name, attr: None,
-            versioned=obj is not None,
-        )
+    def get_editable_fields(self, request, obj=None):
+        return []  # RatePlanForm declares every field; none is generated from an attribute
 
     def get_initial(self, request, obj=None):
-        return {} if obj is None else RatePlanForm.initial_for(obj)
+        initial = super().get_initial(request, obj)  # the translations' fields
+        return initial if obj is None else {**initial, **RatePlanForm.initial_for(obj)}
 
     def get_form_data(self, request, form, obj=None):
-        return form.plan_data()
+        return {**form.plan_data(), **super().get_form_data(request, form, obj)}
 
     # --- writes through bookings.rate_plan_services
 

@@ -25,6 +25,7 @@ from payments.models import COMPLETED, REQUIRES_ACTION
 
 from .common import GUEST, guest_booking
 from .pay import PayForm
+from .refusals import refusal_response
 
 
 def balance_context(booking, token: str) -> dict:
@@ -70,7 +71,7 @@ def pay_balance(request, token: str) -> JsonResponse:
             request_id=getattr(request, "request_id", None),
         )
     except DomainError as exc:
-        return response_for(exc, request)
+        return refusal_response(exc, request)  # in the page's language
     manage = reverse("booking-manage", kwargs={"token": token})
     urls = {"next": manage, "statusUrl": reverse("booking-pay-status", kwargs={"token": token})}
     payment = attempt.payment

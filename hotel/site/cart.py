@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bookings.catalog_words import plan_name
 from bookings.combinations import MAX_ROOMS
 from bookings.offers import Guests
 from bookings.stay_pricing import quote_request
@@ -31,6 +32,7 @@ from .checkout import cart_book
 from .common import type_card
 from .forms import PartyForm, StayForm
 from .offer_terms import cancellation_text, party_text, payment_text
+from .refusals import refusal_text
 from .search import search_url, usable_promo
 
 CODE = r"^[A-Za-z0-9_-]{1,40}$"
@@ -131,7 +133,7 @@ def quote_room(room: CartRoom, cart: Cart, *, promo, now):
     except NotFound:
         return None, None, _("This room type is no longer offered.")
     except DomainError as exc:
-        return kind, None, exc.message
+        return kind, None, refusal_text(exc)
     return kind, quote, None
 
 
@@ -153,7 +155,7 @@ def cart_lines(cart: Cart, *, now) -> tuple[list[dict], object]:
                 "party": party_text(room.adults, room.children_ages),
                 "quote": quote,
                 "problem": problem,
-                "plan": quote.plan.name if quote else room.rate_plan,
+                "plan": plan_name(quote.plan.code, quote.plan.name) if quote else room.rate_plan,
                 "payment": payment_text(quote.plan) if quote else "",
                 "cancellation": cancellation_text(
                     quote.plan.cancellation, check_in=cart.check_in, now=now

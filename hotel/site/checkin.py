@@ -22,6 +22,7 @@ from bookings.checkin.services import check_in_refusal, registration_get, regist
 from hotel.errors import DomainError
 
 from .common import GUEST, guest_booking, stay_context
+from .refusals import refusal_text
 
 COUNTRY_CHOICES = [("", gettext_lazy("Choose…")), *COUNTRIES]
 
@@ -98,7 +99,7 @@ def check_in(request, token: str):
                 else:
                     signature_errors += found
             if not fields:
-                form.add_error(None, exc.message)
+                form.add_error(None, refusal_text(exc))
             return _render(request, booking, token, form, kind, signature_errors, status=400)
         messages.success(request, _("You are checked in online. See you soon!"))
         return redirect(manage_url + "#online-check-in")

@@ -32,6 +32,7 @@ from hotel.errors import DomainError
 
 from .common import GUEST, booking_type_card, reservation_id_from_token, reservation_path
 from .offer_terms import booking_plan, party_text
+from .refusals import refusal_text
 from .reservation_pay import reservation_urls
 
 STAY_FIELD = re.compile(r"^stays\[(\d+)\]\.(\w+)$")
@@ -108,7 +109,7 @@ def _errors_on(form, exc: DomainError, lines) -> None:
             ),
         )
     elif not placed:
-        form.add_error(None, exc.message)
+        form.add_error(None, refusal_text(exc))
 
 
 @never_cache

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from bookings import availability
+from bookings.catalog_words import plan_name
+from hotel.languages import translated
 
 from .cart_state import combination_value
 from .offer_terms import party_text
@@ -13,7 +15,9 @@ from .offer_terms import party_text
 
 def combination_title(combo) -> str:
     """ "2 × Deluxe" or "1 × Family + 1 × Double"."""
-    return " + ".join(f"{n} × {kind.name or kind.roomType}" for kind, n in combo.counts)
+    return " + ".join(
+        f"{n} × {translated(kind, 'name') or kind.roomType}" for kind, n in combo.counts
+    )
 
 
 def combination_cards(guests, data: dict, promo, now, stock=None) -> list[dict]:
@@ -38,9 +42,9 @@ def combination_cards(guests, data: dict, promo, now, stock=None) -> list[dict]:
                 % {"party": party_text(guests.adults, guests.children_ages)},
                 "rooms": [
                     {
-                        "name": room.kind.name or room.code,
+                        "name": translated(room.kind, "name") or room.code,
                         "party": party_text(room.guests.adults, room.guests.children_ages),
-                        "plan": room.price.plan.name,
+                        "plan": plan_name(room.price.plan.code, room.price.plan.name),
                         "total": room.price.total,
                         "value": combination_value(room),
                     }

@@ -12,20 +12,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from bookings import links, selectors
+from bookings.catalog_words import booked_extras
 from bookings.exceptions import BookingNotFound
 from bookings.links import booking_id_from_token, reservation_token
 from hotel.contact import hotel_contact
 from hotel.errors import NotFound
+from hotel.languages import translated
 from payments.cancellation import describe_rule
 from payments.selectors import cancellation_policy
 from rooms.models import RoomType
-from rooms.room_types import room_type_get
+from rooms.room_types import room_type_get, room_type_photos
 
 from .offer_terms import booking_plan
 
@@ -63,17 +64,19 @@ def guest_booking(token: str):
 
 
 def type_card(room_type: RoomType) -> dict:
-    """A room type as guests see it: its name, words, beds, size, guests, what is included
-    and its photos' URLs (the first is the large one)."""
+    """A room type as guests see it: its name and words (in the active language), beds,
+    size, guests, what is included and its photos (rooms.room_types.room_type_photos; the
+    first is the large one)."""
     return {
         "code": room_type.roomType,
-        "name": room_type.name or room_type.roomType,
-        "description": room_type.description,
-        "beds": room_type.beds,
+        "name": translated(room_type, "name") or room_type.roomType,
+        "description": translated(room_type, "description"),
+        "beds": translated(room_type, "beds"),
+        "view": translated(room_type, "view"),
         "sizeM2": room_type.sizeM2,
         "maxGuests": room_type.maxGuests,
         "amenities": list(room_type.amenities or []),
-        "photos": [default_storage.url(name) for name in room_type.photos or []],
+        "photos": room_type_photos(room_type),
     }
 
 
@@ -88,10 +91,12 @@ def booking_type_card(booking) -> dict:
 
 def stay_context(booking) -> dict:
     """What every booking page shows in its summary panel (the type, never the room; the
-    plan it was sold under and its cancellation deadline)."""
+    plan it was sold under and its cancellation deadline; the extras it has, named in the
+    page's language)."""
     kind = booking_type_card(booking)
     return {
         "booking": booking,
+        "summary_extras": booked_extras(booking.extras),
         "plan": booking_plan(booking, timezone.now()),
         "room_type": kind,
         "photo": kind["photos"][0] if kind["photos"] else None,

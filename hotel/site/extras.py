@@ -15,13 +15,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from bookings.catalog_words import booked_extras
 from bookings.clock import hotel_today
 from bookings.extras.booking import GUEST_STATUSES, booking_extras_add, booking_persons
 from bookings.extras.catalog import extras_all
 from bookings.extras.pricing import MAX_QUANTITY, default_quantity, extra_price
 from hotel.errors import DomainError
+from hotel.languages import translated
 
 from .common import GUEST, guest_booking
+from .refusals import refusal_text
 
 UNIT_TEXT = {
     "per_stay": gettext_lazy("per stay"),
@@ -33,7 +36,8 @@ UNIT_TEXT = {
 
 def extra_offers(*, plan: str | None, nights: int, persons: int) -> list[dict]:
     """The extras a guest may add to a stay under `plan`: active, bookable online and not
-    included in the plan, with the price per unit and for one unit over the stay."""
+    included in the plan, with the price per unit and for one unit over the stay (named and
+    described in the active language)."""
     offers = []
     for extra in extras_all():
         if not extra.active or not extra.bookableOnline or plan in (extra.includedIn or ()):
@@ -44,8 +48,8 @@ def extra_offers(*, plan: str | None, nights: int, persons: int) -> list[dict]:
             {
                 "code": extra.code,
                 "field": f"extra_{extra.code}",
-                "name": extra.name,
-                "description": extra.description,
+                "name": translated(extra, "name"),
+                "description": translated(extra, "description"),
                 "price": extra.price,
                 "unit": UNIT_TEXT.get(extra.unit, extra.unit),
                 "stay_price": extra_price(extra, nights, persons, 1),
@@ -74,8 +78,8 @@ def extras_problems(exc: DomainError) -> list[str]:
 
 
 def manage_extras_context(booking, now) -> dict:
-    """The manage page's extras: what the booking has, and what the guest may still add
-    (pending or confirmed, before the arrival day)."""
+    """The manage page's extras: what the booking has (named in the page's language), and
+    what the guest may still add (pending or confirmed, before the arrival day)."""
     check_in = date.fromisoformat(booking.checkIn)
     open_ = booking.status in GUEST_STATUSES and hotel_today(now) < check_in
     nights = len(booking.nightly or []) or 1
@@ -84,7 +88,7 @@ def manage_extras_context(booking, now) -> dict:
         if open_
         else []
     )
-    return {"booked_extras": booking.extras or [], "extra_offers": offers}
+    return {"booked_extras": booked_extras(booking.extras), "extra_offers": offers}
 
 
 @require_POST
@@ -105,8 +109,9 @@ def add_extra(request, token: str):
         )
     except DomainError as exc:
         fields = (exc.details or {}).get("fields") or {}
-        for message in [m for found in fields.values() for m in found] or [exc.message]:
+        for message in [m for found in fields.values() for m in found] or [refusal_text(exc)]:
             messages.error(request, message)
         return redirect(manage_url)
-    messages.success(request, _("%(name)s added to your booking.") % {"name": item["name"]})
+    name = booked_extras([item])[0]["name"]  # the page's language, not the stored words
+    messages.success(request, _("%(name)s added to your booking.") % {"name": name})
     return redirect(manage_url)

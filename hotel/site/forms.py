@@ -14,6 +14,8 @@ from bookings.services import stay_validate
 from hotel.errors import DomainError
 from rooms.room_types import room_type_choices
 
+from .refusals import refusal_text
+
 # The services name fields in the API's camelCase; the forms use snake_case.
 DOMAIN_FIELDS = {
     "checkIn": "check_in",
@@ -37,7 +39,8 @@ CHILD_AGE_CHOICES = [
 
 
 def add_domain_errors(form: forms.Form, exc: DomainError, *, fallback: str | None = None) -> None:
-    """Put a domain error's field messages on the form's fields (the rest on `fallback`)."""
+    """Put a domain error's field messages on the form's fields (the rest on `fallback`);
+    without field messages, the refusal in the page's language (hotel.site.refusals)."""
     fields = (exc.details or {}).get("fields") or {}
     placed = False
     for name, messages in fields.items():
@@ -47,7 +50,7 @@ def add_domain_errors(form: forms.Form, exc: DomainError, *, fallback: str | Non
                 form.add_error(target, message)
             placed = True
     if not placed:
-        form.add_error(fallback if fallback in form.fields else None, exc.message)
+        form.add_error(fallback if fallback in form.fields else None, refusal_text(exc))
 
 
 class DateInput(forms.DateInput):

@@ -31,6 +31,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from hotel.languages import LANGUAGE_CODES
+from hotel.middleware import vary_on_language
 
 
 def _safe_next(request, value: str | None) -> str:
@@ -73,6 +74,10 @@ def preferred_language(request) -> str:
     return translation.get_language_from_request(request, check_path=False)
 
 
+# A language other than the default: a path it translates to something else is a guest page.
+_OTHER = next((code for code in LANGUAGE_CODES if code != settings.LANGUAGE_CODE), "")
+
+
 class SiteLocaleMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware, except under a URL conf without the guest site's
     i18n_patterns (the split deployment's rooms and payments functions serve only the API):
@@ -93,26 +98,33 @@ class PreferredLanguageMiddleware:
 
     Runs after LocaleMiddleware. Pages already under a prefix, POSTs, and everything that is
     not a guest page are left alone. The redirect varies on the cookie and Accept-Language
-    and is never cached by a shared cache.
+    and is never cached by a shared cache. The English page served instead varies on them
+    too (a shared cache other than CloudFront, which keys on the cookie, must not give it to
+    a guest it would have redirected) and stays shareable (hotel.middleware.vary_on_language).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and not translation.get_language_from_path(
+        if request.method not in ("GET", "HEAD") or translation.get_language_from_path(
             request.path_info
         ):
-            code = preferred_language(request)
-            if code != settings.LANGUAGE_CODE:
-                path = request.get_full_path()
-                target = translate_url(path, code)
-                if target != path:
-                    response = HttpResponseRedirect(target)
-                    patch_vary_headers(response, ("Accept-Language", "Cookie"))
-                    patch_cache_control(response, private=True, no_cache=True)
-                    return response
-        return self.get_response(request)
+            return self.get_response(request)
+        path = request.get_full_path()
+        code = preferred_language(request)
+        if code != settings.LANGUAGE_CODE:
+            target = translate_url(path, code)
+            if target != path:
+                response = HttpResponseRedirect(target)
+                patch_vary_headers(response, ("Accept-Language", "Cookie"))
+                patch_cache_control(response, private=True, no_cache=True)
+                return response
+            return self.get_response(request)  # no translation: not a guest page
+        response = self.get_response(request)
+        if _OTHER and translate_url(path, _OTHER) != path:  # a guest page: others go elsewhere
+            vary_on_language(response)
+        return response
 
 
 def language_context(request) -> dict:

@@ -39,6 +39,7 @@ from .checkin import manage_check_in_context
 from .common import GUEST, guest_booking, stay_context
 from .extras import manage_extras_context
 from .forms import ChangeDatesForm, LookupForm, add_domain_errors
+from .refusals import refusal_text
 
 
 def _client(request) -> str:
@@ -126,7 +127,7 @@ def cancel(request, token: str):
                 request_id=getattr(request, "request_id", None),
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, refusal_text(exc))
             return redirect(manage_url)
         if cancellation.refund_status == "refunded":
             text = _("Your booking is cancelled. We are refunding %(amount)s to your card.") % {

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bookings.cancellation_terms import InvalidPolicy, free_until, parse_policy
+from bookings.catalog_words import plan_name
 from bookings.clock import hotel_today
 from bookings.rate_reads import hotel_policy
 from bookings.rate_terms import AT_HOTEL, DEPOSIT, PlanTerms
@@ -85,7 +86,7 @@ def quote_lines(quote) -> list[dict]:
         kind = line["kind"]
         if kind == "room":
             label = ngettext("%(plan)s, %(n)d night", "%(plan)s, %(n)d nights", quote.nights) % {
-                "plan": quote.plan.name,
+                "plan": plan_name(quote.plan.code, quote.plan.name),
                 "n": quote.nights,
             }
         elif kind == "discount":
@@ -106,9 +107,10 @@ def quote_lines(quote) -> list[dict]:
 
 def booking_plan(booking, now: datetime) -> dict:
     """The plan a booking was sold under and its cancellation terms, from its snapshot
-    (bookings made before rate plans: Flexible, the hotel's policy)."""
+    (bookings made before rate plans: Flexible, the hotel's policy); its name in the page's
+    language where staff translated the plan (the snapshot keeps the default language's)."""
     terms = booking.terms or {}
-    name = terms.get("name") or booking.ratePlan or _("Flexible")
+    name = plan_name(booking.ratePlan, terms.get("name") or booking.ratePlan or _("Flexible"))
     policy = terms.get("cancellation") or hotel_policy()
     check_in = date.fromisoformat(booking.checkIn)
     cancellation = cancellation_text(policy, check_in=check_in, now=now)

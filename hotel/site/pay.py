@@ -33,16 +33,16 @@ from hotel.api.responses import response_for
 from hotel.errors import DomainError, ValidationFailed
 from payments.api.serializers import PAYMENT_METHOD_ID
 from payments.exceptions import BookingNotPayable
-from payments.models import CANCELLED, FAILED, PENDING, REFUNDED, REQUIRES_ACTION
+from payments.models import CANCELLED, FAILED, PENDING, REQUIRES_ACTION
 from payments.selectors import payment_summary, payments_for_booking
 from payments.services import guarantee_refresh, is_abandoned, payment_create
 
 from .common import GUEST, guest_booking, stay_context
+from .refusals import payment_end_words, refusal_response
 
 logger = logging.getLogger(__name__)
 
 NOT_COMPLETED = (REQUIRES_ACTION, FAILED, CANCELLED)  # an attempt that took no money (yet)
-ENDED = (FAILED, CANCELLED, REFUNDED)  # the page stops waiting and shows the reason
 
 
 class PayForm(forms.Form):
@@ -126,7 +126,7 @@ def _pay_post(request, booking, urls: dict) -> JsonResponse:
     except BookingNotPayable:
         return JsonResponse({"state": "paid", "next": urls["confirmation"]})
     except DomainError as exc:  # declined (402), hold expired, amount changed, gateway down…
-        return response_for(exc, request)
+        return refusal_response(exc, request)  # in the page's language
     payment = attempt.payment
     if payment.status == REQUIRES_ACTION and attempt.client_secret:
         return JsonResponse(
@@ -167,7 +167,7 @@ def status(request, token: str) -> JsonResponse:
             "paid": payment_summary(payments, currency=booking.currency)["status"],
             "payment": {
                 "status": latest.status,
-                "message": latest.failureMessage if latest.status in ENDED else None,
+                "message": payment_end_words(latest),  # why it ended, in the page's language
             }
             if latest
             else None,

@@ -32,7 +32,8 @@ from payments.selectors import payments_for_booking
 from payments.services import reservation_due_now, reservation_pay
 
 from .common import GUEST, reservation_id_from_token
-from .pay import ENDED, PayForm, _guarantee_refreshed
+from .pay import PayForm, _guarantee_refreshed
+from .refusals import payment_end_words, refusal_response
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def pay(request, token: str) -> JsonResponse:
     except BookingNotPayable:  # nothing left to pay: the page shows where each stay stands
         return JsonResponse({"state": "paid", "next": urls["page"], "statusUrl": urls["status"]})
     except DomainError as exc:  # declined (402), a hold expired, the amount changed…
-        return response_for(exc, request)
+        return refusal_response(exc, request)  # in the page's language
     answer = {"next": urls["page"], "statusUrl": urls["status"]}
     last = done.attempts[-1].payment if done.attempts else None
     if last is not None and last.status == REQUIRES_ACTION and done.attempts[-1].client_secret:
@@ -113,7 +114,7 @@ def status(request, token: str) -> JsonResponse:
             "status": booking.status,
             "payment": {
                 "status": latest.status,
-                "message": latest.failureMessage if latest.status in ENDED else None,
+                "message": payment_end_words(latest),  # why it ended, in the page's language
             }
             if latest
             else None,

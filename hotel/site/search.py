@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from bookings import availability, services
+from bookings.catalog_words import plan_name
 from bookings.clock import hotel_today
 from bookings.links import manage_token
 from bookings.offers import Guests, promo_refusal
@@ -29,6 +30,7 @@ from bookings.rate_reads import promo_get
 from bookings.stay_pricing import quote_request
 from hotel.client_address import client_address
 from hotel.errors import DomainError, NotFound
+from hotel.languages import translated
 from hotel.templatetags.money import format_money
 from rooms.room_types import room_type_get
 from rooms.selectors import room_get
@@ -45,6 +47,7 @@ from .offer_terms import (
     payment_text,
     quote_lines,
 )
+from .refusals import refusal_text
 
 # "Only 2 left" from this many units down: fewer is worth telling, more is noise.
 FEW_LEFT = 3
@@ -96,7 +99,7 @@ def offer_card(offer, *, code: str, query: dict, now) -> dict:
         stay.pop("promo_code", None)
     return {
         "plan": offer.plan.ratePlan,
-        "name": offer.plan.name,
+        "name": translated(offer.plan, "name"),
         "description": offer.plan.description,
         "included": included_text(quote.plan),
         "cancellation": cancellation_text(
@@ -240,7 +243,7 @@ def book(request, room_type: str):
                 query = stay.stay_query(promo_code=promo.code if promo else None)
                 query.pop("rate_plan", None)
                 return redirect(search_url(query))
-            quote_error = exc.message  # restrictions, too many guests
+            quote_error = refusal_text(exc)  # restrictions, too many guests
     posted = request.method == "POST" and form.is_valid() and quote is not None
     if posted and _price_moved(request.POST.get("shown_total"), quote):
         form.add_error(
@@ -343,7 +346,7 @@ def _book_context(form, stay, *, kind, quote, quote_error, now) -> dict:
     }
     if quote is not None:
         context.update(
-            plan=quote.plan,
+            plan={"code": quote.plan.code, "name": plan_name(quote.plan.code, quote.plan.name)},
             lines=quote_lines(quote),
             per_night=per_night(quote),
             policy=quote_terms(quote, now=now),

@@ -46,7 +46,11 @@ def hotel_json_ld(request, profile: Profile, room_types: list[dict]) -> str:
             for name in profile.facilities
         ]
         or None,
-        "image": [request.build_absolute_uri(t["photos"][0]) for t in room_types if t["photos"]]
+        "image": [
+            request.build_absolute_uri(t["photos"][0]["original"])
+            for t in room_types
+            if t["photos"]
+        ]
         or None,
         "makesOffer": [
             {

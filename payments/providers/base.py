@@ -74,6 +74,7 @@ class WebhookEvent:
     currency: str | None = None
     metadata: dict = field(default_factory=dict)
     message: str | None = None
+    reason: str | None = None  # a failure's decline code ("insufficient_funds"…), if given
     amount_refunded: int | None = None
     dispute: dict | None = None
 
@@ -91,6 +92,7 @@ class IntentState:
     metadata: dict = field(default_factory=dict)
     brand: str | None = None
     message: str | None = None
+    reason: str | None = None  # a failure's decline code, if the provider gave one
 
 
 @dataclass(frozen=True)

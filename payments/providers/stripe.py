@@ -42,8 +42,11 @@ from .stripe_errors import (
     _about_payment_method,
     _brand,
     _cancel_intent,
+    _card_declined,
     _error_intent_id,
     _gateway_error,
+    _intent_declined,
+    decline_reason,
 )
 from .stripe_events import (
     charge_refunded_event,
@@ -117,8 +120,7 @@ class StripeProvider(StripeLookups, PaymentProvider):
             intent.status, PROCESSING
         )
         if intent.status == "requires_payment_method":  # declined without raising
-            message = getattr(intent.last_payment_error, "message", None)
-            raise PaymentDeclined(message or None, intent_id=intent.id)
+            raise _intent_declined(intent.last_payment_error, intent.id)
         return ProviderResult(
             status=status,
             intent_id=intent.id,
@@ -157,11 +159,11 @@ class StripeProvider(StripeLookups, PaymentProvider):
             raise PaymentDeclined(
                 "The bank asks the cardholder to authenticate; charge the card at the desk.",
                 intent_id=intent.id,
+                reason="authentication_required",
                 details={"declineCode": "authentication_required"},
             )
         if intent.status == "requires_payment_method":
-            message = getattr(intent.last_payment_error, "message", None)
-            raise PaymentDeclined(message or None, intent_id=intent.id)
+            raise _intent_declined(intent.last_payment_error, intent.id)
         return ProviderResult(
             status=SUCCEEDED if intent.status == "succeeded" else PROCESSING,
             intent_id=intent.id,
@@ -175,11 +177,7 @@ class StripeProvider(StripeLookups, PaymentProvider):
                 params=params, options={"idempotency_key": idempotency_key}
             )
         except stripe.CardError as exc:
-            raise PaymentDeclined(
-                exc.user_message or PaymentDeclined.default_message,
-                intent_id=_error_intent_id(exc),
-                details={"declineCode": exc.code} if exc.code else None,
-            ) from exc
+            raise _card_declined(exc, intent_id=_error_intent_id(exc)) from exc
         except stripe.InvalidRequestError as exc:
             if _about_payment_method(exc):
                 raise InvalidPaymentMethod() from exc
@@ -239,10 +237,7 @@ class StripeProvider(StripeLookups, PaymentProvider):
                 options={"idempotency_key": f"{idempotency_key}:attach"},
             )
         except stripe.CardError as exc:
-            raise PaymentDeclined(
-                exc.user_message or PaymentDeclined.default_message,
-                details={"declineCode": exc.code} if exc.code else None,
-            ) from exc
+            raise _card_declined(exc) from exc
         except stripe.InvalidRequestError as exc:
             if _about_payment_method(exc) or payment_method.startswith("tok_"):
                 raise InvalidPaymentMethod() from exc
@@ -288,10 +283,7 @@ class StripeProvider(StripeLookups, PaymentProvider):
                 options={"idempotency_key": f"{idempotency_key}:confirm"},
             )
         except stripe.CardError as exc:
-            raise PaymentDeclined(
-                exc.user_message or PaymentDeclined.default_message,
-                details={"declineCode": exc.code} if exc.code else None,
-            ) from exc
+            raise _card_declined(exc) from exc
         except stripe.InvalidRequestError as exc:
             if _about_payment_method(exc):
                 raise InvalidPaymentMethod() from exc
@@ -299,8 +291,7 @@ class StripeProvider(StripeLookups, PaymentProvider):
         except stripe.StripeError as exc:
             raise _gateway_error(exc, "confirm a SetupIntent") from exc
         if intent.status in ("requires_payment_method", "canceled"):
-            message = getattr(intent.last_setup_error, "message", None)
-            raise PaymentDeclined(message or None, intent_id=intent.id)
+            raise _intent_declined(intent.last_setup_error, intent.id)
         return self._setup_result(intent, customer=customer)
 
     def setup_status(self, *, intent_id: str) -> ProviderResult:
@@ -400,6 +391,7 @@ class StripeProvider(StripeLookups, PaymentProvider):
             currency=str(obj.get("currency") or "").upper() or None,
             metadata={str(k): str(v) for k, v in metadata.items()},
             message=error.get("message") if isinstance(error, dict) else None,
+            reason=decline_reason(error) if isinstance(error, dict) else None,
         )
 
     def payment_metadata(self, *, intent_id: str) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """The Stripe provider's helpers for Stripe's errors and objects: cancelling an intent that
-may already be final, a payment method's brand (nothing else of the card), and turning an
-unexpected Stripe failure into the gateway error the API answers with (logged with its
-traceback)."""
+may already be final, a payment method's brand (nothing else of the card), a refusal as
+PaymentDeclined with Stripe's reason for it, and turning an unexpected Stripe failure into
+the gateway error the API answers with (logged with its traceback)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import logging
 
 import stripe
 
-from payments.exceptions import PaymentGatewayError, PaymentGatewayUnavailable
+from payments.exceptions import PaymentDeclined, PaymentGatewayError, PaymentGatewayUnavailable
 
 logger = logging.getLogger("payments.stripe")
 
@@ -46,6 +46,38 @@ def _error_intent_id(exc: stripe.StripeError) -> str | None:
     if isinstance(intent, str):
         return intent
     return getattr(intent, "id", None)
+
+
+def decline_reason(error) -> str | None:
+    """Stripe's most precise reason for a refusal: the issuer's `decline_code`
+    ("insufficient_funds") else the error's `code` ("expired_card", "incorrect_cvc",
+    "payment_intent_authentication_failure"). `error`: a CardError's error object, an
+    intent's last_payment_error or last_setup_error, or that of an event's payload."""
+    if not error:
+        return None
+    if isinstance(error, dict):  # an event's JSON (stripe's objects are not dicts)
+        value = error.get("decline_code") or error.get("code")
+    else:
+        value = getattr(error, "decline_code", None) or getattr(error, "code", None)
+    return str(value)[:60] if value else None
+
+
+def _card_declined(exc: stripe.CardError, *, intent_id: str | None = None) -> PaymentDeclined:
+    """Stripe's CardError as PaymentDeclined: its message for the guest (English), its code
+    in details (the API's), its most precise reason (`decline_reason`)."""
+    return PaymentDeclined(
+        exc.user_message or PaymentDeclined.default_message,
+        intent_id=intent_id,
+        reason=decline_reason(exc.error) or exc.code,
+        details={"declineCode": exc.code} if exc.code else None,
+    )
+
+
+def _intent_declined(error, intent_id: str) -> PaymentDeclined:
+    """An intent that ended without raising (requires_payment_method): its `error`
+    (last_payment_error or last_setup_error) as PaymentDeclined."""
+    message = getattr(error, "message", None) if error else None
+    return PaymentDeclined(message or None, intent_id=intent_id, reason=decline_reason(error))
 
 
 def _about_payment_method(exc: stripe.InvalidRequestError) -> bool:

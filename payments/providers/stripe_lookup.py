@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import stripe
 
 from .base import FAILED, PROCESSING, REQUIRES_ACTION, SUCCEEDED, IntentState
-from .stripe_errors import _brand, _gateway_error
+from .stripe_errors import _brand, _gateway_error, decline_reason
 
 # A charge is asked for just after its pending payment is written, and answered within the
 # client's timeouts and retry: the window its PaymentIntent was created in.
@@ -91,4 +91,5 @@ def _state(intent) -> IntentState:
         metadata=_metadata(intent),
         brand=_brand(intent.payment_method),
         message=getattr(error, "message", None) if error else None,
+        reason=decline_reason(error),
     )

@@ -149,6 +149,7 @@ def payment_create(
             payment,
             message=exc.message,
             intent_id=getattr(exc, "intent_id", None),
+            reason=getattr(exc, "reason", None),
             actor=actor,
             now=now,
             request_id=request_id,

@@ -60,6 +60,7 @@ def guarantee_confirm(
             payment,
             message=exc.message,
             intent_id=getattr(exc, "intent_id", None),
+            reason=getattr(exc, "reason", None),
             actor=actor,
             now=now,
             request_id=request_id,

@@ -207,6 +207,7 @@ def on_bill_charge(
             payment,
             message=exc.message,
             intent_id=getattr(exc, "intent_id", None),
+            reason=getattr(exc, "reason", None),
             actor=actor,
             now=now,
             request_id=request_id,

@@ -188,6 +188,7 @@ def payment_reconcile(payment: Payment, *, now: datetime) -> str:
             payment,
             message=state.message or "The payment did not go through.",
             intent_id=state.intent_id,
+            reason=state.reason,
             actor=RECONCILE_ACTOR,
             now=now,
         )

@@ -202,12 +202,14 @@ def _mark_cancelled(payment: Payment, *, reason: str, actor: str, now: datetime)
 
 
 def payment_settle_failure(
-    payment: Payment, *, message: str, intent_id, actor, now, request_id=None
+    payment: Payment, *, message: str, intent_id, actor, now, request_id=None, reason=None
 ) -> Payment:
-    """Mark an open attempt failed (the booking stays pending and can be paid again)."""
+    """Mark an open attempt failed (the booking stays pending and can be paid again);
+    `reason`: the provider's decline code, if it gave one (Payment.failureCode)."""
     before = payment_snapshot(payment)
     payment.status = FAILED
     payment.failureMessage = (message or "")[:500] or None
+    payment.failureCode = (reason or "")[:60] or None
     set_provider_ids(payment, provider_intent_id(payment) or intent_id)
     payment.updatedAt = now
     saved = payment_save(

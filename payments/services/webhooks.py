@@ -138,6 +138,7 @@ def _webhook_apply(event: WebhookEvent, *, now: datetime) -> str:
             payment,
             message=event.message or "The payment failed.",
             intent_id=event.intent_id,
+            reason=event.reason,
             actor=WEBHOOK_ACTOR,
             now=now,
         )

@@ -7,8 +7,13 @@ from datetime import UTC
 from django.core.files.storage import default_storage
 from rest_framework import serializers
 
-from hotel.api.serializers import StrictInputSerializer, domain_field_errors
-from rooms.room_type_services import room_type_validate
+from hotel.api.serializers import (
+    StrictInputSerializer,
+    TranslationsOutput,
+    domain_field_errors,
+    translations_input,
+)
+from rooms.room_type_services import TRANSLATED, room_type_validate
 
 from .serializers import sees_room_state
 
@@ -20,7 +25,13 @@ class PublicRoomTypeOutput(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     photos = serializers.SerializerMethodField()
+    gallery = serializers.SerializerMethodField(
+        help_text="The photos in order with what presents them: `url` (the original), "
+        '`width`, `height`, `sizes` (resized WebP copies by width, e.g. `{"480": url}`), '
+        '`alt` and `caption` per guest language (`{"en": …, "de": …}`).'
+    )
     beds = serializers.CharField()
+    view = serializers.CharField(help_text="What the windows look onto, e.g. `Sea view`.")
     sizeM2 = serializers.IntegerField(allow_null=True)
     maxAdults = serializers.IntegerField()
     maxChildren = serializers.IntegerField()
@@ -30,6 +41,7 @@ class PublicRoomTypeOutput(serializers.Serializer):
     currency = serializers.CharField()
     sortOrder = serializers.IntegerField()
     rooms = serializers.IntegerField(source="roomCount", help_text="Rooms of this type.")
+    translations = TranslationsOutput()
 
     def get_photos(self, room_type) -> list[str]:
         request = self.context.get("request")
@@ -37,6 +49,28 @@ class PublicRoomTypeOutput(serializers.Serializer):
         if request is None:
             return urls
         return [url if "://" in url else request.build_absolute_uri(url) for url in urls]
+
+    def _absolute(self, name: str) -> str:
+        url = default_storage.url(name)
+        request = self.context.get("request")
+        return url if request is None or "://" in url else request.build_absolute_uri(url)
+
+    def get_gallery(self, room_type) -> list[dict]:
+        facts = room_type.gallery or {}
+        return [
+            {
+                "url": self._absolute(name),
+                "width": (facts.get(name) or {}).get("w"),
+                "height": (facts.get(name) or {}).get("h"),
+                "sizes": {
+                    width: self._absolute(copy)
+                    for width, copy in ((facts.get(name) or {}).get("v") or {}).items()
+                },
+                "alt": (facts.get(name) or {}).get("alt") or {},
+                "caption": (facts.get(name) or {}).get("caption") or {},
+            }
+            for name in room_type.photos or []
+        ]
 
 
 class RoomTypeOutput(PublicRoomTypeOutput):
@@ -65,6 +99,7 @@ class RoomTypeInput(StrictInputSerializer):
     name = serializers.CharField(max_length=80)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     beds = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    view = serializers.CharField(max_length=80, required=False, allow_blank=True)
     sizeM2 = serializers.IntegerField(required=False, allow_null=True, help_text="m²")
     maxAdults = serializers.IntegerField()
     maxChildren = serializers.IntegerField(required=False)
@@ -78,6 +113,7 @@ class RoomTypeInput(StrictInputSerializer):
     )
     sortOrder = serializers.IntegerField(required=False)
     overbookingLimit = serializers.IntegerField(required=False)
+    translations = translations_input(TRANSLATED)
 
     def rule_errors(self, values, errors):
         """The room type rules (rooms.room_type_services) in the same answer as type errors.

@@ -8,10 +8,13 @@ as guests get them). Each failure names the rule, its impact, the page and the e
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from hotel.demo_profile import seed_demo_profile
 
 from .conftest import DESKTOP
 from .test_guest_flow import hotel_rooms, serve_media  # noqa: F401  (a fixture)
@@ -45,6 +48,7 @@ def test_every_guest_page_in_every_language_has_no_wcag_violation(browser, live_
     context.set_default_timeout(15_000)
     page = context.new_page()
     serve_media(page)
+    seed_demo_profile(now=datetime.now(UTC), log=lambda _msg: None)  # its photos and map too
     manage = a_booking()
     found = []
     for language in LANGUAGES:

@@ -59,9 +59,12 @@ def hotel_rooms():
             )
     dress_type("Standard", beds="1 queen", sizeM2=20, photos=("standard.jpg",))
     dress_type(
-        "Deluxe", beds="1 king", sizeM2=28, photos=("deluxe.jpg", "standard.jpg", "suite.jpg")
+        "Deluxe",
+        beds="1 king",
+        sizeM2=28,
+        photos=("deluxe.jpg", "deluxe-view.jpg", "deluxe-bathroom.jpg"),
     )
-    dress_type("Suite", beds="1 king + sofa bed", sizeM2=45, photos=("suite.jpg", "deluxe.jpg"))
+    dress_type("Suite", beds="1 king + sofa bed", sizeM2=45, photos=("suite.jpg", "suite-view.jpg"))
     return rooms
 
 

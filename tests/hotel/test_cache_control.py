@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.http import HttpResponse, JsonResponse
 from django.test import RequestFactory
 
-from hotel.middleware import CacheControlMiddleware
+from hotel.middleware import CacheControlMiddleware, vary_on_language
 from hotel.storage import IMMUTABLE, SHORT, S3HashedStaticStorage, is_hashed_name
 
 factory = RequestFactory()
@@ -69,3 +71,22 @@ def test_hashed_static_files_go_to_s3_immutable_and_originals_short(tmp_path):
     assert IMMUTABLE == "public, max-age=31536000, immutable"
     assert is_hashed_name("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.37aa30ada62e.js")
     assert not is_hashed_name("hotel/site.css")
+
+
+def test_a_page_varying_on_the_cookie_only_for_its_language_stays_shared():
+    page = HttpResponse("<p>rooms</p>", content_type="text/html; charset=utf-8")
+    vary_on_language(page)
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in page["Vary"].split(",")}
+    assert through(factory.get("/rooms/"), page)["Cache-Control"] == "public, max-age=60"
+
+
+@pytest.mark.parametrize("case", ["the view varies on cookie", "the session was read"])
+def test_a_page_varying_on_the_cookie_for_more_than_its_language_is_private(case):
+    request = factory.get("/rooms/")
+    page = HttpResponse("<p>x</p>", content_type="text/html")
+    if case == "the view varies on cookie":
+        page["Vary"] = "Cookie"
+    else:
+        request.session = SimpleNamespace(accessed=True)
+    vary_on_language(page)
+    assert through(request, page)["Cache-Control"] == "private, no-cache"

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from bookings.extras.models import Extra
 from hotel.accounts.models import StaffAccount
+from hotel.profile import profile_item
 from rooms.demo import demo_rooms
 from rooms.models import Room, RoomType
 
@@ -49,7 +50,18 @@ def test_seed_demo_is_idempotent_and_meets_the_demo_brief(settings, tmp_path, ca
         ("Suite", "1 king + sofa bed", 55),
     ]
     assert [t.roomCount for t in types] == [15, 10, 5]
-    assert all(len(t.photos) == 1 and (tmp_path / t.photos[0]).is_file() for t in types)
+    assert [t.view for t in types] == ["Garden view", "Sea view", "Harbour view"]
+    assert types[1].translations["de"]["name"] == "Deluxe mit Meerblick"
+    assert [len(t.photos) for t in types] == [3, 3, 4]  # galleries, described in every language
+    for t in types:
+        assert all((tmp_path / name).is_file() for name in t.photos)
+        assert all(set(t.gallery[name]["alt"]) == {"en", "de", "fr", "es"} for name in t.photos)
+    page = profile_item(cached=False)
+    assert page.translations["de"]["description"] and len(page.photos) == 3
+    assert (
+        page.mapImage["alt"]["es"].startswith("Mapa")
+        and (tmp_path / page.mapImage["name"]).is_file()
+    )
 
 
 def test_seed_demo_refuses_cloud_stages(settings):

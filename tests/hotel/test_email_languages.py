@@ -1,7 +1,8 @@
 """Every guest email, in every language of settings.LANGUAGES: the words (subject, text and
 HTML; no string left in English), the links to the guest site (/de/… for German), the days
-(the language's DATE_FORMAT, never ISO), the room type's name (never its code), and both
-parts with the hotel's name and the reference.
+(the language's DATE_FORMAT, never ISO), the room type's name (never its code; staff's
+translation in the guest's language, else the English), and both parts with the hotel's name
+and the reference.
 
 Each language's emails are made once (the `sent` fixture, through the services, as the desk,
 the site, the payments and the jobs cause them) and every test reads them: no test writes a
@@ -82,6 +83,9 @@ ROOMED = {
 
 ROOM_TYPE = "HBR-DBL"  # the hotel's code: a guest must never read it
 ROOM_NAME = "Harbour Double"
+# Staff named the type in German only (in the admin: "Name (Deutsch)"); French and Spanish
+# guests read the English name.
+ROOM_NAMES = {"de": "Doppelzimmer zum Hafen"}
 GUEST = "Ada Guest"
 BOOKER = "Bea Booker"
 WALK_IN = "Walter Walk"
@@ -225,6 +229,7 @@ def _make_emails(code: str, capture: Capture) -> dict[str, Sent]:
         data={
             "roomType": ROOM_TYPE,
             "name": ROOM_NAME,
+            "translations": {code: {"name": name} for code, name in ROOM_NAMES.items()},
             "maxAdults": 2,
             "maxGuests": 2,
             "basePrice": 5000,
@@ -594,13 +599,16 @@ def test_days_are_written_the_languages_way(sent, email):
 
 
 @pytest.mark.parametrize("email", EMAILS)
-def test_the_room_type_is_named_never_coded(sent, email):
+def test_the_room_type_is_named_in_the_guests_language_never_coded(sent, email):
     found = one_email(sent, email)
     message, html = found.message, found.html
     for part, text in (("subject", message.subject), ("text", message.body), ("HTML", html)):
         assert ROOM_TYPE not in text, f"the room type's code in the {part}"
     if email in ROOMED:
-        assert ROOM_NAME in message.body and ROOM_NAME in html
+        name = ROOM_NAMES.get(sent.code, ROOM_NAME)  # in the guest's language, else English
+        assert name in message.body and name in html, name
+        if name != ROOM_NAME:
+            assert ROOM_NAME not in message.body and ROOM_NAME not in html
 
 
 @pytest.mark.parametrize("email", EMAILS)

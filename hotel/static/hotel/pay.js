@@ -134,7 +134,8 @@
         var intent = auth.paymentIntent || auth.setupIntent;
         if (auth.error || (intent && intent.status && intent.status !== "succeeded" && intent.status !== "processing")) {
           busy(false);
-          showError((auth.error && auth.error.message) || texts.auth_failed);
+          // The page's own words (its language), not Stripe.js's English auth.error.message.
+          showError(texts.auth_failed);
           return;
         }
       }

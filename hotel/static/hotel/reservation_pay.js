@@ -135,7 +135,8 @@
     }
     var intent = auth.paymentIntent || auth.setupIntent;
     if (auth.error || (intent && intent.status && intent.status !== "succeeded" && intent.status !== "processing")) {
-      await stopAfter((auth.error && auth.error.message) || texts.auth_failed);
+      // The page's own words (its language), not Stripe.js's English auth.error.message.
+      await stopAfter(texts.auth_failed);
       return null;
     }
     // The authenticated stay must be confirmed (webhook) before the rest is charged.

@@ -48,10 +48,19 @@
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest(".thumbs a[data-photo]");
     if (!link) return;
-    var main = link.closest(".result__gallery").querySelector(".result__photo");
+    var frame = link.closest(".result__gallery");
+    var main = frame && frame.querySelector(".gallery__main");
     if (!main || main.tagName !== "IMG") return;
     event.preventDefault();
+    var srcset = link.getAttribute("data-srcset");
+    if (srcset) main.setAttribute("srcset", srcset); else main.removeAttribute("srcset");
     main.src = link.getAttribute("data-photo");
+    main.alt = link.getAttribute("data-alt") || "";
+    var caption = frame.querySelector(".gallery__caption");
+    if (caption) {
+      caption.textContent = link.getAttribute("data-caption") || "";
+      caption.hidden = !caption.textContent;
+    }
     link.closest(".thumbs").querySelectorAll("a").forEach(function (a) {
       a.removeAttribute("aria-current");
     });

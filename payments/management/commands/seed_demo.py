@@ -1,7 +1,7 @@
-"""`manage.py seed_demo`: the demo hotel for `make run` — its rooms (rooms.demo), rates, then
-demo bookings around today (bookings.demo) whose departed guests paid their bills at the desk
-(payments.folio.demo), then the demo manager. Here, in payments, because it seeds bills too:
-rooms and bookings never import payments."""
+"""`manage.py seed_demo`: the demo hotel for `make run` — its page (hotel.demo_profile),
+its rooms (rooms.demo), rates, then demo bookings around today (bookings.demo) whose departed
+guests paid their bills at the desk (payments.folio.demo), then the demo manager. Here, in
+payments, because it seeds bills too: rooms and bookings never import payments."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -11,6 +11,7 @@ from bookings.demo import seed_demo_bookings
 from bookings.rate_demo import seed_demo_rates
 from hotel.accounts import roles
 from hotel.accounts.services import staff_create, staff_get
+from hotel.demo_profile import seed_demo_profile
 from payments.folio.demo import demo_settle
 from rooms.demo import seed_demo_rooms
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         if settings.STAGE not in ("local", "test"):
             raise CommandError("The demo hotel is for the local stage only.")
         now = timezone.now()
+        seed_demo_profile(now=now, log=lambda msg: self.stdout.write(f"  {msg}"))
         seed_demo_rooms(now=now, log=lambda msg: self.stdout.write(f"  {msg}"))
         seed_demo_rates(now=now, log=lambda msg: self.stdout.write(f"  {msg}"))
         seed_demo_bookings(

@@ -6,12 +6,14 @@ from datetime import date, timedelta
 
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings.checkin.models import Registration
 from bookings.checkin.services import ids_erase_due, invitations_send, registration_submit
+from bookings.models import Booking
 from bookings.services import booking_change, hotel_today
 from hotel.audit.selectors import audit_for_object
+from hotel.templatetags.dates import format_day
 from tests.conftest import NOW
 
 # Day 0 (a week after NOW) is 2026-03-09; a two-night stay checks out on 03-11.
@@ -153,3 +155,63 @@ def test_a_stay_booked_for_tomorrow_still_gets_the_pre_arrival_email_once(confir
     assert invitations_send(now=NOW) == 1
     assert booking.bookingId in mail.outbox[0].subject
     assert invitations_send(now=NOW) == 0
+
+
+def test_a_stay_moved_after_its_pre_arrival_email_gets_one_before_the_new_arrival(confirmed):
+    booking = confirmed(start=-5)  # arriving 2026-03-04
+    mail.outbox.clear()
+    assert invitations_send(now=NOW) == 1
+    booking_change(
+        booking_id=booking.bookingId,
+        check_in=date(2026, 3, 18),  # two weeks later
+        check_out=date(2026, 3, 20),
+        actor="guest",
+        now=NOW + timedelta(hours=1),
+    )
+    assert stored(booking).invitedAt is None  # forgotten in the change's own write
+    assert invitations_send(now=NOW + timedelta(hours=2)) == 0  # not due yet
+    two_days_before = NOW + timedelta(days=14)
+    assert invitations_send(now=two_days_before) == 1
+    _old, new = [m for m in mail.outbox if m.subject.startswith("Check in online")]
+    with translation.override("en"):
+        assert format_day(date(2026, 3, 18)) in new.subject
+    assert invitations_send(now=two_days_before) == 0  # once for the new arrival too
+    assert stored(booking).invitedAt == two_days_before
+
+
+def test_a_new_check_out_alone_keeps_the_marker_and_no_registration_is_made_for_nothing(
+    confirmed, make_room
+):
+    invited = confirmed(start=-5)
+    invitations_send(now=NOW)
+    booking_change(booking_id=invited.bookingId, check_out=date(2026, 3, 7), actor="t", now=NOW)
+    assert stored(invited).invitedAt == NOW  # the arrival stays: no second email
+    assert invitations_send(now=NOW + timedelta(hours=1)) == 0
+    make_room(roomId="R-2", capacity=2)
+    never = confirmed(start=10, room_id="R-2")
+    booking_change(booking_id=never.bookingId, check_in=date(2026, 3, 20), actor="t", now=NOW)
+    assert Registration.count(never.bookingId) == 0
+
+
+def test_an_email_sent_while_the_dates_change_is_forgotten_too(confirmed, monkeypatch):
+    from bookings.services import change
+
+    booking = confirmed(start=-5)
+    real, reads = change.invitation_read, []
+
+    def stale_first(booking_id):  # the change read before the job wrote its marker
+        reads.append(booking_id)
+        return None if len(reads) == 1 else real(booking_id)
+
+    invitations_send(now=NOW)
+    monkeypatch.setattr(change, "invitation_read", stale_first)
+    booking_change(
+        booking_id=booking.bookingId,
+        check_in=date(2026, 3, 18),
+        check_out=date(2026, 3, 20),
+        actor="guest",
+        now=NOW,
+    )
+    assert len(reads) >= 2  # refused by its condition, read again
+    assert stored(booking).invitedAt is None
+    assert Booking.get(booking.bookingId, consistent_read=True).checkIn == "2026-03-18"

@@ -9,8 +9,11 @@ from datetime import timedelta
 
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
+from django.utils.html import escape
 
 from bookings.models import Booking
+from bookings.policy_words import booking_terms
 from bookings.services.expiry import holds_expire
 from hotel import events
 from hotel.accounts import roles
@@ -93,3 +96,24 @@ def test_a_booking_alone_keeps_its_own_hold_and_confirmation_emails(api):
     assert [m.subject for m in mail.outbox][1].startswith(
         f"Booking {booking['bookingId']} confirmed"
     )
+
+
+def test_the_hold_and_confirmation_emails_state_each_stays_dated_terms(api):
+    _, data = create(api, body(stay(), stay("Suite", start=12, guestName="Bo Booker")))
+    first, second = (Booking.get(s["bookingId"]) for s in data["stays"])
+    terms = [booking_terms(b, now=timezone.now()) for b in (first, second)]
+    assert terms[0] != terms[1]  # another arrival: other deadlines
+    [held] = mail.outbox
+    pay(first.bookingId, data["stays"][0]["dueNow"])
+    pay(second.bookingId, data["stays"][1]["dueNow"])
+    [confirmed] = [m for m in mail.outbox if "confirmed" in m.subject]
+    for message in (held, confirmed):
+        text, html = message.body, message.alternatives[0][0]
+        parts = text.split(f"(booking {second.bookingId})")
+        assert len(parts) == 2 and "Cancellation and payment:" in parts[0]
+        for n, lines in enumerate(terms):  # each stay's own, under its room
+            assert lines and all(f"  - {line}\n" in parts[n] for line in lines), message.subject
+        assert "Cancellation and payment</h2>" in html
+        section = html.split("Cancellation and payment</h2>")[1].split(second.bookingId)
+        for n, lines in enumerate(terms):
+            assert all(f"<li>{escape(line)}</li>" in section[n] for line in lines)

@@ -53,6 +53,7 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "rooms_roomtype_changelist": frozenset({M}),
     "rooms_roomtype_add": frozenset({M}),
     "rooms_roomtype_change": frozenset({M}),
+    "rooms_roomtype_gallery": frozenset({M}),
     "rooms_roomtype_history": frozenset({M}),
     "rooms_roomtype_delete": frozenset({M}),
     "bookings_booking_changelist": BOOKING_STAFF,
@@ -104,6 +105,7 @@ ADMIN_PAGES: dict[str, frozenset[str]] = {
     "backoffice_booking_room": DESK,  # POST only; GET goes back to the booking
     "backoffice_rack": BOOKING_STAFF,
     "backoffice_hotel_page": frozenset({M}),  # the hotel's page guests see
+    "backoffice_hotel_media": frozenset({M}),  # its photos and map image
     "backoffice_rates": BOOKING_STAFF,  # the grid; its bulk form (POST) is the managers'
     "backoffice_blocks": DESK,  # group blocks: list and create
     "backoffice_block": DESK,  # one block (GET without a code goes back to the list)

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.files import File
-from django.core.files.storage import default_storage
 
 from bookings.links import manage_path
 from bookings.services import booking_create
-from rooms.demo import PHOTOS
+from rooms.demo import GALLERIES, PHOTOS
+from rooms.gallery import room_type_add_photo
 from rooms.models import RoomType
 from rooms.room_types import room_types_forget
 
@@ -64,17 +64,16 @@ def guest_form(**overrides) -> dict:
 
 
 def dress_type(code: str, *, photos: tuple[str, ...] = (), **fields) -> RoomType:
-    """Give a room type what staff would (name, beds, size, …) and photos from the demo set
-    (stored the way a type's gallery is, under the type: never under a room)."""
-    names = []
-    for photo in photos:
-        with open(PHOTOS / photo, "rb") as fh:
-            names.append(default_storage.save(f"room-types/{code}/{photo}", File(fh)))
+    """Give a room type what staff would (name, beds, size, …) and a gallery from the demo
+    set, through the gallery's service (resized copies; the demo's alt text and captions)."""
     room_type = RoomType.get(code, consistent_read=True)
     actions = [getattr(RoomType, name).set(value) for name, value in fields.items()]
-    if names:
-        actions.append(RoomType.photos.set(names))
     if actions:
         room_type.update(actions=actions)
+    words = {name: w for gallery in GALLERIES.values() for name, w in gallery}
+    for photo in photos:
+        with open(PHOTOS / photo, "rb") as fh:
+            room_type_add_photo(code=code, upload=File(fh, name=photo), words=words.get(photo),
+                                actor="test", now=datetime.now(UTC))  # fmt: skip
     room_types_forget()
     return RoomType.get(code, consistent_read=True)

@@ -284,3 +284,63 @@ def test_the_booking_rules_speak_the_pages_language_and_the_api_stays_english(
     )  # fmt: skip
     assert refused.status_code == 400
     assert "Check-out must be after check-in." in str(refused.json())
+
+
+def test_a_services_refusal_speaks_the_pages_language_and_the_api_stays_english(
+    client, api, standard
+):
+    """The change page renders a refused change by its code (hotel.site.refusals), not the
+    service's English ("No Standard is left…"), which the API keeps."""
+    from bookings.links import manage_path
+
+    held, taken = stay(30), stay(40)
+    for dates, email in ((taken, "bo@guest.test"), (held, "ada@guest.test")):
+        created = api.post(
+            "/api/bookings",
+            {"roomType": "Standard", "checkIn": dates["check_in"],
+             "checkOut": dates["check_out"], "adults": 2, "guestName": "Ada Gast",
+             "guestEmail": email},
+            format="json",
+        )  # fmt: skip
+        assert created.status_code == 201, created.json()
+    booking = created.json()
+    path = "/de" + manage_path(booking_id=booking["bookingId"])
+    response = client.post(f"{path}change", taken)  # the one Standard is taken then
+    page = html(response)
+    words = translated(
+        "No room of this type is left for every night of these dates. Please choose other dates.",
+        "de",
+    )
+    assert response.status_code == 200 and words.replace("'", "&#x27;") in page
+    refused = api.post(
+        f"/api/bookings/{booking['bookingId']}/change",
+        {"checkIn": taken["check_in"], "checkOut": taken["check_out"]},
+        format="json",
+        HTTP_X_BOOKING_TOKEN=booking["guestToken"],
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert refused.status_code == 409
+    english = refused.json()["error"]["message"]
+    assert english.startswith("No Standard is left") and english not in page
+    assert Booking.get(booking["bookingId"]).checkIn == held["check_in"]
+
+
+def _vary(response) -> set[str]:
+    return {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+
+
+def test_an_english_page_a_guest_would_have_been_sent_from_varies_on_the_language_and_is_shared(
+    client, standard
+):
+    """A shared cache (other than CloudFront, which keys on the cookie) must not hand the
+    English page to a guest whose cookie or browser asks for German: it varies on both, and
+    is still cached. Prefixed pages are the same for everyone: shared, no Vary: Cookie."""
+    for path in ("/", "/search?" + "&".join(f"{k}={v}" for k, v in stay().items())):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response["Cache-Control"] == "public, max-age=60", path
+        assert {"accept-language", "cookie"} <= _vary(response), path
+    german = client.get("/de/")
+    assert german["Cache-Control"] == "public, max-age=60" and "cookie" not in _vary(german)
+    robots = client.get("/robots.txt")  # not a page the guest is sent from: as it was
+    assert robots.status_code == 200 and "cookie" not in _vary(robots)

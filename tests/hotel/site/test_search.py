@@ -99,7 +99,8 @@ def test_a_card_shows_the_type_as_staff_describe_it(client, room):
     assert "What is included" in card and "<li>Breakfast</li>" in card
     assert "Only 1 left" in card
     photos = re.findall(r'<img src="([^"]+)"([^>]*)>', card)
-    assert photos[0][0].rsplit("/", 1)[1].startswith("standard")  # the first photo, large
+    assert 'alt="A double bed under a framed print"' in photos[0][1]  # the first photo, large
+    assert photos[0][0].endswith("-480w.webp") and ".jpg 800w" in photos[0][1]  # and its srcset
     assert 'loading="lazy"' not in photos[0][1]  # the first card's large photo: above the fold
     assert len(photos) == 4 and all('loading="lazy"' in attrs for _, attrs in photos[1:])
     # "Book", of which offer of which type
@@ -225,7 +226,8 @@ def test_booking_a_sold_out_type_says_so_and_keeps_the_form(client, room, booked
     response = client.post(BOOK, guest_form(guest_name="Second Guest"))
     page = html(response)
     assert response.status_code == 200
-    assert "No Standard is left for every night of this stay." in page
+    # The page's own sentence for ROOM_UNAVAILABLE (hotel.site.refusals), not the service's.
+    assert "No room of this type is left for every night of these dates." in page
     assert 'id="form-errors"' in page and 'value="Second Guest"' in page
     assert Booking.count() == 1
 
