@@ -19,6 +19,7 @@ Pillow is imported on first use only: a cold start that shows pages never loads 
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from pathlib import PurePosixPath
 
@@ -29,6 +30,8 @@ from django.utils import translation
 
 from hotel.errors import ValidationFailed
 
+logger = logging.getLogger(__name__)
+
 PHOTO_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -37,6 +40,7 @@ PHOTO_TYPES = {
 }
 WIDTHS = (480, 960, 1600)  # a phone, a phone at 2x or a desktop column, a wide screen
 WEBP_QUALITY = 80
+FULL_DECODE_PIXELS = 40_000_000  # non-JPEG uploads: decoded whole before resizing
 ALT_MAX = 160
 CAPTION_MAX = 200
 
@@ -67,7 +71,10 @@ def _check_image(upload, field: str) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload) as image:
                 width, height = image.size
-                if width * height > Image.MAX_IMAGE_PIXELS:
+                # A JPEG is resized from a reduced decode (image_store); other formats are
+                # decoded whole, so they get a tighter cap (40 Mpx: 160 MB decoded).
+                cap = Image.MAX_IMAGE_PIXELS if image.format == "JPEG" else FULL_DECODE_PIXELS
+                if width * height > cap:
                     raise Image.DecompressionBombError(f"{width} x {height} pixels")
                 image.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -82,50 +89,76 @@ def _check_image(upload, field: str) -> None:
         upload.seek(0)
 
 
-def image_store(upload, *, stem: str, suffix: str) -> tuple[str, dict]:
+def image_store(upload, *, stem: str, suffix: str, field: str = "photo") -> tuple[str, dict]:
     """Save a checked upload as `<stem><suffix>` and its narrower WebP copies; return (the
-    original's storage name, its stored facts: size and copies). On any failure nothing
-    stays stored."""
-    from PIL import Image, ImageOps
+    original's storage name, its stored facts: size and copies). A file that turns out not
+    to decode (a cut-off JPEG passes Pillow's verify) raises ValidationFailed on `field`.
+    On any failure nothing stays stored."""
+    from PIL import Image
 
     name = default_storage.save(f"{stem}{suffix}", upload)
     saved = [name]
     try:
         upload.seek(0)
-        with Image.open(upload) as opened:
-            stored_width = opened.size[0]
-            # A JPEG is decoded at the smallest 1/2, 1/4 or 1/8 scale still at least as large
-            # as the widest copy: a 24-megapixel phone photo takes 18 MB to resize, not 72.
-            opened.draft("RGB", (WIDTHS[-1], WIDTHS[-1]))
-            scale = stored_width / opened.size[0]
-            image = ImageOps.exif_transpose(opened)  # a phone's portrait photo stands upright
-            image.load()
-        width, height = round(image.size[0] * scale), round(image.size[1] * scale)
-        if image.mode not in ("RGB", "RGBA"):
-            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        try:
+            image, width, height = _decode(upload)
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+            raise ValidationFailed(
+                details={"fields": {field: ["The file is not a readable image."]}}
+            ) from exc
         variants = {}
         for target in WIDTHS:
             if target >= width:
                 break
             copy = image.resize((target, round(height * target / width)), Image.Resampling.LANCZOS)
             out = io.BytesIO()
-            copy.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
+            copy.save(out, "WEBP", quality=WEBP_QUALITY, method=4,
+                      icc_profile=image.info.get("icc_profile"))  # fmt: skip
             stored = default_storage.save(f"{stem}-{target}w.webp", ContentFile(out.getvalue()))
             saved.append(stored)
             variants[str(target)] = stored
         return name, {"w": width, "h": height, "v": variants}
     except Exception:
-        for stored in saved:
-            default_storage.delete(stored)
+        _delete_all(saved)
         raise
     finally:
         upload.seek(0)
 
 
+def _decode(upload):
+    """(the image upright, in RGB or RGBA with its colour profile; the original's upright
+    width and height). A JPEG is decoded at the smallest 1/2, 1/4 or 1/8 scale still at
+    least as large as the widest copy: a 24-megapixel photo takes 18 MB to resize, not 72."""
+    from PIL import Image, ImageOps
+
+    with Image.open(upload) as opened:
+        width, height = opened.size
+        if opened.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF: turned a quarter
+            width, height = height, width
+        icc = opened.info.get("icc_profile")
+        opened.draft("RGB", (WIDTHS[-1], WIDTHS[-1]))
+        image = ImageOps.exif_transpose(opened)  # a phone's portrait photo stands upright
+        image.load()
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    elif image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    if icc:
+        image.info["icc_profile"] = icc  # iPhone photos are Display P3: keep their colours
+    return image, width, height
+
+
 def image_delete(name: str, facts: dict | None) -> None:
-    """Remove a photo and its copies from storage."""
-    for stored in [name, *((facts or {}).get("v") or {}).values()]:
-        default_storage.delete(stored)
+    """Remove a photo and its copies from storage (each tried, whatever the others do)."""
+    _delete_all([name, *((facts or {}).get("v") or {}).values()])
+
+
+def _delete_all(names: list[str]) -> None:
+    for stored in names:
+        try:
+            default_storage.delete(stored)
+        except Exception:  # a file left behind is logged, never fatal
+            logger.exception("Could not delete %s from storage", stored)
 
 
 def words_clean(given, *, field: str) -> tuple[dict, dict]:

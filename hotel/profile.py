@@ -20,6 +20,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 from pynamodb.attributes import (
     JSONAttribute,
     ListAttribute,
@@ -178,8 +179,12 @@ def hotel_profile(language: str | None = None, *, read: bool = True) -> Profile:
         directions=text("directions"),
         facilities=list(facilities or []),
         photos=[
-            photo_view(name, (item.gallery or {}).get(name), fallback_alt=item.name)
-            for name in item.photos or []
+            photo_view(
+                name,
+                (item.gallery or {}).get(name),
+                fallback_alt=gettext("%(name)s, photo %(n)s") % {"name": item.name, "n": n},
+            )
+            for n, name in enumerate(item.photos or [], start=1)
         ],
         map=photo_view(item.mapImage["name"], item.mapImage) if item.mapImage else None,
     )

@@ -93,8 +93,10 @@ def profile_media_save(
                       remove_map=remove_map, actor=actor, now=now,
                       request_id=request_id)  # fmt: skip
     except Exception:
+        kept = _names_stored()
         for name, facts in stored:
-            image_delete(name, facts)
+            if name not in kept:
+                image_delete(name, facts)
         raise
 
 
@@ -131,3 +133,25 @@ def _media(item: HotelProfile) -> dict:
         "gallery": dict(item.gallery or {}),
         "map": dict(item.mapImage) if item.mapImage else None,
     }
+
+
+def _names_stored() -> set[str]:
+    """After a failed save: the files the stored profile names all the same (the write went
+    through and a step after it failed). When that cannot be read either: a sentinel that
+    keeps every file, since a file left over beats a photo guests cannot load."""
+    try:
+        item = profile_item(cached=False)
+    except Exception:  # noqa: BLE001 — unknown: keep them all
+        return _EVERYTHING
+    names = set(item.photos or []) if item else set()
+    if item and item.mapImage:
+        names.add(item.mapImage["name"])
+    return names
+
+
+class _Everything(set):
+    def __contains__(self, _name) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()

@@ -56,8 +56,19 @@ def room_type_add_photo(
             request_id=request_id,
         )
     except Exception:
-        image_delete(name, facts)
+        if not _stored_in(code, name):
+            image_delete(name, facts)
         raise
+
+
+def _stored_in(code: str, name: str) -> bool:
+    """After a failed write: does the type name the photo all the same (the write went
+    through and a step after it failed)? When that cannot be read either: yes, a file left
+    over beats a photo guests cannot load."""
+    try:
+        return name in (room_type_get(code=code, consistent=True).photos or [])
+    except Exception:  # noqa: BLE001 — unknown: keep the file
+        return True
 
 
 def room_type_remove_photos(

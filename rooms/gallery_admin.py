@@ -4,6 +4,7 @@ rooms.gallery. Mixed into the room-type admin."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -11,7 +12,7 @@ from django.urls import path
 
 from hotel.dynamo_admin import who
 from hotel.dynamo_admin.gallery import GalleryEditForm
-from hotel.errors import DomainError
+from hotel.errors import DomainError, ValidationFailed
 
 from . import gallery
 
@@ -50,14 +51,23 @@ class GalleryPageMixin:
             photos=room_type.photos or [],
             gallery=room_type.gallery,
             initial={"version": revision},
+            max_photos=gallery.MAX_PHOTOS,
         )
         if bound and form.is_valid():
             try:
-                saved = _save(request, room_type, form)
-            except DomainError as exc:
+                saved, then = _save(request, room_type, form)
+            except DomainError as exc:  # the first write was refused: nothing was saved
                 form.refused(exc)
             else:
-                self.message_user(request, f"Gallery of {room_type.roomType} saved: {saved}.")
+                if then is None:
+                    self.message_user(request, f"Gallery of {room_type.roomType} saved: {saved}.")
+                else:  # some writes went through: say which, and show the gallery as it is
+                    self.message_user(
+                        request,
+                        f"Gallery of {room_type.roomType}: {saved}; then refused: "
+                        f"{_describe(then)}",
+                        messages.ERROR,
+                    )
                 return HttpResponseRedirect(here)
         return TemplateResponse(
             request,
@@ -77,13 +87,14 @@ class GalleryPageMixin:
         )
 
 
-def _save(request, room_type, form: GalleryEditForm) -> str:
-    """Words and order first (conditional on the revision the editor read), then removals,
-    then uploads; returns what was done, for the message."""
+def _save(request, room_type, form: GalleryEditForm) -> tuple[str, DomainError | None]:
+    """Words and order first (conditional on the revision the editor read; raises if
+    refused: nothing saved), then removals, then each upload, each its own write. Returns what
+    was done, and the refusal that stopped the rest (None: all was done)."""
     code = room_type.roomType
     removed, uploads = form.removed(), form.uploads()
     kept = form.kept_order()
-    if form.photos:  # refused if someone changed the type since the editor read it
+    if form.photos:
         gallery.room_type_gallery_update(
             code=code,
             order=kept + removed,
@@ -91,13 +102,26 @@ def _save(request, room_type, form: GalleryEditForm) -> str:
             expected_revision=form.cleaned_data.get("version"),
             **who(request),
         )
-    if removed:
-        gallery.room_type_remove_photos(code=code, names=removed, **who(request))
-    for upload in uploads:
-        gallery.room_type_add_photo(code=code, upload=upload, **who(request))
-    done = [f"{len(kept)} photo(s) kept"]
-    if removed:
-        done.append(f"{len(removed)} removed")
-    if uploads:
-        done.append(f"{len(uploads)} added")
-    return ", ".join(done)
+    removed_count = added = 0
+    refused = None
+    try:
+        if removed:
+            gallery.room_type_remove_photos(code=code, names=removed, **who(request))
+            removed_count = len(removed)
+        for upload in uploads:
+            gallery.room_type_add_photo(code=code, upload=upload, **who(request))
+            added += 1
+    except DomainError as exc:
+        refused = exc
+    done = [f"{len(kept)} photo(s) kept in order"]
+    if removed_count:
+        done.append(f"{removed_count} removed")
+    if added:
+        done.append(f"{added} added")
+    return ", ".join(done), refused
+
+
+def _describe(exc: DomainError) -> str:
+    if isinstance(exc, ValidationFailed):
+        return " ".join(m for ms in (exc.details.get("fields") or {}).values() for m in ms)
+    return exc.message

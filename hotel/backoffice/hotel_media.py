@@ -17,7 +17,7 @@ from hotel.dynamo_admin.gallery import GalleryEditForm
 from hotel.errors import DomainError, StaleObject, ValidationFailed
 from hotel.images import ALT_MAX, image_validate
 from hotel.profile import profile_item
-from hotel.profile_media import profile_media_save
+from hotel.profile_media import MAX_PHOTOS, profile_media_save
 
 from .common import base_context
 
@@ -62,6 +62,18 @@ class HotelMediaForm(GalleryEditForm):
         return {"alt": {c: self.cleaned_data.get(f"map_alt_{c}") for c, _ in settings.LANGUAGES}}
 
 
+def _form(request, item, *, bound: bool) -> HotelMediaForm:
+    return HotelMediaForm(
+        request.POST if bound else None,
+        request.FILES if bound else None,
+        photos=item.photos or [],
+        gallery=item.gallery,
+        map_image=item.mapImage,
+        initial={"version": item.version},
+        max_photos=MAX_PHOTOS,
+    )
+
+
 def hotel_media_view(request):
     item = profile_item(cached=False)
     page = reverse("admin:backoffice_hotel_page")
@@ -72,14 +84,7 @@ def hotel_media_view(request):
     posted = request.method == "POST"
     stale = posted and request.POST.get("version") != str(item.version)
     bound = posted and not stale
-    form = HotelMediaForm(
-        request.POST if bound else None,
-        request.FILES if bound else None,
-        photos=item.photos or [],
-        gallery=item.gallery,
-        map_image=item.mapImage,
-        initial={"version": item.version},
-    )
+    form = _form(request, item, bound=bound)
     if bound and form.is_valid():
         try:
             profile_media_save(
@@ -92,8 +97,9 @@ def hotel_media_view(request):
                 remove_map=form.cleaned_data.get("remove_map") or False,
                 **who(request),
             )
-        except StaleObject:
+        except StaleObject:  # changed since the version checked above: show it as it is now
             stale = True
+            form = _form(request, profile_item(cached=False), bound=False)
         except DomainError as exc:
             form.refused(exc)
         else:

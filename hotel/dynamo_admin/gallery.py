@@ -53,13 +53,15 @@ class GalleryEditForm(forms.Form):
     upload = MultiplePhotoField(
         required=False,
         label="Add photos",
-        help_text="JPEG, PNG or WebP, at most 5 MB each; several at once. They go at the end; "
-        "resized copies for phones are made on upload.",
+        help_text="JPEG, PNG or WebP, at most 5 MB each; several at once, up to about 4 MB "
+        "in all per save when the hotel runs on AWS Lambda (its request limit). They go at "
+        "the end; resized copies for phones are made on upload.",
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, photos: list[str], gallery: dict | None, **kwargs):
+    def __init__(self, *args, photos: list[str], gallery: dict | None, max_photos=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.max_photos = max_photos
         self.photos = list(photos)
         self.gallery = gallery = gallery or {}
         for n, name in enumerate(self.photos):
@@ -112,15 +114,28 @@ class GalleryEditForm(forms.Form):
             )
         return rows
 
+    def clean(self):
+        data = super().clean()
+        if self.max_photos is not None and "upload" in data:
+            total = len(self.kept_order()) + len(data.get("upload") or [])
+            if total > self.max_photos:
+                raise forms.ValidationError(
+                    f"At most {self.max_photos} photos: remove some before adding more "
+                    f"({total} would be kept)."
+                )
+        return data
+
     def kept_order(self) -> list[str]:
-        """The photos not removed, by the positions given (ties: the order they had)."""
+        """The photos not removed, by the positions given."""
         data = self.cleaned_data
         kept = [
-            (data.get(f"position_{n}") or n + 1, n, name)
+            # On a tie the photo given a new position wins it: moving photo 3 to 1 puts it
+            # first, the one already there after it.
+            ((pos := data.get(f"position_{n}") or n + 1), pos == n + 1, n, name)
             for n, name in enumerate(self.photos)
             if not data.get(f"remove_{n}")
         ]
-        return [name for _pos, _n, name in sorted(kept)]
+        return [entry[-1] for entry in sorted(kept)]
 
     def removed(self) -> list[str]:
         return [name for n, name in enumerate(self.photos) if self.cleaned_data.get(f"remove_{n}")]

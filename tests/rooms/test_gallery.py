@@ -268,3 +268,81 @@ def test_a_card_names_the_view_in_the_pages_language(twin, make_room, client, me
     )
     assert "Meerblick · " in client.get("/de/").content.decode()
     assert "Sea view · " in client.get("/").content.decode()
+
+
+def cut_jpeg() -> bytes:
+    """A JPEG cut off after its headers: Pillow's verify() passes it, decoding fails."""
+    data = jpeg(size=(1200, 800), color=(10, 200, 90))
+    return data[: len(data) // 3]
+
+
+def test_a_jpeg_that_does_not_decode_is_refused_and_leaves_nothing(twin, media):
+    bad = SimpleUploadedFile("cut.jpg", cut_jpeg(), content_type="image/jpeg")
+    with pytest.raises(ValidationFailed) as refused:
+        gallery.room_type_add_photo(code="Twin", upload=bad, actor="t", now=NOW)
+    assert refused.value.details["fields"] == {"photo": ["The file is not a readable image."]}
+    assert not list(media.rglob("*.*")) and RoomType.get("Twin").photos == []
+
+
+def test_a_png_of_too_many_pixels_is_refused_before_decoding(twin, media):
+    out = io.BytesIO()
+    Image.new("L", (7000, 6000)).save(out, "PNG")  # 42 Mpx in a few KB
+    big = SimpleUploadedFile("plan.png", out.getvalue(), content_type="image/png")
+    with pytest.raises(ValidationFailed) as refused:
+        gallery.room_type_add_photo(code="Twin", upload=big, actor="t", now=NOW)
+    assert refused.value.details["fields"]["photo"] == [
+        "The image has too many pixels for a room photo."
+    ]
+
+
+def test_files_stay_when_the_write_went_through_and_a_later_step_failed(twin, media, monkeypatch):
+    import rooms.room_type_services as services
+
+    def broken():
+        raise RuntimeError("the cache stamp could not be written")
+
+    monkeypatch.setattr(services, "room_types_forget", broken)
+    with pytest.raises(RuntimeError):
+        add()
+    [name] = RoomType.get("Twin", consistent_read=True).photos
+    assert (media / name).exists()  # the stored type names it: guests must be able to load it
+
+
+def test_moving_one_photo_to_a_taken_position_puts_it_there(twin, admin_client, media):
+    one, two, three = (add(color=c).photos[-1] for c in ((1, 2, 3), (4, 5, 6), (7, 8, 9)))
+    version = RoomType.get("Twin", consistent_read=True).revision
+    response = admin_client.post(
+        GALLERY, {"version": str(version), "position_0": "1", "position_1": "2", "position_2": "1"}
+    )
+    assert response.status_code == 302
+    assert RoomType.get("Twin", consistent_read=True).photos == [three, one, two]
+
+
+def test_too_many_photos_are_refused_before_anything_is_written(
+    twin, admin_client, media, monkeypatch
+):
+    monkeypatch.setattr(gallery, "MAX_PHOTOS", 2)
+    [name] = add().photos
+    response = admin_client.post(
+        GALLERY,
+        {"version": str(RoomType.get("Twin").revision), "position_0": "1",
+         "upload": [upload("a.jpg"), upload("b.jpg")]},
+    )  # fmt: skip
+    assert response.status_code == 200 and "At most 2 photos" in response.content.decode()
+    assert RoomType.get("Twin", consistent_read=True).photos == [name]
+
+
+def test_a_refusal_after_some_writes_says_what_was_saved(twin, admin_client, media):
+    first, second = add().photos[-1], add().photos[-1]
+    bad = SimpleUploadedFile("cut.jpg", cut_jpeg(), content_type="image/jpeg")
+    response = admin_client.post(
+        GALLERY,
+        {"version": str(RoomType.get("Twin").revision), "position_0": "1", "position_1": "2",
+         "remove_0": "on", "upload": [bad]},
+        follow=True,
+    )  # fmt: skip
+    page = response.content.decode()
+    assert "1 photo(s) kept in order, 1 removed; then refused: " in page
+    assert "The file is not a readable image." in page
+    assert RoomType.get("Twin", consistent_read=True).photos == [second]
+    assert not (media / first).exists()
