@@ -92,6 +92,8 @@ def test_a_manager_reorders_and_describes_a_gallery_in_the_admin(page, make_staf
     sign_in(page, make_staff(roles.MANAGER))
     page.goto("/admin/rooms/roomtype/Deluxe/change/")
     page.get_by_role("link", name="Gallery (3)").click()
+    page.wait_for_url("**/gallery/")
+    page.locator("#photo-3").wait_for()  # the new page parsed, not only its navigation begun
     assert page.locator(".photo-row").count() == 3
     screenshot(page, "01-gallery-editor")
     page.fill("#id_position_2", "1")  # the bathroom first
