@@ -11,7 +11,8 @@ that language. In the default language nothing is read.
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils import translation
+
+from hotel.languages import active_language
 
 from .extras.catalog import extras_get
 from .rate_reads import rate_plans_all
@@ -19,7 +20,7 @@ from .rate_reads import rate_plans_all
 
 def _guest_language() -> str | None:
     """The active language when it is not the default (None: the stored words stand)."""
-    code = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    code = active_language()
     return None if code == settings.LANGUAGE_CODE else code
 
 

@@ -26,9 +26,9 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import translation
 
 from hotel.errors import ValidationFailed
+from hotel.languages import active_language
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +194,7 @@ def photo_view(name: str, facts: dict | None, *, fallback_alt: str = "") -> dict
     `width`/`height` (for the page's layout before it loads), `alt` (staff's, else
     `fallback_alt`) and `caption`."""
     facts = facts or {}
-    code = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    code = active_language()
     original = default_storage.url(name)
     variants = {int(w): default_storage.url(n) for w, n in (facts.get("v") or {}).items()}
     width, height = facts.get("w"), facts.get("h")

@@ -31,12 +31,17 @@ def in_language(code: str | None):
     return translation.override(guest_language(code) or settings.LANGUAGE_CODE)
 
 
+def active_language(code: str | None = None) -> str:
+    """`code`, else the active language, else the default; a regional variant ("de-AT") as
+    its language ("de")."""
+    return (code or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 def translated(item, field: str, code: str | None = None) -> str:
     """`item`'s `field` in language `code` (default: the active one): its `translations`
     ({"de": {"name": …}}, what staff entered per guest language) or, where that is empty, the
     default language's own attribute. For staff content: room types, rate plans, extras."""
-    code = code or translation.get_language() or settings.LANGUAGE_CODE
-    code = code.split("-")[0]
+    code = active_language(code)
     if code != settings.LANGUAGE_CODE:
         words = (getattr(item, "translations", None) or {}).get(code) or {}
         value = words.get(field)

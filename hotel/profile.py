@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext
 from pynamodb.attributes import (
     JSONAttribute,
@@ -35,6 +34,7 @@ from hotel.audit.services import audit_add
 from hotel.dynamo import commit, meta, register
 from hotel.errors import StaleObject, ValidationFailed
 from hotel.images import photo_view
+from hotel.languages import active_language
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def hotel_profile(language: str | None = None, *, read: bool = True) -> Profile:
     """The hotel's page in `language` (default: the active one), each translated text falling
     back to the default language's (`read`: as profile_item)."""
     item = profile_item(read=read)
-    code = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    code = active_language(language)
     if item is None:
         return Profile(
             name=settings.HOTEL_NAME,
