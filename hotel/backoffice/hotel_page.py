@@ -80,8 +80,7 @@ class HotelPageForm(forms.Form):
         return data
 
 
-def _initial() -> dict:
-    item = profile_item(cached=False)
+def _initial(item) -> dict:
     if item is None:
         return profile_stand_in()
     initial = {
@@ -103,6 +102,7 @@ def _initial() -> dict:
 
 
 def hotel_page_view(request):
+    stored = profile_item(cached=False)  # the form's words on a GET, the photo count always
     if request.method == "POST":
         form = HotelPageForm(request.POST)
         if form.is_valid():
@@ -122,8 +122,7 @@ def hotel_page_view(request):
                 messages.success(request, "The hotel page is saved; guests see it within a minute.")
                 return HttpResponseRedirect(reverse("admin:backoffice_hotel_page"))
     else:
-        form = HotelPageForm(initial=_initial())
-    stored = profile_item(cached=False)
+        form = HotelPageForm(initial=_initial(stored))
     return TemplateResponse(
         request,
         "admin/backoffice/hotel_page.html",
