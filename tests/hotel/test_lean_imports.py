@@ -1,6 +1,7 @@
 """A cold start imports what a request needs: not PyYAML and requests for DRF's unused
 extras (hotel.lazy_imports), drf-spectacular's generator only when the schema is made
-(hotel.api.schema_hints), and nothing of either is lost."""
+(hotel.api.schema_hints), icalendar only when a channel's feed is read, and nothing of
+either is lost."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ django.setup()
 from django.urls import get_resolver
 get_resolver().url_patterns
 at_start = {m: m in sys.modules for m in ("yaml", "requests", "charset_normalizer",
-            "drf_spectacular.openapi", "rest_framework.test", "django.test")}
+            "drf_spectacular.openapi", "rest_framework.test", "django.test",
+            "icalendar")}
 from rest_framework import compat
 import yaml
 import requests.adapters

@@ -344,3 +344,18 @@ def test_an_english_page_a_guest_would_have_been_sent_from_varies_on_the_languag
     assert german["Cache-Control"] == "public, max-age=60" and "cookie" not in _vary(german)
     robots = client.get("/robots.txt")  # not a page the guest is sent from: as it was
     assert robots.status_code == 200 and "cookie" not in _vary(robots)
+
+
+def test_whether_a_path_is_a_guest_page_is_worked_out_once_per_url_pattern(client, standard):
+    """The answer is kept per pattern (hotel.site.language._is_guest_page): asked again, the
+    home page still varies on the language and cookie; the API's pattern is no guest page."""
+    from hotel.site import language
+
+    language._guest_patterns.clear()
+    for _ in range(2):
+        assert {"accept-language", "cookie"} <= _vary(client.get("/"))
+        assert client.get("/api/room-types").status_code == 200
+    assert {view: guest for (_, view, _), guest in language._guest_patterns.items()} == {
+        "home": True,
+        "room-type-list": False,
+    }
