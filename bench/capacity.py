@@ -149,9 +149,12 @@ class CapacityMeter:
             else:
                 return  # a cancelled transaction, a refused request: not priced
         else:
-            if operation == "BatchWriteItem":
-                writes = pricer.processed(writes, parsed)
-            pricer.read_images(writes, "after")
+            try:
+                if operation == "BatchWriteItem":
+                    writes = pricer.processed(writes, parsed)
+                pricer.read_images(writes, "after")
+            except ClientError:
+                return  # the table went meanwhile: the write is done, only its price is lost
             priced = pricer.priced(writes)
         with self._lock:
             for write, units in priced:

@@ -3,6 +3,7 @@ where DynamoDB Local reports a transaction's capacity per table; and item_bytes 
 DynamoDB's item-size rules."""
 
 import re
+import threading
 
 import pytest
 from botocore.exceptions import ClientError
@@ -233,6 +234,27 @@ def test_the_pricing_reads_are_not_counted_and_a_plain_meter_does_not_price(ddb)
     assert plain.total == meter.total and plain.by_target == meter.by_target
     assert plain.aws_write_units == 0 and "awsWrite" not in plain.as_dict()
     assert meter.as_dict()["awsWrite"] == meter.aws_write_units == 1 + 1 + 2
+
+
+def test_writes_from_several_threads_are_each_priced(ddb):
+    """The pricer's own reads are hidden from the meters per thread: another thread's writes
+    made meanwhile are still counted and priced."""
+    start = threading.Barrier(4)
+
+    def writer(n: int) -> None:
+        start.wait()
+        for i in range(5):
+            put(ddb, item(f"W{n}-{i}", size=1100, shelf="s", rank=i))
+
+    with CapacityMeter(aws_prices=True) as meter:
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert meter.calls == {"PutItem": 20}
+    assert priced(meter) == {TABLE: 20 * 2, KEYS_ONLY: 20}
+    assert len(meter.aws_writes) == 20
 
 
 # --- item sizes -----------------------------------------------------------------------------
