@@ -4,23 +4,41 @@
         rooms_available(...)
     meter.read_units, meter.by_target, meter.items
 
+    with CapacityMeter(aws_prices=True) as meter:
+        booking_create(...)
+    meter.write_units, meter.aws_write_units, meter.aws_write_by_target
+
 While the meter is active, every DynamoDB call made through the botocore clients of the
 registered PynamoDB models (and `hotel.dynamo.connection()`) asks for
 `ReturnConsumedCapacity` (INDEXES by default: per table and per index) and the meter sums
 the `ConsumedCapacity` of the answers. It hooks botocore events on those clients only and
 changes nothing in the application. Calls from any thread are counted while it is active.
+
+DynamoDB Local counts a TransactWriteItems per table, not per item as AWS bills it; with
+`aws_prices=True` the meter also prices every write per item (bench/aws_pricing.py: it
+reads the items' before- and after-images and the tables' descriptions through the same
+client, calls that no meter counts) into `aws_write_units` and `aws_write_by_target`.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from botocore.exceptions import ClientError
+
+from bench.aws_pricing import WRITE_OPERATIONS, WritePricer, quiet
+from bench.item_size import item_bytes, value_bytes
+
+__all__ = ["CapacityMeter", "dynamodb_clients", "item_bytes", "value_bytes"]
+
 READ_OPERATIONS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
 _CONTEXT_KEY = "bench_capacity_request"
+_PRICE_KEY = "bench_capacity_priced_writes"
 _ids = itertools.count()
 
 
@@ -44,12 +62,25 @@ class CapacityMeter:
     `write_units` split the total by kind of operation; `calls` counts operations;
     `items` counts the items Query/Scan returned per target (their `Count`);
     `target_calls` counts operations per "Operation table[/index]".
+
+    With `aws_prices=True`: `aws_write_units` is the write operations' cost priced per item
+    as AWS bills it (bench/aws_pricing.py), `aws_write_by_target` its split per "table" and
+    "table/index" (the same names as `by_target`), `aws_writes` the items priced (operation,
+    kind, table, key, larger image's bytes, units per target), for a trace.
     """
 
-    def __init__(self, mode: str = "INDEXES", clients: Iterable[Any] | None = None):
+    def __init__(
+        self,
+        mode: str = "INDEXES",
+        clients: Iterable[Any] | None = None,
+        *,
+        aws_prices: bool = False,
+    ):
         if mode not in ("INDEXES", "TOTAL"):
             raise ValueError("mode must be INDEXES or TOTAL")
         self.mode = mode
+        self.aws_prices = aws_prices
+        self._pricers: dict[int, WritePricer] = {}
         self._clients = list(clients) if clients is not None else None
         self._attached: list[Any] = []
         self._uid = f"bench-capacity-{next(_ids)}"
@@ -62,16 +93,34 @@ class CapacityMeter:
         self.calls: Counter[str] = Counter()
         self.items: Counter[str] = Counter()
         self.target_calls: Counter[str] = Counter()
+        self.aws_write_units = 0.0
+        self.aws_write_by_target: Counter[str] = Counter()
+        self.aws_writes: list[dict] = []  # one entry per item write priced, in order
 
     # --- botocore handlers ---------------------------------------------------------------
 
-    def _before(self, params: dict, model: Any, context: dict, **_: Any) -> None:
+    def _before(self, client: Any, params: dict, model: Any, context: dict, **_: Any) -> None:
+        if getattr(quiet, "on", False):
+            return  # the pricer reading images
         if "ReturnConsumedCapacity" in model.input_shape.members:
             params["ReturnConsumedCapacity"] = self.mode
         context[_CONTEXT_KEY] = (params.get("TableName"), params.get("IndexName"))
+        if self.aws_prices and model.name in WRITE_OPERATIONS:
+            pricer = self._pricer(client)
+            try:
+                writes = pricer.planned(model.name, params)
+                pricer.read_images(writes, "before")
+            except (ClientError, KeyError):
+                return  # no such table, an item without its key: DynamoDB will refuse it
+            context.setdefault(_PRICE_KEY, {})[self._uid] = writes
 
-    def _after(self, parsed: dict, model: Any, context: dict, **_: Any) -> None:
+    def _after(self, client: Any, parsed: dict, model: Any, context: dict, **kw: Any) -> None:
+        if getattr(quiet, "on", False):
+            return
         operation = model.name
+        writes = context.get(_PRICE_KEY, {}).pop(self._uid, None)
+        if writes is not None:
+            self._price(client, operation, writes, parsed, kw.get("http_response"))
         consumed = parsed.get("ConsumedCapacity")
         entries = consumed if isinstance(consumed, list) else [consumed] if consumed else []
         table, index = context.get(_CONTEXT_KEY, (None, None))
@@ -85,6 +134,36 @@ class CapacityMeter:
                 self.items[f"{table}/{index}" if index else table] += parsed["Count"]
             for entry in entries:
                 self._add(operation, entry)
+
+    def _pricer(self, client: Any) -> WritePricer:
+        with self._lock:
+            return self._pricers.setdefault(id(client), WritePricer(client))
+
+    def _price(self, client, operation: str, writes: list, parsed: dict, response) -> None:
+        pricer = self._pricer(client)
+        status = getattr(response, "status_code", 200)
+        error = (parsed.get("Error") or {}).get("Code", "")
+        if status >= 300 or error:
+            if error == "ConditionalCheckFailedException" and len(writes) == 1:
+                priced = [(writes[0], pricer.failed_conditional(writes[0]))]
+            else:
+                return  # a cancelled transaction, a refused request: not priced
+        else:
+            try:
+                if operation == "BatchWriteItem":
+                    writes = pricer.processed(writes, parsed)
+                pricer.read_images(writes, "after")
+            except ClientError:
+                return  # the table went meanwhile: the write is done, only its price is lost
+            priced = pricer.priced(writes)
+        with self._lock:
+            for write, units in priced:
+                self.aws_write_units += sum(units.values())
+                self.aws_write_by_target.update(units)
+                self.aws_writes.append(
+                    {"operation": operation, "kind": write.kind, "table": write.table,
+                     "key": write.key, "bytes": write.size(), "units": dict(units)}
+                )  # fmt: skip
 
     def _add(self, operation: str, entry: dict) -> None:
         units = float(entry.get("CapacityUnits", 0.0))
@@ -119,9 +198,15 @@ class CapacityMeter:
         for client in clients:
             events = client.meta.events
             events.register(
-                "before-parameter-build.dynamodb.*", self._before, unique_id=f"{self._uid}-b"
+                "before-parameter-build.dynamodb.*",
+                functools.partial(self._before, client),
+                unique_id=f"{self._uid}-b",
             )
-            events.register("after-call.dynamodb.*", self._after, unique_id=f"{self._uid}-a")
+            events.register(
+                "after-call.dynamodb.*",
+                functools.partial(self._after, client),
+                unique_id=f"{self._uid}-a",
+            )
             self._attached.append(client)
         return self
 
@@ -151,32 +236,11 @@ class CapacityMeter:
             "byTarget": dict(sorted(self.by_target.items())),
             "calls": dict(sorted(self.calls.items())),
             "items": dict(sorted(self.items.items())),
-        }
-
-
-# --- item sizes -------------------------------------------------------------------------------
-
-
-def item_bytes(attrs: dict) -> int:
-    """Approximate stored size of an item (DynamoDB's item-size rules, keys included): a
-    read pays per 4 KB of it."""
-    return sum(len(name.encode()) + value_bytes(value) for name, value in attrs.items())
-
-
-def value_bytes(value: dict) -> int:
-    ((kind, raw),) = value.items()
-    if kind == "S":
-        return len(raw.encode())
-    if kind == "N":
-        return len(raw.lstrip("-").replace(".", "")) // 2 + 1
-    if kind == "M":
-        return 3 + sum(len(k.encode()) + 1 + value_bytes(v) for k, v in raw.items())
-    if kind == "L":
-        return 3 + sum(1 + value_bytes(v) for v in raw)
-    if kind in ("NULL", "BOOL"):
-        return 1
-    if kind == "B":
-        return len(raw)
-    if kind in ("SS", "BS"):
-        return sum(len(v.encode() if isinstance(v, str) else v) for v in raw)
-    return len(str(raw))
+        } | (
+            {
+                "awsWrite": self.aws_write_units,
+                "awsWriteByTarget": dict(sorted(self.aws_write_by_target.items())),
+            }
+            if self.aws_prices
+            else {}
+        )

@@ -70,6 +70,15 @@ def memory_mb() -> int:
     return int(settings[STAGE].get("memory_size", 512))
 
 
+def journey_wcu(cap: dict) -> str:
+    """The write units of one journey (search + booking + payment), both ways."""
+    local = sum(cap[k]["wcu"] for k in JOURNEY)
+    line = f"  WCU per journey: {local:g} as DynamoDB Local counts"
+    if all("wcuAws" in cap[k] for k in JOURNEY):
+        line += f", {sum(cap[k]['wcuAws'] for k in JOURNEY):g} priced per item as AWS bills"
+    return line
+
+
 def print_table(r: dict) -> None:
     cold, warm, load, cost = r["coldStart"], r["warm"], r["throughput"], r["cost"]
     rows = [
@@ -125,19 +134,29 @@ def print_table(r: dict) -> None:
     print()
     cap = r["capacity"]
     print("Cost (DynamoDB consumed capacity, per request; Lambda from measured warm durations):")
+    print("  (WCU: as DynamoDB Local counts them, per table per transaction; "
+          "WCU AWS: priced per item as AWS bills them)")  # fmt: skip
     for kind in JOURNEY:
-        print(f"  {kind:<13} {cap[kind]['rcu']:>6} RCU {cap[kind]['wcu']:>6} WCU  "
+        print(f"  {kind:<13} {cap[kind]['rcu']:>6} RCU {cap[kind]['wcu']:>6} WCU "
+              f"{cap[kind].get('wcuAws', '-'):>6} WCU AWS  "
               f"{r['journeyMs'][kind]:>7} ms  {cost['gbSecondsPerRequest'][kind]} GB-s "
               f"at {cost['memoryMb']} MB")  # fmt: skip
-    print("  write units by table and index (table/index), per request:")
+    print(journey_wcu(cap))
+    print("  write units by table and index (table/index), per request, as DynamoDB Local counts:")
     for kind in JOURNEY:
         parts = ", ".join(f"{t} {u:g}" for t, u in cap[kind].get("wcuByTarget", {}).items())
+        print(f"    {kind:<13} {parts or '-'}")
+    print("  write units priced per item as AWS bills them, by table and index, per request:")
+    for kind in JOURNEY:
+        parts = ", ".join(f"{t} {u:g}" for t, u in cap[kind].get("wcuAwsByTarget", {}).items())
         print(f"    {kind:<13} {parts or '-'}")
     dollars = cost["dollarsPer1000Bookings"]
     print(f"  $ per 1,000 bookings (search + booking + payment): "
           f"{cost['totalDollarsPer1000Bookings']:.4f} = "
           + ", ".join(f"{k} {v:.4f}" for k, v in dollars.items()))  # fmt: skip
-    print(f"  prices from {cost['pricesFrom']}")
+    print(f"  prices from {cost['pricesFrom']}; DynamoDB writes priced with "
+          + ("the per-item (AWS) figure" if cost.get("writesPricedWith") == "wcuAws"
+             else "DynamoDB Local's figure"))  # fmt: skip
     if r.get("warmPathLayers"):
         from bench.warm_path import print_costs
 

@@ -152,24 +152,27 @@ def throughput(endpoint: str, stripe: str, rooms: list[str], *, seconds: float, 
 
 def capacity_per_request(rooms: list[str], *, samples: int) -> dict:
     """Consumed capacity units per availability search, booking and payment (CapacityMeter),
-    through the whole Django stack in-process."""
+    through the whole Django stack in-process. `wcu` is what DynamoDB Local reports (per
+    table per transaction); `wcuAws` (and `wcuAwsByTarget`) the same writes priced per item
+    as AWS bills them (CapacityMeter(aws_prices=True), bench/aws_pricing.py)."""
     from django.test import Client
 
     from bench.capacity import CapacityMeter
 
     client = Client()
     start = date.today() + timedelta(days=550)
-    totals = {kind: {"read": 0.0, "write": 0.0} for kind in JOURNEY}
+    totals = {kind: {"read": 0.0, "write": 0.0, "aws": 0.0} for kind in JOURNEY}
     targets: dict[str, dict[str, float]] = {kind: {} for kind in JOURNEY}
     writes: dict[str, dict[str, float]] = {kind: {} for kind in JOURNEY}
+    aws: dict[str, dict[str, float]] = {kind: {} for kind in JOURNEY}
     for i in range(samples + 1):
         check_in = start + timedelta(days=3 * (i // len(rooms)))
         stay = {"checkIn": check_in.isoformat(), "checkOut": str(check_in + timedelta(days=2))}
         meters = {}
-        with CapacityMeter() as meters["availability"]:
+        with CapacityMeter(aws_prices=True) as meters["availability"]:
             response = client.post("/api/rooms/availability", stay, content_type="application/json")
         assert response.status_code == 200, response.content
-        with CapacityMeter() as meters["booking"]:
+        with CapacityMeter(aws_prices=True) as meters["booking"]:
             response = client.post(
                 "/api/bookings",
                 stay | {"roomId": rooms[i % len(rooms)], "guests": 1,
@@ -178,7 +181,7 @@ def capacity_per_request(rooms: list[str], *, samples: int) -> dict:
             )  # fmt: skip
         assert response.status_code == 201, response.content
         booking = response.json()
-        with CapacityMeter() as meters["payment"]:
+        with CapacityMeter(aws_prices=True) as meters["payment"]:
             response = client.post(
                 "/api/payments",
                 {"bookingId": booking["bookingId"], "amount": booking["totalPrice"],
@@ -192,18 +195,24 @@ def capacity_per_request(rooms: list[str], *, samples: int) -> dict:
         for kind, meter in meters.items():
             totals[kind]["read"] += meter.read_units
             totals[kind]["write"] += meter.write_units
+            totals[kind]["aws"] += meter.aws_write_units
             for target, units in meter.by_target.items():
                 table = target.removeprefix(f"{PREFIX}-")
                 targets[kind][table] = targets[kind].get(table, 0.0) + units
             for target, units in meter.write_by_target.items():
                 table = target.removeprefix(f"{PREFIX}-")
                 writes[kind][table] = writes[kind].get(table, 0.0) + units
+            for target, units in meter.aws_write_by_target.items():
+                table = target.removeprefix(f"{PREFIX}-")
+                aws[kind][table] = aws[kind].get(table, 0.0) + units
     return {
         kind: {
             "rcu": round(t["read"] / samples, 2),
             "wcu": round(t["write"] / samples, 2),
             "byTarget": {k: round(v / samples, 2) for k, v in sorted(targets[kind].items())},
             "wcuByTarget": {k: round(v / samples, 2) for k, v in sorted(writes[kind].items()) if v},
+            "wcuAws": round(t["aws"] / samples, 2),
+            "wcuAwsByTarget": {k: round(v / samples, 2) for k, v in sorted(aws[kind].items()) if v},
         }
         for kind, t in totals.items()
     }
@@ -226,17 +235,21 @@ def prices() -> tuple[dict, str]:
 
 
 def cost_model(capacity: dict, durations_ms: dict, memory_mb: int) -> dict:
-    """Dollars per 1,000 booking journeys (search + booking + payment) at public prices."""
+    """Dollars per 1,000 booking journeys (search + booking + payment) at public prices. The
+    writes are priced with the write units as AWS bills them (`wcuAws`; `wcu`, DynamoDB
+    Local's count, when a capacity measured before there was `wcuAws`)."""
     price, source = prices()
     requests = 1000 * len(JOURNEY)
     gb_seconds = sum(durations_ms[k] for k in JOURNEY) / 1000 * memory_mb / 1024 * 1000
     rcu = sum(capacity[k]["rcu"] for k in JOURNEY) * 1000
     wcu = sum(capacity[k]["wcu"] for k in JOURNEY) * 1000
+    priced_as = "wcuAws" if all("wcuAws" in capacity[k] for k in JOURNEY) else "wcu"
+    wcu_billed = sum(capacity[k][priced_as] for k in JOURNEY) * 1000
     parts = {
         "lambdaRequests": requests * price["lambda_request"],
         "lambdaCompute": gb_seconds * price["lambda_gb_second"],
         "apiGateway": requests * price["http_api_request"],
-        "dynamodbWrites": wcu * price["dynamodb_write_unit"],
+        "dynamodbWrites": wcu_billed * price["dynamodb_write_unit"],
         "dynamodbReads": rcu * price["dynamodb_read_unit"],
     }
     return {
@@ -247,7 +260,9 @@ def cost_model(capacity: dict, durations_ms: dict, memory_mb: int) -> dict:
             k: round(durations_ms[k] / 1000 * memory_mb / 1024, 5) for k in JOURNEY
         },
         "rcuPer1000": round(rcu, 1),
-        "wcuPer1000": round(wcu, 1),
+        "wcuPer1000": round(wcu, 1),  # as DynamoDB Local counts them
+        "wcuAwsPer1000": round(wcu_billed, 1) if priced_as == "wcuAws" else None,
+        "writesPricedWith": priced_as,
         "dollarsPer1000Bookings": {k: round(v, 5) for k, v in parts.items()},
         "totalDollarsPer1000Bookings": round(sum(parts.values()), 4),
         "prices": {k: price[k] for k in ("lambda_request", "lambda_gb_second",
