@@ -13,7 +13,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from hotel.dynamo import IntegerAttribute, LeanIndex, PackedJSONAttribute, meta, register
@@ -40,9 +40,9 @@ CHANNEL_SOURCE = "channel"  # a stay imported from an OTA's calendar (bookings.c
 CANCEL_PERMS = ("bookings.change_booking", "bookings.cancel_booking")
 
 
-# What the booking indexes project beside their keys: every attribute their queries filter
-# on (the selectors, the staff list's filters and search). Small (~250 bytes an entry), and
-# rarely written: a payment, a note or a room assignment changes none of them.
+# What the status index projects beside its keys: every attribute its queries filter on (the
+# selectors, the staff list's filters and search). Small (~250 bytes an entry), and rarely
+# written: a payment, a note or a room assignment changes none of them.
 INDEXED_BOOKING_ATTRIBUTES = [
     "status", "checkIn", "checkOut", "roomType", "expiresAt", "guestName", "guestEmail",
     "guestPhone",
@@ -51,16 +51,13 @@ INDEXED_BOOKING_ATTRIBUTES = [
 
 class GuestEmailIndex(LeanIndex):
     """A guest's bookings, newest first. Sparse: walk-ins without an email are not in it.
-    Lean (hotel.dynamo.indexes): projects what the lists filter on; queries read whole
-    items."""
+    Lean and keys only (hotel.dynamo.indexes): a guest has few bookings, so the lists'
+    filters (status, dates, the staff's search) run on the whole items its queries read,
+    and confirming, moving or cancelling a booking never writes this index."""
 
     class Meta:
-        index_name = "guestEmail-createdAt-lean-index"
-        # Not expiresAt: only the hold sweeper filters on it (status index), and a payment
-        # extends the hold: projected here, each payment would write this index once more.
-        projection = IncludeProjection(
-            [a for a in INDEXED_BOOKING_ATTRIBUTES if a not in ("guestEmail", "expiresAt")]
-        )
+        index_name = "guestEmail-createdAt-keys-index"
+        projection = KeysOnlyProjection()
 
     guestEmail = UnicodeAttribute(hash_key=True)
     createdAt = UTCDateTimeAttribute(range_key=True)
@@ -88,7 +85,7 @@ class Booking(Model):
     Meta = meta(
         "bookings",
         replaced_indexes={
-            "guestEmail-createdAt-lean-index": "guestEmail-createdAt-index",
+            "guestEmail-createdAt-keys-index": "guestEmail-createdAt-index",
             "status-checkIn-lean-index": "status-checkIn-index",
         },
     )

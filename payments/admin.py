@@ -155,7 +155,7 @@ class PaymentAdmin(DynamoModelAdmin):
         return term.strip().upper()
 
     def search_lookups(self, term: str):
-        """Not a transaction id: a booking id, read through bookingId-index."""
+        """Not a transaction id: a booking id, read through bookingId-keys-index."""
         key = self.search_key(term)
         return {"bookingId": key} if key else None
 
@@ -311,7 +311,7 @@ class PaymentAdmin(DynamoModelAdmin):
 
 
 def payments_for_booking_page(request, booking_id: str) -> list[dict]:
-    """A booking page's "Payments" section: the booking's payments (bookingId-index Query)."""
+    """A booking page's "Payments" section: the booking's payments (bookingId-keys-index Query)."""
     linked = request.user.has_perm("payments.view_payment")
     rows = []
     for payment in payments_for_booking(booking_id=booking_id):

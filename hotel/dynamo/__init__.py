@@ -10,6 +10,7 @@ Nothing else in the project builds a boto3 client or a PynamoDB connection.
 - transactions: `transact` with retries on conflicts, transient failures, failed conditions
 - cursors: signed pagination tokens
 - indexes: LeanIndex, a GSI that projects little and reads whole items
+- conditions: filter conditions evaluated on whole items (a lean index's unprojected filters)
 - tables: the model registry, table sync and emptying
 """
 

@@ -4,17 +4,25 @@ A GSI with projection ALL stores a copy of the whole item and is rewritten on ev
 the item, whatever changed: for a 1.2 KB booking that is 2 write units per index per write
 (4 in a transaction). An index that projects only its keys (and the few attributes its
 queries filter on) costs a ~100-byte write, and DynamoDB does not write it at all when an
-update leaves its keys and projected attributes alone (a payment recorded, a note added).
+write leaves its keys and projected attributes alone (a payment recorded, a note added;
+a Put that replaces the item counts as such a write: measured on DynamoDB Local).
 
 `LeanIndex.query()` keeps the interface callers have always used: it queries the index
-(the filter runs there, on projected attributes), then reads the whole items from the table
-with BatchGetItem, in chunks, and yields them in index order. An item whose index keys differ
+(the filter's terms on projected attributes run there), then reads the whole items from the
+table with BatchGetItem, in chunks, and yields them in index order. An item whose index keys differ
 from its entry is read again consistently; if they still differ it has changed since the
 index was written (the index is eventually consistent) and is skipped: it is found under its
 new keys, and a cursor built from it stays true to the index's order. A skipped entry counts
 towards `limit`, as an item a filter drops does in DynamoDB.
+A filter on attributes the index does not project runs after the BatchGet, on the whole
+items (hotel.dynamo.conditions; the terms of its top-level AND that read only projected
+attributes still run in the Query): then `limit` counts the items that pass it, as
+PynamoDB's does for a filter DynamoDB runs, so an index may project only its keys and still
+serve filters on attributes that change (a booking's status) without being written when
+they do.
 Reads pay for this (an item per batch read instead of a slice of a query page); reads cost a
-fifth of writes, and the queries behind it are lists staff open, not the booking path.
+fifth of writes, and the queries behind it are small partitions (a guest's bookings, a
+booking's payments) or lists staff open.
 """
 
 from __future__ import annotations
@@ -23,8 +31,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
-from pynamodb.expressions.operand import Path
+from pynamodb.expressions.operand import Path, _Operand
 from pynamodb.indexes import GlobalSecondaryIndex
+
+from .conditions import conjuncts, evaluate
 
 BATCH_GET_LIMIT = 100  # DynamoDB's BatchGetItem limit
 
@@ -40,6 +50,8 @@ def condition_attributes(condition: Any) -> set[str]:
     elif isinstance(condition, list | tuple):
         for value in condition:
             names |= condition_attributes(value)
+    elif isinstance(condition, _Operand):  # size(path) and the like
+        names |= condition_attributes(condition.values)
     return names
 
 
@@ -75,27 +87,30 @@ class LeanIndex(GlobalSecondaryIndex):
     ) -> Iterator[Any]:
         if attributes_to_get is not None:
             raise ValueError(f"{self.Meta.index_name} reads whole items: no attributes_to_get")
-        missing = condition_attributes(filter_condition) - self._projected()
-        if missing:
-            # On a lean index an attribute that is not projected reads as absent: the filter
-            # would quietly drop every item. Project it (Meta.projection) or filter in code.
-            raise ValueError(
-                f"{self.Meta.index_name} does not project {sorted(missing)}: "
-                "the filter cannot run on it"
-            )
+        # On a lean index an attribute that is not projected reads as absent: a filter on it
+        # in the Query would quietly drop every item. Such terms run on the whole items.
+        projected = self._projected()
+        in_query, on_items = [], []
+        for term in conjuncts(filter_condition):
+            fits = condition_attributes(term) <= projected
+            (in_query if fits else on_items).append(term)
         entries = super().query(
             hash_key,
             range_key_condition=range_key_condition,
-            filter_condition=filter_condition,
+            filter_condition=_all_of(in_query),
             consistent_read=consistent_read,
             scan_index_forward=scan_index_forward,
-            limit=limit,
+            # With a filter on the items, `limit` counts what passes it (below).
+            limit=None if on_items else limit,
             last_evaluated_key=last_evaluated_key,
-            page_size=page_size,
+            page_size=page_size or (limit if on_items else None),
             rate_limit=rate_limit,
         )
         chunk = min(page_size or limit or BATCH_GET_LIMIT, BATCH_GET_LIMIT)
-        return WholeItems(self._whole_items(entries, chunk))
+        items = self._whole_items(entries, chunk)
+        if on_items:
+            items = _filtered(items, _all_of(on_items), limit)
+        return WholeItems(items)
 
     def _whole_items(self, entries: Any, chunk: int) -> Iterator[Any]:
         batch: list[Any] = []
@@ -141,6 +156,26 @@ class LeanIndex(GlobalSecondaryIndex):
             if agrees(item, entry):
                 yield item
             # else: deleted, or moved within the index since: it is read under its new keys
+
+
+def _all_of(terms: list[Condition]) -> Condition | None:
+    condition = None
+    for term in terms:
+        condition = term if condition is None else condition & term
+    return condition
+
+
+def _filtered(items: Iterator[Any], condition: Any, limit: int | None) -> Iterator[Any]:
+    """The items that satisfy `condition`, at most `limit` of them."""
+    if limit is not None and limit <= 0:
+        return
+    taken = 0
+    for item in items:
+        if evaluate(condition, item.serialize()):
+            yield item
+            taken += 1
+            if taken == limit:
+                return
 
 
 class WholeItems:

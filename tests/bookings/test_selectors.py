@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bench.capacity import CapacityMeter
 from bookings import availability, selectors
 from bookings.clock import hotel_today
 from bookings.exceptions import BookingNotFound
+from bookings.models import Booking
 from bookings.rates import rate_rule_save
 from bookings.services import booking_transition
 from rooms.selectors import room_get
@@ -167,6 +169,41 @@ def test_bookings_list_pages_filters_and_never_repeats(hotel):
     assert [b.bookingId for b in pending] == [b.bookingId for b in made]
     assert [b.bookingId for b in by_guest] == [other.bookingId]
     assert {b.bookingId for b in early} == {made[0].bookingId, made[1].bookingId}
+
+
+def test_a_guests_list_filters_on_status_and_dates_and_pages_by_cursor(hotel):
+    """The guest index projects only its keys: status and dates are filtered on the whole
+    bookings it reads, `limit` counts the bookings that pass, the cursors resume after the
+    last one listed, and confirming a booking does not write the index."""
+    made = [
+        book(f"R-{1 + i % 3}", start=2 * i, nights=1, now=T + timedelta(seconds=i))
+        for i in range(6)
+    ]
+    book("R-3", start=20, email="bo@guest.test", to=["confirmed"])
+    guest_index = f"{Booking.Meta.table_name}/guestEmail-createdAt-keys-index"
+    with CapacityMeter() as meter:
+        for booking in made[::2]:
+            booking_transition(
+                booking_id=booking.bookingId, to_status="confirmed", actor="t", now=T
+            )
+    assert meter.by_target[guest_index] == 0
+    assert meter.by_target[Booking.Meta.table_name] > 0
+
+    pages, cursor = [], None
+    while True:
+        page, cursor = selectors.bookings_list(
+            guest_email="ada@guest.test", status="confirmed", limit=1, cursor=cursor
+        )
+        pages.append([b.bookingId for b in page])
+        if cursor is None:
+            break
+    later, _ = selectors.bookings_list(
+        guest_email="ada@guest.test", status="pending", check_in_from=day(4)
+    )
+
+    confirmed = [b.bookingId for b in reversed(made[::2])]  # newest first
+    assert pages == [[confirmed[0]], [confirmed[1]], [confirmed[2]]]
+    assert [b.bookingId for b in later] == [made[5].bookingId, made[3].bookingId]
 
 
 def test_a_booking_paid_between_two_status_reads_is_listed_once(make_room, monkeypatch):

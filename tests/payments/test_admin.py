@@ -16,7 +16,7 @@ from tests.helpers import record_reads
 from tests.payments.conftest import StripeSide
 
 LIST = "/admin/payments/payment/"
-BOOKING_INDEX = ("query", "bookingId-index")
+BOOKING_INDEX = ("query", "bookingId-keys-index")
 STATUS_INDEX = ("query", "status-createdAt-index")
 
 
@@ -140,7 +140,7 @@ def test_search_by_booking_id_queries_the_booking_index(accountant, paid, paymen
 
     assert listed(response.content) == [payment.transactionId]
     assert payment_reads == [BOOKING_INDEX]
-    assert b'data-read="query:bookingId-index"' in response.content
+    assert b'data-read="query:bookingId-keys-index"' in response.content
 
 
 def test_housekeeping_may_not_see_payments(client_for, paid):

@@ -8,9 +8,11 @@ from datetime import timedelta
 
 import pytest
 
+from bench.capacity import CapacityMeter
 from bookings.models import Booking
 from payments import selectors, services
 from payments.exceptions import PaymentDeclined, PaymentNotFound
+from payments.models import Payment
 
 from .conftest import DECLINED, TOTAL, VISA, now, stay_start
 
@@ -52,6 +54,25 @@ def test_an_unpaid_booking_sums_to_nothing(make_booking):
         **prepaid(0),
     }
     assert selectors.booking_amount_paid(booking_id=booking.bookingId) == 0
+
+
+def test_settling_a_payment_writes_neither_the_payments_nor_the_guests_index(make_booking):
+    """Both are keys only: the settling Put keeps the payment's booking and creation time,
+    confirming the booking keeps its email and creation time (DynamoDB writes no entry)."""
+    booking = make_booking().booking
+    with CapacityMeter() as meter:
+        payment = pay(booking)
+    payments_index = f"{Payment.Meta.table_name}/bookingId-keys-index"
+    guests_index = f"{Booking.Meta.table_name}/guestEmail-createdAt-keys-index"
+    assert meter.write_by_target[payments_index] == 2  # the pending payment's entry (in a
+    assert meter.write_by_target[guests_index] == 0  # transaction: 2 units), nothing more
+    assert meter.write_by_target[Payment.Meta.table_name] >= 4  # the two Puts of the payment
+    [read] = selectors.payments_for_booking(booking_id=booking.bookingId)
+    assert (read.status, read.amount, read.stripePaymentIntentId) == (
+        "completed",
+        TOTAL,
+        payment.stripePaymentIntentId,
+    )
 
 
 def test_a_declined_attempt_counts_for_nothing_and_payments_come_oldest_first(

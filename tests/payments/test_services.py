@@ -197,6 +197,34 @@ def test_two_attempts_cannot_claim_the_same_number(make_booking):
         charge._payment_open(booking, actor="guest", now=now(), request_id=None)
 
 
+def test_concurrent_attempts_open_one_payment_and_the_next_attempt_numbers_after_it(
+    make_booking, stripe_side
+):
+    """The booking's payments are read through a keys-only index (whole payments fetched by
+    BatchGet): racing requests still open one attempt (the claim decides), and the next
+    attempt is numbered after it once it is settled."""
+    booking = make_booking().booking
+    barrier = threading.Barrier(4)
+
+    def open_one():
+        barrier.wait()
+        try:
+            return charge._payment_open(booking, actor="guest", now=now(), request_id=None)
+        except PaymentInProgress as exc:
+            return exc.code
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(lambda _: open_one(), range(4)))
+    opened = [o for o in outcomes if isinstance(o, Payment)]
+    assert len(opened) == 1, outcomes
+    assert [p.transactionId for p in Payment.by_booking.query(booking.bookingId)] == [
+        opened[0].transactionId
+    ]
+    later = pay(booking, at=now() + timedelta(minutes=3)).payment  # the first one orphaned
+    assert (later.attempt, later.status) == (2, "completed")
+    assert [p.attempt for p in Payment.by_booking.query(booking.bookingId)] == [1, 2]
+
+
 # --- 3-D Secure and webhooks ------------------------------------------------------------------
 
 

@@ -45,20 +45,33 @@ def _projection(projection: dict) -> dict:
     return result
 
 
-def index_steps(model) -> list[tuple[str, str]]:
+def index_steps(model, adding_steps: int | None = None) -> list[tuple[str, str | None]]:
     """The one-index-at-a-time changes that take a table from the indexes it had to the ones
     it has: each replacement index added, then each index it replaced dropped.
-    CloudFormation adds or deletes one GSI per table per stack update."""
+    CloudFormation adds or deletes one GSI per table per stack update. `adding_steps` (the
+    most any table adds) pads the adds with ("wait", None) steps, so that no table drops an
+    index before every table has built its replacements: the new code is deployed between
+    the last add and the first drop."""
     replaced = dynamo.replaced_indexes(model)
-    return [("add", new) for new in replaced] + [("drop", old) for old in replaced.values()]
+    adds: list[tuple[str, str | None]] = [("add", new) for new in replaced]
+    waits = [("wait", None)] * max(0, (adding_steps or 0) - len(adds))
+    return adds + waits + [("drop", old) for old in replaced.values()]
 
 
-def _indexes_at(model, indexes: list[dict], step: int | None) -> list[dict]:
-    """The model's indexes as they stand after `step` upgrade steps (None: all of them).
+def adding_steps(models) -> int:
+    """The steps that build replacement indexes (the most any one table adds)."""
+    return max((len(dynamo.replaced_indexes(m)) for m in models), default=0)
+
+
+def _indexes_at(
+    model, indexes: list[dict], step: int | None, adding: int | None = None
+) -> list[dict]:
+    """The model's indexes as they stand after `step` upgrade steps (None: all of them),
+    every table's drops coming after `adding` steps (default: this table's adds).
     A replaced index had the same keys as its replacement and projection ALL."""
     if step is None:
         return indexes
-    done = index_steps(model)[:step]
+    done = index_steps(model, adding)[:step]
     added = {name for op, name in done if op == "add"}
     dropped = {name for op, name in done if op == "drop"}
     replaced = dynamo.replaced_indexes(model)
@@ -74,7 +87,7 @@ def _indexes_at(model, indexes: list[dict], step: int | None) -> list[dict]:
     return sorted(result, key=lambda i: i["index_name"])
 
 
-def table_resource(model, step: int | None = None) -> dict:
+def table_resource(model, step: int | None = None, adding: int | None = None) -> dict:
     entity = entity_of(model)
     schema = model._get_schema()
     properties: dict = {
@@ -90,7 +103,7 @@ def table_resource(model, step: int | None = None) -> dict:
         "KeySchema": _key_schema(schema["key_schema"]),
     }
     indexes = sorted(schema.get("global_secondary_indexes", []), key=lambda i: i["index_name"])
-    indexes = _indexes_at(model, indexes, step)
+    indexes = _indexes_at(model, indexes, step, adding)
     if indexes:
         properties["GlobalSecondaryIndexes"] = [
             {
@@ -172,10 +185,11 @@ def throttle_alarm(entity: str) -> dict:
 def template(models, step: int | None = None) -> dict:
     resources: dict = {}
     outputs: dict = {}
+    adding = adding_steps(models)
     for model in sorted(models, key=entity_of):
         entity = entity_of(model)
         name = logical_id(entity)
-        resources[f"{name}Table"] = table_resource(model, step)
+        resources[f"{name}Table"] = table_resource(model, step, adding)
         resources[f"{name}ThrottleAlarm"] = throttle_alarm(entity)
         outputs[f"{name}TableArn"] = {
             "Value": {"Fn::GetAtt": [f"{name}Table", "Arn"]},
@@ -222,7 +236,8 @@ class _Dumper(yaml.SafeDumper):
 
 
 def upgrade_steps(models) -> int:
-    return max((len(index_steps(m)) for m in models), default=0)
+    adding = adding_steps(models)
+    return max((len(index_steps(m, adding)) for m in models), default=0)
 
 
 def render(step: int | None = None) -> str:
