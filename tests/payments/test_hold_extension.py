@@ -212,6 +212,12 @@ def test_the_margin_is_a_setting(room, settings):
     )
     assert Booking.get(created.booking.bookingId).version == version  # nothing written
 
+    settings.HOTEL_HOLD_EXTEND_BELOW_MINUTES = 30  # counts as the hold's 20 minutes
+    other = guest_hold(minutes_ago=1, start=5)  # 19 minutes left
+    assert booking_hold_extend(booking_id=other.booking.bookingId, now=at).expiresAt == (
+        at + timedelta(minutes=20)
+    )
+
 
 def test_a_hold_that_ended_after_the_read_is_not_paid_even_without_an_extension(room):
     """No extension is written, yet the opening is still conditional on the hold running:
