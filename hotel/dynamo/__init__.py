@@ -15,7 +15,7 @@ Nothing else in the project builds a boto3 client or a PynamoDB connection.
 """
 
 from .attributes import IntegerAttribute, PackedJSONAttribute
-from .config import LOCAL_CREDENTIALS, client, connection, meta, table_name
+from .config import LOCAL_CREDENTIALS, client, connection, meta, share_connection, table_name
 from .cursors import (
     CURSOR_SALT,
     InvalidCursor,
@@ -67,6 +67,7 @@ __all__ = [
     "register",
     "replaced_indexes",
     "registered_models",
+    "share_connection",
     "share_connections",
     "sync_tables",
     "table_name",

@@ -1,5 +1,7 @@
-"""A guest's short hold is extended when a payment is opened on it, so 3-D Secure or a slow
-bank does not lose the room halfway (booking, nights and hold slot move together)."""
+"""A guest's short hold is extended when a payment is opened on it with less than
+HOTEL_HOLD_EXTEND_BELOW_MINUTES left, so 3-D Secure or a slow bank does not lose the room
+halfway (booking, nights and hold slot move together); a hold with more left is not
+written to."""
 
 from datetime import timedelta
 
@@ -140,3 +142,95 @@ def test_a_race_lost_to_the_nights_moving_is_tried_again_from_a_fresh_read(room,
     after = Booking.get(stale.bookingId, consistent_read=True)
     assert after.openPayments == {payment.transactionId} and after.expiresAt > stale.expiresAt
     assert payment.attempt == 1 and Payment.count() == 1
+
+
+def wrote(meter, name: str) -> bool:
+    """Whether the metered calls wrote table or index `name` ("room-nights", "bookings",
+    "bookings/status-checkIn-lean-index"), whatever the stage's prefix and suffix."""
+    table, _, index = name.partition("/")
+    return any(
+        units
+        and f"{table}-" in target
+        and (target.endswith(f"/{index}") if index else "/" not in target)
+        for target, units in meter.write_by_target.items()
+    )
+
+
+def test_a_hold_with_more_than_the_margin_left_is_not_written_when_a_payment_opens(room):
+    """The guest pays right after booking (20 minutes left, more than the 15 of
+    HOTEL_HOLD_EXTEND_BELOW_MINUTES): the payment's transaction marks the booking, and
+    nothing else of the hold — its expiry, nights and slot stay as they were."""
+    created = guest_hold(minutes_ago=4)  # 16 minutes left
+    booking = Booking.get(created.booking.bookingId, consistent_read=True)
+    slot_before = IdempotencyKey.get(booking.holdSlot).expiresAt
+
+    with CapacityMeter() as meter:
+        payment = charge._payment_open(
+            booking, actor="guest", now=now(), request_id=None, extend_hold=True
+        )
+
+    assert meter.calls["TransactWriteItems"] == 1
+    assert wrote(meter, "bookings") and wrote(meter, "payments")
+    assert not wrote(meter, "room-nights")
+    assert not wrote(meter, "bookings/status-checkIn-lean-index")
+    after = Booking.get(booking.bookingId, consistent_read=True)
+    assert after.openPayments == {payment.transactionId}
+    assert after.expiresAt == booking.expiresAt and after.updatedAt == booking.updatedAt
+    epoch = int(booking.expiresAt.timestamp())
+    assert {n.holdExpiresAt for n in RoomNight.query("R-1")} == {epoch}
+    assert IdempotencyKey.get(booking.holdSlot).expiresAt == slot_before
+
+
+def test_a_hold_with_less_than_the_margin_left_is_extended_to_the_full_hold(room):
+    created = guest_hold(minutes_ago=6)  # 14 minutes left: less than the 15 of the margin
+    booking = Booking.get(created.booking.bookingId, consistent_read=True)
+    at = now()
+
+    with CapacityMeter() as meter:
+        charge._payment_open(booking, actor="guest", now=at, request_id=None, extend_hold=True)
+
+    assert wrote(meter, "room-nights") and wrote(meter, "bookings/status-checkIn-lean-index")
+    after = Booking.get(booking.bookingId, consistent_read=True)
+    assert after.expiresAt == at + timedelta(minutes=20)
+    epoch = int(after.expiresAt.timestamp())
+    assert {n.holdExpiresAt for n in RoomNight.query("R-1")} == {epoch}
+    assert int(IdempotencyKey.get(booking.holdSlot).expiresAt.timestamp()) == epoch
+
+
+def test_the_margin_is_a_setting(room, settings):
+    settings.HOTEL_HOLD_EXTEND_BELOW_MINUTES = 18
+    created = guest_hold(minutes_ago=4)  # 16 minutes left: less than 18
+    at = now()
+    extended = booking_hold_extend(booking_id=created.booking.bookingId, now=at)
+    assert extended.expiresAt == at + timedelta(minutes=20)
+
+    settings.HOTEL_HOLD_EXTEND_BELOW_MINUTES = 10
+    version = Booking.get(created.booking.bookingId).version
+    later = at + timedelta(minutes=9)  # 11 minutes left: more than 10
+    assert booking_hold_extend(booking_id=created.booking.bookingId, now=later).expiresAt == (
+        extended.expiresAt
+    )
+    assert Booking.get(created.booking.bookingId).version == version  # nothing written
+
+    settings.HOTEL_HOLD_EXTEND_BELOW_MINUTES = 30  # counts as the hold's 20 minutes
+    other = guest_hold(minutes_ago=1, start=5)  # 19 minutes left
+    assert booking_hold_extend(booking_id=other.booking.bookingId, now=at).expiresAt == (
+        at + timedelta(minutes=20)
+    )
+
+
+def test_a_hold_that_ended_after_the_read_is_not_paid_even_without_an_extension(room):
+    """No extension is written, yet the opening is still conditional on the hold running:
+    a hold that ended between the read and the write (here its end moved into the past)
+    opens no payment."""
+    created = guest_hold(minutes_ago=0)
+    stale = Booking.get(created.booking.bookingId, consistent_read=True)
+    Booking.get(stale.bookingId).update(
+        actions=[Booking.expiresAt.set(now() - timedelta(seconds=1))]
+    )
+
+    with pytest.raises(HoldExpired):
+        charge._payment_open(stale, actor="guest", now=now(), request_id=None, extend_hold=True)
+
+    assert not Booking.get(stale.bookingId, consistent_read=True).openPayments
+    assert Payment.count() == 0
