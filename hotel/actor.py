@@ -20,6 +20,14 @@ from datetime import datetime
 from django.utils import timezone
 
 GUEST = "guest"
+API_KEY_PREFIX = "apikey:"  # an API key's audit name: apikey:<keyId> (hotel.accounts.tokens)
+
+
+def has_identity(who: str) -> bool:
+    """Does this audit name name someone: a staff member (their email) or an API key
+    (`apikey:<keyId>`)? Not "guest", nor "system:…", nor a command's or the demo's name.
+    Only such entries are in the audit log's staffActor index (hotel.audit.models)."""
+    return "@" in who or who.startswith(API_KEY_PREFIX)
 
 
 @dataclass(frozen=True)

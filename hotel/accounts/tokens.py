@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from hotel.actor import API_KEY_PREFIX
 from hotel.api.scopes import scope_for, scope_grants
 from hotel.throttle import Throttled
 
@@ -56,7 +57,7 @@ class ApiKeyUser:
         return f"API key {self.name} ({self.key_id})"
 
     def get_username(self) -> str:
-        return f"apikey:{self.key_id}"
+        return f"{API_KEY_PREFIX}{self.key_id}"
 
     def has_perm(self, perm: str, obj=None) -> bool:
         return perm in self._perms

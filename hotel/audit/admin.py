@@ -1,4 +1,9 @@
-"""The audit log viewer (managers): by staff member, by object or by day — always a Query."""
+"""The audit log viewer (managers): by staff member, by object or by day — always a Query.
+
+A staff member's (or an API key's) entries are a Query of the staffActor index. A guest's or
+a process's ("guest", "system:…") are in no such index: the viewer reads them from the day's
+entries (the day filter's day, else today) or the object's, keeping only theirs.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 
+from hotel.actor import has_identity
 from hotel.admin_site import site
 from hotel.dynamo_admin import AttributeFilter, DynamoModelAdmin, InvalidFilter, ListFilter, display
 from hotel.dynamo_admin.rendering import action_label, audit_changes_html
@@ -22,6 +28,41 @@ class DayFilter(AttributeFilter):
             return date.fromisoformat(raw.strip()).isoformat()
         except ValueError as exc:
             raise InvalidFilter("The day must look like 2026-03-02.") from exc
+
+
+def _is_day(raw: str) -> bool:
+    try:
+        date.fromisoformat(raw.strip())
+    except ValueError:
+        return False
+    return True
+
+
+class ActorFilter(AttributeFilter):
+    """Who made the entries: the staffActor index for a staff member or an API key; for anyone
+    else, the day's (or the object's) entries filtered on `actor`, never a Scan."""
+
+    def __init__(self):
+        super().__init__("actor", title="staff member", placeholder="Email")
+        self.attributes = ("staffActor", "actor")  # the staffActor index drives the read
+
+    def lookups(self, params):
+        found = super().lookups(params)
+        actor = found.get("actor")
+        if actor is None:
+            return found
+        if has_identity(actor):
+            return {"staffActor": actor}
+        narrowed = _is_day(params.get("day", "")) or (
+            params.get("objectType", "").strip() and params.get("objectId", "").strip()
+        )
+        if not narrowed:
+            found["day"] = today()  # the day filter, when set, says which day instead
+        return found
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
 
 
 class ObjectFilter(ListFilter):
@@ -79,7 +120,7 @@ class AuditEntryAdmin(DynamoModelAdmin):
     verbose_name_plural = "audit log"
     list_display = ("when", "who", "action", "what", "changes_display")
     list_filter = (
-        AttributeFilter("actor", title="staff member", placeholder="Email"),
+        ActorFilter(),
         ObjectFilter(),
         DayFilter("day", placeholder="YYYY-MM-DD"),
     )
@@ -99,7 +140,7 @@ class AuditEntryAdmin(DynamoModelAdmin):
 
     def get_default_filters(self, request) -> dict[str, str]:
         """Without a filter the log shows today (a Query on the day index, never a Scan)."""
-        return {"day": datetime.now(UTC).date().isoformat()}
+        return {"day": today()}
 
     def format_attribute(self, obj, name):
         if name == "action":
@@ -112,7 +153,12 @@ class AuditEntryAdmin(DynamoModelAdmin):
 
     @display(description="Who")
     def who(self, entry):
-        return format_html('<a href="?{}">{}</a>', urlencode({"actor": entry.actor}), entry.actor)
+        """A link to what they did: a staff member's (or key's) every entry; a guest's or a
+        process's on that day (they are listed by day)."""
+        query = {"actor": entry.actor}
+        if not has_identity(entry.actor):
+            query["day"] = entry.day
+        return format_html('<a href="?{}">{}</a>', urlencode(query), entry.actor)
 
     @display(description="Object")
     def what(self, entry):

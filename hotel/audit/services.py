@@ -18,6 +18,8 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from hotel.actor import has_identity
+
 from .models import AuditEntry
 
 
@@ -54,6 +56,9 @@ def audit_entry(
         objectId=object_id,
         action=action,
         actor=actor,
+        # Only a staff member's or an API key's entry is in the staffActor index: a guest's
+        # or a process's is found by its object or its day.
+        staffActor=actor if has_identity(actor) else None,
         day=now.strftime("%Y-%m-%d"),
         timestamp=now,
         before=before,

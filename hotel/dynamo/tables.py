@@ -47,9 +47,18 @@ def _model_spec(model: type[Model]) -> dict:
 
 
 def replaced_indexes(model: type[Model]) -> dict[str, str]:
-    """{index: the index it replaced} (`Meta.replaced_indexes`): an index whose projection
-    changed gets a new name, because DynamoDB cannot change an index's projection."""
+    """{index: the index it replaced} (`Meta.replaced_indexes`): an index whose projection or
+    keys changed gets a new name, because DynamoDB cannot change an index's projection or
+    keys."""
     return dict(getattr(model.Meta, "replaced_indexes", {}))
+
+
+def replaced_index_keys(model: type[Model]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """{replaced index: ((hash attribute, type), (range attribute, type))} for a replaced
+    index keyed on other attributes than its replacement (`Meta.replaced_index_keys`: a key
+    attribute that became another, e.g. a sparse one). One not named here had the same keys
+    (only its projection changed)."""
+    return dict(getattr(model.Meta, "replaced_index_keys", {}))
 
 
 def sync_tables(*, log: Callable[[str], None] = print, drop_replaced: bool = False) -> list[str]:

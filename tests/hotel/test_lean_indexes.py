@@ -12,9 +12,10 @@ from hotel import dynamo
 from hotel.dynamo import LeanIndex, tables
 from hotel.management.commands.export_cloudformation import (
     _indexes_at,
-    adding_steps,
     app_models,
+    build_steps,
     index_steps,
+    template,
     upgrade_steps,
 )
 
@@ -179,25 +180,6 @@ def test_the_cloudformation_upgrade_changes_one_index_per_step():
         assert len(set(before) ^ set(after)) == 1  # CloudFormation: one GSI per update
 
 
-def test_no_table_drops_an_index_before_every_table_has_built_its_replacements():
-    """The new code is deployed between the last adding step and the first dropping one
-    (docs/deployment.md): a table with fewer replacements (payments) waits for the others
-    (bookings) before it drops the index the running code still reads."""
-    models = app_models()
-    adding = adding_steps(models)
-    assert adding == 2
-    for model in models:
-        assert all(op != "drop" for op, _ in index_steps(model, adding)[:adding])
-        schema = model._get_schema().get("global_secondary_indexes", [])
-        states = [
-            {i["index_name"] for i in _indexes_at(model, schema, k, adding)}
-            for k in range(upgrade_steps(models) + 1)
-        ]
-        for before, after in zip(states, states[1:], strict=False):
-            assert len(before ^ after) <= 1, model  # CloudFormation: one GSI per update
-        assert states[-1] == {i["index_name"] for i in schema}
-
-
 def test_the_old_index_is_kept_while_its_replacement_is_not_built(monkeypatch):
     """--drop-replaced never leaves a table without the index its queries need: with the
     replacement's creation still pending (here: never sent), the old index stays."""
@@ -228,3 +210,47 @@ def test_the_old_index_is_kept_while_its_replacement_is_not_built(monkeypatch):
     assert [g["IndexName"] for g in table["GlobalSecondaryIndexes"]] == ["shelf-rank-index"]
     assert not [c for c in changes if c.startswith("dropped")]
     assert any("kept" in line and "not built yet" in line for line in logged)
+
+
+def test_the_upgrade_of_every_table_builds_first_and_drops_after_the_code_deploy():
+    """All tables' steps in one series: each step adds or drops at most one index per table,
+    no old index is dropped before every replacement is built (the new code is deployed
+    after step `build_steps`), the last step is infra/tables.yaml, and every step's
+    AttributeDefinitions are exactly the keys its indexes name (CloudFormation's rule):
+    the audit log's old index keyed on `actor` keeps `actor` defined until it goes."""
+    models = app_models()
+    build, total = build_steps(models), upgrade_steps(models)
+
+    def tables(step):
+        resources = template(models, step)["Resources"]
+        return {name: r["Properties"] for name, r in resources.items() if name.endswith("Table")}
+
+    steps = [tables(k) for k in range(total + 1)]
+    assert steps[-1] == tables(None)
+    for k, state in enumerate(steps):
+        for name, table in state.items():
+            keys = {key["AttributeName"] for key in table["KeySchema"]}
+            for index in table.get("GlobalSecondaryIndexes", []):
+                keys |= {key["AttributeName"] for key in index["KeySchema"]}
+            assert {a["AttributeName"] for a in table["AttributeDefinitions"]} == keys, (k, name)
+    for k in range(1, total + 1):
+        for name in steps[k]:
+            before = {i["IndexName"] for i in steps[k - 1][name].get("GlobalSecondaryIndexes", [])}
+            after = {i["IndexName"] for i in steps[k][name].get("GlobalSecondaryIndexes", [])}
+            assert len(before ^ after) <= 1, (k, name)
+            if k <= build:
+                assert before <= after, (k, name)  # nothing dropped while building
+
+    def audit_indexes(step):
+        table = steps[step]["AuditTable"]
+        return {
+            i["IndexName"]: i["KeySchema"][0]["AttributeName"]
+            for i in table["GlobalSecondaryIndexes"]
+        }
+
+    assert audit_indexes(0) == {"actor-entryId-index": "actor", "day-entryId-index": "day"}
+    assert audit_indexes(build) == audit_indexes(0) | {"staffActor-entryId-index": "staffActor"}
+    assert audit_indexes(total) == {
+        "day-entryId-index": "day",
+        "staffActor-entryId-index": "staffActor",
+    }

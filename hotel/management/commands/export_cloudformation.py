@@ -45,65 +45,77 @@ def _projection(projection: dict) -> dict:
     return result
 
 
-def index_steps(model, adding_steps: int | None = None) -> list[tuple[str, str | None]]:
+def index_steps(model) -> list[tuple[str, str]]:
     """The one-index-at-a-time changes that take a table from the indexes it had to the ones
     it has: each replacement index added, then each index it replaced dropped.
-    CloudFormation adds or deletes one GSI per table per stack update. `adding_steps` (the
-    most any table adds) pads the adds with ("wait", None) steps, so that no table drops an
-    index before every table has built its replacements: the new code is deployed between
-    the last add and the first drop."""
+    CloudFormation adds or deletes one GSI per table per stack update."""
     replaced = dynamo.replaced_indexes(model)
-    adds: list[tuple[str, str | None]] = [("add", new) for new in replaced]
-    waits = [("wait", None)] * max(0, (adding_steps or 0) - len(adds))
-    return adds + waits + [("drop", old) for old in replaced.values()]
+    return [("add", new) for new in replaced] + [("drop", old) for old in replaced.values()]
 
 
-def adding_steps(models) -> int:
-    """The steps that build replacement indexes (the most any one table adds)."""
+def build_steps(models) -> int:
+    """How many steps build the replacement indexes, every table's in parallel: the code
+    that reads them is deployed after that step, and only then are the old ones dropped."""
     return max((len(dynamo.replaced_indexes(m)) for m in models), default=0)
 
 
+def _replaced_index(model, index: dict, old: str) -> dict:
+    """The index `old` as it was before `index` replaced it: projection ALL, and its own
+    keys when they were others (`Meta.replaced_index_keys`)."""
+    result = index | {"index_name": old, "projection": {"ProjectionType": "ALL"}}
+    keys = dynamo.replaced_index_keys(model).get(old)
+    if keys:
+        result["key_schema"] = [
+            {"AttributeName": name, "KeyType": kind}
+            for (name, _type), kind in zip(keys, ("HASH", "RANGE"), strict=False)
+        ]
+    return result
+
+
 def _indexes_at(
-    model, indexes: list[dict], step: int | None, adding: int | None = None
+    model, indexes: list[dict], step: int | None, build: int | None = None
 ) -> list[dict]:
-    """The model's indexes as they stand after `step` upgrade steps (None: all of them),
-    every table's drops coming after `adding` steps (default: this table's adds).
-    A replaced index had the same keys as its replacement and projection ALL."""
+    """The model's indexes as they stand after `step` upgrade steps (None: all of them).
+    The first `build` steps (default: as many as this model replaces) add replacements, the
+    next ones drop what they replaced: every table's drops wait for every table's adds."""
     if step is None:
         return indexes
-    done = index_steps(model, adding)[:step]
-    added = {name for op, name in done if op == "add"}
-    dropped = {name for op, name in done if op == "drop"}
     replaced = dynamo.replaced_indexes(model)
+    build = len(replaced) if build is None else build
+    added = set(list(replaced)[:step])
+    dropped = set(list(replaced.values())[: max(0, step - build)])
     result = []
     for index in indexes:
         name = index["index_name"]
         if name in replaced and replaced[name] not in dropped:
-            result.append(
-                index | {"index_name": replaced[name], "projection": {"ProjectionType": "ALL"}}
-            )
+            result.append(_replaced_index(model, index, replaced[name]))
         if name not in replaced or name in added:
             result.append(index)
     return sorted(result, key=lambda i: i["index_name"])
 
 
-def table_resource(model, step: int | None = None, adding: int | None = None) -> dict:
+def _attribute_definitions(model, schema: dict, indexes: list[dict]) -> list[dict]:
+    """The attributes the table's and these indexes' keys name (CloudFormation refuses any
+    other): a replaced index's old key attribute only while that index is there."""
+    types = {a["AttributeName"]: a["AttributeType"] for a in schema["attribute_definitions"]}
+    for keys in dynamo.replaced_index_keys(model).values():
+        types.update(dict(keys))
+    names = {k["AttributeName"] for k in schema["key_schema"]}
+    names |= {k["AttributeName"] for index in indexes for k in index["key_schema"]}
+    return [{"AttributeName": n, "AttributeType": types[n]} for n in sorted(names)]
+
+
+def table_resource(model, step: int | None = None, build: int | None = None) -> dict:
     entity = entity_of(model)
     schema = model._get_schema()
+    indexes = sorted(schema.get("global_secondary_indexes", []), key=lambda i: i["index_name"])
+    indexes = _indexes_at(model, indexes, step, build)
     properties: dict = {
         "TableName": {"Fn::Sub": f"${{TablePrefix}}-{entity}-${{Stage}}"},
         "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": sorted(
-            (
-                {"AttributeName": a["AttributeName"], "AttributeType": a["AttributeType"]}
-                for a in schema["attribute_definitions"]
-            ),
-            key=lambda a: a["AttributeName"],
-        ),
+        "AttributeDefinitions": _attribute_definitions(model, schema, indexes),
         "KeySchema": _key_schema(schema["key_schema"]),
     }
-    indexes = sorted(schema.get("global_secondary_indexes", []), key=lambda i: i["index_name"])
-    indexes = _indexes_at(model, indexes, step, adding)
     if indexes:
         properties["GlobalSecondaryIndexes"] = [
             {
@@ -185,11 +197,10 @@ def throttle_alarm(entity: str) -> dict:
 def template(models, step: int | None = None) -> dict:
     resources: dict = {}
     outputs: dict = {}
-    adding = adding_steps(models)
     for model in sorted(models, key=entity_of):
         entity = entity_of(model)
         name = logical_id(entity)
-        resources[f"{name}Table"] = table_resource(model, step, adding)
+        resources[f"{name}Table"] = table_resource(model, step, build_steps(models))
         resources[f"{name}ThrottleAlarm"] = throttle_alarm(entity)
         outputs[f"{name}TableArn"] = {
             "Value": {"Fn::GetAtt": [f"{name}Table", "Arn"]},
@@ -236,8 +247,8 @@ class _Dumper(yaml.SafeDumper):
 
 
 def upgrade_steps(models) -> int:
-    adding = adding_steps(models)
-    return max((len(index_steps(m, adding)) for m in models), default=0)
+    """The build steps, then as many drop steps."""
+    return 2 * build_steps(models)
 
 
 def render(step: int | None = None) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from hotel.audit.models import AuditEntry
 from rooms.services import room_set_status
+from tests.hotel.audit.test_admin_filters import entry_rows
 
 AUDIT = "/admin/audit/auditentry/"
 
@@ -63,7 +64,7 @@ def test_filter_by_staff_member_queries_the_actor_index(admin_client, make_room,
     assert b"linen@hotel.test" in response.content
     assert b"factory@staff.test" not in response.content.split(b"changelist-filter")[0]
     assert b"available \xe2\x86\x92 maintenance" in response.content
-    assert audit_reads == [("query", "actor-entryId-index")]
+    assert audit_reads == [("query", "staffActor-entryId-index")]
 
 
 def test_filter_by_object_queries_its_key(admin_client, make_room, audit_reads):
@@ -109,3 +110,31 @@ def test_bad_audit_filters_are_messages(admin_client, params):
 
     assert response.status_code == 200
     assert b'class="warning"' in response.content
+
+
+def test_a_guest_or_a_process_is_listed_from_the_day_index(admin_client, make_room, audit_reads):
+    """They are in no staffActor index: their entries of a day (the day filter's, else today)
+    or of an object are read, keeping only theirs — a Query still, never a Scan."""
+    sweeper = "system:night-audit"
+    make_room(roomId="101")  # the factory's entry, on 2026-03-02
+    room_set_status(room_id="101", status="maintenance", actor=sweeper,
+                    now=datetime(2026, 3, 2, 11, tzinfo=UTC))  # fmt: skip
+    room_set_status(room_id="101", status="available", actor=sweeper,
+                    now=datetime(2026, 3, 3, 11, tzinfo=UTC))  # fmt: skip
+    room_set_status(room_id="101", status="maintenance", actor=sweeper, now=datetime.now(UTC))
+
+    that_day = admin_client.get(AUDIT, {"actor": sweeper, "day": "2026-03-02"})
+    today = admin_client.get(AUDIT, {"actor": sweeper})
+    on_the_room = admin_client.get(
+        AUDIT, {"actor": sweeper, "objectType": "rooms.room", "objectId": "101"}
+    )
+
+    assert [len(entry_rows(page.content)) for page in (that_day, today, on_the_room)] == [1, 1, 3]
+    [row] = entry_rows(that_day.content)
+    assert "available → maintenance" in row and "factory@staff.test" not in row
+    # "Who" links to that actor's day (theirs are listed by day), a staff member's to them.
+    assert 'href="?actor=system%3Anight-audit&amp;day=2026-03-02"' in row
+    everyone = admin_client.get(AUDIT, {"day": "2026-03-02"}).content.decode()
+    assert 'href="?actor=factory%40staff.test"' in everyone
+    day_index = ("query", "day-entryId-index")
+    assert audit_reads == [day_index, day_index, ("query", None), day_index]
