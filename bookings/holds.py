@@ -2,20 +2,10 @@
 
 A hold a guest makes online (the guest site, an anonymous API call) lasts
 HOTEL_GUEST_HOLD_MINUTES (20) — as long as paying takes; a hold staff make (a phone
-booking) keeps HOTEL_HOLD_MINUTES (48 h). Opening a payment on a held booking with less than
-HOTEL_HOLD_EXTEND_BELOW_MINUTES (15) left extends the hold (booking, nights and slot, in one
-transaction) to HOTEL_GUEST_HOLD_MINUTES from then (hold_extension, folded into the
-transaction that opens a payment; booking_hold_extend on its own). A hold with more left is
-not written to: a guest who pays right after booking costs no extension.
-
-Why the hold cannot be swept while its payment runs: the sweeper (services.expiry) expires a
-pending booking only once its expiresAt has passed, and does not look at open payments. A
-payment opens only on a hold with at least the margin left — the opening transaction is
-conditional on `expiresAt > now` whether or not it extends — and the margin covers the
-longest a payment runs: the provider's call (seconds) and the 3-D Secure wait
-(HOTEL_3DS_ABANDONED_AFTER_SECONDS, 15 minutes; keep the margin at least that). A payment
-that still outlives its hold (an operator shortened the margin, a webhook days late) is
-confirmed late if the booking still owns its nights, else refunded (payments.settlement).
+booking) keeps HOTEL_HOLD_MINUTES (48 h). Opening a payment on a held booking extends the
+hold (booking, nights and slot, in one transaction) to at least HOTEL_GUEST_HOLD_MINUTES
+from then (hold_extension, folded into the transaction that opens a payment;
+booking_hold_extend on its own).
 
 The cap — at most HOTEL_GUEST_HOLDS_PER_CLIENT live holds per client address (an IPv6 /64)
 — is a row of slots: items `bookings.hold-slot:<client hash>:<n>`, n < cap, in the
@@ -182,22 +172,16 @@ class HoldExtension:
             )
 
 
-def extend_below(now: datetime) -> datetime:
-    """A hold ending before this is extended when a payment opens (the margin)."""
-    return now + timedelta(minutes=settings.HOTEL_HOLD_EXTEND_BELOW_MINUTES)
-
-
 def hold_extension(booking: Booking, *, now: datetime) -> HoldExtension | None:
     """The extension a payment opened now needs on `booking`: None when the booking is not
-    a hold or its hold still lasts HOTEL_HOLD_EXTEND_BELOW_MINUTES from now (nothing to
-    write); else the hold moved to HOTEL_GUEST_HOLD_MINUTES from now. Raises HoldExpired if
-    the hold has ended."""
+    a hold or its hold already lasts HOTEL_GUEST_HOLD_MINUTES from now. Raises HoldExpired
+    if the hold has ended."""
     if booking.status != PENDING:
         return None  # The payment code says what a non-pending booking means.
     if not hold_is_live(booking, now):
         raise HoldExpired(f"The hold on {booking.bookingId} has expired; please book again.")
     until = guest_hold_until(now)
-    if booking.expiresAt >= min(extend_below(now), until):
+    if booking.expiresAt >= until:
         return None
     return HoldExtension(
         booking_id=booking.bookingId,
@@ -210,11 +194,10 @@ def hold_extension(booking: Booking, *, now: datetime) -> HoldExtension | None:
 def booking_hold_extend(*, booking_id: str, now: datetime) -> Booking:
     """A payment is being opened on a held booking: keep the hold live while it runs.
 
-    A hold with less than HOTEL_HOLD_EXTEND_BELOW_MINUTES left (booking, its nights and its
-    slot) is extended in one transaction to HOTEL_GUEST_HOLD_MINUTES from now; a hold that
-    lasts longer is left alone (nothing written). Only a live hold is extended. Returns the
-    booking as it now is. Raises BookingNotFound, HoldExpired (the hold ended, or its nights
-    were lost). A single payment folds the same
+    The hold (booking, its nights and its slot) is extended in one transaction to at least
+    HOTEL_GUEST_HOLD_MINUTES from now; a hold that already lasts longer is left alone. Only
+    a live hold is extended. Returns the booking as it now is. Raises BookingNotFound,
+    HoldExpired (the hold ended, or its nights were lost). A single payment folds the same
     extension into the transaction that opens it (hold_extension); this serves the
     reservation's payment, which extends every stay before the first charge.
     """

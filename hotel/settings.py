@@ -218,15 +218,8 @@ HOTEL_CREDIT_NOTE_SERIES = os.environ.get("HOTEL_CREDIT_NOTE_SERIES", "CN")
 # 48 hours).
 HOTEL_HOLD_MINUTES = int(os.environ.get("HOTEL_HOLD_MINUTES", 2880))
 # A guest's online hold (guest site, anonymous API) lasts as long as paying takes; opening a
-# payment on a hold with less than HOTEL_HOLD_EXTEND_BELOW_MINUTES left extends it to this
-# long from then (bookings.holds).
+# payment extends it to at least this long from then (bookings.holds).
 HOTEL_GUEST_HOLD_MINUTES = int(os.environ.get("HOTEL_GUEST_HOLD_MINUTES", 20))
-# The least a hold must still run when a payment opens on it (else it is extended): as long as
-# a payment may run, the 3-D Secure wait (HOTEL_3DS_ABANDONED_AFTER_SECONDS, 15 minutes)
-# included, so that the sweeper never expires a hold while its payment runs. A hold with
-# more left is not written to, which spares the booking's, its nights' and its slot's writes.
-# A margin above HOTEL_GUEST_HOLD_MINUTES counts as that (every shorter hold is extended).
-HOTEL_HOLD_EXTEND_BELOW_MINUTES = int(os.environ.get("HOTEL_HOLD_EXTEND_BELOW_MINUTES", 15))
 # Live online holds one client address (an IPv6 /64) may have at once; 0 = no limit. Each
 # guest booking reads every slot of its client (bookings.holds), so the cap stays small.
 HOTEL_GUEST_HOLDS_PER_CLIENT = int(os.environ.get("HOTEL_GUEST_HOLDS_PER_CLIENT", 10))

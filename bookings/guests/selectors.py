@@ -70,15 +70,6 @@ def profile_id_for_contact(
     return None
 
 
-def profile_id_for_guest(*, email: str | None, phone: str | None) -> str | None:
-    """The profile a new booking's guest already has (found by the raw email or else phone,
-    normalised; one eventually consistent GetItem each), or None. A booking is created
-    pointing at it (bookings.services.draft), so linking it costs one write of the profile
-    (services.profile_link_booking); a profile made a moment ago that this read misses is
-    found by the link's own consistent read instead."""
-    return profile_id_for_contact(email=email_normalise(email), phone=phone_normalise(phone))
-
-
 def profiles_by_ids(profile_ids) -> dict[str, GuestProfile]:
     """Many profiles with one BatchGet (a list page's rows), merged ones resolved by id."""
     wanted = sorted({p for p in profile_ids if p})

@@ -5,10 +5,8 @@ Every rule two requests can race on is a condition inside one transaction:
 - a contact (email, phone) belongs to one profile: its claim item is written on the condition
   it does not exist, in the same transaction as the new profile, so two bookings of the same
   new guest make one profile; the loser re-reads the claim and links to the winner;
-- a booking is linked once: the id is appended to the profile's bookingIds on the condition
-  it is not in the list, and the booking's profileId set on the condition it is still what
-  was read — two single writes, each idempotent (profile_link_booking says why that is
-  enough);
+- a booking is linked once: the booking's profileId is set on the condition it is unset and
+  the id appended to the profile's bookingIds on the condition it is not in the list;
 - a stay is counted once: a ledger item "stay#<bookingId>" is written on the condition it does
   not exist, in the transaction that adds the stay to the profile's history;
 - every write of a profile adds 1 to its `revision`, the partial ones (linking, unlinking,
@@ -20,17 +18,16 @@ Every rule two requests can race on is a condition inside one transaction:
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from datetime import date, datetime
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from hotel.audit.services import audit_entry
 from hotel.dynamo import commit
 
 from ..models import CHECKED_OUT, Booking
-from .booking_link import booking_profile_now, booking_profile_point
+from .booking_link import booking_profile_set
 from .exceptions import ContactTaken, ProfileNotFound
 from .keys import (
     CLAIM,
@@ -106,20 +103,13 @@ def profile_audit(profile, action, before, *, actor, now, request_id=None, after
 
 
 def profile_find_or_create(
-    *,
-    name: str,
-    email: str | None,
-    phone: str | None,
-    now: datetime,
-    actor: str = "system",
-    booking_id: str | None = None,
+    *, name: str, email: str | None, phone: str | None, now: datetime, actor: str = "system"
 ) -> GuestProfile | None:
     """The profile of the guest with this email (or else phone), created when none has it.
 
     None when there is neither an email nor a phone (nothing would find the profile again).
     The new profile and its keys are one transaction, the contact claims conditional on not
     existing: when another request created the guest meanwhile, its profile is returned.
-    A profile created for `booking_id` lists it from the start (the link's first write).
     """
     email, phone = email_normalise(email), phone_normalise(phone)
     if not (email or phone):
@@ -133,7 +123,6 @@ def profile_find_or_create(
             name=(name or "").strip() or "Guest",
             email=email,
             phone=phone,
-            bookingIds=[booking_id] if booking_id else [],
             createdAt=now,
             updatedAt=now,
         )
@@ -160,44 +149,19 @@ def profile_find_or_create(
 
 def profile_link_booking(*, booking_id: str, now: datetime) -> str | None:
     """Link the booking to its guest's profile (found or created); the profile id, or None
-    for a booking without contacts. Idempotent: an event delivered twice links once.
-
-    Two single conditional writes, not a transaction (each costs half as much alone), each
-    a no-op when repeated: (1) the profile lists the booking (appended on the condition it
-    is not listed yet, so a retry never lists it twice), then (2) the booking points at the
-    profile (on the condition its profileId is still what was read). A booking created for
-    a guest the hotel knows already points at the profile (its creating Put, bookings.
-    services.draft), and one whose guest is new is listed by the profile's creating
-    transaction: then only one of the two is written.
-
-    The profile is written first, so a crash between the two leaves the profile listing the
-    booking (the guest's history, and an erasure, find it) and the booking not pointing back
-    yet; the next call (the event bus's retry, BookingConfirmed, `link_guest_profiles`)
-    finds the same profile by the booking's contacts, sees the booking listed and writes
-    (2) only. When (2) is not needed or fails, the booking is read once more: if it points
-    at another profile now (staff changed the guest's contacts meanwhile, booking_edit), the
-    listing is taken back and the link tried again from fresh reads, so no profile keeps a
-    stay of another guest.
-    """
+    for a booking without contacts. Idempotent: an event delivered twice links once."""
     for _ in range(4):
         try:
             booking = Booking.get(booking_id, consistent_read=True)
         except DoesNotExist:
             return None
-        profile = None
         if booking.profileId:
-            with contextlib.suppress(ProfileNotFound):
-                profile = profile_current(profile_id=booking.profileId, consistent=True)
-            linked = profile is not None and profile.profileId == booking.profileId
-            if linked and booking_id in (profile.bookingIds or []):
+            profile = profile_current(profile_id=booking.profileId, consistent=True)
+            if booking_id in (profile.bookingIds or []):
                 return profile.profileId
-        if profile is None:
+        else:
             profile = profile_find_or_create(
-                name=booking.guestName,
-                email=booking.guestEmail,
-                phone=booking.guestPhone,
-                now=now,
-                booking_id=booking_id,
+                name=booking.guestName, email=booking.guestEmail, phone=booking.guestPhone, now=now
             )
             if profile is None:
                 return None
@@ -207,13 +171,15 @@ def profile_link_booking(*, booking_id: str, now: datetime) -> str | None:
 
 
 def _link(booking: Booking, profile: GuestProfile, *, now: datetime) -> bool:
-    """(1) the profile lists the booking, (2) the booking points at the profile: two single
-    conditional writes (profile_link_booking). False: something changed, read again."""
+    """One transaction: the booking points at the profile, the profile lists the booking."""
     bid, pid, previous = booking.bookingId, profile.profileId, booking.profileId
-    listed = bid in (profile.bookingIds or [])
-    if not listed:
-        try:
-            profile.update(
+
+    def build(tx):
+        if previous != pid:
+            booking_profile_set(tx, booking_id=bid, profile_id=pid, previous=previous)
+        if bid not in (profile.bookingIds or []):
+            tx.update(
+                profile,
                 actions=[
                     GuestProfile.bookingIds.set(GuestProfile.bookingIds.append([bid])),
                     GuestProfile.revision.add(1),  # a full save read before now must fail
@@ -222,18 +188,10 @@ def _link(booking: Booking, profile: GuestProfile, *, now: datetime) -> bool:
                 condition=~GuestProfile.bookingIds.contains(bid)
                 & GuestProfile.mergedInto.does_not_exist(),
             )
-        except UpdateError as exc:
-            if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
-                raise
-            return False  # listed meanwhile, or merged: read again
-    if previous != pid and booking_profile_point(booking_id=bid, profile_id=pid, previous=previous):
+
+    if previous == pid and bid in (profile.bookingIds or []):
         return True
-    # (2) was not needed (the booking pointed here when read) or its condition failed: is the
-    # booking still this profile's? If not, its contacts moved it: take the listing back.
-    if booking_profile_now(bid) == pid:
-        return True
-    profile_unlink_booking(profile_id=pid, booking_id=bid, now=now)
-    return False
+    return commit(build)
 
 
 def profile_unlink_booking(*, profile_id: str, booking_id: str, now: datetime) -> None:

@@ -23,7 +23,6 @@ from ..blocks.services import block_for_stay, block_quote
 from ..clock import hotel_today
 from ..extras.booking import extras_apply, extras_choose
 from ..extras.stock import extras_stock_take
-from ..guests.selectors import profile_id_for_guest
 from ..inventory import InventoryChange
 from ..models import PENDING, Booking, PromoCode
 from ..offers import guests_field_errors, guests_from, promo_refusal
@@ -55,9 +54,6 @@ class StayDraft:
     guest_fields: dict
     guests: int
     block: Block | None = None  # picked from this group block
-    # The profile the guest already has (bookings.guests): the booking is created pointing
-    # at it, so linking it after costs one write of the profile only.
-    profile_id: str | None = None
 
 
 def stay_draft(
@@ -197,9 +193,6 @@ def stay_draft(
         guest_fields=guest_fields,
         guests=party.count,
         block=block,
-        profile_id=profile_id_for_guest(
-            email=guest_fields["guestEmail"], phone=guest_fields["guestPhone"]
-        ),
     )
 
 
@@ -237,7 +230,6 @@ def draft_booking(
         guestHold=True if guest else None,
         holdSlot=slot,
         blockCode=draft.block.code if draft.block else None,
-        profileId=draft.profile_id,
         language=guest_language(language),
         **draft.priced,
         **draft.guest_fields,

@@ -15,7 +15,7 @@ Nothing else in the project builds a boto3 client or a PynamoDB connection.
 """
 
 from .attributes import IntegerAttribute, PackedJSONAttribute
-from .config import LOCAL_CREDENTIALS, client, connection, meta, share_connection, table_name
+from .config import LOCAL_CREDENTIALS, client, connection, meta, table_name
 from .cursors import (
     CURSOR_SALT,
     InvalidCursor,
@@ -69,7 +69,6 @@ __all__ = [
     "replaced_index_keys",
     "replaced_indexes",
     "registered_models",
-    "share_connection",
     "share_connections",
     "sync_tables",
     "table_name",

@@ -227,10 +227,8 @@ def _payment_open(
 ) -> Payment:
     """Write the pending payment of `amount` (default: what the booking takes now; a
     guarantee when it is 0) and claim its attempt number in one transaction; with
-    `extend_hold`, the transaction is conditional on the hold still running and extends it
-    when less than HOTEL_HOLD_EXTEND_BELOW_MINUTES is left, so that it outlasts the payment
-    (bookings.holds.hold_extension; a hold with more left is not written). Raises
-    HoldExpired if the hold has ended.
+    `extend_hold`, the booking's hold is extended in it too, so that it outlasts the payment
+    (bookings.holds.hold_extension). Raises HoldExpired if the hold has ended.
 
     A race lost while extending the hold (its nights moved meanwhile) is tried once more
     from a fresh read, if the booking still costs what it did (else PriceChanged); a race
@@ -279,8 +277,7 @@ def _payment_open(
             now=now,
             request_id=request_id,
         )
-        # pending at this price (hold live), or nothing
-        mark_open(tx, booking, payment, extension, hold_live=extend_hold)
+        mark_open(tx, booking, payment, extension)  # pending at this price, or nothing
         if also is not None:
             also(tx, payment)
 
@@ -295,7 +292,7 @@ def _payment_open(
             transact(build)
     except PaymentInProgress:
         if extension is None or not retry:
-            raise  # (lost_race raised HoldExpired already if the hold ended meanwhile)
+            raise
         fresh = _payable_booking(booking.bookingId, now=now)
         if (fresh.totalPrice, fresh.currency) != (booking.totalPrice, booking.currency):
             raise PriceChanged(  # what the guest was shown is not what it costs now

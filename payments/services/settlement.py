@@ -80,18 +80,13 @@ CANCELLABLE = (PENDING, REQUIRES_ACTION)
 
 
 def mark_open(
-    tx,
-    booking: Booking,
-    payment: Payment,
-    extension: HoldExtension | None = None,
-    *,
-    hold_live: bool = False,
+    tx, booking: Booking, payment: Payment, extension: HoldExtension | None = None
 ) -> None:
     """Add `payment` to the booking's open payments, conditional on the booking still being
     pending and taking the payment's amount now (due_now_condition) at the booking's price;
-    with `hold_live`, also on its hold still running, and with `extension`
-    (bookings.holds.hold_extension) its hold is extended in the same write. Bumps the
-    booking's version (no condition on it)."""
+    with `extension` (bookings.holds.hold_extension), its hold is extended in the same
+    write, conditional on it still running. Bumps the booking's version (no condition on
+    it)."""
     actions = [Booking.openPayments.add({payment.transactionId})]
     condition = (
         (Booking.status == BOOKING_PENDING)
@@ -99,10 +94,9 @@ def mark_open(
         & (Booking.totalPrice == booking.totalPrice)
         & (Booking.currency == payment.currency)
     )
-    if extension is not None or hold_live:
-        condition &= HoldExtension.booking_condition(payment.createdAt)
     if extension is not None:
         actions += extension.booking_actions(payment.createdAt)
+        condition &= extension.booking_condition(payment.createdAt)
         extension.add_others(tx)
     tx.update(booking, actions=actions, condition=condition, add_version_condition=False)
 
