@@ -81,7 +81,9 @@ def warm_up() -> None:
     Run at import inside Lambda, i.e. during the init phase, before the first request is
     waiting (and with the CPU boost Lambda gives init), rather than inside that request.
     The DynamoDB client was the first request's biggest cost (botocore parsing DynamoDB's
-    service model: 150 ms of 200 ms here). Under SnapStart, `hotel.snapstart.prime` does more.
+    service model: 150 ms of 200 ms here), then the URL patterns' regexes and the resolver's
+    reverse table (`hotel.snapstart.prime_routes`: the first request 40 -> 13 ms here).
+    Under SnapStart, `hotel.snapstart.prime` does more.
     """
     LambdaHandler()
     from django.urls import get_resolver
@@ -92,6 +94,8 @@ def warm_up() -> None:
     dynamo.connection().client  # noqa: B018 - the one DynamoDB client every table shares
     if snapstart.snapstart_init():
         snapstart.prime()
+    else:
+        snapstart.prime_routes()  # what the first request would compile (SnapStart: all)
 
 
 def handler(event, context):

@@ -10,6 +10,7 @@ import snapshot_restore_py
 
 from hotel import dynamo, snapstart
 from rooms.models import Room
+from tests.helpers import fresh_python
 
 
 def test_every_table_shares_one_dynamodb_client():
@@ -76,3 +77,30 @@ def test_prime_loads_what_a_snapstart_init_can_prepare(monkeypatch):
     assert [fn.__module__ for fn in snapstart._primers] == ["payments.apps"]  # its provider
     monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
     assert not snapstart.snapstart_init()
+
+
+PRIME_ROUTES = """
+import json
+import django
+django.setup()
+from django.urls import get_resolver
+from hotel import snapstart
+resolver = get_resolver()
+resolver.url_patterns
+before = sorted(resolver._reverse_dict)
+first = snapstart.prime_routes()
+after_first = sorted(resolver._reverse_dict)
+every = snapstart.prime_routes(every_language=True)
+print(json.dumps([before, first, after_first, every, sorted(resolver._reverse_dict)]))
+"""
+
+
+def test_init_fills_the_reverse_table_the_first_request_would_have_built():
+    """hotel.awslambda.warm_up: Django builds a resolver's reverse table per language on the
+    first reverse() in it; the API's first GET reverses into German (hotel.site.language),
+    so init builds that one, and a SnapStart init every language's."""
+    done = fresh_python(PRIME_ROUTES, HOTEL_STAGE="test")
+    assert done.returncode == 0, done.stderr[-3000:]
+    before, first, after_first, every, after_every = json.loads(done.stdout.splitlines()[-1])
+    assert before == [] and first == ["de"] and after_first == ["de"]
+    assert every == ["en", "de", "fr", "es"] and after_every == ["de", "en", "es", "fr"]
