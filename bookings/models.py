@@ -170,11 +170,16 @@ class Booking(Model):
 
 
 class NightIndex(GlobalSecondaryIndex):
-    """Which rooms are taken on a night, without a Scan."""
+    """Which rooms are taken on a night, without a Scan (bookings.free_rooms).
+
+    It projects `bookingId` only: its one reader counts a night whose hold ran out as taken
+    until the sweeper expires it, so it never needed `holdExpiresAt`, whose every change (a
+    hold extended, a booking confirmed) used to write the index too: 2 write units per night
+    in a transaction. It replaced `night-roomId-index` (bookingId and holdExpiresAt)."""
 
     class Meta:
-        index_name = "night-roomId-index"
-        projection = IncludeProjection(["bookingId", "holdExpiresAt"])
+        index_name = "night-roomId-lean-index"
+        projection = IncludeProjection(["bookingId"])
 
     night = UnicodeAttribute(hash_key=True)
     roomId = UnicodeAttribute(range_key=True)
@@ -184,7 +189,7 @@ class NightIndex(GlobalSecondaryIndex):
 class RoomNight(Model):
     """The inventory lock: one item per (room, night) held by a live booking."""
 
-    Meta = meta("room-nights")
+    Meta = meta("room-nights", replaced_indexes={"night-roomId-lean-index": "night-roomId-index"})
 
     roomId = UnicodeAttribute(hash_key=True)
     night = UnicodeAttribute(range_key=True)  # YYYY-MM-DD

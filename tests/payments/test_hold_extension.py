@@ -140,3 +140,27 @@ def test_a_race_lost_to_the_nights_moving_is_tried_again_from_a_fresh_read(room,
     after = Booking.get(stale.bookingId, consistent_read=True)
     assert after.openPayments == {payment.transactionId} and after.expiresAt > stale.expiresAt
     assert payment.attempt == 1 and Payment.count() == 1
+
+
+def test_extending_a_hold_and_confirming_it_leave_the_night_index_alone(room):
+    """The night index (bookings.free_rooms) projects only `bookingId`: a hold extended and
+    then confirmed rewrites its nights' `holdExpiresAt` each time, and the index not at all;
+    the free-rooms view still counts the nights as taken throughout."""
+    from bookings.free_rooms import rooms_taken_by_others
+    from bookings.services import booking_transition
+
+    created = guest_hold(minutes_ago=18)
+    booking = Booking.get(created.booking.bookingId, consistent_read=True)
+    nights = f"{RoomNight.Meta.table_name}/{RoomNight.by_night.Meta.index_name}"
+    first = stay_start()
+    with CapacityMeter() as meter:
+        charge._payment_open(booking, actor="guest", now=now(), request_id=None, extend_hold=True)
+        extended = {n.holdExpiresAt for n in RoomNight.query("R-1", consistent_read=True)}
+        booking_transition(
+            booking_id=booking.bookingId, to_status="confirmed", actor="t", now=now()
+        )
+    assert extended != {int(booking.expiresAt.timestamp())}  # the extension moved them
+    assert {n.holdExpiresAt for n in RoomNight.query("R-1", consistent_read=True)} == {None}
+    assert meter.by_target[RoomNight.Meta.table_name] > 0
+    assert meter.by_target[nights] == 0
+    assert rooms_taken_by_others(first=first, last=first + timedelta(days=1)) == {"R-1"}
