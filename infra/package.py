@@ -33,6 +33,7 @@ every packaged source file, so an unchanged tree reuses it (the deploy tests rel
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import os
@@ -156,6 +157,7 @@ def lean_venv(*, quiet: bool = True) -> Path:
     prune_locales(site)
     prune_django(site)
     prune_build_sources(site)
+    prune_stripe(site)
     # What the pruning kept must still work: Pillow's core and WebP (hotel/images.py checks
     # an upload, turns it upright and writes its resized WebP copies).
     run([str(LEAN_VENV / "bin/python"), "-I", "-c", PRUNED_IMPORTS])
@@ -219,8 +221,53 @@ PRUNED_IMPORTS = (
     "from PIL import Image, ImageOps\n"  # what hotel/images.py does with an upload:
     "b = io.BytesIO(); Image.new('RGB', (64, 40)).save(b, 'JPEG'); b.seek(0)\n"
     "i = ImageOps.exif_transpose(Image.open(b)); i.load()\n"
-    "i.resize((32, 20), Image.Resampling.LANCZOS).save(io.BytesIO(), 'WEBP', quality=80)"
+    "i.resize((32, 20), Image.Resampling.LANCZOS).save(io.BytesIO(), 'WEBP', quality=80)\n"
+    # Stripe without stripe.params: the client and every service payments/providers calls.
+    "import stripe; c = stripe.StripeClient('sk_test_build', http_client=stripe.RequestsClient())\n"
+    "[c.v1.payment_intents, c.v1.payment_methods, c.v1.tokens, c.v1.customers.payment_sources,\n"
+    " c.v1.setup_intents, c.v1.refunds, stripe.WebhookSignature, stripe.CardError]\n"
+    "stripe.PaymentIntent.construct_from({'id': 'pi_1', 'status': 'succeeded'}, 'k').status"
 )
+
+
+def prune_stripe(site: Path) -> None:
+    """Stripe's `stripe.params`: 840 TypedDicts describing request parameters (1 MB zipped,
+    a sixth of the package's files), which the library imports only for type checkers. The
+    build refuses to drop them if a module of it imports them at run time."""
+    package = site / "stripe"
+    found = runtime_imports(package, "stripe.params", skip=package / "params")
+    if found:
+        raise SystemExit(f"stripe imports stripe.params at run time ({found[0]}): not pruned")
+    shutil.rmtree(package / "params", ignore_errors=True)
+
+
+def runtime_imports(package: Path, module: str, *, skip: Path) -> list[str]:
+    """Where the modules of `package` (but those under `skip`) import `module` or a module
+    under it outside an `if TYPE_CHECKING:` block: "path:line" each."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.is_relative_to(skip):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for inner in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            if any(name == module or name.startswith(module + ".") for name in names):
+                found.append(f"{path.relative_to(package.parent)}:{node.lineno}")
+    return found
 
 
 def prune_pillow(site: Path) -> None:

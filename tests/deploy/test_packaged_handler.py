@@ -145,6 +145,8 @@ def test_the_package_holds_the_runtime_only_and_fits_lambda(lambda_zip):
     assert "django/conf/locale/ja/LC_MESSAGES/django.mo" not in names
     assert not [n for n in names if n.startswith(("django/contrib/gis/", ".hypothesis/"))]
     assert not [n for n in names if n.endswith((".c", ".pyx"))]
+    assert "stripe/_stripe_client.py" in names
+    assert not [n for n in names if n.startswith("stripe/params/")]  # for type checkers only
     zipped = lambda_zip.stat().st_size
     # 15 MB of code and data plus about 6 MB of bytecode for the ~1,070 modules the init
     # imports (infra.package.add_bytecode: the cold start's import 3.7 s -> 1.2 s here).
@@ -187,6 +189,38 @@ def test_a_booking_is_created_through_the_packaged_handler(lambda_fn, make_room,
     assert booking.roomId == "R-DEPLOY"
     assert created["guestToken"]
     assert header(response, "Cache-Control") == "private, no-cache"
+
+
+def test_a_booking_is_paid_with_stripe_through_the_packaged_handler(lambda_fn, make_room):
+    """The packaged Stripe client (stripe.params pruned, infra.package.prune_stripe) charges
+    a card at localstripe and the booking is confirmed."""
+    make_room(roomId="R-PAY", capacity=2, pricePerNight=8000)
+    check_in = date.today() + timedelta(days=40)
+    event = load_event("apigw_v2_post_booking")
+    payload = json.loads(event["body"])
+    payload.update(
+        roomId="R-PAY",
+        checkIn=check_in.isoformat(),
+        checkOut=(check_in + timedelta(2)).isoformat(),
+    )
+    event["headers"]["idempotency-key"] = "deploy-test-paid-booking"
+    created = json_of(lambda_fn.invoke(with_body(event, json.dumps(payload).encode())))
+
+    pay = load_event("apigw_v2_post_booking")
+    pay["rawPath"] = pay["requestContext"]["http"]["path"] = "/api/payments"
+    pay["headers"].pop("idempotency-key")
+    pay["headers"]["x-booking-token"] = created["guestToken"]
+    charge = {
+        "bookingId": created["bookingId"],
+        "amount": created["totalPrice"],
+        "currency": created["currency"],
+        "paymentMethodId": "pm_card_visa",
+    }
+    response = lambda_fn.invoke(with_body(pay, json.dumps(charge).encode()))
+
+    assert response["statusCode"] == 201, body_of(response)
+    assert json_of(response)["status"] == "completed"
+    assert Booking.get(created["bookingId"], consistent_read=True).status == "confirmed"
 
 
 @pytest.mark.parametrize("version", VERSIONS)
