@@ -73,7 +73,8 @@ def prime_routes(*, every_language: bool = False) -> list[str]:
     """Compile every URL pattern and fill the URL resolver's reverse tables, which Django
     builds per language on the first `reverse()` in it: every language's with
     `every_language`, else the first language other than the default's (the one
-    hotel.site.language reverses an unprefixed path into on every GET, the API's included).
+    hotel.site.language reverses an unprefixed path into the first time a URL pattern is
+    asked for with GET, the API's included).
     Returns the languages filled."""
     from django.conf import settings
     from django.urls import NoReverseMatch, get_resolver, reverse
