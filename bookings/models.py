@@ -189,7 +189,11 @@ class NightIndex(GlobalSecondaryIndex):
 class RoomNight(Model):
     """The inventory lock: one item per (room, night) held by a live booking."""
 
-    Meta = meta("room-nights", replaced_indexes={"night-roomId-lean-index": "night-roomId-index"})
+    Meta = meta(
+        "room-nights",
+        replaced_indexes={"night-roomId-lean-index": "night-roomId-index"},
+        replaced_index_projections={"night-roomId-index": ["bookingId", "holdExpiresAt"]},
+    )
 
     roomId = UnicodeAttribute(hash_key=True)
     night = UnicodeAttribute(range_key=True)  # YYYY-MM-DD

@@ -53,6 +53,15 @@ def replaced_indexes(model: type[Model]) -> dict[str, str]:
     return dict(getattr(model.Meta, "replaced_indexes", {}))
 
 
+def replaced_index_projection(model: type[Model], old: str) -> dict:
+    """How the replaced index `old` projected (`Meta.replaced_index_projections`, a list of
+    the non-key attributes of an INCLUDE projection); ALL when not named there."""
+    attributes = getattr(model.Meta, "replaced_index_projections", {}).get(old)
+    if attributes is None:
+        return {"ProjectionType": "ALL"}
+    return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(attributes)}
+
+
 def replaced_index_keys(model: type[Model]) -> dict[str, tuple[tuple[str, str], ...]]:
     """{replaced index: ((hash attribute, type), (range attribute, type))} for a replaced
     index keyed on other attributes than its replacement (`Meta.replaced_index_keys`: a key

@@ -254,3 +254,48 @@ def test_the_upgrade_of_every_table_builds_first_and_drops_after_the_code_deploy
         "day-entryId-index": "day",
         "staffActor-entryId-index": "staffActor",
     }
+
+
+# The replaced indexes as the deployed stack has them (infra/tables.yaml of the version
+# before: 0.1.0's for the bookings table, 3 December 2026's for the others). CloudFormation
+# cannot change an index in place, so the upgrade's first template must describe each one
+# exactly as deployed, or the first stack update fails and rolls back.
+DEPLOYED = {
+    ("AuditTable", "actor-entryId-index"): (["actor", "entryId"], {"ProjectionType": "ALL"}),
+    ("BookingsTable", "guestEmail-createdAt-index"): (
+        ["guestEmail", "createdAt"],
+        {"ProjectionType": "ALL"},
+    ),
+    ("BookingsTable", "status-checkIn-index"): (["status", "checkIn"], {"ProjectionType": "ALL"}),
+    ("PaymentsTable", "bookingId-index"): (["bookingId", "createdAt"], {"ProjectionType": "ALL"}),
+    ("RoomNightsTable", "night-roomId-index"): (
+        ["night", "roomId"],
+        {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["bookingId", "holdExpiresAt"]},
+    ),
+}
+
+
+def test_the_upgrades_first_step_describes_every_replaced_index_as_deployed():
+    """Step 1 keeps each old index as it is deployed (keys and projection) and adds one
+    replacement beside it; an index in two consecutive steps is the same in both."""
+    models = app_models()
+    steps = [template(models, k)["Resources"] for k in range(upgrade_steps(models) + 1)]
+
+    def indexes(step):
+        return {
+            (name, i["IndexName"]): i
+            for name, r in steps[step].items()
+            if name.endswith("Table")
+            for i in r["Properties"].get("GlobalSecondaryIndexes", [])
+        }
+
+    first = indexes(1)
+    for key, (keys, projection) in DEPLOYED.items():
+        assert [k["AttributeName"] for k in first[key]["KeySchema"]] == keys, key
+        assert first[key]["Projection"] == projection, key
+    replaced = {old for _, old in DEPLOYED}
+    assert replaced == {old for m in models for old in dynamo.replaced_indexes(m).values()}
+    for k in range(1, len(steps)):
+        before, after = indexes(k - 1), indexes(k)
+        for key in before.keys() & after.keys():
+            assert before[key] == after[key], (k, key)  # never changed in place

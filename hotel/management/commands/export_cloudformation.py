@@ -60,9 +60,10 @@ def build_steps(models) -> int:
 
 
 def _replaced_index(model, index: dict, old: str) -> dict:
-    """The index `old` as it was before `index` replaced it: projection ALL, and its own
-    keys when they were others (`Meta.replaced_index_keys`)."""
-    result = index | {"index_name": old, "projection": {"ProjectionType": "ALL"}}
+    """The index `old` as it was before `index` replaced it: its projection (ALL unless
+    `Meta.replaced_index_projections` says otherwise), and its own keys when they were others
+    (`Meta.replaced_index_keys`)."""
+    result = index | {"index_name": old, "projection": dynamo.replaced_index_projection(model, old)}
     keys = dynamo.replaced_index_keys(model).get(old)
     if keys:
         result["key_schema"] = [
