@@ -243,3 +243,27 @@ def test_the_upgrade_keeps_every_staff_entry_in_the_actor_view():
     assert guests == []
     assert dropped == [f"dropped index {OLD_INDEX} from {name} (replaced by {STAFF_INDEX})"]
     assert after_drop == {STAFF_INDEX, "day-entryId-index"}
+
+
+def test_a_backfill_stopped_by_its_time_budget_goes_on_where_it_stopped():
+    """On Lambda a run ends before the invocation does (`seconds`): it keeps its place, the
+    next run reads on from there (not the entries it already read) and the run that reaches
+    the end forgets the place."""
+    for n in range(5):
+        old_entry(f"staff{n}@hotel.test", f"20{n}")
+        old_entry("guest", f"30{n}")
+    ticks = iter(range(1000))
+    said: list[str] = []
+
+    first = staff_actors_backfill(log=said.append, seconds=3.5, clock=lambda: next(ticks))
+    assert backfill._cursor() is not None and "run it again" in said[-1]
+    read_first = int(said[0].split("(")[1].split()[0])
+    said.clear()
+    second = staff_actors_backfill(log=said.append, seconds=None)
+
+    assert read_first == 4  # stopped once the clock passed 3.5, after the fourth entry
+    assert first + second == 5 and first < 5
+    assert int(said[0].split("(")[1].split()[0]) == 10 - read_first  # none read twice
+    assert said[-1].startswith("Done") and backfill._cursor() is None
+    assert {e.actor for e in indexed()} == {f"staff{n}@hotel.test" for n in range(5)}
+    assert staff_actors_backfill(log=said.append) == 0
