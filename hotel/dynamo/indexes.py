@@ -37,6 +37,7 @@ from pynamodb.indexes import GlobalSecondaryIndex
 from .conditions import conjuncts, evaluate
 
 BATCH_GET_LIMIT = 100  # DynamoDB's BatchGetItem limit
+READ_AHEAD = 25  # entries read and fetched at a time when a filter runs on the whole items
 
 
 def condition_attributes(condition: Any) -> set[str]:
@@ -94,19 +95,22 @@ class LeanIndex(GlobalSecondaryIndex):
         for term in conjuncts(filter_condition):
             fits = condition_attributes(term) <= projected
             (in_query if fits else on_items).append(term)
+        # With a filter on the items, `limit` counts what passes it (below), and entries are
+        # read and fetched READ_AHEAD at a time at least: a `limit` of 1 would otherwise cost
+        # a Query and a BatchGetItem per entry the filter drops.
+        fetch = max(limit or 0, READ_AHEAD) if on_items else limit
         entries = super().query(
             hash_key,
             range_key_condition=range_key_condition,
             filter_condition=_all_of(in_query),
             consistent_read=consistent_read,
             scan_index_forward=scan_index_forward,
-            # With a filter on the items, `limit` counts what passes it (below).
             limit=None if on_items else limit,
             last_evaluated_key=last_evaluated_key,
-            page_size=page_size or (limit if on_items else None),
+            page_size=page_size or (fetch if on_items else None),
             rate_limit=rate_limit,
         )
-        chunk = min(page_size or limit or BATCH_GET_LIMIT, BATCH_GET_LIMIT)
+        chunk = min(page_size or fetch or BATCH_GET_LIMIT, BATCH_GET_LIMIT)
         items = self._whole_items(entries, chunk)
         if on_items:
             items = _filtered(items, _all_of(on_items), limit)
@@ -171,7 +175,9 @@ def _filtered(items: Iterator[Any], condition: Any, limit: int | None) -> Iterat
         return
     taken = 0
     for item in items:
-        if evaluate(condition, item.serialize()):
+        # null_check off: an item written before an attribute became required is filtered,
+        # not refused (DynamoDB's own filter would simply find the attribute absent).
+        if evaluate(condition, item.serialize(null_check=False)):
             yield item
             taken += 1
             if taken == limit:

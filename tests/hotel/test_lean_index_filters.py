@@ -172,3 +172,24 @@ def test_neither_an_update_nor_a_put_that_keeps_the_keys_writes_the_index(crates
     with CapacityMeter() as meter:
         crate.save()  # a key changed: the entry is deleted and put
     assert meter.by_target[index] == 2
+
+
+def test_an_item_missing_a_required_attribute_is_filtered_not_refused(crates):
+    """An item written before an attribute became required (here `status`, written without
+    it) does not stop the list: the filter finds the attribute absent, as DynamoDB's would."""
+    dynamo.client().put_item(
+        TableName=Crate.Meta.table_name,
+        Item={"crateId": {"S": "OLD"}, "owner": {"S": "ana"}, "rank": {"N": "100"}},
+    )
+    found = ids(crates.by_owner.query("ana", filter_condition=crates.status == "shipped"))
+    absent = ids(crates.by_owner.query("ana", filter_condition=crates.status.does_not_exist()))
+    assert (found, absent) == (["C3"], ["OLD"])
+
+
+def test_a_limit_of_one_with_a_filter_on_the_items_reads_ahead(crates):
+    """`limit=1` with a filter the index cannot run: the entries are queried and fetched
+    READ_AHEAD at a time, not one Query and one BatchGetItem per entry the filter drops."""
+    with CapacityMeter() as meter:
+        [last] = crates.by_owner.query("ana", filter_condition=crates.status == "shipped", limit=1)
+    assert last.crateId == "C3"
+    assert meter.calls["Query"] == 1 and meter.calls["BatchGetItem"] == 1
