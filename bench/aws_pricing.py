@@ -191,10 +191,11 @@ class WritePricer:
         return writes
 
     def _write(self, name: str, body: dict, kind: str, transactional: bool) -> ItemWrite:
-        key = body.get("Key")
-        if key is None:  # a Put: its key is in the item
-            key = {k: body["Item"][k] for k in self.table(name).keys}
-        return ItemWrite(name, key, kind, transactional)
+        return ItemWrite(name, self._key(name, body), kind, transactional)
+
+    def _key(self, name: str, body: dict) -> dict:
+        """The key of the item a request entry writes (a Put's is in its item)."""
+        return body.get("Key") or {k: body["Item"][k] for k in self.table(name).keys}
 
     def read_images(self, writes: list[ItemWrite], attr: str) -> None:
         """Set `attr` ("before" or "after") of each write to its item now (None: no item),
@@ -231,11 +232,9 @@ class WritePricer:
         """BatchWriteItem: the writes DynamoDB processed (not left in UnprocessedItems)."""
         left = set()
         for name, requests in (parsed.get("UnprocessedItems") or {}).items():
-            keys = self.table(name).keys
             for request in requests:
                 for body in request.values():
-                    key = body.get("Key") or {k: body["Item"][k] for k in keys}
-                    left.add((name, _hashable(key)))
+                    left.add((name, _hashable(self._key(name, body))))
         return [w for w in writes if (w.table, _hashable(w.key)) not in left]
 
 
