@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bookings.channels.models import ChannelEvent
 from bookings.channels.selectors import channels_list
@@ -75,7 +76,7 @@ def test_a_manager_registers_a_calendar_syncs_it_and_sees_the_stay_on_the_rack(
     page.click(".bo-nav a:has-text('Room rack')")
     lane = page.locator(".bo-rack-row.unassigned", has_text=f"{NAME}: Reserved")
     bar = lane.locator(".bo-stay", has_text=f"{NAME}: Reserved")
-    assert bar.count() == 1
+    expect(bar).to_have_count(1)  # the click does not wait for the rack to load
     screenshot(page, "03-rack-unassigned")
     # The desk places it like any booking: the rack's move control, into a room.
     bar.locator("summary").click()
@@ -128,7 +129,8 @@ def test_the_channel_pages_fit_a_small_phone(browser, live_app, feeds, make_staf
         page.fill("#id_name", "")
         page.fill("#id_url", "ftp://calendar.test/x.ics")
         page.click("#channel-register input[type=submit]")
-        assert page.locator("#channel-register .errorlist").count() == 2
+        # the click does not wait for the answer: wait for the re-rendered form, then count
+        expect(page.locator("#channel-register .errorlist")).to_have_count(2)
         screenshot(page, "01-list-360")
         airbnb = next(c for c in channels_list() if c.name == NAME)
         for address, step in (

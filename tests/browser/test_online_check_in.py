@@ -47,6 +47,7 @@ def test_a_guest_checks_in_online_and_the_desk_sees_it(
 
     # Submitting empty names every problem at once.
     page.get_by_role("button", name="Complete check-in").click()
+    page.wait_for_selector("#signature-errors")  # the click does not wait for the answer
     assert page.locator(".field--error").count() >= 8
     assert page.locator("#signature-errors").inner_text() == "Sign in the box."
     fits(page, viewport["width"])
