@@ -1,78 +1,57 @@
-"""The Lambda entry point: Zappa's handler, plus what Zappa 0.63 gets wrong for this project.
+"""The Lambda entry point: API Gateway requests straight into Django, the rest through Zappa.
 
-zappa_settings.json sets `"lambda_handler": "hotel.awslambda.handler"`. Everything goes
-through `zappa.handler.LambdaHandler` (API Gateway v1/v2 events, scheduled events, stream
-records, `{"command": …}` invocations) with two corrections:
-
-- Set-Cookie: Zappa 0.63 sends each cookie twice (v2 `cookies`) or four times (v1
-  `headers` + `multiValueHeaders`); `fix_cookies` leaves each cookie once.
+zappa_settings.json sets `"lambda_handler": "hotel.awslambda.handler"`.
+- HTTP events (API Gateway payload 2.0 and 1.0) go to Django's WSGI handler through
+  `hotel.lambda_http` (apig-wsgi, with what Zappa's handler did that the app relies on),
+  without Zappa's per-request layers and without importing `zappa.handler` at all.
 - EventBridge domain events (`source: hotel`, published by `hotel.events.EventBridgeBus`)
   match none of Zappa's event kinds and would be dropped silently; they go to
   `hotel.jobs.domain_event`.
+- Everything else (schedules, `{"command": …}` invocations, stream records, keep-warm pings)
+  goes to `zappa.handler.LambdaHandler`, imported on the first such event.
+
+Zappa's settings module (`zappa_settings.py`, written into the package by Zappa) is read
+here the way Zappa's handler reads it: its environment variables, the Django settings
+module, the WSGI application.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
 import os
-from http.cookies import SimpleCookie
-
-from zappa.handler import LambdaHandler
+import sys
 
 from hotel import jobs, snapstart
+from hotel.lambda_http import http_handler, is_http_event
 from hotel.logging import aws_request_id_var, request_id_var
 
-
-def _cookie_key(header: str) -> tuple[str, str, str]:
-    """(name, path, domain): two Set-Cookie with the same key set the same browser cookie."""
-    cookie = SimpleCookie()
-    try:
-        cookie.load(header)
-    except Exception:  # noqa: BLE001 - an unparsable cookie is kept as it is
-        return (header, "", "")
-    for name, morsel in cookie.items():
-        return (name, morsel["path"], morsel["domain"].lower())
-    return (header, "", "")
+_http = None  # the HTTP events' handler, made by `load`
 
 
-def dedupe_cookies(cookies: list[str]) -> list[str]:
-    """One Set-Cookie per cookie (name, path, domain), the last one winning, in first-seen
-    order, without the leading space Django's WSGI handler leaves in the value."""
-    last: dict[tuple[str, str, str], str] = {}
-    for header in cookies:
-        header = header.strip()
-        last[_cookie_key(header)] = header
-    return list(last.values())
+def load(settings_name: str = "zappa_settings"):
+    """Apply Zappa's settings and set Django up (once); returns the HTTP events' handler.
 
-
-def fix_cookies(response: dict) -> dict:
-    """Each cookie once in an API Gateway response.
-
-    Zappa 0.63's WSGI middleware sends every Set-Cookie twice (as `Set-Cookie` and
-    `set-cookie`): in v2 both land in `cookies`; in v1 both in `headers` and in
-    `multiValueHeaders`, which API Gateway merges, so the browser would get them four
-    times. v2 keeps one per cookie in `cookies`; v1 keeps one per cookie under
-    `multiValueHeaders["Set-Cookie"]` and none in `headers`.
+    As `zappa.handler.LambdaHandler.__init__` does for this project's settings (no remote
+    environment, no slim handler, a WSGI app): the environment Zappa's handler sets, the
+    stage's variables, the Django settings module, the app module imported.
     """
-    if isinstance(response.get("cookies"), list):
-        response["cookies"] = dedupe_cookies(response["cookies"])
-    headers = response.get("headers")
-    multi = response.get("multiValueHeaders")
-    found: list[str] = []
-    if isinstance(multi, dict):
-        for key in [k for k in multi if k.lower() == "set-cookie"]:
-            found += multi.pop(key)
-    if isinstance(headers, dict):
-        for key in [k for k in headers if k.lower() == "set-cookie"]:
-            value = headers.pop(key)
-            if not isinstance(multi, dict):
-                found.append(value)
-    if found:
-        cookies = dedupe_cookies(found)
-        if isinstance(multi, dict):
-            multi["Set-Cookie"] = cookies
-        elif isinstance(headers, dict):
-            headers["Set-Cookie"] = cookies[-1]  # no multiValueHeaders: one cookie at most
-    return response
+    global _http
+    if _http is None:
+        settings = importlib.import_module(settings_name)
+        os.environ["SERVERTYPE"] = "AWS Lambda"
+        os.environ["FRAMEWORK"] = "Zappa"
+        os.environ["PROJECT"] = settings.PROJECT_NAME
+        os.environ["STAGE"] = settings.API_STAGE
+        for key, value in settings.ENVIRONMENT_VARIABLES.items():
+            os.environ[key] = value
+        if settings.DJANGO_SETTINGS:
+            if "/var/task" not in sys.path:
+                sys.path.append("/var/task")  # as Zappa: the package root importable
+            os.environ["DJANGO_SETTINGS_MODULE"] = settings.DJANGO_SETTINGS
+        app = getattr(importlib.import_module(settings.APP_MODULE), settings.APP_FUNCTION)
+        _http = http_handler(app)
+    return _http
 
 
 def warm_up() -> None:
@@ -85,7 +64,7 @@ def warm_up() -> None:
     reverse table (`hotel.snapstart.prime_routes`: the first request 40 -> 13 ms here).
     Under SnapStart, `hotel.snapstart.prime` does more.
     """
-    LambdaHandler()
+    load()
     from django.urls import get_resolver
 
     from hotel import dynamo
@@ -102,11 +81,25 @@ def handler(event, context):
     """The Lambda handler (see the module docstring)."""
     request_id_var.set("")
     aws_request_id_var.set(getattr(context, "aws_request_id", "") or "")
+    if is_http_event(event):
+        return load()(event, context)
+    load()  # Zappa's settings and Django, once per container
     if jobs.is_domain_event(event):
-        LambdaHandler()  # a singleton: loads zappa_settings and sets Django up once per container
         return jobs.domain_event(event, context)
-    response = LambdaHandler.lambda_handler(event, context)
-    return fix_cookies(response) if isinstance(response, dict) else response
+    return _zappa().lambda_handler(event, context)
+
+
+def _zappa():
+    """Zappa's handler class, its singleton made once. Its init sets the root logger to
+    zappa_settings' LOG_LEVEL, which would undo Django's logging settings (HOTEL_LOG_LEVEL):
+    the level Django set is put back."""
+    from zappa.handler import LambdaHandler
+
+    root = logging.getLogger()
+    level = root.level
+    LambdaHandler()
+    root.setLevel(level)
+    return LambdaHandler
 
 
 if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") and not os.environ.get("HOTEL_LAZY_INIT"):

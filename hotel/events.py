@@ -121,9 +121,10 @@ class EventBridgeBus(EventBus):
     @property
     def client(self):
         if self._client is None:
-            import boto3
+            import botocore.session  # boto3 adds nothing a client needs here
 
-            self._client = boto3.client("events", region_name=settings.DYNAMODB["region"])
+            session = botocore.session.get_session()
+            self._client = session.create_client("events", region_name=settings.DYNAMODB["region"])
         return self._client
 
     def entry(self, event: Event) -> dict:

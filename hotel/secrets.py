@@ -26,10 +26,10 @@ def secrets_load(
     """
     environ = os.environ if environ is None else environ
     if client is None:
-        import boto3
+        import botocore.session  # not boto3: a cold start need not import it (and s3transfer)
 
         region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-        client = boto3.client("secretsmanager", region_name=region)
+        client = botocore.session.get_session().create_client("secretsmanager", region_name=region)
     try:
         raw = client.get_secret_value(SecretId=secret_id)["SecretString"]
         values = json.loads(raw)

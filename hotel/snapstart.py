@@ -105,7 +105,7 @@ def prime() -> None:
             continue
     bus = get_bus()
     if isinstance(bus, EventBridgeBus):
-        bus.client  # noqa: B018 - makes the boto3 client
+        bus.client  # noqa: B018 - makes the botocore client
     for fn in _primers:
         fn()
 

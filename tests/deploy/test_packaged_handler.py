@@ -111,10 +111,15 @@ def test_the_package_holds_the_runtime_only_and_fits_lambda(lambda_zip):
     ):
         assert unwanted not in tops, unwanted
     assert not [n for n in names if n.endswith(".map") or "/tests/" in n]
+    # The demo hotel's pictures: seed_demo runs on the local stage only, never in Lambda.
+    assert not [n for n in names if "demo_photos/" in n and not n.endswith(".json")]
+    assert "rooms/demo_photos/galleries.json" in names  # rooms.demo reads it at import
     for needed in (
         "handler.py",
         "zappa_settings.py",
         "hotel/awslambda.py",
+        "hotel/lambda_http.py",
+        "apig_wsgi/__init__.py",
         "hotel/jobs.py",
         "zappa/handler.py",
         "staticfiles/staticfiles.json",

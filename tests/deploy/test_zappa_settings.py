@@ -11,7 +11,6 @@ import pytest
 from botocore.stub import Stubber
 from django.core.exceptions import ImproperlyConfigured
 
-from hotel.awslambda import dedupe_cookies, fix_cookies
 from hotel.secrets import secrets_load
 from infra import iam
 from infra.functions import FUNCTIONS
@@ -29,6 +28,10 @@ def test_every_stage_is_safe_to_deploy(stage):
     assert config["lambda_handler"] == "hotel.awslambda.handler"
     assert config["use_precompiled_packages"] is False  # packaging never downloads
     assert not config.get("slim_handler")
+    # hotel.awslambda.load reads Zappa's settings as Zappa's handler does for a WSGI app
+    # without a remote environment or archive; it would ignore either.
+    assert config["app_function"] == "hotel.wsgi.application"
+    assert not config.get("remote_env") and not config.get("archive_path")
     assert config["binary_support"] is True
     env = config["environment_variables"]
     assert env["HOTEL_STAGE"] in ("dev", "prod")
@@ -98,39 +101,6 @@ def test_the_jobs_run_on_one_function_only():
     assert jobs["prod_rooms"] == jobs["prod_payments"] == []
     assert "hotel.jobs.expire_holds" in jobs["prod_bookings"]
     assert "hotel.jobs.send_pending_emails" in jobs["prod_bookings"]
-
-
-# --- the entry point's fixes -------------------------------------------------------------------
-
-CSRF = " csrftoken=abc; expires=Sun, 21 Nov 2027 22:42:51 GMT; Max-Age=31449600; Path=/"
-SESSION = " sessionid=xyz; HttpOnly; Path=/; SameSite=Lax"
-
-
-def test_v2_cookies_are_listed_once_each():
-    rotated = CSRF.replace("abc", "new")
-    response = {"statusCode": 302, "cookies": [CSRF, SESSION, rotated, SESSION]}
-    assert fix_cookies(response)["cookies"] == [rotated.strip(), SESSION.strip()]
-
-
-def test_v1_cookies_end_up_once_each_in_multi_value_headers_only():
-    response = {
-        "statusCode": 302,
-        "headers": {"Set-Cookie": SESSION, "set-cookie": SESSION, "Location": "/admin/"},
-        "multiValueHeaders": {
-            "Set-Cookie": [CSRF, SESSION],
-            "set-cookie": [CSRF, SESSION],
-            "Location": ["/admin/"],
-        },
-    }
-    fixed = fix_cookies(response)
-    assert fixed["headers"] == {"Location": "/admin/"}
-    assert fixed["multiValueHeaders"]["Set-Cookie"] == [CSRF.strip(), SESSION.strip()]
-    assert "set-cookie" not in fixed["multiValueHeaders"]
-
-
-def test_cookies_for_different_paths_are_different_cookies():
-    root, admin = "a=1; Path=/", "a=2; Path=/admin"
-    assert dedupe_cookies([root, admin, root]) == [root, admin]
 
 
 # --- secrets -----------------------------------------------------------------------------------

@@ -54,3 +54,36 @@ def test_the_schema_generator_applies_every_noted_decoration():
     assert {"reservations_create", "bookings_online_check_in", "reservations_folio_payment"} <= (
         operations
     )
+
+
+LAMBDA_INIT = """
+import json, sys, tempfile, pathlib
+settings = pathlib.Path(tempfile.mkdtemp()) / "zappa_settings.py"
+settings.write_text(
+    "APP_MODULE='hotel.wsgi'\\nAPP_FUNCTION='application'\\nDJANGO_SETTINGS='hotel.settings'\\n"
+    "PROJECT_NAME='hotel'\\nAPI_STAGE='dev'\\nENVIRONMENT_VARIABLES={'HOTEL_STAGE': 'test'}\\n"
+)
+sys.path.insert(0, str(settings.parent))
+import hotel.awslambda  # inside "Lambda": the init runs
+found = {m: m in sys.modules for m in ("zappa.handler", "werkzeug", "boto3", "s3transfer",
+                                        "django.urls")}
+found["routes"] = hotel.awslambda._http is not None
+print(json.dumps(found))
+"""
+
+
+def test_the_lambda_init_imports_nothing_of_zappas_request_path():
+    """API Gateway requests go through hotel.lambda_http: the init imports neither Zappa's
+    handler nor what it brings (werkzeug, boto3 and s3transfer); schedules and
+    commands import it when they come (tests/deploy/test_packaged_handler.py)."""
+    done = fresh_python(LAMBDA_INIT, AWS_LAMBDA_FUNCTION_NAME="hotel-test", HOTEL_STAGE="test")
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found == {
+        "zappa.handler": False,
+        "werkzeug": False,
+        "boto3": False,
+        "s3transfer": False,
+        "django.urls": True,
+        "routes": True,
+    }

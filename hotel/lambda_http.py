@@ -1,0 +1,183 @@
+"""API Gateway's HTTP events straight into Django, without Zappa's per-request layers.
+
+Zappa 0.63 answers an HTTP event through werkzeug's test client (`Response.from_app`), its
+own WSGI middleware and a Common Log line per request, and `zappa.handler` imports about a
+hundred modules for it (werkzeug, boto3 with s3transfer) that nothing else on a
+request's path needs. Here apig-wsgi (Adam Johnson's adapter: one module, no dependencies)
+turns the event into a WSGI environ and Django's answer into API Gateway's, for payload 1.0
+(REST API) and 2.0 (HTTP API). Zappa stays the deploy tool and the handler of every other
+event (schedules, commands, streams: `hotel.awslambda`).
+
+What Zappa's handler did that the app relies on, kept here (`environ_as_zappa`):
+- REMOTE_ADDR is the last-but-one X-Forwarded-For hop, the viewer's address as API Gateway
+  got it from CloudFront; hops further left are whatever the client wrote
+  (`hotel.client_address`). apig-wsgi would take the first, client-written hop (1.0) or
+  CloudFront's own address (2.0).
+- Requests are https (API Gateway serves nothing else): `request.is_secure()` holds, so CSRF's
+  Referer check and secure cookies work.
+- A call to API Gateway's own address (`/{stage}/…` in the path) gets the stage as
+  SCRIPT_NAME, so links and redirects keep it; through CloudFront or a custom domain the
+  path has no stage.
+- Bodies that are not text go base64 (binary support), with Zappa's list of text types.
+- Each Set-Cookie once: 2.0 `cookies`, 1.0 `multiValueHeaders` (Zappa 0.63 sent each two to
+  four times).
+- An exception that escapes Django (it answers 500 itself for a view's) is logged and
+  answered as a 500 in the API's error shape, never as a Lambda error.
+- An access line per request (`hotel.access`, INFO): method, path without its query, status
+  and the handler's time, through the same JSON formatter and redaction as every record.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from apig_wsgi import make_lambda_handler
+
+from hotel.logging import request_id_var
+
+logger = logging.getLogger(__name__)
+# One line per request at INFO: method, path (never the query), status, time in the handler.
+access_log = logging.getLogger("hotel.access")
+
+# Zappa's DEFAULT_TEXT_MIMETYPES: everything else is sent base64.
+TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/problem+json",
+    "application/javascript",
+    "application/ecmascript",
+    "application/xml",
+    "application/xml-external-parsed-entity",
+    "application/xml-dtd",
+    "image/svg+xml",
+)
+
+
+def is_http_event(event: Any) -> bool:
+    """An API Gateway request: payload 2.0 (HTTP API) or 1.0 (REST API), not ALB."""
+    if not isinstance(event, dict):
+        return False
+    context = event.get("requestContext")
+    if not isinstance(context, dict) or "elb" in context:
+        return False
+    if event.get("version") == "2.0":
+        return isinstance(context.get("http"), dict) and "rawPath" in event
+    return bool(event.get("httpMethod")) and "path" in event
+
+
+def method_and_path(event: dict) -> tuple[str, str]:
+    if event.get("version") == "2.0":
+        http = event["requestContext"]["http"]
+        return http.get("method", ""), event.get("rawPath", "")
+    return event.get("httpMethod", ""), event.get("path", "")
+
+
+def viewer_address(forwarded_for: str) -> str:
+    """Zappa's rule: the last hop is CloudFront's, the one before it the viewer's."""
+    hops = [hop.strip() for hop in forwarded_for.split(",")]
+    if len(hops) > 1:
+        return hops[-2]
+    return hops[0] or "127.0.0.1"
+
+
+def _stage_prefix(event: dict) -> str:
+    """`/{stage}` when the request came to API Gateway's own address, else ""."""
+    context = event["requestContext"]
+    if event.get("version") == "2.0":
+        stage = context.get("stage")
+        path = event.get("rawPath", "")
+        if stage and stage != "$default" and (path == f"/{stage}" or path.startswith(f"/{stage}/")):
+            return f"/{stage}"
+        return ""
+    headers = event.get("headers") or {}
+    host = next((v for k, v in headers.items() if k.lower() == "host"), "") or ""
+    stage = context.get("stage")
+    if stage and "amazonaws.com" in host:  # 1.0 paths never hold the stage; links must
+        return f"/{stage}"
+    return ""
+
+
+def environ_as_zappa(app: Callable) -> Callable:
+    """Wrap a WSGI app so its environ says what Zappa's said (see the module docstring)."""
+
+    def wsgi(environ: dict, start_response: Callable):
+        environ["REMOTE_ADDR"] = viewer_address(environ.get("HTTP_X_FORWARDED_FOR", ""))
+        environ["wsgi.url_scheme"] = "https"
+        environ["HTTPS"] = "on"
+        environ["SERVER_PORT"] = environ.get("HTTP_X_FORWARDED_PORT") or "443"
+        event = environ["apig_wsgi.full_event"]
+        prefix = _stage_prefix(event)
+        if prefix:
+            environ["SCRIPT_NAME"] = prefix
+            path = environ["PATH_INFO"]
+            if path == prefix or path.startswith(prefix + "/"):
+                environ["PATH_INFO"] = path[len(prefix) :] or "/"
+        environ["lambda.event"] = event
+        environ["lambda.context"] = environ["apig_wsgi.context"]
+        return app(environ, start_response)
+
+    return wsgi
+
+
+def error_answer(event: dict) -> dict:
+    """A 500 in the API's error shape, for an exception that escaped Django."""
+    body = json.dumps(
+        {
+            "error": {
+                "code": "SERVER_ERROR",
+                "message": "The server failed to answer this request.",
+                "statusCode": 500,
+                "requestId": request_id_var.get(""),
+                "details": {},
+            }
+        }
+    )
+    answer: dict = {"statusCode": 500, "body": body, "isBase64Encoded": False}
+    headers = {"content-type": "application/json"}
+    if event.get("version") == "2.0":
+        answer |= {"headers": headers, "cookies": []}
+    elif "multiValueHeaders" in event:
+        answer["multiValueHeaders"] = {k: [v] for k, v in headers.items()}
+    else:
+        answer["headers"] = headers
+    return answer
+
+
+def with_single_headers(response: dict) -> dict:
+    """A 1.0 answer in `multiValueHeaders` gets `headers` too, each header's last value
+    except Set-Cookie, as Zappa answered: API Gateway merges both (a pair in both counts
+    once) and readers of `headers` (the Lambda console, tests) see them."""
+    multi = response.get("multiValueHeaders")
+    if isinstance(multi, dict) and "headers" not in response:
+        response["headers"] = {
+            key: values[-1]
+            for key, values in multi.items()
+            if key.lower() != "set-cookie" and values
+        }
+    return response
+
+
+def http_handler(app: Callable) -> Callable[[dict, Any], dict]:
+    """The Lambda handler of HTTP events for a WSGI app (Django's)."""
+    answer = make_lambda_handler(
+        environ_as_zappa(app), binary_support=True, non_binary_content_type_prefixes=TEXT_TYPES
+    )
+
+    def handle(event: dict, context: Any) -> dict:
+        started = time.perf_counter()
+        try:
+            response = with_single_headers(answer(event, context))
+        except Exception:
+            logger.exception("the request failed outside Django's exception handling")
+            response = error_answer(event)
+        if access_log.isEnabledFor(logging.INFO):
+            method, path = method_and_path(event)
+            elapsed = (time.perf_counter() - started) * 1000
+            access_log.info("%s %s %s %.1fms", method, path, response["statusCode"], elapsed)
+        return response
+
+    return handle
