@@ -12,7 +12,9 @@ What Zappa's handler did that the app relies on, kept here (`environ_as_zappa`):
 - REMOTE_ADDR is the last-but-one X-Forwarded-For hop, the viewer's address as API Gateway
   got it from CloudFront; hops further left are whatever the client wrote
   (`hotel.client_address`). apig-wsgi would take the first, client-written hop (1.0) or
-  CloudFront's own address (2.0).
+  CloudFront's own address (2.0). Headers named with underscores are dropped (gunicorn's and
+  nginx's rule): `X_Forwarded_For` would otherwise land on X-Forwarded-For's WSGI key.
+- PATH_INFO from a UTF-8 path, percent-encoded or not; 1.0 Cookie lines joined with "; ".
 - Requests are https (API Gateway serves nothing else): `request.is_secure()` holds, so CSRF's
   Referer check and secure cookies work.
 - A call to API Gateway's own address (`/{stage}/…` in the path) gets the stage as
@@ -34,6 +36,7 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from apig_wsgi import make_lambda_handler
 
@@ -101,15 +104,53 @@ def _stage_prefix(event: dict) -> str:
     return ""
 
 
+def _event_headers(event: dict) -> dict[str, str]:
+    """The request's headers by lower-case name; a repeated one (1.0 `multiValueHeaders`)
+    joined as apig-wsgi joins it, Cookie lines with "; " as a browser would send them."""
+    multi = event.get("multiValueHeaders")
+    if event.get("version") != "2.0" and isinstance(multi, dict):
+        return {
+            name.lower(): ("; " if name.lower() == "cookie" else ",").join(values or ())
+            for name, values in multi.items()
+        }
+    return {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+
+
+def _wsgi_path(path: str) -> str:
+    """PATH_INFO as WSGI wants it (UTF-8 bytes as latin-1 text), from a path that may be
+    percent-encoded (2.0 `rawPath`) or decoded already (1.0 `path`), as Zappa made it;
+    apig-wsgi would read a decoded "é" as latin-1 and fail on what latin-1 cannot hold."""
+    return unquote(path).encode("utf-8").decode("latin-1")
+
+
 def environ_as_zappa(app: Callable) -> Callable:
     """Wrap a WSGI app so its environ says what Zappa's said (see the module docstring)."""
 
     def wsgi(environ: dict, start_response: Callable):
-        environ["REMOTE_ADDR"] = viewer_address(environ.get("HTTP_X_FORWARDED_FOR", ""))
+        event = environ["apig_wsgi.full_event"]
+        headers = _event_headers(event)
+        for name in [n for n in headers if "_" in n]:
+            # `X_Forwarded_For` and `X-Forwarded-For` name one WSGI key: an underscore
+            # header could stand in for a dashed one. Dropped, as gunicorn and nginx do.
+            key = "HTTP_" + name.upper().replace("-", "_")
+            twin = headers.get(name.replace("_", "-"))
+            if twin is None:
+                environ.pop(key, None)
+            else:
+                environ[key] = twin
+            if key == "HTTP_CONTENT_TYPE":  # apig-wsgi copies it to CONTENT_TYPE too
+                environ.pop("CONTENT_TYPE", None)
+                if twin is not None:
+                    environ["CONTENT_TYPE"] = twin
+        if "cookie" in headers and event.get("version") != "2.0":
+            environ["HTTP_COOKIE"] = headers["cookie"]
+        forwarded = headers.get("x-forwarded-for", "")
+        environ["REMOTE_ADDR"] = viewer_address(forwarded)
         environ["wsgi.url_scheme"] = "https"
         environ["HTTPS"] = "on"
-        environ["SERVER_PORT"] = environ.get("HTTP_X_FORWARDED_PORT") or "443"
-        event = environ["apig_wsgi.full_event"]
+        environ["SERVER_PORT"] = headers.get("x-forwarded-port") or "443"
+        raw = event["rawPath"] if event.get("version") == "2.0" else event["path"]
+        environ["PATH_INFO"] = _wsgi_path(raw)
         prefix = _stage_prefix(event)
         if prefix:
             environ["SCRIPT_NAME"] = prefix
@@ -150,8 +191,14 @@ def error_answer(event: dict) -> dict:
 def with_single_headers(response: dict) -> dict:
     """A 1.0 answer in `multiValueHeaders` gets `headers` too, each header's last value
     except Set-Cookie, as Zappa answered: API Gateway merges both (a pair in both counts
-    once) and readers of `headers` (the Lambda console, tests) see them."""
+    once) and readers of `headers` (the Lambda console, tests) see them. Set-Cookie values
+    lose the leading space Django's WSGI handler leaves in them."""
+    if isinstance(response.get("cookies"), list):
+        response["cookies"] = [cookie.strip() for cookie in response["cookies"]]
     multi = response.get("multiValueHeaders")
+    if isinstance(multi, dict):
+        for key in [k for k in multi if k.lower() == "set-cookie"]:
+            multi[key] = [cookie.strip() for cookie in multi[key]]
     if isinstance(multi, dict) and "headers" not in response:
         response["headers"] = {
             key: values[-1]

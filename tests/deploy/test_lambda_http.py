@@ -51,6 +51,34 @@ def test_the_viewer_is_the_hop_before_cloudfront_and_the_request_is_https(versio
     assert environ["lambda.event"] is event
 
 
+def test_an_underscore_header_cannot_stand_in_for_a_dashed_one():
+    event = load_event("apigw_v2_get_rooms")
+    event["headers"]["x_forwarded_for"] = "6.6.6.6, 130.176.1.12"  # after the real one
+    event["headers"]["content_type"] = "text/evil"
+    event["headers"]["x_lonely"] = "dropped"
+    _, app = call(event)
+    assert app.environ["REMOTE_ADDR"] == "203.0.113.7"
+    assert app.environ["HTTP_X_FORWARDED_FOR"] == "203.0.113.7, 130.176.1.12"
+    assert "CONTENT_TYPE" not in app.environ and "HTTP_CONTENT_TYPE" not in app.environ
+    assert "HTTP_X_LONELY" not in app.environ
+    event["headers"]["content-type"] = "application/json"
+    _, app = call(event)
+    assert app.environ["CONTENT_TYPE"] == app.environ["HTTP_CONTENT_TYPE"] == "application/json"
+
+
+def test_paths_and_cookie_lines_arrive_as_the_client_sent_them():
+    v1 = load_event("apigw_v1_get_rooms")
+    v1["path"] = "/book/café/日本/"  # REST APIs hand the path over decoded
+    v1["multiValueHeaders"]["Cookie"] = ["csrftoken=a", "sessionid=b"]
+    _, app = call(v1)
+    assert app.environ["PATH_INFO"] == "/book/café/日本/".encode().decode("latin-1")
+    assert app.environ["HTTP_COOKIE"] == "csrftoken=a; sessionid=b"
+    v2 = load_event("apigw_v2_get_rooms")
+    v2["rawPath"] = "/book/caf%C3%A9/"  # HTTP APIs as the client encoded it
+    _, app = call(v2)
+    assert app.environ["PATH_INFO"] == "/book/café/".encode().decode("latin-1")
+
+
 def test_hops_the_client_wrote_are_never_believed():
     assert viewer_address("6.6.6.6, 203.0.113.7, 130.176.1.12") == "203.0.113.7"
     assert viewer_address("203.0.113.7") == "203.0.113.7"
@@ -84,9 +112,13 @@ def test_a_body_arrives_byte_for_byte(version):
 
 
 def test_each_cookie_is_sent_once():
-    app = Recorder(
+    app = Recorder(  # Django's WSGI handler leaves a space before each cookie
         status="302 Found",
-        headers=[("Location", "/admin/"), ("Set-Cookie", CSRF), ("Set-Cookie", SESSION)],
+        headers=[
+            ("Location", "/admin/"),
+            ("Set-Cookie", f" {CSRF}"),
+            ("Set-Cookie", f" {SESSION}"),
+        ],
         body=b"",
     )
     v2, _ = call(load_event("apigw_v2_admin_login"), app)
