@@ -30,6 +30,10 @@ from tests.conftest import PASSWORD
 
 from .conftest import SITE_HOST, cookie_names, header, load_event, set_cookies
 
+# One worker runs the whole module (make test: --dist loadgroup): its last test checks the
+# AWS calls of all the requests before it against the IAM policy of every function.
+pytestmark = pytest.mark.xdist_group("packaged-handler")
+
 VERSIONS = ["v1", "v2"]
 
 
