@@ -79,7 +79,7 @@ dev: install
 
 ## make test: lint, then the whole pytest suite against an in-memory DynamoDB Local on a free port
 ## with a coverage gate: the tests in TEST_WORKERS processes (pytest-xdist, each with its own
-## tables; a module marked xdist_group runs whole in one), then the reliability suite in one (its storm and kills measure the machine alone).
+## tables; each test module runs whole in one), then the reliability suite in one (its storm and kills measure the machine alone).
 ## `make test ARGS=...` runs a part, in one process, without the gate.
 test: install $(CHROMIUM) $(MSGFMT) lint
 ifdef ARGS
@@ -87,7 +87,7 @@ ifdef ARGS
 else
 	@echo "== tests, $(TEST_WORKERS) processes"
 	@HOTEL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -m "not reliability" -n $(TEST_WORKERS) \
-		--dist loadgroup --cov --cov-report= ; first=$$?; \
+		--dist loadfile --cov --cov-report= ; first=$$?; \
 	echo "== reliability suite, one process"; \
 	HOTEL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -m reliability --cov --cov-append \
 		$(COVERAGE_REPORT); second=$$?; \

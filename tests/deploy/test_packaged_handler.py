@@ -30,10 +30,6 @@ from tests.conftest import PASSWORD
 
 from .conftest import SITE_HOST, cookie_names, header, load_event, set_cookies
 
-# One worker runs the whole module (make test: --dist loadgroup): its last test checks the
-# AWS calls of all the requests before it against the IAM policy of every function.
-pytestmark = pytest.mark.xdist_group("packaged-handler")
-
 VERSIONS = ["v1", "v2"]
 
 
@@ -478,7 +474,8 @@ def test_a_bookings_stream_record_runs_the_stats_projector(lambda_fn, make_room)
 
 
 def test_every_aws_call_the_package_made_is_allowed_to_the_function_that_serves_it(lambda_fn):
-    """Runs last in this module: checks the AWS calls of all the requests above.
+    """Runs last in this module: checks the AWS calls of all the requests above (make test
+    keeps a module on one worker: `--dist loadfile`).
 
     Each call (recorded in the runner as IAM action + table + index) must be allowed by the
     policy of the function CloudFront routes its path to (infra/functions.py), and by "all".
