@@ -87,8 +87,9 @@ def viewer_address(forwarded_for: str) -> str:
     return hops[0] or "127.0.0.1"
 
 
-def _stage_prefix(event: dict) -> str:
-    """`/{stage}` when the request came to API Gateway's own address, else ""."""
+def _stage_prefix(event: dict, headers: dict[str, str]) -> str:
+    """`/{stage}` when the request came to API Gateway's own address, else "" (`headers`:
+    the request's, by lower-case name, from `_event_headers`)."""
     context = event["requestContext"]
     if event.get("version") == "2.0":
         stage = context.get("stage")
@@ -96,8 +97,7 @@ def _stage_prefix(event: dict) -> str:
         if stage and stage != "$default" and (path == f"/{stage}" or path.startswith(f"/{stage}/")):
             return f"/{stage}"
         return ""
-    headers = event.get("headers") or {}
-    host = next((v for k, v in headers.items() if k.lower() == "host"), "") or ""
+    host = headers.get("host") or ""
     stage = context.get("stage")
     if stage and "amazonaws.com" in host:  # 1.0 paths never hold the stage; links must
         return f"/{stage}"
@@ -151,7 +151,7 @@ def environ_as_zappa(app: Callable) -> Callable:
         environ["SERVER_PORT"] = headers.get("x-forwarded-port") or "443"
         raw = event["rawPath"] if event.get("version") == "2.0" else event["path"]
         environ["PATH_INFO"] = _wsgi_path(raw)
-        prefix = _stage_prefix(event)
+        prefix = _stage_prefix(event, headers)
         if prefix:
             environ["SCRIPT_NAME"] = prefix
             path = environ["PATH_INFO"]
